@@ -1,8 +1,11 @@
-/** Unit specs live beside the code (src/**/*.spec.ts); integration specs under test/ (*.int-spec.ts). */
+// Unit specs live beside the code (src, *.spec.ts); integration specs under test/ (*.int-spec.ts).
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 
 module.exports = {
   testEnvironment: 'node',
+  testEnvironmentOptions: { globalsCleanup: 'off' },
+  // Integration specs start processes and databases; a hang still fails, just not at 5 s.
+  testTimeout: 120000,
   moduleFileExtensions: ['ts', 'js', 'json'],
   projects: [
     {

@@ -371,7 +371,7 @@ export class DeclarationSetBuilder {
         }
         names.set(name, className);
       }
-      const other = standardIds.get(object.standardId);
+      const other = standardIds.get(object.standardId) ?? fieldStandardIds.get(object.standardId);
       if (other) {
         this.report(className, null, 'duplicate-standard-id', `standardId ${object.standardId} is already used by ${other}`);
       }

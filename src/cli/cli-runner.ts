@@ -1,0 +1,60 @@
+import { INestApplicationContext, Type } from '@nestjs/common';
+import { Command, CommanderError } from 'commander';
+import { CommandFactory, CommandRunnerService } from 'nest-commander';
+
+import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './cli.error';
+
+const isVerbose = (argv: string[]): boolean => argv.includes('-v') || argv.includes('--verbose');
+
+const reportError = (error: unknown, argv: string[]): void => {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`Error: ${message}\n`);
+  if (isVerbose(argv) && error instanceof Error && error.stack) {
+    process.stderr.write(`${error.stack}\n`);
+  }
+  process.exitCode = error instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE;
+};
+
+/** Commander reports bad arguments by exiting; map its codes onto ours (help is success, the rest 2). */
+const onCommanderExit = (error: CommanderError): never => {
+  const success = error.code === 'commander.helpDisplayed' || error.code === 'commander.version';
+  process.exit(success ? 0 : EXIT_USAGE);
+};
+
+const configure = (command: Command): void => {
+  command.exitOverride(onCommanderExit);
+  command.showSuggestionAfterError(true);
+  command.configureOutput({
+    outputError: (text, write) => write(`${text.trimEnd()}\nRun with --help to see the commands and their options.\n`),
+  });
+  command.commands.forEach(configure);
+};
+
+/**
+ * Runs the CLI: builds the command module (validating declarations and configuration on the way),
+ * parses argv, and turns every outcome into one clear line and an exit status:
+ * 0 success, 1 failure, 2 bad arguments.
+ */
+export const runCli = async (rootModule: Type<unknown>, argv: string[] = process.argv): Promise<void> => {
+  let app: INestApplicationContext | undefined;
+  try {
+    app = await CommandFactory.createWithoutRunning(rootModule, {
+      logger: false,
+      // Throw instead of exiting, so that a start-up error gets the same one-line report.
+      abortOnError: false,
+      cliName: 'command:prod',
+      serviceErrorHandler: (error: Error) => reportError(error, argv),
+    });
+    const runner = app.get(CommandRunnerService);
+    // nest-commander applies its error handler to the root command only; sub-commands need it too.
+    const root = runner['commander'] as Command;
+    root.name('command:prod').usage('<command> [options]').configureHelp({ helpWidth: 200 });
+    configure(root);
+    await runner.run(argv);
+  } catch (error) {
+    reportError(error, argv);
+  } finally {
+    await app?.close().catch((error: unknown) => reportError(error, argv));
+  }
+  process.exit(process.exitCode ?? 0);
+};

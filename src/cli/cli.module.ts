@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+
+import { ConfigModule } from '../config/config.module';
+import { DatabaseModule } from '../database/database.module';
+import { StandardDeclarationsModule } from '../standard-objects/standard-declarations.module';
+import { DatabaseMigrateCommand } from './database-migrate.command';
+import { DatabaseResetCommand } from './database-reset.command';
+import { SnapshotGenerateCommand } from './snapshot-generate.command';
+import { WorkspaceListCommand } from './workspace-list.command';
+
+@Module({
+  imports: [ConfigModule, DatabaseModule, StandardDeclarationsModule],
+  providers: [DatabaseMigrateCommand, DatabaseResetCommand, SnapshotGenerateCommand, WorkspaceListCommand],
+})
+export class CliModule {}

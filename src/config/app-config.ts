@@ -1,0 +1,59 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { config as loadDotenv } from 'dotenv';
+
+export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The service's environment, validated once at start-up. `.env.example` documents each variable. */
+export class AppConfig {
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 3000 : Number(value)))
+  @IsInt({ message: 'PORT must be a whole number' })
+  @Min(1)
+  @Max(65535)
+  PORT: number;
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 'info' : String(value).toLowerCase()))
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: LogLevel;
+
+  @Transform(({ value }) => (value === undefined || value === '' ? '.data' : value))
+  @IsString()
+  DATA_DIR: string;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export const loadAppConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
+  if (env === process.env) {
+    loadDotenv({ quiet: true });
+  }
+  const read = (key: keyof AppConfig): string | undefined => (env[key] === '' ? undefined : env[key]);
+  const raw: Record<keyof AppConfig, string | undefined> = {
+    DATABASE_URL: read('DATABASE_URL'),
+    REDIS_URL: read('REDIS_URL'),
+    PORT: read('PORT'),
+    LOG_LEVEL: read('LOG_LEVEL'),
+    DATA_DIR: read('DATA_DIR'),
+  };
+  const config = plainToInstance(AppConfig, raw);
+  const errors = validateSync(config, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const problems = errors.flatMap((error) => Object.values(error.constraints ?? {}));
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}. Fix the environment or .env (see .env.example).`);
+  }
+  return config;
+};

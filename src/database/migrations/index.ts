@@ -1,0 +1,4 @@
+import { CoreSchema1763769600000 } from './1763769600000-core-schema';
+
+/** Every core migration, in order. Listed explicitly so the build needs no glob at run time. */
+export const CORE_MIGRATIONS = [CoreSchema1763769600000];

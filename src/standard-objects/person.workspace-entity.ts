@@ -1,0 +1,145 @@
+import {
+  WorkspaceEntity,
+  WorkspaceField,
+  WorkspaceIndex,
+  WorkspaceIsNullable,
+  WorkspaceIsSystem,
+  WorkspaceRelation,
+} from '../declarations/decorators/workspace.decorators';
+import { FieldType, OnDeleteAction, RelationType } from '../declarations/field-type';
+import { AttachmentWorkspaceEntity } from './attachment.workspace-entity';
+import { BaseWorkspaceEntity } from './base.workspace-entity';
+import { CompanyWorkspaceEntity } from './company.workspace-entity';
+import type { ActorValue, EmailsValue, FullNameValue } from './composite-field.types';
+import { NoteTargetWorkspaceEntity } from './note-target.workspace-entity';
+import { PERSON_STANDARD_FIELD_IDS, STANDARD_OBJECT_IDS } from './standard-ids.constant';
+
+@WorkspaceEntity({
+  standardId: STANDARD_OBJECT_IDS.person,
+  nameSingular: 'person',
+  namePlural: 'people',
+  labelSingular: 'Person',
+  labelPlural: 'People',
+  description: 'A person',
+  icon: 'IconUser',
+  labelIdentifierStandardId: PERSON_STANDARD_FIELD_IDS.name,
+})
+export class PersonWorkspaceEntity extends BaseWorkspaceEntity {
+  @WorkspaceField({
+    standardId: PERSON_STANDARD_FIELD_IDS.name,
+    type: FieldType.FULL_NAME,
+    label: 'Name',
+    description: "Contact's name",
+    icon: 'IconUser',
+  })
+  @WorkspaceIsNullable()
+  name: FullNameValue | null;
+
+  @WorkspaceField({
+    standardId: PERSON_STANDARD_FIELD_IDS.emails,
+    type: FieldType.EMAILS,
+    label: 'Emails',
+    description: "Contact's emails",
+    icon: 'IconMail',
+  })
+  @WorkspaceIsNullable()
+  emails: EmailsValue | null;
+
+  @WorkspaceField({
+    standardId: PERSON_STANDARD_FIELD_IDS.jobTitle,
+    type: FieldType.TEXT,
+    label: 'Job Title',
+    description: "Contact's job title",
+    icon: 'IconBriefcase',
+    defaultValue: '',
+  })
+  jobTitle: string;
+
+  // PHONE is legacy, but 0.23 workspaces still hold it, so the 0.23 declaration does too.
+  @WorkspaceField({
+    standardId: PERSON_STANDARD_FIELD_IDS.phone,
+    type: FieldType.PHONE,
+    label: 'Phone',
+    description: "Contact's phone number",
+    icon: 'IconPhone',
+    defaultValue: '',
+  })
+  phone: string;
+
+  @WorkspaceField({
+    standardId: PERSON_STANDARD_FIELD_IDS.city,
+    type: FieldType.TEXT,
+    label: 'City',
+    description: "Contact's city",
+    icon: 'IconMap',
+    defaultValue: '',
+  })
+  city: string;
+
+  @WorkspaceField({
+    standardId: PERSON_STANDARD_FIELD_IDS.avatarUrl,
+    type: FieldType.TEXT,
+    label: 'Avatar',
+    description: "Contact's avatar",
+    icon: 'IconFileUpload',
+    defaultValue: '',
+  })
+  @WorkspaceIsSystem()
+  avatarUrl: string;
+
+  @WorkspaceField({
+    standardId: PERSON_STANDARD_FIELD_IDS.position,
+    type: FieldType.POSITION,
+    label: 'Position',
+    description: 'Person record position',
+    icon: 'IconHierarchy2',
+  })
+  @WorkspaceIsNullable()
+  @WorkspaceIsSystem()
+  position: number | null;
+
+  @WorkspaceField({
+    standardId: PERSON_STANDARD_FIELD_IDS.createdBy,
+    type: FieldType.ACTOR,
+    label: 'Created by',
+    description: 'The creator of the record',
+    icon: 'IconCreativeCommonsSa',
+    defaultValue: { source: 'MANUAL', name: '' },
+  })
+  createdBy: ActorValue;
+
+  @WorkspaceRelation({
+    standardId: PERSON_STANDARD_FIELD_IDS.company,
+    type: RelationType.MANY_TO_ONE,
+    label: 'Company',
+    description: "Contact's company",
+    icon: 'IconBuildingSkyscraper',
+    inverseSideTarget: () => CompanyWorkspaceEntity,
+    inverseSideFieldKey: 'people',
+    onDelete: OnDeleteAction.SET_NULL,
+  })
+  @WorkspaceIndex()
+  company: CompanyWorkspaceEntity | null;
+
+  @WorkspaceRelation({
+    standardId: PERSON_STANDARD_FIELD_IDS.noteTargets,
+    type: RelationType.ONE_TO_MANY,
+    label: 'Notes',
+    description: 'Notes tied to the contact',
+    icon: 'IconNotes',
+    inverseSideTarget: () => NoteTargetWorkspaceEntity,
+    inverseSideFieldKey: 'person',
+  })
+  noteTargets: NoteTargetWorkspaceEntity[];
+
+  @WorkspaceRelation({
+    standardId: PERSON_STANDARD_FIELD_IDS.attachments,
+    type: RelationType.ONE_TO_MANY,
+    label: 'Attachments',
+    description: 'Attachments linked to the contact',
+    icon: 'IconFileImport',
+    inverseSideTarget: () => AttachmentWorkspaceEntity,
+    inverseSideFieldKey: 'person',
+  })
+  attachments: AttachmentWorkspaceEntity[];
+}

@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { FieldType } from '../declarations/field-type';
+import { buildStandardDeclarations } from './standard-objects';
+import { PERSON_STANDARD_FIELD_IDS } from './standard-ids.constant';
+import { CURRENT_VERSION, getVersionSnapshot, serializeSnapshot, snapshotVersions, UnknownVersionError } from './version-snapshots';
+
+const field = (version: string, object: string, name: string) =>
+  getVersionSnapshot(version)
+    .objects.find((candidate) => candidate.nameSingular === object)
+    ?.fields.find((candidate) => candidate.name === name);
+
+describe('version snapshots', () => {
+  it('the committed snapshot of the current version is the declarations, byte for byte (run snapshot:generate)', () => {
+    const committed = readFileSync(join(__dirname, 'snapshots', `${CURRENT_VERSION}.json`), 'utf8');
+    expect(committed).toBe(serializeSnapshot(buildStandardDeclarations()));
+  });
+
+  it('ships 0.22 and 0.23', () => {
+    expect(snapshotVersions()).toEqual(['0.22', '0.23']);
+    expect(getVersionSnapshot('0.22').version).toBe('0.22');
+    expect(getVersionSnapshot('0.23').version).toBe('0.23');
+  });
+
+  it('0.22 holds the legacy shapes that upgrade-0.23 migrates', () => {
+    expect(field('0.22', 'person', 'email')).toMatchObject({ type: FieldType.EMAIL, standardId: PERSON_STANDARD_FIELD_IDS.emails });
+    expect(field('0.22', 'person', 'emails')).toBeUndefined();
+    expect(field('0.22', 'person', 'phone')?.type).toBe(FieldType.PHONE);
+    expect(field('0.22', 'company', 'domainName')?.type).toBe(FieldType.LINK);
+    expect(field('0.22', 'company', 'linkedinLink')?.type).toBe(FieldType.LINK);
+    expect(field('0.22', 'company', 'address')?.type).toBe(FieldType.TEXT);
+    expect(field('0.22', 'company', 'annualRecurringRevenue')?.type).toBe(FieldType.CURRENCY);
+  });
+
+  it('0.23 holds the new shapes under the same standardIds', () => {
+    expect(field('0.23', 'person', 'emails')).toMatchObject({ type: FieldType.EMAILS, standardId: field('0.22', 'person', 'email')!.standardId });
+    expect(field('0.23', 'company', 'domainName')?.type).toBe(FieldType.LINKS);
+    expect(field('0.23', 'company', 'address')?.type).toBe(FieldType.ADDRESS);
+  });
+
+  it('every relation of every snapshot points at an object and inverse field of the same snapshot', () => {
+    for (const version of snapshotVersions()) {
+      const snapshot = getVersionSnapshot(version);
+      for (const object of snapshot.objects) {
+        for (const candidate of object.fields.filter((f) => f.relation?.inverseFieldName)) {
+          const target = snapshot.objects.find((o) => o.nameSingular === candidate.relation!.targetObject);
+          expect(target?.fields.map((f) => f.name)).toContain(candidate.relation!.inverseFieldName);
+        }
+      }
+    }
+  });
+
+  it('refuses an unknown version and names the known ones', () => {
+    expect(() => getVersionSnapshot('0.21')).toThrow(UnknownVersionError);
+    expect(() => getVersionSnapshot('0.21')).toThrow('Unknown version "0.21". Known versions: 0.22, 0.23.');
+  });
+});

@@ -1,0 +1,67 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { loadAppConfig } from '../../src/config/app-config';
+import { DatabaseService } from '../../src/database/database.service';
+import { runCli } from '../utils/cli';
+
+/** The default for a new user: no DATABASE_URL, PGlite on disk under DATA_DIR. */
+describe('embedded database (no DATABASE_URL)', () => {
+  let directory: string;
+
+  beforeAll(() => {
+    directory = mkdtempSync(join(tmpdir(), 'wms-embedded-'));
+  });
+
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+  it('migrates itself, holds the core schema, and keeps data across restarts', async () => {
+    const dataDir = join(directory, 'service');
+    const config = loadAppConfig({ DATA_DIR: dataDir });
+    const first = new DatabaseService(config);
+    expect(first.isEmbedded).toBe(true);
+    const dataSource = await first.connect();
+    const tables = await dataSource.query(
+      `SELECT table_schema || '.' || table_name AS name FROM information_schema.tables
+        WHERE table_schema IN ('core', 'metadata') ORDER BY 1`,
+    );
+    expect(tables.map((row: { name: string }) => row.name)).toEqual([
+      'core.upgradeLedger',
+      'core.workspace',
+      'metadata.fieldMetadata',
+      'metadata.indexMetadata',
+      'metadata.objectMetadata',
+    ]);
+    await dataSource.query(`INSERT INTO core.workspace ("displayName", "schemaName") VALUES ('Embedded', 'workspace_emb1')`);
+    await expect(
+      dataSource.query(`INSERT INTO core.workspace ("displayName", "schemaName") VALUES ('Again', 'workspace_emb1')`),
+    ).rejects.toThrow(/UQ_workspace_schemaName/);
+    await first.close();
+    expect(existsSync(join(dataDir, 'pglite', 'PG_VERSION'))).toBe(true);
+
+    const second = new DatabaseService(config);
+    const reopened = await second.connect();
+    const rows = await reopened.query(`SELECT "displayName", "schemaName" FROM core.workspace`);
+    expect(rows).toEqual([{ displayName: 'Embedded', schemaName: 'workspace_emb1' }]);
+    await second.close();
+  });
+
+  it('runs database:migrate, workspace:list and database:reset through the CLI', async () => {
+    const cwd = join(directory, 'cli');
+    mkdirSync(cwd);
+    const migrate = await runCli(['database:migrate'], {}, cwd);
+    expect(migrate.code).toBe(0);
+    expect(migrate.stderr).toBe(`Database: embedded PostgreSQL (PGlite) in ${join(cwd, '.data', 'pglite')}\n`);
+    expect(migrate.stdout).toContain('Applied 1 migration(s): CoreSchema1763769600000');
+
+    const list = await runCli(['workspace:list', '--json'], {}, cwd);
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout)).toEqual({ workspaces: [] });
+
+    const reset = await runCli(['database:reset', '--yes'], {}, cwd);
+    expect(reset.code).toBe(0);
+    expect(reset.stdout).toContain('Dropped 2 schema(s): core, metadata.');
+    expect(reset.stdout).toContain('Applied 1 migration(s): CoreSchema1763769600000');
+  });
+});
