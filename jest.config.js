@@ -3,7 +3,6 @@ const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 
 module.exports = {
   testEnvironment: 'node',
-  testEnvironmentOptions: { globalsCleanup: 'off' },
   // Integration specs start processes and databases; a hang still fails, just not at 5 s.
   testTimeout: 120000,
   moduleFileExtensions: ['ts', 'js', 'json'],
