@@ -22,7 +22,7 @@ export class WorkspaceListCommand extends BaseCommand<WorkspaceListOptions> {
   }
 
   async run(_params: string[], options: WorkspaceListOptions): Promise<void> {
-    const repository = new WorkspaceRepository(await this.database.connect());
+    const repository = new WorkspaceRepository((await this.database.connect()).manager);
     const rows = [];
     let count = 0;
     for (let page = await repository.page(null, PAGE_SIZE); page.length > 0; page = await repository.page(page[page.length - 1].id, PAGE_SIZE)) {

@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { EntityManager } from 'typeorm';
 
 export interface WorkspaceRow {
   id: string;
@@ -7,20 +7,59 @@ export interface WorkspaceRow {
   activationStatus: string;
   version: string | null;
   fingerprint: string | null;
+  featureFlags: string[];
   createdAt: Date;
 }
 
-const COLUMNS = `"id", "displayName", "schemaName", "activationStatus", "version", "fingerprint", "createdAt"`;
+const COLUMNS = `"id", "displayName", "schemaName", "activationStatus", "version", "fingerprint", "featureFlags", "createdAt"`;
 
 /** All SQL on core.workspace. */
 export class WorkspaceRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly manager: EntityManager) {}
 
   /** One page in id order, after `afterId`: callers walk the fleet without loading it whole. */
-  async page(afterId: string | null, limit: number): Promise<WorkspaceRow[]> {
-    return this.dataSource.query(
-      `SELECT ${COLUMNS} FROM core.workspace WHERE ($1::uuid IS NULL OR "id" > $1::uuid) ORDER BY "id" LIMIT $2`,
+  async page(afterId: string | null, limit: number, options: { activeOnly?: boolean } = {}): Promise<WorkspaceRow[]> {
+    return this.manager.query(
+      `SELECT ${COLUMNS} FROM core.workspace
+        WHERE ($1::uuid IS NULL OR "id" > $1::uuid) ${options.activeOnly ? `AND "activationStatus" = 'ACTIVE'` : ''}
+        ORDER BY "id" LIMIT $2`,
       [afterId, limit],
     );
+  }
+
+  async findByIds(ids: string[]): Promise<WorkspaceRow[]> {
+    return this.manager.query(`SELECT ${COLUMNS} FROM core.workspace WHERE "id" = ANY($1::uuid[]) ORDER BY "id"`, [ids]);
+  }
+
+  async findById(id: string): Promise<WorkspaceRow | null> {
+    const [row] = await this.findByIds([id]);
+    return row ?? null;
+  }
+
+  async insert(row: Pick<WorkspaceRow, 'id' | 'displayName' | 'schemaName' | 'version' | 'featureFlags'>): Promise<WorkspaceRow> {
+    const [created] = await this.manager.query(
+      `INSERT INTO core.workspace ("id", "displayName", "schemaName", "activationStatus", "version", "featureFlags")
+       VALUES ($1, $2, $3, 'ACTIVE', $4, $5) RETURNING ${COLUMNS}`,
+      [row.id, row.displayName, row.schemaName, row.version, row.featureFlags],
+    );
+    return created;
+  }
+
+  async setFingerprint(id: string, fingerprint: string): Promise<void> {
+    await this.manager.query(`UPDATE core.workspace SET "fingerprint" = $1, "updatedAt" = now() WHERE "id" = $2`, [fingerprint, id]);
+  }
+
+  async fingerprintOf(id: string): Promise<string | null> {
+    const [row] = await this.manager.query(`SELECT "fingerprint" FROM core.workspace WHERE "id" = $1`, [id]);
+    return row?.fingerprint ?? null;
+  }
+
+  /** Takes the workspace's advisory lock for the current transaction; false when another runner holds it. */
+  async tryLock(id: string): Promise<boolean> {
+    const [{ locked }] = await this.manager.query(
+      `SELECT pg_try_advisory_xact_lock(hashtext('workspace'), hashtext($1)) AS locked`,
+      [id],
+    );
+    return locked;
   }
 }

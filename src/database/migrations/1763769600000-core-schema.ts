@@ -74,7 +74,8 @@ export class CoreSchema1763769600000 implements MigrationInterface {
         "options" jsonb,
         "settings" jsonb,
         "relationType" text CHECK ("relationType" IN ('MANY_TO_ONE', 'ONE_TO_MANY')),
-        "relationTargetObjectMetadataId" uuid REFERENCES metadata."objectMetadata" ("id") ON DELETE CASCADE,
+        "relationTargetObjectMetadataId" uuid REFERENCES metadata."objectMetadata" ("id") ON DELETE CASCADE
+          DEFERRABLE INITIALLY DEFERRED,
         "relationTargetFieldMetadataId" uuid REFERENCES metadata."fieldMetadata" ("id") ON DELETE SET NULL
           DEFERRABLE INITIALLY DEFERRED,
         "onDelete" text CHECK ("onDelete" IN ('CASCADE', 'SET_NULL', 'RESTRICT', 'NO_ACTION')),

@@ -1,0 +1,38 @@
+/** A statement of a plan: SQL text with positional parameters for values. */
+export interface SqlStatement {
+  sql: string;
+  params?: unknown[];
+}
+
+/** Quotes an identifier. Names reaching here are validated already; quoting makes any text inert. */
+export const quoteIdentifier = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+export const qualified = (schema: string, name: string): string => `${quoteIdentifier(schema)}.${quoteIdentifier(name)}`;
+
+/** A string literal (standard_conforming_strings: only the quote needs doubling). */
+export const quoteLiteral = (value: string): string => {
+  if (value.includes('\u0000')) {
+    throw new Error('A text value cannot contain a NUL character');
+  }
+  return `'${value.replace(/'/g, "''")}'`;
+};
+
+/** A value as a SQL literal, for DDL (which takes no parameters) and for showing a plan. */
+export const sqlLiteral = (value: unknown): string => {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`Not a finite number: ${value}`);
+    return String(value);
+  }
+  if (typeof value === 'string') return quoteLiteral(value);
+  if (value instanceof Date) return quoteLiteral(value.toISOString());
+  return quoteLiteral(JSON.stringify(value));
+};
+
+/** The statement as one runnable text, parameters inlined: what a dry run shows. */
+export const renderStatement = (statement: SqlStatement): string =>
+  (statement.params ?? []).reduceRight<string>(
+    (sql, value, index) => sql.replace(new RegExp(`\\$${index + 1}(?!\\d)`, 'g'), () => sqlLiteral(value)),
+    statement.sql,
+  );

@@ -1,0 +1,145 @@
+import { FieldType, OnDeleteAction, RelationType } from '../declarations/field-type';
+import { DeclaredField, DeclaredSelectOption } from '../declarations/declared-schema';
+import { ColumnSpec, desiredField } from './desired-state';
+
+/** A row of metadata."fieldMetadata". */
+export interface ActualField {
+  id: string;
+  objectMetadataId: string;
+  standardId: string | null;
+  name: string;
+  label: string;
+  type: FieldType;
+  description: string | null;
+  icon: string | null;
+  isCustom: boolean;
+  isSystem: boolean;
+  isActive: boolean;
+  isNullable: boolean;
+  isUnique: boolean;
+  isDeprecated: boolean;
+  defaultValue: unknown;
+  options: DeclaredSelectOption[] | null;
+  settings: Record<string, unknown> | null;
+  relationType: RelationType | null;
+  relationTargetObjectMetadataId: string | null;
+  relationTargetFieldMetadataId: string | null;
+  onDelete: OnDeleteAction | null;
+}
+
+/** A row of metadata."objectMetadata" with its fields. */
+export interface ActualObject {
+  id: string;
+  standardId: string | null;
+  nameSingular: string;
+  namePlural: string;
+  labelSingular: string;
+  labelPlural: string;
+  description: string | null;
+  icon: string | null;
+  tableName: string;
+  isCustom: boolean;
+  isSystem: boolean;
+  isActive: boolean;
+  labelIdentifierFieldMetadataId: string | null;
+  fields: ActualField[];
+}
+
+/** A row of metadata."indexMetadata". */
+export interface ActualIndex {
+  id: string;
+  objectMetadataId: string;
+  name: string;
+  columns: string[];
+  isUnique: boolean;
+  whereClause: string | null;
+  isCustom: boolean;
+}
+
+export interface LiveColumn {
+  name: string;
+  /** format_type(): e.g. text, uuid, double precision, jsonb, text[], or the enum type's name. */
+  type: string;
+  /** The enum type of an enum or enum-array column. */
+  enumName: string | null;
+  isNullable: boolean;
+}
+
+export interface LiveForeignKey {
+  name: string;
+  table: string;
+  column: string;
+  targetTable: string;
+  onDelete: OnDeleteAction;
+}
+
+export interface LiveIndex {
+  name: string;
+  table: string;
+  isUnique: boolean;
+  isValid: boolean;
+}
+
+export interface LiveTable {
+  name: string;
+  columns: Map<string, LiveColumn>;
+  estimatedRows: number;
+}
+
+/** The workspace's schema as the catalog sees it. */
+export interface LiveSchema {
+  exists: boolean;
+  tables: Map<string, LiveTable>;
+  foreignKeys: LiveForeignKey[];
+  indexes: LiveIndex[];
+  enums: Map<string, string[]>;
+}
+
+export interface ActualState {
+  workspaceId: string;
+  schemaName: string;
+  objects: ActualObject[];
+  indexes: ActualIndex[];
+  live: LiveSchema;
+}
+
+export const emptyLiveSchema = (): LiveSchema => ({
+  exists: false,
+  tables: new Map(),
+  foreignKeys: [],
+  indexes: [],
+  enums: new Map(),
+});
+
+/** The state of a workspace that does not exist yet. */
+export const emptyActualState = (workspaceId: string, schemaName: string): ActualState => ({
+  workspaceId,
+  schemaName,
+  objects: [],
+  indexes: [],
+  live: emptyLiveSchema(),
+});
+
+/** An existing field in the shape of a declared one, so the same rules give its columns. */
+export const actualFieldAsDeclared = (field: ActualField): DeclaredField => ({
+  standardId: field.standardId ?? '',
+  name: field.name,
+  type: field.type,
+  label: field.label,
+  description: field.description,
+  icon: field.icon,
+  isNullable: field.isNullable,
+  isSystem: field.isSystem,
+  isActive: field.isActive,
+  isDeprecated: field.isDeprecated,
+  isUnique: field.isUnique,
+  defaultValue: field.defaultValue,
+  options: field.options,
+  settings: field.settings,
+  relation: field.relationType ? { type: field.relationType, targetObject: '', inverseFieldName: null } : null,
+  gate: null,
+});
+
+/** The columns (with types, defaults and enum names) an existing field occupies. */
+export const actualFieldColumns = (field: ActualField, tableName: string): ColumnSpec[] =>
+  desiredField(actualFieldAsDeclared(field), tableName).columns;
