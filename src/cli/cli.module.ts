@@ -6,10 +6,21 @@ import { StandardDeclarationsModule } from '../standard-objects/standard-declara
 import { DatabaseMigrateCommand } from './database-migrate.command';
 import { DatabaseResetCommand } from './database-reset.command';
 import { SnapshotGenerateCommand } from './snapshot-generate.command';
+import { SyncMetadataCommand } from './sync-metadata.command';
+import { WorkspaceCreateCommand } from './workspace-create.command';
+import { WorkspaceHealthCommand } from './workspace-health.command';
 import { WorkspaceListCommand } from './workspace-list.command';
 
 @Module({
   imports: [ConfigModule, DatabaseModule, StandardDeclarationsModule],
-  providers: [DatabaseMigrateCommand, DatabaseResetCommand, SnapshotGenerateCommand, WorkspaceListCommand],
+  providers: [
+    DatabaseMigrateCommand,
+    DatabaseResetCommand,
+    SnapshotGenerateCommand,
+    SyncMetadataCommand,
+    WorkspaceCreateCommand,
+    WorkspaceHealthCommand,
+    WorkspaceListCommand,
+  ],
 })
 export class CliModule {}

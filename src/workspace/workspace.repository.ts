@@ -18,13 +18,22 @@ export class WorkspaceRepository {
   constructor(private readonly manager: EntityManager) {}
 
   /** One page in id order, after `afterId`: callers walk the fleet without loading it whole. */
-  async page(afterId: string | null, limit: number, options: { activeOnly?: boolean } = {}): Promise<WorkspaceRow[]> {
+  async page(afterId: string | null, limit: number, options: { activeOnly?: boolean; inclusive?: boolean } = {}): Promise<WorkspaceRow[]> {
     return this.manager.query(
       `SELECT ${COLUMNS} FROM core.workspace
-        WHERE ($1::uuid IS NULL OR "id" > $1::uuid) ${options.activeOnly ? `AND "activationStatus" = 'ACTIVE'` : ''}
+        WHERE ($1::uuid IS NULL OR "id" ${options.inclusive ? '>=' : '>'} $1::uuid) ${options.activeOnly ? `AND "activationStatus" = 'ACTIVE'` : ''}
         ORDER BY "id" LIMIT $2`,
       [afterId, limit],
     );
+  }
+
+  async count(fromId: string | null, options: { activeOnly?: boolean } = {}): Promise<number> {
+    const [{ count }] = await this.manager.query(
+      `SELECT count(*)::int AS count FROM core.workspace
+        WHERE ($1::uuid IS NULL OR "id" >= $1::uuid) ${options.activeOnly ? `AND "activationStatus" = 'ACTIVE'` : ''}`,
+      [fromId],
+    );
+    return count;
   }
 
   async findByIds(ids: string[]): Promise<WorkspaceRow[]> {

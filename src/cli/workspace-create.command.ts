@@ -1,0 +1,84 @@
+import { Inject } from '@nestjs/common';
+import { Command, Option } from 'nest-commander';
+
+import { DatabaseService } from '../database/database.service';
+import { DeclaredSchema } from '../declarations/declared-schema';
+import { STANDARD_DECLARATIONS } from '../standard-objects/standard-declarations.module';
+import { snapshotVersions } from '../standard-objects/version-snapshots';
+import { WorkspaceCreationError, WorkspaceCreationService } from '../workspace/workspace-creation.service';
+import { BaseCommand, BaseCommandOptions } from './base.command';
+import { UsageError } from './cli.error';
+import { formatPlan } from './plan.format';
+
+interface WorkspaceCreateOptions extends BaseCommandOptions {
+  name?: string;
+  version?: string;
+  featureFlag?: string[];
+  prefill?: boolean;
+  json?: boolean;
+}
+
+@Command({ name: 'workspace:create', description: 'Create a workspace: schema, tables, metadata, default views, prefill records' })
+export class WorkspaceCreateCommand extends BaseCommand<WorkspaceCreateOptions> {
+  constructor(
+    private readonly database: DatabaseService,
+    @Inject(STANDARD_DECLARATIONS) private readonly declared: DeclaredSchema,
+  ) {
+    super();
+  }
+
+  @Option({ flags: '--name <name>', description: 'display name of the workspace', required: true })
+  parseName(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--version <version>', description: `create at a released version (${snapshotVersions().join(', ')}); default: current` })
+  parseVersion(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--feature-flag <flag>', description: 'enable a feature flag (repeatable)' })
+  parseFeatureFlag(value: string, previous: string[] = []): string[] {
+    return [...previous, value];
+  }
+
+  @Option({ flags: '--no-prefill', description: 'create no prefill records' })
+  parseNoPrefill(): boolean {
+    return false;
+  }
+
+  @Option({ flags: '--json', description: 'print one JSON document' })
+  parseJson(): boolean {
+    return true;
+  }
+
+  async run(_params: string[], options: WorkspaceCreateOptions): Promise<void> {
+    if (options.version !== undefined && !snapshotVersions().includes(options.version)) {
+      throw new UsageError(`--version must be one of ${snapshotVersions().join(', ')}; got "${options.version.slice(0, 40)}".`);
+    }
+    const dataSource = await this.database.connect();
+    const started = Date.now();
+    let created;
+    try {
+      created = await new WorkspaceCreationService(dataSource, this.declared).create({
+        displayName: options.name ?? '',
+        version: options.version,
+        featureFlags: options.featureFlag,
+        prefill: options.prefill,
+      });
+    } catch (error) {
+      if (error instanceof WorkspaceCreationError) {
+        throw new UsageError(`Cannot create the workspace: ${error.message}. Nothing was written.`);
+      }
+      throw error;
+    }
+    const { workspace, plan, views, records } = created;
+    if (options.json) {
+      this.print(JSON.stringify({ workspace, actions: plan.actions.length, views, records, durationMs: Date.now() - started }));
+      return;
+    }
+    this.print(`Created workspace ${workspace.id} "${workspace.displayName}" (schema ${workspace.schemaName}, version ${workspace.version}) in ${Date.now() - started} ms`);
+    if (options.verbose) formatPlan(plan, false).forEach((line) => this.print(line));
+    this.print(`${plan.actions.length} action(s), ${views} default view(s), ${records.companies} companies and ${records.people} people`);
+  }
+}
