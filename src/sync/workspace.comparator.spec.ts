@@ -1,0 +1,323 @@
+import { DeclarationSetBuilder } from '../declarations/declaration-set.builder';
+import {
+  WorkspaceEntity,
+  WorkspaceField,
+  WorkspaceIndex,
+  WorkspaceIsDeprecated,
+  WorkspaceIsNullable,
+  WorkspaceRelation,
+} from '../declarations/decorators/workspace.decorators';
+import { DeclaredSchema } from '../declarations/declared-schema';
+import { FieldType, OnDeleteAction, RelationType } from '../declarations/field-type';
+import { renderStatement } from '../database/sql';
+import { ActualField, ActualObject, ActualState, emptyActualState, LiveTable } from './actual-state';
+import { buildDesiredState, DesiredState } from './desired-state';
+import { Hazard } from './plan';
+import { WorkspaceComparator } from './workspace.comparator';
+
+const WORKSPACE = '0b3f8a52-3d55-4c5e-9a55-6c1f0b0e8f11';
+const SCHEMA = 'workspace_test';
+
+const IDS = {
+  company: 'c1a8f1b4-0e7e-4c53-8a4b-2f4b0f6a1d01',
+  person: 'c1a8f1b4-0e7e-4c53-8a4b-2f4b0f6a1d02',
+  companyName: 'c1a8f1b4-0e7e-4c53-8a4b-2f4b0f6a1d03',
+  companyPeople: 'c1a8f1b4-0e7e-4c53-8a4b-2f4b0f6a1d04',
+  personName: 'c1a8f1b4-0e7e-4c53-8a4b-2f4b0f6a1d05',
+  personEmail: 'c1a8f1b4-0e7e-4c53-8a4b-2f4b0f6a1d06',
+  personCompany: 'c1a8f1b4-0e7e-4c53-8a4b-2f4b0f6a1d07',
+  personStage: 'c1a8f1b4-0e7e-4c53-8a4b-2f4b0f6a1d08',
+  personNickname: 'c1a8f1b4-0e7e-4c53-8a4b-2f4b0f6a1d09',
+  id: 'c1a8f1b4-0e7e-4c53-8a4b-2f4b0f6a1d10',
+};
+
+abstract class Base {
+  @WorkspaceField({ standardId: IDS.id, type: FieldType.UUID, label: 'Id', defaultValue: 'uuid' })
+  id: string;
+}
+
+@WorkspaceEntity({ standardId: IDS.company, nameSingular: 'company', namePlural: 'companies', labelSingular: 'Company', labelPlural: 'Companies', labelIdentifierStandardId: IDS.companyName })
+class Company extends Base {
+  @WorkspaceField({ standardId: IDS.companyName, type: FieldType.TEXT, label: 'Name', defaultValue: '' })
+  name: string;
+
+  @WorkspaceRelation({ standardId: IDS.companyPeople, type: RelationType.ONE_TO_MANY, label: 'People', inverseSideTarget: () => Person, inverseSideFieldKey: 'company' })
+  people: Person[];
+}
+
+@WorkspaceEntity({ standardId: IDS.person, nameSingular: 'person', namePlural: 'people', labelSingular: 'Person', labelPlural: 'People' })
+class Person extends Base {
+  @WorkspaceField({ standardId: IDS.personName, type: FieldType.FULL_NAME, label: 'Name' })
+  @WorkspaceIsNullable()
+  name: unknown;
+
+  @WorkspaceField({ standardId: IDS.personEmail, type: FieldType.EMAILS, label: 'Emails' })
+  @WorkspaceIsNullable()
+  emails: unknown;
+
+  @WorkspaceField({
+    standardId: IDS.personStage,
+    type: FieldType.SELECT,
+    label: 'Stage',
+    defaultValue: 'NEW',
+    options: [{ value: 'NEW', label: 'New', position: 0 }, { value: 'WON', label: 'Won', position: 1 }],
+  })
+  stage: string;
+
+  @WorkspaceRelation({ standardId: IDS.personCompany, type: RelationType.MANY_TO_ONE, label: 'Company', inverseSideTarget: () => Company, inverseSideFieldKey: 'people', onDelete: OnDeleteAction.CASCADE })
+  @WorkspaceIndex()
+  company: Company;
+}
+
+@WorkspaceEntity({ standardId: IDS.person, nameSingular: 'person', namePlural: 'people', labelSingular: 'Person', labelPlural: 'People' })
+class PersonV2 extends Base {
+  @WorkspaceField({ standardId: IDS.personName, type: FieldType.FULL_NAME, label: 'Full name' })
+  @WorkspaceIsNullable()
+  fullName: unknown;
+
+  @WorkspaceField({ standardId: IDS.personEmail, type: FieldType.EMAILS, label: 'Emails' })
+  @WorkspaceIsNullable()
+  @WorkspaceIsDeprecated()
+  emails: unknown;
+
+  @WorkspaceField({ standardId: IDS.personNickname, type: FieldType.TEXT, label: 'Nickname', defaultValue: '' })
+  nickname: string;
+
+  @WorkspaceRelation({ standardId: IDS.personCompany, type: RelationType.MANY_TO_ONE, label: 'Company', inverseSideTarget: () => CompanyV2, inverseSideFieldKey: 'people', onDelete: OnDeleteAction.CASCADE })
+  @WorkspaceIndex()
+  company: unknown;
+}
+
+@WorkspaceEntity({ standardId: IDS.company, nameSingular: 'company', namePlural: 'companies', labelSingular: 'Company', labelPlural: 'Companies', labelIdentifierStandardId: IDS.companyName })
+class CompanyV2 extends Base {
+  @WorkspaceField({ standardId: IDS.companyName, type: FieldType.TEXT, label: 'Name', defaultValue: '' })
+  name: string;
+
+  @WorkspaceRelation({ standardId: IDS.companyPeople, type: RelationType.ONE_TO_MANY, label: 'People', inverseSideTarget: () => PersonV2, inverseSideFieldKey: 'company' })
+  people: unknown[];
+}
+
+const v1 = (): DeclaredSchema => DeclarationSetBuilder.build({ entities: [Company, Person], version: 'v1' });
+
+/** The actual state a workspace has right after a plan for `desired` was applied to an empty one. */
+const appliedState = (desired: DesiredState): ActualState => {
+  const plan = WorkspaceComparator.compare(desired, emptyActualState(WORKSPACE, SCHEMA));
+  const text = plan.actions.flatMap((action) => action.statements.map(renderStatement)).join('\n');
+  const idOf = (pattern: RegExp): string => pattern.exec(text)![1];
+  const objects: ActualObject[] = desired.objects.map((object) => {
+    const objectId = idOf(new RegExp(`VALUES \\('([0-9a-f-]{36})', '${WORKSPACE}', '${object.declared.standardId}'`));
+    const fields: ActualField[] = object.fields.map((field) => ({
+      id: idOf(new RegExp(`\\('([0-9a-f-]{36})', '${WORKSPACE}', '${objectId}', '${field.declared.standardId}'`)),
+      objectMetadataId: objectId,
+      standardId: field.declared.standardId,
+      name: field.declared.name,
+      label: field.declared.label,
+      type: field.declared.type,
+      description: field.declared.description,
+      icon: field.declared.icon,
+      isCustom: false,
+      isSystem: field.declared.isSystem,
+      isActive: field.declared.isActive,
+      isNullable: field.declared.isNullable,
+      isUnique: field.declared.isUnique,
+      isDeprecated: false,
+      defaultValue: field.declared.defaultValue,
+      options: field.declared.options,
+      settings: field.declared.settings,
+      relationType: field.declared.relation?.type ?? null,
+      relationTargetObjectMetadataId: null,
+      relationTargetFieldMetadataId: null,
+      onDelete: field.declared.relation?.onDelete ?? null,
+    }));
+    return {
+      id: objectId,
+      standardId: object.declared.standardId,
+      nameSingular: object.declared.nameSingular,
+      namePlural: object.declared.namePlural,
+      labelSingular: object.declared.labelSingular,
+      labelPlural: object.declared.labelPlural,
+      description: object.declared.description,
+      icon: object.declared.icon,
+      tableName: object.tableName,
+      isCustom: false,
+      isSystem: object.declared.isSystem,
+      isActive: true,
+      labelIdentifierFieldMetadataId: null,
+      fields,
+    };
+  });
+  for (const object of objects) {
+    const declared = desired.objects.find((candidate) => candidate.declared.standardId === object.standardId)!.declared;
+    object.labelIdentifierFieldMetadataId = object.fields.find((field) => field.standardId === declared.labelIdentifierStandardId)?.id ?? null;
+    for (const field of object.fields) {
+      const relation = declared.fields.find((candidate) => candidate.standardId === field.standardId)!.relation;
+      if (!relation) continue;
+      const target = objects.find((candidate) => candidate.nameSingular === relation.targetObject)!;
+      field.relationTargetObjectMetadataId = target.id;
+      field.relationTargetFieldMetadataId = target.fields.find((candidate) => candidate.name === relation.inverseFieldName)?.id ?? null;
+    }
+  }
+  const tables = new Map<string, LiveTable>();
+  for (const object of desired.objects) {
+    const columns = object.fields.flatMap((field) => field.columns);
+    tables.set(object.tableName, {
+      name: object.tableName,
+      estimatedRows: 0,
+      columns: new Map(columns.map((column) => [column.name, { name: column.name, type: column.type, enumName: column.enumName, isNullable: column.isNullable }])),
+    });
+  }
+  return {
+    workspaceId: WORKSPACE,
+    schemaName: SCHEMA,
+    objects,
+    indexes: desired.objects.flatMap((object) =>
+      object.indexes.map((index) => ({
+        id: `idx-${index.name}`,
+        objectMetadataId: objects.find((candidate) => candidate.standardId === object.declared.standardId)!.id,
+        name: index.name,
+        columns: index.columns,
+        isUnique: index.isUnique,
+        whereClause: index.where,
+        isCustom: false,
+      })),
+    ),
+    live: {
+      exists: true,
+      tables,
+      foreignKeys: desired.objects.flatMap((object) =>
+        object.fields.filter((field) => field.foreignKey).map((field) => ({ ...field.foreignKey!, table: object.tableName })),
+      ),
+      indexes: desired.objects.flatMap((object) => object.indexes.map((index) => ({ name: index.name, table: object.tableName, isUnique: index.isUnique, isValid: true }))),
+      enums: new Map(desired.objects.flatMap((object) => object.fields.flatMap((field) => field.columns.filter((c) => c.enumName).map((c) => [c.enumName!, field.enumValues!] as [string, string[]])))),
+    },
+  };
+};
+
+describe('WorkspaceComparator', () => {
+  it('plans a new workspace in dependency order: schema, tables with enums, foreign keys, indexes, label identifiers', () => {
+    const plan = WorkspaceComparator.compare(buildDesiredState(v1()), emptyActualState(WORKSPACE, SCHEMA));
+    expect(plan.refusals).toEqual([]);
+    expect(plan.actions.map((action) => `${action.kind}:${action.object}`)).toEqual([
+      'CREATE_SCHEMA:',
+      'CREATE_OBJECT:company',
+      'CREATE_OBJECT:person',
+      'CREATE_FOREIGN_KEY:person',
+      'CREATE_INDEX:person',
+      'UPDATE_OBJECT:company',
+    ]);
+    const person = plan.actions[2].statements.map(renderStatement);
+    expect(person).toContain(`CREATE TYPE "workspace_test"."person_stage_enum" AS ENUM ('NEW', 'WON')`);
+    expect(person).toContain(
+      'CREATE TABLE "workspace_test"."person" ("nameFirstName" text, "nameLastName" text, "emailsPrimaryEmail" text, "emailsAdditionalEmails" jsonb, ' +
+        `"stage" "workspace_test"."person_stage_enum" NOT NULL DEFAULT 'NEW', "companyId" uuid, "id" uuid NOT NULL DEFAULT gen_random_uuid(), PRIMARY KEY ("id"))`,
+    );
+    expect(renderStatement(plan.actions[3].statements[0])).toBe(
+      'ALTER TABLE "workspace_test"."person" ADD CONSTRAINT "FK_person_companyId" FOREIGN KEY ("companyId") REFERENCES "workspace_test"."company" ("id") ON DELETE CASCADE',
+    );
+  });
+
+  it('gives new metadata rows ids derived from the workspace, so a dry run shows the SQL the real run executes', () => {
+    const desired = buildDesiredState(v1());
+    const sql = () => WorkspaceComparator.compare(desired, emptyActualState(WORKSPACE, SCHEMA)).actions.flatMap((a) => a.statements.map(renderStatement));
+    expect(sql()).toEqual(sql());
+    const other = WorkspaceComparator.compare(desired, emptyActualState('5d7e1c2a-9b1f-4e2d-8c3a-1b2c3d4e5f60', SCHEMA));
+    expect(other.actions[1].statements[0].params![0]).not.toBe(WorkspaceComparator.compare(desired, emptyActualState(WORKSPACE, SCHEMA)).actions[1].statements[0].params![0]);
+  });
+
+  it('plans nothing for a workspace already in the desired state', () => {
+    const desired = buildDesiredState(v1());
+    expect(WorkspaceComparator.compare(desired, appliedState(desired))).toEqual({ actions: [], refusals: [] });
+  });
+
+  it('renames by standardId, keeps a deprecated field as custom, and creates a new field', () => {
+    const desired = buildDesiredState(v1());
+    const next = buildDesiredState(DeclarationSetBuilder.build({ entities: [CompanyV2, PersonV2], version: 'v2' }));
+    const plan = WorkspaceComparator.compare(next, appliedState(desired));
+    expect(plan.refusals).toEqual([]);
+    const summaries = plan.actions.map((action) => action.summary);
+    expect(summaries).toEqual(expect.arrayContaining([
+      'rename field person.name to fullName',
+      'create field person.nickname (TEXT)',
+      'field person.emails is deprecated: kept, with its data, as a custom field',
+    ]));
+    const rename = plan.actions.find((action) => action.kind === 'RENAME_FIELD')!.statements.map(renderStatement);
+    expect(rename).toEqual(expect.arrayContaining([
+      'ALTER TABLE "workspace_test"."person" RENAME COLUMN "nameFirstName" TO "fullNameFirstName"',
+      'ALTER TABLE "workspace_test"."person" RENAME COLUMN "nameLastName" TO "fullNameLastName"',
+    ]));
+    expect(plan.actions.some((action) => action.statements.some((statement) => /DROP COLUMN/.test(statement.sql)))).toBe(false);
+  });
+
+  it('keeps a field that left the declarations as custom, and drops it only when DROPS_DATA is allowed', () => {
+    const desired = buildDesiredState(v1());
+    const actual = appliedState(desired);
+    const without = buildDesiredState(DeclarationSetBuilder.build({ entities: [CompanyV2, PersonV2], version: 'v2' }));
+    const kept = WorkspaceComparator.compare(without, actual);
+    expect(kept.actions.filter((action) => action.field === 'stage').map((action) => action.kind)).toEqual(['TURN_FIELD_CUSTOM']);
+    const dropped = WorkspaceComparator.compare(without, actual, { allowHazards: new Set([Hazard.DROPS_DATA]) });
+    const drop = dropped.actions.find((action) => action.field === 'stage')!;
+    expect(drop).toMatchObject({ kind: 'DROP_FIELD', hazard: Hazard.DROPS_DATA });
+    expect(drop.statements.map(renderStatement)).toContain('ALTER TABLE "workspace_test"."person" DROP COLUMN "stage"');
+  });
+
+  it('refuses a type change and names the upgrade command', () => {
+    const desired = buildDesiredState(v1());
+    const actual = appliedState(desired);
+    const email = actual.objects.find((object) => object.nameSingular === 'person')!.fields.find((field) => field.name === 'emails')!;
+    email.type = FieldType.EMAIL;
+    email.name = 'email';
+    const plan = WorkspaceComparator.compare(desired, actual, { upgradeCommand: 'upgrade-0.23' });
+    expect(plan.refusals).toEqual([
+      expect.objectContaining({ hazard: Hazard.TYPE_CHANGE, object: 'person', field: 'email', message: expect.stringContaining('run `upgrade-0.23`') }),
+    ]);
+  });
+
+  it('refuses a new standard field whose name a custom field already uses', () => {
+    const desired = buildDesiredState(v1());
+    const actual = appliedState(desired);
+    const person = actual.objects.find((object) => object.nameSingular === 'person')!;
+    const stage = person.fields.find((field) => field.name === 'stage')!;
+    person.fields = person.fields.filter((field) => field !== stage);
+    person.fields.push({ ...stage, id: 'custom-stage', standardId: null, isCustom: true, type: FieldType.TEXT, options: null, defaultValue: '' });
+    const plan = WorkspaceComparator.compare(desired, actual);
+    expect(plan.refusals).toEqual([
+      expect.objectContaining({ hazard: Hazard.NAME_CONFLICT, object: 'person', field: 'stage', message: expect.stringContaining('rename the custom field') }),
+    ]);
+  });
+
+  it('adds a SELECT option with ALTER TYPE, and refuses removing one unless REWRITES_TABLE is allowed', () => {
+    const desired = buildDesiredState(v1());
+    const actual = appliedState(desired);
+    const stage = desired.objects[1].fields.find((field) => field.declared.name === 'stage')!;
+    const withOption = structuredClone(desired);
+    const added = withOption.objects[1].fields.find((field) => field.declared.name === 'stage')!;
+    added.declared.options = [...stage.declared.options!, { value: 'LOST', label: 'Lost', position: 2 }];
+    added.enumValues = ['NEW', 'WON', 'LOST'];
+    const addPlan = WorkspaceComparator.compare(withOption, actual);
+    expect(addPlan.actions.flatMap((action) => action.statements.map(renderStatement))).toContain(
+      `ALTER TYPE "workspace_test"."person_stage_enum" ADD VALUE IF NOT EXISTS 'LOST'`,
+    );
+    const removed = structuredClone(desired);
+    const fewer = removed.objects[1].fields.find((field) => field.declared.name === 'stage')!;
+    fewer.declared.options = [stage.declared.options![0]];
+    fewer.enumValues = ['NEW'];
+    const removePlan = WorkspaceComparator.compare(removed, actual);
+    expect(removePlan.refusals).toEqual([expect.objectContaining({ hazard: Hazard.REWRITES_TABLE, field: 'stage' })]);
+    const allowed = WorkspaceComparator.compare(removed, actual, { allowHazards: new Set([Hazard.REWRITES_TABLE]) });
+    expect(allowed.refusals).toEqual([]);
+    expect(allowed.actions.find((action) => action.field === 'stage')!.preflight).toEqual([
+      expect.objectContaining({ kind: 'ONLY_VALUES', table: 'person', columns: ['stage'], values: ['NEW'] }),
+    ]);
+  });
+
+  it('marks an index build on a large existing table as BLOCKS_WRITES', () => {
+    const desired = buildDesiredState(v1());
+    const actual = appliedState(desired);
+    actual.indexes = [];
+    actual.live.indexes = [];
+    actual.live.tables.get('person')!.estimatedRows = 5_000_000;
+    const plan = WorkspaceComparator.compare(desired, actual);
+    expect(plan.actions.find((action) => action.kind === 'CREATE_INDEX')).toMatchObject({ hazard: Hazard.BLOCKS_WRITES });
+    expect(plan.refusals).toEqual([expect.objectContaining({ hazard: Hazard.BLOCKS_WRITES })]);
+  });
+});
