@@ -1,7 +1,11 @@
+import { createBenchmark } from './create.bench';
 import { declarationsBenchmark } from './declarations.bench';
+import { fleetNoopBenchmark } from './fleet-noop.bench';
 
 export type Benchmark = (args: string[]) => Promise<Record<string, unknown>>;
 
 export const BENCHMARKS: Record<string, Benchmark> = {
+  create: createBenchmark,
   declarations: declarationsBenchmark,
+  'fleet-noop': fleetNoopBenchmark,
 };

@@ -27,6 +27,8 @@ export const sqlLiteral = (value: unknown): string => {
   }
   if (typeof value === 'string') return quoteLiteral(value);
   if (value instanceof Date) return quoteLiteral(value.toISOString());
+  // Arrays are bound as Postgres arrays (text[] columns); JSON values are passed as JSON text.
+  if (Array.isArray(value)) return value.length === 0 ? `'{}'` : `ARRAY[${value.map(sqlLiteral).join(', ')}]`;
   return quoteLiteral(JSON.stringify(value));
 };
 

@@ -47,7 +47,7 @@ describe('embedded database (no DATABASE_URL)', () => {
     await second.close();
   });
 
-  it('runs database:migrate, workspace:list and database:reset through the CLI', async () => {
+  it('runs database:migrate, workspace:list, workspace:create, workspace:sync-metadata and database:reset through the CLI', async () => {
     const cwd = join(directory, 'cli');
     mkdirSync(cwd);
     const migrate = await runCli(['database:migrate'], {}, cwd);
@@ -59,9 +59,21 @@ describe('embedded database (no DATABASE_URL)', () => {
     expect(list.code).toBe(0);
     expect(JSON.parse(list.stdout)).toEqual({ workspaces: [] });
 
+    const create = await runCli(['workspace:create', '--name', 'Embedded demo', '--json'], {}, cwd);
+    expect(create.code).toBe(0);
+    const { workspace, records } = JSON.parse(create.stdout);
+    expect(records).toEqual({ companies: 5, people: 5 });
+    const sync = await runCli(['workspace:sync-metadata', '--check', '--json'], {}, cwd);
+    expect(sync.code).toBe(0);
+    expect(JSON.parse(sync.stdout)).toMatchObject({
+      workspaces: [{ id: workspace.id, status: 'up-to-date', actions: [] }],
+      summary: { succeeded: 1, failed: 0, skipped: 0 },
+    });
+    expect(sync.stderr).toContain('1 succeeded, 0 failed, 0 skipped');
+
     const reset = await runCli(['database:reset', '--yes'], {}, cwd);
     expect(reset.code).toBe(0);
-    expect(reset.stdout).toContain('Dropped 2 schema(s): core, metadata.');
+    expect(reset.stdout).toContain(`Dropped 3 schema(s): core, metadata, ${workspace.schemaName}.`);
     expect(reset.stdout).toContain('Applied 1 migration(s): CoreSchema1763769600000');
   });
 });

@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+
+import { renderStatement } from '../src/database/sql';
+import { buildStandardDeclarations } from '../src/standard-objects/standard-objects';
+import { emptyActualState } from '../src/sync/actual-state';
+import { buildDesiredState } from '../src/sync/desired-state';
+import { WorkspaceComparator } from '../src/sync/workspace.comparator';
+import { schemaNameFor, WorkspaceCreationService } from '../src/workspace/workspace-creation.service';
+import { median, openBenchDatabase, round } from './bench-database';
+
+/**
+ * Creating one workspace with the standard set (no prefill records) against the floor: the same
+ * plan's DDL and metadata inserts, rendered to one raw SQL script and sent in one round trip.
+ */
+export const createBenchmark = async (args: string[]): Promise<Record<string, unknown>> => {
+  const iterations = Number(args[0] ?? 20);
+  const database = await openBenchDatabase();
+  try {
+    const declared = buildStandardDeclarations();
+    const desired = buildDesiredState(declared);
+    const service = new WorkspaceCreationService(database.dataSource, declared);
+    const measured: number[] = [];
+    const baseline: number[] = [];
+    let statements = 0;
+    for (let i = 0; i < iterations + 2; i += 1) {
+      const start = performance.now();
+      await service.create({ displayName: `bench ${i}`, prefill: false });
+      const createMs = performance.now() - start;
+
+      const id = randomUUID();
+      const schemaName = schemaNameFor(id);
+      const plan = WorkspaceComparator.compare(desired, emptyActualState(id, schemaName));
+      const script = [
+        `BEGIN`,
+        `INSERT INTO core.workspace ("id", "displayName", "schemaName", "version") VALUES ('${id}', 'raw ${i}', '${schemaName}', '${declared.version}')`,
+        ...plan.actions.flatMap((action) => action.statements.map(renderStatement)),
+        `UPDATE core.workspace SET "fingerprint" = '${desired.fingerprint}' WHERE "id" = '${id}'`,
+        `COMMIT`,
+      ].join(';\n');
+      statements = plan.actions.reduce((sum, action) => sum + action.statements.length, 0);
+      const rawStart = performance.now();
+      await database.dataSource.query(script);
+      const rawMs = performance.now() - rawStart;
+      // The first two rounds warm caches and connections on both sides.
+      if (i >= 2) {
+        measured.push(createMs);
+        baseline.push(rawMs);
+      }
+    }
+    const createMs = median(measured);
+    const rawMs = median(baseline);
+    return {
+      iterations,
+      planStatements: statements,
+      createMedianMs: round(createMs),
+      baselineRawScriptMedianMs: round(rawMs),
+      ratio: round(createMs / rawMs),
+      target: 'ratio <= 1.5',
+    };
+  } finally {
+    await database.drop();
+  }
+};
