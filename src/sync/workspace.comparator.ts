@@ -590,9 +590,17 @@ export class WorkspaceComparator {
         }
         hazard = Hazard.REWRITES_TABLE;
       } else {
-        for (const value of field.enumValues.filter((candidate) => !current.includes(candidate))) {
-          statements.push({ sql: `ALTER TYPE ${qualified(this.schema, column.enumName!)} ADD VALUE IF NOT EXISTS '${value.replace(/'/g, "''")}'` });
-        }
+        // Enum labels sort in creation order: place each new one before the next declared option
+        // that exists, so an upgraded workspace sorts like a new one.
+        const labels = [...current];
+        field.enumValues.forEach((value, index) => {
+          if (labels.includes(value)) return;
+          const next = field.enumValues!.slice(index + 1).find((candidate) => labels.includes(candidate));
+          statements.push({
+            sql: `ALTER TYPE ${qualified(this.schema, column.enumName!)} ADD VALUE IF NOT EXISTS '${value.replace(/'/g, "''")}'${next ? ` BEFORE '${next.replace(/'/g, "''")}'` : ''}`,
+          });
+          labels.splice(next ? labels.indexOf(next) : labels.length, 0, value);
+        });
       }
     }
     if (changed.includes('defaultValue') && !(hazard === Hazard.REWRITES_TABLE)) {

@@ -8,8 +8,13 @@ import { CORE_MIGRATIONS } from '../../src/database/migrations';
 
 /** The server the integration tests use; every test file gets a database of its own on it. */
 export const ADMIN_DATABASE_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-export const TEMPLATE_DATABASE = 'wms_test_template';
+/**
+ * Databases carry the pid of the Jest run that made them (set by the global setup, inherited by
+ * the workers), so that two runs on one server never drop each other's databases.
+ */
+export const TEST_RUN_ID = process.env.WMS_TEST_RUN_ID ?? String(process.pid);
 export const TEST_DATABASE_PREFIX = 'wms_test_';
+export const TEMPLATE_DATABASE = `${TEST_DATABASE_PREFIX}${TEST_RUN_ID}_template`;
 
 export const databaseUrl = (name: string): string => {
   const url = new URL(ADMIN_DATABASE_URL);
@@ -54,7 +59,7 @@ export interface TestDatabase {
  * `{ migrated: false }`. Drop it in afterAll.
  */
 export const createTestDatabase = async (options: { migrated?: boolean } = {}): Promise<TestDatabase> => {
-  const name = `${TEST_DATABASE_PREFIX}${process.pid}_${randomBytes(4).toString('hex')}`;
+  const name = `${TEST_DATABASE_PREFIX}${TEST_RUN_ID}_${randomBytes(4).toString('hex')}`;
   const template = options.migrated === false ? 'template0' : TEMPLATE_DATABASE;
   await withAdminClient((client) => client.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
   return {
