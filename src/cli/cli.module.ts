@@ -7,6 +7,9 @@ import { DatabaseMigrateCommand } from './database-migrate.command';
 import { DatabaseResetCommand } from './database-reset.command';
 import { SnapshotGenerateCommand } from './snapshot-generate.command';
 import { SyncMetadataCommand } from './sync-metadata.command';
+import { UPGRADE_COMMANDS } from './upgrade.command';
+import { UpgradeMarkAppliedCommand } from './upgrade-mark-applied.command';
+import { UpgradeStatusCommand } from './upgrade-status.command';
 import { WorkspaceCreateCommand } from './workspace-create.command';
 import { WorkspaceHealthCommand } from './workspace-health.command';
 import { WorkspaceListCommand } from './workspace-list.command';
@@ -18,6 +21,9 @@ import { WorkspaceListCommand } from './workspace-list.command';
     DatabaseResetCommand,
     SnapshotGenerateCommand,
     SyncMetadataCommand,
+    ...UPGRADE_COMMANDS,
+    UpgradeMarkAppliedCommand,
+    UpgradeStatusCommand,
     WorkspaceCreateCommand,
     WorkspaceHealthCommand,
     WorkspaceListCommand,

@@ -1,4 +1,4 @@
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
 import { DeclaredSchema } from '../declarations/declared-schema';
 import { WorkspaceRepository, WorkspaceRow } from '../workspace/workspace.repository';
@@ -21,6 +21,11 @@ export interface SyncOptions {
   upgradeCommand?: string | null;
   lockTimeoutMs?: number;
   statementTimeoutMs?: number;
+  /**
+   * Run on this connection instead of a pooled one: an upgrade holds the workspace's session lock
+   * on its connection, and the transaction-level lock taken here is re-entrant on the same session.
+   */
+  connection?: QueryRunner;
   /** Called after each executed statement (progress, fault injection in tests). */
   onStatement?: (executed: number) => Promise<void> | void;
 }
@@ -87,8 +92,8 @@ export class WorkspaceSyncService {
     if (!options.check && workspace.fingerprint === desired.fingerprint) {
       return outcome('up-to-date', null, { actions: [], refusals: [] });
     }
-    const queryRunner = this.dataSource.createQueryRunner();
-    await queryRunner.connect();
+    const queryRunner = options.connection ?? this.dataSource.createQueryRunner();
+    if (!options.connection) await queryRunner.connect();
     try {
       await queryRunner.startTransaction();
       const result = await this.syncLocked(queryRunner.manager, workspace, desired, options);
@@ -105,7 +110,7 @@ export class WorkspaceSyncService {
       const message = error instanceof SyncError ? error.message : `unexpected error: ${(error as Error).message}`;
       return outcome('failed', message);
     } finally {
-      await queryRunner.release();
+      if (!options.connection) await queryRunner.release();
     }
   }
 

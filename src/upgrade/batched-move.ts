@@ -1,0 +1,54 @@
+import { performance } from 'node:perf_hooks';
+
+import { UpgradeStepContext } from './upgrade-step';
+
+export interface BatchedMoveResult {
+  rows: number;
+  batches: number;
+  maxBatchMs: number;
+}
+
+/**
+ * Runs `UPDATE <table> SET <assignments>` over every row in keyset batches on id, each batch its
+ * own short transaction under the step's timeouts, with the checkpoint written in the same
+ * transaction: a run killed anywhere resumes after the last committed batch.
+ */
+export const moveInBatches = async (
+  context: UpgradeStepContext,
+  key: string,
+  table: string,
+  assignments: string,
+): Promise<BatchedMoveResult> => {
+  const checkpoint = (context.entry.checkpoint ??= {});
+  const state = ((checkpoint[key] as { lastId?: string | null; copied?: boolean } | undefined) ??= { lastId: null });
+  const result: BatchedMoveResult = { rows: 0, batches: 0, maxBatchMs: 0 };
+  if ((state as { copied?: boolean }).copied) return result;
+  for (;;) {
+    const started = performance.now();
+    const moved = await context.transaction(async (manager) => {
+      const rows: Array<{ id: string }> = await manager.query(
+        // Wrapped in a SELECT: the driver returns UPDATE ... RETURNING rows in another shape.
+        `WITH batch AS (
+           SELECT "id" FROM ${table} WHERE ($1::uuid IS NULL OR "id" > $1::uuid) ORDER BY "id" LIMIT $2 FOR UPDATE
+         ), moved AS (
+           UPDATE ${table} AS t SET ${assignments} FROM batch WHERE t."id" = batch."id" RETURNING t."id"
+         )
+         SELECT "id"::text AS "id" FROM moved`,
+        [state.lastId ?? null, context.options.batchSize],
+      );
+      if (rows.length > 0) {
+        state.lastId = rows.reduce((max, row) => (row.id > max ? row.id : max), rows[0].id);
+      } else {
+        (state as { copied?: boolean }).copied = true;
+      }
+      await context.ledger(manager).checkpoint(context.entry.id, checkpoint, rows.length);
+      return rows.length;
+    });
+    const elapsed = performance.now() - started;
+    if (moved === 0) return result;
+    result.rows += moved;
+    result.batches += 1;
+    result.maxBatchMs = Math.max(result.maxBatchMs, elapsed);
+    await context.options.onBatch?.(key, result.batches);
+  }
+};

@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+
+import { EntityManager, QueryRunner } from 'typeorm';
+
+import { WorkspaceRow } from '../workspace/workspace.repository';
+import { LedgerEntry, LedgerRepository } from './ledger.repository';
+
+export type UpgradePhase = 'before-sync' | 'after-sync';
+
+export interface UpgradeStepOptions {
+  batchSize: number;
+  lockTimeoutMs: number;
+  statementTimeoutMs: number;
+  /** Hook after each committed batch (progress; fault injection in tests). */
+  onBatch?: (step: string, batch: number) => Promise<void> | void;
+}
+
+export interface StepReport {
+  /** Rows whose values the step moved or changed. */
+  rowsAffected: number;
+  /** What the step did or found, one line each; stored in the ledger's log. */
+  notes: string[];
+  /** The longest a batch transaction held its locks, in milliseconds. */
+  maxBatchMs: number;
+}
+
+export interface UpgradeStepContext {
+  workspace: WorkspaceRow;
+  entry: LedgerEntry;
+  options: UpgradeStepOptions;
+  /** The workspace's connection; it holds the workspace's session-level advisory lock. */
+  connection: QueryRunner;
+  /** Runs `work` in one transaction on the workspace's connection, under lock and statement timeouts. */
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T>;
+  ledger(manager: EntityManager): LedgerRepository;
+}
+
+/**
+ * One step of a version's upgrade. Self-contained: it names the fields it touches by standardId
+ * and reads the shapes of its version from the frozen snapshots, never from today's classes.
+ * Idempotent and resumable: it discovers what is left to do from the workspace itself and its
+ * ledger checkpoint, so a second run is a no-op and an interrupted run finishes.
+ */
+export interface UpgradeStep {
+  version: string;
+  name: string;
+  phase: UpgradePhase;
+  description: string;
+  /** What the step does, as data: its checksum changes when its definition does. */
+  definition: Record<string, unknown>;
+  run(context: UpgradeStepContext): Promise<StepReport>;
+}
+
+export const stepChecksum = (step: UpgradeStep): string =>
+  createHash('sha256')
+    .update(JSON.stringify({ version: step.version, name: step.name, phase: step.phase, definition: step.definition }))
+    .digest('hex')
+    .slice(0, 16);

@@ -1,0 +1,17 @@
+import { UpgradeStep } from './upgrade-step';
+import { UPGRADE_0_23_STEPS } from './versions/0-23';
+
+export interface UpgradeVersion {
+  version: string;
+  /** The version a workspace must be at to take this upgrade. */
+  previous: string;
+  steps: UpgradeStep[];
+}
+
+/** Every upgrade the product ships, oldest first. */
+export const UPGRADE_VERSIONS: UpgradeVersion[] = [{ version: '0.23', previous: '0.22', steps: UPGRADE_0_23_STEPS }];
+
+export const findUpgradeVersion = (version: string): UpgradeVersion | undefined =>
+  UPGRADE_VERSIONS.find((candidate) => candidate.version === version);
+
+export const upgradeCommandName = (version: string): string => `upgrade-${version}`;

@@ -1,0 +1,189 @@
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+
+import { getVersionSnapshot } from '../standard-objects/version-snapshots';
+import { Hazard } from '../sync/plan';
+import { WorkspaceOutcome, WorkspaceSyncService } from '../sync/workspace-sync.service';
+import { WorkspaceRepository, WorkspaceRow } from '../workspace/workspace.repository';
+import { LedgerRepository } from './ledger.repository';
+import { stepChecksum, UpgradeStep, UpgradeStepContext, UpgradeStepOptions } from './upgrade-step';
+import { findUpgradeVersion, upgradeCommandName, UPGRADE_VERSIONS } from './upgrade-versions';
+
+export interface UpgradeOptions extends Partial<UpgradeStepOptions> {
+  dryRun?: boolean;
+  /** Run only this step (the `upgrade-0.23:<step>` commands); no sync, no version change. */
+  onlyStep?: string;
+  allowHazards?: ReadonlySet<Hazard>;
+}
+
+export type StepStatus = 'done' | 'skipped' | 'failed' | 'checksum-changed' | 'would-run';
+
+export interface StepOutcome {
+  step: string;
+  phase: string;
+  status: StepStatus;
+  notes: string[];
+  rowsAffected: number;
+  maxBatchMs: number;
+  error: string | null;
+}
+
+export type UpgradeStatus = 'upgraded' | 'up-to-date' | 'planned' | 'failed' | 'skipped';
+
+export interface UpgradeOutcome {
+  workspaceId: string;
+  schemaName: string;
+  status: UpgradeStatus;
+  message: string | null;
+  steps: StepOutcome[];
+  sync: WorkspaceOutcome | null;
+}
+
+export const DEFAULT_STEP_OPTIONS: UpgradeStepOptions = { batchSize: 10_000, lockTimeoutMs: 5_000, statementTimeoutMs: 60_000 };
+
+/** Which upgrade a workspace at `current` must run before it can take `target`. */
+export const nextUpgradeFor = (current: string | null): string | null =>
+  UPGRADE_VERSIONS.find((candidate) => candidate.previous === current)?.version ?? null;
+
+/**
+ * Runs one version's upgrade on one workspace: before-sync steps, the sync to that version's
+ * frozen snapshot, after-sync steps, then the version. The workspace's session-level advisory
+ * lock is held on one connection throughout; every step is recorded in the ledger and skipped
+ * once done; an interrupted step resumes from its checkpoint.
+ */
+export class UpgradeRunner {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async upgrade(workspace: WorkspaceRow, version: string, options: UpgradeOptions = {}): Promise<UpgradeOutcome> {
+    const target = findUpgradeVersion(version);
+    const outcome: UpgradeOutcome = { workspaceId: workspace.id, schemaName: workspace.schemaName, status: 'failed', message: null, steps: [], sync: null };
+    if (!target) {
+      return { ...outcome, message: `no upgrade to ${version} exists (known: ${UPGRADE_VERSIONS.map((v) => v.version).join(', ')})` };
+    }
+    const steps = options.onlyStep ? target.steps.filter((step) => step.name === options.onlyStep) : target.steps;
+    if (workspace.version === version) {
+      return { ...outcome, status: 'up-to-date', message: `already at ${version}` };
+    }
+    if (workspace.version !== target.previous && workspace.version !== version) {
+      const next = nextUpgradeFor(workspace.version);
+      return {
+        ...outcome,
+        message: `workspace is at ${workspace.version ?? 'no version'}, ${upgradeCommandName(version)} needs ${target.previous}${next ? `; run ${upgradeCommandName(next)} first` : ''}`,
+      };
+    }
+
+    const connection = this.dataSource.createQueryRunner();
+    await connection.connect();
+    try {
+      const [{ locked }] = await connection.query(`SELECT pg_try_advisory_lock(hashtext('workspace'), hashtext($1)) AS locked`, [workspace.id]);
+      if (!locked) {
+        return { ...outcome, status: 'skipped', message: 'skipped: locked by another runner' };
+      }
+      try {
+        return await this.upgradeLocked(connection, workspace, version, steps, options, outcome);
+      } finally {
+        await connection.query(`SELECT pg_advisory_unlock(hashtext('workspace'), hashtext($1))`, [workspace.id]);
+      }
+    } finally {
+      await connection.release();
+    }
+  }
+
+  private async upgradeLocked(
+    connection: QueryRunner,
+    workspace: WorkspaceRow,
+    version: string,
+    steps: UpgradeStep[],
+    options: UpgradeOptions,
+    outcome: UpgradeOutcome,
+  ): Promise<UpgradeOutcome> {
+    const stepOptions: UpgradeStepOptions = { ...DEFAULT_STEP_OPTIONS, ...options };
+    const runPhase = async (phase: UpgradeStep['phase']): Promise<boolean> => {
+      for (const step of steps.filter((candidate) => candidate.phase === phase)) {
+        const result = await this.runStep(connection, workspace, step, stepOptions, options.dryRun ?? false);
+        outcome.steps.push(result);
+        if (result.status === 'failed') {
+          outcome.message = `step ${step.name} failed: ${result.error}`;
+          return false;
+        }
+      }
+      return true;
+    };
+
+    if (!(await runPhase('before-sync'))) return outcome;
+    if (options.onlyStep) {
+      if (!(await runPhase('after-sync'))) return outcome;
+      return { ...outcome, status: options.dryRun ? 'planned' : 'upgraded' };
+    }
+    if (options.dryRun) {
+      outcome.steps.push(...steps.filter((step) => step.phase === 'after-sync').map((step) => this.wouldRun(step)));
+      return { ...outcome, status: 'planned', message: `then sync to the ${version} snapshot and record version ${version}` };
+    }
+    const current = (await new WorkspaceRepository(connection.manager).findById(workspace.id))!;
+    outcome.sync = await new WorkspaceSyncService(this.dataSource, getVersionSnapshot(version)).sync(current, {
+      connection,
+      check: true,
+      allowHazards: options.allowHazards,
+    });
+    if (outcome.sync.status === 'failed' || outcome.sync.status === 'skipped') {
+      return { ...outcome, status: 'failed', message: `sync to ${version} failed: ${outcome.sync.message}` };
+    }
+    if (!(await runPhase('after-sync'))) return outcome;
+    await connection.query(`UPDATE core.workspace SET "version" = $1, "updatedAt" = now() WHERE "id" = $2`, [version, workspace.id]);
+    return { ...outcome, status: 'upgraded' };
+  }
+
+  private wouldRun(step: UpgradeStep): StepOutcome {
+    return { step: step.name, phase: step.phase, status: 'would-run', notes: [step.description], rowsAffected: 0, maxBatchMs: 0, error: null };
+  }
+
+  private async runStep(connection: QueryRunner, workspace: WorkspaceRow, step: UpgradeStep, options: UpgradeStepOptions, dryRun: boolean): Promise<StepOutcome> {
+    const ledger = new LedgerRepository(connection.manager);
+    const checksum = stepChecksum(step);
+    const existing = await ledger.find(workspace.id, step.version, step.name);
+    const base = { step: step.name, phase: step.phase, rowsAffected: 0, maxBatchMs: 0, error: null };
+    if (existing && (existing.status === 'DONE' || existing.status === 'BASELINED')) {
+      return existing.checksum === checksum
+        ? { ...base, status: 'skipped', notes: [`already ${existing.status === 'DONE' ? 'done' : 'baselined'}`] }
+        : {
+            ...base,
+            status: 'checksum-changed',
+            notes: [`the step changed since it ran here (checksum ${existing.checksum} -> ${checksum}); not run again, review it`],
+          };
+    }
+    if (dryRun) return this.wouldRun(step);
+
+    const entry = await ledger.start(workspace.id, step.version, step.name, checksum);
+    const context: UpgradeStepContext = {
+      workspace,
+      entry,
+      options,
+      connection,
+      ledger: (manager: EntityManager) => new LedgerRepository(manager),
+      transaction: async <T>(work: (manager: EntityManager) => Promise<T>): Promise<T> => {
+        await connection.startTransaction();
+        try {
+          await connection.query(`SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)`, [
+            `${options.lockTimeoutMs}ms`,
+            `${options.statementTimeoutMs}ms`,
+          ]);
+          const result = await work(connection.manager);
+          await connection.commitTransaction();
+          return result;
+        } catch (error) {
+          if (connection.isTransactionActive) await connection.rollbackTransaction();
+          throw error;
+        }
+      },
+    };
+    try {
+      const report = await step.run(context);
+      await ledger.appendLog(entry.id, report.notes.map((note) => ({ note })));
+      await ledger.finish(entry.id, report.rowsAffected);
+      return { ...base, status: 'done', notes: report.notes, rowsAffected: report.rowsAffected, maxBatchMs: report.maxBatchMs };
+    } catch (error) {
+      const message = (error as Error).message;
+      await ledger.fail(entry.id, message);
+      return { ...base, status: 'failed', notes: [], error: message };
+    }
+  }
+}

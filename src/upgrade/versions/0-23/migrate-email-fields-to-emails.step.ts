@@ -1,0 +1,76 @@
+import { FieldType } from '../../../declarations/field-type';
+import { compositeColumnName } from '../../../declarations/field-type.registry';
+import { qualified, quoteIdentifier } from '../../../database/sql';
+import { PERSON_STANDARD_FIELD_IDS } from '../../../standard-objects/standard-ids.constant';
+import { ActualStateRepository } from '../../../sync/actual-state.repository';
+import { moveInBatches } from '../../batched-move';
+import { StepReport, UpgradeStep, UpgradeStepContext } from '../../upgrade-step';
+import { PERSON, snapshotField } from './snapshot-shapes';
+
+const from = snapshotField('0.22', PERSON, PERSON_STANDARD_FIELD_IDS.emails);
+const to = snapshotField('0.23', PERSON, PERSON_STANDARD_FIELD_IDS.emails);
+
+/**
+ * EMAIL -> EMAILS for Person `email` and every custom EMAIL field: values move to
+ * `<name>PrimaryEmail` in batches, `additionalEmails` becomes empty, the field row keeps its id
+ * (so views, filters and sorts keep pointing at it), and the old column is dropped at the end.
+ */
+export const migrateEmailFieldsToEmails: UpgradeStep = {
+  version: '0.23',
+  name: 'migrate-email-fields-to-emails',
+  phase: 'before-sync',
+  description: 'Move EMAIL fields (Person email and custom ones) to the EMAILS type with their values',
+  definition: {
+    revision: 1,
+    from: { standardId: from.standardId, name: from.name, type: from.type },
+    to: { name: to.name, type: to.type, subfields: ['primaryEmail', 'additionalEmails'] },
+    custom: { type: FieldType.EMAIL },
+  },
+  async run(context: UpgradeStepContext): Promise<StepReport> {
+    const report: StepReport = { rowsAffected: 0, notes: [], maxBatchMs: 0 };
+    const actual = await new ActualStateRepository(context.connection.manager).read(context.workspace.id, context.workspace.schemaName);
+    const schema = context.workspace.schemaName;
+    for (const object of actual.objects) {
+      for (const field of object.fields.filter((candidate) => candidate.type === FieldType.EMAIL)) {
+        const isStandardEmail = !field.isCustom && field.standardId === from.standardId && object.standardId === PERSON;
+        const newName = isStandardEmail ? to.name : field.name;
+        const primary = compositeColumnName(newName, 'primaryEmail');
+        const additional = compositeColumnName(newName, 'additionalEmails');
+        const clash = object.fields.find((other) => other !== field && (other.name === newName || other.name === primary || other.name === additional));
+        if (clash) {
+          throw new Error(`${object.nameSingular}.${field.name} cannot become ${newName} (EMAILS): field "${clash.name}" is in the way; rename it, then run the step again`);
+        }
+        const table = qualified(schema, object.tableName);
+        const old = quoteIdentifier(field.name);
+        await context.transaction((manager) =>
+          manager.query(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${quoteIdentifier(primary)} text, ADD COLUMN IF NOT EXISTS ${quoteIdentifier(additional)} jsonb`),
+        );
+        const assignments = `${quoteIdentifier(primary)} = t.${old}, ${quoteIdentifier(additional)} = CASE WHEN t.${old} IS NULL THEN NULL ELSE '[]'::jsonb END`;
+        const moved = await moveInBatches(context, `field:${field.id}`, table, assignments);
+        report.maxBatchMs = Math.max(report.maxBatchMs, moved.maxBatchMs);
+        const caughtUp = await context.transaction(async (manager) => {
+          // Writers may have changed the old column behind the batches; under the table lock that
+          // the column drop takes anyway, copy what differs, then switch the field over.
+          await manager.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+          const [{ count }]: Array<{ count: number }> = await manager.query(
+            `WITH caught AS (UPDATE ${table} AS t SET ${assignments} WHERE t.${quoteIdentifier(primary)} IS DISTINCT FROM t.${old} RETURNING t."id") SELECT count(*)::int AS "count" FROM caught`,
+          );
+          await manager.query(
+            `UPDATE metadata."fieldMetadata" SET "type" = $1, "name" = $2, "label" = CASE WHEN "isCustom" THEN "label" ELSE $3 END,
+                    "defaultValue" = NULL, "updatedAt" = now() WHERE "id" = $4`,
+            [FieldType.EMAILS, newName, to.label, field.id],
+          );
+          await manager.query(`ALTER TABLE ${table} DROP COLUMN ${old}`);
+          await context.ledger(manager).appendLog(context.entry.id, [
+            { field: `${object.nameSingular}.${field.name}`, to: `${object.nameSingular}.${newName}`, rows: moved.rows + count },
+          ]);
+          return count;
+        });
+        report.rowsAffected += moved.rows;
+        report.notes.push(`${object.nameSingular}.${field.name} -> ${newName} (EMAILS): ${moved.rows} row(s) in ${moved.batches} batch(es)${caughtUp ? `, ${caughtUp} caught up` : ''}`);
+      }
+    }
+    if (report.notes.length === 0) report.notes.push('no EMAIL field left');
+    return report;
+  },
+};

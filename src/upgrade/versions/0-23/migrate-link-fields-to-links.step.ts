@@ -1,0 +1,74 @@
+import { FieldType } from '../../../declarations/field-type';
+import { compositeColumnName } from '../../../declarations/field-type.registry';
+import { qualified, quoteIdentifier } from '../../../database/sql';
+import { COMPANY_STANDARD_FIELD_IDS } from '../../../standard-objects/standard-ids.constant';
+import { ActualStateRepository } from '../../../sync/actual-state.repository';
+import { moveInBatches } from '../../batched-move';
+import { StepReport, UpgradeStep, UpgradeStepContext } from '../../upgrade-step';
+import { COMPANY, snapshotField } from './snapshot-shapes';
+
+const standardLinks = [COMPANY_STANDARD_FIELD_IDS.domainName, COMPANY_STANDARD_FIELD_IDS.linkedinLink].map((id) => ({
+  from: snapshotField('0.22', COMPANY, id),
+  to: snapshotField('0.23', COMPANY, id),
+}));
+
+/** A bare domain (no scheme) becomes https://domain; empty stays empty, NULL stays NULL. */
+const urlSql = (column: string): string =>
+  `CASE WHEN ${column} IS NULL OR ${column} = '' THEN ${column} WHEN ${column} ~* '^[a-z][a-z0-9+.-]*://' THEN ${column} ELSE 'https://' || ${column} END`;
+
+/**
+ * LINK -> LINKS for Company `domainName`, `linkedinLink` and every custom LINK field: label and
+ * url move to the primary link, in batches; the field keeps its id; old columns dropped at the end.
+ */
+export const migrateLinkFieldsToLinks: UpgradeStep = {
+  version: '0.23',
+  name: 'migrate-link-fields-to-links',
+  phase: 'before-sync',
+  description: 'Move LINK fields (Company domainName, linkedinLink and custom ones) to the LINKS type with their values',
+  definition: {
+    revision: 1,
+    standard: standardLinks.map(({ from, to }) => ({ standardId: from.standardId, from: from.type, to: to.type, name: to.name })),
+    custom: { type: FieldType.LINK },
+    url: 'bare domain -> https://domain',
+  },
+  async run(context: UpgradeStepContext): Promise<StepReport> {
+    const report: StepReport = { rowsAffected: 0, notes: [], maxBatchMs: 0 };
+    const actual = await new ActualStateRepository(context.connection.manager).read(context.workspace.id, context.workspace.schemaName);
+    for (const object of actual.objects) {
+      for (const field of object.fields.filter((candidate) => candidate.type === FieldType.LINK)) {
+        const standard = !field.isCustom && object.standardId === COMPANY ? standardLinks.find((link) => link.from.standardId === field.standardId) : undefined;
+        const name = standard?.to.name ?? field.name;
+        const table = qualified(context.workspace.schemaName, object.tableName);
+        const oldUrl = quoteIdentifier(compositeColumnName(field.name, 'url'));
+        const oldLabel = quoteIdentifier(compositeColumnName(field.name, 'label'));
+        const url = quoteIdentifier(compositeColumnName(name, 'primaryLinkUrl'));
+        const label = quoteIdentifier(compositeColumnName(name, 'primaryLinkLabel'));
+        const secondary = quoteIdentifier(compositeColumnName(name, 'secondaryLinks'));
+        await context.transaction((manager) =>
+          manager.query(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${url} text, ADD COLUMN IF NOT EXISTS ${label} text, ADD COLUMN IF NOT EXISTS ${secondary} jsonb`),
+        );
+        const assignments = `${url} = ${urlSql(`t.${oldUrl}`)}, ${label} = t.${oldLabel}, ${secondary} = CASE WHEN t.${oldUrl} IS NULL AND t.${oldLabel} IS NULL THEN NULL ELSE '[]'::jsonb END`;
+        const moved = await moveInBatches(context, `field:${field.id}`, table, assignments);
+        report.maxBatchMs = Math.max(report.maxBatchMs, moved.maxBatchMs);
+        const caughtUp = await context.transaction(async (manager) => {
+          await manager.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+          const [{ count }]: Array<{ count: number }> = await manager.query(
+            `WITH caught AS (UPDATE ${table} AS t SET ${assignments}
+              WHERE t.${url} IS DISTINCT FROM ${urlSql(`t.${oldUrl}`)} OR t.${label} IS DISTINCT FROM t.${oldLabel} RETURNING t."id") SELECT count(*)::int AS "count" FROM caught`,
+          );
+          await manager.query(
+            `UPDATE metadata."fieldMetadata" SET "type" = $1, "name" = $2, "defaultValue" = NULL, "updatedAt" = now() WHERE "id" = $3`,
+            [FieldType.LINKS, name, field.id],
+          );
+          await manager.query(`ALTER TABLE ${table} DROP COLUMN ${oldUrl}, DROP COLUMN ${oldLabel}`);
+          await context.ledger(manager).appendLog(context.entry.id, [{ field: `${object.nameSingular}.${field.name}`, to: 'LINKS', rows: moved.rows + count }]);
+          return count;
+        });
+        report.rowsAffected += moved.rows;
+        report.notes.push(`${object.nameSingular}.${field.name} -> LINKS: ${moved.rows} row(s) in ${moved.batches} batch(es)${caughtUp ? `, ${caughtUp} caught up` : ''}`);
+      }
+    }
+    if (report.notes.length === 0) report.notes.push('no LINK field left');
+    return report;
+  },
+};
