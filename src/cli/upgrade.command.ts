@@ -3,6 +3,7 @@ import { InvalidArgumentError } from 'commander';
 import { Command, Option } from 'nest-commander';
 import { DataSource } from 'typeorm';
 
+import { faultInjection } from '../config/fault-injection';
 import { DatabaseService } from '../database/database.service';
 import { UpgradeStep } from '../upgrade/upgrade-step';
 import { upgradeCommandName, UPGRADE_VERSIONS, UpgradeVersion } from '../upgrade/upgrade-versions';
@@ -41,6 +42,8 @@ abstract class UpgradeWalkCommand extends WorkspaceWalkCommand<UpgradeOutcome, U
     const outcome = await this.runner.upgrade(workspace, this.upgrade.version, {
       dryRun: options.dryRun,
       onlyStep: this.onlyStep?.name,
+      beforeBatchCommit: faultInjection.beforeBatchCommit,
+      onStatement: faultInjection.onStatement,
       ...(options.batchSize ? { batchSize: options.batchSize } : {}),
     });
     return {

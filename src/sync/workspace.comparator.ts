@@ -15,6 +15,7 @@ import {
   foreignKeyName,
   IndexSpec,
 } from './desired-state';
+import { columnSql, createEnumSql } from './ddl';
 import { Hazard, PlanAction, Plan, PreflightCheck, Refusal } from './plan';
 
 export interface CompareOptions {
@@ -57,20 +58,6 @@ const canonical = (value: unknown): string =>
 const sameJson = (a: unknown, b: unknown): boolean => canonical(a ?? null) === canonical(b ?? null);
 
 const jsonParam = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
-
-const columnSql = (schema: string, column: ColumnSpec): string => {
-  const type =
-    column.type === 'enum'
-      ? qualified(schema, column.enumName!)
-      : column.type === 'enum[]'
-        ? `${qualified(schema, column.enumName!)}[]`
-        : column.type;
-  return `${quoteIdentifier(column.name)} ${type}${column.isNullable ? '' : ' NOT NULL'}${column.defaultSql ? ` DEFAULT ${column.defaultSql}` : ''}`;
-};
-
-const createEnumSql = (schema: string, name: string, values: string[]): SqlStatement => ({
-  sql: `CREATE TYPE ${qualified(schema, name)} AS ENUM (${values.map((value) => `'${value.replace(/'/g, "''")}'`).join(', ')})`,
-});
 
 /**
  * Compares the desired state with a workspace's actual state and returns the plan that turns one

@@ -42,6 +42,7 @@ export const moveInBatches = async (
         (state as { copied?: boolean }).copied = true;
       }
       await context.ledger(manager).checkpoint(context.entry.id, checkpoint, rows.length);
+      if (rows.length > 0) await context.options.beforeBatchCommit?.(key, result.batches + 1);
       return rows.length;
     });
     const elapsed = performance.now() - started;

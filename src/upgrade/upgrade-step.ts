@@ -11,8 +11,10 @@ export interface UpgradeStepOptions {
   batchSize: number;
   lockTimeoutMs: number;
   statementTimeoutMs: number;
-  /** Hook after each committed batch (progress; fault injection in tests). */
+  /** Hook after each committed batch (progress). */
   onBatch?: (step: string, batch: number) => Promise<void> | void;
+  /** Hook inside each batch's transaction, before it commits (fault injection in tests). */
+  beforeBatchCommit?: (step: string, batch: number) => Promise<void> | void;
 }
 
 export interface StepReport {

@@ -13,6 +13,8 @@ export interface UpgradeOptions extends Partial<UpgradeStepOptions> {
   /** Run only this step (the `upgrade-0.23:<step>` commands); no sync, no version change. */
   onlyStep?: string;
   allowHazards?: ReadonlySet<Hazard>;
+  /** Passed to the sync (fault injection in tests). */
+  onStatement?: (executed: number) => Promise<void> | void;
 }
 
 export type StepStatus = 'done' | 'skipped' | 'failed' | 'checksum-changed' | 'would-run';
@@ -123,6 +125,7 @@ export class UpgradeRunner {
       connection,
       check: true,
       allowHazards: options.allowHazards,
+      onStatement: options.onStatement,
     });
     if (outcome.sync.status === 'failed' || outcome.sync.status === 'skipped') {
       return { ...outcome, status: 'failed', message: `sync to ${version} failed: ${outcome.sync.message}` };
