@@ -1,5 +1,6 @@
 import { createBenchmark } from './create.bench';
 import { declarationsBenchmark } from './declarations.bench';
+import { emailMigrationBenchmark } from './email-migration.bench';
 import { fleetNoopBenchmark } from './fleet-noop.bench';
 
 export type Benchmark = (args: string[]) => Promise<Record<string, unknown>>;
@@ -7,5 +8,6 @@ export type Benchmark = (args: string[]) => Promise<Record<string, unknown>>;
 export const BENCHMARKS: Record<string, Benchmark> = {
   create: createBenchmark,
   declarations: declarationsBenchmark,
+  'email-migration': emailMigrationBenchmark,
   'fleet-noop': fleetNoopBenchmark,
 };

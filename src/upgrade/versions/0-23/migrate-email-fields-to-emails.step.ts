@@ -4,6 +4,7 @@ import { qualified, quoteIdentifier } from '../../../database/sql';
 import { PERSON_STANDARD_FIELD_IDS } from '../../../standard-objects/standard-ids.constant';
 import { ActualStateRepository } from '../../../sync/actual-state.repository';
 import { moveInBatches } from '../../batched-move';
+import { ColumnSyncTrigger } from '../../column-sync-trigger';
 import { StepReport, UpgradeStep, UpgradeStepContext } from '../../upgrade-step';
 import { PERSON, snapshotField } from './snapshot-shapes';
 
@@ -42,19 +43,24 @@ export const migrateEmailFieldsToEmails: UpgradeStep = {
         }
         const table = qualified(schema, object.tableName);
         const old = quoteIdentifier(field.name);
-        await context.transaction((manager) =>
-          manager.query(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${quoteIdentifier(primary)} text, ADD COLUMN IF NOT EXISTS ${quoteIdentifier(additional)} jsonb`),
+        const additionalValue = (row: string) => `CASE WHEN ${row}.${old} IS NULL THEN NULL ELSE '[]'::jsonb END`;
+        const trigger = new ColumnSyncTrigger(
+          schema,
+          object.tableName,
+          `NEW.${quoteIdentifier(primary)} := NEW.${old}; NEW.${quoteIdentifier(additional)} := ${additionalValue('NEW')};`,
+          [field.name],
+          field.id,
         );
-        const assignments = `${quoteIdentifier(primary)} = t.${old}, ${quoteIdentifier(additional)} = CASE WHEN t.${old} IS NULL THEN NULL ELSE '[]'::jsonb END`;
+        await context.transaction(async (manager) => {
+          await manager.query(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${quoteIdentifier(primary)} text, ADD COLUMN IF NOT EXISTS ${quoteIdentifier(additional)} jsonb`);
+          await trigger.install(manager);
+        });
+        const assignments = `${quoteIdentifier(primary)} = t.${old}, ${quoteIdentifier(additional)} = ${additionalValue('t')}`;
         const moved = await moveInBatches(context, `field:${field.id}`, table, assignments);
         report.maxBatchMs = Math.max(report.maxBatchMs, moved.maxBatchMs);
-        const caughtUp = await context.transaction(async (manager) => {
-          // Writers may have changed the old column behind the batches; under the table lock that
-          // the column drop takes anyway, copy what differs, then switch the field over.
-          await manager.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
-          const [{ count }]: Array<{ count: number }> = await manager.query(
-            `WITH caught AS (UPDATE ${table} AS t SET ${assignments} WHERE t.${quoteIdentifier(primary)} IS DISTINCT FROM t.${old} RETURNING t."id") SELECT count(*)::int AS "count" FROM caught`,
-          );
+        await context.transaction(async (manager) => {
+          // The trigger kept every write since the move began in step: switch the field over.
+          await trigger.remove(manager);
           await manager.query(
             `UPDATE metadata."fieldMetadata" SET "type" = $1, "name" = $2, "label" = CASE WHEN "isCustom" THEN "label" ELSE $3 END,
                     "defaultValue" = NULL, "updatedAt" = now() WHERE "id" = $4`,
@@ -62,12 +68,11 @@ export const migrateEmailFieldsToEmails: UpgradeStep = {
           );
           await manager.query(`ALTER TABLE ${table} DROP COLUMN ${old}`);
           await context.ledger(manager).appendLog(context.entry.id, [
-            { field: `${object.nameSingular}.${field.name}`, to: `${object.nameSingular}.${newName}`, rows: moved.rows + count },
+            { field: `${object.nameSingular}.${field.name}`, to: `${object.nameSingular}.${newName}`, rows: moved.rows },
           ]);
-          return count;
         });
         report.rowsAffected += moved.rows;
-        report.notes.push(`${object.nameSingular}.${field.name} -> ${newName} (EMAILS): ${moved.rows} row(s) in ${moved.batches} batch(es)${caughtUp ? `, ${caughtUp} caught up` : ''}`);
+        report.notes.push(`${object.nameSingular}.${field.name} -> ${newName} (EMAILS): ${moved.rows} row(s) in ${moved.batches} batch(es)`);
       }
     }
     if (report.notes.length === 0) report.notes.push('no EMAIL field left');

@@ -4,6 +4,7 @@ import { qualified, quoteIdentifier } from '../../../database/sql';
 import { COMPANY_STANDARD_FIELD_IDS } from '../../../standard-objects/standard-ids.constant';
 import { ActualStateRepository } from '../../../sync/actual-state.repository';
 import { moveInBatches } from '../../batched-move';
+import { ColumnSyncTrigger } from '../../column-sync-trigger';
 import { StepReport, UpgradeStep, UpgradeStepContext } from '../../upgrade-step';
 import { COMPANY, snapshotField } from './snapshot-shapes';
 
@@ -44,28 +45,33 @@ export const migrateLinkFieldsToLinks: UpgradeStep = {
         const url = quoteIdentifier(compositeColumnName(name, 'primaryLinkUrl'));
         const label = quoteIdentifier(compositeColumnName(name, 'primaryLinkLabel'));
         const secondary = quoteIdentifier(compositeColumnName(name, 'secondaryLinks'));
-        await context.transaction((manager) =>
-          manager.query(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${url} text, ADD COLUMN IF NOT EXISTS ${label} text, ADD COLUMN IF NOT EXISTS ${secondary} jsonb`),
+        const secondaryValue = (row: string) => `CASE WHEN ${row}.${oldUrl} IS NULL AND ${row}.${oldLabel} IS NULL THEN NULL ELSE '[]'::jsonb END`;
+        const trigger = new ColumnSyncTrigger(
+          context.workspace.schemaName,
+          object.tableName,
+          `NEW.${url} := ${urlSql(`NEW.${oldUrl}`)}; NEW.${label} := NEW.${oldLabel}; NEW.${secondary} := ${secondaryValue('NEW')};`,
+          [compositeColumnName(field.name, 'url'), compositeColumnName(field.name, 'label')],
+          field.id,
         );
-        const assignments = `${url} = ${urlSql(`t.${oldUrl}`)}, ${label} = t.${oldLabel}, ${secondary} = CASE WHEN t.${oldUrl} IS NULL AND t.${oldLabel} IS NULL THEN NULL ELSE '[]'::jsonb END`;
+        await context.transaction(async (manager) => {
+          await manager.query(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${url} text, ADD COLUMN IF NOT EXISTS ${label} text, ADD COLUMN IF NOT EXISTS ${secondary} jsonb`);
+          await trigger.install(manager);
+        });
+        const assignments = `${url} = ${urlSql(`t.${oldUrl}`)}, ${label} = t.${oldLabel}, ${secondary} = ${secondaryValue('t')}`;
         const moved = await moveInBatches(context, `field:${field.id}`, table, assignments);
         report.maxBatchMs = Math.max(report.maxBatchMs, moved.maxBatchMs);
-        const caughtUp = await context.transaction(async (manager) => {
-          await manager.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
-          const [{ count }]: Array<{ count: number }> = await manager.query(
-            `WITH caught AS (UPDATE ${table} AS t SET ${assignments}
-              WHERE t.${url} IS DISTINCT FROM ${urlSql(`t.${oldUrl}`)} OR t.${label} IS DISTINCT FROM t.${oldLabel} RETURNING t."id") SELECT count(*)::int AS "count" FROM caught`,
-          );
+        await context.transaction(async (manager) => {
+          // The trigger kept every write since the move began in step: switch the field over.
+          await trigger.remove(manager);
           await manager.query(
             `UPDATE metadata."fieldMetadata" SET "type" = $1, "name" = $2, "defaultValue" = NULL, "updatedAt" = now() WHERE "id" = $3`,
             [FieldType.LINKS, name, field.id],
           );
           await manager.query(`ALTER TABLE ${table} DROP COLUMN ${oldUrl}, DROP COLUMN ${oldLabel}`);
-          await context.ledger(manager).appendLog(context.entry.id, [{ field: `${object.nameSingular}.${field.name}`, to: 'LINKS', rows: moved.rows + count }]);
-          return count;
+          await context.ledger(manager).appendLog(context.entry.id, [{ field: `${object.nameSingular}.${field.name}`, to: 'LINKS', rows: moved.rows }]);
         });
         report.rowsAffected += moved.rows;
-        report.notes.push(`${object.nameSingular}.${field.name} -> LINKS: ${moved.rows} row(s) in ${moved.batches} batch(es)${caughtUp ? `, ${caughtUp} caught up` : ''}`);
+        report.notes.push(`${object.nameSingular}.${field.name} -> LINKS: ${moved.rows} row(s) in ${moved.batches} batch(es)`);
       }
     }
     if (report.notes.length === 0) report.notes.push('no LINK field left');
