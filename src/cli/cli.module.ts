@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
 import { StandardDeclarationsModule } from '../standard-objects/standard-declarations.module';
+import { FieldCreateCommand, ObjectCreateCommand } from './custom-metadata.commands';
 import { DatabaseMigrateCommand } from './database-migrate.command';
 import { DatabaseResetCommand } from './database-reset.command';
 import { SnapshotGenerateCommand } from './snapshot-generate.command';
@@ -19,6 +20,8 @@ import { WorkspaceListCommand } from './workspace-list.command';
   providers: [
     DatabaseMigrateCommand,
     DatabaseResetCommand,
+    FieldCreateCommand,
+    ObjectCreateCommand,
     SnapshotGenerateCommand,
     SyncMetadataCommand,
     ...UPGRADE_COMMANDS,

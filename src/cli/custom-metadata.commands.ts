@@ -1,0 +1,168 @@
+import { Inject } from '@nestjs/common';
+import { InvalidArgumentError } from 'commander';
+import { Command, Option } from 'nest-commander';
+
+import { DatabaseService } from '../database/database.service';
+import { DeclaredSchema } from '../declarations/declared-schema';
+import { UUID_PATTERN } from '../declarations/identifier.rules';
+import { STANDARD_DECLARATIONS } from '../standard-objects/standard-declarations.module';
+import { CustomMetadataError } from '../sync/custom-metadata.planner';
+import { CustomMetadataService } from '../workspace/custom-metadata.service';
+import { BaseCommand, BaseCommandOptions } from './base.command';
+import { UsageError } from './cli.error';
+import { formatPlan } from './plan.format';
+
+const parseWorkspaceId = (value: string): string => {
+  if (!UUID_PATTERN.test(value)) throw new InvalidArgumentError(`--workspace-id takes a workspace id (a UUID); got "${value.slice(0, 80)}".`);
+  return value.toLowerCase();
+};
+
+const parseJson = (option: string) => (value: string): unknown => {
+  try {
+    return JSON.parse(value);
+  } catch {
+    throw new InvalidArgumentError(`${option} takes JSON; got "${value.slice(0, 80)}".`);
+  }
+};
+
+/** Custom-metadata input errors are the caller's: exit 2 with the property at fault named. */
+const asUsage = async <T>(work: () => Promise<T>): Promise<T> => {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof CustomMetadataError) throw new UsageError(`${error.message}. Nothing was written.`);
+    throw error;
+  }
+};
+
+interface CustomObjectCommandOptions extends BaseCommandOptions {
+  workspaceId?: string;
+  nameSingular?: string;
+  namePlural?: string;
+  labelSingular?: string;
+  labelPlural?: string;
+}
+
+@Command({ name: 'object:create', description: 'Create a custom object in a workspace (table, shared fields, default view)' })
+export class ObjectCreateCommand extends BaseCommand<CustomObjectCommandOptions> {
+  constructor(
+    private readonly database: DatabaseService,
+    @Inject(STANDARD_DECLARATIONS) private readonly declared: DeclaredSchema,
+  ) {
+    super();
+  }
+
+  @Option({ flags: '-w, --workspace-id <id>', description: 'the workspace', required: true })
+  parseWorkspaceId(value: string): string {
+    return parseWorkspaceId(value);
+  }
+
+  @Option({ flags: '--name-singular <name>', description: 'camelCase singular name', required: true })
+  parseNameSingular(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--name-plural <name>', description: 'camelCase plural name', required: true })
+  parseNamePlural(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--label-singular <label>', description: 'label (default: the singular name)' })
+  parseLabelSingular(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--label-plural <label>', description: 'label (default: the plural name)' })
+  parseLabelPlural(value: string): string {
+    return value;
+  }
+
+  async run(_params: string[], options: CustomObjectCommandOptions): Promise<void> {
+    const dataSource = await this.database.connect();
+    const { plan } = await asUsage(() =>
+      new CustomMetadataService(dataSource, this.declared).createObject(options.workspaceId!, {
+        nameSingular: options.nameSingular!,
+        namePlural: options.namePlural!,
+        labelSingular: options.labelSingular ?? options.nameSingular!,
+        labelPlural: options.labelPlural ?? options.namePlural!,
+      }),
+    );
+    formatPlan(plan, options.verbose).forEach((line) => this.print(line));
+  }
+}
+
+interface CustomFieldCommandOptions extends BaseCommandOptions {
+  workspaceId?: string;
+  object?: string;
+  name?: string;
+  type?: string;
+  label?: string;
+  options?: unknown;
+  default?: unknown;
+  required?: boolean;
+}
+
+@Command({ name: 'field:create', description: 'Create a custom field on an object of a workspace' })
+export class FieldCreateCommand extends BaseCommand<CustomFieldCommandOptions> {
+  constructor(
+    private readonly database: DatabaseService,
+    @Inject(STANDARD_DECLARATIONS) private readonly declared: DeclaredSchema,
+  ) {
+    super();
+  }
+
+  @Option({ flags: '-w, --workspace-id <id>', description: 'the workspace', required: true })
+  parseWorkspaceId(value: string): string {
+    return parseWorkspaceId(value);
+  }
+
+  @Option({ flags: '--object <name>', description: 'nameSingular of the object', required: true })
+  parseObject(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--name <name>', description: 'camelCase field name', required: true })
+  parseName(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--type <type>', description: 'field type (TEXT, NUMBER, SELECT, ARRAY, EMAILS, LINKS, ...)', required: true })
+  parseType(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--label <label>', description: 'label (default: the name)' })
+  parseLabel(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--options <json>', description: 'SELECT options as JSON: [{"value":"A","label":"A"}]' })
+  parseOptions(value: string): unknown {
+    return parseJson('--options')(value);
+  }
+
+  @Option({ flags: '--default <json>', description: 'default value as JSON' })
+  parseDefault(value: string): unknown {
+    return parseJson('--default')(value);
+  }
+
+  @Option({ flags: '--required', description: 'not nullable (needs --default)' })
+  parseRequired(): boolean {
+    return true;
+  }
+
+  async run(_params: string[], options: CustomFieldCommandOptions): Promise<void> {
+    const dataSource = await this.database.connect();
+    const { plan } = await asUsage(() =>
+      new CustomMetadataService(dataSource, this.declared).createField(options.workspaceId!, options.object!, {
+        name: options.name!,
+        type: options.type!,
+        label: options.label ?? options.name!,
+        options: (options.options as never) ?? null,
+        defaultValue: options.default,
+        isNullable: !options.required,
+      }),
+    );
+    formatPlan(plan, options.verbose).forEach((line) => this.print(line));
+  }
+}
