@@ -8,7 +8,7 @@ import { UUID_PATTERN } from '../declarations/identifier.rules';
 import { FleetItemResult, FleetStatus, FleetSummary, WorkspaceFleetRunner } from '../workspace/workspace-fleet.runner';
 import { WorkspaceRow } from '../workspace/workspace.repository';
 import { BaseCommand, BaseCommandOptions } from './base.command';
-import { EXIT_FAILURE } from './cli.error';
+import { EXIT_FAILURE, UsageError } from './cli.error';
 
 export interface WorkspaceWalkOptions extends BaseCommandOptions {
   workspaceId?: string[];
@@ -44,7 +44,7 @@ const parsePositiveInteger = (value: string, option: string, max: number): numbe
 /**
  * The one base of every command that walks workspaces: the shared options of the CLI contract,
  * the fleet walk with bounded concurrency, a progress bar on a terminal, the summary line and
- * the exit status (0 all succeeded, 1 any failed).
+ * the exit status (0 all succeeded, 1 any failed or skipped).
  */
 export abstract class WorkspaceWalkCommand<TDetail, TOptions extends WorkspaceWalkOptions = WorkspaceWalkOptions> extends BaseCommand<TOptions> {
   constructor(protected readonly database: DatabaseService) {
@@ -99,9 +99,13 @@ export abstract class WorkspaceWalkCommand<TDetail, TOptions extends WorkspaceWa
   }
 
   async run(_params: string[], options: TOptions): Promise<void> {
+    if (options.workspaceId?.length && (options.startFromWorkspaceId || options.workspaceCountLimit)) {
+      throw new UsageError('-w selects workspaces by id; it cannot be combined with --start-from-workspace-id or --workspace-count-limit.');
+    }
     const concurrency = this.database.isEmbedded ? 1 : (options.concurrency ?? 1);
     const dataSource = await this.database.connect({ poolSize: concurrency + 1 });
     const progress = process.stderr.isTTY && !options.json ? new FleetProgress() : null;
+    let total = 0;
     const summary: FleetSummary<TDetail> = await new WorkspaceFleetRunner(dataSource.manager).run(
       {
         workspaceIds: options.workspaceId,
@@ -112,7 +116,10 @@ export abstract class WorkspaceWalkCommand<TDetail, TOptions extends WorkspaceWa
       {
         concurrency,
         continueOnError: options.continueOnError ?? this.continuesByDefault,
-        onStart: (total) => progress?.start(total),
+        onStart: (count) => {
+          total = count;
+          progress?.start(count);
+        },
         onResult: (result) => {
           const lines = options.json ? [] : this.describe(result, options);
           if (progress) progress.advance(lines);
@@ -121,22 +128,28 @@ export abstract class WorkspaceWalkCommand<TDetail, TOptions extends WorkspaceWa
       },
     );
     progress?.stop();
+    const notReached = summary.stoppedEarly ? Math.max(0, total - summary.results.length) : 0;
     const line = `${summary.succeeded} succeeded, ${summary.failed} failed, ${summary.skipped} skipped`;
     if (options.json) {
       this.print(
         JSON.stringify({
           workspaces: summary.results.map((result) => this.toJson(result)),
           summary: { succeeded: summary.succeeded, failed: summary.failed, skipped: summary.skipped },
+          stoppedEarly: summary.stoppedEarly,
+          notReached,
         }),
       );
       process.stderr.write(`${line}\n`);
     } else {
       if (summary.stoppedEarly) {
-        this.print('Stopped at the first failure; pass --continue-on-error to go on past failures.');
+        this.print(
+          `Stopped at the first failure${notReached > 0 ? `, ${notReached} workspace(s) not reached` : ''}; pass --continue-on-error to go on past failures.`,
+        );
       }
       this.print(line);
     }
-    if (summary.failed > 0) {
+    // 0 only when every selected workspace succeeded: a skipped one (locked by another runner) was not processed.
+    if (summary.failed > 0 || summary.skipped > 0) {
       process.exitCode = EXIT_FAILURE;
     }
   }

@@ -4,6 +4,8 @@ import { qualified, quoteIdentifier, renderStatement } from '../database/sql';
 import { Plan, PreflightCheck } from './plan';
 import { SyncError } from './sync.error';
 
+const abbreviate = (text: string, max = 400): string => (text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`);
+
 export interface PreflightFailure {
   check: PreflightCheck;
   /** Rows (or groups) found, and a few examples. */
@@ -63,7 +65,7 @@ export class PlanApplier {
         } catch (error) {
           throw new SyncError(
             'STATEMENT_FAILED',
-            `${action.summary} failed: ${(error as Error).message} (statement: ${renderStatement(statement).slice(0, 300)})`,
+            `${action.summary} failed: ${(error as Error).message} (statement: ${abbreviate(renderStatement(statement))})`,
           );
         }
         executed += 1;

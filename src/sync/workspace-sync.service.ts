@@ -133,8 +133,8 @@ export class WorkspaceSyncService {
       return { status: 'up-to-date', message: null, plan: { actions: [], refusals: [] }, statementsExecuted: 0 };
     }
     const actual = await new ActualStateRepository(manager).read(workspace.id, workspace.schemaName);
+    const drift = checkWorkspaceHealth(actual).filter((issue) => BLOCKING_DRIFT.has(issue.kind));
     if (!options.skipHealthCheck) {
-      const drift = checkWorkspaceHealth(actual).filter((issue) => BLOCKING_DRIFT.has(issue.kind));
       if (drift.length > 0) {
         throw new SyncError(
           'DRIFT',
@@ -155,7 +155,9 @@ export class WorkspaceSyncService {
       return { status: plan.actions.length > 0 ? 'planned' : 'up-to-date', message: null, plan, statementsExecuted: 0 };
     }
     const statementsExecuted = await applier.apply(plan, options.onStatement);
-    await workspaces.setFingerprint(workspace.id, desired.fingerprint);
+    // A workspace synced past drift (-f) is not known to be in sync: no fingerprint, so the next
+    // run compares it in full again instead of taking the fast path.
+    await workspaces.setFingerprint(workspace.id, drift.length > 0 ? null : desired.fingerprint);
     return { status: plan.actions.length > 0 ? 'applied' : 'up-to-date', message: null, plan, statementsExecuted };
   }
 }

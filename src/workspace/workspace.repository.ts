@@ -54,7 +54,7 @@ export class WorkspaceRepository {
     return created;
   }
 
-  async setFingerprint(id: string, fingerprint: string): Promise<void> {
+  async setFingerprint(id: string, fingerprint: string | null): Promise<void> {
     await this.manager.query(`UPDATE core.workspace SET "fingerprint" = $1, "updatedAt" = now() WHERE "id" = $2`, [fingerprint, id]);
   }
 
