@@ -178,6 +178,8 @@ class FleetProgress {
   }
 
   stop(): void {
+    // Lines logged since the last redraw are written on the next one: flush them before stopping.
+    this.bars.update();
     this.bars.stop();
   }
 }
