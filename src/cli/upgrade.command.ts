@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 
 import { faultInjection } from '../config/fault-injection';
 import { DatabaseService } from '../database/database.service';
-import { UpgradeStep } from '../upgrade/upgrade-step';
+import { DEDUPE_RULES, DedupeRule, UpgradeStep } from '../upgrade/upgrade-step';
 import { upgradeCommandName, UPGRADE_VERSIONS, UpgradeVersion } from '../upgrade/upgrade-versions';
 import { UpgradeOutcome, UpgradeRunner } from '../upgrade/upgrade.runner';
 import { FleetItemResult } from '../workspace/workspace-fleet.runner';
@@ -15,6 +15,7 @@ import { WorkspaceWalkCommand, WorkspaceWalkOptions, WorkspaceWork } from './wor
 
 interface UpgradeCommandOptions extends WorkspaceWalkOptions {
   batchSize?: number;
+  dedupe?: DedupeRule;
 }
 
 const parseBatchSize = (value: string): number => {
@@ -29,7 +30,8 @@ const parseBatchSize = (value: string): number => {
 abstract class UpgradeWalkCommand extends WorkspaceWalkCommand<UpgradeOutcome, UpgradeCommandOptions> {
   private runner: UpgradeRunner | undefined;
 
-  protected abstract readonly upgrade: UpgradeVersion;
+  /** The version this command runs; null for upgrade:latest, which runs every pending one. */
+  protected abstract readonly upgrade: UpgradeVersion | null;
   protected readonly onlyStep: UpgradeStep | null = null;
 
   @Option({ flags: '--batch-size <n>', description: 'rows per batch of a data move (default 10000)' })
@@ -37,15 +39,25 @@ abstract class UpgradeWalkCommand extends WorkspaceWalkCommand<UpgradeOutcome, U
     return parseBatchSize(value);
   }
 
+  @Option({ flags: '--dedupe <rule>', description: `resolve duplicates found before a unique index is built (${DEDUPE_RULES.join(', ')}); default: stop and report them` })
+  parseDedupe(value: string): DedupeRule {
+    if (!DEDUPE_RULES.includes(value as DedupeRule)) {
+      throw new InvalidArgumentError(`--dedupe takes one of ${DEDUPE_RULES.join(', ')}; got "${value.slice(0, 40)}".`);
+    }
+    return value as DedupeRule;
+  }
+
   protected async processWorkspace(workspace: WorkspaceRow, options: UpgradeCommandOptions, dataSource: DataSource): Promise<WorkspaceWork<UpgradeOutcome>> {
     this.runner ??= new UpgradeRunner(dataSource);
-    const outcome = await this.runner.upgrade(workspace, this.upgrade.version, {
+    const upgradeOptions = {
       dryRun: options.dryRun,
       onlyStep: this.onlyStep?.name,
+      dedupe: options.dedupe,
       beforeBatchCommit: faultInjection.beforeBatchCommit,
       onStatement: faultInjection.onStatement,
       ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-    });
+    };
+    const outcome = this.upgrade ? await this.runner.upgrade(workspace, this.upgrade.version, upgradeOptions) : await this.runner.upgradeToLatest(workspace, upgradeOptions);
     return {
       status: outcome.status === 'failed' ? 'failed' : outcome.status === 'skipped' ? 'skipped' : 'succeeded',
       detail: outcome,
@@ -58,7 +70,7 @@ abstract class UpgradeWalkCommand extends WorkspaceWalkCommand<UpgradeOutcome, U
     if (!outcome) return [`✖ ${result.workspaceId}: failed: ${result.message}`];
     const name = `${result.workspaceId} (${outcome.schemaName})`;
     const head = {
-      upgraded: `✔ ${name}: ${this.onlyStep ? `ran ${this.onlyStep.name}` : `upgraded to ${this.upgrade.version}`}`,
+      upgraded: `✔ ${name}: ${this.onlyStep ? `ran ${this.onlyStep.name}` : `upgraded to ${outcome.version}`}`,
       'up-to-date': `= ${name}: ${outcome.message ?? 'nothing to do'}`,
       planned: `~ ${name}: dry run, nothing written${outcome.message ? ` (${outcome.message})` : ''}`,
       failed: `✖ ${name}: failed: ${outcome.message}`,
@@ -66,7 +78,7 @@ abstract class UpgradeWalkCommand extends WorkspaceWalkCommand<UpgradeOutcome, U
     }[outcome.status];
     const lines = [head];
     for (const step of outcome.steps) {
-      lines.push(`  ${step.status.padEnd(16)} ${step.step}${step.error ? `: ${step.error}` : ''}`);
+      lines.push(`  ${step.status.padEnd(16)} ${step.version} ${step.step}${step.error ? `: ${step.error}` : ''}`);
       for (const note of step.notes) lines.push(`      ${note}`);
     }
     if (outcome.sync?.plan && (options.verbose || outcome.sync.status === 'failed')) {
@@ -120,4 +132,13 @@ const upgradeCommands = (upgrade: UpgradeVersion) => {
   return [VersionCommand, ...stepCommands];
 };
 
-export const UPGRADE_COMMANDS = UPGRADE_VERSIONS.flatMap(upgradeCommands);
+@Command({ name: 'upgrade:latest', description: 'Run every pending upgrade of workspaces, in order, up to the current version' })
+class UpgradeLatestCommand extends UpgradeWalkCommand {
+  protected readonly upgrade = null;
+
+  constructor(@Inject(DatabaseService) database: DatabaseService) {
+    super(database);
+  }
+}
+
+export const UPGRADE_COMMANDS = [...UPGRADE_VERSIONS.flatMap(upgradeCommands), UpgradeLatestCommand];

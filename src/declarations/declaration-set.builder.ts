@@ -49,6 +49,19 @@ export const fieldColumns = (field: Pick<DeclaredField, 'name' | 'type' | 'relat
     : [field.name];
 };
 
+/**
+ * The columns an index entry stands for: `field` (all its columns) or `field.subfield` (one
+ * column of a composite field). Empty when the entry names nothing that holds a column.
+ */
+export const indexEntryColumns = (fields: Array<Pick<DeclaredField, 'name' | 'type' | 'relation'>>, entry: string): string[] => {
+  const [fieldName, subfield, ...rest] = entry.split('.');
+  const field = fields.find((candidate) => candidate.name === fieldName);
+  if (!field || rest.length > 0) return [];
+  if (subfield === undefined) return fieldColumns(field);
+  const definition = getFieldTypeDefinition(field.type);
+  return definition.subfields?.some((candidate) => candidate.name === subfield) ? [compositeColumnName(field.name, subfield)] : [];
+};
+
 export const indexName = (tableName: string, columns: string[], isUnique: boolean): string => {
   const name = `IDX_${isUnique ? 'UNIQUE_' : ''}${tableName}_${columns.join('_')}`;
   if (name.length <= MAX_IDENTIFIER_LENGTH) {
@@ -335,13 +348,13 @@ export class DeclarationSetBuilder {
     const indexes: DeclaredIndex[] = [];
     for (const index of declared) {
       const columns: string[] = [];
-      for (const fieldName of index.fields) {
-        const field = fields.find((candidate) => candidate.name === fieldName);
-        if (!field || fieldColumns(field).length === 0) {
-          this.report(resolved, index.propertyName, 'index-unknown-field', `index names "${fieldName}", which is no column-holding field of this object`);
+      for (const entry of index.fields) {
+        const entryColumns = indexEntryColumns(fields, entry);
+        if (entryColumns.length === 0) {
+          this.report(resolved, index.propertyName, 'index-unknown-field', `index names "${entry}", which is no column-holding field (or subfield) of this object`);
           continue;
         }
-        columns.push(...fieldColumns(field));
+        columns.push(...entryColumns);
       }
       const isUnique = index.isUnique ?? false;
       indexes.push({

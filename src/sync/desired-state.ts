@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { fieldColumns, indexName } from '../declarations/declaration-set.builder';
+import { fieldColumns, indexEntryColumns, indexName } from '../declarations/declaration-set.builder';
 import { DeclaredField, DeclaredObject, DeclaredSchema } from '../declarations/declared-schema';
 import { FieldType, OnDeleteAction, RelationType } from '../declarations/field-type';
 import { ColumnType, getFieldTypeDefinition, RATING_VALUES } from '../declarations/field-type.registry';
@@ -180,7 +180,7 @@ export const buildDesiredState = (schema: DeclaredSchema, featureFlags: Readonly
   const objects = gated.objects.map((object) => {
     const tableName = standardTableName(object);
     const fields = object.fields.filter((field) => !field.isDeprecated).map((field) => desiredField(field, tableName));
-    const columnsOf = (name: string): string[] => fields.find((field) => field.declared.name === name)?.columns.map((c) => c.name) ?? [];
+    const columnsOf = (entry: string): string[] => indexEntryColumns(fields.map((field) => field.declared), entry);
     const indexes: IndexSpec[] = object.indexes
       .filter((index) => index.fields.every((name) => columnsOf(name).length > 0))
       .map((index) => ({ name: index.name, columns: index.fields.flatMap(columnsOf), isUnique: index.isUnique, where: index.where }));

@@ -7,12 +7,19 @@ import { LedgerEntry, LedgerRepository } from './ledger.repository';
 
 export type UpgradePhase = 'before-sync' | 'after-sync';
 
+export const DEDUPE_RULES = ['keep-oldest'] as const;
+export type DedupeRule = (typeof DEDUPE_RULES)[number];
+
 export interface UpgradeStepOptions {
   batchSize: number;
   lockTimeoutMs: number;
   statementTimeoutMs: number;
   /** Hook after each committed batch (progress). */
   onBatch?: (step: string, batch: number) => Promise<void> | void;
+  /** How duplicates found before a unique index is built are resolved; none: the step stops. */
+  dedupe?: DedupeRule;
+  /** From this many (estimated) rows on, indexes are built CONCURRENTLY, outside a transaction. */
+  concurrentIndexRows?: number;
   /** Hook inside each batch's transaction, before it commits (fault injection in tests). */
   beforeBatchCommit?: (step: string, batch: number) => Promise<void> | void;
 }

@@ -20,6 +20,7 @@ export interface UpgradeOptions extends Partial<UpgradeStepOptions> {
 export type StepStatus = 'done' | 'skipped' | 'failed' | 'checksum-changed' | 'would-run';
 
 export interface StepOutcome {
+  version: string;
   step: string;
   phase: string;
   status: StepStatus;
@@ -33,6 +34,8 @@ export type UpgradeStatus = 'upgraded' | 'up-to-date' | 'planned' | 'failed' | '
 
 export interface UpgradeOutcome {
   workspaceId: string;
+  /** The version the workspace is at when the run ends. */
+  version: string | null;
   schemaName: string;
   status: UpgradeStatus;
   message: string | null;
@@ -57,7 +60,7 @@ export class UpgradeRunner {
 
   async upgrade(workspace: WorkspaceRow, version: string, options: UpgradeOptions = {}): Promise<UpgradeOutcome> {
     const target = findUpgradeVersion(version);
-    const outcome: UpgradeOutcome = { workspaceId: workspace.id, schemaName: workspace.schemaName, status: 'failed', message: null, steps: [], sync: null };
+    const outcome: UpgradeOutcome = { workspaceId: workspace.id, version: workspace.version, schemaName: workspace.schemaName, status: 'failed', message: null, steps: [], sync: null };
     if (!target) {
       return { ...outcome, message: `no upgrade to ${version} exists (known: ${UPGRADE_VERSIONS.map((v) => v.version).join(', ')})` };
     }
@@ -88,6 +91,28 @@ export class UpgradeRunner {
     } finally {
       await connection.release();
     }
+  }
+
+  /** Runs every pending upgrade in order (upgrade:latest); stops at the first that does not succeed. */
+  async upgradeToLatest(workspace: WorkspaceRow, options: UpgradeOptions = {}): Promise<UpgradeOutcome> {
+    let current = workspace;
+    const combined: UpgradeOutcome = { workspaceId: workspace.id, version: workspace.version, schemaName: workspace.schemaName, status: 'up-to-date', message: null, steps: [], sync: null };
+    for (let next = nextUpgradeFor(current.version); next; next = nextUpgradeFor(current.version)) {
+      const outcome = await this.upgrade(current, next, options);
+      combined.steps.push(...outcome.steps);
+      combined.sync = outcome.sync ?? combined.sync;
+      combined.version = outcome.version;
+      if (outcome.status !== 'upgraded') {
+        return { ...combined, status: outcome.status === 'up-to-date' ? 'upgraded' : outcome.status, message: outcome.message };
+      }
+      combined.status = 'upgraded';
+      if (options.dryRun) break;
+      const reread = await new WorkspaceRepository(this.dataSource.manager).findById(workspace.id);
+      if (!reread) break;
+      current = reread;
+    }
+    if (combined.status === 'up-to-date') combined.message = `already at ${workspace.version}`;
+    return combined;
   }
 
   private async upgradeLocked(
@@ -132,18 +157,18 @@ export class UpgradeRunner {
     }
     if (!(await runPhase('after-sync'))) return outcome;
     await connection.query(`UPDATE core.workspace SET "version" = $1, "updatedAt" = now() WHERE "id" = $2`, [version, workspace.id]);
-    return { ...outcome, status: 'upgraded' };
+    return { ...outcome, version, status: 'upgraded' };
   }
 
   private wouldRun(step: UpgradeStep): StepOutcome {
-    return { step: step.name, phase: step.phase, status: 'would-run', notes: [step.description], rowsAffected: 0, maxBatchMs: 0, error: null };
+    return { version: step.version, step: step.name, phase: step.phase, status: 'would-run', notes: [step.description], rowsAffected: 0, maxBatchMs: 0, error: null };
   }
 
   private async runStep(connection: QueryRunner, workspace: WorkspaceRow, step: UpgradeStep, options: UpgradeStepOptions, dryRun: boolean): Promise<StepOutcome> {
     const ledger = new LedgerRepository(connection.manager);
     const checksum = stepChecksum(step);
     const existing = await ledger.find(workspace.id, step.version, step.name);
-    const base = { step: step.name, phase: step.phase, rowsAffected: 0, maxBatchMs: 0, error: null };
+    const base = { version: step.version, step: step.name, phase: step.phase, rowsAffected: 0, maxBatchMs: 0, error: null };
     if (existing && (existing.status === 'DONE' || existing.status === 'BASELINED')) {
       return existing.checksum === checksum
         ? { ...base, status: 'skipped', notes: [`already ${existing.status === 'DONE' ? 'done' : 'baselined'}`] }

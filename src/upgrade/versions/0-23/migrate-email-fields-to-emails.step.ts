@@ -2,6 +2,7 @@ import { FieldType } from '../../../declarations/field-type';
 import { compositeColumnName } from '../../../declarations/field-type.registry';
 import { qualified, quoteIdentifier } from '../../../database/sql';
 import { PERSON_STANDARD_FIELD_IDS } from '../../../standard-objects/standard-ids.constant';
+import { ActualField, ActualObject } from '../../../sync/actual-state';
 import { ActualStateRepository } from '../../../sync/actual-state.repository';
 import { moveInBatches } from '../../batched-move';
 import { ColumnSyncTrigger } from '../../column-sync-trigger';
@@ -10,6 +11,19 @@ import { PERSON, snapshotField } from './snapshot-shapes';
 
 const from = snapshotField('0.22', PERSON, PERSON_STANDARD_FIELD_IDS.emails);
 const to = snapshotField('0.23', PERSON, PERSON_STANDARD_FIELD_IDS.emails);
+
+/** The EMAILS field an EMAIL field becomes, and the step's error when another field is in its way. */
+const target = (object: ActualObject, field: ActualField) => {
+  const isStandardEmail = !field.isCustom && field.standardId === from.standardId && object.standardId === PERSON;
+  const newName = isStandardEmail ? to.name : field.name;
+  const primary = compositeColumnName(newName, 'primaryEmail');
+  const additional = compositeColumnName(newName, 'additionalEmails');
+  const clash = object.fields.find((other) => other !== field && (other.name === newName || other.name === primary || other.name === additional));
+  const error = clash
+    ? new Error(`${object.nameSingular}.${field.name} cannot become ${newName} (EMAILS): field "${clash.name}" is in the way; rename it, then run the step again`)
+    : null;
+  return { newName, primary, additional, error };
+};
 
 /**
  * EMAIL -> EMAILS for Person `email` and every custom EMAIL field: values move to
@@ -31,16 +45,16 @@ export const migrateEmailFieldsToEmails: UpgradeStep = {
     const report: StepReport = { rowsAffected: 0, notes: [], maxBatchMs: 0 };
     const actual = await new ActualStateRepository(context.connection.manager).read(context.workspace.id, context.workspace.schemaName);
     const schema = context.workspace.schemaName;
+    // Every field in the way is reported before anything moves: nothing is half-applied.
     for (const object of actual.objects) {
       for (const field of object.fields.filter((candidate) => candidate.type === FieldType.EMAIL)) {
-        const isStandardEmail = !field.isCustom && field.standardId === from.standardId && object.standardId === PERSON;
-        const newName = isStandardEmail ? to.name : field.name;
-        const primary = compositeColumnName(newName, 'primaryEmail');
-        const additional = compositeColumnName(newName, 'additionalEmails');
-        const clash = object.fields.find((other) => other !== field && (other.name === newName || other.name === primary || other.name === additional));
-        if (clash) {
-          throw new Error(`${object.nameSingular}.${field.name} cannot become ${newName} (EMAILS): field "${clash.name}" is in the way; rename it, then run the step again`);
-        }
+        const { error } = target(object, field);
+        if (error) throw error;
+      }
+    }
+    for (const object of actual.objects) {
+      for (const field of object.fields.filter((candidate) => candidate.type === FieldType.EMAIL)) {
+        const { newName, primary, additional } = target(object, field);
         const table = qualified(schema, object.tableName);
         const old = quoteIdentifier(field.name);
         const additionalValue = (row: string) => `CASE WHEN ${row}.${old} IS NULL THEN NULL ELSE '[]'::jsonb END`;

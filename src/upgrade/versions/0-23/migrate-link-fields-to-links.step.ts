@@ -2,6 +2,7 @@ import { FieldType } from '../../../declarations/field-type';
 import { compositeColumnName } from '../../../declarations/field-type.registry';
 import { qualified, quoteIdentifier } from '../../../database/sql';
 import { COMPANY_STANDARD_FIELD_IDS } from '../../../standard-objects/standard-ids.constant';
+import { ActualField, ActualObject, actualFieldColumns } from '../../../sync/actual-state';
 import { ActualStateRepository } from '../../../sync/actual-state.repository';
 import { moveInBatches } from '../../batched-move';
 import { ColumnSyncTrigger } from '../../column-sync-trigger';
@@ -16,6 +17,19 @@ const standardLinks = [COMPANY_STANDARD_FIELD_IDS.domainName, COMPANY_STANDARD_F
 /** A bare domain (no scheme) becomes https://domain; empty stays empty, NULL stays NULL. */
 const urlSql = (column: string): string =>
   `CASE WHEN ${column} IS NULL OR ${column} = '' THEN ${column} WHEN ${column} ~* '^[a-z][a-z0-9+.-]*://' THEN ${column} ELSE 'https://' || ${column} END`;
+
+/** The LINKS field a LINK field becomes, and the step's error when another field (or a column of one) is in its way. */
+const target = (object: ActualObject, field: ActualField) => {
+  const standard = !field.isCustom && object.standardId === COMPANY ? standardLinks.find((link) => link.from.standardId === field.standardId) : undefined;
+  const name = standard?.to.name ?? field.name;
+  const columns = ['primaryLinkUrl', 'primaryLinkLabel', 'secondaryLinks'].map((subfield) => compositeColumnName(name, subfield));
+  const taken = (other: ActualField) => [other.name, ...actualFieldColumns(other, object.tableName).map((column) => column.name)];
+  const clash = object.fields.find((other) => other !== field && taken(other).some((used) => used === name || columns.includes(used)));
+  const error = clash
+    ? new Error(`${object.nameSingular}.${field.name} cannot become ${name} (LINKS): field "${clash.name}" is in the way; rename it, then run the step again`)
+    : null;
+  return { name, error };
+};
 
 /**
  * LINK -> LINKS for Company `domainName`, `linkedinLink` and every custom LINK field: label and
@@ -35,10 +49,16 @@ export const migrateLinkFieldsToLinks: UpgradeStep = {
   async run(context: UpgradeStepContext): Promise<StepReport> {
     const report: StepReport = { rowsAffected: 0, notes: [], maxBatchMs: 0 };
     const actual = await new ActualStateRepository(context.connection.manager).read(context.workspace.id, context.workspace.schemaName);
+    // Every field in the way is reported before anything moves: its values would be overwritten.
     for (const object of actual.objects) {
       for (const field of object.fields.filter((candidate) => candidate.type === FieldType.LINK)) {
-        const standard = !field.isCustom && object.standardId === COMPANY ? standardLinks.find((link) => link.from.standardId === field.standardId) : undefined;
-        const name = standard?.to.name ?? field.name;
+        const { error } = target(object, field);
+        if (error) throw error;
+      }
+    }
+    for (const object of actual.objects) {
+      for (const field of object.fields.filter((candidate) => candidate.type === FieldType.LINK)) {
+        const { name } = target(object, field);
         const table = qualified(context.workspace.schemaName, object.tableName);
         const oldUrl = quoteIdentifier(compositeColumnName(field.name, 'url'));
         const oldLabel = quoteIdentifier(compositeColumnName(field.name, 'label'));
