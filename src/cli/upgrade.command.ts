@@ -54,6 +54,7 @@ abstract class UpgradeWalkCommand extends WorkspaceWalkCommand<UpgradeOutcome, U
       onlyStep: this.onlyStep?.name,
       dedupe: options.dedupe,
       beforeBatchCommit: faultInjection.beforeBatchCommit,
+      crashPoint: faultInjection.crashPoint,
       onStatement: faultInjection.onStatement,
       ...(options.batchSize ? { batchSize: options.batchSize } : {}),
     };

@@ -79,6 +79,6 @@ export class WorkspaceCreateCommand extends BaseCommand<WorkspaceCreateOptions> 
     }
     this.print(`Created workspace ${workspace.id} "${workspace.displayName}" (schema ${workspace.schemaName}, version ${workspace.version}) in ${Date.now() - started} ms`);
     if (options.verbose) formatPlan(plan, false).forEach((line) => this.print(line));
-    this.print(`${plan.actions.length} action(s), ${views} default view(s), ${records.companies} companies and ${records.people} people`);
+    this.print(`${plan.actions.length} action(s), ${views} default view(s), ${records.companies} companies, ${records.people} people and ${records.opportunities} opportunities`);
   }
 }

@@ -4,6 +4,8 @@
  *
  * - WMS_FAULT_KILL_IN_BATCH=<n>: SIGKILL inside the n-th data-move batch, before it commits.
  * - WMS_FAULT_KILL_AT_STATEMENT=<n>: SIGKILL right after the n-th statement a sync applies.
+ * - WMS_FAULT_KILL_AT_POINT=<name>: SIGKILL when an upgrade step reaches the crash point so named
+ *   (e.g. `index-built`: the unique index exists, its metadata row does not yet).
  */
 const killAt = (variable: string): number | null => {
   const value = Number(process.env[variable]);
@@ -23,6 +25,13 @@ export const faultInjection = {
     return () => {
       batches += 1;
       if (batches === at) die();
+    };
+  })(),
+  crashPoint: (() => {
+    const at = process.env.WMS_FAULT_KILL_AT_POINT;
+    if (!at) return undefined;
+    return (point: string) => {
+      if (point === at) die();
     };
   })(),
   onStatement: (() => {

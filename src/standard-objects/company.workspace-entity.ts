@@ -2,6 +2,7 @@ import {
   WorkspaceEntity,
   WorkspaceField,
   WorkspaceIndex,
+  WorkspaceIsDeprecated,
   WorkspaceIsNullable,
   WorkspaceIsSystem,
   WorkspaceRelation,
@@ -84,7 +85,9 @@ export class CompanyWorkspaceEntity extends BaseWorkspaceEntity {
     description: 'Annual Recurring Revenue: The actual or estimated annual revenue of the company',
     icon: 'IconMoneybag',
   })
+  // Deprecated in 0.24: new workspaces do not get it, existing ones keep it with its values.
   @WorkspaceIsNullable()
+  @WorkspaceIsDeprecated()
   annualRecurringRevenue: CurrencyValue | null;
 
   @WorkspaceField({

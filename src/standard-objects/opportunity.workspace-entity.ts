@@ -2,6 +2,7 @@ import {
   WorkspaceEntity,
   WorkspaceField,
   WorkspaceIndex,
+  WorkspaceIsDeprecated,
   WorkspaceIsNullable,
   WorkspaceIsSystem,
   WorkspaceRelation,
@@ -12,6 +13,7 @@ import { BaseWorkspaceEntity } from './base.workspace-entity';
 import { CompanyWorkspaceEntity } from './company.workspace-entity';
 import type { ActorValue, CurrencyValue } from './composite-field.types';
 import { NoteTargetWorkspaceEntity } from './note-target.workspace-entity';
+import { PersonWorkspaceEntity } from './person.workspace-entity';
 import { OPPORTUNITY_STANDARD_FIELD_IDS, STANDARD_OBJECT_IDS } from './standard-ids.constant';
 
 @WorkspaceEntity({
@@ -90,8 +92,23 @@ export class OpportunityWorkspaceEntity extends BaseWorkspaceEntity {
     description: 'Email of the person to contact about the opportunity',
     icon: 'IconMail',
   })
+  // Replaced by the pointOfContact relation in 0.24; kept, with its text, on existing workspaces.
   @WorkspaceIsNullable()
+  @WorkspaceIsDeprecated()
   pointOfContactEmail: string | null;
+
+  @WorkspaceRelation({
+    standardId: OPPORTUNITY_STANDARD_FIELD_IDS.pointOfContact,
+    type: RelationType.MANY_TO_ONE,
+    label: 'Point of Contact',
+    description: 'Opportunity point of contact',
+    icon: 'IconUser',
+    inverseSideTarget: () => PersonWorkspaceEntity,
+    inverseSideFieldKey: 'pointOfContactForOpportunities',
+    onDelete: OnDeleteAction.SET_NULL,
+  })
+  @WorkspaceIndex()
+  pointOfContact: PersonWorkspaceEntity | null;
 
   @WorkspaceField({
     standardId: OPPORTUNITY_STANDARD_FIELD_IDS.createdBy,
@@ -111,7 +128,7 @@ export class OpportunityWorkspaceEntity extends BaseWorkspaceEntity {
     icon: 'IconBuildingSkyscraper',
     inverseSideTarget: () => CompanyWorkspaceEntity,
     inverseSideFieldKey: 'opportunities',
-    onDelete: OnDeleteAction.SET_NULL,
+    onDelete: OnDeleteAction.CASCADE,
   })
   @WorkspaceIndex()
   company: CompanyWorkspaceEntity | null;

@@ -2,6 +2,7 @@ import {
   WorkspaceEntity,
   WorkspaceField,
   WorkspaceIndex,
+  WorkspaceIsInactive,
   WorkspaceIsNullable,
   WorkspaceIsSystem,
   WorkspaceRelation,
@@ -12,6 +13,7 @@ import { BaseWorkspaceEntity } from './base.workspace-entity';
 import { CompanyWorkspaceEntity } from './company.workspace-entity';
 import type { ActorValue, EmailsValue, FullNameValue } from './composite-field.types';
 import { NoteTargetWorkspaceEntity } from './note-target.workspace-entity';
+import { OpportunityWorkspaceEntity } from './opportunity.workspace-entity';
 import { PERSON_STANDARD_FIELD_IDS, STANDARD_OBJECT_IDS } from './standard-ids.constant';
 
 @WorkspaceEntity({
@@ -24,6 +26,8 @@ import { PERSON_STANDARD_FIELD_IDS, STANDARD_OBJECT_IDS } from './standard-ids.c
   icon: 'IconUser',
   labelIdentifierStandardId: PERSON_STANDARD_FIELD_IDS.name,
 })
+// One person per primary email; people without one (NULL or empty) are not constrained.
+@WorkspaceIndex(['emails.primaryEmail'], { isUnique: true, where: `"emailsPrimaryEmail" IS NOT NULL AND "emailsPrimaryEmail" <> ''` })
 export class PersonWorkspaceEntity extends BaseWorkspaceEntity {
   @WorkspaceField({
     standardId: PERSON_STANDARD_FIELD_IDS.name,
@@ -77,6 +81,17 @@ export class PersonWorkspaceEntity extends BaseWorkspaceEntity {
   city: string;
 
   @WorkspaceField({
+    standardId: PERSON_STANDARD_FIELD_IDS.birthdate,
+    type: FieldType.DATE,
+    label: 'Birthdate',
+    description: "Contact's birthdate",
+    icon: 'IconCake',
+  })
+  @WorkspaceIsNullable()
+  @WorkspaceIsInactive()
+  birthdate: string | null;
+
+  @WorkspaceField({
     standardId: PERSON_STANDARD_FIELD_IDS.avatarUrl,
     type: FieldType.TEXT,
     label: 'Avatar',
@@ -120,6 +135,17 @@ export class PersonWorkspaceEntity extends BaseWorkspaceEntity {
   })
   @WorkspaceIndex()
   company: CompanyWorkspaceEntity | null;
+
+  @WorkspaceRelation({
+    standardId: PERSON_STANDARD_FIELD_IDS.pointOfContactForOpportunities,
+    type: RelationType.ONE_TO_MANY,
+    label: 'Point of contact for opportunities',
+    description: 'Opportunities this person is the point of contact of',
+    icon: 'IconTargetArrow',
+    inverseSideTarget: () => OpportunityWorkspaceEntity,
+    inverseSideFieldKey: 'pointOfContact',
+  })
+  pointOfContactForOpportunities: OpportunityWorkspaceEntity[];
 
   @WorkspaceRelation({
     standardId: PERSON_STANDARD_FIELD_IDS.noteTargets,

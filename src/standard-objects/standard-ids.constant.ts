@@ -49,7 +49,6 @@ export const PERSON_STANDARD_FIELD_IDS = {
   company: '809fb6e2-f13f-4629-9d03-1ef71ca190eb',
   noteTargets: '0d35dd08-2570-475a-b756-3cb4cac91925',
   attachments: 'f20d0559-7866-46fd-863f-c853aaf1b220',
-  // Reserved for later versions.
   birthdate: 'e04debac-9278-43f1-b81c-bb1fdfcd663a',
   pointOfContactForOpportunities: 'f5c036c5-f1a9-4813-8c84-07248cd7bc8d',
 } as const;
@@ -82,7 +81,6 @@ export const OPPORTUNITY_STANDARD_FIELD_IDS = {
   company: 'b8efb2df-c248-43f3-b9e6-c443328b14f7',
   noteTargets: '13548f88-716a-4ae9-88bf-7a590056a56e',
   attachments: 'b2cc4ab3-39b7-4993-aece-b8e1def769e5',
-  // Reserved for later versions.
   pointOfContact: '5ce1633d-ca34-4b19-b110-c0351749485f',
 } as const;
 

@@ -17,10 +17,11 @@ describe('version snapshots', () => {
     expect(committed).toBe(serializeSnapshot(buildStandardDeclarations()));
   });
 
-  it('ships 0.22 and 0.23', () => {
-    expect(snapshotVersions()).toEqual(['0.22', '0.23']);
+  it('ships 0.22, 0.23 and 0.24', () => {
+    expect(snapshotVersions()).toEqual(['0.22', '0.23', '0.24']);
     expect(getVersionSnapshot('0.22').version).toBe('0.22');
     expect(getVersionSnapshot('0.23').version).toBe('0.23');
+    expect(getVersionSnapshot('0.24').version).toBe('0.24');
   });
 
   it('0.22 holds the legacy shapes that upgrade-0.23 migrates', () => {
@@ -39,6 +40,30 @@ describe('version snapshots', () => {
     expect(field('0.23', 'company', 'address')?.type).toBe(FieldType.ADDRESS);
   });
 
+  it('0.24 adds an inactive birthdate, deprecates ARR and pointOfContactEmail, adds pointOfContact, the email unique index and CASCADE', () => {
+    expect(field('0.23', 'person', 'birthdate')).toBeUndefined();
+    expect(field('0.24', 'person', 'birthdate')).toMatchObject({ type: FieldType.DATE, isActive: false, isNullable: true });
+    expect(field('0.23', 'company', 'annualRecurringRevenue')?.isDeprecated).toBe(false);
+    expect(field('0.24', 'company', 'annualRecurringRevenue')?.isDeprecated).toBe(true);
+    expect(field('0.24', 'opportunity', 'pointOfContactEmail')?.isDeprecated).toBe(true);
+    expect(field('0.23', 'opportunity', 'pointOfContact')).toBeUndefined();
+    expect(field('0.24', 'opportunity', 'pointOfContact')?.relation).toEqual({
+      type: 'MANY_TO_ONE',
+      targetObject: 'person',
+      inverseFieldName: 'pointOfContactForOpportunities',
+      onDelete: 'SET_NULL',
+    });
+    expect(field('0.23', 'opportunity', 'company')?.relation?.onDelete).toBe('SET_NULL');
+    expect(field('0.24', 'opportunity', 'company')?.relation?.onDelete).toBe('CASCADE');
+    const person = getVersionSnapshot('0.24').objects.find((object) => object.nameSingular === 'person')!;
+    expect(person.indexes.find((index) => index.isUnique)).toEqual({
+      name: 'IDX_UNIQUE_person_emailsPrimaryEmail',
+      fields: ['emails.primaryEmail'],
+      isUnique: true,
+      where: `"emailsPrimaryEmail" IS NOT NULL AND "emailsPrimaryEmail" <> ''`,
+    });
+  });
+
   it('every relation of every snapshot points at an object and inverse field of the same snapshot', () => {
     for (const version of snapshotVersions()) {
       const snapshot = getVersionSnapshot(version);
@@ -53,6 +78,6 @@ describe('version snapshots', () => {
 
   it('refuses an unknown version and names the known ones', () => {
     expect(() => getVersionSnapshot('0.21')).toThrow(UnknownVersionError);
-    expect(() => getVersionSnapshot('0.21')).toThrow('Unknown version "0.21". Known versions: 0.22, 0.23.');
+    expect(() => getVersionSnapshot('0.21')).toThrow('Unknown version "0.21". Known versions: 0.22, 0.23, 0.24.');
   });
 });

@@ -22,6 +22,8 @@ export interface UpgradeStepOptions {
   concurrentIndexRows?: number;
   /** Hook inside each batch's transaction, before it commits (fault injection in tests). */
   beforeBatchCommit?: (step: string, batch: number) => Promise<void> | void;
+  /** Hook at the named points between a step's own transactions (fault injection in tests). */
+  crashPoint?: (point: string) => void;
 }
 
 export interface StepReport {

@@ -1,5 +1,6 @@
 import { UpgradeStep } from './upgrade-step';
 import { UPGRADE_0_23_STEPS } from './versions/0-23';
+import { UPGRADE_0_24_STEPS } from './versions/0-24';
 
 export interface UpgradeVersion {
   version: string;
@@ -9,7 +10,10 @@ export interface UpgradeVersion {
 }
 
 /** Every upgrade the product ships, oldest first. */
-export const UPGRADE_VERSIONS: UpgradeVersion[] = [{ version: '0.23', previous: '0.22', steps: UPGRADE_0_23_STEPS }];
+export const UPGRADE_VERSIONS: UpgradeVersion[] = [
+  { version: '0.23', previous: '0.22', steps: UPGRADE_0_23_STEPS },
+  { version: '0.24', previous: '0.23', steps: UPGRADE_0_24_STEPS },
+];
 
 export const findUpgradeVersion = (version: string): UpgradeVersion | undefined =>
   UPGRADE_VERSIONS.find((candidate) => candidate.version === version);

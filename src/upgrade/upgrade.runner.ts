@@ -45,6 +45,12 @@ export interface UpgradeOutcome {
 
 export const DEFAULT_STEP_OPTIONS: UpgradeStepOptions = { batchSize: 10_000, lockTimeoutMs: 5_000, statementTimeoutMs: 60_000 };
 
+/** Whether a workspace at `current` is already beyond `version`. */
+const isPast = (current: string | null, version: string): boolean => {
+  const order = UPGRADE_VERSIONS.map((candidate) => candidate.version);
+  return current !== null && order.includes(current) && order.indexOf(current) > order.indexOf(version);
+};
+
 /** Which upgrade a workspace at `current` must run before it can take `target`. */
 export const nextUpgradeFor = (current: string | null): string | null =>
   UPGRADE_VERSIONS.find((candidate) => candidate.previous === current)?.version ?? null;
@@ -67,6 +73,9 @@ export class UpgradeRunner {
     const steps = options.onlyStep ? target.steps.filter((step) => step.name === options.onlyStep) : target.steps;
     if (workspace.version === version) {
       return { ...outcome, status: 'up-to-date', message: `already at ${version}` };
+    }
+    if (isPast(workspace.version, version)) {
+      return { ...outcome, status: 'up-to-date', message: `already at ${workspace.version}, past ${version}` };
     }
     if (workspace.version !== target.previous && workspace.version !== version) {
       const next = nextUpgradeFor(workspace.version);

@@ -1,6 +1,6 @@
 import { DesiredObject } from '../sync/desired-state';
 import { columnsForValue } from '../records/record-shape';
-import { COMPANY_STANDARD_FIELD_IDS, PERSON_STANDARD_FIELD_IDS } from '../standard-objects/standard-ids.constant';
+import { COMPANY_STANDARD_FIELD_IDS, OPPORTUNITY_STANDARD_FIELD_IDS, PERSON_STANDARD_FIELD_IDS } from '../standard-objects/standard-ids.constant';
 
 interface PrefillCompany {
   name: string;
@@ -33,6 +33,21 @@ export const PREFILL_PEOPLE: PrefillPerson[] = [
   { firstName: 'Nicholas', lastName: 'Wright', email: 'nicholas.wright@notion.so', city: 'Seattle', company: 4 },
 ];
 
+interface PrefillOpportunity {
+  name: string;
+  stage: string;
+  company: number;
+  /** The contact's email as typed, and the prefill person it names (null: nobody). */
+  contactEmail: string;
+  contact: number | null;
+}
+
+export const PREFILL_OPPORTUNITIES: PrefillOpportunity[] = [
+  { name: 'Airbnb renewal', stage: 'PROPOSAL', company: 0, contactEmail: 'christoph.callisto@airbnb.com', contact: 0 },
+  { name: 'Qonto expansion', stage: 'MEETING', company: 1, contactEmail: 'Sylvie.Palmer@qonto.com', contact: 1 },
+  { name: 'Stripe pilot', stage: 'SCREENING', company: 2, contactEmail: 'procurement@stripe.com', contact: null },
+];
+
 /** The row of `values` (keyed by field standardId) in the shapes this object has. */
 export const shapeRow = (object: DesiredObject, values: Record<string, unknown>): Record<string, unknown> => {
   const row: Record<string, unknown> = {};
@@ -62,5 +77,21 @@ export const prefillPersonRows = (person: DesiredObject, companyIds: string[]): 
       [PERSON_STANDARD_FIELD_IDS.city]: item.city,
       [PERSON_STANDARD_FIELD_IDS.company]: companyIds[item.company] ?? null,
       [PERSON_STANDARD_FIELD_IDS.position]: position,
+    }),
+  );
+
+/**
+ * Up to 0.23 an opportunity names its contact by email (`pointOfContactEmail`); from 0.24 it points
+ * at the person (`pointOfContact`). Each version's shape takes the value it has a field for.
+ */
+export const prefillOpportunityRows = (opportunity: DesiredObject, companyIds: string[], personIds: string[]): Array<Record<string, unknown>> =>
+  PREFILL_OPPORTUNITIES.map((item, position) =>
+    shapeRow(opportunity, {
+      [OPPORTUNITY_STANDARD_FIELD_IDS.name]: item.name,
+      [OPPORTUNITY_STANDARD_FIELD_IDS.stage]: item.stage,
+      [OPPORTUNITY_STANDARD_FIELD_IDS.company]: companyIds[item.company] ?? null,
+      [OPPORTUNITY_STANDARD_FIELD_IDS.pointOfContactEmail]: item.contactEmail,
+      [OPPORTUNITY_STANDARD_FIELD_IDS.pointOfContact]: item.contact === null ? null : (personIds[item.contact] ?? null),
+      [OPPORTUNITY_STANDARD_FIELD_IDS.position]: position,
     }),
   );

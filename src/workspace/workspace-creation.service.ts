@@ -13,7 +13,7 @@ import { Plan } from '../sync/plan';
 import { PlanApplier } from '../sync/plan.applier';
 import { WorkspaceComparator } from '../sync/workspace.comparator';
 import { defaultViews } from './default-views';
-import { prefillCompanyRows, prefillPersonRows } from './prefill';
+import { prefillCompanyRows, prefillOpportunityRows, prefillPersonRows } from './prefill';
 import { WorkspaceRepository, WorkspaceRow } from './workspace.repository';
 
 export interface CreateWorkspaceInput {
@@ -21,7 +21,7 @@ export interface CreateWorkspaceInput {
   /** A released version to create the workspace at (its frozen snapshot); default: the current one. */
   version?: string;
   featureFlags?: string[];
-  /** Whether to write the prefill records (companies, people). Default true. */
+  /** Whether to write the prefill records (companies, people, opportunities). Default true. */
   prefill?: boolean;
 }
 
@@ -29,7 +29,7 @@ export interface CreatedWorkspace {
   workspace: WorkspaceRow;
   plan: Plan;
   views: number;
-  records: { companies: number; people: number };
+  records: { companies: number; people: number; opportunities: number };
 }
 
 export class WorkspaceCreationError extends Error {
@@ -99,14 +99,18 @@ export class WorkspaceCreationService {
         );
       }
 
-      const counts = { companies: 0, people: 0 };
+      const counts = { companies: 0, people: 0, opportunities: 0 };
       const company = desired.objects.find((object) => object.declared.standardId === STANDARD_OBJECT_IDS.company);
       const person = desired.objects.find((object) => object.declared.standardId === STANDARD_OBJECT_IDS.person);
+      const opportunity = desired.objects.find((object) => object.declared.standardId === STANDARD_OBJECT_IDS.opportunity);
       if (input.prefill !== false && company && person) {
         const companyIds = await records.insert(company.tableName, prefillCompanyRows(company));
         const personIds = await records.insert(person.tableName, prefillPersonRows(person, companyIds));
         counts.companies = companyIds.length;
         counts.people = personIds.length;
+        if (opportunity) {
+          counts.opportunities = (await records.insert(opportunity.tableName, prefillOpportunityRows(opportunity, companyIds, personIds))).length;
+        }
       }
       await workspaces.setFingerprint(id, desired.fingerprint);
       const workspace = (await workspaces.findById(id))!;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import { Client } from 'pg';
 
+import { CURRENT_VERSION } from '../../src/standard-objects/version.constant';
 import { PROJECT_ROOT, runCli } from '../utils/cli';
 import { connectClient, createTestDatabase, TestDatabase } from '../utils/test-database';
 
@@ -69,14 +70,15 @@ describe('CLI', () => {
       const outDir = join(cwd, 'snapshots');
       const write = await runCli(['snapshot:generate', '--out-dir', outDir], {}, cwd);
       expect(write.code).toBe(0);
-      const committed = readFileSync(join(PROJECT_ROOT, 'src', 'standard-objects', 'snapshots', '0.23.json'), 'utf8');
-      expect(readFileSync(join(outDir, '0.23.json'), 'utf8')).toBe(committed);
+      const file = `${CURRENT_VERSION}.json`;
+      const committed = readFileSync(join(PROJECT_ROOT, 'src', 'standard-objects', 'snapshots', file), 'utf8');
+      expect(readFileSync(join(outDir, file), 'utf8')).toBe(committed);
 
       expect((await runCli(['snapshot:generate', '--check', '--out-dir', outDir], {}, cwd)).code).toBe(0);
-      writeFileSync(join(outDir, '0.23.json'), committed.replace('"Person"', '"Human"'));
+      writeFileSync(join(outDir, file), committed.replace('"Person"', '"Human"'));
       const stale = await runCli(['snapshot:generate', '--check', '--out-dir', outDir], {}, cwd);
       expect(stale.code).toBe(1);
-      expect(stale.stderr).toContain('0.23.json is out of date with the declarations. Run snapshot:generate and commit the result.');
+      expect(stale.stderr).toContain(`${file} is out of date with the declarations. Run snapshot:generate and commit the result.`);
     });
   });
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import { Client } from 'pg';
 
+import { CURRENT_VERSION, SUPPORTED_VERSIONS } from '../../src/standard-objects/version.constant';
 import { PROJECT_ROOT, runCli } from '../utils/cli';
 import { connectClient, createTestDatabase, TestDatabase } from '../utils/test-database';
 import { columnNames, createWorkspace, CreatedWorkspaceJson, footprintOf, metadataOf, stdoutLines, workspaceRow } from './workspace-state';
@@ -22,10 +23,11 @@ interface SnapshotObject {
   fields: SnapshotField[];
 }
 
-/** The frozen 0.23 declarations, read as data: what a new workspace must hold. */
-const SNAPSHOT_023: { objects: SnapshotObject[] } = JSON.parse(
-  readFileSync(join(PROJECT_ROOT, 'src', 'standard-objects', 'snapshots', '0.23.json'), 'utf8'),
+/** The frozen declarations of the current version, read as data: what a new workspace must hold. */
+const SNAPSHOT: { objects: SnapshotObject[] } = JSON.parse(
+  readFileSync(join(PROJECT_ROOT, 'src', 'standard-objects', 'snapshots', `${CURRENT_VERSION}.json`), 'utf8'),
 );
+const VERSION_PATTERN = CURRENT_VERSION.replace('.', '\\.');
 
 const STANDARD_TABLES = [
   'attachment', 'company', 'note', 'noteTarget', 'opportunity', 'person', 'view', 'viewField', 'viewFilter', 'viewSort', 'workspaceMember',
@@ -67,21 +69,21 @@ describe('workspace:create', () => {
       expect(result.code).toBe(0);
       expect(result.stderr).toMatch(new RegExp(`^Database: PostgreSQL server at \\S+/${database.name}\n$`));
       const [head, counts] = stdoutLines(result);
-      const match = head.match(/^Created workspace ([0-9a-f-]{36}) "Acme Corp" \(schema (workspace_[a-z0-9]+), version 0\.23\) in \d+ ms$/);
+      const match = head.match(new RegExp(`^Created workspace ([0-9a-f-]{36}) "Acme Corp" \\(schema (workspace_[a-z0-9]+), version ${VERSION_PATTERN}\\) in \\d+ ms$`));
       expect(match).not.toBeNull();
-      expect(counts).toMatch(/^\d+ action\(s\), 4 default view\(s\), 5 companies and 5 people$/);
+      expect(counts).toMatch(/^\d+ action\(s\), 4 default view\(s\), 5 companies, 5 people and 3 opportunities$/);
       const row = await workspaceRow(client, match![1]);
       workspace = { id: match![1], ...row };
       schema = match![2];
     });
 
-    it('records the workspace: ACTIVE, version 0.23, a fingerprint, the schema it printed', async () => {
+    it('records the workspace: ACTIVE, the current version, a fingerprint, the schema it printed', async () => {
       expect(workspace).toEqual({
         id: workspace.id,
         displayName: 'Acme Corp',
         schemaName: schema,
         activationStatus: 'ACTIVE',
-        version: '0.23',
+        version: CURRENT_VERSION,
         fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),
       });
     });
@@ -108,7 +110,7 @@ describe('workspace:create', () => {
       expect(objects.every((object) => !object.isCustom && object.isActive && object.standardId)).toBe(true);
       expect(objects.find((object) => object.nameSingular === 'person')).toMatchObject({ namePlural: 'people', isSystem: false, labelIdentifier: 'name' });
 
-      const declaredFields = SNAPSHOT_023.objects.flatMap((object) => object.fields.filter((field) => !field.isDeprecated));
+      const declaredFields = SNAPSHOT.objects.flatMap((object) => object.fields.filter((field) => !field.isDeprecated));
       expect(fields).toHaveLength(declaredFields.length);
       expect(fields.every((field) => !field.isCustom && !field.isDeprecated && field.standardId)).toBe(true);
       const field = (object: string, name: string) => fields.find((candidate) => candidate.object === object && candidate.name === name);
@@ -131,7 +133,7 @@ describe('workspace:create', () => {
            FROM "${schema}"."view" v LEFT JOIN metadata."objectMetadata" o ON o."id" = v."objectMetadataId"
           ORDER BY v."position"`,
       );
-      const visibleObjects = SNAPSHOT_023.objects.filter((object) => !object.isSystem).map((object) => object.nameSingular);
+      const visibleObjects = SNAPSHOT.objects.filter((object) => !object.isSystem).map((object) => object.nameSingular);
       expect(visibleObjects).toEqual(['person', 'company', 'opportunity', 'note']);
       expect(views.rows.map((view) => [view.position, view.nameSingular, view.workspaceId])).toEqual(
         visibleObjects.map((name, position) => [position, name, workspace.id]),
@@ -148,7 +150,7 @@ describe('workspace:create', () => {
             ORDER BY vf."position"`,
           [view.id],
         );
-        const declared = SNAPSHOT_023.objects.find((object) => object.nameSingular === view.nameSingular)!;
+        const declared = SNAPSHOT.objects.find((object) => object.nameSingular === view.nameSingular)!;
         const expected = declared.fields
           .filter((field) => !field.isSystem && field.isActive && !field.isDeprecated && field.relation?.type !== 'ONE_TO_MANY')
           .map((field) => field.name);
@@ -166,7 +168,7 @@ describe('workspace:create', () => {
       );
       expect(personView.rows.map((row) => row.name)).toEqual(['name', 'emails', 'jobTitle', 'phone', 'city', 'createdBy', 'company', 'createdAt', 'updatedAt']);
       const total = await client.query(`SELECT count(*)::int AS n FROM "${schema}"."viewField"`);
-      expect(total.rows[0].n).toBe(34);
+      expect(total.rows[0].n).toBe(33);
     });
 
     it('writes the prefill records in the current shapes, each person tied to the company of their email', async () => {
@@ -178,6 +180,16 @@ describe('workspace:create', () => {
           ORDER BY p."position"`,
       );
       expect(people.rows).toEqual(PREFILL.map((item) => ({ email: item.email, company: item.company })));
+      const opportunities = await client.query(
+        `SELECT o."name", c."name" AS "company", p."emailsPrimaryEmail" AS "contact"
+           FROM "${schema}"."opportunity" o LEFT JOIN "${schema}"."company" c ON c."id" = o."companyId" LEFT JOIN "${schema}"."person" p ON p."id" = o."pointOfContactId"
+          ORDER BY o."position"`,
+      );
+      expect(opportunities.rows).toEqual([
+        { name: 'Airbnb renewal', company: 'Airbnb', contact: 'christoph.callisto@airbnb.com' },
+        { name: 'Qonto expansion', company: 'Qonto', contact: 'sylvie.palmer@qonto.com' },
+        { name: 'Stripe pilot', company: 'Stripe', contact: null },
+      ]);
     });
   });
 
@@ -221,10 +233,10 @@ describe('workspace:create', () => {
     expect(result.code).toBe(0);
     const document = JSON.parse(result.stdout);
     expect(document).toEqual({
-      workspace: expect.objectContaining({ displayName: 'Json Inc', activationStatus: 'ACTIVE', version: '0.23', schemaName: expect.stringMatching(/^workspace_/) }),
+      workspace: expect.objectContaining({ displayName: 'Json Inc', activationStatus: 'ACTIVE', version: CURRENT_VERSION, schemaName: expect.stringMatching(/^workspace_/) }),
       actions: expect.any(Number),
       views: 4,
-      records: { companies: 5, people: 5 },
+      records: { companies: 5, people: 5, opportunities: 3 },
       durationMs: expect.any(Number),
     });
     expect(await workspaceRow(client, document.workspace.id)).toMatchObject({ displayName: 'Json Inc', schemaName: document.workspace.schemaName });
@@ -253,7 +265,7 @@ describe('workspace:create', () => {
   describe('bad input exits 2 and writes nothing', () => {
     it.each([
       ['no --name', [], "required option '--name <name>' not specified"],
-      ['an unknown --version', ['--name', 'Acme', '--version', '9.9'], 'Error: --version must be one of 0.22, 0.23; got "9.9".'],
+      ['an unknown --version', ['--name', 'Acme', '--version', '9.9'], `Error: --version must be one of ${SUPPORTED_VERSIONS.join(', ')}; got "9.9".`],
       ['an empty name', ['--name', ''], 'the workspace name must be 1 to 200 characters'],
       ['a blank name', ['--name', '   '], 'the workspace name must be 1 to 200 characters'],
       ['a name over 200 characters', ['--name', 'x'.repeat(201)], 'the workspace name must be 1 to 200 characters'],

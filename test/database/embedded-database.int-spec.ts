@@ -62,7 +62,7 @@ describe('embedded database (no DATABASE_URL)', () => {
     const create = await runCli(['workspace:create', '--name', 'Embedded demo', '--json'], {}, cwd);
     expect(create.code).toBe(0);
     const { workspace, records } = JSON.parse(create.stdout);
-    expect(records).toEqual({ companies: 5, people: 5 });
+    expect(records).toEqual({ companies: 5, people: 5, opportunities: 3 });
     const sync = await runCli(['workspace:sync-metadata', '--check', '--json'], {}, cwd);
     expect(sync.code).toBe(0);
     expect(JSON.parse(sync.stdout)).toMatchObject({

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 
 import { Client } from 'pg';
@@ -7,10 +6,10 @@ import { DataSource } from 'typeorm';
 import { buildStandardDeclarations } from '../../src/standard-objects/standard-objects';
 import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
 import { WorkspaceRow } from '../../src/workspace/workspace.repository';
-import { CLI_ENTRY, PROJECT_ROOT } from '../utils/cli';
 import { catalogSnapshot, comparableMetadata, tableData } from '../utils/schema-snapshot';
 import { connectClient, createTestDatabase, TestDatabase } from '../utils/test-database';
 import { openDataSource } from '../utils/test-services';
+import { expectKilled, expectSucceeded, ProcessResult, runCliProcess, waitForSessionsToEnd } from './interrupted.fixtures';
 import { fieldRow, ledgerRow, ledgerRows, liveColumns, viewLayout, workspaceVersion } from './upgrade-0-23.fixtures';
 
 /**
@@ -23,34 +22,6 @@ const PEOPLE = 3_000;
 const COMPANIES = 500;
 const BATCH_SIZE = 100;
 const EMAIL_BATCHES = PEOPLE / BATCH_SIZE;
-
-interface ProcessResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The built CLI, as runCli starts it, reporting the signal that ended it too. */
-const runCliProcess = (args: string[], env: Record<string, string>): Promise<ProcessResult> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_ENTRY, ...args], { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-
-/** Exit 0, and no error reported (stderr carries only the line naming the database). */
-const expectSucceeded = (result: ProcessResult): void => {
-  expect({ code: result.code, signal: result.signal, errors: result.stderr.split('\n').filter((line) => line !== '' && !line.startsWith('Database: ')) }).toEqual({
-    code: 0,
-    signal: null,
-    errors: [],
-  });
-};
 
 /** Same ids and values in every workspace, so that two upgraded workspaces compare row by row. */
 const personIds = Array.from({ length: PEOPLE }, () => randomUUID()).sort();
@@ -100,15 +71,6 @@ describe('upgrade-0.23 killed in the middle of a data move', () => {
 
   const upgrade = (workspace: WorkspaceRow, env: Record<string, string> = {}): Promise<ProcessResult> =>
     runCliProcess(['upgrade-0.23', '-w', workspace.id, '--batch-size', String(BATCH_SIZE)], { DATABASE_URL: database.url, ...env });
-
-  /** The killed process's session (and its advisory lock) ends when the server sees the socket close. */
-  const waitForSessionsToEnd = async (): Promise<void> => {
-    for (let attempt = 0; attempt < 10_000; attempt += 1) {
-      const { rows } = await client.query(`SELECT count(*)::int AS count FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`);
-      if (rows[0].count === 0) return;
-    }
-    throw new Error('the killed process still holds its advisory lock');
-  };
 
   const movedCount = async (schema: string, table: string, column: string): Promise<number> =>
     (await client.query(`SELECT count(*)::int AS count FROM "${schema}"."${table}" WHERE "${column}" IS NOT NULL`)).rows[0].count;
@@ -168,7 +130,7 @@ describe('upgrade-0.23 killed in the middle of a data move', () => {
     const workspace = await createSeededWorkspace('Killed in batch 5');
     const emailField = (await fieldRow(client, workspace.id, 'person', 'email'))!;
     const killed = await upgrade(workspace, { WMS_FAULT_KILL_IN_BATCH: '5' });
-    expect({ code: killed.code, signal: killed.signal }).toEqual({ code: null, signal: 'SIGKILL' });
+    expectKilled(killed);
 
     const entry = await ledgerRow(client, workspace.id, 'migrate-email-fields-to-emails');
     expect({ status: entry?.status, rowsAffected: entry?.rowsAffected, finishedAt: entry?.finishedAt }).toEqual({ status: 'RUNNING', rowsAffected: 4 * BATCH_SIZE, finishedAt: null });
@@ -182,7 +144,7 @@ describe('upgrade-0.23 killed in the middle of a data move', () => {
     // The trigger that keeps writes to the old column is in place while the upgrade is down.
     expect(await triggerCount(workspace.schemaName)).toBe(2);
 
-    await waitForSessionsToEnd();
+    await waitForSessionsToEnd(client);
     const rerun = await upgrade(workspace);
     expectSucceeded(rerun);
     expect(rerun.stdout).toContain(`person.email -> emails (EMAILS): ${PEOPLE - 4 * BATCH_SIZE} row(s) in ${EMAIL_BATCHES - 4} batch(es)`);
@@ -192,14 +154,14 @@ describe('upgrade-0.23 killed in the middle of a data move', () => {
   it('keeps what writers wrote to the old column between the kill and the rerun', async () => {
     const workspace = await createSeededWorkspace('Written to while down');
     const killed = await upgrade(workspace, { WMS_FAULT_KILL_IN_BATCH: '3' });
-    expect({ code: killed.code, signal: killed.signal }).toEqual({ code: null, signal: 'SIGKILL' });
+    expectKilled(killed);
     const person = `"${workspace.schemaName}".person`;
     // Until the upgrade finishes, writers see the 0.22 shape: a moved row, a row not yet moved, a new row.
     await client.query(`UPDATE ${person} SET "email" = 'moved-then-changed@new.test' WHERE "id" = $1`, [personIds[0]]);
     await client.query(`UPDATE ${person} SET "email" = 'changed-before-move@new.test' WHERE "id" = $1`, [personIds[PEOPLE - 1]]);
     const [inserted] = (await client.query(`INSERT INTO ${person} ("email") VALUES ('inserted-while-down@new.test') RETURNING "id"::text AS id`)).rows;
 
-    await waitForSessionsToEnd();
+    await waitForSessionsToEnd(client);
     expectSucceeded(await upgrade(workspace));
     const emails = new Map((await client.query(`SELECT "id"::text AS id, "emailsPrimaryEmail" AS email FROM ${person}`)).rows.map((row) => [row.id, row.email]));
     expect(emails.size).toBe(PEOPLE + 1);
@@ -214,14 +176,14 @@ describe('upgrade-0.23 killed in the middle of a data move', () => {
   it('killed in the 1st email batch: nothing moved, the rerun finishes as an uninterrupted run', async () => {
     const workspace = await createSeededWorkspace('Killed in batch 1');
     const killed = await upgrade(workspace, { WMS_FAULT_KILL_IN_BATCH: '1' });
-    expect({ code: killed.code, signal: killed.signal }).toEqual({ code: null, signal: 'SIGKILL' });
+    expectKilled(killed);
 
     const entry = await ledgerRow(client, workspace.id, 'migrate-email-fields-to-emails');
     expect({ status: entry?.status, rowsAffected: entry?.rowsAffected, checkpoint: entry?.checkpoint }).toEqual({ status: 'RUNNING', rowsAffected: 0, checkpoint: null });
     expect(await movedCount(workspace.schemaName, 'person', 'emailsAdditionalEmails')).toBe(0);
     expect(await workspaceVersion(client, workspace.id)).toBe('0.22');
 
-    await waitForSessionsToEnd();
+    await waitForSessionsToEnd(client);
     const rerun = await upgrade(workspace);
     expectSucceeded(rerun);
     await expectSameAsReference(workspace);
@@ -232,7 +194,7 @@ describe('upgrade-0.23 killed in the middle of a data move', () => {
     const domainField = (await fieldRow(client, workspace.id, 'company', 'domainName'))!;
     // Batches count across steps: the email batches come first, then domainName, then linkedinLink.
     const killed = await upgrade(workspace, { WMS_FAULT_KILL_IN_BATCH: String(EMAIL_BATCHES + 3) });
-    expect({ code: killed.code, signal: killed.signal }).toEqual({ code: null, signal: 'SIGKILL' });
+    expectKilled(killed);
 
     const emailEntry = await ledgerRow(client, workspace.id, 'migrate-email-fields-to-emails');
     expect({ status: emailEntry?.status, rowsAffected: emailEntry?.rowsAffected }).toEqual({ status: 'DONE', rowsAffected: PEOPLE });
@@ -250,7 +212,7 @@ describe('upgrade-0.23 killed in the middle of a data move', () => {
     expect(await liveColumns(client, workspace.schemaName, 'company')).toEqual(expect.arrayContaining(['domainNameUrl', 'domainNameLabel', 'domainNamePrimaryLinkUrl']));
     expect(await workspaceVersion(client, workspace.id)).toBe('0.22');
 
-    await waitForSessionsToEnd();
+    await waitForSessionsToEnd(client);
     const rerun = await upgrade(workspace);
     expectSucceeded(rerun);
     expect(rerun.stdout).toMatch(/skipped\s+(0\.23\s+)?migrate-email-fields-to-emails\n\s+already done/);

@@ -1,6 +1,6 @@
-import { qualified } from '../../../database/sql';
-import { COMPANY_STANDARD_FIELD_IDS, STANDARD_OBJECT_IDS } from '../../../standard-objects/standard-ids.constant';
+import { COMPANY_STANDARD_FIELD_IDS } from '../../../standard-objects/standard-ids.constant';
 import { StepReport, UpgradeStep, UpgradeStepContext } from '../../upgrade-step';
+import { placeFieldBeforeInViews } from '../../view-placement';
 import { COMPANY } from './snapshot-shapes';
 import { ADDRESS_OLD_NAME } from './deprecate-company-address.step';
 
@@ -28,25 +28,8 @@ export const addAddressToViews: UpgradeStep = {
       if (!oldField || !newField) {
         return { rowsAffected: 0, notes: ['no addressOld field: nothing to place'], maxBatchMs: 0 };
       }
-      const tables: Array<{ tableName: string; standardId: string }> = await manager.query(
-        `SELECT "tableName", "standardId" FROM metadata."objectMetadata" WHERE "workspaceId" = $1 AND "standardId" = ANY($2::uuid[]) AND NOT "isCustom"`,
-        [context.workspace.id, [STANDARD_OBJECT_IDS.viewField]],
-      );
-      const viewFieldTable = qualified(context.workspace.schemaName, tables[0].tableName);
-      const targets: Array<{ viewId: string; position: number; isVisible: boolean; size: number }> = await manager.query(
-        `SELECT old."viewId", old."position", old."isVisible", old."size" FROM ${viewFieldTable} old
-          WHERE old."fieldMetadataId" = $1 AND old."deletedAt" IS NULL
-            AND NOT EXISTS (SELECT 1 FROM ${viewFieldTable} n WHERE n."viewId" = old."viewId" AND n."fieldMetadataId" = $2 AND n."deletedAt" IS NULL)`,
-        [oldField.id, newField.id],
-      );
-      for (const target of targets) {
-        await manager.query(`UPDATE ${viewFieldTable} SET "position" = "position" + 1 WHERE "viewId" = $1 AND "position" >= $2`, [target.viewId, target.position]);
-        await manager.query(
-          `INSERT INTO ${viewFieldTable} ("fieldMetadataId", "viewId", "position", "isVisible", "size") VALUES ($1, $2, $3, $4, $5)`,
-          [newField.id, target.viewId, target.position, target.isVisible, target.size],
-        );
-      }
-      return { rowsAffected: targets.length, notes: [`address placed in ${targets.length} view(s) before addressOld`], maxBatchMs: 0 };
+      const placed = await placeFieldBeforeInViews(manager, context.workspace, newField.id, oldField.id);
+      return { rowsAffected: placed, notes: [`address placed in ${placed} view(s) before addressOld`], maxBatchMs: 0 };
     });
   },
 };

@@ -1,0 +1,115 @@
+import { EntityManager } from 'typeorm';
+
+import { getVersionSnapshot } from '../../../standard-objects/version-snapshots';
+import { qualified, quoteIdentifier } from '../../../database/sql';
+import { deterministicUuid } from '../../../sync/deterministic-id';
+import { PERSON_STANDARD_FIELD_IDS, STANDARD_OBJECT_IDS } from '../../../standard-objects/standard-ids.constant';
+import { ensureIndex } from '../../index-build';
+import { StepReport, UpgradeStep, UpgradeStepContext } from '../../upgrade-step';
+
+export const PERSON_EMAIL_INDEX = 'IDX_UNIQUE_person_emailsPrimaryEmail';
+const COLUMN = 'emailsPrimaryEmail';
+const WHERE = `"${COLUMN}" IS NOT NULL AND "${COLUMN}" <> ''`;
+
+interface Duplicate {
+  value: string;
+  ids: string[];
+}
+
+/** `john@x.com` -> `john+duplicate-2@x.com`; the original value is kept in additionalEmails. */
+export const duplicateEmail = (email: string, rank: number): string => {
+  const at = email.lastIndexOf('@');
+  return at > 0 ? `${email.slice(0, at)}+duplicate-${rank}${email.slice(at)}` : `${email}+duplicate-${rank}`;
+};
+
+/**
+ * The unique index on Person `emailsPrimaryEmail` (ignoring NULL and empty). Duplicates are found
+ * first: the workspace stops with a report of ids and values, unless the operator chose a rule
+ * (`--dedupe keep-oldest`: the oldest record keeps the email, the others get a suffixed one, their
+ * original kept in additionalEmails, every change in the ledger). On a large table the index is
+ * built CONCURRENTLY so that writers go on; a half-built (invalid) index is dropped and rebuilt.
+ * Runs before sync, which then finds the index in place.
+ */
+export const buildPersonEmailUniqueIndex: UpgradeStep = {
+  version: '0.24',
+  name: 'build-person-email-unique-index',
+  phase: 'before-sync',
+  description: 'Find duplicate person emails (or resolve them with --dedupe keep-oldest), then build the unique index on emailsPrimaryEmail',
+  definition: { revision: 1, index: PERSON_EMAIL_INDEX, column: COLUMN, where: WHERE, dedupe: { 'keep-oldest': 'suffix +duplicate-<n>, original kept in additionalEmails' } },
+  async run(context: UpgradeStepContext): Promise<StepReport> {
+    const declared = getVersionSnapshot('0.24').objects.find((object) => object.standardId === STANDARD_OBJECT_IDS.person)?.indexes.find((index) => index.name === PERSON_EMAIL_INDEX);
+    if (!declared || declared.where !== WHERE) {
+      throw new Error(`the 0.24 snapshot does not declare ${PERSON_EMAIL_INDEX} as this step builds it`);
+    }
+    const { connection, workspace } = context;
+    const [person]: Array<{ id: string; tableName: string }> = await connection.query(
+      `SELECT o."id", o."tableName" FROM metadata."objectMetadata" o
+         JOIN metadata."fieldMetadata" f ON f."objectMetadataId" = o."id" AND f."standardId" = $3 AND NOT f."isCustom" AND f."type" = 'EMAILS'
+        WHERE o."workspaceId" = $1 AND o."standardId" = $2 AND NOT o."isCustom"`,
+      [workspace.id, STANDARD_OBJECT_IDS.person, PERSON_STANDARD_FIELD_IDS.emails],
+    );
+    if (!person) {
+      throw new Error('person has no EMAILS field: run upgrade-0.23 first');
+    }
+    const table = qualified(workspace.schemaName, person.tableName);
+    const report: StepReport = { rowsAffected: 0, notes: [], maxBatchMs: 0 };
+
+    const duplicates = async (manager: EntityManager): Promise<Duplicate[]> =>
+      manager.query(
+        `SELECT "${COLUMN}" AS "value", array_agg("id"::text ORDER BY "createdAt", "id") AS "ids"
+           FROM ${table} WHERE ${WHERE} GROUP BY "${COLUMN}" HAVING count(*) > 1 ORDER BY "${COLUMN}"`,
+      );
+
+    const found = await duplicates(connection.manager);
+    if (found.length > 0) {
+      if (context.options.dedupe !== 'keep-oldest') {
+        const shown = found.slice(0, 20).map((group) => `"${group.value}" (ids ${group.ids.join(', ')})`).join('; ');
+        throw new Error(
+          `${found.length} duplicated primary email(s) on person, the unique index cannot be built: ${shown}${found.length > 20 ? `; and ${found.length - 20} more` : ''}. ` +
+            'Resolve them, or pass --dedupe keep-oldest to keep the email on the oldest record and rename the others\'.',
+        );
+      }
+      const changes = await context.transaction(async (manager) => {
+        const log: Array<{ personId: string; from: string; to: string }> = [];
+        // Read again under the transaction: the resolution applies to what is there now.
+        for (const group of await duplicates(manager)) {
+          for (const [rank, id] of group.ids.slice(1).entries()) {
+            const renamed = duplicateEmail(group.value, rank + 1);
+            await manager.query(
+              `UPDATE ${table} SET "${COLUMN}" = $1,
+                      "emailsAdditionalEmails" = coalesce("emailsAdditionalEmails", '[]'::jsonb) || jsonb_build_array($2::text)
+                WHERE "id" = $3`,
+              [renamed, group.value, id],
+            );
+            log.push({ personId: id, from: group.value, to: renamed });
+          }
+        }
+        await context.ledger(manager).appendLog(context.entry.id, log.map((change) => ({ dedupe: 'keep-oldest', ...change })));
+        // Counted with the renames themselves, so a run resumed after them still reports them.
+        await context.ledger(manager).checkpoint(context.entry.id, { ...context.entry.checkpoint, deduped: log.length }, log.length);
+        return log;
+      });
+      report.rowsAffected += changes.length;
+      report.notes.push(`keep-oldest: renamed ${changes.length} duplicate email(s), originals kept in additionalEmails and listed in the ledger`);
+    }
+
+    context.options.crashPoint?.('before-index-build');
+    const build = await ensureIndex(context, { schema: workspace.schemaName, table: person.tableName, name: PERSON_EMAIL_INDEX, isUnique: true, keys: quoteIdentifier(COLUMN), where: WHERE });
+    if (build.droppedInvalid) report.notes.push(`dropped the invalid ${PERSON_EMAIL_INDEX} left by an interrupted build`);
+    if (build.built) {
+      report.notes.push(`built ${PERSON_EMAIL_INDEX}${build.concurrently ? ' CONCURRENTLY' : ''}`);
+      context.options.crashPoint?.('index-built');
+    }
+    await context.transaction((manager) =>
+      manager.query(
+        `INSERT INTO metadata."indexMetadata" ("id", "workspaceId", "objectMetadataId", "name", "columns", "isUnique", "whereClause", "isCustom")
+         SELECT $6, $1, $2, $3, $4, true, $5, false
+          WHERE NOT EXISTS (SELECT 1 FROM metadata."indexMetadata" WHERE "workspaceId" = $1 AND "name" = $3)`,
+        // The id sync would give it, so an upgraded workspace's metadata equals a fresh one's.
+        [workspace.id, person.id, PERSON_EMAIL_INDEX, [COLUMN], WHERE, deterministicUuid(workspace.id, 'index', STANDARD_OBJECT_IDS.person, PERSON_EMAIL_INDEX)],
+      ),
+    );
+    if (report.notes.length === 0) report.notes.push(`${PERSON_EMAIL_INDEX} already in place`);
+    return report;
+  },
+};
