@@ -31,6 +31,7 @@ const PEOPLE: Array<{ key: string; email: string; deleted?: boolean }> = [
   { key: 'blank-too', email: '' },
   { key: 'carl', email: 'carl@example.com', deleted: true },
   { key: 'dana', email: 'Dana@Example.com' },
+  { key: 'eve', email: ' Eve@Example.com ' },
 ];
 
 /** `person`: the key of the person the opportunity must point at after the upgrade. */
@@ -38,6 +39,7 @@ const OPPORTUNITIES: Array<{ name: string; email: string | null; person: string 
   { name: 'Ann exact', email: 'ann@example.com', person: 'ann' },
   { name: 'Ann padded, other case', email: '  ANN@example.com ', person: 'ann' },
   { name: 'Dana lower case', email: 'dana@example.com', person: 'dana' },
+  { name: 'Eve, padded on the person side', email: 'eve@example.com', person: 'eve' },
   { name: 'Bob ambiguous', email: 'bob@example.com', person: null },
   { name: 'Carl deleted', email: 'carl@example.com', person: null },
   { name: 'Zoe unknown', email: 'zoe@example.com', person: null },
@@ -183,10 +185,10 @@ describe('upgrade-0.24', () => {
 
     it('counts matched, unmatched, ambiguous and empty rows before it writes, and reports them', async () => {
       const backfill = outcome.steps.find((step) => step.step === 'backfill-opportunity-point-of-contact')!;
-      expect(backfill.notes[0]).toBe('matched 3, unmatched 2, ambiguous 1 (left unset, listed in the ledger), empty 2');
-      expect(backfill.rowsAffected).toBe(3);
+      expect(backfill.notes[0]).toBe('matched 4, unmatched 2, ambiguous 1 (left unset, listed in the ledger), empty 2');
+      expect(backfill.rowsAffected).toBe(4);
       const log = await ledgerLog(workspace.id, 'backfill-opportunity-point-of-contact');
-      expect(log[0]).toEqual({ counts: { matched: 3, unmatched: 2, ambiguous: 1, empty: 2 } });
+      expect(log[0]).toEqual({ counts: { matched: 4, unmatched: 2, ambiguous: 1, empty: 2 } });
       expect(log[1]).toEqual({ ambiguous: [{ id: opportunityIds.get('Bob ambiguous'), email: 'bob@example.com' }], listed: 1, total: 1 });
     });
 

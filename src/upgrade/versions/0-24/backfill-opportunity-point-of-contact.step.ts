@@ -35,7 +35,7 @@ export const backfillOpportunityPointOfContact: UpgradeStep = {
     revision: 1,
     from: OPPORTUNITY_STANDARD_FIELD_IDS.pointOfContactEmail,
     to: OPPORTUNITY_STANDARD_FIELD_IDS.pointOfContact,
-    match: 'lower(btrim(email)) = lower(person.emailsPrimaryEmail), exactly one live person',
+    match: 'lower(btrim(email)) = lower(btrim(person.emailsPrimaryEmail)), exactly one live person',
   },
   async run(context: UpgradeStepContext): Promise<StepReport> {
     const { connection, workspace } = context;
@@ -70,10 +70,10 @@ export const backfillOpportunityPointOfContact: UpgradeStep = {
     const personEmail = quoteIdentifier(`${personEmails.name}PrimaryEmail`);
     // A blank email matches nobody, whatever blank emails people may have.
     const matchesOf = (row: string) =>
-      `(SELECT count(*) FROM ${person} p WHERE coalesce(btrim(${row}.${email}), '') <> '' AND lower(p.${personEmail}) = lower(btrim(${row}.${email})) AND p."deletedAt" IS NULL)`;
+      `(SELECT count(*) FROM ${person} p WHERE coalesce(btrim(${row}.${email}), '') <> '' AND lower(btrim(p.${personEmail})) = lower(btrim(${row}.${email})) AND p."deletedAt" IS NULL)`;
 
     // An expression index makes each lookup an index probe; dropped again at the end.
-    await ensureIndex(context, { schema: workspace.schemaName, table: tableOf(STANDARD_OBJECT_IDS.person)!, name: MATCH_INDEX, isUnique: false, keys: `lower(${personEmail})` });
+    await ensureIndex(context, { schema: workspace.schemaName, table: tableOf(STANDARD_OBJECT_IDS.person)!, name: MATCH_INDEX, isUnique: false, keys: `lower(btrim(${personEmail}))` });
 
     const checkpoint = (context.entry.checkpoint ??= {});
     if (!checkpoint.counts) {
@@ -106,7 +106,7 @@ export const backfillOpportunityPointOfContact: UpgradeStep = {
               WHERE ($1::uuid IS NULL OR o."id" > $1::uuid) ORDER BY o."id" LIMIT $2
            ), matches AS (
              SELECT b."id", min(p."id"::text)::uuid AS "personId" FROM batch b
-               JOIN ${person} p ON btrim(b."email") <> '' AND lower(p.${personEmail}) = lower(btrim(b."email")) AND p."deletedAt" IS NULL
+               JOIN ${person} p ON btrim(b."email") <> '' AND lower(btrim(p.${personEmail})) = lower(btrim(b."email")) AND p."deletedAt" IS NULL
               GROUP BY b."id" HAVING count(*) = 1
            ), updated AS (
              UPDATE ${opportunity} o SET ${target} = m."personId" FROM matches m WHERE o."id" = m."id" AND o.${target} IS NULL RETURNING o."id"
