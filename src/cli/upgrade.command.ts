@@ -15,16 +15,20 @@ import { WorkspaceWalkCommand, WorkspaceWalkOptions, WorkspaceWork } from './wor
 
 interface UpgradeCommandOptions extends WorkspaceWalkOptions {
   batchSize?: number;
+  batchTime?: number;
   dedupe?: DedupeRule;
 }
 
-const parseBatchSize = (value: string): number => {
+const wholeNumber = (flag: string, max: number) => (value: string): number => {
   const number = Number(value);
-  if (!/^\d+$/.test(value) || number < 1 || number > 1_000_000) {
-    throw new InvalidArgumentError(`--batch-size takes a whole number from 1 to 1000000; got "${value.slice(0, 40)}".`);
+  if (!/^\d+$/.test(value) || number < 1 || number > max) {
+    throw new InvalidArgumentError(`${flag} takes a whole number from 1 to ${max}; got "${value.slice(0, 40)}".`);
   }
   return number;
 };
+
+const parseBatchSize = wholeNumber('--batch-size', 1_000_000);
+const parseBatchTime = wholeNumber('--batch-time', 60_000);
 
 /** Runs one version's upgrade (or one step of it) over the selected workspaces. */
 abstract class UpgradeWalkCommand extends WorkspaceWalkCommand<UpgradeOutcome, UpgradeCommandOptions> {
@@ -34,9 +38,17 @@ abstract class UpgradeWalkCommand extends WorkspaceWalkCommand<UpgradeOutcome, U
   protected abstract readonly upgrade: UpgradeVersion | null;
   protected readonly onlyStep: UpgradeStep | null = null;
 
-  @Option({ flags: '--batch-size <n>', description: 'rows per batch of a data move (default 10000)' })
+  @Option({
+    flags: '--batch-size <n>',
+    description: 'rows per batch of a data move; alone: every batch this size (default: batches sized by --batch-time, at most 10000 rows)',
+  })
   parseBatchSize(value: string): number {
     return parseBatchSize(value);
+  }
+
+  @Option({ flags: '--batch-time <ms>', description: 'size batches so that each holds its locks about this long (default 100), up to --batch-size rows' })
+  parseBatchTime(value: string): number {
+    return parseBatchTime(value);
   }
 
   @Option({ flags: '--dedupe <rule>', description: `resolve duplicates found before a unique index is built (${DEDUPE_RULES.join(', ')}); default: stop and report them` })
@@ -57,6 +69,7 @@ abstract class UpgradeWalkCommand extends WorkspaceWalkCommand<UpgradeOutcome, U
       crashPoint: faultInjection.crashPoint,
       onStatement: faultInjection.onStatement,
       ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+      ...(options.batchTime ? { batchTargetMs: options.batchTime } : {}),
     };
     const outcome = this.upgrade ? await this.runner.upgrade(workspace, this.upgrade.version, upgradeOptions) : await this.runner.upgradeToLatest(workspace, upgradeOptions);
     return {

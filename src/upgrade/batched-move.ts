@@ -8,9 +8,40 @@ export interface BatchedMoveResult {
   maxBatchMs: number;
 }
 
+const MIN_ADAPTIVE_BATCH = 100;
+const FIRST_ADAPTIVE_BATCH = 1_000;
+
 /**
- * Runs `UPDATE <table> SET <assignments>` over every row in keyset batches on id, each batch its
- * own short transaction under the step's timeouts, with the checkpoint written in the same
+ * The size of each batch of a data move: fixed, or adapted after every batch so that a batch's
+ * transaction lasts about `targetMs` (never more than doubling or less than a quarter at a time,
+ * between 100 rows and `maxRows`).
+ */
+export class BatchSizer {
+  private size: number;
+
+  constructor(
+    private readonly maxRows: number,
+    private readonly targetMs?: number,
+  ) {
+    this.size = targetMs === undefined ? maxRows : Math.min(FIRST_ADAPTIVE_BATCH, maxRows);
+  }
+
+  get next(): number {
+    return this.size;
+  }
+
+  record(rows: number, elapsedMs: number): void {
+    // A short batch (the table's end) says nothing about the rate.
+    if (this.targetMs === undefined || rows < this.size) return;
+    const ideal = Math.round((this.size * this.targetMs) / Math.max(elapsedMs, 1));
+    const bounded = Math.min(Math.max(ideal, Math.floor(this.size / 4)), this.size * 2);
+    this.size = Math.min(Math.max(bounded, Math.min(MIN_ADAPTIVE_BATCH, this.maxRows)), this.maxRows);
+  }
+}
+
+/**
+ * Runs `UPDATE <table> SET <assignments>` over every row in keyset batches on id (sized by
+ * BatchSizer), each batch its own short transaction under the step's timeouts, with the checkpoint written in the same
  * transaction: a run killed anywhere resumes after the last committed batch.
  */
 export const moveInBatches = async (
@@ -23,8 +54,10 @@ export const moveInBatches = async (
   const state = ((checkpoint[key] as { lastId?: string | null; copied?: boolean } | undefined) ??= { lastId: null });
   const result: BatchedMoveResult = { rows: 0, batches: 0, maxBatchMs: 0 };
   if ((state as { copied?: boolean }).copied) return result;
+  const sizer = new BatchSizer(context.options.batchSize, context.options.batchTargetMs);
   for (;;) {
     const started = performance.now();
+    const size = sizer.next;
     const moved = await context.transaction(async (manager) => {
       const rows: Array<{ id: string }> = await manager.query(
         // Wrapped in a SELECT: the driver returns UPDATE ... RETURNING rows in another shape.
@@ -34,7 +67,7 @@ export const moveInBatches = async (
            UPDATE ${table} AS t SET ${assignments} FROM batch WHERE t."id" = batch."id" RETURNING t."id"
          )
          SELECT "id"::text AS "id" FROM moved`,
-        [state.lastId ?? null, context.options.batchSize],
+        [state.lastId ?? null, size],
       );
       if (rows.length > 0) {
         state.lastId = rows.reduce((max, row) => (row.id > max ? row.id : max), rows[0].id);
@@ -47,6 +80,7 @@ export const moveInBatches = async (
     });
     const elapsed = performance.now() - started;
     if (moved === 0) return result;
+    sizer.record(moved, elapsed);
     result.rows += moved;
     result.batches += 1;
     result.maxBatchMs = Math.max(result.maxBatchMs, elapsed);

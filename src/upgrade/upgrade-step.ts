@@ -11,7 +11,14 @@ export const DEDUPE_RULES = ['keep-oldest'] as const;
 export type DedupeRule = (typeof DEDUPE_RULES)[number];
 
 export interface UpgradeStepOptions {
+  /** Rows per batch of a data move: the fixed size, or the largest one when batchTargetMs is set. */
   batchSize: number;
+  /**
+   * When set, each batch is sized so that its transaction lasts about this long (smaller when the
+   * table is slow or busy, larger up to batchSize when it is fast), so no batch holds its row locks
+   * for long. Unset: every batch takes batchSize rows.
+   */
+  batchTargetMs?: number;
   lockTimeoutMs: number;
   statementTimeoutMs: number;
   /** Hook after each committed batch (progress). */

@@ -43,7 +43,14 @@ export interface UpgradeOutcome {
   sync: WorkspaceOutcome | null;
 }
 
-export const DEFAULT_STEP_OPTIONS: UpgradeStepOptions = { batchSize: 10_000, lockTimeoutMs: 5_000, statementTimeoutMs: 60_000 };
+export const DEFAULT_STEP_OPTIONS: UpgradeStepOptions = { batchSize: 10_000, batchTargetMs: 100, lockTimeoutMs: 5_000, statementTimeoutMs: 60_000 };
+
+/** The step options of a run: an explicit batch size is taken as it is, unless a batch time is given too. */
+export const stepOptionsOf = (options: UpgradeOptions): UpgradeStepOptions => ({
+  ...DEFAULT_STEP_OPTIONS,
+  ...options,
+  batchTargetMs: options.batchTargetMs ?? (options.batchSize === undefined ? DEFAULT_STEP_OPTIONS.batchTargetMs : undefined),
+});
 
 /** Whether a workspace at `current` is already beyond `version`. */
 const isPast = (current: string | null, version: string): boolean => {
@@ -132,7 +139,7 @@ export class UpgradeRunner {
     options: UpgradeOptions,
     outcome: UpgradeOutcome,
   ): Promise<UpgradeOutcome> {
-    const stepOptions: UpgradeStepOptions = { ...DEFAULT_STEP_OPTIONS, ...options };
+    const stepOptions = stepOptionsOf(options);
     const runPhase = async (phase: UpgradeStep['phase']): Promise<boolean> => {
       for (const step of steps.filter((candidate) => candidate.phase === phase)) {
         const result = await this.runStep(connection, workspace, step, stepOptions, options.dryRun ?? false);

@@ -66,6 +66,20 @@ describe('upgrade-0.24 and upgrade:latest commands', () => {
     expect(await ledgerRows(client, workspace.id)).toEqual([]);
   });
 
+  it.each([
+    ['--batch-size', '0', '--batch-size takes a whole number from 1 to 1000000; got "0".'],
+    ['--batch-size', '10.5', '--batch-size takes a whole number from 1 to 1000000; got "10.5".'],
+    ['--batch-time', '-5', '--batch-time takes a whole number from 1 to 60000; got "-5".'],
+    ['--batch-time', '1;DROP', '--batch-time takes a whole number from 1 to 60000; got "1;DROP".'],
+  ])('rejects %s %s with exit 2 and a message naming the option, writing nothing', async (flag, value, message) => {
+    const workspace = await createWorkspace(`Bad ${flag} ${value}`, '0.23');
+    const result = await cli('upgrade-0.24', '-w', workspace.id, flag, value);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(await ledgerRows(client, workspace.id)).toEqual([]);
+    expect(await workspaceVersion(client, workspace.id)).toBe('0.23');
+  });
+
   it('stops on duplicate emails with exit 1 and the report, then --dedupe keep-oldest finishes the upgrade', async () => {
     const workspace = await createWorkspace('Duplicates', '0.23');
     const person = `"${workspace.schemaName}".person`;

@@ -6,6 +6,7 @@ import {
   PERSON_STANDARD_FIELD_IDS,
   STANDARD_OBJECT_IDS,
 } from '../../../standard-objects/standard-ids.constant';
+import { BatchSizer } from '../../batched-move';
 import { dropIndex, ensureIndex } from '../../index-build';
 import { StepReport, UpgradeStep, UpgradeStepContext } from '../../upgrade-step';
 
@@ -97,10 +98,12 @@ export const backfillOpportunityPointOfContact: UpgradeStep = {
     let updated = 0;
     let maxBatchMs = 0;
     let batches = 0;
+    const sizer = new BatchSizer(context.options.batchSize, context.options.batchTargetMs);
     while (!state.done) {
       const started = performance.now();
-      await context.transaction(async (manager) => {
-        const [result]: Array<{ lastId: string | null; updated: number }> = await manager.query(
+      const size = sizer.next;
+      const scanned = await context.transaction(async (manager) => {
+        const [result]: Array<{ lastId: string | null; scanned: number; updated: number }> = await manager.query(
           `WITH batch AS (
              SELECT o."id", o.${email} AS "email" FROM ${opportunity} o
               WHERE ($1::uuid IS NULL OR o."id" > $1::uuid) ORDER BY o."id" LIMIT $2
@@ -111,8 +114,8 @@ export const backfillOpportunityPointOfContact: UpgradeStep = {
            ), updated AS (
              UPDATE ${opportunity} o SET ${target} = m."personId" FROM matches m WHERE o."id" = m."id" AND o.${target} IS NULL RETURNING o."id"
            )
-           SELECT (SELECT max("id"::text) FROM batch) AS "lastId", (SELECT count(*)::int FROM updated) AS "updated"`,
-          [state.lastId, context.options.batchSize],
+           SELECT (SELECT max("id"::text) FROM batch) AS "lastId", (SELECT count(*)::int FROM batch) AS "scanned", (SELECT count(*)::int FROM updated) AS "updated"`,
+          [state.lastId, size],
         );
         if (result.lastId === null) {
           state.done = true;
@@ -122,10 +125,13 @@ export const backfillOpportunityPointOfContact: UpgradeStep = {
         updated += result.updated;
         await context.ledger(manager).checkpoint(context.entry.id, checkpoint, result.updated);
         if (result.lastId !== null) await context.options.beforeBatchCommit?.('backfill', batches + 1);
+        return result.scanned;
       });
       if (!state.done) {
+        const elapsed = performance.now() - started;
+        sizer.record(scanned, elapsed);
         batches += 1;
-        maxBatchMs = Math.max(maxBatchMs, performance.now() - started);
+        maxBatchMs = Math.max(maxBatchMs, elapsed);
         await context.options.onBatch?.('backfill', batches);
       }
     }
