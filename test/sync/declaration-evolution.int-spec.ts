@@ -1,6 +1,3 @@
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-
 import { fieldColumns } from '../../src/declarations/declaration-set.builder';
 import { DeclaredSchema } from '../../src/declarations/declared-schema';
 import { FieldType } from '../../src/declarations/field-type';
@@ -15,8 +12,7 @@ import { v2 } from '../fixtures/declarations/v2';
 import { v3 } from '../fixtures/declarations/v3';
 import { insertRowsWithEveryColumn } from '../utils/every-column-rows';
 import { catalogSnapshot, comparableMetadata, TableData, tableData, WorkspaceSnapshot, workspaceSnapshot } from '../utils/schema-snapshot';
-import { connectClient, createTestDatabase, TestDatabase } from '../utils/test-database';
-import { openDataSource } from '../utils/test-services';
+import { useTestDatabase } from '../utils/test-services';
 
 /**
  * Declaration-set evolution, in the manner of TypeORM's schema tests: a workspace created from v1
@@ -62,33 +58,19 @@ const expectSubstantial = (snapshot: WorkspaceSnapshot): void => {
 };
 
 describe('declaration-set evolution v1 -> v2 -> v3', () => {
-  let database: TestDatabase;
-  let dataSource: DataSource;
-  let client: Client;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    dataSource = await openDataSource(database.url);
-    client = await connectClient(database.url);
-  });
-
-  afterAll(async () => {
-    await client?.end();
-    await dataSource?.destroy();
-    await database?.drop();
-  });
+  const db = useTestDatabase();
 
   const createWorkspace = async (declared: DeclaredSchema, displayName: string): Promise<WorkspaceRow> =>
-    (await new WorkspaceCreationService(dataSource, declared).createFrom(declared, { displayName, prefill: false })).workspace;
+    (await new WorkspaceCreationService(db.dataSource, declared).createFrom(declared, { displayName, prefill: false })).workspace;
 
-  const reload = async (id: string): Promise<WorkspaceRow> => (await new WorkspaceRepository(dataSource.manager).findById(id))!;
+  const reload = async (id: string): Promise<WorkspaceRow> => (await new WorkspaceRepository(db.dataSource.manager).findById(id))!;
 
   const sync = async (declared: DeclaredSchema, id: string, options: SyncOptions = {}): Promise<WorkspaceOutcome> =>
-    new WorkspaceSyncService(dataSource, declared).sync(await reload(id), options);
+    new WorkspaceSyncService(db.dataSource, declared).sync(await reload(id), options);
 
   const field = async (workspaceId: string, objectName: string, name: string): Promise<Record<string, unknown> | undefined> =>
     (
-      await client.query(
+      await db.client.query(
         `SELECT f.* FROM metadata."fieldMetadata" f JOIN metadata."objectMetadata" o ON o."id" = f."objectMetadataId"
           WHERE f."workspaceId" = $1 AND o."nameSingular" = $2 AND f."name" = $3`,
         [workspaceId, objectName, name],
@@ -98,7 +80,7 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
   const attnums = async (schema: string, table: string): Promise<Record<string, number>> =>
     Object.fromEntries(
       (
-        await client.query(
+        await db.client.query(
           `SELECT a.attname, a.attnum FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped`,
           [schema, table],
@@ -107,7 +89,7 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
     );
 
   const activate = async (workspaceId: string, objectName: string, name: string): Promise<void> => {
-    const { rowCount } = await client.query(
+    const { rowCount } = await db.client.query(
       `UPDATE metadata."fieldMetadata" f SET "isActive" = true FROM metadata."objectMetadata" o
         WHERE o."id" = f."objectMetadataId" AND f."workspaceId" = $1 AND o."nameSingular" = $2 AND f."name" = $3`,
       [workspaceId, objectName, name],
@@ -147,8 +129,8 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
     await prepareFresh(fresh);
     await expectConverged(declared, fresh.id);
 
-    const upgradedMetadata = await comparableMetadata(client, upgraded.id);
-    const freshMetadata = await comparableMetadata(client, fresh.id);
+    const upgradedMetadata = await comparableMetadata(db.client, upgraded.id);
+    const freshMetadata = await comparableMetadata(db.client, fresh.id);
     expect(freshMetadata.fields.filter((row) => row.isCustom)).toEqual([]);
     const customFields = upgradedMetadata.fields.filter((row) => row.isCustom);
     const tableOf = new Map(upgradedMetadata.objects.map((row) => [row.nameSingular, row.tableName]));
@@ -161,8 +143,8 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
     expect(upgradedMetadata.fields.filter((row) => !row.isCustom)).toEqual(freshMetadata.fields);
     expect(upgradedMetadata.indexes).toEqual(freshMetadata.indexes);
 
-    const upgradedCatalog = await catalogSnapshot(client, upgraded.schemaName);
-    const freshCatalog = await catalogSnapshot(client, fresh.schemaName);
+    const upgradedCatalog = await catalogSnapshot(db.client, upgraded.schemaName);
+    const freshCatalog = await catalogSnapshot(db.client, fresh.schemaName);
     const columns = (catalog: typeof freshCatalog) => catalog.columns.map(({ position: _position, ...column }) => column);
     expect(columns(upgradedCatalog).filter((column) => !customColumns.has(`${column.table}.${column.column}`))).toEqual(columns(freshCatalog));
     expect(upgradedCatalog.constraints).toEqual(freshCatalog.constraints);
@@ -201,14 +183,14 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
   };
 
   const fillV1 = async (schema: string, seed: number): Promise<void> => {
-    await insertRowsWithEveryColumn(client, schema, 'company', 3, seed);
-    await insertRowsWithEveryColumn(client, schema, 'person', 4, seed);
+    await insertRowsWithEveryColumn(db.client, schema, 'company', 3, seed);
+    await insertRowsWithEveryColumn(db.client, schema, 'person', 4, seed);
   };
 
   const fillV2 = async (schema: string, seed: number): Promise<void> => {
-    await insertRowsWithEveryColumn(client, schema, 'company', 2, seed);
-    await insertRowsWithEveryColumn(client, schema, 'person', 3, seed);
-    await insertRowsWithEveryColumn(client, schema, 'project', 3, seed);
+    await insertRowsWithEveryColumn(db.client, schema, 'company', 2, seed);
+    await insertRowsWithEveryColumn(db.client, schema, 'person', 3, seed);
+    await insertRowsWithEveryColumn(db.client, schema, 'project', 3, seed);
   };
 
   it('the fixtures cover every plain and composite type of the registry', () => {
@@ -242,7 +224,7 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
       let outcome: WorkspaceOutcome;
 
       beforeAll(async () => {
-        before = await tableData(client, workspace.schemaName);
+        before = await tableData(db.client, workspace.schemaName);
         columnsBefore = await attnums(workspace.schemaName, 'person');
         titleFieldId = (await field(workspace.id, 'person', 'title'))!.id;
         dryRun = await sync(v2, workspace.id, { dryRun: true });
@@ -261,7 +243,7 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
       });
 
       it('keeps every value of every column, the renamed one included', async () => {
-        expectValuesKept(before, await tableData(client, workspace.schemaName), { person: { title: 'jobTitle' } });
+        expectValuesKept(before, await tableData(db.client, workspace.schemaName), { person: { title: 'jobTitle' } });
       });
 
       it('renames title to jobTitle in place: same column, same field row, no drop and no add', async () => {
@@ -275,7 +257,7 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
 
       it('keeps the deprecated field legacyCode, with its column and data, as a custom field', async () => {
         expect(await field(workspace.id, 'person', 'legacyCode')).toMatchObject({ isCustom: true, isDeprecated: true, type: 'TEXT' });
-        const { rows } = await client.query(`SELECT "id"::text AS id, "legacyCode" FROM "${workspace.schemaName}".person ORDER BY "id"`);
+        const { rows } = await db.client.query(`SELECT "id"::text AS id, "legacyCode" FROM "${workspace.schemaName}".person ORDER BY "id"`);
         expect(rows.map((row) => row.legacyCode)).toEqual(Object.values(before.person).map((row) => row.legacyCode));
         expect(rows.every((row) => typeof row.legacyCode === 'string')).toBe(true);
         expect(actionsOn(outcome.plan, 'person', 'legacyCode').map((action) => action.kind)).toEqual(['TURN_FIELD_CUSTOM']);
@@ -283,7 +265,7 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
 
       it('adds a field of every plain and composite type, with its columns and metadata', async () => {
         const added = personOf(v2).fields.filter((candidate) => candidate.type !== FieldType.RELATION && !personOf(v1).fields.some((old) => old.standardId === candidate.standardId));
-        const { rows } = await client.query(
+        const { rows } = await db.client.query(
           `SELECT column_name, udt_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'person'`,
           [workspace.schemaName],
         );
@@ -311,7 +293,7 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
       });
 
       it('fills the new non-nullable columns of existing rows with their defaults', async () => {
-        const { rows } = await client.query(
+        const { rows } = await db.client.query(
           `SELECT "bio", "visits", "isVip", "priority"::text, "interests"::text, "rating"::text, "profile"::text, "tags"::text,
                   "salaryCurrencyCode", "createdBySource", "linksSecondaryLinks"::text, "lastContactAt" IS NOT NULL AS "hasLastContact"
              FROM "${workspace.schemaName}".person`,
@@ -327,7 +309,7 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
 
       it('adds the object project with its composite field', async () => {
         expect(outcome.plan!.actions.filter((action) => action.kind === 'CREATE_OBJECT').map((action) => action.object)).toEqual(['project']);
-        const { rows } = await client.query(
+        const { rows } = await db.client.query(
           `SELECT column_name, data_type, column_default FROM information_schema.columns
             WHERE table_schema = $1 AND table_name = 'project' AND column_name LIKE 'budget%' ORDER BY column_name`,
           [workspace.schemaName],
@@ -346,21 +328,21 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
         expect(company).toMatchObject({ relationType: 'ONE_TO_MANY', onDelete: null, relationTargetFieldMetadataId: person!.id });
         expect(person!.relationTargetObjectMetadataId).toBe(company!.objectMetadataId);
         expect(company!.relationTargetObjectMetadataId).toBe(person!.objectMetadataId);
-        const { foreignKeys } = await catalogSnapshot(client, workspace.schemaName);
+        const { foreignKeys } = await catalogSnapshot(db.client, workspace.schemaName);
         expect(foreignKeys).toEqual(
           expect.arrayContaining([{ name: 'FK_person_companyId', table: 'person', column: 'companyId', targetTable: 'company', onDelete: 'n' }]),
         );
       });
 
       it('adds the index on person.city to pg_indexes and metadata."indexMetadata"', async () => {
-        const { rows } = await client.query(`SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = 'IDX_person_city'`, [workspace.schemaName]);
+        const { rows } = await db.client.query(`SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = 'IDX_person_city'`, [workspace.schemaName]);
         expect(rows).toEqual([{ indexdef: `CREATE INDEX "IDX_person_city" ON ${workspace.schemaName}.person USING btree (city)` }]);
-        const metadata = await client.query(`SELECT "columns", "isUnique", "isCustom" FROM metadata."indexMetadata" WHERE "workspaceId" = $1 AND "name" = 'IDX_person_city'`, [workspace.id]);
+        const metadata = await db.client.query(`SELECT "columns", "isUnique", "isCustom" FROM metadata."indexMetadata" WHERE "workspaceId" = $1 AND "name" = 'IDX_person_city'`, [workspace.id]);
         expect(metadata.rows).toEqual([{ columns: ['city'], isUnique: false, isCustom: false }]);
       });
 
       it('adds the option WON to stage, in the enum type (in option order) and in the field options', async () => {
-        const { rows } = await client.query(
+        const { rows } = await db.client.query(
           `SELECT array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels FROM pg_enum e
              JOIN pg_type t ON t.oid = e.enumtypid JOIN pg_namespace n ON n.oid = t.typnamespace
             WHERE n.nspname = $1 AND t.typname = 'person_stage_enum'`,
@@ -373,7 +355,7 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
       });
 
       it('makes score non-nullable with its default', async () => {
-        const { rows } = await client.query(
+        const { rows } = await db.client.query(
           `SELECT is_nullable, column_default FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'person' AND column_name = 'score'`,
           [workspace.schemaName],
         );
@@ -400,7 +382,7 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
         // An operator activates the inactive field; no later sync may undo that.
         await activate(workspace.id, 'person', 'birthdate');
         await fillV2(workspace.schemaName, 100);
-        before = await tableData(client, workspace.schemaName);
+        before = await tableData(db.client, workspace.schemaName);
         columnsBefore = await attnums(workspace.schemaName, 'person');
         dryRunDroppingData = await sync(v3, workspace.id, { dryRun: true, allowHazards: new Set([Hazard.DROPS_DATA]) });
         outcome = await sync(v3, workspace.id);
@@ -419,7 +401,7 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
       });
 
       it('keeps every value of every column, the renamed ones included', async () => {
-        expectValuesKept(before, await tableData(client, workspace.schemaName), {
+        expectValuesKept(before, await tableData(db.client, workspace.schemaName), {
           person: { fullNameFirstName: 'nameFirstName', fullNameLastName: 'nameLastName', stage: 'pipelineStage' },
         });
       });
@@ -437,7 +419,7 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
           'UPDATE_FIELD name',
           'UPDATE_FIELD pipelineStage',
         ]);
-        const { enums } = await catalogSnapshot(client, workspace.schemaName);
+        const { enums } = await catalogSnapshot(db.client, workspace.schemaName);
         expect(enums.map((type) => type.name)).toContain('person_pipelineStage_enum');
         expect(enums.map((type) => type.name)).not.toContain('person_stage_enum');
       });
@@ -446,12 +428,12 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
         expect(await field(workspace.id, 'person', 'nickname')).toMatchObject({ isCustom: true, isDeprecated: false });
         expect(actionsOn(outcome.plan, 'person', 'nickname').map((action) => [action.kind, action.hazard])).toEqual([['TURN_FIELD_CUSTOM', null]]);
         expect(actionsOn(dryRunDroppingData.plan, 'person', 'nickname').map((action) => [action.kind, action.hazard])).toEqual([['DROP_FIELD', Hazard.DROPS_DATA]]);
-        const { rows } = await client.query(`SELECT count(*)::int AS count FROM "${workspace.schemaName}".person WHERE "nickname" IS NOT NULL`);
+        const { rows } = await db.client.query(`SELECT count(*)::int AS count FROM "${workspace.schemaName}".person WHERE "nickname" IS NOT NULL`);
         expect(rows[0].count).toBe(Object.keys(before.person).length);
       });
 
       it('changes the on-delete rule of person.company from SET_NULL to CASCADE in the foreign key and the metadata', async () => {
-        const { rows } = await client.query(
+        const { rows } = await db.client.query(
           `SELECT con.confdeltype FROM pg_constraint con JOIN pg_namespace n ON n.oid = con.connamespace
             WHERE n.nspname = $1 AND con.conname = 'FK_person_companyId'`,
           [workspace.schemaName],
@@ -461,21 +443,21 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
         expect(actionsOn(outcome.plan, 'person', 'company').map((action) => action.kind).sort()).toEqual(['UPDATE_FIELD', 'UPDATE_FOREIGN_KEY']);
 
         const schema = workspace.schemaName;
-        const [{ companyId }] = (await client.query(`SELECT "companyId"::text AS "companyId" FROM "${schema}".person LIMIT 1`)).rows;
-        await client.query('BEGIN');
+        const [{ companyId }] = (await db.client.query(`SELECT "companyId"::text AS "companyId" FROM "${schema}".person LIMIT 1`)).rows;
+        await db.client.query('BEGIN');
         try {
-          await client.query(`DELETE FROM "${schema}".company WHERE "id" = $1`, [companyId]);
-          const left = await client.query(`SELECT count(*)::int AS count FROM "${schema}".person WHERE "companyId" = $1`, [companyId]);
+          await db.client.query(`DELETE FROM "${schema}".company WHERE "id" = $1`, [companyId]);
+          const left = await db.client.query(`SELECT count(*)::int AS count FROM "${schema}".person WHERE "companyId" = $1`, [companyId]);
           expect(left.rows[0].count).toBe(0);
         } finally {
-          await client.query('ROLLBACK');
+          await db.client.query('ROLLBACK');
         }
       });
 
       it('adds the unique index on person.email to pg_indexes and metadata', async () => {
-        const { rows } = await client.query(`SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = 'IDX_UNIQUE_person_email'`, [workspace.schemaName]);
+        const { rows } = await db.client.query(`SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = 'IDX_UNIQUE_person_email'`, [workspace.schemaName]);
         expect(rows).toEqual([{ indexdef: `CREATE UNIQUE INDEX "IDX_UNIQUE_person_email" ON ${workspace.schemaName}.person USING btree (email)` }]);
-        const metadata = await client.query(`SELECT "columns", "isUnique" FROM metadata."indexMetadata" WHERE "workspaceId" = $1 AND "name" = 'IDX_UNIQUE_person_email'`, [workspace.id]);
+        const metadata = await db.client.query(`SELECT "columns", "isUnique" FROM metadata."indexMetadata" WHERE "workspaceId" = $1 AND "name" = 'IDX_UNIQUE_person_email'`, [workspace.id]);
         expect(metadata.rows).toEqual([{ columns: ['email'], isUnique: true }]);
         expect(await field(workspace.id, 'person', 'email')).toMatchObject({ isUnique: true });
       });
@@ -502,7 +484,7 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
     beforeAll(async () => {
       workspace = await createWorkspace(v2, 'Dropping');
       await fillV2(workspace.schemaName, 200);
-      before = await tableData(client, workspace.schemaName);
+      before = await tableData(db.client, workspace.schemaName);
       outcome = await sync(v3, workspace.id, dropsData);
     });
 
@@ -520,7 +502,7 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
     it('keeps every other value', async () => {
       expectValuesKept(
         before,
-        await tableData(client, workspace.schemaName),
+        await tableData(db.client, workspace.schemaName),
         { person: { fullNameFirstName: 'nameFirstName', fullNameLastName: 'nameLastName', stage: 'pipelineStage' } },
         { person: ['nickname'] },
       );
@@ -545,7 +527,7 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
     });
 
     const failAt = async (k: number): Promise<void> => {
-      const before = await workspaceSnapshot(client, workspace.id, workspace.schemaName);
+      const before = await workspaceSnapshot(db.client, workspace.id, workspace.schemaName);
       expectSubstantial(before);
       let reached = 0;
       const outcome = await sync(v2, workspace.id, {
@@ -555,7 +537,7 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
         },
       });
       expect({ k, reached, status: outcome.status, injected: outcome.message?.includes('injected') }).toEqual({ k, reached: k, status: 'failed', injected: true });
-      expect({ k, after: await workspaceSnapshot(client, workspace.id, workspace.schemaName) }).toEqual({ k, after: before });
+      expect({ k, after: await workspaceSnapshot(db.client, workspace.id, workspace.schemaName) }).toEqual({ k, after: before });
     };
 
     it('the plan has enough statements to fail in the middle', () => {
@@ -590,19 +572,19 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
       declared: DeclaredSchema,
       options: SyncOptions = {},
     ): Promise<WorkspaceOutcome> => {
-      const before = await workspaceSnapshot(client, workspace.id, workspace.schemaName);
+      const before = await workspaceSnapshot(db.client, workspace.id, workspace.schemaName);
       expectSubstantial(before);
       const outcome = await sync(declared, workspace.id, options);
       expect(outcome.status).toBe('failed');
       expect(outcome.statementsExecuted).toBe(0);
-      expect(await workspaceSnapshot(client, workspace.id, workspace.schemaName)).toEqual(before);
+      expect(await workspaceSnapshot(db.client, workspace.id, workspace.schemaName)).toEqual(before);
       return outcome;
     };
 
     it('refuses NULLs where a field becomes non-nullable, naming the table, the column and the remedy', async () => {
       const workspace = await createWorkspace(v1, 'Nulls');
       await fillV1(workspace.schemaName, 400);
-      const { rowCount } = await client.query(
+      const { rowCount } = await db.client.query(
         `UPDATE "${workspace.schemaName}".person SET "score" = NULL WHERE "id" IN (SELECT "id" FROM "${workspace.schemaName}".person ORDER BY "id" LIMIT 2)`,
       );
       expect(rowCount).toBe(2);
@@ -612,14 +594,14 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
       expect(outcome.message).toContain('2 row(s) of person have no value in score');
       expect(outcome.message).toContain('fill the empty values of person.score');
 
-      await client.query(`UPDATE "${workspace.schemaName}".person SET "score" = 1 WHERE "score" IS NULL`);
+      await db.client.query(`UPDATE "${workspace.schemaName}".person SET "score" = 1 WHERE "score" IS NULL`);
       expect((await sync(v2, workspace.id)).status).toBe('applied');
     });
 
     it('refuses duplicates where a unique index appears, naming the table, the column and the remedy', async () => {
       const workspace = await createWorkspace(v2, 'Duplicates');
       await fillV2(workspace.schemaName, 500);
-      await client.query(`UPDATE "${workspace.schemaName}".person SET "email" = 'same@example.com'`);
+      await db.client.query(`UPDATE "${workspace.schemaName}".person SET "email" = 'same@example.com'`);
 
       const outcome = await expectNothingWritten(workspace, v3);
       expect(outcome.message).toContain('person holds duplicate values of email');
@@ -627,7 +609,7 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
       expect(outcome.message).toContain('make the values of email on person unique');
       expect(outcome.plan!.refusals).toEqual([]);
 
-      await client.query(`UPDATE "${workspace.schemaName}".person SET "email" = "id"::text`);
+      await db.client.query(`UPDATE "${workspace.schemaName}".person SET "email" = "id"::text`);
       expect((await sync(v3, workspace.id)).status).toBe('applied');
     });
 
@@ -635,14 +617,14 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
       const workspace = await createWorkspace(v1, 'Conflict');
       const schema = workspace.schemaName;
       const [{ id: personId }] = (
-        await client.query(`SELECT "id" FROM metadata."objectMetadata" WHERE "workspaceId" = $1 AND "nameSingular" = 'person'`, [workspace.id])
+        await db.client.query(`SELECT "id" FROM metadata."objectMetadata" WHERE "workspaceId" = $1 AND "nameSingular" = 'person'`, [workspace.id])
       ).rows;
-      await client.query(
+      await db.client.query(
         `INSERT INTO metadata."fieldMetadata" ("workspaceId", "objectMetadataId", "name", "label", "type", "isCustom", "isNullable")
          VALUES ($1, $2, 'externalId', 'External id (custom)', 'TEXT', true, true)`,
         [workspace.id, personId],
       );
-      await client.query(`ALTER TABLE "${schema}".person ADD COLUMN "externalId" text`);
+      await db.client.query(`ALTER TABLE "${schema}".person ADD COLUMN "externalId" text`);
       await fillV1(schema, 600);
 
       const outcome = await expectNothingWritten(workspace, v2);
@@ -651,12 +633,12 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
       expect(outcome.message).toContain('custom field "externalId"');
       expect(outcome.message).toContain('rename the custom field');
 
-      const customValues = (await client.query(`SELECT "id"::text AS id, "externalId" FROM "${schema}".person ORDER BY "id"`)).rows;
-      await client.query(`UPDATE metadata."fieldMetadata" SET "name" = 'externalIdCustom' WHERE "workspaceId" = $1 AND "name" = 'externalId'`, [workspace.id]);
-      await client.query(`ALTER TABLE "${schema}".person RENAME COLUMN "externalId" TO "externalIdCustom"`);
+      const customValues = (await db.client.query(`SELECT "id"::text AS id, "externalId" FROM "${schema}".person ORDER BY "id"`)).rows;
+      await db.client.query(`UPDATE metadata."fieldMetadata" SET "name" = 'externalIdCustom' WHERE "workspaceId" = $1 AND "name" = 'externalId'`, [workspace.id]);
+      await db.client.query(`ALTER TABLE "${schema}".person RENAME COLUMN "externalId" TO "externalIdCustom"`);
       expect((await sync(v2, workspace.id)).status).toBe('applied');
       expect(await expectSameAsFresh(workspace.id, v2)).toEqual(['person.externalIdCustom', 'person.legacyCode']);
-      const kept = (await client.query(`SELECT "id"::text AS id, "externalIdCustom" AS "externalId" FROM "${schema}".person ORDER BY "id"`)).rows;
+      const kept = (await db.client.query(`SELECT "id"::text AS id, "externalIdCustom" AS "externalId" FROM "${schema}".person ORDER BY "id"`)).rows;
       expect(kept).toEqual(customValues);
     });
   });

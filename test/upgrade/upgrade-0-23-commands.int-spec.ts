@@ -1,6 +1,3 @@
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-
 import { buildStandardDeclarations } from '../../src/standard-objects/standard-objects';
 import { upgradeCommandFor } from '../../src/standard-objects/version.constant';
 import { stepChecksum } from '../../src/upgrade/upgrade-step';
@@ -9,8 +6,7 @@ import { WorkspaceCreationService } from '../../src/workspace/workspace-creation
 import { WorkspaceRow } from '../../src/workspace/workspace.repository';
 import { CliResult, runCli } from '../utils/cli';
 import { tableData, workspaceSnapshot } from '../utils/schema-snapshot';
-import { connectClient, createTestDatabase, TestDatabase } from '../utils/test-database';
-import { openDataSource } from '../utils/test-services';
+import { useTestDatabase } from '../utils/test-services';
 import { fieldRow, ledgerRows, liveColumns, STEP_NAMES, workspaceVersion } from './upgrade-0-23.fixtures';
 
 /**
@@ -25,27 +21,13 @@ interface StatusJson {
 }
 
 describe('upgrade-0.23 commands', () => {
-  let database: TestDatabase;
-  let dataSource: DataSource;
-  let client: Client;
+  const db = useTestDatabase();
   const declared = buildStandardDeclarations();
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    dataSource = await openDataSource(database.url);
-    client = await connectClient(database.url);
-  });
-
-  afterAll(async () => {
-    await client?.end();
-    await dataSource?.destroy();
-    await database?.drop();
-  });
-
-  const cli = (...args: string[]): Promise<CliResult> => runCli(args, { DATABASE_URL: database.url });
+  const cli = (...args: string[]): Promise<CliResult> => runCli(args, { DATABASE_URL: db.database.url });
 
   const createWorkspace = async (displayName: string, version: string): Promise<WorkspaceRow> =>
-    (await new WorkspaceCreationService(dataSource, declared).create({ displayName, version })).workspace;
+    (await new WorkspaceCreationService(db.dataSource, declared).create({ displayName, version })).workspace;
 
   const json = <T>(result: CliResult): T => {
     expect({ code: result.code, stdout: result.stdout.trim().startsWith('{') }).toEqual({ code: 0, stdout: true });
@@ -63,7 +45,7 @@ describe('upgrade-0.23 commands', () => {
 
     beforeAll(async () => {
       workspace = await createWorkspace('Step by step', '0.22');
-      await client.query(`INSERT INTO "${workspace.schemaName}".person ("nameFirstName", "email") VALUES ('Extra', 'Extra.Person@Example.org'), ('None', '')`);
+      await db.client.query(`INSERT INTO "${workspace.schemaName}".person ("nameFirstName", "email") VALUES ('Extra', 'Extra.Person@Example.org'), ('None', '')`);
     });
 
     it('upgrade:status --json lists the version, the next upgrade and an empty ledger of every workspace', async () => {
@@ -78,26 +60,26 @@ describe('upgrade-0.23 commands', () => {
 
     it('upgrade-0.23:migrate-email-fields-to-emails moves only the emails and leaves the version at 0.22', async () => {
       const schema = workspace.schemaName;
-      const before = await tableData(client, schema);
-      const emailField = (await fieldRow(client, workspace.id, 'person', 'email'))!;
+      const before = await tableData(db.client, schema);
+      const emailField = (await fieldRow(db.client, workspace.id, 'person', 'email'))!;
       const result = await cli('upgrade-0.23:migrate-email-fields-to-emails', '-w', workspace.id);
       expect({ code: result.code, stdout: result.stdout }).toEqual({ code: 0, stdout: expect.stringContaining(`ran migrate-email-fields-to-emails`) });
       expect(result.stdout).toContain('1 succeeded, 0 failed, 0 skipped');
 
-      expect(await workspaceVersion(client, workspace.id)).toBe('0.22');
-      const after = await tableData(client, schema);
+      expect(await workspaceVersion(db.client, workspace.id)).toBe('0.22');
+      const after = await tableData(db.client, schema);
       const people = Object.entries(before.person);
       expect(people.length).toBeGreaterThanOrEqual(7);
       for (const [id, row] of people) {
         expect({ id, email: after.person[id].emailsPrimaryEmail }).toEqual({ id, email: row.email });
       }
-      expect(await fieldRow(client, workspace.id, 'person', 'emails')).toEqual(expect.objectContaining({ id: emailField.id, type: 'EMAILS' }));
+      expect(await fieldRow(db.client, workspace.id, 'person', 'emails')).toEqual(expect.objectContaining({ id: emailField.id, type: 'EMAILS' }));
       // The rest of 0.23 has not run: links, the address and the version are as they were.
       expect(after.company).toEqual(before.company);
-      expect(await liveColumns(client, schema, 'company')).toEqual(expect.arrayContaining(['domainNameUrl', 'domainNameLabel', 'linkedinLinkUrl', 'address']));
-      expect(await fieldRow(client, workspace.id, 'company', 'domainName')).toEqual(expect.objectContaining({ type: 'LINK' }));
-      expect(await fieldRow(client, workspace.id, 'company', 'address')).toEqual(expect.objectContaining({ type: 'TEXT', isCustom: false }));
-      expect((await ledgerRows(client, workspace.id)).map((row) => [row.step, row.status, row.rowsAffected])).toEqual([
+      expect(await liveColumns(db.client, schema, 'company')).toEqual(expect.arrayContaining(['domainNameUrl', 'domainNameLabel', 'linkedinLinkUrl', 'address']));
+      expect(await fieldRow(db.client, workspace.id, 'company', 'domainName')).toEqual(expect.objectContaining({ type: 'LINK' }));
+      expect(await fieldRow(db.client, workspace.id, 'company', 'address')).toEqual(expect.objectContaining({ type: 'TEXT', isCustom: false }));
+      expect((await ledgerRows(db.client, workspace.id)).map((row) => [row.step, row.status, row.rowsAffected])).toEqual([
         ['migrate-email-fields-to-emails', 'DONE', people.length],
       ]);
 
@@ -110,8 +92,8 @@ describe('upgrade-0.23 commands', () => {
     });
 
     it('upgrade-0.23 then runs the rest, skipping the step already done, and records 0.23', async () => {
-      const [emailEntry] = await ledgerRows(client, workspace.id);
-      const companiesBefore = (await tableData(client, workspace.schemaName)).company;
+      const [emailEntry] = await ledgerRows(db.client, workspace.id);
+      const companiesBefore = (await tableData(db.client, workspace.schemaName)).company;
       const result = await cli('upgrade-0.23', '-w', workspace.id, '--json');
       const report = json<{ workspaces: Array<{ id: string; status: string; steps: Array<{ step: string; status: string }> }> }>(result);
       expect(report.workspaces.map((entry) => ({ id: entry.id, status: entry.status, steps: entry.steps.map((step) => [step.step, step.status]) }))).toEqual([
@@ -126,11 +108,11 @@ describe('upgrade-0.23 commands', () => {
           ],
         },
       ]);
-      expect(await workspaceVersion(client, workspace.id)).toBe('0.23');
-      const ledger = await ledgerRows(client, workspace.id);
+      expect(await workspaceVersion(db.client, workspace.id)).toBe('0.23');
+      const ledger = await ledgerRows(db.client, workspace.id);
       expect(ledger.map((row) => [row.step, row.status])).toEqual([...STEP_NAMES].sort().map((name) => [name, 'DONE']));
       expect(ledger.find((row) => row.step === 'migrate-email-fields-to-emails')).toEqual(emailEntry);
-      const companiesAfter = (await tableData(client, workspace.schemaName)).company;
+      const companiesAfter = (await tableData(db.client, workspace.schemaName)).company;
       expect(Object.keys(companiesBefore).length).toBeGreaterThan(0);
       for (const [id, row] of Object.entries(companiesBefore)) {
         expect({ id, label: companiesAfter[id].domainNamePrimaryLinkLabel, address: companiesAfter[id].addressOld }).toEqual({ id, label: row.domainNameLabel, address: row.address });
@@ -147,42 +129,42 @@ describe('upgrade-0.23 commands', () => {
 
   it('upgrade-0.23 refuses a workspace at 0.21 with exit 1, naming the version it needs, and writes nothing', async () => {
     const workspace = await createWorkspace('At 0.21', '0.22');
-    await client.query(`UPDATE core.workspace SET "version" = '0.21' WHERE "id" = $1`, [workspace.id]);
-    const snapshot = await workspaceSnapshot(client, workspace.id, workspace.schemaName);
+    await db.client.query(`UPDATE core.workspace SET "version" = '0.21' WHERE "id" = $1`, [workspace.id]);
+    const snapshot = await workspaceSnapshot(db.client, workspace.id, workspace.schemaName);
     const result = await cli('upgrade-0.23', '-w', workspace.id);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(`✖ ${workspace.id} (${workspace.schemaName}): failed: workspace is at 0.21, upgrade-0.23 needs 0.22`);
     expect(result.stdout).toContain('0 succeeded, 1 failed, 0 skipped');
-    expect(await ledgerRows(client, workspace.id)).toEqual([]);
-    expect(await workspaceSnapshot(client, workspace.id, workspace.schemaName)).toEqual(snapshot);
+    expect(await ledgerRows(db.client, workspace.id)).toEqual([]);
+    expect(await workspaceSnapshot(db.client, workspace.id, workspace.schemaName)).toEqual(snapshot);
   });
 
   describe('upgrade:mark-applied --version 0.23', () => {
     it('refuses a workspace that is really at 0.22: exit 1, the differences listed, the version kept', async () => {
       const workspace = await createWorkspace('Really 0.22', '0.22');
-      const snapshot = await workspaceSnapshot(client, workspace.id, workspace.schemaName);
+      const snapshot = await workspaceSnapshot(db.client, workspace.id, workspace.schemaName);
       const result = await cli('upgrade:mark-applied', '--version', '0.23', '-w', workspace.id);
       expect(result.code).toBe(1);
       expect(result.stdout).toContain(`✖ ${workspace.id}: refused, its schema is not 0.23`);
       expect(result.stdout).toContain('field person.email changes type EMAIL -> EMAILS');
       expect(result.stdout).toContain('field company.domainName changes type LINK -> LINKS');
       expect(result.stdout).toContain('0 succeeded, 1 failed, 0 skipped');
-      expect(await workspaceVersion(client, workspace.id)).toBe('0.22');
-      expect(await ledgerRows(client, workspace.id)).toEqual([]);
-      expect(await workspaceSnapshot(client, workspace.id, workspace.schemaName)).toEqual(snapshot);
+      expect(await workspaceVersion(db.client, workspace.id)).toBe('0.22');
+      expect(await ledgerRows(db.client, workspace.id)).toEqual([]);
+      expect(await workspaceSnapshot(db.client, workspace.id, workspace.schemaName)).toEqual(snapshot);
     });
 
     it('accepts a workspace in the shape of 0.23 recorded at 0.22: exit 0, version 0.23, every step BASELINED; upgrade-0.23 then has nothing to do', async () => {
       const workspace = await createWorkspace('Shaped 0.23', '0.23');
-      await client.query(`UPDATE core.workspace SET "version" = '0.22' WHERE "id" = $1`, [workspace.id]);
-      const snapshot = await workspaceSnapshot(client, workspace.id, workspace.schemaName);
+      await db.client.query(`UPDATE core.workspace SET "version" = '0.22' WHERE "id" = $1`, [workspace.id]);
+      const snapshot = await workspaceSnapshot(db.client, workspace.id, workspace.schemaName);
       const result = await cli('upgrade:mark-applied', '--version', '0.23', '-w', workspace.id);
       expect({ code: result.code, stdout: result.stdout }).toEqual({ code: 0, stdout: expect.stringContaining(`✔ ${workspace.id}: marked at 0.23`) });
-      expect(await workspaceVersion(client, workspace.id)).toBe('0.23');
-      expect((await ledgerRows(client, workspace.id)).map((row) => [row.step, row.version, row.status, row.checksum])).toEqual(
+      expect(await workspaceVersion(db.client, workspace.id)).toBe('0.23');
+      expect((await ledgerRows(db.client, workspace.id)).map((row) => [row.step, row.version, row.status, row.checksum])).toEqual(
         [...UPGRADE_0_23_STEPS].sort((a, b) => a.name.localeCompare(b.name)).map((step) => [step.name, '0.23', 'BASELINED', stepChecksum(step)]),
       );
-      const after = await workspaceSnapshot(client, workspace.id, workspace.schemaName);
+      const after = await workspaceSnapshot(db.client, workspace.id, workspace.schemaName);
       expect({ ...after.metadata, workspace: null }).toEqual({ ...snapshot.metadata, workspace: null });
       expect(after.catalog).toEqual(snapshot.catalog);
       expect(after.data).toEqual(snapshot.data);
@@ -193,12 +175,12 @@ describe('upgrade-0.23 commands', () => {
 
     it('exits 2 without -w, writing nothing', async () => {
       const workspace = await createWorkspace('Unnamed', '0.23');
-      await client.query(`UPDATE core.workspace SET "version" = '0.22' WHERE "id" = $1`, [workspace.id]);
+      await db.client.query(`UPDATE core.workspace SET "version" = '0.22' WHERE "id" = $1`, [workspace.id]);
       const result = await cli('upgrade:mark-applied', '--version', '0.23');
       expect(result.code).toBe(2);
       expect(result.stderr).toContain('needs the workspaces named with -w <id>');
-      expect(await workspaceVersion(client, workspace.id)).toBe('0.22');
-      expect(await ledgerRows(client, workspace.id)).toEqual([]);
+      expect(await workspaceVersion(db.client, workspace.id)).toBe('0.22');
+      expect(await ledgerRows(db.client, workspace.id)).toEqual([]);
     });
   });
 });

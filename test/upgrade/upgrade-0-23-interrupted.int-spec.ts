@@ -1,14 +1,10 @@
 import { randomUUID } from 'node:crypto';
 
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-
 import { buildStandardDeclarations } from '../../src/standard-objects/standard-objects';
 import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
 import { WorkspaceRow } from '../../src/workspace/workspace.repository';
 import { catalogSnapshot, comparableMetadata, tableData } from '../utils/schema-snapshot';
-import { connectClient, createTestDatabase, TestDatabase } from '../utils/test-database';
-import { openDataSource } from '../utils/test-services';
+import { useTestDatabase } from '../utils/test-services';
 import { expectKilled, expectSucceeded, ProcessResult, runCliProcess, waitForSessionsToEnd } from './interrupted.fixtures';
 import { fieldRow, ledgerRow, ledgerRows, liveColumns, viewLayout, workspaceVersion } from './upgrade-0-23.fixtures';
 
@@ -30,37 +26,26 @@ const companyIds = Array.from({ length: COMPANIES }, () => randomUUID()).sort();
 const domainOf = (index: number): string | null => (index % 7 === 0 ? null : index % 5 === 0 ? `https://c${index}.example/path` : index % 11 === 0 ? '' : `c${index}.example`);
 
 describe('upgrade-0.23 killed in the middle of a data move', () => {
-  let database: TestDatabase;
-  let dataSource: DataSource;
-  let client: Client;
+  const db = useTestDatabase();
   let reference: WorkspaceRow;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    dataSource = await openDataSource(database.url);
-    client = await connectClient(database.url);
     reference = await createSeededWorkspace('Uninterrupted');
     const result = await upgrade(reference);
     expectSucceeded(result);
   });
 
-  afterAll(async () => {
-    await client?.end();
-    await dataSource?.destroy();
-    await database?.drop();
-  });
-
   const createSeededWorkspace = async (displayName: string): Promise<WorkspaceRow> => {
-    const { workspace } = await new WorkspaceCreationService(dataSource, buildStandardDeclarations()).create({ displayName, version: '0.22', prefill: false });
+    const { workspace } = await new WorkspaceCreationService(db.dataSource, buildStandardDeclarations()).create({ displayName, version: '0.22', prefill: false });
     const schema = workspace.schemaName;
-    await client.query(
+    await db.client.query(
       `INSERT INTO "${schema}".company ("id", "name", "domainNameUrl", "domainNameLabel", "linkedinLinkUrl", "address", "createdAt", "updatedAt")
        SELECT id, 'Company ' || n, url, CASE WHEN n % 2 = 0 THEN 'Label ' || n END, CASE WHEN n % 4 = 0 THEN 'linkedin.com/company/c' || n END,
               n || ' Company Street', '2024-01-01T00:00:00Z', '2024-01-02T00:00:00Z'
          FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS t(id, url, n)`,
       [companyIds, companyIds.map((_, index) => domainOf(index))],
     );
-    await client.query(
+    await db.client.query(
       `INSERT INTO "${schema}".person ("id", "nameFirstName", "nameLastName", "email", "city", "companyId", "createdAt", "updatedAt")
        SELECT id, 'First ' || n, 'Last ' || n, email, 'City ' || (n % 17), ($3::uuid[])[(n % $4) + 1], '2024-01-01T00:00:00Z', '2024-01-02T00:00:00Z'
          FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS t(id, email, n)`,
@@ -70,14 +55,14 @@ describe('upgrade-0.23 killed in the middle of a data move', () => {
   };
 
   const upgrade = (workspace: WorkspaceRow, env: Record<string, string> = {}): Promise<ProcessResult> =>
-    runCliProcess(['upgrade-0.23', '-w', workspace.id, '--batch-size', String(BATCH_SIZE)], { DATABASE_URL: database.url, ...env });
+    runCliProcess(['upgrade-0.23', '-w', workspace.id, '--batch-size', String(BATCH_SIZE)], { DATABASE_URL: db.database.url, ...env });
 
   const movedCount = async (schema: string, table: string, column: string): Promise<number> =>
-    (await client.query(`SELECT count(*)::int AS count FROM "${schema}"."${table}" WHERE "${column}" IS NOT NULL`)).rows[0].count;
+    (await db.client.query(`SELECT count(*)::int AS count FROM "${schema}"."${table}" WHERE "${column}" IS NOT NULL`)).rows[0].count;
 
   const triggerCount = async (schema: string): Promise<number> =>
     (
-      await client.query(
+      await db.client.query(
         `SELECT count(*)::int AS count FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND NOT t.tgisinternal`,
         [schema],
       )
@@ -85,29 +70,29 @@ describe('upgrade-0.23 killed in the middle of a data move', () => {
 
   /** The resumed workspace ends as the uninterrupted one: every value, the metadata, the catalog, the views and the ledger. */
   const expectSameAsReference = async (workspace: WorkspaceRow): Promise<void> => {
-    expect(await workspaceVersion(client, workspace.id)).toBe('0.23');
-    const data = await tableData(client, workspace.schemaName);
-    const expected = await tableData(client, reference.schemaName);
+    expect(await workspaceVersion(db.client, workspace.id)).toBe('0.23');
+    const data = await tableData(db.client, workspace.schemaName);
+    const expected = await tableData(db.client, reference.schemaName);
     expect(Object.keys(data.person)).toHaveLength(PEOPLE);
     expect(Object.keys(data.company)).toHaveLength(COMPANIES);
     expect(data.person).toEqual(expected.person);
     expect(data.company).toEqual(expected.company);
-    expect(await comparableMetadata(client, workspace.id)).toEqual(await comparableMetadata(client, reference.id));
-    expect(await catalogSnapshot(client, workspace.schemaName)).toEqual(await catalogSnapshot(client, reference.schemaName));
-    expect(await viewLayout(client, workspace.schemaName)).toEqual(await viewLayout(client, reference.schemaName));
-    const ledger = async (id: string) => (await ledgerRows(client, id)).map(({ step, status, checksum, rowsAffected, error }) => ({ step, status, checksum, rowsAffected, error }));
+    expect(await comparableMetadata(db.client, workspace.id)).toEqual(await comparableMetadata(db.client, reference.id));
+    expect(await catalogSnapshot(db.client, workspace.schemaName)).toEqual(await catalogSnapshot(db.client, reference.schemaName));
+    expect(await viewLayout(db.client, workspace.schemaName)).toEqual(await viewLayout(db.client, reference.schemaName));
+    const ledger = async (id: string) => (await ledgerRows(db.client, id)).map(({ step, status, checksum, rowsAffected, error }) => ({ step, status, checksum, rowsAffected, error }));
     expect(await ledger(workspace.id)).toEqual(await ledger(reference.id));
     expect(await triggerCount(workspace.schemaName)).toBe(0);
-    const functions = await client.query(`SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1`, [workspace.schemaName]);
+    const functions = await db.client.query(`SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1`, [workspace.schemaName]);
     expect(functions.rows).toEqual([]);
 
     // No value lost: every original email exactly once, in its own row.
-    const { rows } = await client.query(`SELECT "id"::text AS id, "emailsPrimaryEmail" AS email FROM "${workspace.schemaName}".person ORDER BY "id"`);
+    const { rows } = await db.client.query(`SELECT "id"::text AS id, "emailsPrimaryEmail" AS email FROM "${workspace.schemaName}".person ORDER BY "id"`);
     expect(rows).toEqual(personIds.map((id, index) => ({ id, email: emailOf(index) })));
     const counts = new Map<string, number>();
     for (const row of rows) counts.set(row.email, (counts.get(row.email) ?? 0) + 1);
     expect([...counts.entries()].filter(([email, count]) => email !== '' && count !== 1)).toEqual([]);
-    const urls = await client.query(`SELECT "id"::text AS id, "domainNamePrimaryLinkUrl" AS url FROM "${workspace.schemaName}".company ORDER BY "id"`);
+    const urls = await db.client.query(`SELECT "id"::text AS id, "domainNamePrimaryLinkUrl" AS url FROM "${workspace.schemaName}".company ORDER BY "id"`);
     expect(urls.rows).toEqual(
       companyIds.map((id, index) => {
         const old = domainOf(index);
@@ -117,7 +102,7 @@ describe('upgrade-0.23 killed in the middle of a data move', () => {
   };
 
   it('the uninterrupted run moved every row, in the batches the kill points count on', async () => {
-    const ledger = await ledgerRows(client, reference.id);
+    const ledger = await ledgerRows(db.client, reference.id);
     expect(ledger.map((row) => [row.step, row.status, row.rowsAffected])).toEqual([
       ['add-address-to-views', 'DONE', 1],
       ['deprecate-company-address', 'DONE', 0],
@@ -128,23 +113,23 @@ describe('upgrade-0.23 killed in the middle of a data move', () => {
 
   it('killed in the 5th email batch: the step is RUNNING with the checkpoint of batch 4; the rerun finishes as an uninterrupted run', async () => {
     const workspace = await createSeededWorkspace('Killed in batch 5');
-    const emailField = (await fieldRow(client, workspace.id, 'person', 'email'))!;
+    const emailField = (await fieldRow(db.client, workspace.id, 'person', 'email'))!;
     const killed = await upgrade(workspace, { WMS_FAULT_KILL_IN_BATCH: '5' });
     expectKilled(killed);
 
-    const entry = await ledgerRow(client, workspace.id, 'migrate-email-fields-to-emails');
+    const entry = await ledgerRow(db.client, workspace.id, 'migrate-email-fields-to-emails');
     expect({ status: entry?.status, rowsAffected: entry?.rowsAffected, finishedAt: entry?.finishedAt }).toEqual({ status: 'RUNNING', rowsAffected: 4 * BATCH_SIZE, finishedAt: null });
     expect(entry?.checkpoint).toEqual({ [`field:${emailField.id}`]: { lastId: personIds[4 * BATCH_SIZE - 1] } });
-    expect((await ledgerRows(client, workspace.id)).map((row) => row.step)).toEqual(['migrate-email-fields-to-emails']);
+    expect((await ledgerRows(db.client, workspace.id)).map((row) => row.step)).toEqual(['migrate-email-fields-to-emails']);
     expect(await movedCount(workspace.schemaName, 'person', 'emailsAdditionalEmails')).toBe(4 * BATCH_SIZE);
-    expect(await workspaceVersion(client, workspace.id)).toBe('0.22');
-    expect(await fieldRow(client, workspace.id, 'person', 'email')).toEqual(expect.objectContaining({ id: emailField.id, type: 'EMAIL' }));
-    expect(await liveColumns(client, workspace.schemaName, 'person')).toEqual(expect.arrayContaining(['email', 'emailsPrimaryEmail']));
+    expect(await workspaceVersion(db.client, workspace.id)).toBe('0.22');
+    expect(await fieldRow(db.client, workspace.id, 'person', 'email')).toEqual(expect.objectContaining({ id: emailField.id, type: 'EMAIL' }));
+    expect(await liveColumns(db.client, workspace.schemaName, 'person')).toEqual(expect.arrayContaining(['email', 'emailsPrimaryEmail']));
 
     // The trigger that keeps writes to the old column is in place while the upgrade is down.
     expect(await triggerCount(workspace.schemaName)).toBe(2);
 
-    await waitForSessionsToEnd(client);
+    await waitForSessionsToEnd(db.client);
     const rerun = await upgrade(workspace);
     expectSucceeded(rerun);
     expect(rerun.stdout).toContain(`person.email -> emails (EMAILS): ${PEOPLE - 4 * BATCH_SIZE} row(s) in ${EMAIL_BATCHES - 4} batch(es)`);
@@ -157,13 +142,13 @@ describe('upgrade-0.23 killed in the middle of a data move', () => {
     expectKilled(killed);
     const person = `"${workspace.schemaName}".person`;
     // Until the upgrade finishes, writers see the 0.22 shape: a moved row, a row not yet moved, a new row.
-    await client.query(`UPDATE ${person} SET "email" = 'moved-then-changed@new.test' WHERE "id" = $1`, [personIds[0]]);
-    await client.query(`UPDATE ${person} SET "email" = 'changed-before-move@new.test' WHERE "id" = $1`, [personIds[PEOPLE - 1]]);
-    const [inserted] = (await client.query(`INSERT INTO ${person} ("email") VALUES ('inserted-while-down@new.test') RETURNING "id"::text AS id`)).rows;
+    await db.client.query(`UPDATE ${person} SET "email" = 'moved-then-changed@new.test' WHERE "id" = $1`, [personIds[0]]);
+    await db.client.query(`UPDATE ${person} SET "email" = 'changed-before-move@new.test' WHERE "id" = $1`, [personIds[PEOPLE - 1]]);
+    const [inserted] = (await db.client.query(`INSERT INTO ${person} ("email") VALUES ('inserted-while-down@new.test') RETURNING "id"::text AS id`)).rows;
 
-    await waitForSessionsToEnd(client);
+    await waitForSessionsToEnd(db.client);
     expectSucceeded(await upgrade(workspace));
-    const emails = new Map((await client.query(`SELECT "id"::text AS id, "emailsPrimaryEmail" AS email FROM ${person}`)).rows.map((row) => [row.id, row.email]));
+    const emails = new Map((await db.client.query(`SELECT "id"::text AS id, "emailsPrimaryEmail" AS email FROM ${person}`)).rows.map((row) => [row.id, row.email]));
     expect(emails.size).toBe(PEOPLE + 1);
     expect(emails.get(personIds[0])).toBe('moved-then-changed@new.test');
     expect(emails.get(personIds[PEOPLE - 1])).toBe('changed-before-move@new.test');
@@ -178,12 +163,12 @@ describe('upgrade-0.23 killed in the middle of a data move', () => {
     const killed = await upgrade(workspace, { WMS_FAULT_KILL_IN_BATCH: '1' });
     expectKilled(killed);
 
-    const entry = await ledgerRow(client, workspace.id, 'migrate-email-fields-to-emails');
+    const entry = await ledgerRow(db.client, workspace.id, 'migrate-email-fields-to-emails');
     expect({ status: entry?.status, rowsAffected: entry?.rowsAffected, checkpoint: entry?.checkpoint }).toEqual({ status: 'RUNNING', rowsAffected: 0, checkpoint: null });
     expect(await movedCount(workspace.schemaName, 'person', 'emailsAdditionalEmails')).toBe(0);
-    expect(await workspaceVersion(client, workspace.id)).toBe('0.22');
+    expect(await workspaceVersion(db.client, workspace.id)).toBe('0.22');
 
-    await waitForSessionsToEnd(client);
+    await waitForSessionsToEnd(db.client);
     const rerun = await upgrade(workspace);
     expectSucceeded(rerun);
     await expectSameAsReference(workspace);
@@ -191,14 +176,14 @@ describe('upgrade-0.23 killed in the middle of a data move', () => {
 
   it('killed in the LINK step (the 3rd domainName batch): emails done, links RUNNING at their checkpoint; the rerun finishes as an uninterrupted run', async () => {
     const workspace = await createSeededWorkspace('Killed in the LINK step');
-    const domainField = (await fieldRow(client, workspace.id, 'company', 'domainName'))!;
+    const domainField = (await fieldRow(db.client, workspace.id, 'company', 'domainName'))!;
     // Batches count across steps: the email batches come first, then domainName, then linkedinLink.
     const killed = await upgrade(workspace, { WMS_FAULT_KILL_IN_BATCH: String(EMAIL_BATCHES + 3) });
     expectKilled(killed);
 
-    const emailEntry = await ledgerRow(client, workspace.id, 'migrate-email-fields-to-emails');
+    const emailEntry = await ledgerRow(db.client, workspace.id, 'migrate-email-fields-to-emails');
     expect({ status: emailEntry?.status, rowsAffected: emailEntry?.rowsAffected }).toEqual({ status: 'DONE', rowsAffected: PEOPLE });
-    const linkEntry = await ledgerRow(client, workspace.id, 'migrate-link-fields-to-links');
+    const linkEntry = await ledgerRow(db.client, workspace.id, 'migrate-link-fields-to-links');
     expect({ status: linkEntry?.status, rowsAffected: linkEntry?.rowsAffected, checkpoint: linkEntry?.checkpoint }).toEqual({
       status: 'RUNNING',
       rowsAffected: 2 * BATCH_SIZE,
@@ -207,12 +192,12 @@ describe('upgrade-0.23 killed in the middle of a data move', () => {
     expect(await movedCount(workspace.schemaName, 'company', 'domainNameSecondaryLinks')).toBe(
       companyIds.slice(0, 2 * BATCH_SIZE).filter((_, index) => domainOf(index) !== null || (index + 1) % 2 === 0).length,
     );
-    const personColumns = await liveColumns(client, workspace.schemaName, 'person');
+    const personColumns = await liveColumns(db.client, workspace.schemaName, 'person');
     expect({ email: personColumns.includes('email'), emails: personColumns.includes('emailsPrimaryEmail') }).toEqual({ email: false, emails: true });
-    expect(await liveColumns(client, workspace.schemaName, 'company')).toEqual(expect.arrayContaining(['domainNameUrl', 'domainNameLabel', 'domainNamePrimaryLinkUrl']));
-    expect(await workspaceVersion(client, workspace.id)).toBe('0.22');
+    expect(await liveColumns(db.client, workspace.schemaName, 'company')).toEqual(expect.arrayContaining(['domainNameUrl', 'domainNameLabel', 'domainNamePrimaryLinkUrl']));
+    expect(await workspaceVersion(db.client, workspace.id)).toBe('0.22');
 
-    await waitForSessionsToEnd(client);
+    await waitForSessionsToEnd(db.client);
     const rerun = await upgrade(workspace);
     expectSucceeded(rerun);
     expect(rerun.stdout).toMatch(/skipped\s+(0\.23\s+)?migrate-email-fields-to-emails\n\s+already done/);

@@ -127,3 +127,15 @@ export const standardParts = async (
     },
   };
 };
+
+/** Two workspaces' standard parts are equal, compared part by part so that a failure names the part. */
+export const expectSameStandardParts = (actual: StandardParts, expected: StandardParts): void => {
+  expect(actual.metadata.objects).toEqual(expected.metadata.objects);
+  expect(actual.metadata.fields).toEqual(expected.metadata.fields);
+  expect(actual.metadata.indexes).toEqual(expected.metadata.indexes);
+  expect(actual.catalog.columns).toEqual(expected.catalog.columns);
+  expect(actual.catalog.constraints).toEqual(expected.catalog.constraints);
+  expect(actual.catalog.foreignKeys).toEqual(expected.catalog.foreignKeys);
+  expect(actual.catalog.indexes).toEqual(expected.catalog.indexes);
+  expect(actual.catalog.enums).toEqual(expected.catalog.enums);
+};

@@ -1,6 +1,3 @@
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-
 import { Hazard } from '../../src/sync/plan';
 import { WorkspaceSyncService } from '../../src/sync/workspace-sync.service';
 import { checkWorkspaceHealth } from '../../src/sync/workspace-health';
@@ -14,9 +11,9 @@ import { CustomMetadataService } from '../../src/workspace/custom-metadata.servi
 import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
 import { WorkspaceRepository, WorkspaceRow } from '../../src/workspace/workspace.repository';
 import { TableData, tableData, workspaceSnapshot } from '../utils/schema-snapshot';
-import { connectClient, createTestDatabase, TestDatabase } from '../utils/test-database';
-import { openDataSource } from '../utils/test-services';
+import { useTestDatabase } from '../utils/test-services';
 import {
+  expectSameStandardParts,
   fieldById,
   FieldRow,
   fieldRow,
@@ -120,30 +117,16 @@ const PARTNERS: Array<{ name: string; contactEmail: string | null; website: Link
 const expectedSecondary = (link: LinkCase): unknown[] | null => (link.url === null && link.label === null ? null : []);
 
 describe('upgrade-0.23', () => {
-  let database: TestDatabase;
-  let dataSource: DataSource;
-  let client: Client;
+  const db = useTestDatabase();
   const declared = buildStandardDeclarations();
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    dataSource = await openDataSource(database.url);
-    client = await connectClient(database.url);
-  });
-
-  afterAll(async () => {
-    await client?.end();
-    await dataSource?.destroy();
-    await database?.drop();
-  });
-
   const createWorkspace = async (displayName: string, version: string): Promise<WorkspaceRow> =>
-    (await new WorkspaceCreationService(dataSource, declared).create({ displayName, version, prefill: false })).workspace;
+    (await new WorkspaceCreationService(db.dataSource, declared).create({ displayName, version, prefill: false })).workspace;
 
-  const reload = async (id: string): Promise<WorkspaceRow> => (await new WorkspaceRepository(dataSource.manager).findById(id))!;
+  const reload = async (id: string): Promise<WorkspaceRow> => (await new WorkspaceRepository(db.dataSource.manager).findById(id))!;
 
   const rowsOf = async (schema: string, table: string, order = `"id"`): Promise<Array<Record<string, unknown>>> =>
-    (await client.query(`SELECT * FROM "${schema}"."${table}" ORDER BY ${order}`)).rows;
+    (await db.client.query(`SELECT * FROM "${schema}"."${table}" ORDER BY ${order}`)).rows;
 
   describe('a 0.22 workspace with records, custom EMAIL/LINK fields, a custom object and views', () => {
     let workspace: WorkspaceRow;
@@ -160,8 +143,8 @@ describe('upgrade-0.23', () => {
 
     const insertViewField = async (viewId: string, fieldId: string, position: number, isVisible: boolean, size: number): Promise<void> => {
       // As the application places a field in a view: the fields from there move one position on.
-      await client.query(`UPDATE "${schema}"."viewField" SET "position" = "position" + 1 WHERE "viewId" = $1 AND "position" >= $2`, [viewId, position]);
-      await client.query(`INSERT INTO "${schema}"."viewField" ("viewId", "fieldMetadataId", "position", "isVisible", "size") VALUES ($1, $2, $3, $4, $5)`, [
+      await db.client.query(`UPDATE "${schema}"."viewField" SET "position" = "position" + 1 WHERE "viewId" = $1 AND "position" >= $2`, [viewId, position]);
+      await db.client.query(`INSERT INTO "${schema}"."viewField" ("viewId", "fieldMetadataId", "position", "isVisible", "size") VALUES ($1, $2, $3, $4, $5)`, [
         viewId,
         fieldId,
         position,
@@ -171,18 +154,18 @@ describe('upgrade-0.23', () => {
     };
 
     const viewId = async (name: string): Promise<string> => {
-      const [row] = (await client.query(`SELECT "id"::text AS id FROM "${schema}"."view" WHERE "name" = $1`, [name])).rows;
+      const [row] = (await db.client.query(`SELECT "id"::text AS id FROM "${schema}"."view" WHERE "name" = $1`, [name])).rows;
       expect({ name, found: row !== undefined }).toEqual({ name, found: true });
       return row.id;
     };
 
     const objectId = async (nameSingular: string): Promise<string> =>
-      (await client.query(`SELECT "id"::text AS id FROM metadata."objectMetadata" WHERE "workspaceId" = $1 AND "nameSingular" = $2`, [workspace.id, nameSingular])).rows[0].id;
+      (await db.client.query(`SELECT "id"::text AS id FROM metadata."objectMetadata" WHERE "workspaceId" = $1 AND "nameSingular" = $2`, [workspace.id, nameSingular])).rows[0].id;
 
     beforeAll(async () => {
       workspace = await createWorkspace('Legacy', '0.22');
       schema = workspace.schemaName;
-      const custom = new CustomMetadataService(dataSource, declared);
+      const custom = new CustomMetadataService(db.dataSource, declared);
       await custom.createField(workspace.id, 'person', { name: 'workEmail', label: 'Work email', type: 'EMAIL' });
       await custom.createObject(workspace.id, { nameSingular: 'partner', namePlural: 'partners', labelSingular: 'Partner', labelPlural: 'Partners' });
       await custom.createField(workspace.id, 'partner', { name: 'contactEmail', label: 'Contact email', type: 'EMAIL' });
@@ -200,14 +183,14 @@ describe('upgrade-0.23', () => {
         ['partner', 'contactEmail'],
         ['partner', 'website'],
       ]) {
-        const field = await fieldRow(client, workspace.id, object, name);
+        const field = await fieldRow(db.client, workspace.id, object, name);
         expect({ field: `${object}.${name}`, exists: field !== undefined }).toEqual({ field: `${object}.${name}`, exists: true });
         ids[`${object}.${name}`] = field!.id;
       }
 
       for (const company of COMPANIES) {
         const [row] = (
-          await client.query(
+          await db.client.query(
             `INSERT INTO "${schema}".company ("name", "domainNameUrl", "domainNameLabel", "linkedinLinkUrl", "linkedinLinkLabel", "address", "blogUrl", "blogLabel")
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING "id"::text AS id`,
             [
@@ -226,7 +209,7 @@ describe('upgrade-0.23', () => {
       }
       for (const [index, person] of PEOPLE.entries()) {
         const [row] = (
-          await client.query(
+          await db.client.query(
             `INSERT INTO "${schema}".person ("nameFirstName", "nameLastName", "email", "workEmail", "city", "companyId")
              VALUES ($1, 'Doe', $2, $3, 'Paris', $4) RETURNING "id"::text AS id`,
             [person.firstName, person.email, person.workEmail, [...companyIds.values()][index % companyIds.size]],
@@ -235,15 +218,15 @@ describe('upgrade-0.23', () => {
         personIds.set(person.firstName, row.id);
       }
       // Soft-deleted records move like any other.
-      await client.query(`UPDATE "${schema}".person SET "deletedAt" = '2024-05-01T00:00:00Z' WHERE "id" = $1`, [personIds.get('Bob')]);
-      await client.query(`UPDATE "${schema}".company SET "deletedAt" = '2024-05-01T00:00:00Z' WHERE "id" = $1`, [companyIds.get('Acme')]);
+      await db.client.query(`UPDATE "${schema}".person SET "deletedAt" = '2024-05-01T00:00:00Z' WHERE "id" = $1`, [personIds.get('Bob')]);
+      await db.client.query(`UPDATE "${schema}".company SET "deletedAt" = '2024-05-01T00:00:00Z' WHERE "id" = $1`, [companyIds.get('Acme')]);
       // A person that never got an email keeps the column default ('').
-      const [defaulted] = (await client.query(`INSERT INTO "${schema}".person ("nameFirstName") VALUES ('Defaulted') RETURNING "id"::text AS id, "email"`)).rows;
+      const [defaulted] = (await db.client.query(`INSERT INTO "${schema}".person ("nameFirstName") VALUES ('Defaulted') RETURNING "id"::text AS id, "email"`)).rows;
       expect(defaulted.email).toBe('');
       personIds.set('Defaulted', defaulted.id);
       for (const partner of PARTNERS) {
         const [row] = (
-          await client.query(
+          await db.client.query(
             `INSERT INTO "${schema}"."_partner" ("name", "contactEmail", "websiteUrl", "websiteLabel") VALUES ($1, $2, $3, $4) RETURNING "id"::text AS id`,
             [partner.name, partner.contactEmail, partner.website.url, partner.website.label],
           )
@@ -256,13 +239,13 @@ describe('upgrade-0.23', () => {
       const partners = await viewId('All Partners');
       const companies = await viewId('All Companies');
       await insertViewField(people, ids['person.workEmail'], 2, true, 210);
-      await client.query(`UPDATE "${schema}"."viewField" SET "isVisible" = false, "size" = 321 WHERE "viewId" = $1 AND "fieldMetadataId" = $2`, [people, ids['person.email']]);
+      await db.client.query(`UPDATE "${schema}"."viewField" SET "isVisible" = false, "size" = 321 WHERE "viewId" = $1 AND "fieldMetadataId" = $2`, [people, ids['person.email']]);
       await insertViewField(partners, ids['partner.contactEmail'], 1, true, 180);
-      const [{ last }] = (await client.query(`SELECT max("position")::float8 AS last FROM "${schema}"."viewField" WHERE "viewId" = $1`, [partners])).rows;
+      const [{ last }] = (await db.client.query(`SELECT max("position")::float8 AS last FROM "${schema}"."viewField" WHERE "viewId" = $1`, [partners])).rows;
       await insertViewField(partners, ids['partner.website'], last + 1, false, 260);
       const companyObject = await objectId('company');
       const [byAddress, withoutAddress, addressLast] = (
-        await client.query(
+        await db.client.query(
           `INSERT INTO "${schema}"."view" ("name", "objectMetadataId", "type", "icon", "position")
            VALUES ('Companies by address', $1, 'table', 'IconMap', 10), ('Companies without address', $1, 'table', '', 11), ('Address last', $1, 'kanban', '', 12)
            RETURNING "id"::text AS id`,
@@ -276,28 +259,28 @@ describe('upgrade-0.23', () => {
       await insertViewField(withoutAddress, ids['company.linkedinLink'], 1, true, 150);
       await insertViewField(addressLast, ids['company.name'], 0, true, 150);
       await insertViewField(addressLast, ids['company.address'], 1, false, 77);
-      await client.query(
+      await db.client.query(
         `INSERT INTO "${schema}"."viewFilter" ("viewId", "fieldMetadataId", "operand", "value", "displayValue") VALUES
            ($1, $2, 'contains', '@example.com', 'example'), ($1, $3, 'isNotEmpty', '', ''), ($4, $5, 'contains', 'partner', 'partner'),
            ($4, $6, 'contains', 'example', ''), ($7, $8, 'is', 'acme.com', 'Acme'), ($7, $9, 'contains', 'Main', 'Main')`,
         [people, ids['person.email'], ids['person.workEmail'], partners, ids['partner.contactEmail'], ids['partner.website'], companies, ids['company.domainName'], ids['company.address']],
       );
-      await client.query(
+      await db.client.query(
         `INSERT INTO "${schema}"."viewSort" ("viewId", "fieldMetadataId", "direction") VALUES ($1, $2, 'asc'), ($3, $4, 'desc'), ($3, $5, 'asc'), ($6, $7, 'desc')`,
         [people, ids['person.email'], partners, ids['partner.website'], ids['partner.contactEmail'], companies, ids['company.linkedinLink']],
       );
 
-      before = await tableData(client, schema);
+      before = await tableData(db.client, schema);
       viewFieldsBefore = await rowsOf(schema, 'viewField');
-      viewsBefore = (await client.query(`SELECT "id"::text AS id, "name" FROM "${schema}"."view" ORDER BY "name"`)).rows;
-      outcome = await new UpgradeRunner(dataSource).upgrade(workspace, '0.23', { batchSize: 3 });
+      viewsBefore = (await db.client.query(`SELECT "id"::text AS id, "name" FROM "${schema}"."view" ORDER BY "name"`)).rows;
+      outcome = await new UpgradeRunner(db.dataSource).upgrade(workspace, '0.23', { batchSize: 3 });
     });
 
     it('upgrades to 0.23, every step done, the data moved in many batches', async () => {
       expect({ status: outcome.status, message: outcome.message, sync: outcome.sync?.status }).toEqual({ status: 'upgraded', message: null, sync: 'applied' });
       expect(outcome.steps.map((step) => [step.step, step.status])).toEqual(STEP_NAMES.map((name) => [name, 'done']));
-      expect(await workspaceVersion(client, workspace.id)).toBe('0.23');
-      const ledger = await ledgerRows(client, workspace.id);
+      expect(await workspaceVersion(db.client, workspace.id)).toBe('0.23');
+      const ledger = await ledgerRows(db.client, workspace.id);
       expect(ledger.map((row) => [row.step, row.status, row.version])).toEqual([...STEP_NAMES].sort().map((name) => [name, 'DONE', '0.23']));
       const emailStep = outcome.steps.find((step) => step.step === 'migrate-email-fields-to-emails')!;
       // person.email and person.workEmail move every person, partner.contactEmail every partner.
@@ -311,7 +294,7 @@ describe('upgrade-0.23', () => {
       );
       const linkStep = outcome.steps.find((step) => step.step === 'migrate-link-fields-to-links')!;
       expect(linkStep.rowsAffected).toBe(3 * companyIds.size + partnerIds.size);
-      const triggers = await client.query(
+      const triggers = await db.client.query(
         `SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND NOT t.tgisinternal`,
         [schema],
       );
@@ -319,7 +302,7 @@ describe('upgrade-0.23', () => {
     });
 
     it('moves every person email to emailsPrimaryEmail exactly, with no additional emails', async () => {
-      const rows = await client.query(`SELECT "id"::text AS id, "emailsPrimaryEmail", "emailsAdditionalEmails" FROM "${schema}".person`);
+      const rows = await db.client.query(`SELECT "id"::text AS id, "emailsPrimaryEmail", "emailsAdditionalEmails" FROM "${schema}".person`);
       const after = new Map(rows.rows.map((row) => [row.id, row]));
       expect(after.size).toBe(personIds.size);
       const expected = [...PEOPLE.map((person) => [person.firstName, person.email] as const), ['Defaulted', ''] as const];
@@ -332,7 +315,7 @@ describe('upgrade-0.23', () => {
     });
 
     it('moves the custom EMAIL field of person to workEmailPrimaryEmail, NULL staying NULL', async () => {
-      const rows = await client.query(`SELECT "id"::text AS id, "workEmailPrimaryEmail", "workEmailAdditionalEmails" FROM "${schema}".person`);
+      const rows = await db.client.query(`SELECT "id"::text AS id, "workEmailPrimaryEmail", "workEmailAdditionalEmails" FROM "${schema}".person`);
       const after = new Map(rows.rows.map((row) => [row.id, row]));
       for (const person of [...PEOPLE, { firstName: 'Defaulted', workEmail: null }]) {
         expect({ person: person.firstName, row: after.get(personIds.get(person.firstName)!) }).toEqual({
@@ -347,7 +330,7 @@ describe('upgrade-0.23', () => {
     });
 
     it('moves domainName and linkedinLink to LINKS: a bare domain gets https://, a URL with a scheme stays, empty stays empty, NULL stays NULL', async () => {
-      const rows = await client.query(
+      const rows = await db.client.query(
         `SELECT "id"::text AS id, "domainNamePrimaryLinkUrl", "domainNamePrimaryLinkLabel", "domainNameSecondaryLinks",
                 "linkedinLinkPrimaryLinkUrl", "linkedinLinkPrimaryLinkLabel", "linkedinLinkSecondaryLinks", "addressOld",
                 "blogPrimaryLinkUrl", "blogPrimaryLinkLabel", "blogSecondaryLinks"
@@ -376,7 +359,7 @@ describe('upgrade-0.23', () => {
     });
 
     it('moves the custom object’s EMAIL and LINK fields to <name>PrimaryEmail and <name>PrimaryLinkUrl', async () => {
-      const rows = await client.query(
+      const rows = await db.client.query(
         `SELECT "id"::text AS id, "contactEmailPrimaryEmail", "contactEmailAdditionalEmails", "websitePrimaryLinkUrl", "websitePrimaryLinkLabel", "websiteSecondaryLinks"
            FROM "${schema}"."_partner"`,
       );
@@ -398,7 +381,7 @@ describe('upgrade-0.23', () => {
     });
 
     it('keeps every other value of every table, row by row', async () => {
-      const after = await tableData(client, schema);
+      const after = await tableData(db.client, schema);
       const moved: Record<string, string[]> = {
         person: ['email', 'workEmail'],
         company: ['domainNameUrl', 'domainNameLabel', 'linkedinLinkUrl', 'linkedinLinkLabel', 'address', 'blogUrl', 'blogLabel'],
@@ -423,9 +406,9 @@ describe('upgrade-0.23', () => {
     });
 
     it('drops the old columns', async () => {
-      const person = await liveColumns(client, schema, 'person');
-      const company = await liveColumns(client, schema, 'company');
-      const partner = await liveColumns(client, schema, '_partner');
+      const person = await liveColumns(db.client, schema, 'person');
+      const company = await liveColumns(db.client, schema, 'company');
+      const partner = await liveColumns(db.client, schema, '_partner');
       for (const column of ['email', 'workEmail']) expect({ column, present: person.includes(column) }).toEqual({ column, present: false });
       for (const column of ['domainNameUrl', 'domainNameLabel', 'linkedinLinkUrl', 'linkedinLinkLabel', 'address', 'blogUrl', 'blogLabel']) {
         expect({ column, present: company.includes(column) }).toEqual({ column, present: false });
@@ -446,31 +429,31 @@ describe('upgrade-0.23', () => {
         ['partner.website', { name: 'website', type: 'LINKS', label: 'Website', isCustom: true }],
       ];
       for (const [key, shape] of expected) {
-        expect({ key, field: await fieldById(client, ids[key]) }).toEqual({ key, field: expect.objectContaining({ id: ids[key], ...shape }) });
+        expect({ key, field: await fieldById(db.client, ids[key]) }).toEqual({ key, field: expect.objectContaining({ id: ids[key], ...shape }) });
       }
-      const emails = await fieldRow(client, workspace.id, 'person', 'emails');
+      const emails = await fieldRow(db.client, workspace.id, 'person', 'emails');
       expect(emails?.id).toBe(ids['person.email']);
-      expect(await fieldRow(client, workspace.id, 'person', 'email')).toBeUndefined();
+      expect(await fieldRow(db.client, workspace.id, 'person', 'email')).toBeUndefined();
     });
 
     it('leaves every view filter and view sort as it was, pointing at the same field ids', async () => {
-      const after = await tableData(client, schema);
+      const after = await tableData(db.client, schema);
       expect(Object.keys(before.viewFilter)).toHaveLength(6);
       expect(Object.keys(before.viewSort)).toHaveLength(4);
       expect(after.viewFilter).toEqual(before.viewFilter);
       expect(after.viewSort).toEqual(before.viewSort);
       // Every field they point at is still there, under the same id.
       for (const row of [...Object.values(after.viewFilter), ...Object.values(after.viewSort)]) {
-        const field = await fieldById(client, row.fieldMetadataId!);
+        const field = await fieldById(db.client, row.fieldMetadataId!);
         expect({ fieldMetadataId: row.fieldMetadataId, exists: field !== undefined }).toEqual({ fieldMetadataId: row.fieldMetadataId, exists: true });
       }
     });
 
     it('keeps the text address as addressOld: custom, deprecated, "Address (Deprecated)", same id, every text untouched', async () => {
-      expect(await fieldById(client, ids['company.address'])).toEqual(
+      expect(await fieldById(db.client, ids['company.address'])).toEqual(
         expect.objectContaining({ name: 'addressOld', label: 'Address (Deprecated)', type: 'TEXT', isCustom: true, isDeprecated: true }),
       );
-      const rows = await client.query(`SELECT "id"::text AS id, "addressOld" FROM "${schema}".company`);
+      const rows = await db.client.query(`SELECT "id"::text AS id, "addressOld" FROM "${schema}".company`);
       const addresses = new Map(rows.rows.map((row) => [row.id, row.addressOld]));
       for (const company of COMPANIES) {
         expect({ company: company.name, address: addresses.get(companyIds.get(company.name)!) }).toEqual({ company: company.name, address: company.address });
@@ -478,18 +461,18 @@ describe('upgrade-0.23', () => {
     });
 
     it('creates the standard ADDRESS field address, empty for existing companies', async () => {
-      const address = await fieldRow(client, workspace.id, 'company', 'address');
+      const address = await fieldRow(db.client, workspace.id, 'company', 'address');
       expect(address).toEqual(expect.objectContaining({ type: 'ADDRESS', isCustom: false, isDeprecated: false, standardId: COMPANY_STANDARD_FIELD_IDS.address }));
       expect(address!.id).not.toBe(ids['company.address']);
-      const columns = await liveColumns(client, schema, 'company');
+      const columns = await liveColumns(db.client, schema, 'company');
       const subfields = ['Street1', 'Street2', 'City', 'Postcode', 'State', 'Country', 'Lat', 'Lng'].map((name) => `addressAddress${name}`);
       expect(columns).toEqual(expect.arrayContaining(subfields));
-      const [{ filled }] = (await client.query(`SELECT count(*)::int AS filled FROM "${schema}".company WHERE ${subfields.map((column) => `"${column}" IS NOT NULL`).join(' OR ')}`)).rows;
+      const [{ filled }] = (await db.client.query(`SELECT count(*)::int AS filled FROM "${schema}".company WHERE ${subfields.map((column) => `"${column}" IS NOT NULL`).join(' OR ')}`)).rows;
       expect(filled).toBe(0);
     });
 
     it('keeps every view field (field, visibility, size), placing address right before addressOld in every view that shows it', async () => {
-      const address = (await fieldRow(client, workspace.id, 'company', 'address'))!;
+      const address = (await fieldRow(db.client, workspace.id, 'company', 'address'))!;
       const after = await rowsOf(schema, 'viewField');
       const oldAddressRows = viewFieldsBefore.filter((row) => row.fieldMetadataId === ids['company.address'] && row.deletedAt === null);
       expect(oldAddressRows).toHaveLength(3);
@@ -531,11 +514,11 @@ describe('upgrade-0.23', () => {
     });
 
     it('leaves no two fields of a view at the same position', async () => {
-      const { rows } = await client.query(
+      const { rows } = await db.client.query(
         `SELECT "viewId", "position", count(*)::int AS count FROM "${schema}"."viewField" WHERE "deletedAt" IS NULL GROUP BY "viewId", "position" HAVING count(*) > 1`,
       );
       expect(rows).toEqual([]);
-      const [{ views }] = (await client.query(`SELECT count(DISTINCT "viewId")::int AS views FROM "${schema}"."viewField"`)).rows;
+      const [{ views }] = (await db.client.query(`SELECT count(DISTINCT "viewId")::int AS views FROM "${schema}"."viewField"`)).rows;
       expect(views).toBe(viewsBefore.length);
     });
 
@@ -551,21 +534,14 @@ describe('upgrade-0.23', () => {
         'noteTarget.partnerId',
         'attachment.partnerId',
       ]);
-      const upgraded = await standardParts(client, workspace.id, schema, customColumns);
-      const expected = await standardParts(client, fresh.id, fresh.schemaName);
-      expect(upgraded.metadata.objects).toEqual(expected.metadata.objects);
-      expect(upgraded.metadata.fields).toEqual(expected.metadata.fields);
-      expect(upgraded.metadata.indexes).toEqual(expected.metadata.indexes);
-      expect(upgraded.catalog.columns).toEqual(expected.catalog.columns);
-      expect(upgraded.catalog.constraints).toEqual(expected.catalog.constraints);
-      expect(upgraded.catalog.foreignKeys).toEqual(expected.catalog.foreignKeys);
-      expect(upgraded.catalog.indexes).toEqual(expected.catalog.indexes);
-      expect(upgraded.catalog.enums).toEqual(expected.catalog.enums);
+      const upgraded = await standardParts(db.client, workspace.id, schema, customColumns);
+      const expected = await standardParts(db.client, fresh.id, fresh.schemaName);
+      expectSameStandardParts(upgraded, expected);
       expect(upgraded.metadata.fields.length).toBeGreaterThan(100);
       expect(upgraded.catalog.columns.length).toBeGreaterThan(100);
       // What was left out is exactly the custom parts.
       const customFields = (
-        await client.query(
+        await db.client.query(
           `SELECT o."nameSingular" || '.' || f."name" AS name FROM metadata."fieldMetadata" f JOIN metadata."objectMetadata" o ON o."id" = f."objectMetadataId"
             WHERE f."workspaceId" = $1 AND f."isCustom" ORDER BY 1`,
           [workspace.id],
@@ -575,9 +551,9 @@ describe('upgrade-0.23', () => {
     });
 
     it('is healthy, and in sync with the 0.23 declarations', async () => {
-      const actual = await new ActualStateRepository(dataSource.manager).read(workspace.id, schema);
+      const actual = await new ActualStateRepository(db.dataSource.manager).read(workspace.id, schema);
       expect(checkWorkspaceHealth(actual)).toEqual([]);
-      const check = await new WorkspaceSyncService(dataSource, getVersionSnapshot('0.23')).sync(await reload(workspace.id), { check: true, dryRun: true });
+      const check = await new WorkspaceSyncService(db.dataSource, getVersionSnapshot('0.23')).sync(await reload(workspace.id), { check: true, dryRun: true });
       expect({ status: check.status, message: check.message, actions: check.plan?.actions.map((action) => action.summary) }).toEqual({
         status: 'up-to-date',
         message: null,
@@ -587,63 +563,63 @@ describe('upgrade-0.23', () => {
 
     describe('a second upgrade', () => {
       it('does nothing: up-to-date, the ledger as it was, no metadata, catalog or data change', async () => {
-        const ledgerBefore = await ledgerRows(client, workspace.id);
-        const snapshot = await workspaceSnapshot(client, workspace.id, schema);
-        const again = await new UpgradeRunner(dataSource).upgrade(await reload(workspace.id), '0.23', { batchSize: 3 });
+        const ledgerBefore = await ledgerRows(db.client, workspace.id);
+        const snapshot = await workspaceSnapshot(db.client, workspace.id, schema);
+        const again = await new UpgradeRunner(db.dataSource).upgrade(await reload(workspace.id), '0.23', { batchSize: 3 });
         expect({ status: again.status, steps: again.steps, sync: again.sync }).toEqual({ status: 'up-to-date', steps: [], sync: null });
-        expect(await ledgerRows(client, workspace.id)).toEqual(ledgerBefore);
+        expect(await ledgerRows(db.client, workspace.id)).toEqual(ledgerBefore);
         expect(ledgerBefore.every((row) => row.status === 'DONE' && row.finishedAt instanceof Date)).toBe(true);
-        expect(await workspaceSnapshot(client, workspace.id, schema)).toEqual(snapshot);
+        expect(await workspaceSnapshot(db.client, workspace.id, schema)).toEqual(snapshot);
       });
 
       it('run with the row read before the first upgrade, skips every step and changes no metadata, catalog, data or ledger row', async () => {
-        const ledgerBefore = await ledgerRows(client, workspace.id);
-        const snapshot = await workspaceSnapshot(client, workspace.id, schema);
-        const stale = await new UpgradeRunner(dataSource).upgrade(workspace, '0.23', { batchSize: 3 });
+        const ledgerBefore = await ledgerRows(db.client, workspace.id);
+        const snapshot = await workspaceSnapshot(db.client, workspace.id, schema);
+        const stale = await new UpgradeRunner(db.dataSource).upgrade(workspace, '0.23', { batchSize: 3 });
         expect(stale.status).not.toBe('failed');
         expect(stale.steps.map((step) => step.status)).toEqual(STEP_NAMES.map(() => 'skipped'));
-        expect(await ledgerRows(client, workspace.id)).toEqual(ledgerBefore);
-        const after = await workspaceSnapshot(client, workspace.id, schema);
+        expect(await ledgerRows(db.client, workspace.id)).toEqual(ledgerBefore);
+        const after = await workspaceSnapshot(db.client, workspace.id, schema);
         expect({ ...after, metadata: { ...after.metadata, workspace: undefined } }).toEqual({ ...snapshot, metadata: { ...snapshot.metadata, workspace: undefined } });
-        expect(await workspaceVersion(client, workspace.id)).toBe('0.23');
+        expect(await workspaceVersion(db.client, workspace.id)).toBe('0.23');
       });
     });
   });
 
   it('does nothing on a workspace created at 0.23, and writes no ledger row', async () => {
     const fresh = await createWorkspace('Fresh', '0.23');
-    await client.query(`INSERT INTO "${fresh.schemaName}".person ("emailsPrimaryEmail", "emailsAdditionalEmails") VALUES ('a@b.c', '[]')`);
-    const snapshot = await workspaceSnapshot(client, fresh.id, fresh.schemaName);
+    await db.client.query(`INSERT INTO "${fresh.schemaName}".person ("emailsPrimaryEmail", "emailsAdditionalEmails") VALUES ('a@b.c', '[]')`);
+    const snapshot = await workspaceSnapshot(db.client, fresh.id, fresh.schemaName);
     expect(Object.keys(snapshot.data.person)).toHaveLength(1);
-    const outcome = await new UpgradeRunner(dataSource).upgrade(fresh, '0.23');
+    const outcome = await new UpgradeRunner(db.dataSource).upgrade(fresh, '0.23');
     expect({ status: outcome.status, steps: outcome.steps }).toEqual({ status: 'up-to-date', steps: [] });
-    expect(await ledgerRows(client, fresh.id)).toEqual([]);
-    expect(await workspaceSnapshot(client, fresh.id, fresh.schemaName)).toEqual(snapshot);
+    expect(await ledgerRows(db.client, fresh.id)).toEqual([]);
+    expect(await workspaceSnapshot(db.client, fresh.id, fresh.schemaName)).toEqual(snapshot);
   });
 
   it('refuses a workspace at another version, naming the version it needs, and writes nothing', async () => {
     const old = await createWorkspace('Too old', '0.22');
-    await client.query(`UPDATE core.workspace SET "version" = '0.21' WHERE "id" = $1`, [old.id]);
-    const snapshot = await workspaceSnapshot(client, old.id, old.schemaName);
-    const outcome = await new UpgradeRunner(dataSource).upgrade(await reload(old.id), '0.23');
+    await db.client.query(`UPDATE core.workspace SET "version" = '0.21' WHERE "id" = $1`, [old.id]);
+    const snapshot = await workspaceSnapshot(db.client, old.id, old.schemaName);
+    const outcome = await new UpgradeRunner(db.dataSource).upgrade(await reload(old.id), '0.23');
     expect(outcome.status).toBe('failed');
     expect(outcome.message).toContain('workspace is at 0.21');
     expect(outcome.message).toContain('upgrade-0.23 needs 0.22');
-    expect(await ledgerRows(client, old.id)).toEqual([]);
-    expect(await workspaceSnapshot(client, old.id, old.schemaName)).toEqual(snapshot);
+    expect(await ledgerRows(db.client, old.id)).toEqual([]);
+    expect(await workspaceSnapshot(db.client, old.id, old.schemaName)).toEqual(snapshot);
 
-    await client.query(`UPDATE core.workspace SET "version" = NULL WHERE "id" = $1`, [old.id]);
-    const unversioned = await new UpgradeRunner(dataSource).upgrade(await reload(old.id), '0.23');
+    await db.client.query(`UPDATE core.workspace SET "version" = NULL WHERE "id" = $1`, [old.id]);
+    const unversioned = await new UpgradeRunner(db.dataSource).upgrade(await reload(old.id), '0.23');
     expect({ status: unversioned.status, message: unversioned.message }).toEqual({ status: 'failed', message: expect.stringContaining('needs 0.22') });
-    expect(await ledgerRows(client, old.id)).toEqual([]);
+    expect(await ledgerRows(db.client, old.id)).toEqual([]);
   });
 
   it('sync before the upgrade refuses the type changes of a 0.22 workspace, names upgrade-0.23, and changes nothing', async () => {
-    const legacy = (await new WorkspaceCreationService(dataSource, declared).create({ displayName: 'Sync first', version: '0.22' })).workspace;
-    const snapshot = await workspaceSnapshot(client, legacy.id, legacy.schemaName);
+    const legacy = (await new WorkspaceCreationService(db.dataSource, declared).create({ displayName: 'Sync first', version: '0.22' })).workspace;
+    const snapshot = await workspaceSnapshot(db.client, legacy.id, legacy.schemaName);
     expect(Object.keys(snapshot.data.person).length).toBeGreaterThan(0);
     expect(upgradeCommandFor(legacy.version)).toBe('upgrade-0.23');
-    const outcome = await new WorkspaceSyncService(dataSource, declared).sync(legacy, { upgradeCommand: upgradeCommandFor(legacy.version) });
+    const outcome = await new WorkspaceSyncService(db.dataSource, declared).sync(legacy, { upgradeCommand: upgradeCommandFor(legacy.version) });
     expect({ status: outcome.status, statements: outcome.statementsExecuted }).toEqual({ status: 'failed', statements: 0 });
     const typeChanges = outcome.plan!.refusals.filter((refusal) => refusal.hazard === Hazard.TYPE_CHANGE);
     expect(typeChanges.map((refusal) => [refusal.object, refusal.field]).sort()).toEqual(
@@ -659,7 +635,7 @@ describe('upgrade-0.23', () => {
     }
     expect(outcome.message).toContain('field person.email changes type EMAIL -> EMAILS (and name to emails)');
     expect(outcome.message).toContain('upgrade-0.23');
-    expect(await workspaceSnapshot(client, legacy.id, legacy.schemaName)).toEqual(snapshot);
-    expect(await workspaceVersion(client, legacy.id)).toBe('0.22');
+    expect(await workspaceSnapshot(db.client, legacy.id, legacy.schemaName)).toEqual(snapshot);
+    expect(await workspaceVersion(db.client, legacy.id)).toBe('0.22');
   });
 });

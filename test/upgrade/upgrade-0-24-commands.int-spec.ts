@@ -1,6 +1,3 @@
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-
 import { buildStandardDeclarations } from '../../src/standard-objects/standard-objects';
 import { UPGRADE_0_23_STEPS } from '../../src/upgrade/versions/0-23';
 import { UPGRADE_0_24_STEPS } from '../../src/upgrade/versions/0-24';
@@ -8,8 +5,7 @@ import { WorkspaceCreationService } from '../../src/workspace/workspace-creation
 import { WorkspaceRow } from '../../src/workspace/workspace.repository';
 import { CliResult, runCli } from '../utils/cli';
 import { workspaceSnapshot } from '../utils/schema-snapshot';
-import { connectClient, createTestDatabase, TestDatabase } from '../utils/test-database';
-import { openDataSource } from '../utils/test-services';
+import { useTestDatabase } from '../utils/test-services';
 import { ledgerRows, workspaceVersion } from './upgrade-0-23.fixtures';
 
 /**
@@ -23,39 +19,25 @@ interface StatusJson {
 }
 
 describe('upgrade-0.24 and upgrade:latest commands', () => {
-  let database: TestDatabase;
-  let dataSource: DataSource;
-  let client: Client;
+  const db = useTestDatabase();
   const declared = buildStandardDeclarations();
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    dataSource = await openDataSource(database.url);
-    client = await connectClient(database.url);
-  });
-
-  afterAll(async () => {
-    await client?.end();
-    await dataSource?.destroy();
-    await database?.drop();
-  });
-
-  const cli = (...args: string[]): Promise<CliResult> => runCli(args, { DATABASE_URL: database.url });
+  const cli = (...args: string[]): Promise<CliResult> => runCli(args, { DATABASE_URL: db.database.url });
 
   const createWorkspace = async (displayName: string, version: string): Promise<WorkspaceRow> =>
-    (await new WorkspaceCreationService(dataSource, declared).create({ displayName, version })).workspace;
+    (await new WorkspaceCreationService(db.dataSource, declared).create({ displayName, version })).workspace;
 
   const lastLine = (result: CliResult): string => result.stdout.trimEnd().split('\n').at(-1)!;
 
   it('upgrade-0.24 refuses a 0.22 workspace with exit 1, saying to run upgrade-0.23 first, and writes nothing', async () => {
     const old = await createWorkspace('Two behind', '0.22');
-    const snapshot = await workspaceSnapshot(client, old.id, old.schemaName);
+    const snapshot = await workspaceSnapshot(db.client, old.id, old.schemaName);
     const result = await cli('upgrade-0.24', '-w', old.id);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(`✖ ${old.id} (${old.schemaName}): failed: workspace is at 0.22, upgrade-0.24 needs 0.23; run upgrade-0.23 first`);
     expect(lastLine(result)).toBe('0 succeeded, 1 failed, 0 skipped');
-    expect(await workspaceSnapshot(client, old.id, old.schemaName)).toEqual(snapshot);
-    expect(await ledgerRows(client, old.id)).toEqual([]);
+    expect(await workspaceSnapshot(db.client, old.id, old.schemaName)).toEqual(snapshot);
+    expect(await ledgerRows(db.client, old.id)).toEqual([]);
   });
 
   it('rejects an unknown --dedupe rule with exit 2, naming the rules, and writes nothing', async () => {
@@ -63,7 +45,7 @@ describe('upgrade-0.24 and upgrade:latest commands', () => {
     const result = await cli('upgrade-0.24', '-w', workspace.id, '--dedupe', 'keep-newest');
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--dedupe takes one of keep-oldest; got "keep-newest".');
-    expect(await ledgerRows(client, workspace.id)).toEqual([]);
+    expect(await ledgerRows(db.client, workspace.id)).toEqual([]);
   });
 
   it.each([
@@ -76,31 +58,31 @@ describe('upgrade-0.24 and upgrade:latest commands', () => {
     const result = await cli('upgrade-0.24', '-w', workspace.id, flag, value);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
-    expect(await ledgerRows(client, workspace.id)).toEqual([]);
-    expect(await workspaceVersion(client, workspace.id)).toBe('0.23');
+    expect(await ledgerRows(db.client, workspace.id)).toEqual([]);
+    expect(await workspaceVersion(db.client, workspace.id)).toBe('0.23');
   });
 
   it('stops on duplicate emails with exit 1 and the report, then --dedupe keep-oldest finishes the upgrade', async () => {
     const workspace = await createWorkspace('Duplicates', '0.23');
     const person = `"${workspace.schemaName}".person`;
-    const { rows } = await client.query(
+    const { rows } = await db.client.query(
       `INSERT INTO ${person} ("emailsPrimaryEmail", "createdAt") VALUES ('dup@example.com', '2024-01-01'), ('dup@example.com', '2024-02-01') RETURNING "id"::text AS id`,
     );
     const stopped = await cli('upgrade-0.24', '-w', workspace.id);
     expect(stopped.code).toBe(1);
     expect(stopped.stdout).toContain(`1 duplicated primary email(s) on person, the unique index cannot be built: "dup@example.com" (ids ${rows[0].id}, ${rows[1].id})`);
     expect(stopped.stdout).toContain('pass --dedupe keep-oldest');
-    expect(await workspaceVersion(client, workspace.id)).toBe('0.23');
+    expect(await workspaceVersion(db.client, workspace.id)).toBe('0.23');
 
     const resolved = await cli('upgrade-0.24', '-w', workspace.id, '--dedupe', 'keep-oldest');
     expect({ code: resolved.code, last: lastLine(resolved) }).toEqual({ code: 0, last: '1 succeeded, 0 failed, 0 skipped' });
     expect(resolved.stdout).toContain('keep-oldest: renamed 1 duplicate email(s), originals kept in additionalEmails and listed in the ledger');
-    const emails = (await client.query(`SELECT "id"::text AS id, "emailsPrimaryEmail" AS email FROM ${person} WHERE "id" = ANY($1::uuid[]) ORDER BY "createdAt"`, [rows.map((row) => row.id)])).rows;
+    const emails = (await db.client.query(`SELECT "id"::text AS id, "emailsPrimaryEmail" AS email FROM ${person} WHERE "id" = ANY($1::uuid[]) ORDER BY "createdAt"`, [rows.map((row) => row.id)])).rows;
     expect(emails).toEqual([
       { id: rows[0].id, email: 'dup@example.com' },
       { id: rows[1].id, email: 'dup+duplicate-1@example.com' },
     ]);
-    expect(await workspaceVersion(client, workspace.id)).toBe('0.24');
+    expect(await workspaceVersion(db.client, workspace.id)).toBe('0.24');
   });
 
   it('upgrade:latest brings a 0.22 and a 0.23 workspace to 0.24 in one run, and a second run has nothing to do', async () => {
@@ -116,10 +98,10 @@ describe('upgrade-0.24 and upgrade:latest commands', () => {
     expect(result.stdout).toContain(`✔ ${at022.id} (${at022.schemaName}): upgraded to 0.24`);
     expect(result.stdout).toContain(`✔ ${at023.id} (${at023.schemaName}): upgraded to 0.24`);
     expect(result.stdout).toContain('matched 2, unmatched 1, ambiguous 0 (left unset, listed in the ledger), empty 0');
-    expect((await ledgerRows(client, at022.id)).map((row) => `${row.version} ${row.step} ${row.status}`).sort()).toEqual(
+    expect((await ledgerRows(db.client, at022.id)).map((row) => `${row.version} ${row.step} ${row.status}`).sort()).toEqual(
       [...UPGRADE_0_23_STEPS.map((step) => `0.23 ${step.name} DONE`), ...UPGRADE_0_24_STEPS.map((step) => `0.24 ${step.name} DONE`)].sort(),
     );
-    expect((await ledgerRows(client, at023.id)).map((row) => `${row.version} ${row.step} ${row.status}`).sort()).toEqual(
+    expect((await ledgerRows(db.client, at023.id)).map((row) => `${row.version} ${row.step} ${row.status}`).sort()).toEqual(
       UPGRADE_0_24_STEPS.map((step) => `0.24 ${step.name} DONE`).sort(),
     );
     expect(await status()).toEqual({ [at022.id]: { version: '0.24', pending: null }, [at023.id]: { version: '0.24', pending: null } });
@@ -131,12 +113,12 @@ describe('upgrade-0.24 and upgrade:latest commands', () => {
 
   it('upgrade:latest --dry-run writes nothing and names the steps it would run', async () => {
     const workspace = await createWorkspace('Dry run', '0.22');
-    const snapshot = await workspaceSnapshot(client, workspace.id, workspace.schemaName);
+    const snapshot = await workspaceSnapshot(db.client, workspace.id, workspace.schemaName);
     const result = await cli('upgrade:latest', '--dry-run', '-w', workspace.id);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('dry run, nothing written');
     expect(result.stdout).toMatch(/would-run\s+0\.23 migrate-email-fields-to-emails/);
-    expect(await workspaceSnapshot(client, workspace.id, workspace.schemaName)).toEqual(snapshot);
-    expect(await ledgerRows(client, workspace.id)).toEqual([]);
+    expect(await workspaceSnapshot(db.client, workspace.id, workspace.schemaName)).toEqual(snapshot);
+    expect(await ledgerRows(db.client, workspace.id)).toEqual([]);
   });
 });

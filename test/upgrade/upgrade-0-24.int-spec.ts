@@ -1,6 +1,3 @@
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-
 import { buildStandardDeclarations } from '../../src/standard-objects/standard-objects';
 import { ActualStateRepository } from '../../src/sync/actual-state.repository';
 import { checkWorkspaceHealth } from '../../src/sync/workspace-health';
@@ -12,9 +9,8 @@ import { PERSON_EMAIL_INDEX } from '../../src/upgrade/versions/0-24/build-person
 import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
 import { WorkspaceRepository, WorkspaceRow } from '../../src/workspace/workspace.repository';
 import { tableData, TableData, workspaceSnapshot } from '../utils/schema-snapshot';
-import { connectClient, createTestDatabase, TestDatabase } from '../utils/test-database';
-import { openDataSource } from '../utils/test-services';
-import { fieldRow, ledgerRows, liveColumns, standardParts, workspaceVersion } from './upgrade-0-23.fixtures';
+import { useTestDatabase } from '../utils/test-services';
+import { expectSameStandardParts, fieldRow, ledgerRows, liveColumns, standardParts, workspaceVersion } from './upgrade-0-23.fixtures';
 
 /**
  * upgrade-0.24 (and upgrade:latest from 0.22): the inactive birthdate, the deprecated ARR and
@@ -58,31 +54,17 @@ const STEPS_0_23 = UPGRADE_0_23_STEPS.map((step) => step.name);
 const STEPS_0_24 = UPGRADE_0_24_STEPS.map((step) => step.name);
 
 describe('upgrade-0.24', () => {
-  let database: TestDatabase;
-  let dataSource: DataSource;
-  let client: Client;
+  const db = useTestDatabase();
   const declared = buildStandardDeclarations();
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    dataSource = await openDataSource(database.url);
-    client = await connectClient(database.url);
-  });
-
-  afterAll(async () => {
-    await client?.end();
-    await dataSource?.destroy();
-    await database?.drop();
-  });
-
   const createWorkspace = async (displayName: string, version: string): Promise<WorkspaceRow> =>
-    (await new WorkspaceCreationService(dataSource, declared).create({ displayName, version, prefill: false })).workspace;
+    (await new WorkspaceCreationService(db.dataSource, declared).create({ displayName, version, prefill: false })).workspace;
 
-  const reload = async (id: string): Promise<WorkspaceRow> => (await new WorkspaceRepository(dataSource.manager).findById(id))!;
+  const reload = async (id: string): Promise<WorkspaceRow> => (await new WorkspaceRepository(db.dataSource.manager).findById(id))!;
 
   const onDeleteOf = async (schema: string, constraint: string): Promise<string | undefined> =>
     (
-      await client.query(
+      await db.client.query(
         `SELECT con.confdeltype AS rule FROM pg_constraint con JOIN pg_namespace n ON n.oid = con.connamespace WHERE n.nspname = $1 AND con.conname = $2`,
         [schema, constraint],
       )
@@ -90,7 +72,7 @@ describe('upgrade-0.24', () => {
 
   const liveIndex = async (schema: string, name: string): Promise<{ isValid: boolean; isUnique: boolean; definition: string } | undefined> =>
     (
-      await client.query(
+      await db.client.query(
         `SELECT x.indisvalid AS "isValid", x.indisunique AS "isUnique", pg_get_indexdef(x.indexrelid) AS definition
            FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_namespace n ON n.oid = i.relnamespace WHERE n.nspname = $1 AND i.relname = $2`,
         [schema, name],
@@ -98,12 +80,12 @@ describe('upgrade-0.24', () => {
     ).rows[0];
 
   const ledgerLog = async (workspaceId: string, step: string): Promise<Array<Record<string, unknown>>> =>
-    (await client.query(`SELECT "log" FROM core."upgradeLedger" WHERE "workspaceId" = $1 AND "step" = $2`, [workspaceId, step])).rows[0]?.log ?? [];
+    (await db.client.query(`SELECT "log" FROM core."upgradeLedger" WHERE "workspaceId" = $1 AND "step" = $2`, [workspaceId, step])).rows[0]?.log ?? [];
 
   /** Field names of a view, in position order, with visibility and size. */
   const viewFields = async (schema: string, viewName: string): Promise<Array<[string, number, boolean, number]>> =>
     (
-      await client.query(
+      await db.client.query(
         `SELECT f."name", vf."position"::float8 AS position, vf."isVisible", vf."size" FROM "${schema}"."viewField" vf
            JOIN "${schema}"."view" v ON v."id" = vf."viewId" JOIN metadata."fieldMetadata" f ON f."id" = vf."fieldMetadataId"
           WHERE v."name" = $1 AND vf."deletedAt" IS NULL ORDER BY vf."position"`,
@@ -124,14 +106,14 @@ describe('upgrade-0.24', () => {
       workspace = await createWorkspace('Chain', '0.22');
       schema = workspace.schemaName;
       for (const company of COMPANIES) {
-        await client.query(
+        await db.client.query(
           `INSERT INTO "${schema}".company ("name", "annualRecurringRevenueAmountMicros", "annualRecurringRevenueCurrencyCode") VALUES ($1, $2, $3)`,
           [company.name, company.arrMicros, company.currency],
         );
       }
       for (const person of PEOPLE) {
         const [row] = (
-          await client.query(`INSERT INTO "${schema}".person ("nameFirstName", "email", "deletedAt") VALUES ($1, $2, $3) RETURNING "id"::text AS id`, [
+          await db.client.query(`INSERT INTO "${schema}".person ("nameFirstName", "email", "deletedAt") VALUES ($1, $2, $3) RETURNING "id"::text AS id`, [
             person.key,
             person.email,
             person.deleted ? '2024-06-01T00:00:00Z' : null,
@@ -139,10 +121,10 @@ describe('upgrade-0.24', () => {
         ).rows;
         personIds.set(person.key, row.id);
       }
-      const [acme] = (await client.query(`SELECT "id"::text AS id FROM "${schema}".company WHERE "name" = 'Acme'`)).rows;
+      const [acme] = (await db.client.query(`SELECT "id"::text AS id FROM "${schema}".company WHERE "name" = 'Acme'`)).rows;
       for (const opportunity of OPPORTUNITIES) {
         const [row] = (
-          await client.query(`INSERT INTO "${schema}".opportunity ("name", "pointOfContactEmail", "companyId") VALUES ($1, $2, $3) RETURNING "id"::text AS id`, [
+          await db.client.query(`INSERT INTO "${schema}".opportunity ("name", "pointOfContactEmail", "companyId") VALUES ($1, $2, $3) RETURNING "id"::text AS id`, [
             opportunity.name,
             opportunity.email,
             acme.id,
@@ -155,19 +137,19 @@ describe('upgrade-0.24', () => {
         ['opportunity', 'pointOfContactEmail'],
         ['opportunity', 'name'],
       ]) {
-        ids[`${object}.${name}`] = (await fieldRow(client, workspace.id, object, name))!.id;
+        ids[`${object}.${name}`] = (await fieldRow(db.client, workspace.id, object, name))!.id;
       }
       // A second opportunity view showing the email hidden, at the end, with its own size.
-      const [objectRow] = (await client.query(`SELECT "id" FROM metadata."objectMetadata" WHERE "workspaceId" = $1 AND "nameSingular" = 'opportunity'`, [workspace.id])).rows;
+      const [objectRow] = (await db.client.query(`SELECT "id" FROM metadata."objectMetadata" WHERE "workspaceId" = $1 AND "nameSingular" = 'opportunity'`, [workspace.id])).rows;
       const [view] = (
-        await client.query(`INSERT INTO "${schema}"."view" ("name", "objectMetadataId", "type", "icon", "position") VALUES ('Pipeline', $1, 'kanban', '', 9) RETURNING "id"`, [objectRow.id])
+        await db.client.query(`INSERT INTO "${schema}"."view" ("name", "objectMetadataId", "type", "icon", "position") VALUES ('Pipeline', $1, 'kanban', '', 9) RETURNING "id"`, [objectRow.id])
       ).rows;
-      await client.query(
+      await db.client.query(
         `INSERT INTO "${schema}"."viewField" ("viewId", "fieldMetadataId", "position", "isVisible", "size") VALUES ($1, $2, 0, true, 150), ($1, $3, 1, false, 222)`,
         [view.id, ids['opportunity.name'], ids['opportunity.pointOfContactEmail']],
       );
-      before = await tableData(client, schema);
-      outcome = await new UpgradeRunner(dataSource).upgradeToLatest(workspace, { batchSize: 2 });
+      before = await tableData(db.client, schema);
+      outcome = await new UpgradeRunner(db.dataSource).upgradeToLatest(workspace, { batchSize: 2 });
     });
 
     it('runs 0.23 then 0.24, every step done, and records version 0.24', async () => {
@@ -176,8 +158,8 @@ describe('upgrade-0.24', () => {
         ...STEPS_0_23.map((name) => ['0.23', name, 'done']),
         ...STEPS_0_24.map((name) => ['0.24', name, 'done']),
       ]);
-      expect(await workspaceVersion(client, workspace.id)).toBe('0.24');
-      const ledger = await ledgerRows(client, workspace.id);
+      expect(await workspaceVersion(db.client, workspace.id)).toBe('0.24');
+      const ledger = await ledgerRows(db.client, workspace.id);
       expect(ledger.map((row) => [row.version, row.step, row.status]).sort()).toEqual(
         [...STEPS_0_23.map((name) => ['0.23', name, 'DONE']), ...STEPS_0_24.map((name) => ['0.24', name, 'DONE'])].sort(),
       );
@@ -193,7 +175,7 @@ describe('upgrade-0.24', () => {
     });
 
     it('sets each point of contact to the one live person with that email, and leaves ambiguous, unmatched and empty rows unset', async () => {
-      const { rows } = await client.query(`SELECT "name", "pointOfContactId"::text AS "personId" FROM "${schema}".opportunity ORDER BY "name"`);
+      const { rows } = await db.client.query(`SELECT "name", "pointOfContactId"::text AS "personId" FROM "${schema}".opportunity ORDER BY "name"`);
       expect(rows).toEqual(
         [...OPPORTUNITIES]
           .sort((a, b) => (a.name < b.name ? -1 : 1))
@@ -206,7 +188,7 @@ describe('upgrade-0.24', () => {
         ['company', 'annualRecurringRevenue'],
         ['opportunity', 'pointOfContactEmail'],
       ]) {
-        const field = await fieldRow(client, workspace.id, object, name);
+        const field = await fieldRow(db.client, workspace.id, object, name);
         expect({ field: `${object}.${name}`, id: field?.id, isCustom: field?.isCustom, isDeprecated: field?.isDeprecated }).toEqual({
           field: `${object}.${name}`,
           id: ids[`${object}.${name}`],
@@ -214,7 +196,7 @@ describe('upgrade-0.24', () => {
           isDeprecated: true,
         });
       }
-      const after = await tableData(client, schema);
+      const after = await tableData(db.client, schema);
       const columns = (table: string, names: string[], data: TableData) =>
         Object.fromEntries(Object.entries(data[table]).map(([id, row]) => [id, Object.fromEntries(names.map((name) => [name, row[name]]))]));
       const arr = ['name', 'annualRecurringRevenueAmountMicros', 'annualRecurringRevenueCurrencyCode'];
@@ -225,13 +207,13 @@ describe('upgrade-0.24', () => {
     });
 
     it('creates birthdate inactive, with its column', async () => {
-      const { rows } = await client.query(
+      const { rows } = await db.client.query(
         `SELECT f."isActive", f."type" FROM metadata."fieldMetadata" f JOIN metadata."objectMetadata" o ON o."id" = f."objectMetadataId"
           WHERE f."workspaceId" = $1 AND o."nameSingular" = 'person' AND f."name" = 'birthdate'`,
         [workspace.id],
       );
       expect(rows).toEqual([{ isActive: false, type: 'DATE' }]);
-      expect(await liveColumns(client, schema, 'person')).toContain('birthdate');
+      expect(await liveColumns(db.client, schema, 'person')).toContain('birthdate');
     });
 
     it('builds the unique index on emailsPrimaryEmail, ignoring NULL and empty values, valid', async () => {
@@ -241,10 +223,10 @@ describe('upgrade-0.24', () => {
         isUnique: true,
         definition: expect.stringContaining(`("emailsPrimaryEmail") WHERE (("emailsPrimaryEmail" IS NOT NULL) AND ("emailsPrimaryEmail" <> ''::text))`),
       });
-      await expect(client.query(`INSERT INTO "${schema}".person ("emailsPrimaryEmail") VALUES ('ann@example.com')`)).rejects.toThrow(/duplicate key/);
-      const inserted = (await client.query(`INSERT INTO "${schema}".person ("emailsPrimaryEmail") VALUES (''), (''), (NULL), (NULL) RETURNING "id"`)).rows.map((row) => row.id);
+      await expect(db.client.query(`INSERT INTO "${schema}".person ("emailsPrimaryEmail") VALUES ('ann@example.com')`)).rejects.toThrow(/duplicate key/);
+      const inserted = (await db.client.query(`INSERT INTO "${schema}".person ("emailsPrimaryEmail") VALUES (''), (''), (NULL), (NULL) RETURNING "id"`)).rows.map((row) => row.id);
       expect(inserted).toHaveLength(4);
-      await client.query(`DELETE FROM "${schema}".person WHERE "id" = ANY($1::uuid[])`, [inserted]);
+      await db.client.query(`DELETE FROM "${schema}".person WHERE "id" = ANY($1::uuid[])`, [inserted]);
     });
 
     it('places pointOfContact right before pointOfContactEmail in every view that shows it, with its visibility and size', async () => {
@@ -263,7 +245,7 @@ describe('upgrade-0.24', () => {
       expect(await onDeleteOf(schema, 'FK_opportunity_companyId')).toBe('c');
       expect(await onDeleteOf(schema, 'FK_opportunity_pointOfContactId')).toBe('n');
       const field = (
-        await client.query(
+        await db.client.query(
           `SELECT f."onDelete" FROM metadata."fieldMetadata" f JOIN metadata."objectMetadata" o ON o."id" = f."objectMetadataId"
             WHERE f."workspaceId" = $1 AND o."nameSingular" = 'opportunity' AND f."name" = 'company'`,
           [workspace.id],
@@ -280,19 +262,12 @@ describe('upgrade-0.24', () => {
         'company.annualRecurringRevenueCurrencyCode',
         'opportunity.pointOfContactEmail',
       ]);
-      const upgraded = await standardParts(client, workspace.id, schema, customColumns);
-      const expected = await standardParts(client, fresh.id, fresh.schemaName);
-      expect(upgraded.metadata.objects).toEqual(expected.metadata.objects);
-      expect(upgraded.metadata.fields).toEqual(expected.metadata.fields);
-      expect(upgraded.metadata.indexes).toEqual(expected.metadata.indexes);
-      expect(upgraded.catalog.columns).toEqual(expected.catalog.columns);
-      expect(upgraded.catalog.constraints).toEqual(expected.catalog.constraints);
-      expect(upgraded.catalog.foreignKeys).toEqual(expected.catalog.foreignKeys);
-      expect(upgraded.catalog.indexes).toEqual(expected.catalog.indexes);
-      expect(upgraded.catalog.enums).toEqual(expected.catalog.enums);
+      const upgraded = await standardParts(db.client, workspace.id, schema, customColumns);
+      const expected = await standardParts(db.client, fresh.id, fresh.schemaName);
+      expectSameStandardParts(upgraded, expected);
       expect(upgraded.metadata.fields.length).toBeGreaterThan(100);
       const customFields = (
-        await client.query(
+        await db.client.query(
           `SELECT o."nameSingular" || '.' || f."name" AS name FROM metadata."fieldMetadata" f JOIN metadata."objectMetadata" o ON o."id" = f."objectMetadataId"
             WHERE f."workspaceId" = $1 AND f."isCustom" ORDER BY 1`,
           [workspace.id],
@@ -302,11 +277,11 @@ describe('upgrade-0.24', () => {
     });
 
     it('is healthy, leaves no temporary index behind, and is in sync with the declarations', async () => {
-      const actual = await new ActualStateRepository(dataSource.manager).read(workspace.id, schema);
+      const actual = await new ActualStateRepository(db.dataSource.manager).read(workspace.id, schema);
       expect(checkWorkspaceHealth(actual)).toEqual([]);
-      const { rows } = await client.query(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND indexname LIKE 'wms_%'`, [schema]);
+      const { rows } = await db.client.query(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND indexname LIKE 'wms_%'`, [schema]);
       expect(rows).toEqual([]);
-      const check = await new WorkspaceSyncService(dataSource, declared).sync(await reload(workspace.id), { check: true, dryRun: true });
+      const check = await new WorkspaceSyncService(db.dataSource, declared).sync(await reload(workspace.id), { check: true, dryRun: true });
       expect({ status: check.status, message: check.message, actions: check.plan?.actions.map((action) => action.summary) }).toEqual({
         status: 'up-to-date',
         message: null,
@@ -315,20 +290,20 @@ describe('upgrade-0.24', () => {
     });
 
     it('a second upgrade:latest does nothing and writes nothing', async () => {
-      const snapshot = await workspaceSnapshot(client, workspace.id, schema);
-      const ledger = await ledgerRows(client, workspace.id);
-      const again = await new UpgradeRunner(dataSource).upgradeToLatest(await reload(workspace.id));
+      const snapshot = await workspaceSnapshot(db.client, workspace.id, schema);
+      const ledger = await ledgerRows(db.client, workspace.id);
+      const again = await new UpgradeRunner(db.dataSource).upgradeToLatest(await reload(workspace.id));
       expect({ status: again.status, steps: again.steps, message: again.message }).toEqual({ status: 'up-to-date', steps: [], message: 'already at 0.24' });
-      expect(await ledgerRows(client, workspace.id)).toEqual(ledger);
-      expect(await workspaceSnapshot(client, workspace.id, schema)).toEqual(snapshot);
+      expect(await ledgerRows(db.client, workspace.id)).toEqual(ledger);
+      expect(await workspaceSnapshot(db.client, workspace.id, schema)).toEqual(snapshot);
     });
 
     it('deleting a company now deletes its opportunities (CASCADE), and deleting a person unsets the point of contact', async () => {
-      await client.query(`DELETE FROM "${schema}".person WHERE "id" = $1`, [personIds.get('dana')]);
-      const dana = (await client.query(`SELECT "pointOfContactId" FROM "${schema}".opportunity WHERE "id" = $1`, [opportunityIds.get('Dana lower case')])).rows[0];
+      await db.client.query(`DELETE FROM "${schema}".person WHERE "id" = $1`, [personIds.get('dana')]);
+      const dana = (await db.client.query(`SELECT "pointOfContactId" FROM "${schema}".opportunity WHERE "id" = $1`, [opportunityIds.get('Dana lower case')])).rows[0];
       expect(dana).toEqual({ pointOfContactId: null });
-      await client.query(`DELETE FROM "${schema}".company WHERE "name" = 'Acme'`);
-      const { rows } = await client.query(`SELECT count(*)::int AS count FROM "${schema}".opportunity`);
+      await db.client.query(`DELETE FROM "${schema}".company WHERE "name" = 'Acme'`);
+      const { rows } = await db.client.query(`SELECT count(*)::int AS count FROM "${schema}".opportunity`);
       expect(rows[0].count).toBe(0);
     });
   });
@@ -341,12 +316,12 @@ describe('upgrade-0.24', () => {
     });
 
     it('has no ARR and no pointOfContactEmail, birthdate inactive, and pointOfContact in the default opportunity view', async () => {
-      expect(await fieldRow(client, fresh.id, 'company', 'annualRecurringRevenue')).toBeUndefined();
-      expect(await fieldRow(client, fresh.id, 'opportunity', 'pointOfContactEmail')).toBeUndefined();
-      expect(await liveColumns(client, fresh.schemaName, 'company')).not.toContain('annualRecurringRevenueAmountMicros');
-      expect(await liveColumns(client, fresh.schemaName, 'opportunity')).toEqual(expect.arrayContaining(['pointOfContactId']));
-      expect(await liveColumns(client, fresh.schemaName, 'opportunity')).not.toContain('pointOfContactEmail');
-      const birthdate = (await client.query(`SELECT "isActive" FROM metadata."fieldMetadata" WHERE "workspaceId" = $1 AND "name" = 'birthdate'`, [fresh.id])).rows;
+      expect(await fieldRow(db.client, fresh.id, 'company', 'annualRecurringRevenue')).toBeUndefined();
+      expect(await fieldRow(db.client, fresh.id, 'opportunity', 'pointOfContactEmail')).toBeUndefined();
+      expect(await liveColumns(db.client, fresh.schemaName, 'company')).not.toContain('annualRecurringRevenueAmountMicros');
+      expect(await liveColumns(db.client, fresh.schemaName, 'opportunity')).toEqual(expect.arrayContaining(['pointOfContactId']));
+      expect(await liveColumns(db.client, fresh.schemaName, 'opportunity')).not.toContain('pointOfContactEmail');
+      const birthdate = (await db.client.query(`SELECT "isActive" FROM metadata."fieldMetadata" WHERE "workspaceId" = $1 AND "name" = 'birthdate'`, [fresh.id])).rows;
       expect(birthdate).toEqual([{ isActive: false }]);
       const names = (await viewFields(fresh.schemaName, 'All Opportunities')).map(([name]) => name);
       expect(names).toContain('pointOfContact');
@@ -354,33 +329,33 @@ describe('upgrade-0.24', () => {
     });
 
     it('takes no upgrade: upgrade-0.24 and upgrade-0.23 leave it alone and write no ledger row', async () => {
-      const runner = new UpgradeRunner(dataSource);
+      const runner = new UpgradeRunner(db.dataSource);
       const latest = await runner.upgrade(fresh, '0.24');
       expect({ status: latest.status, message: latest.message }).toEqual({ status: 'up-to-date', message: 'already at 0.24' });
       const older = await runner.upgrade(fresh, '0.23');
       expect({ status: older.status, message: older.message }).toEqual({ status: 'up-to-date', message: 'already at 0.24, past 0.23' });
-      expect(await ledgerRows(client, fresh.id)).toEqual([]);
+      expect(await ledgerRows(db.client, fresh.id)).toEqual([]);
     });
 
     it('keeps birthdate active through later syncs once the workspace activated it', async () => {
-      await client.query(`UPDATE metadata."fieldMetadata" SET "isActive" = true WHERE "workspaceId" = $1 AND "name" = 'birthdate'`, [fresh.id]);
-      const outcome = await new WorkspaceSyncService(dataSource, declared).sync(await reload(fresh.id), { check: true });
+      await db.client.query(`UPDATE metadata."fieldMetadata" SET "isActive" = true WHERE "workspaceId" = $1 AND "name" = 'birthdate'`, [fresh.id]);
+      const outcome = await new WorkspaceSyncService(db.dataSource, declared).sync(await reload(fresh.id), { check: true });
       expect({ status: outcome.status, actions: outcome.plan?.actions.length }).toEqual({ status: 'up-to-date', actions: 0 });
-      const birthdate = (await client.query(`SELECT "isActive" FROM metadata."fieldMetadata" WHERE "workspaceId" = $1 AND "name" = 'birthdate'`, [fresh.id])).rows;
+      const birthdate = (await db.client.query(`SELECT "isActive" FROM metadata."fieldMetadata" WHERE "workspaceId" = $1 AND "name" = 'birthdate'`, [fresh.id])).rows;
       expect(birthdate).toEqual([{ isActive: true }]);
     });
   });
 
   it('refuses upgrade-0.24 on a 0.22 workspace, saying to run upgrade-0.23 first, and writes nothing', async () => {
     const old = await createWorkspace('Still 0.22', '0.22');
-    const snapshot = await workspaceSnapshot(client, old.id, old.schemaName);
-    const outcome = await new UpgradeRunner(dataSource).upgrade(old, '0.24');
+    const snapshot = await workspaceSnapshot(db.client, old.id, old.schemaName);
+    const outcome = await new UpgradeRunner(db.dataSource).upgrade(old, '0.24');
     expect({ status: outcome.status, message: outcome.message }).toEqual({
       status: 'failed',
       message: 'workspace is at 0.22, upgrade-0.24 needs 0.23; run upgrade-0.23 first',
     });
-    expect(await ledgerRows(client, old.id)).toEqual([]);
-    expect(await workspaceSnapshot(client, old.id, old.schemaName)).toEqual(snapshot);
+    expect(await ledgerRows(db.client, old.id)).toEqual([]);
+    expect(await workspaceSnapshot(db.client, old.id, old.schemaName)).toEqual(snapshot);
   });
 
   describe('duplicate person emails', () => {
@@ -403,7 +378,7 @@ describe('upgrade-0.24', () => {
       const ids = new Map<string, string>();
       for (const [key, email, createdAt] of SEED) {
         const [row] = (
-          await client.query(
+          await db.client.query(
             `INSERT INTO "${workspace.schemaName}".person ("nameFirstName", "emailsPrimaryEmail", "emailsAdditionalEmails", "createdAt") VALUES ($1, $2, $3, $4) RETURNING "id"::text AS id`,
             [key, email, email === null ? null : JSON.stringify(['kept@example.com']), createdAt],
           )
@@ -415,26 +390,26 @@ describe('upgrade-0.24', () => {
 
     it('without --dedupe: the workspace is untouched, and the report lists every duplicate with its ids', async () => {
       const { workspace, ids } = await seeded('Duplicates, no rule');
-      const snapshot = await workspaceSnapshot(client, workspace.id, workspace.schemaName);
-      const outcome = await new UpgradeRunner(dataSource).upgrade(workspace, '0.24');
+      const snapshot = await workspaceSnapshot(db.client, workspace.id, workspace.schemaName);
+      const outcome = await new UpgradeRunner(db.dataSource).upgrade(workspace, '0.24');
       expect(outcome.status).toBe('failed');
       expect(outcome.message).toBe(
         `step build-person-email-unique-index failed: 2 duplicated primary email(s) on person, the unique index cannot be built: ` +
           `"x@example.com" (ids ${ids.get('x-oldest')}, ${ids.get('x-second')}, ${ids.get('x-third')}); "y@example.com" (ids ${ids.get('y-oldest')}, ${ids.get('y-second')}). ` +
           `Resolve them, or pass --dedupe keep-oldest to keep the email on the oldest record and rename the others'.`,
       );
-      const after = await workspaceSnapshot(client, workspace.id, workspace.schemaName);
+      const after = await workspaceSnapshot(db.client, workspace.id, workspace.schemaName);
       expect({ ...after, metadata: { ...after.metadata, workspace: undefined } }).toEqual({ ...snapshot, metadata: { ...snapshot.metadata, workspace: undefined } });
-      expect(await workspaceVersion(client, workspace.id)).toBe('0.23');
+      expect(await workspaceVersion(db.client, workspace.id)).toBe('0.23');
       expect(await liveIndex(workspace.schemaName, PERSON_EMAIL_INDEX)).toBeUndefined();
-      expect((await ledgerRows(client, workspace.id)).map((row) => [row.step, row.status])).toEqual([['build-person-email-unique-index', 'FAILED']]);
+      expect((await ledgerRows(db.client, workspace.id)).map((row) => [row.step, row.status])).toEqual([['build-person-email-unique-index', 'FAILED']]);
     });
 
     it('with --dedupe keep-oldest: the oldest keeps the email, the others get a suffixed one with the original kept, every change in the ledger, the index built', async () => {
       const { workspace, ids } = await seeded('Duplicates, keep oldest');
-      const outcome = await new UpgradeRunner(dataSource).upgrade(workspace, '0.24', { dedupe: 'keep-oldest' });
+      const outcome = await new UpgradeRunner(db.dataSource).upgrade(workspace, '0.24', { dedupe: 'keep-oldest' });
       expect({ status: outcome.status, message: outcome.message }).toEqual({ status: 'upgraded', message: null });
-      const { rows } = await client.query(
+      const { rows } = await db.client.query(
         `SELECT "nameFirstName" AS key, "emailsPrimaryEmail" AS email, "emailsAdditionalEmails" AS additional FROM "${workspace.schemaName}".person ORDER BY "createdAt"`,
       );
       expect(rows).toEqual([
@@ -456,7 +431,7 @@ describe('upgrade-0.24', () => {
         { dedupe: 'keep-oldest', personId: ids.get('y-second'), from: 'y@example.com', to: 'y+duplicate-1@example.com' },
       ]);
       expect(await liveIndex(workspace.schemaName, PERSON_EMAIL_INDEX)).toEqual(expect.objectContaining({ isValid: true, isUnique: true }));
-      expect(await workspaceVersion(client, workspace.id)).toBe('0.24');
+      expect(await workspaceVersion(db.client, workspace.id)).toBe('0.24');
     });
 
     it('an invalid index left by an interrupted concurrent build is dropped and built again, concurrently on a large table', async () => {
@@ -464,19 +439,19 @@ describe('upgrade-0.24', () => {
       const table = `"${workspace.schemaName}".person`;
       // A concurrent build that fails on the duplicates leaves an invalid index behind, as a killed one does.
       await expect(
-        client.query(`CREATE UNIQUE INDEX CONCURRENTLY "${PERSON_EMAIL_INDEX}" ON ${table} ("emailsPrimaryEmail") WHERE "emailsPrimaryEmail" IS NOT NULL AND "emailsPrimaryEmail" <> ''`),
+        db.client.query(`CREATE UNIQUE INDEX CONCURRENTLY "${PERSON_EMAIL_INDEX}" ON ${table} ("emailsPrimaryEmail") WHERE "emailsPrimaryEmail" IS NOT NULL AND "emailsPrimaryEmail" <> ''`),
       ).rejects.toThrow(/could not create unique index/);
       expect(await liveIndex(workspace.schemaName, PERSON_EMAIL_INDEX)).toEqual(expect.objectContaining({ isValid: false }));
-      await client.query(`DELETE FROM ${table} WHERE "id" = ANY($1::uuid[])`, [[ids.get('x-second'), ids.get('x-third'), ids.get('y-second')]]);
+      await db.client.query(`DELETE FROM ${table} WHERE "id" = ANY($1::uuid[])`, [[ids.get('x-second'), ids.get('x-third'), ids.get('y-second')]]);
 
-      const outcome = await new UpgradeRunner(dataSource).upgrade(workspace, '0.24', { concurrentIndexRows: 0 });
+      const outcome = await new UpgradeRunner(db.dataSource).upgrade(workspace, '0.24', { concurrentIndexRows: 0 });
       expect({ status: outcome.status, message: outcome.message }).toEqual({ status: 'upgraded', message: null });
       expect(outcome.steps.find((step) => step.step === 'build-person-email-unique-index')!.notes).toEqual([
         `dropped the invalid ${PERSON_EMAIL_INDEX} left by an interrupted build`,
         `built ${PERSON_EMAIL_INDEX} CONCURRENTLY`,
       ]);
       expect(await liveIndex(workspace.schemaName, PERSON_EMAIL_INDEX)).toEqual(expect.objectContaining({ isValid: true, isUnique: true }));
-      const check = await new WorkspaceSyncService(dataSource, declared).sync(await reload(workspace.id), { check: true, dryRun: true });
+      const check = await new WorkspaceSyncService(db.dataSource, declared).sync(await reload(workspace.id), { check: true, dryRun: true });
       expect({ status: check.status, actions: check.plan?.actions.map((action) => action.summary) }).toEqual({ status: 'up-to-date', actions: [] });
     });
   });
