@@ -2,7 +2,10 @@ import { spawn } from 'node:child_process';
 
 import { Client } from 'pg';
 
+import { WorkspaceRow } from '../../src/workspace/workspace.repository';
 import { CLI_ENTRY, PROJECT_ROOT } from '../utils/cli';
+import { catalogSnapshot, comparableMetadata, tableData } from '../utils/schema-snapshot';
+import { ledgerRows, viewLayout, workspaceVersion } from './upgrade-0-23.fixtures';
 
 // Helpers shared by the specs that kill an upgrade mid-run and run it again.
 
@@ -45,4 +48,24 @@ export const waitForSessionsToEnd = async (client: Client): Promise<void> => {
     if (rows[0].count === 0) return;
   }
   throw new Error('the killed process still holds its advisory lock');
+};
+
+/**
+ * A resumed workspace ends as the uninterrupted reference: its version, every row of `tables`
+ * (each holding `rows` rows; ids are the same in both workspaces), the metadata, the catalog, the
+ * views and the ledger.
+ */
+export const expectSameEndState = async (client: Client, workspace: WorkspaceRow, reference: WorkspaceRow, version: string, tables: Record<string, number>): Promise<void> => {
+  expect(await workspaceVersion(client, workspace.id)).toBe(version);
+  const data = await tableData(client, workspace.schemaName);
+  const expected = await tableData(client, reference.schemaName);
+  for (const [table, rows] of Object.entries(tables)) {
+    expect({ table, rows: Object.keys(data[table]).length }).toEqual({ table, rows });
+    expect(data[table]).toEqual(expected[table]);
+  }
+  expect(await comparableMetadata(client, workspace.id)).toEqual(await comparableMetadata(client, reference.id));
+  expect(await catalogSnapshot(client, workspace.schemaName)).toEqual(await catalogSnapshot(client, reference.schemaName));
+  expect(await viewLayout(client, workspace.schemaName)).toEqual(await viewLayout(client, reference.schemaName));
+  const ledger = async (id: string) => (await ledgerRows(client, id)).map(({ step, status, checksum, rowsAffected, error }) => ({ step, status, checksum, rowsAffected, error }));
+  expect(await ledger(workspace.id)).toEqual(await ledger(reference.id));
 };

@@ -3,10 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { buildStandardDeclarations } from '../../src/standard-objects/standard-objects';
 import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
 import { WorkspaceRow } from '../../src/workspace/workspace.repository';
-import { catalogSnapshot, comparableMetadata, tableData } from '../utils/schema-snapshot';
 import { useTestDatabase } from '../utils/test-services';
-import { expectKilled, expectSucceeded, ProcessResult, runCliProcess, waitForSessionsToEnd } from './interrupted.fixtures';
-import { fieldRow, ledgerRow, ledgerRows, liveColumns, viewLayout, workspaceVersion } from './upgrade-0-23.fixtures';
+import { expectKilled, expectSameEndState, expectSucceeded, ProcessResult, runCliProcess, waitForSessionsToEnd } from './interrupted.fixtures';
+import { fieldRow, ledgerRow, ledgerRows, liveColumns, workspaceVersion } from './upgrade-0-23.fixtures';
 
 /**
  * The CLI killed (SIGKILL, no chance to clean up) inside a data-move batch of upgrade-0.23, then
@@ -70,18 +69,7 @@ describe('upgrade-0.23 killed in the middle of a data move', () => {
 
   /** The resumed workspace ends as the uninterrupted one: every value, the metadata, the catalog, the views and the ledger. */
   const expectSameAsReference = async (workspace: WorkspaceRow): Promise<void> => {
-    expect(await workspaceVersion(db.client, workspace.id)).toBe('0.23');
-    const data = await tableData(db.client, workspace.schemaName);
-    const expected = await tableData(db.client, reference.schemaName);
-    expect(Object.keys(data.person)).toHaveLength(PEOPLE);
-    expect(Object.keys(data.company)).toHaveLength(COMPANIES);
-    expect(data.person).toEqual(expected.person);
-    expect(data.company).toEqual(expected.company);
-    expect(await comparableMetadata(db.client, workspace.id)).toEqual(await comparableMetadata(db.client, reference.id));
-    expect(await catalogSnapshot(db.client, workspace.schemaName)).toEqual(await catalogSnapshot(db.client, reference.schemaName));
-    expect(await viewLayout(db.client, workspace.schemaName)).toEqual(await viewLayout(db.client, reference.schemaName));
-    const ledger = async (id: string) => (await ledgerRows(db.client, id)).map(({ step, status, checksum, rowsAffected, error }) => ({ step, status, checksum, rowsAffected, error }));
-    expect(await ledger(workspace.id)).toEqual(await ledger(reference.id));
+    await expectSameEndState(db.client, workspace, reference, '0.23', { person: PEOPLE, company: COMPANIES });
     expect(await triggerCount(workspace.schemaName)).toBe(0);
     const functions = await db.client.query(`SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1`, [workspace.schemaName]);
     expect(functions.rows).toEqual([]);

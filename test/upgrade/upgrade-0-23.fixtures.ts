@@ -139,3 +139,13 @@ export const expectSameStandardParts = (actual: StandardParts, expected: Standar
   expect(actual.catalog.indexes).toEqual(expected.catalog.indexes);
   expect(actual.catalog.enums).toEqual(expected.catalog.enums);
 };
+
+/** `object.field` of every custom field of the workspace, sorted. */
+export const customFieldNames = async (client: Client, workspaceId: string): Promise<string[]> =>
+  (
+    await client.query(
+      `SELECT o."nameSingular" || '.' || f."name" AS name FROM metadata."fieldMetadata" f JOIN metadata."objectMetadata" o ON o."id" = f."objectMetadataId"
+        WHERE f."workspaceId" = $1 AND f."isCustom" ORDER BY 1`,
+      [workspaceId],
+    )
+  ).rows.map((row) => row.name);

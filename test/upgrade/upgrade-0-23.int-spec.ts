@@ -13,6 +13,7 @@ import { WorkspaceRepository, WorkspaceRow } from '../../src/workspace/workspace
 import { TableData, tableData, workspaceSnapshot } from '../utils/schema-snapshot';
 import { useTestDatabase } from '../utils/test-services';
 import {
+  customFieldNames,
   expectSameStandardParts,
   fieldById,
   FieldRow,
@@ -540,14 +541,7 @@ describe('upgrade-0.23', () => {
       expect(upgraded.metadata.fields.length).toBeGreaterThan(100);
       expect(upgraded.catalog.columns.length).toBeGreaterThan(100);
       // What was left out is exactly the custom parts.
-      const customFields = (
-        await db.client.query(
-          `SELECT o."nameSingular" || '.' || f."name" AS name FROM metadata."fieldMetadata" f JOIN metadata."objectMetadata" o ON o."id" = f."objectMetadataId"
-            WHERE f."workspaceId" = $1 AND f."isCustom" ORDER BY 1`,
-          [workspace.id],
-        )
-      ).rows.map((row) => row.name);
-      expect(customFields).toEqual(['attachment.partner', 'company.addressOld', 'company.blog', 'noteTarget.partner', 'partner.contactEmail', 'partner.website', 'person.workEmail']);
+      expect(await customFieldNames(db.client, workspace.id)).toEqual(['attachment.partner', 'company.addressOld', 'company.blog', 'noteTarget.partner', 'partner.contactEmail', 'partner.website', 'person.workEmail']);
     });
 
     it('is healthy, and in sync with the 0.23 declarations', async () => {

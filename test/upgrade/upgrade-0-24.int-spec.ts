@@ -10,7 +10,7 @@ import { WorkspaceCreationService } from '../../src/workspace/workspace-creation
 import { WorkspaceRepository, WorkspaceRow } from '../../src/workspace/workspace.repository';
 import { tableData, TableData, workspaceSnapshot } from '../utils/schema-snapshot';
 import { useTestDatabase } from '../utils/test-services';
-import { expectSameStandardParts, fieldRow, ledgerRows, liveColumns, standardParts, workspaceVersion } from './upgrade-0-23.fixtures';
+import { customFieldNames, expectSameStandardParts, fieldRow, ledgerRows, liveColumns, standardParts, workspaceVersion } from './upgrade-0-23.fixtures';
 
 /**
  * upgrade-0.24 (and upgrade:latest from 0.22): the inactive birthdate, the deprecated ARR and
@@ -266,14 +266,7 @@ describe('upgrade-0.24', () => {
       const expected = await standardParts(db.client, fresh.id, fresh.schemaName);
       expectSameStandardParts(upgraded, expected);
       expect(upgraded.metadata.fields.length).toBeGreaterThan(100);
-      const customFields = (
-        await db.client.query(
-          `SELECT o."nameSingular" || '.' || f."name" AS name FROM metadata."fieldMetadata" f JOIN metadata."objectMetadata" o ON o."id" = f."objectMetadataId"
-            WHERE f."workspaceId" = $1 AND f."isCustom" ORDER BY 1`,
-          [workspace.id],
-        )
-      ).rows.map((row) => row.name);
-      expect(customFields).toEqual(['company.addressOld', 'company.annualRecurringRevenue', 'opportunity.pointOfContactEmail']);
+      expect(await customFieldNames(db.client, workspace.id)).toEqual(['company.addressOld', 'company.annualRecurringRevenue', 'opportunity.pointOfContactEmail']);
     });
 
     it('is healthy, leaves no temporary index behind, and is in sync with the declarations', async () => {
