@@ -352,7 +352,10 @@ describe('upgrade-0.24', () => {
   });
 
   describe('duplicate person emails', () => {
-    /** Emails by createdAt order; `x@` three times, `y@` twice; blanks, NULLs and a case variant are no duplicates. */
+    /**
+     * Emails by createdAt order; `x@` three times, `y@` twice; blanks, NULLs and a case variant are
+     * no duplicates; someone already holds the first suffix of `y@`.
+     */
     const SEED: Array<[string, string | null, string]> = [
       ['x-oldest', 'x@example.com', '2024-01-01T00:00:00Z'],
       ['y-oldest', 'y@example.com', '2024-01-02T00:00:00Z'],
@@ -364,6 +367,7 @@ describe('upgrade-0.24', () => {
       ['blank-2', '', '2024-01-08T00:00:00Z'],
       ['null-1', null, '2024-01-09T00:00:00Z'],
       ['null-2', null, '2024-01-10T00:00:00Z'],
+      ['y-suffixed', 'y+duplicate-1@example.com', '2024-01-11T00:00:00Z'],
     ];
 
     const seeded = async (name: string): Promise<{ workspace: WorkspaceRow; ids: Map<string, string> }> => {
@@ -398,7 +402,7 @@ describe('upgrade-0.24', () => {
       expect((await ledgerRows(db.client, workspace.id)).map((row) => [row.step, row.status])).toEqual([['build-person-email-unique-index', 'FAILED']]);
     });
 
-    it('with --dedupe keep-oldest: the oldest keeps the email, the others get a suffixed one with the original kept, every change in the ledger, the index built', async () => {
+    it('with --dedupe keep-oldest: the oldest keeps the email, the others get a suffix nobody holds with the original kept, every change in the ledger, the index built', async () => {
       const { workspace, ids } = await seeded('Duplicates, keep oldest');
       const outcome = await new UpgradeRunner(db.dataSource).upgrade(workspace, '0.24', { dedupe: 'keep-oldest' });
       expect({ status: outcome.status, message: outcome.message }).toEqual({ status: 'upgraded', message: null });
@@ -410,18 +414,19 @@ describe('upgrade-0.24', () => {
         { key: 'y-oldest', email: 'y@example.com', additional: ['kept@example.com'] },
         { key: 'x-second', email: 'x+duplicate-1@example.com', additional: ['kept@example.com', 'x@example.com'] },
         { key: 'x-upper', email: 'X@example.com', additional: ['kept@example.com'] },
-        { key: 'y-second', email: 'y+duplicate-1@example.com', additional: ['kept@example.com', 'y@example.com'] },
+        { key: 'y-second', email: 'y+duplicate-2@example.com', additional: ['kept@example.com', 'y@example.com'] },
         { key: 'x-third', email: 'x+duplicate-2@example.com', additional: ['kept@example.com', 'x@example.com'] },
         { key: 'blank-1', email: '', additional: ['kept@example.com'] },
         { key: 'blank-2', email: '', additional: ['kept@example.com'] },
         { key: 'null-1', email: null, additional: null },
         { key: 'null-2', email: null, additional: null },
+        { key: 'y-suffixed', email: 'y+duplicate-1@example.com', additional: ['kept@example.com'] },
       ]);
       const log = await ledgerLog(workspace.id, 'build-person-email-unique-index');
       expect(log.filter((entry) => entry.dedupe)).toEqual([
         { dedupe: 'keep-oldest', personId: ids.get('x-second'), from: 'x@example.com', to: 'x+duplicate-1@example.com' },
         { dedupe: 'keep-oldest', personId: ids.get('x-third'), from: 'x@example.com', to: 'x+duplicate-2@example.com' },
-        { dedupe: 'keep-oldest', personId: ids.get('y-second'), from: 'y@example.com', to: 'y+duplicate-1@example.com' },
+        { dedupe: 'keep-oldest', personId: ids.get('y-second'), from: 'y@example.com', to: 'y+duplicate-2@example.com' },
       ]);
       expect(await liveIndex(workspace.schemaName, PERSON_EMAIL_INDEX)).toEqual(expect.objectContaining({ isValid: true, isUnique: true }));
       expect(await workspaceVersion(db.client, workspace.id)).toBe('0.24');

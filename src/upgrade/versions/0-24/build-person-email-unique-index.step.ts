@@ -72,9 +72,16 @@ export const buildPersonEmailUniqueIndex: UpgradeStep = {
       const changes = await context.transaction(async (manager) => {
         const log: Array<{ personId: string; from: string; to: string }> = [];
         // Read again under the transaction: the resolution applies to what is there now.
+        const taken = async (email: string): Promise<boolean> => (await manager.query(`SELECT 1 FROM ${table} WHERE "${COLUMN}" = $1 LIMIT 1`, [email])).length > 0;
         for (const group of await duplicates(manager)) {
-          for (const [rank, id] of group.ids.slice(1).entries()) {
-            const renamed = duplicateEmail(group.value, rank + 1);
+          let rank = 0;
+          for (const id of group.ids.slice(1)) {
+            // The next suffix nobody holds yet, so the renamed emails are unique too.
+            let renamed: string;
+            do {
+              rank += 1;
+              renamed = duplicateEmail(group.value, rank);
+            } while (await taken(renamed));
             await manager.query(
               `UPDATE ${table} SET "${COLUMN}" = $1,
                       "emailsAdditionalEmails" = coalesce("emailsAdditionalEmails", '[]'::jsonb) || jsonb_build_array($2::text)
