@@ -6,7 +6,7 @@ import Redis from 'ioredis';
 import { FleetStatus } from './workspace-fleet.runner';
 
 /** Prefix of every Redis key of the service's queues. */
-const QUEUE_PREFIX = 'wms';
+export const QUEUE_PREFIX = 'wms';
 /** A job that throws is tried this many times in all, with exponential backoff from BACKOFF_MS. */
 export const JOB_ATTEMPTS = 3;
 const BACKOFF_MS = 1_000;
