@@ -139,11 +139,13 @@ export class WorkspaceFleetRunner {
     let cursor: string | null = selection.startFromWorkspaceId ?? null;
     let inclusive = cursor !== null;
     while (remaining > 0) {
-      const page = await repository.page(cursor, Math.min(FLEET_PAGE_SIZE, remaining), { activeOnly: true, inclusive });
-      if (page.length === 0) return;
+      const limit = Math.min(FLEET_PAGE_SIZE, remaining);
+      const page = await repository.page(cursor, limit, { activeOnly: true, inclusive });
       for (const row of page) {
         yield row;
       }
+      // A short page is the last one: no query to find the end.
+      if (page.length < limit) return;
       remaining -= page.length;
       cursor = page[page.length - 1].id;
       inclusive = false;
