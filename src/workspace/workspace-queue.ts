@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
-import Redis from 'ioredis';
+import type { Job, Queue, QueueEvents, Worker } from 'bullmq';
 
 import { FleetStatus } from './workspace-fleet.runner';
 
@@ -59,6 +58,7 @@ export const queueNameFor = (databaseUrl: string): string => {
 
 /** Fails fast, with one line, when Redis cannot be reached (BullMQ itself would retry forever). */
 export const ensureRedisReachable = async (url: string): Promise<void> => {
+  const { default: Redis } = await import('ioredis');
   const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 5_000, enableOfflineQueue: false });
   // The connection's own error (ECONNREFUSED, ENOTFOUND...) says more than the failed command's.
   let cause: Error | undefined;
@@ -75,6 +75,9 @@ export const ensureRedisReachable = async (url: string): Promise<void> => {
 };
 
 const connection = (url: string) => ({ url, maxRetriesPerRequest: null });
+
+// BullMQ and ioredis are loaded on first use: most commands never queue, and start faster without them.
+const loadBullmq = () => import('bullmq');
 
 interface Pending {
   resolve: (outcome: QueuedOutcome | null) => void;
@@ -107,6 +110,7 @@ export class WorkspaceJobQueue {
 
   static async open(redisUrl: string, queueName: string, runId: string): Promise<WorkspaceJobQueue> {
     await ensureRedisReachable(redisUrl);
+    const { Queue, QueueEvents } = await loadBullmq();
     const queue = new Queue<WorkspaceJobData, WorkspaceJobResult>(queueName, { connection: connection(redisUrl), prefix: QUEUE_PREFIX });
     // Stream ids start with a time in ms: read every event from a second before this run began,
     // so that none of this run's events is missed between start-up and the first read.
@@ -233,6 +237,7 @@ export class WorkspaceJobWorker {
     log: (line: string) => void,
   ): Promise<WorkspaceJobWorker> {
     await ensureRedisReachable(redisUrl);
+    const { UnrecoverableError, Worker } = await loadBullmq();
     const worker = new Worker<WorkspaceJobData, WorkspaceJobResult>(
       queueName,
       async (job: Job<WorkspaceJobData, WorkspaceJobResult>) => {
