@@ -1,7 +1,5 @@
 import { performance } from 'node:perf_hooks';
 
-import { DataSource } from 'typeorm';
-
 import { qualified, renderStatement } from '../src/database/sql';
 import { DeclaredSchema } from '../src/declarations/declared-schema';
 import { buildStandardDeclarations } from '../src/standard-objects/standard-objects';
@@ -9,11 +7,9 @@ import { STANDARD_OBJECT_IDS } from '../src/standard-objects/standard-ids.consta
 import { ActualStateRepository } from '../src/sync/actual-state.repository';
 import { buildDesiredState } from '../src/sync/desired-state';
 import { WorkspaceComparator } from '../src/sync/workspace.comparator';
-import { WorkspaceSyncService } from '../src/sync/workspace-sync.service';
-import { WorkspaceFleetRunner } from '../src/workspace/workspace-fleet.runner';
 import { WorkspaceRepository, WorkspaceRow } from '../src/workspace/workspace.repository';
 import { openBenchDatabase, round } from './bench-database';
-import { createWorkspacesFromPlan } from './bench-fleet';
+import { CliRun, createWorkspacesFromPlan, runBuiltCli } from './bench-fleet';
 
 const OBJECT = 'person';
 const FIELD = 'city';
@@ -37,8 +33,9 @@ const eachConcurrently = async <T>(items: T[], connections: number, work: (item:
 };
 
 /**
- * One new standard field (person.city, TEXT) across n workspaces (default 1,000): the sync of the
- * fleet by the fleet runner at concurrency 1 and 2, against a raw loop that sends, workspace after
+ * One new standard field (person.city, TEXT) across n workspaces (default 1,000): the built CLI's
+ * `workspace:sync-metadata` (start-up included) at --concurrency 1 and 2, each with its peak RSS,
+ * against a raw loop that sends, workspace after
  * workspace, the same ALTER TABLE and INSERT the sync's plan holds (and the fingerprint update) as
  * one script in one transaction. The raw scripts are prepared before the clock starts.
  *
@@ -106,30 +103,18 @@ export const fleetAddFieldBenchmark = async (args: string[]): Promise<Record<str
     const rawMs = performance.now() - rawStart;
     await verify('raw loop');
 
-    const syncAt = async (concurrency: number): Promise<number> => {
+    const syncAt = async (concurrency: number): Promise<CliRun> => {
       await takeAway();
-      const pool: DataSource = await new DataSource({ ...dataSource.options, extra: { max: concurrency + 1 } } as typeof dataSource.options).initialize();
-      try {
-        const sync = new WorkspaceSyncService(pool, declared);
-        const start = performance.now();
-        const summary = await new WorkspaceFleetRunner(pool.manager).run(
-          {},
-          async (workspace) => {
-            const outcome = await sync.sync(workspace);
-            return { status: outcome.status === 'applied' ? 'succeeded' : 'failed', detail: null, message: outcome.message };
-          },
-          { concurrency, continueOnError: false },
-        );
-        const ms = performance.now() - start;
-        if (summary.succeeded !== workspaces) throw new Error(`sync at concurrency ${concurrency}: ${summary.succeeded} applied of ${workspaces}`);
-        await verify(`sync at concurrency ${concurrency}`);
-        return ms;
-      } finally {
-        await pool.destroy();
+      const run = await runBuiltCli(['workspace:sync-metadata', '--concurrency', String(concurrency)], { DATABASE_URL: database.url });
+      if (run.code !== 0 || run.lastLine !== `${workspaces} succeeded, 0 failed, 0 skipped`) {
+        throw new Error(`sync at concurrency ${concurrency}: exit ${run.code}, "${run.lastLine}"`);
       }
+      await verify(`sync at concurrency ${concurrency}`);
+      return run;
     };
-    const sync1Ms = await syncAt(1);
-    const sync2Ms = await syncAt(2);
+    const sync1 = await syncAt(1);
+    const sync2 = await syncAt(2);
+    const [sync1Ms, sync2Ms] = [sync1.ms, sync2.ms];
     return {
       workspaces,
       fleetBuildMs: round(createMs),
@@ -140,6 +125,7 @@ export const fleetAddFieldBenchmark = async (args: string[]): Promise<Record<str
       ratioConcurrency1: round(sync1Ms / rawMs),
       ratioConcurrency2: round(sync2Ms / rawMs),
       perWorkspaceMs: { sync1: round(sync1Ms / workspaces, 3), sync2: round(sync2Ms / workspaces, 3), raw: round(rawMs / workspaces, 3) },
+      cliPeakRssMb: { sync1: sync1.peakRssMb, sync2: sync2.peakRssMb },
       target: 'ratioConcurrency1 <= 1.5, ratioConcurrency2 < ratioConcurrency1, peak RSS < 300 MB',
     };
   } finally {

@@ -13,14 +13,14 @@ export interface FleetWorkspace {
   schemaName: string;
 }
 
-/** Creates `count` workspaces with the standard set (no prefill), in id order. */
-export const createFleet = async (url: string, count: number): Promise<FleetWorkspace[]> => {
+/** Creates `count` workspaces with the standard set (no prefill), at `version` (default: current), in id order. */
+export const createFleet = async (url: string, count: number, version?: string): Promise<FleetWorkspace[]> => {
   const dataSource = await openDataSource(url, 1);
   try {
     const creation = new WorkspaceCreationService(dataSource, buildStandardDeclarations());
     const created: FleetWorkspace[] = [];
     for (let i = 0; i < count; i += 1) {
-      const { workspace } = await creation.create({ displayName: `Fleet ${i}`, prefill: false });
+      const { workspace } = await creation.create({ displayName: `Fleet ${i}`, prefill: false, version });
       created.push({ id: workspace.id, schemaName: workspace.schemaName });
     }
     return created.sort((a, b) => a.id.localeCompare(b.id));

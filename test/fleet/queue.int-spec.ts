@@ -152,6 +152,29 @@ describe('queue mode: workspace:sync-metadata --queue and worker', () => {
     await stopWorker(survivor);
   });
 
+  it('upgrade-0.23 --queue: the worker upgrades each workspace once; workspaces already at 0.23 never become jobs', async () => {
+    const old = await createFleet(database.url, 2, '0.22');
+    const worker = startWorker();
+    const ids = old.flatMap((workspace) => ['-w', workspace.id]);
+    const run = await runCli(['upgrade-0.23', '--queue', ...ids], env, cwd);
+    expect(run.code).toBe(0);
+    for (const workspace of old) {
+      expect(run.stdout).toContain(`✔ ${workspace.id} (${workspace.schemaName}): upgraded to 0.23`);
+    }
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('2 succeeded, 0 failed, 0 skipped');
+    const versions = await client.query(`SELECT "version" FROM core.workspace WHERE "id" = ANY($1::uuid[])`, [old.map((workspace) => workspace.id)]);
+    expect(versions.rows).toEqual([{ version: '0.23' }, { version: '0.23' }]);
+
+    const again = await runCli(['upgrade-0.23', '--queue', ...ids], env, cwd);
+    expect(again.code).toBe(0);
+    expect(again.stdout.match(/: already at 0\.23$/gm)).toHaveLength(2);
+    const upgradedByWorker = linesPerWorkspace([worker.stdout()], '✔');
+    expect(old.map((workspace) => upgradedByWorker.get(workspace.id))).toEqual([1, 1]);
+    expect(worker.stdout().match(/already at 0\.23/g)).toBeNull();
+    await expectQueueEmpty();
+    await stopWorker(worker);
+  });
+
   it('refuses --queue without REDIS_URL, and says so when Redis cannot be reached', async () => {
     const missing = await runCli([SYNC, '--queue'], { DATABASE_URL: database.url }, cwd);
     expect(missing.code).toBe(2);
