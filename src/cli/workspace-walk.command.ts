@@ -219,7 +219,7 @@ export abstract class WorkspaceWalkCommand<TDetail, TOptions extends WorkspaceWa
       }
       interrupt.abort(signal);
       progress.note(`${signal}: stopping after the workspaces in flight (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again quits at once).`);
-      void queue?.withdrawWaiting();
+      queue?.withdrawWaiting().catch((error: Error) => progress.note(`could not withdraw the queued jobs: ${error.message}`));
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
@@ -238,7 +238,7 @@ export abstract class WorkspaceWalkCommand<TDetail, TOptions extends WorkspaceWa
           continueOnError: options.continueOnError ?? this.continuesByDefault,
           signal: interrupt.signal,
           onStart: (count) => progress.start(count),
-          onStopped: () => void queue?.withdrawWaiting(),
+          onStopped: () => queue?.withdrawWaiting().catch((error: Error) => progress.note(`could not withdraw the queued jobs: ${error.message}`)),
           onResult: (result) => {
             const rendered = result.detail ?? this.render({ ...result, detail: null }, options);
             if (rendered.json) jsonReport.push(rendered.json);

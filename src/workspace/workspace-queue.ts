@@ -81,6 +81,8 @@ const loadBullmq = () => import('bullmq');
 
 interface Pending {
   resolve: (outcome: QueuedOutcome | null) => void;
+  /** The job is in the queue: until then, not finding it means nothing. */
+  added: boolean;
 }
 
 /**
@@ -102,7 +104,8 @@ export class WorkspaceJobQueue {
       if (this.pending.has(jobId)) void this.settle(jobId, { kind: 'done', result: returnvalue as unknown as WorkspaceJobResult });
     });
     events.on('failed', ({ jobId }) => {
-      if (this.pending.has(jobId)) void this.collect(jobId);
+      // Redis unreachable for a moment: the next reconcile round reads the job again.
+      if (this.pending.has(jobId)) this.collect(jobId).catch(() => undefined);
     });
     this.reconcileTimer = setInterval(() => void this.reconcile(), RECONCILE_INTERVAL_MS);
     this.reconcileTimer.unref();
@@ -126,7 +129,9 @@ export class WorkspaceJobQueue {
   /** Enqueues one workspace and resolves when it is done; null when it was withdrawn before it ran. */
   async submit(command: string, workspaceId: string, options: Record<string, unknown>): Promise<QueuedOutcome | null> {
     const jobId = this.jobId(workspaceId);
-    const done = new Promise<QueuedOutcome | null>((resolve) => this.pending.set(jobId, { resolve }));
+    const pending: Pending = { resolve: () => undefined, added: false };
+    const done = new Promise<QueuedOutcome | null>((resolve) => (pending.resolve = resolve));
+    this.pending.set(jobId, pending);
     try {
       await this.queue.add(
         command,
@@ -143,6 +148,7 @@ export class WorkspaceJobQueue {
       this.pending.delete(jobId);
       throw new QueueError(`could not enqueue workspace ${workspaceId}: ${(error as Error).message}`);
     }
+    pending.added = true;
     return done;
   }
 
@@ -190,8 +196,8 @@ export class WorkspaceJobQueue {
     if (this.reconciling) return;
     this.reconciling = true;
     try {
-      for (const jobId of [...this.pending.keys()]) {
-        await this.collect(jobId);
+      for (const [jobId, pending] of [...this.pending.entries()]) {
+        if (pending.added) await this.collect(jobId);
       }
     } catch {
       // Redis unreachable for a moment: the next round asks again.
