@@ -173,6 +173,7 @@ export class WorkspaceJobQueue {
     const pending = this.pending.get(jobId);
     if (!pending) return;
     this.pending.delete(jobId);
+    // Read, so no longer needed; should the removal fail, the job expires with the abandoned ones.
     if (outcome) await this.queue.remove(jobId).catch(() => undefined);
     pending.resolve(outcome);
   }
