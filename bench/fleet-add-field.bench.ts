@@ -37,7 +37,8 @@ const eachConcurrently = async <T>(items: T[], connections: number, work: (item:
  * `workspace:sync-metadata` (start-up included) at --concurrency 1 and 2, each with its peak RSS,
  * against a raw loop that sends, workspace after
  * workspace, the same ALTER TABLE and INSERT the sync's plan holds (and the fingerprint update) as
- * one script in one transaction. The raw scripts are prepared before the clock starts.
+ * one script in one transaction, and against the same loop sending the statements one by one
+ * (BEGIN, ALTER TABLE, INSERT, UPDATE, COMMIT). Both are prepared before the clock starts.
  *
  * The fleet is built from the creation plan's SQL (no views, no prefill) with the declarations
  * minus person.city. Between runs the field is taken away again (metadata row, column,
@@ -82,12 +83,18 @@ export const fleetAddFieldBenchmark = async (args: string[]): Promise<Record<str
       }
     };
 
-    // The raw scripts: each workspace's own plan (read and planned before timing).
+    // The raw loops: each workspace's own plan (read and planned before timing), sent as one
+    // script, and statement by statement as a hand-written loop would.
     const scripts: string[] = [];
+    const statements: Array<Array<{ sql: string; params: unknown[] }>> = [];
     for (const workspace of await rows()) {
       const actual = await new ActualStateRepository(dataSource.manager).read(workspace.id, workspace.schemaName);
       const plan = WorkspaceComparator.compare(afterDesired, actual);
       if (plan.actions.length !== 1 || plan.refusals.length > 0) throw new Error(`unexpected plan for ${workspace.id}: ${plan.actions.map((a) => a.summary).join('; ')}`);
+      statements.push([
+        ...plan.actions.flatMap((action) => action.statements.map((statement) => ({ sql: statement.sql, params: statement.params ?? [] }))),
+        { sql: `UPDATE core.workspace SET "fingerprint" = $1 WHERE "id" = $2`, params: [afterDesired.fingerprint, workspace.id] },
+      ]);
       scripts.push(
         [
           `BEGIN`,
@@ -102,6 +109,22 @@ export const fleetAddFieldBenchmark = async (args: string[]): Promise<Record<str
     for (const script of scripts) await dataSource.query(script);
     const rawMs = performance.now() - rawStart;
     await verify('raw loop');
+
+    await takeAway();
+    const connection = dataSource.createQueryRunner();
+    await connection.connect();
+    const stepsStart = performance.now();
+    try {
+      for (const workspaceStatements of statements) {
+        await connection.startTransaction();
+        for (const statement of workspaceStatements) await connection.query(statement.sql, statement.params);
+        await connection.commitTransaction();
+      }
+    } finally {
+      await connection.release();
+    }
+    const rawStepsMs = performance.now() - stepsStart;
+    await verify('raw loop, statement by statement');
 
     const syncAt = async (concurrency: number): Promise<CliRun> => {
       await takeAway();
@@ -124,6 +147,9 @@ export const fleetAddFieldBenchmark = async (args: string[]): Promise<Record<str
       baselineRawLoopMs: round(rawMs),
       ratioConcurrency1: round(sync1Ms / rawMs),
       ratioConcurrency2: round(sync2Ms / rawMs),
+      baselineRawStatementsMs: round(rawStepsMs),
+      ratioToStatementsConcurrency1: round(sync1Ms / rawStepsMs),
+      ratioToStatementsConcurrency2: round(sync2Ms / rawStepsMs),
       perWorkspaceMs: { sync1: round(sync1Ms / workspaces, 3), sync2: round(sync2Ms / workspaces, 3), raw: round(rawMs / workspaces, 3) },
       cliPeakRssMb: { sync1: sync1.peakRssMb, sync2: sync2.peakRssMb },
       target: 'ratioConcurrency1 <= 1.5, ratioConcurrency2 < ratioConcurrency1, peak RSS < 300 MB',

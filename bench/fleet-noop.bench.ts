@@ -1,8 +1,11 @@
 import { performance } from 'node:perf_hooks';
 
+import { Queue } from 'bullmq';
+
 import { buildStandardDeclarations } from '../src/standard-objects/standard-objects';
 import { WorkspaceSyncService } from '../src/sync/workspace-sync.service';
 import { WorkspaceFleetRunner } from '../src/workspace/workspace-fleet.runner';
+import { QUEUE_PREFIX, queueNameFor } from '../src/workspace/workspace-queue';
 import { openBenchDatabase, round } from './bench-database';
 import { cloneWorkspaceRows, createWorkspacesFromPlan, runBuiltCli } from './bench-fleet';
 
@@ -51,6 +54,12 @@ export const fleetNoopBenchmark = async (args: string[]): Promise<Record<string,
 
     // With Redis, the same through a queued run: settled workspaces never become jobs.
     const queued = process.env.REDIS_URL ? await runBuiltCli(['workspace:sync-metadata', '--queue'], { DATABASE_URL: database.url, REDIS_URL: process.env.REDIS_URL }) : null;
+    if (process.env.REDIS_URL) {
+      // The scratch database's queue goes with it.
+      const queue = new Queue(queueNameFor(database.url), { connection: { url: process.env.REDIS_URL }, prefix: QUEUE_PREFIX });
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
     if (queued && (queued.code !== 0 || queued.lastLine !== `${workspaces} succeeded, 0 failed, 0 skipped`)) {
       throw new Error(`the queued run did not report every workspace up to date: exit ${queued.code}, "${queued.lastLine}"`);
     }
