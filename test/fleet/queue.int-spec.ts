@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { Queue } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 import { Client } from 'pg';
 
+import { QUEUE_PREFIX } from '../../src/workspace/workspace-queue';
 import { CliProcess, runCli, startCli } from '../utils/cli';
 import { connectClient, createTestDatabase, TestDatabase } from '../utils/test-database';
 import { cityOf, createFleet, FleetWorkspace, linesPerWorkspace, queueOf, REDIS_URL, takeCityAway } from './fleet.fixtures';
@@ -171,6 +172,41 @@ describe('queue mode: workspace:sync-metadata --queue and worker', () => {
     const upgradedByWorker = linesPerWorkspace([worker.stdout()], '✔');
     expect(old.map((workspace) => upgradedByWorker.get(workspace.id))).toEqual([1, 1]);
     expect(worker.stdout().match(/already at 0\.23/g)).toBeNull();
+    await expectQueueEmpty();
+    await stopWorker(worker);
+  });
+
+  it('SIGINT on a queued run withdraws the jobs no worker has started; a rerun with a worker does them', async () => {
+    const some = fleet.slice(20, 23);
+    await takeCityAway(client, some);
+    const events = new QueueEvents(queue.name, { connection: { url: REDIS_URL }, prefix: QUEUE_PREFIX, lastEventId: `${Date.now() - 1_000}-0` });
+    await events.waitUntilReady();
+    const queued = new Promise<void>((resolve) => {
+      let waiting = 0;
+      events.on('waiting', () => {
+        waiting += 1;
+        if (waiting === some.length) resolve();
+      });
+    });
+    const ids = some.flatMap((workspace) => ['-w', workspace.id]);
+    // No worker runs: the jobs wait in the queue until the signal.
+    const producer = startCli([SYNC, '--queue', ...ids], env, cwd);
+    await queued;
+    await events.close();
+    producer.child.kill('SIGINT');
+    expect((await producer.exited).code).toBe(1);
+    expect(producer.stdout().trimEnd().split('\n').slice(-2)).toEqual([
+      'Interrupted by SIGINT after the workspaces in flight; 3 workspace(s) not reached. Run the command again to do the rest.',
+      '0 succeeded, 0 failed, 0 skipped',
+    ]);
+    await expectQueueEmpty();
+    expect(await cityOf(client, some)).toEqual(some.map((workspace) => ({ id: workspace.id, rows: 0, column: false })));
+
+    const worker = startWorker();
+    const rerun = await runCli([SYNC, '--queue', ...ids], env, cwd);
+    expect(rerun.code).toBe(0);
+    expect(rerun.stdout.trimEnd().split('\n').at(-1)).toBe('3 succeeded, 0 failed, 0 skipped');
+    expect(await cityOf(client, some)).toEqual(some.map((workspace) => ({ id: workspace.id, rows: 1, column: true })));
     await expectQueueEmpty();
     await stopWorker(worker);
   });
