@@ -1,6 +1,7 @@
 import { createBenchmark } from './create.bench';
 import { declarationsBenchmark } from './declarations.bench';
 import { emailMigrationBenchmark } from './email-migration.bench';
+import { fleetAddFieldBenchmark } from './fleet-add-field.bench';
 import { fleetNoopBenchmark } from './fleet-noop.bench';
 
 export type Benchmark = (args: string[]) => Promise<Record<string, unknown>>;
@@ -9,5 +10,6 @@ export const BENCHMARKS: Record<string, Benchmark> = {
   create: createBenchmark,
   declarations: declarationsBenchmark,
   'email-migration': emailMigrationBenchmark,
+  'fleet-add-field': fleetAddFieldBenchmark,
   'fleet-noop': fleetNoopBenchmark,
 };

@@ -14,6 +14,10 @@ import { UpgradeStatusCommand } from './upgrade-status.command';
 import { WorkspaceCreateCommand } from './workspace-create.command';
 import { WorkspaceHealthCommand } from './workspace-health.command';
 import { WorkspaceListCommand } from './workspace-list.command';
+import { WALK_COMMANDS, WorkerCommand } from './worker.command';
+import { WorkspaceWalkCommand } from './workspace-walk.command';
+
+const WALK_COMMAND_CLASSES = [SyncMetadataCommand, ...UPGRADE_COMMANDS, UpgradeStatusCommand, WorkspaceHealthCommand];
 
 @Module({
   imports: [ConfigModule, DatabaseModule, StandardDeclarationsModule],
@@ -30,6 +34,12 @@ import { WorkspaceListCommand } from './workspace-list.command';
     WorkspaceCreateCommand,
     WorkspaceHealthCommand,
     WorkspaceListCommand,
+    WorkerCommand,
+    {
+      provide: WALK_COMMANDS,
+      useFactory: (...commands: Array<WorkspaceWalkCommand<unknown>>) => commands,
+      inject: WALK_COMMAND_CLASSES,
+    },
   ],
 })
 export class CliModule {}

@@ -63,9 +63,18 @@ export class SyncMetadataCommand extends WorkspaceWalkCommand<WorkspaceOutcome, 
     return [...previous, ...(hazards as Hazard[])];
   }
 
-  protected async processWorkspace(workspace: WorkspaceRow, options: SyncMetadataOptions, dataSource: DataSource): Promise<WorkspaceWork<WorkspaceOutcome>> {
+  private serviceFor(dataSource: DataSource): WorkspaceSyncService {
     this.service ??= new WorkspaceSyncService(dataSource, this.declared);
-    const outcome = await this.service.sync(workspace, {
+    return this.service;
+  }
+
+  /** The stored fingerprint equals the declared state's: the sync takes its fast path, no query. */
+  protected override isSettledByRow(workspace: WorkspaceRow, options: SyncMetadataOptions, dataSource: DataSource): boolean {
+    return !options.check && workspace.fingerprint === this.serviceFor(dataSource).desiredStateFor(workspace).fingerprint;
+  }
+
+  protected async processWorkspace(workspace: WorkspaceRow, options: SyncMetadataOptions, dataSource: DataSource): Promise<WorkspaceWork<WorkspaceOutcome>> {
+    const outcome = await this.serviceFor(dataSource).sync(workspace, {
       dryRun: options.dryRun,
       check: options.check,
       skipHealthCheck: options.force,

@@ -7,7 +7,7 @@ import { faultInjection } from '../config/fault-injection';
 import { DatabaseService } from '../database/database.service';
 import { DEDUPE_RULES, DedupeRule, UpgradeStep } from '../upgrade/upgrade-step';
 import { upgradeCommandName, UPGRADE_VERSIONS, UpgradeVersion } from '../upgrade/upgrade-versions';
-import { UpgradeOutcome, UpgradeRunner } from '../upgrade/upgrade.runner';
+import { nextUpgradeFor, UpgradeOutcome, UpgradeRunner } from '../upgrade/upgrade.runner';
 import { FleetItemResult } from '../workspace/workspace-fleet.runner';
 import { WorkspaceRow } from '../workspace/workspace.repository';
 import { actionJson, formatPlan } from './plan.format';
@@ -57,6 +57,11 @@ abstract class UpgradeWalkCommand extends WorkspaceWalkCommand<UpgradeOutcome, U
       throw new InvalidArgumentError(`--dedupe takes one of ${DEDUPE_RULES.join(', ')}; got "${value.slice(0, 40)}".`);
     }
     return value as DedupeRule;
+  }
+
+  /** Already at the version (or at the latest): the runner answers before touching the database. */
+  protected override isSettledByRow(workspace: WorkspaceRow): boolean {
+    return this.upgrade ? workspace.version === this.upgrade.version : nextUpgradeFor(workspace.version) === null;
   }
 
   protected async processWorkspace(workspace: WorkspaceRow, options: UpgradeCommandOptions, dataSource: DataSource): Promise<WorkspaceWork<UpgradeOutcome>> {

@@ -6,8 +6,11 @@
  * - WMS_FAULT_KILL_AT_STATEMENT=<n>: SIGKILL right after the n-th statement a sync applies.
  * - WMS_FAULT_KILL_AT_POINT=<name>: SIGKILL when an upgrade step reaches the crash point so named
  *   (e.g. `index-built`: the unique index exists, its metadata row does not yet).
+ * - WMS_FAULT_SIGINT_AT_WORKSPACE=<n>: the process sends itself SIGINT when it starts on the n-th
+ *   workspace, and that workspace goes on once the signal has been handled: a workspace is in
+ *   flight when the signal arrives, whatever the speed of the machine.
  */
-const killAt = (variable: string): number | null => {
+const countFrom = (variable: string): number | null => {
   const value = Number(process.env[variable]);
   return Number.isInteger(value) && value > 0 ? value : null;
 };
@@ -19,7 +22,7 @@ const die = (): never => {
 
 export const faultInjection = {
   beforeBatchCommit: (() => {
-    const at = killAt('WMS_FAULT_KILL_IN_BATCH');
+    const at = countFrom('WMS_FAULT_KILL_IN_BATCH');
     if (at === null) return undefined;
     let batches = 0;
     return () => {
@@ -35,12 +38,24 @@ export const faultInjection = {
     };
   })(),
   onStatement: (() => {
-    const at = killAt('WMS_FAULT_KILL_AT_STATEMENT');
+    const at = countFrom('WMS_FAULT_KILL_AT_STATEMENT');
     if (at === null) return undefined;
     let statements = 0;
     return () => {
       statements += 1;
       if (statements === at) die();
+    };
+  })(),
+  onWorkspaceStart: (() => {
+    const at = countFrom('WMS_FAULT_SIGINT_AT_WORKSPACE');
+    if (at === null) return undefined;
+    let started = 0;
+    return async (): Promise<void> => {
+      started += 1;
+      if (started !== at) return;
+      const handled = new Promise<void>((resolve) => process.once('SIGINT', () => setImmediate(resolve)));
+      process.kill(process.pid, 'SIGINT');
+      await handled;
     };
   })(),
 };

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 
 export const PROJECT_ROOT = resolve(__dirname, '..', '..');
@@ -28,3 +28,59 @@ export const runCli = (args: string[], env: Record<string, string | undefined> =
     child.on('error', reject);
     child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
   });
+
+export interface CliProcess {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves when the process has exited: its exit code, or the signal that ended it. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves when stderr or stdout has printed `text`. */
+  printed(text: string): Promise<void>;
+}
+
+/** Starts the built CLI and returns at once: for long-running commands (worker) and for signals. */
+export const startCli = (args: string[], env: Record<string, string | undefined> = {}, cwd = PROJECT_ROOT): CliProcess => {
+  const childEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined) childEnv[key] = value;
+  }
+  const child = spawn(process.execPath, [CLI_ENTRY, ...args], { cwd, env: childEnv });
+  let stdout = '';
+  let stderr = '';
+  const waiting: Array<{ text: string; resolve: () => void }> = [];
+  const check = () => {
+    for (const wait of [...waiting]) {
+      if (stdout.includes(wait.text) || stderr.includes(wait.text)) {
+        waiting.splice(waiting.indexOf(wait), 1);
+        wait.resolve();
+      }
+    }
+  };
+  child.stdout!.on('data', (chunk) => {
+    stdout += chunk;
+    check();
+  });
+  child.stderr!.on('data', (chunk) => {
+    stderr += chunk;
+    check();
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolvePromise) =>
+    child.on('close', (code, signal) => resolvePromise({ code, signal })),
+  );
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exited,
+    printed: (text) =>
+      new Promise<void>((resolvePromise, reject) => {
+        waiting.push({ text, resolve: resolvePromise });
+        check();
+        void exited.then(() => {
+          check();
+          if (waiting.some((wait) => wait.text === text)) reject(new Error(`exited without printing "${text}": ${stderr}`));
+        });
+      }),
+  };
+};

@@ -1,0 +1,160 @@
+import { performance } from 'node:perf_hooks';
+
+import { qualified, renderStatement } from '../src/database/sql';
+import { DeclaredSchema } from '../src/declarations/declared-schema';
+import { buildStandardDeclarations } from '../src/standard-objects/standard-objects';
+import { STANDARD_OBJECT_IDS } from '../src/standard-objects/standard-ids.constant';
+import { ActualStateRepository } from '../src/sync/actual-state.repository';
+import { buildDesiredState } from '../src/sync/desired-state';
+import { WorkspaceComparator } from '../src/sync/workspace.comparator';
+import { WorkspaceRepository, WorkspaceRow } from '../src/workspace/workspace.repository';
+import { openBenchDatabase, round } from './bench-database';
+import { CliRun, createWorkspacesFromPlan, runBuiltCli } from './bench-fleet';
+
+const OBJECT = 'person';
+const FIELD = 'city';
+
+/** The standard declarations as they were before person.city was declared. */
+const withoutNewField = (declared: DeclaredSchema): DeclaredSchema => ({
+  ...declared,
+  objects: declared.objects.map((object) =>
+    object.standardId === STANDARD_OBJECT_IDS.person ? { ...object, fields: object.fields.filter((field) => field.name !== FIELD) } : object,
+  ),
+});
+
+/** Runs `work` on every item, `connections` at a time. */
+const eachConcurrently = async <T>(items: T[], connections: number, work: (item: T) => Promise<void>): Promise<void> => {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
+};
+
+/**
+ * One new standard field (person.city, TEXT) across n workspaces (default 1,000): the built CLI's
+ * `workspace:sync-metadata` (start-up included) at --concurrency 1 and 2, each with its peak RSS,
+ * against a raw loop that sends, workspace after
+ * workspace, the same ALTER TABLE and INSERT the sync's plan holds (and the fingerprint update) as
+ * one script in one transaction, and against the same loop sending the statements one by one
+ * (BEGIN, ALTER TABLE, INSERT, UPDATE, COMMIT). Both are prepared before the clock starts.
+ *
+ * The fleet is built from the creation plan's SQL (no views, no prefill) with the declarations
+ * minus person.city. Between runs the field is taken away again (metadata row, column,
+ * fingerprint), untimed.
+ */
+export const fleetAddFieldBenchmark = async (args: string[]): Promise<Record<string, unknown>> => {
+  const workspaces = Number(args[0] ?? 1_000);
+  const database = await openBenchDatabase(4);
+  try {
+    const { dataSource } = database;
+    const declared = buildStandardDeclarations();
+    const before = withoutNewField(declared);
+    const beforeFingerprint = buildDesiredState(before).fingerprint;
+    const afterDesired = buildDesiredState(declared);
+    const createStart = performance.now();
+    const ids = await createWorkspacesFromPlan(dataSource, before, workspaces);
+    const createMs = performance.now() - createStart;
+    await dataSource.query(`VACUUM ANALYZE core.workspace`);
+
+    const rows = async (): Promise<WorkspaceRow[]> => new WorkspaceRepository(dataSource.manager).findByIds(ids);
+    const takeAway = async () =>
+      eachConcurrently(await rows(), 2, async (workspace) => {
+        await dataSource.query(
+          [
+            `BEGIN`,
+            `DELETE FROM metadata."fieldMetadata" f USING metadata."objectMetadata" o
+              WHERE f."objectMetadataId" = o."id" AND o."workspaceId" = '${workspace.id}' AND o."nameSingular" = '${OBJECT}' AND f."name" = '${FIELD}'`,
+            `ALTER TABLE ${qualified(workspace.schemaName, OBJECT)} DROP COLUMN "${FIELD}"`,
+            `UPDATE core.workspace SET "fingerprint" = '${beforeFingerprint}' WHERE "id" = '${workspace.id}'`,
+            `COMMIT`,
+          ].join(';\n'),
+        );
+      });
+    const verify = async (what: string) => {
+      const [{ fields, synced }] = await dataSource.query(
+        `SELECT (SELECT count(*)::int FROM metadata."fieldMetadata" WHERE "name" = $1) AS fields,
+                (SELECT count(*)::int FROM core.workspace WHERE "fingerprint" = $2) AS synced`,
+        [FIELD, afterDesired.fingerprint],
+      );
+      if (fields !== workspaces || synced !== workspaces) {
+        throw new Error(`${what}: expected ${workspaces} workspaces with ${OBJECT}.${FIELD}, found ${fields} field rows and ${synced} fingerprints`);
+      }
+    };
+
+    // The raw loops: each workspace's own plan (read and planned before timing), sent as one
+    // script, and statement by statement as a hand-written loop would.
+    const scripts: string[] = [];
+    const statements: Array<Array<{ sql: string; params: unknown[] }>> = [];
+    for (const workspace of await rows()) {
+      const actual = await new ActualStateRepository(dataSource.manager).read(workspace.id, workspace.schemaName);
+      const plan = WorkspaceComparator.compare(afterDesired, actual);
+      if (plan.actions.length !== 1 || plan.refusals.length > 0) throw new Error(`unexpected plan for ${workspace.id}: ${plan.actions.map((a) => a.summary).join('; ')}`);
+      statements.push([
+        ...plan.actions.flatMap((action) => action.statements.map((statement) => ({ sql: statement.sql, params: statement.params ?? [] }))),
+        { sql: `UPDATE core.workspace SET "fingerprint" = $1 WHERE "id" = $2`, params: [afterDesired.fingerprint, workspace.id] },
+      ]);
+      scripts.push(
+        [
+          `BEGIN`,
+          ...plan.actions.flatMap((action) => action.statements.map(renderStatement)),
+          `UPDATE core.workspace SET "fingerprint" = '${afterDesired.fingerprint}' WHERE "id" = '${workspace.id}'`,
+          `COMMIT`,
+        ].join(';\n'),
+      );
+    }
+    const statementsPerWorkspace = scripts[0].split(';\n').length - 2;
+    const rawStart = performance.now();
+    for (const script of scripts) await dataSource.query(script);
+    const rawMs = performance.now() - rawStart;
+    await verify('raw loop');
+
+    await takeAway();
+    const connection = dataSource.createQueryRunner();
+    await connection.connect();
+    const stepsStart = performance.now();
+    try {
+      for (const workspaceStatements of statements) {
+        await connection.startTransaction();
+        for (const statement of workspaceStatements) await connection.query(statement.sql, statement.params);
+        await connection.commitTransaction();
+      }
+    } finally {
+      await connection.release();
+    }
+    const rawStepsMs = performance.now() - stepsStart;
+    await verify('raw loop, statement by statement');
+
+    const syncAt = async (concurrency: number): Promise<CliRun> => {
+      await takeAway();
+      const run = await runBuiltCli(['workspace:sync-metadata', '--concurrency', String(concurrency)], { DATABASE_URL: database.url });
+      if (run.code !== 0 || run.lastLine !== `${workspaces} succeeded, 0 failed, 0 skipped`) {
+        throw new Error(`sync at concurrency ${concurrency}: exit ${run.code}, "${run.lastLine}"`);
+      }
+      await verify(`sync at concurrency ${concurrency}`);
+      return run;
+    };
+    const sync1 = await syncAt(1);
+    const sync2 = await syncAt(2);
+    const [sync1Ms, sync2Ms] = [sync1.ms, sync2.ms];
+    return {
+      workspaces,
+      fleetBuildMs: round(createMs),
+      statementsPerWorkspace,
+      sync1Ms: round(sync1Ms),
+      sync2Ms: round(sync2Ms),
+      baselineRawLoopMs: round(rawMs),
+      ratioConcurrency1: round(sync1Ms / rawMs),
+      ratioConcurrency2: round(sync2Ms / rawMs),
+      baselineRawStatementsMs: round(rawStepsMs),
+      ratioToStatementsConcurrency1: round(sync1Ms / rawStepsMs),
+      ratioToStatementsConcurrency2: round(sync2Ms / rawStepsMs),
+      perWorkspaceMs: { sync1: round(sync1Ms / workspaces, 3), sync2: round(sync2Ms / workspaces, 3), raw: round(rawMs / workspaces, 3) },
+      cliPeakRssMb: { sync1: sync1.peakRssMb, sync2: sync2.peakRssMb },
+      target: 'ratioConcurrency1 <= 1.5, ratioConcurrency2 < ratioConcurrency1, peak RSS < 300 MB',
+    };
+  } finally {
+    await database.drop();
+  }
+};

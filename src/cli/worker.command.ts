@@ -1,0 +1,83 @@
+import { Inject } from '@nestjs/common';
+import { Command, Option } from 'nest-commander';
+
+import { AppConfig } from '../config/app-config';
+import { DatabaseService } from '../database/database.service';
+import { queueNameFor, QueueError, WorkspaceJobWorker } from '../workspace/workspace-queue';
+import { BaseCommand, BaseCommandOptions } from './base.command';
+import { UsageError } from './cli.error';
+import { MAX_CONCURRENCY, parsePositiveInteger, WorkspaceWalkCommand } from './workspace-walk.command';
+
+/** Every command whose runs can be queued; the worker does their jobs. */
+export const WALK_COMMANDS = Symbol('WALK_COMMANDS');
+
+interface WorkerOptions extends BaseCommandOptions {
+  concurrency?: number;
+  lockDuration?: number;
+}
+
+const DEFAULT_LOCK_DURATION_MS = 30_000;
+
+@Command({
+  name: 'worker',
+  description: 'Do the queued jobs of walk commands run with --queue (Redis at REDIS_URL), until SIGINT or SIGTERM',
+})
+export class WorkerCommand extends BaseCommand<WorkerOptions> {
+  constructor(
+    private readonly database: DatabaseService,
+    @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(WALK_COMMANDS) private readonly commands: Array<WorkspaceWalkCommand<unknown>>,
+  ) {
+    super();
+  }
+
+  @Option({ flags: '--concurrency <n>', description: 'jobs done at once by this process (default 1)' })
+  parseConcurrency(value: string): number {
+    return parsePositiveInteger(value, '--concurrency', MAX_CONCURRENCY);
+  }
+
+  @Option({
+    flags: '--lock-duration <ms>',
+    description: `how long a job stays claimed by a worker that stopped answering before another worker takes it again (default ${DEFAULT_LOCK_DURATION_MS})`,
+  })
+  parseLockDuration(value: string): number {
+    return parsePositiveInteger(value, '--lock-duration', 3_600_000);
+  }
+
+  async run(_params: string[], options: WorkerOptions): Promise<void> {
+    if (!this.config.REDIS_URL) {
+      throw new UsageError('worker needs Redis: set REDIS_URL (e.g. redis://127.0.0.1:6379) in the environment or .env.');
+    }
+    if (this.database.isEmbedded) {
+      throw new UsageError('worker needs a PostgreSQL server (DATABASE_URL): the embedded database belongs to one process.');
+    }
+    const concurrency = options.concurrency ?? 1;
+    const dataSource = await this.database.connect({ poolSize: concurrency + 1 });
+    const byName = new Map(this.commands.map((command) => [command.commandName, command]));
+    const worker = await WorkspaceJobWorker.start(
+      this.config.REDIS_URL,
+      queueNameFor(this.config.DATABASE_URL!),
+      { concurrency, lockDurationMs: options.lockDuration ?? DEFAULT_LOCK_DURATION_MS },
+      async (name, data, context) => {
+        const command = byName.get(name);
+        if (!command) throw new QueueError(`no command ${name} to run this job`);
+        const result = await command.processJob(data, context, dataSource);
+        command.describeForLog(result, data.options).forEach((line) => this.print(line));
+        return result;
+      },
+      (line) => process.stderr.write(`${line}\n`),
+    );
+    process.stderr.write(`Worker ready (concurrency ${concurrency}); SIGINT or SIGTERM stops it after the jobs in progress.\n`);
+    await new Promise<void>((resolve) => {
+      const stop = (signal: NodeJS.Signals) => {
+        process.stderr.write(`${signal}: finishing the jobs in progress.\n`);
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        resolve();
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+    await worker.close();
+  }
+}

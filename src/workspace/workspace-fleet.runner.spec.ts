@@ -1,0 +1,121 @@
+import { EntityManager } from 'typeorm';
+
+import { FLEET_PAGE_SIZE, FleetWork, WorkspaceFleetRunner } from './workspace-fleet.runner';
+import { WorkspaceRow } from './workspace.repository';
+
+const idOf = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+/** core.workspace as the repository reads it: a count and pages in id order after a cursor. */
+const fakeFleet = (size: number) => {
+  const rows: WorkspaceRow[] = Array.from({ length: size }, (_, n) => ({
+    id: idOf(n),
+    displayName: `W${n}`,
+    schemaName: `workspace_${n}`,
+    activationStatus: 'ACTIVE',
+    version: '0.23',
+    fingerprint: null,
+    featureFlags: [],
+    createdAt: new Date(0),
+  }));
+  const pages: number[] = [];
+  const manager = {
+    query: async (sql: string, params: unknown[]) => {
+      if (sql.includes('ANY(')) return rows.filter((row) => (params[0] as string[]).includes(row.id));
+      const [from, limit] = params as [string | null, number];
+      const after = rows.filter((row) => from === null || (sql.includes('>=') ? row.id >= from : row.id > from));
+      if (sql.includes('count(*)')) return [{ count: after.length }];
+      const page = after.slice(0, limit);
+      pages.push(page.length);
+      return page;
+    },
+  } as unknown as EntityManager;
+  return { manager, pages };
+};
+
+describe('WorkspaceFleetRunner', () => {
+  it('walks every workspace once, in id order, a page at a time, at most `concurrency` at once', async () => {
+    const { manager, pages } = fakeFleet(250);
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const seen: string[] = [];
+    const summary = await new WorkspaceFleetRunner(manager).run(
+      {},
+      async (workspace) => {
+        inFlight += 1;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        seen.push(workspace.id);
+        await new Promise((resolve) => setImmediate(resolve));
+        inFlight -= 1;
+        return { status: 'succeeded', detail: null, message: null };
+      },
+      { concurrency: 4, continueOnError: false },
+    );
+    expect(summary).toMatchObject({ total: 250, succeeded: 250, failed: 0, skipped: 0, stoppedEarly: false, interrupted: false, results: [] });
+    expect(seen).toEqual(Array.from({ length: 250 }, (_, n) => idOf(n)));
+    expect(maxInFlight).toBe(4);
+    expect(pages).toEqual([FLEET_PAGE_SIZE, FLEET_PAGE_SIZE, 50]);
+  });
+
+  it('starts from a workspace id and stops at the count limit', async () => {
+    const { manager } = fakeFleet(30);
+    const seen: string[] = [];
+    const summary = await new WorkspaceFleetRunner(manager).run(
+      { startFromWorkspaceId: idOf(10), countLimit: 5 },
+      async (workspace) => {
+        seen.push(workspace.id);
+        return { status: 'succeeded', detail: null, message: null };
+      },
+      { concurrency: 1, continueOnError: false },
+    );
+    expect(seen).toEqual([10, 11, 12, 13, 14].map(idOf));
+    expect(summary.total).toBe(5);
+  });
+
+  it('stops taking workspaces after the first failure, once, unless told to continue', async () => {
+    const { manager } = fakeFleet(20);
+    const stopped = jest.fn();
+    const work = async (workspace: WorkspaceRow): Promise<FleetWork<null>> =>
+      workspace.id === idOf(3) ? { status: 'failed', detail: null, message: 'no' } : { status: 'succeeded', detail: null, message: null };
+    const stopping = await new WorkspaceFleetRunner(manager).run({}, work, { concurrency: 1, continueOnError: false, onStopped: stopped });
+    expect(stopping).toMatchObject({ succeeded: 3, failed: 1, stoppedEarly: true, interrupted: false });
+    expect(stopped).toHaveBeenCalledTimes(1);
+
+    const going = await new WorkspaceFleetRunner(manager).run({}, work, { concurrency: 1, continueOnError: true, keepResults: true });
+    expect(going).toMatchObject({ succeeded: 19, failed: 1, stoppedEarly: false });
+    expect(going.results.filter((result) => result.status === 'failed')).toEqual([{ workspaceId: idOf(3), status: 'failed', detail: null, message: 'no' }]);
+  });
+
+  it('on abort, lets the workspaces in flight finish and takes no other; withdrawn ones are not counted', async () => {
+    const { manager } = fakeFleet(20);
+    const interrupt = new AbortController();
+    const summary = await new WorkspaceFleetRunner(manager).run(
+      {},
+      async (workspace): Promise<FleetWork<null> | null> => {
+        if (workspace.id === idOf(2)) return null;
+        if (workspace.id === idOf(4)) interrupt.abort('SIGINT');
+        await new Promise((resolve) => setImmediate(resolve));
+        return { status: 'succeeded', detail: null, message: null };
+      },
+      { concurrency: 2, continueOnError: false, signal: interrupt.signal },
+    );
+    // 0, 1 and 3 done before the signal, 2 withdrawn; 4 (in flight when it came) finishes; no other starts.
+    expect(summary).toMatchObject({ total: 20, succeeded: 4, failed: 0, skipped: 0, interrupted: true, stoppedEarly: false });
+  });
+
+  it('reports a thrown error as that workspace failing, and a missing id as failed', async () => {
+    const { manager } = fakeFleet(3);
+    const summary = await new WorkspaceFleetRunner(manager).run(
+      { workspaceIds: [idOf(0), idOf(1), idOf(7)] },
+      async (workspace) => {
+        if (workspace.id === idOf(1)) throw new Error('boom');
+        return { status: 'succeeded', detail: null, message: null };
+      },
+      { concurrency: 1, continueOnError: true, keepResults: true },
+    );
+    expect(summary.results.map(({ workspaceId, status, message }) => ({ workspaceId, status, message }))).toEqual([
+      { workspaceId: idOf(0), status: 'succeeded', message: null },
+      { workspaceId: idOf(1), status: 'failed', message: 'boom' },
+      { workspaceId: idOf(7), status: 'failed', message: `workspace ${idOf(7)} does not exist` },
+    ]);
+  });
+});

@@ -1,0 +1,282 @@
+import { createHash } from 'node:crypto';
+
+import type { Job, Queue, QueueEvents, Worker } from 'bullmq';
+
+import { FleetStatus } from './workspace-fleet.runner';
+
+/** Prefix of every Redis key of the service's queues. */
+export const QUEUE_PREFIX = 'wms';
+/** A job that throws is tried this many times in all, with exponential backoff from BACKOFF_MS. */
+export const JOB_ATTEMPTS = 3;
+const BACKOFF_MS = 1_000;
+/** Jobs a producer never collected (it was killed) expire after a day. */
+const ABANDONED_JOB_AGE_SECONDS = 24 * 3600;
+/** How often a producer asks for the state of its jobs, in case an event was missed. */
+const RECONCILE_INTERVAL_MS = 2_000;
+
+export class QueueError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'QueueError';
+  }
+}
+
+/** One workspace of one run of a walk command, as a queued job (job name: the command). */
+export interface WorkspaceJobData {
+  runId: string;
+  workspaceId: string;
+  /** The command's options, as the producer parsed them. */
+  options: Record<string, unknown>;
+}
+
+/** What a worker sends back: the outcome, and the report lines the in-process run would print. */
+export interface WorkspaceJobResult {
+  workspaceId: string;
+  status: FleetStatus;
+  message: string | null;
+  lines: string[];
+  json: Record<string, unknown>;
+}
+
+/** How a queued workspace ended: its result, or the job failed for good (every attempt threw). */
+export type QueuedOutcome = { kind: 'done'; result: WorkspaceJobResult } | { kind: 'failed'; message: string };
+
+const describeRedis = (url: string): string => {
+  const parsed = new URL(url);
+  return `Redis at ${parsed.hostname}:${parsed.port || '6379'}`;
+};
+
+/**
+ * The queue of one database: producers and workers connected to the same database (host, port,
+ * database name) share it, and a worker never takes a job meant for another database.
+ */
+export const queueNameFor = (databaseUrl: string): string => {
+  const parsed = new URL(databaseUrl);
+  const identity = `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
+  return `workspaces-${createHash('sha1').update(identity).digest('hex').slice(0, 12)}`;
+};
+
+/** Fails fast, with one line, when Redis cannot be reached (BullMQ itself would retry forever). */
+export const ensureRedisReachable = async (url: string): Promise<void> => {
+  const { default: Redis } = await import('ioredis');
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 5_000, enableOfflineQueue: false });
+  // The connection's own error (ECONNREFUSED, ENOTFOUND...) says more than the failed command's.
+  let cause: Error | undefined;
+  probe.on('error', (error: Error) => (cause ??= error));
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (error) {
+    const reason = (cause ?? (error as Error)).message.replace(/\.$/, '');
+    throw new QueueError(`Could not connect to ${describeRedis(url)}: ${reason}. Check REDIS_URL and that the server is running.`);
+  } finally {
+    probe.disconnect();
+  }
+};
+
+const connection = (url: string) => ({ url, maxRetriesPerRequest: null });
+
+// BullMQ and ioredis are loaded on first use: most commands never queue, and start faster without them.
+const loadBullmq = () => import('bullmq');
+
+interface Pending {
+  resolve: (outcome: QueuedOutcome | null) => void;
+  /** The job is in the queue: until then, not finding it means nothing. */
+  added: boolean;
+}
+
+/**
+ * The producer side of a queued run: one job per workspace, results collected from the queue's
+ * events (and by asking for the jobs' state now and then, so that a missed event cannot hang the
+ * run). Each run has its own id; a run only ever sees its own jobs, and removes them once read.
+ */
+export class WorkspaceJobQueue {
+  private readonly pending = new Map<string, Pending>();
+  private reconcileTimer: NodeJS.Timeout | undefined;
+  private reconciling = false;
+
+  private constructor(
+    private readonly queue: Queue<WorkspaceJobData, WorkspaceJobResult>,
+    private readonly events: QueueEvents,
+    readonly runId: string,
+  ) {
+    events.on('completed', ({ jobId, returnvalue }) => {
+      if (this.pending.has(jobId)) void this.settle(jobId, { kind: 'done', result: returnvalue as unknown as WorkspaceJobResult });
+    });
+    events.on('failed', ({ jobId }) => {
+      // Redis unreachable for a moment: the next reconcile round reads the job again.
+      if (this.pending.has(jobId)) this.collect(jobId).catch(() => undefined);
+    });
+    this.reconcileTimer = setInterval(() => void this.reconcile(), RECONCILE_INTERVAL_MS);
+    this.reconcileTimer.unref();
+  }
+
+  static async open(redisUrl: string, queueName: string, runId: string): Promise<WorkspaceJobQueue> {
+    await ensureRedisReachable(redisUrl);
+    const { Queue, QueueEvents } = await loadBullmq();
+    const queue = new Queue<WorkspaceJobData, WorkspaceJobResult>(queueName, { connection: connection(redisUrl), prefix: QUEUE_PREFIX });
+    // Stream ids start with a time in ms: read every event from a second before this run began,
+    // so that none of this run's events is missed between start-up and the first read.
+    const events = new QueueEvents(queueName, { connection: connection(redisUrl), prefix: QUEUE_PREFIX, lastEventId: `${Date.now() - 1_000}-0` });
+    await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+    return new WorkspaceJobQueue(queue, events, runId);
+  }
+
+  private jobId(workspaceId: string): string {
+    return `${this.runId}.${workspaceId}`;
+  }
+
+  /** Enqueues one workspace and resolves when it is done; null when it was withdrawn before it ran. */
+  async submit(command: string, workspaceId: string, options: Record<string, unknown>): Promise<QueuedOutcome | null> {
+    const jobId = this.jobId(workspaceId);
+    const pending: Pending = { resolve: () => undefined, added: false };
+    const done = new Promise<QueuedOutcome | null>((resolve) => (pending.resolve = resolve));
+    this.pending.set(jobId, pending);
+    try {
+      await this.queue.add(
+        command,
+        { runId: this.runId, workspaceId, options },
+        {
+          jobId,
+          attempts: JOB_ATTEMPTS,
+          backoff: { type: 'exponential', delay: BACKOFF_MS },
+          removeOnComplete: { age: ABANDONED_JOB_AGE_SECONDS },
+          removeOnFail: { age: ABANDONED_JOB_AGE_SECONDS },
+        },
+      );
+    } catch (error) {
+      this.pending.delete(jobId);
+      throw new QueueError(`could not enqueue workspace ${workspaceId}: ${(error as Error).message}`);
+    }
+    pending.added = true;
+    return done;
+  }
+
+  /** Withdraws every job of this run that no worker has started; started ones finish. */
+  async withdrawWaiting(): Promise<void> {
+    for (const jobId of [...this.pending.keys()]) {
+      const state = await this.queue.getJobState(jobId);
+      if (state === 'waiting' || state === 'delayed' || state === 'prioritized') {
+        if ((await this.queue.remove(jobId)) === 1) await this.settle(jobId, null);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.reconcileTimer);
+    await this.withdrawWaiting();
+    await this.events.close();
+    await this.queue.close();
+  }
+
+  private async settle(jobId: string, outcome: QueuedOutcome | null): Promise<void> {
+    const pending = this.pending.get(jobId);
+    if (!pending) return;
+    this.pending.delete(jobId);
+    // Read, so no longer needed; should the removal fail, the job expires with the abandoned ones.
+    if (outcome) await this.queue.remove(jobId).catch(() => undefined);
+    pending.resolve(outcome);
+  }
+
+  /** Reads a finished job from the queue (a job that failed for good, or one whose event was missed). */
+  private async collect(jobId: string): Promise<void> {
+    const job = await this.queue.getJob(jobId);
+    if (!job) {
+      await this.settle(jobId, { kind: 'failed', message: 'its job disappeared from the queue' });
+      return;
+    }
+    const state = await this.queue.getJobState(jobId);
+    if (state === 'completed') {
+      await this.settle(jobId, { kind: 'done', result: job.returnvalue as WorkspaceJobResult });
+    } else if (state === 'failed') {
+      await this.settle(jobId, { kind: 'failed', message: `failed after ${job.attemptsMade} attempt(s): ${job.failedReason}` });
+    }
+  }
+
+  private async reconcile(): Promise<void> {
+    if (this.reconciling) return;
+    this.reconciling = true;
+    try {
+      for (const [jobId, pending] of [...this.pending.entries()]) {
+        if (pending.added) await this.collect(jobId);
+      }
+    } catch {
+      // Redis unreachable for a moment: the next round asks again.
+    } finally {
+      this.reconciling = false;
+    }
+  }
+}
+
+/** Thrown by a job that should be tried again later (the workspace was locked by another runner). */
+export class RetryLaterError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RetryLaterError';
+  }
+}
+
+export interface WorkspaceWorkerOptions {
+  concurrency: number;
+  /** How long a job stays claimed by a worker that stopped answering before another takes it. */
+  lockDurationMs: number;
+}
+
+export interface WorkspaceJobContext {
+  /** 1 for the first attempt. */
+  attempt: number;
+  isLastAttempt: boolean;
+}
+
+/**
+ * The consumer side: takes jobs of the queue with bounded concurrency. A job that throws is
+ * retried with backoff up to JOB_ATTEMPTS times; a job whose worker died is taken again once its
+ * lock expires. `process` returns the result, or throws RetryLaterError to be tried again.
+ */
+export class WorkspaceJobWorker {
+  private constructor(private readonly worker: Worker<WorkspaceJobData, WorkspaceJobResult>) {}
+
+  static async start(
+    redisUrl: string,
+    queueName: string,
+    options: WorkspaceWorkerOptions,
+    process: (command: string, data: WorkspaceJobData, context: WorkspaceJobContext) => Promise<WorkspaceJobResult>,
+    log: (line: string) => void,
+  ): Promise<WorkspaceJobWorker> {
+    await ensureRedisReachable(redisUrl);
+    const { UnrecoverableError, Worker } = await loadBullmq();
+    const worker = new Worker<WorkspaceJobData, WorkspaceJobResult>(
+      queueName,
+      async (job: Job<WorkspaceJobData, WorkspaceJobResult>) => {
+        const attempts = job.opts.attempts ?? 1;
+        try {
+          return await process(job.name, job.data, { attempt: job.attemptsMade + 1, isLastAttempt: job.attemptsMade + 1 >= attempts });
+        } catch (error) {
+          if (error instanceof QueueError) throw new UnrecoverableError(error.message);
+          throw error;
+        }
+      },
+      {
+        connection: connection(redisUrl),
+        prefix: QUEUE_PREFIX,
+        concurrency: options.concurrency,
+        lockDuration: options.lockDurationMs,
+        stalledInterval: options.lockDurationMs,
+        maxStalledCount: 1,
+      },
+    );
+    worker.on('failed', (job, error) => {
+      if (!job) return;
+      const willRetry = !(error instanceof UnrecoverableError) && job.attemptsMade < (job.opts.attempts ?? 1);
+      log(`workspace ${job.data.workspaceId} (run ${job.data.runId}), attempt ${job.attemptsMade}: ${error.message}${willRetry ? '; will retry' : ''}`);
+    });
+    worker.on('error', (error) => log(`queue error: ${error.message}`));
+    await worker.waitUntilReady();
+    return new WorkspaceJobWorker(worker);
+  }
+
+  /** Stops taking jobs and waits for those in progress. */
+  async close(): Promise<void> {
+    await this.worker.close();
+  }
+}
