@@ -1,6 +1,24 @@
 import { EntityManager } from 'typeorm';
 
 import { qualified, quoteIdentifier } from '../database/sql';
+import { RecordColumn } from './record-fields';
+import { Condition, ListQuery, ViewFilterRow, ViewSortRow } from './view-query';
+
+export interface ViewTables {
+  view: string;
+  viewFilter: string;
+  viewSort: string;
+}
+
+/** How a column is read: dates as text (no time-zone shift), enum arrays as text arrays. */
+const selectExpression = (column: RecordColumn): string => {
+  const quoted = quoteIdentifier(column.name);
+  if (column.type === 'date') return `${quoted}::text AS ${quoted}`;
+  if (column.type === 'enum[]') return `${quoted}::text[] AS ${quoted}`;
+  return quoted;
+};
+
+const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (match) => `\\${match}`);
 
 /** Rows of a workspace's object tables. Table and column names are quoted; values are parameters. */
 export class RecordRepository {
@@ -8,6 +26,10 @@ export class RecordRepository {
     private readonly manager: EntityManager,
     private readonly schemaName: string,
   ) {}
+
+  private table(name: string): string {
+    return qualified(this.schemaName, name);
+  }
 
   /** Inserts rows (all with the same columns) and returns their ids in order. */
   async insert(table: string, rows: Array<Record<string, unknown>>): Promise<string[]> {
@@ -19,9 +41,128 @@ export class RecordRepository {
       return `$${params.length}`;
     }).join(', ')})`);
     const inserted: Array<{ id: string }> = await this.manager.query(
-      `INSERT INTO ${qualified(this.schemaName, table)} (${columns.map(quoteIdentifier).join(', ')}) VALUES ${values.join(', ')} RETURNING "id"`,
+      columns.length === 0
+        ? `INSERT INTO ${this.table(table)} DEFAULT VALUES RETURNING "id"`
+        : `INSERT INTO ${this.table(table)} (${columns.map(quoteIdentifier).join(', ')}) VALUES ${values.join(', ')} RETURNING "id"`,
       params,
     );
     return inserted.map((row) => row.id);
+  }
+
+  async findById(table: string, columns: RecordColumn[], id: string): Promise<Record<string, unknown> | null> {
+    const [row] = await this.manager.query(`SELECT ${columns.map(selectExpression).join(', ')} FROM ${this.table(table)} WHERE "id" = $1`, [id]);
+    return row ?? null;
+  }
+
+  /** Updates one row; returns false when there is no such row. */
+  async update(table: string, id: string, values: Record<string, unknown>): Promise<boolean> {
+    const columns = Object.keys(values);
+    const assignments = columns.map((column, index) => `${quoteIdentifier(column)} = $${index + 2}`);
+    const result: [unknown[], number] = await this.manager.query(
+      `UPDATE ${this.table(table)} SET ${[...assignments, `"updatedAt" = now()`].join(', ')} WHERE "id" = $1 RETURNING "id"`,
+      [id, ...columns.map((column) => values[column])],
+    );
+    return result[1] > 0;
+  }
+
+  async delete(table: string, id: string): Promise<boolean> {
+    const result: [unknown[], number] = await this.manager.query(`DELETE FROM ${this.table(table)} WHERE "id" = $1 RETURNING "id"`, [id]);
+    return result[1] > 0;
+  }
+
+  /** One page of rows matching every condition, in the query's order (then by id), and the total. */
+  async list(table: string, columns: RecordColumn[], query: ListQuery, limit: number, offset: number): Promise<{ rows: Array<Record<string, unknown>>; total: number }> {
+    const params: unknown[] = [];
+    const where = ['"deletedAt" IS NULL', ...query.conditions.map((condition) => this.conditionSql(condition, params))];
+    const order = [...query.sorts.map((sort) => `${quoteIdentifier(sort.column.name)} ${sort.direction} NULLS LAST`), '"id" ASC'];
+    const whereSql = where.join(' AND ');
+    const rows = await this.manager.query(
+      `SELECT ${columns.map(selectExpression).join(', ')} FROM ${this.table(table)} WHERE ${whereSql}
+        ORDER BY ${order.join(', ')} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, limit, offset],
+    );
+    const [{ total }] = await this.manager.query(`SELECT count(*)::int AS total FROM ${this.table(table)} WHERE ${whereSql}`, params);
+    return { rows, total };
+  }
+
+  private conditionSql(condition: Condition, params: unknown[]): string {
+    const bind = (value: unknown): string => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const parts = condition.columns.map((column) => {
+      const quoted = quoteIdentifier(column.name);
+      const isArray = column.type === 'text[]' || column.type === 'enum[]';
+      switch (condition.operator) {
+        case 'empty':
+          if (isArray) return `(${quoted} IS NULL OR cardinality(${quoted}) = 0)`;
+          return column.type === 'text' ? `(${quoted} IS NULL OR ${quoted} = '')` : `${quoted} IS NULL`;
+        case 'contains':
+          return `${isArray ? `array_to_string(${quoted}::text[], ',')` : `${quoted}::text`} ILIKE ${bind(`%${escapeLike(String(condition.value))}%`)}`;
+        case 'in':
+          return `${quoted}::text = ANY(${bind(condition.value)}::text[])`;
+        case 'overlaps':
+          return `${quoted}::text[] && ${bind(condition.value)}::text[]`;
+        case 'eq':
+          if (column.type === 'timestamptz') return `${quoted}::date = ${bind(condition.value)}::date`;
+          return `${quoted} = ${bind(condition.value)}`;
+        case 'gt':
+          return `${quoted} > ${bind(condition.value)}`;
+        case 'lt':
+          return `${quoted} < ${bind(condition.value)}`;
+      }
+    });
+    const any = `(${parts.join(' OR ')})`;
+    return condition.negate ? `NOT coalesce(${any}, false)` : any;
+  }
+
+  /** Rows after `afterId` in id order, `limit` at most: the way an export walks a table. */
+  async batchAfter(table: string, columns: RecordColumn[], afterId: string | null, limit: number): Promise<Array<Record<string, unknown>>> {
+    return this.manager.query(
+      `SELECT ${columns.map(selectExpression).join(', ')} FROM ${this.table(table)}
+        WHERE "deletedAt" IS NULL AND ($1::uuid IS NULL OR "id" > $1::uuid) ORDER BY "id" LIMIT $2`,
+      [afterId, limit],
+    );
+  }
+
+  /** Of `ids`, those that exist in `table`. */
+  async existingIds(table: string, ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows: Array<{ id: string }> = await this.manager.query(`SELECT "id" FROM ${this.table(table)} WHERE "id" = ANY($1::uuid[])`, [ids]);
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /** Rows in which any of `columns` holds a value (NULL and empty values do not count). */
+  async countWithValues(table: string, columns: RecordColumn[]): Promise<number> {
+    const holds = columns.map((column) => {
+      const quoted = quoteIdentifier(column.name);
+      if (column.type === 'text') return `coalesce(${quoted}, '') <> ''`;
+      return `${quoted} IS NOT NULL`;
+    });
+    const [{ count }] = await this.manager.query(`SELECT count(*)::int AS count FROM ${this.table(table)} WHERE ${holds.join(' OR ') || 'false'}`);
+    return count;
+  }
+
+  async countRows(table: string): Promise<number> {
+    const [{ count }] = await this.manager.query(`SELECT count(*)::int AS count FROM ${this.table(table)}`);
+    return count;
+  }
+
+  /** A view of the object with its filters and sorts; null when the object has no such view. */
+  async findView(tables: ViewTables, viewId: string, objectMetadataId: string): Promise<{ filters: ViewFilterRow[]; sorts: ViewSortRow[] } | null> {
+    const [view] = await this.manager.query(
+      `SELECT "id" FROM ${this.table(tables.view)} WHERE "id" = $1 AND "objectMetadataId" = $2 AND "deletedAt" IS NULL`,
+      [viewId, objectMetadataId],
+    );
+    if (!view) return null;
+    const filters: ViewFilterRow[] = await this.manager.query(
+      `SELECT "id", "fieldMetadataId", "operand", "value" FROM ${this.table(tables.viewFilter)} WHERE "viewId" = $1 AND "deletedAt" IS NULL ORDER BY "createdAt", "id"`,
+      [viewId],
+    );
+    const sorts: ViewSortRow[] = await this.manager.query(
+      `SELECT "id", "fieldMetadataId", "direction" FROM ${this.table(tables.viewSort)} WHERE "viewId" = $1 AND "deletedAt" IS NULL ORDER BY "createdAt", "id"`,
+      [viewId],
+    );
+    return { filters, sorts };
   }
 }
