@@ -34,10 +34,11 @@ export class ApiKeyRepository {
 
   /** Revokes a key of the workspace; null when the workspace has no such key. */
   async revoke(workspaceId: string, id: string): Promise<ApiKeyRow | null> {
-    const [row] = await this.manager.query(
+    // An UPDATE ... RETURNING answers [rows, count] through TypeORM.
+    const [rows]: [ApiKeyRow[], number] = await this.manager.query(
       `UPDATE core."apiKey" SET "revokedAt" = coalesce("revokedAt", now()) WHERE "workspaceId" = $1 AND "id" = $2 RETURNING ${COLUMNS}`,
       [workspaceId, id],
     );
-    return row ?? null;
+    return rows[0] ?? null;
   }
 }

@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiKeyService } from '../auth/api-key.service';
 import { RecordError } from '../records/record.error';
 import { snapshotVersions } from '../standard-objects/version-snapshots';
-import { WorkspaceCreationService } from '../workspace/workspace-creation.service';
+import { MAX_DISPLAY_NAME_LENGTH, WorkspaceCreationService } from '../workspace/workspace-creation.service';
 import { CustomMetadataService } from '../workspace/custom-metadata.service';
 import { Allow } from './auth.guard';
 import { CreateApiKeyBody, CreateWorkspaceBody } from './http.dto';
@@ -31,7 +31,9 @@ export class WorkspacesController {
   @ApiOperation({ summary: 'Create a workspace (the creation hook, as workspace:create): all or nothing' })
   async create(@Body() input: CreateWorkspaceBody) {
     const body = objectBody(input);
-    if (typeof body.displayName !== 'string') throw new RecordError('INVALID', 'displayName', 'displayName is required: 1 to 200 characters');
+    if (typeof body.displayName !== 'string' || body.displayName.trim().length === 0 || body.displayName.length > MAX_DISPLAY_NAME_LENGTH) {
+      throw new RecordError('INVALID', 'displayName', `displayName is required: 1 to ${MAX_DISPLAY_NAME_LENGTH} characters`);
+    }
     if (body.version !== undefined && (typeof body.version !== 'string' || !snapshotVersions().includes(body.version))) {
       throw new RecordError('INVALID', 'version', `version must be one of ${snapshotVersions().join(', ')}`);
     }
