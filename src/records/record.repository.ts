@@ -112,8 +112,9 @@ export class RecordRepository {
           return `${quoted} < ${bind(condition.value)}`;
       }
     });
-    const any = `(${parts.join(' OR ')})`;
-    return condition.negate ? `NOT coalesce(${any}, false)` : any;
+    // Empty means every column looked at is empty; any other condition holds when one column matches.
+    const joined = `(${parts.join(condition.operator === 'empty' ? ' AND ' : ' OR ')})`;
+    return condition.negate ? `NOT coalesce(${joined}, false)` : joined;
   }
 
   /** Rows after `afterId` in id order, `limit` at most: the way an export walks a table. */

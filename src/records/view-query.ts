@@ -20,7 +20,7 @@ export interface ViewSortRow {
 export type ConditionOperator = 'eq' | 'contains' | 'gt' | 'lt' | 'empty' | 'in' | 'overlaps';
 
 /**
- * One filter as the repository renders it: true when any of `columns` matches (a filter on a
+ * One filter as the repository renders it: true when any of `columns` matches (all, for empty; a filter on a
  * composite field looks at its main subfields), negated when `negate`.
  */
 export interface Condition {
