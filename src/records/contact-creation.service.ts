@@ -132,7 +132,7 @@ export class ContactCreationService {
         result.skipped.push({ line: participant.line ?? null, email: participant.email.slice(0, 200), reason: 'not an email address' });
         continue;
       }
-      if (!valid.has(email)) valid.set(email, { ...participant, email, domain: match[1] });
+      if (!valid.has(email)) valid.set(email, { ...participant, email, domain: match[1].replace(/^www\./, '') });
     }
 
     const domains = [...new Set([...valid.values()].map((participant) => participant.domain))];
