@@ -1,4 +1,5 @@
 import { createBenchmark } from './create.bench';
+import { csvBenchmark } from './csv.bench';
 import { declarationsBenchmark } from './declarations.bench';
 import { emailMigrationBenchmark } from './email-migration.bench';
 import { fleetNoopBenchmark } from './fleet-noop.bench';
@@ -7,6 +8,7 @@ export type Benchmark = (args: string[]) => Promise<Record<string, unknown>>;
 
 export const BENCHMARKS: Record<string, Benchmark> = {
   create: createBenchmark,
+  csv: csvBenchmark,
   declarations: declarationsBenchmark,
   'email-migration': emailMigrationBenchmark,
   'fleet-noop': fleetNoopBenchmark,
