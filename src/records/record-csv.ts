@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { DeclaredSchema } from '../declarations/declared-schema';
 import { FieldType } from '../declarations/field-type';
 import { ActualObject } from '../sync/actual-state';
@@ -131,9 +133,13 @@ export const rowParams = (columns: CsvColumn[], cells: string[]): Record<string,
   }
   const params: Record<string, unknown> = {};
   const composites = new Map<RecordField, Record<string, unknown>>();
+  const now = new Date().toISOString();
   columns.forEach((column, index) => {
     const text = column.convert ? column.convert(cells[index]) : cells[index];
-    const value = parseCell(column, text);
+    let value = parseCell(column, text);
+    // An empty id or timestamp is the service's to fill, as on a record created through the API.
+    if (value === null && column.field.field.name === 'id') value = randomUUID();
+    if (value === null && (column.field.field.name === 'createdAt' || column.field.field.name === 'updatedAt')) value = now;
     if (column.subfield === null) {
       try {
         Object.assign(params, fieldParams(column.field, value));

@@ -35,15 +35,21 @@ export class RecordRepository {
   async insert(table: string, rows: Array<Record<string, unknown>>): Promise<string[]> {
     if (rows.length === 0) return [];
     const columns = Object.keys(rows[0]);
+    if (columns.length === 0) {
+      const ids: string[] = [];
+      for (let index = 0; index < rows.length; index += 1) {
+        const [{ id }] = await this.manager.query(`INSERT INTO ${this.table(table)} DEFAULT VALUES RETURNING "id"`);
+        ids.push(id);
+      }
+      return ids;
+    }
     const params: unknown[] = [];
     const values = rows.map((row) => `(${columns.map((column) => {
       params.push(row[column]);
       return `$${params.length}`;
     }).join(', ')})`);
     const inserted: Array<{ id: string }> = await this.manager.query(
-      columns.length === 0
-        ? `INSERT INTO ${this.table(table)} DEFAULT VALUES RETURNING "id"`
-        : `INSERT INTO ${this.table(table)} (${columns.map(quoteIdentifier).join(', ')}) VALUES ${values.join(', ')} RETURNING "id"`,
+      `INSERT INTO ${this.table(table)} (${columns.map(quoteIdentifier).join(', ')}) VALUES ${values.join(', ')} RETURNING "id"`,
       params,
     );
     return inserted.map((row) => row.id);

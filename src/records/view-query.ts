@@ -20,8 +20,9 @@ export interface ViewSortRow {
 export type ConditionOperator = 'eq' | 'contains' | 'gt' | 'lt' | 'empty' | 'in' | 'overlaps';
 
 /**
- * One filter as the repository renders it: true when any of `columns` matches (all, for empty; a filter on a
- * composite field looks at its main subfields), negated when `negate`.
+ * One filter as the repository renders it. A filter on a composite field looks at its main
+ * subfields: it holds when any of `columns` matches (for `empty`: when all are empty). Negated
+ * when `negate`.
  */
 export interface Condition {
   columns: RecordColumn[];
