@@ -43,7 +43,7 @@ export class CsvImportError extends RecordError {
 }
 
 export const EXPORT_BATCH_SIZE = 1000;
-const IMPORT_BATCH_SIZE = 500;
+const IMPORT_BATCH_SIZE = 2000;
 
 /**
  * CSV export and import of one object's records. Export reads the table in id order, one batch at
@@ -136,15 +136,16 @@ export class RecordCsvService {
     });
   }
 
-  /** Inserts a batch under a savepoint; if the database refuses it, row by row to name the bad ones. */
+  /** Copies a batch in under a savepoint; if the database refuses it, inserts row by row to name the bad ones. */
   private async insertBatch(manager: EntityManager, context: ObjectContext, batch: Array<{ line: number; params: Record<string, unknown> }>, errors: RowProblem[]): Promise<number> {
     if (batch.length === 0) return 0;
     const records = new RecordRepository(manager, context.workspace.schemaName);
     const table = context.object.tableName;
-    const attempt = async (rows: Array<Record<string, unknown>>): Promise<unknown> => {
+    const attempt = async (rows: Array<Record<string, unknown>>, copy = false): Promise<unknown> => {
       await manager.query('SAVEPOINT csv_import');
       try {
-        await records.insert(table, rows);
+        if (copy) await records.copyInsert(table, rows);
+        else await records.insert(table, rows);
         await manager.query('RELEASE SAVEPOINT csv_import');
         return null;
       } catch (error) {
@@ -152,7 +153,7 @@ export class RecordCsvService {
         return error;
       }
     };
-    const failure = await attempt(batch.map((row) => row.params));
+    const failure = await attempt(batch.map((row) => row.params), true);
     if (failure === null) return batch.length;
     let inserted = 0;
     for (const row of batch) {

@@ -1,4 +1,10 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+import { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { EntityManager } from 'typeorm';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 
 import { qualified, quoteIdentifier } from '../database/sql';
 import { RecordColumn } from './record-fields';
@@ -19,6 +25,17 @@ const selectExpression = (column: RecordColumn): string => {
 };
 
 const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (match) => `\\${match}`);
+
+/** A Postgres array literal of text items: {"a","b"}. */
+const arrayLiteral = (items: unknown[]): string =>
+  `{${items.map((item) => (item === null || item === undefined ? 'NULL' : `"${String(item).replace(/[\\"]/g, '\\$&')}"`)).join(',')}}`;
+
+/** A value as a cell of COPY's CSV format: NULL unquoted and empty, every other value quoted. */
+const copyCell = (value: unknown): string => {
+  if (value === null || value === undefined) return '';
+  const text = Array.isArray(value) ? arrayLiteral(value) : value instanceof Date ? value.toISOString() : String(value);
+  return `"${text.replace(/"/g, '""')}"`;
+};
 
 /** Rows of a workspace's object tables. Table and column names are quoted; values are parameters. */
 export class RecordRepository {
@@ -53,6 +70,24 @@ export class RecordRepository {
       params,
     );
     return inserted.map((row) => row.id);
+  }
+
+  /**
+   * Inserts rows (all with the same columns) with COPY, on the connection of the current
+   * transaction: the fast way in for imports. Values are sent as data, never as SQL.
+   */
+  async copyInsert(table: string, rows: Array<Record<string, unknown>>): Promise<void> {
+    if (rows.length === 0) return;
+    const columns = Object.keys(rows[0]);
+    const runner = this.manager.queryRunner as PostgresQueryRunner | undefined;
+    if (columns.length === 0 || !runner) {
+      await this.insert(table, rows);
+      return;
+    }
+    const client: PoolClient = await runner.connect();
+    const text = rows.map((row) => columns.map((column) => copyCell(row[column])).join(',')).join('\n');
+    const copy = client.query(copyFrom(`COPY ${this.table(table)} (${columns.map(quoteIdentifier).join(', ')}) FROM STDIN WITH (FORMAT csv)`));
+    await pipeline(Readable.from([`${text}\n`]), copy);
   }
 
   async findById(table: string, columns: RecordColumn[], id: string): Promise<Record<string, unknown> | null> {
