@@ -46,8 +46,9 @@ export const EXPORT_BATCH_SIZE = 1000;
 const IMPORT_BATCH_SIZE = 2000;
 
 /**
- * CSV export and import of one object's records. Export reads the table in id order, one batch at
- * a time, in one snapshot, writing as the output drains: memory does not grow with the table.
+ * CSV export and import of one object's records. Export reads the table in id order through a
+ * cursor, one batch at a time, in one snapshot, writing as the output drains: memory does not
+ * grow with the table.
  * Import parses as it reads, checks every row, and writes in one transaction.
  */
 export class RecordCsvService {
@@ -70,13 +71,9 @@ export class RecordCsvService {
       let rows = 0;
       try {
         await write(columns.map((column) => column.header));
-        let afterId: string | null = null;
-        for (;;) {
-          const batch = await records.batchAfter(context.object.tableName, columns.map((column) => column.column), afterId, EXPORT_BATCH_SIZE);
+        for await (const batch of records.inBatches(context.object.tableName, columns.map((column) => column.column), EXPORT_BATCH_SIZE)) {
           for (const row of batch) await write(columns.map((column) => formatCell(column, row[column.column.name])));
           rows += batch.length;
-          if (batch.length < EXPORT_BATCH_SIZE) break;
-          afterId = batch[batch.length - 1].id as string;
         }
         stringifier.end();
       } catch (error) {
@@ -94,7 +91,7 @@ export class RecordCsvService {
       const current = csvColumns(context.fields);
       const snapshots = snapshotVersions().map(getVersionSnapshot);
       const legacy = legacyCsvColumns(context.object, context.fields, snapshots);
-      const parser = parse({ bom: true, relax_column_count: true, info: true, skip_empty_lines: true });
+      const parser = parse({ bom: true, relax_column_count: true });
       input.on('error', (error) => parser.destroy(error));
       input.pipe(parser);
 
@@ -107,8 +104,13 @@ export class RecordCsvService {
         batch = [];
       };
       try {
-        for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number; records: number } }>) {
-          const line = info.lines - (record.join(',').split('\n').length - 1);
+        // Line numbers are counted here (cheaper than the parser's per-record info): a record
+        // takes one line plus the line breaks inside its quoted cells.
+        let nextLine = 1;
+        for await (const record of parser as AsyncIterable<string[]>) {
+          const line = nextLine;
+          nextLine += 1 + record.reduce((breaks, cell) => breaks + (cell.includes('\n') ? cell.split('\n').length - 1 : 0), 0);
+          if (record.length === 1 && record[0] === '') continue;
           if (columns === null) {
             columns = resolveHeaders(record, current, legacy);
             continue;

@@ -158,13 +158,27 @@ export class RecordRepository {
     return condition.negate ? `NOT coalesce(${joined}, false)` : joined;
   }
 
-  /** Rows after `afterId` in id order, `limit` at most: the way an export walks a table. */
-  async batchAfter(table: string, columns: RecordColumn[], afterId: string | null, limit: number): Promise<Array<Record<string, unknown>>> {
-    return this.manager.query(
-      `SELECT ${columns.map(selectExpression).join(', ')} FROM ${this.table(table)}
-        WHERE "deletedAt" IS NULL AND ($1::uuid IS NULL OR "id" > $1::uuid) ORDER BY "id" LIMIT $2`,
-      [afterId, limit],
+  /**
+   * Every row in id order, `batchSize` at a time, through a server-side cursor of the current
+   * transaction: one ordered scan, however large the table, and one batch in memory at a time.
+   */
+  async *inBatches(table: string, columns: RecordColumn[], batchSize: number): AsyncGenerator<Array<Record<string, unknown>>> {
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size must be a positive whole number, got ${batchSize}`);
+    await this.manager.query(
+      `DECLARE records_batches NO SCROLL CURSOR FOR SELECT ${columns.map(selectExpression).join(', ')} FROM ${this.table(table)} WHERE "deletedAt" IS NULL ORDER BY "id"`,
     );
+    let finished = false;
+    try {
+      for (;;) {
+        const rows: Array<Record<string, unknown>> = await this.manager.query(`FETCH FORWARD ${batchSize} FROM records_batches`);
+        if (rows.length === 0) break;
+        yield rows;
+      }
+      finished = true;
+    } finally {
+      // After a failure the transaction is rolled back, and the cursor with it.
+      if (finished) await this.manager.query('CLOSE records_batches');
+    }
   }
 
   /** Of `ids`, those that exist in `table`. */
