@@ -143,18 +143,11 @@ export class RecordCsvService {
     if (batch.length === 0) return 0;
     const records = new RecordRepository(manager, context.workspace.schemaName);
     const table = context.object.tableName;
-    const attempt = async (rows: Array<Record<string, unknown>>, copy = false): Promise<unknown> => {
-      await manager.query('SAVEPOINT csv_import');
-      try {
+    const attempt = (rows: Array<Record<string, unknown>>, copy = false): Promise<unknown> =>
+      records.underSavepoint(async () => {
         if (copy) await records.copyInsert(table, rows);
         else await records.insert(table, rows);
-        await manager.query('RELEASE SAVEPOINT csv_import');
-        return null;
-      } catch (error) {
-        await manager.query('ROLLBACK TO SAVEPOINT csv_import');
-        return error;
-      }
-    };
+      });
     const failure = await attempt(batch.map((row) => row.params), true);
     if (failure === null) return batch.length;
     let inserted = 0;

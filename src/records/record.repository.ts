@@ -181,6 +181,19 @@ export class RecordRepository {
     }
   }
 
+  /** Runs `work` under a savepoint: on failure only its writes are undone, and the error returned. */
+  async underSavepoint(work: () => Promise<void>): Promise<unknown> {
+    await this.manager.query('SAVEPOINT records_batch');
+    try {
+      await work();
+      await this.manager.query('RELEASE SAVEPOINT records_batch');
+      return null;
+    } catch (error) {
+      await this.manager.query('ROLLBACK TO SAVEPOINT records_batch');
+      return error;
+    }
+  }
+
   /** Of `ids`, those that exist in `table`. */
   async existingIds(table: string, ids: string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
