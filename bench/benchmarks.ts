@@ -1,4 +1,5 @@
 import { createBenchmark } from './create.bench';
+import { csvBenchmark } from './csv.bench';
 import { declarationsBenchmark } from './declarations.bench';
 import { emailMigrationBenchmark } from './email-migration.bench';
 import { fleetAddFieldBenchmark } from './fleet-add-field.bench';
@@ -8,6 +9,7 @@ export type Benchmark = (args: string[]) => Promise<Record<string, unknown>>;
 
 export const BENCHMARKS: Record<string, Benchmark> = {
   create: createBenchmark,
+  csv: csvBenchmark,
   declarations: declarationsBenchmark,
   'email-migration': emailMigrationBenchmark,
   'fleet-add-field': fleetAddFieldBenchmark,

@@ -6,6 +6,7 @@ import { StandardDeclarationsModule } from '../standard-objects/standard-declara
 import { FieldCreateCommand, ObjectCreateCommand } from './custom-metadata.commands';
 import { DatabaseMigrateCommand } from './database-migrate.command';
 import { DatabaseResetCommand } from './database-reset.command';
+import { ContactsImportFromEmailsCommand, RecordsExportCommand, RecordsImportCommand } from './records.commands';
 import { SnapshotGenerateCommand } from './snapshot-generate.command';
 import { SyncMetadataCommand } from './sync-metadata.command';
 import { UPGRADE_COMMANDS } from './upgrade.command';
@@ -22,10 +23,13 @@ const WALK_COMMAND_CLASSES = [SyncMetadataCommand, ...UPGRADE_COMMANDS, UpgradeS
 @Module({
   imports: [ConfigModule, DatabaseModule, StandardDeclarationsModule],
   providers: [
+    ContactsImportFromEmailsCommand,
     DatabaseMigrateCommand,
     DatabaseResetCommand,
     FieldCreateCommand,
     ObjectCreateCommand,
+    RecordsExportCommand,
+    RecordsImportCommand,
     SnapshotGenerateCommand,
     SyncMetadataCommand,
     ...UPGRADE_COMMANDS,

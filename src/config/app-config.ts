@@ -28,6 +28,11 @@ export class AppConfig {
   @Transform(({ value }) => (value === undefined || value === '' ? '.data' : value))
   @IsString()
   DATA_DIR: string;
+
+  /** The HTTP service's admin token: creates workspaces and their API keys. Unset: no admin access. */
+  @IsOptional()
+  @Matches(/^\S{32,}$/, { message: 'ADMIN_API_KEY must be at least 32 characters without spaces (e.g. openssl rand -hex 32)' })
+  ADMIN_API_KEY?: string;
 }
 
 export class ConfigError extends Error {
@@ -48,6 +53,7 @@ export const loadAppConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig =
     PORT: read('PORT'),
     LOG_LEVEL: read('LOG_LEVEL'),
     DATA_DIR: read('DATA_DIR'),
+    ADMIN_API_KEY: read('ADMIN_API_KEY'),
   };
   const config = plainToInstance(AppConfig, raw);
   const errors = validateSync(config, { skipMissingProperties: false });

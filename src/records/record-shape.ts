@@ -65,3 +65,15 @@ export const columnsForValue = (field: ShapedField, value: unknown): Record<stri
   }
   return columns;
 };
+
+/** The column that holds a field's main value: `email`, `emailsPrimaryEmail`, `domainNameUrl`, `domainNamePrimaryLinkUrl`... */
+export const mainColumn = (field: ShapedField): string => {
+  const main: Partial<Record<FieldType, string>> = {
+    [FieldType.EMAILS]: 'primaryEmail',
+    [FieldType.LINKS]: 'primaryLinkUrl',
+    [FieldType.LINK]: 'url',
+    [FieldType.PHONES]: 'primaryPhoneNumber',
+  };
+  const subfield = main[field.type];
+  return subfield ? compositeColumnName(field.name, subfield) : field.name;
+};

@@ -1,6 +1,41 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+import { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { EntityManager } from 'typeorm';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 
 import { qualified, quoteIdentifier } from '../database/sql';
+import { RecordColumn } from './record-fields';
+import { Condition, ListQuery, ViewFilterRow, ViewSortRow } from './view-query';
+
+export interface ViewTables {
+  view: string;
+  viewFilter: string;
+  viewSort: string;
+}
+
+/** How a column is read: dates as text (no time-zone shift), enum arrays as text arrays. */
+const selectExpression = (column: RecordColumn): string => {
+  const quoted = quoteIdentifier(column.name);
+  if (column.type === 'date') return `${quoted}::text AS ${quoted}`;
+  if (column.type === 'enum[]') return `${quoted}::text[] AS ${quoted}`;
+  return quoted;
+};
+
+const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (match) => `\\${match}`);
+
+/** A Postgres array literal of text items: {"a","b"}. */
+const arrayLiteral = (items: unknown[]): string =>
+  `{${items.map((item) => (item === null || item === undefined ? 'NULL' : `"${String(item).replace(/[\\"]/g, '\\$&')}"`)).join(',')}}`;
+
+/** A value as a cell of COPY's CSV format: NULL unquoted and empty, every other value quoted. */
+const copyCell = (value: unknown): string => {
+  if (value === null || value === undefined) return '';
+  const text = Array.isArray(value) ? arrayLiteral(value) : value instanceof Date ? value.toISOString() : String(value);
+  return `"${text.replace(/"/g, '""')}"`;
+};
 
 /** Rows of a workspace's object tables. Table and column names are quoted; values are parameters. */
 export class RecordRepository {
@@ -9,19 +44,194 @@ export class RecordRepository {
     private readonly schemaName: string,
   ) {}
 
+  private table(name: string): string {
+    return qualified(this.schemaName, name);
+  }
+
   /** Inserts rows (all with the same columns) and returns their ids in order. */
   async insert(table: string, rows: Array<Record<string, unknown>>): Promise<string[]> {
     if (rows.length === 0) return [];
     const columns = Object.keys(rows[0]);
+    if (columns.length === 0) {
+      const ids: string[] = [];
+      for (let index = 0; index < rows.length; index += 1) {
+        const [{ id }] = await this.manager.query(`INSERT INTO ${this.table(table)} DEFAULT VALUES RETURNING "id"`);
+        ids.push(id);
+      }
+      return ids;
+    }
     const params: unknown[] = [];
     const values = rows.map((row) => `(${columns.map((column) => {
       params.push(row[column]);
       return `$${params.length}`;
     }).join(', ')})`);
     const inserted: Array<{ id: string }> = await this.manager.query(
-      `INSERT INTO ${qualified(this.schemaName, table)} (${columns.map(quoteIdentifier).join(', ')}) VALUES ${values.join(', ')} RETURNING "id"`,
+      `INSERT INTO ${this.table(table)} (${columns.map(quoteIdentifier).join(', ')}) VALUES ${values.join(', ')} RETURNING "id"`,
       params,
     );
     return inserted.map((row) => row.id);
+  }
+
+  /**
+   * Inserts rows (all with the same columns) with COPY, on the connection of the current
+   * transaction: the fast way in for imports. Values are sent as data, never as SQL.
+   */
+  async copyInsert(table: string, rows: Array<Record<string, unknown>>): Promise<void> {
+    if (rows.length === 0) return;
+    const columns = Object.keys(rows[0]);
+    const runner = this.manager.queryRunner as PostgresQueryRunner | undefined;
+    if (columns.length === 0 || !runner) {
+      await this.insert(table, rows);
+      return;
+    }
+    const client: PoolClient = await runner.connect();
+    const text = rows.map((row) => columns.map((column) => copyCell(row[column])).join(',')).join('\n');
+    const copy = client.query(copyFrom(`COPY ${this.table(table)} (${columns.map(quoteIdentifier).join(', ')}) FROM STDIN WITH (FORMAT csv)`));
+    await pipeline(Readable.from([`${text}\n`]), copy);
+  }
+
+  async findById(table: string, columns: RecordColumn[], id: string): Promise<Record<string, unknown> | null> {
+    const [row] = await this.manager.query(`SELECT ${columns.map(selectExpression).join(', ')} FROM ${this.table(table)} WHERE "id" = $1`, [id]);
+    return row ?? null;
+  }
+
+  /** Updates one row; returns false when there is no such row. */
+  async update(table: string, id: string, values: Record<string, unknown>): Promise<boolean> {
+    const columns = Object.keys(values);
+    const assignments = columns.map((column, index) => `${quoteIdentifier(column)} = $${index + 2}`);
+    const result: [unknown[], number] = await this.manager.query(
+      `UPDATE ${this.table(table)} SET ${[...assignments, `"updatedAt" = now()`].join(', ')} WHERE "id" = $1 RETURNING "id"`,
+      [id, ...columns.map((column) => values[column])],
+    );
+    return result[1] > 0;
+  }
+
+  async delete(table: string, id: string): Promise<boolean> {
+    const result: [unknown[], number] = await this.manager.query(`DELETE FROM ${this.table(table)} WHERE "id" = $1 RETURNING "id"`, [id]);
+    return result[1] > 0;
+  }
+
+  /** One page of rows matching every condition, in the query's order (then by id), and the total. */
+  async list(table: string, columns: RecordColumn[], query: ListQuery, limit: number, offset: number): Promise<{ rows: Array<Record<string, unknown>>; total: number }> {
+    const params: unknown[] = [];
+    const where = ['"deletedAt" IS NULL', ...query.conditions.map((condition) => this.conditionSql(condition, params))];
+    const order = [...query.sorts.map((sort) => `${quoteIdentifier(sort.column.name)} ${sort.direction} NULLS LAST`), '"id" ASC'];
+    const whereSql = where.join(' AND ');
+    const rows = await this.manager.query(
+      `SELECT ${columns.map(selectExpression).join(', ')} FROM ${this.table(table)} WHERE ${whereSql}
+        ORDER BY ${order.join(', ')} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, limit, offset],
+    );
+    const [{ total }] = await this.manager.query(`SELECT count(*)::int AS total FROM ${this.table(table)} WHERE ${whereSql}`, params);
+    return { rows, total };
+  }
+
+  private conditionSql(condition: Condition, params: unknown[]): string {
+    const bind = (value: unknown): string => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const parts = condition.columns.map((column) => {
+      const quoted = quoteIdentifier(column.name);
+      const isArray = column.type === 'text[]' || column.type === 'enum[]';
+      switch (condition.operator) {
+        case 'empty':
+          if (isArray) return `(${quoted} IS NULL OR cardinality(${quoted}) = 0)`;
+          return column.type === 'text' ? `(${quoted} IS NULL OR ${quoted} = '')` : `${quoted} IS NULL`;
+        case 'contains':
+          return `${isArray ? `array_to_string(${quoted}::text[], ',')` : `${quoted}::text`} ILIKE ${bind(`%${escapeLike(String(condition.value))}%`)}`;
+        case 'in':
+          return `${quoted}::text = ANY(${bind(condition.value)}::text[])`;
+        case 'overlaps':
+          return `${quoted}::text[] && ${bind(condition.value)}::text[]`;
+        case 'eq':
+          if (column.type === 'timestamptz') return `${quoted}::date = ${bind(condition.value)}::date`;
+          return `${quoted} = ${bind(condition.value)}`;
+        case 'gt':
+          return `${quoted} > ${bind(condition.value)}`;
+        case 'lt':
+          return `${quoted} < ${bind(condition.value)}`;
+      }
+    });
+    // Empty means every column looked at is empty; any other condition holds when one column matches.
+    const joined = `(${parts.join(condition.operator === 'empty' ? ' AND ' : ' OR ')})`;
+    return condition.negate ? `NOT coalesce(${joined}, false)` : joined;
+  }
+
+  /**
+   * Every row in id order, `batchSize` at a time, through a server-side cursor of the current
+   * transaction: one ordered scan, however large the table, and one batch in memory at a time.
+   */
+  async *inBatches(table: string, columns: RecordColumn[], batchSize: number): AsyncGenerator<Array<Record<string, unknown>>> {
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size must be a positive whole number, got ${batchSize}`);
+    await this.manager.query(
+      `DECLARE records_batches NO SCROLL CURSOR FOR SELECT ${columns.map(selectExpression).join(', ')} FROM ${this.table(table)} WHERE "deletedAt" IS NULL ORDER BY "id"`,
+    );
+    let finished = false;
+    try {
+      for (;;) {
+        const rows: Array<Record<string, unknown>> = await this.manager.query(`FETCH FORWARD ${batchSize} FROM records_batches`);
+        if (rows.length === 0) break;
+        yield rows;
+      }
+      finished = true;
+    } finally {
+      // After a failure the transaction is rolled back, and the cursor with it.
+      if (finished) await this.manager.query('CLOSE records_batches');
+    }
+  }
+
+  /** Runs `work` under a savepoint: on failure only its writes are undone, and the error returned. */
+  async underSavepoint(work: () => Promise<void>): Promise<unknown> {
+    await this.manager.query('SAVEPOINT records_batch');
+    try {
+      await work();
+      await this.manager.query('RELEASE SAVEPOINT records_batch');
+      return null;
+    } catch (error) {
+      await this.manager.query('ROLLBACK TO SAVEPOINT records_batch');
+      return error;
+    }
+  }
+
+  /** Of `ids`, those that exist in `table`. */
+  async existingIds(table: string, ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows: Array<{ id: string }> = await this.manager.query(`SELECT "id" FROM ${this.table(table)} WHERE "id" = ANY($1::uuid[])`, [ids]);
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /** Rows in which any of `columns` holds a value (NULL and empty values do not count). */
+  async countWithValues(table: string, columns: RecordColumn[]): Promise<number> {
+    const holds = columns.map((column) => {
+      const quoted = quoteIdentifier(column.name);
+      if (column.type === 'text') return `coalesce(${quoted}, '') <> ''`;
+      return `${quoted} IS NOT NULL`;
+    });
+    const [{ count }] = await this.manager.query(`SELECT count(*)::int AS count FROM ${this.table(table)} WHERE ${holds.join(' OR ') || 'false'}`);
+    return count;
+  }
+
+  async countRows(table: string): Promise<number> {
+    const [{ count }] = await this.manager.query(`SELECT count(*)::int AS count FROM ${this.table(table)}`);
+    return count;
+  }
+
+  /** A view of the object with its filters and sorts; null when the object has no such view. */
+  async findView(tables: ViewTables, viewId: string, objectMetadataId: string): Promise<{ filters: ViewFilterRow[]; sorts: ViewSortRow[] } | null> {
+    const [view] = await this.manager.query(
+      `SELECT "id" FROM ${this.table(tables.view)} WHERE "id" = $1 AND "objectMetadataId" = $2 AND "deletedAt" IS NULL`,
+      [viewId, objectMetadataId],
+    );
+    if (!view) return null;
+    const filters: ViewFilterRow[] = await this.manager.query(
+      `SELECT "id", "fieldMetadataId", "operand", "value" FROM ${this.table(tables.viewFilter)} WHERE "viewId" = $1 AND "deletedAt" IS NULL ORDER BY "createdAt", "id"`,
+      [viewId],
+    );
+    const sorts: ViewSortRow[] = await this.manager.query(
+      `SELECT "id", "fieldMetadataId", "direction" FROM ${this.table(tables.viewSort)} WHERE "viewId" = $1 AND "deletedAt" IS NULL ORDER BY "createdAt", "id"`,
+      [viewId],
+    );
+    return { filters, sorts };
   }
 }

@@ -23,7 +23,8 @@ export class ActualStateRepository {
     return { workspaceId, schemaName, objects, indexes, live };
   }
 
-  private async objects(workspaceId: string): Promise<ActualObject[]> {
+  /** The metadata rows of a workspace's objects with their fields, without the live catalog. */
+  async objects(workspaceId: string): Promise<ActualObject[]> {
     const objects: ActualObject[] = await this.manager.query(
       `SELECT "id", "standardId", "nameSingular", "namePlural", "labelSingular", "labelPlural", "description", "icon",
               "tableName", "isCustom", "isSystem", "isActive", "labelIdentifierFieldMetadataId"

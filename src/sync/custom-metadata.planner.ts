@@ -11,11 +11,13 @@ import {
   OPTION_VALUE_PATTERN,
 } from '../declarations/identifier.rules';
 import { qualified, quoteIdentifier, SqlStatement } from '../database/sql';
-import { ActualObject, ActualState, actualFieldColumns } from './actual-state';
+import { joinColumnName } from '../declarations/field-type.registry';
+import { STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
+import { ActualField, ActualObject, ActualState, actualFieldColumns } from './actual-state';
 import { columnSql, createEnumSql } from './ddl';
-import { customTableName, desiredField, foreignKeyName } from './desired-state';
+import { customTableName, desiredField, enumTypeName, foreignKeyName } from './desired-state';
 import { indexName } from '../declarations/declaration-set.builder';
-import { Plan, PlanAction } from './plan';
+import { Hazard, Plan, PlanAction } from './plan';
 
 export interface CustomFieldInput {
   name: string;
@@ -37,11 +39,33 @@ export interface CustomObjectInput {
   icon?: string | null;
 }
 
-/** Bad input for a custom object or field; `property` names the input property at fault. */
+export interface ObjectUpdateInput {
+  nameSingular?: unknown;
+  namePlural?: unknown;
+  labelSingular?: unknown;
+  labelPlural?: unknown;
+  description?: unknown;
+  icon?: unknown;
+  isActive?: unknown;
+}
+
+export interface FieldUpdateInput {
+  name?: unknown;
+  label?: unknown;
+  description?: unknown;
+  icon?: unknown;
+  isActive?: unknown;
+}
+
+/**
+ * Bad input for a custom object or field; `property` names the input property at fault. `CONFLICT`:
+ * the request is valid but would drop data (or the workspace is busy); `NOT_FOUND`: no such workspace.
+ */
 export class CustomMetadataError extends Error {
   constructor(
     readonly property: string,
     message: string,
+    readonly code: 'INVALID' | 'CONFLICT' | 'NOT_FOUND' = 'INVALID',
   ) {
     super(message);
     this.name = 'CustomMetadataError';
@@ -310,6 +334,285 @@ export class CustomMetadataPlanner {
     return { actions: [action], refusals: [] };
   }
 
+  /**
+   * Renames, relabels, activates or deactivates an object. Only custom objects change names and
+   * labels (sync owns the standard ones); a renamed custom object takes its table, enum types and
+   * the relation fields generated for it on other objects along.
+   */
+  planObjectUpdate(objectName: string, input: ObjectUpdateInput): Plan {
+    const object = this.findObject(objectName);
+    const known = ['nameSingular', 'namePlural', 'labelSingular', 'labelPlural', 'description', 'icon', 'isActive'];
+    const given = Object.keys(input ?? {}).filter((key) => (input as Record<string, unknown>)[key] !== undefined);
+    const unknown = given.find((key) => !known.includes(key));
+    if (unknown) throw new CustomMetadataError(unknown.slice(0, 80), `"${unknown.slice(0, 80)}" cannot be changed; an object takes ${known.join(', ')}`);
+    if (given.length === 0) throw new CustomMetadataError('body', `nothing to change: give one of ${known.join(', ')}`);
+    if (!object.isCustom) {
+      const notActive = given.find((key) => key !== 'isActive');
+      if (notActive) throw new CustomMetadataError(notActive, `${object.nameSingular} is a standard object: only isActive can be changed; its names and labels come from the declarations`);
+    }
+    const sets: Record<string, unknown> = {};
+    const statements: SqlStatement[] = [];
+    const schema = this.actual.schemaName;
+    if (input.isActive !== undefined) {
+      if (typeof input.isActive !== 'boolean') throw new CustomMetadataError('isActive', 'isActive must be true or false');
+      if (object.isSystem) throw new CustomMetadataError('isActive', `${object.nameSingular} is a system object and cannot be deactivated`);
+      sets.isActive = input.isActive;
+    }
+    for (const property of ['labelSingular', 'labelPlural'] as const) {
+      if (input[property] !== undefined) sets[property] = checkLabel(property, input[property]);
+    }
+    for (const property of ['description', 'icon'] as const) {
+      if (input[property] !== undefined) {
+        if (input[property] !== null && (typeof input[property] !== 'string' || (input[property] as string).length > 1000)) {
+          throw new CustomMetadataError(property, `${property} must be text of at most 1000 characters, or null`);
+        }
+        sets[property] = input[property];
+      }
+    }
+    const namePlural = input.namePlural !== undefined ? checkName('namePlural', input.namePlural, 'object', 6) : object.namePlural;
+    const nameSingular = input.nameSingular !== undefined ? checkName('nameSingular', input.nameSingular, 'object', 6) : object.nameSingular;
+    if (nameSingular === namePlural) throw new CustomMetadataError(input.namePlural !== undefined ? 'namePlural' : 'nameSingular', 'namePlural must differ from nameSingular');
+    for (const [property, name] of [['nameSingular', nameSingular], ['namePlural', namePlural]] as const) {
+      if (input[property] === undefined) continue;
+      const clash = this.actual.objects.find((candidate) => candidate !== object && (candidate.nameSingular === name || candidate.namePlural === name));
+      if (clash) throw new CustomMetadataError(property, `${property} "${name}" is already used by the object "${clash.nameSingular}"`);
+      sets[property] = name;
+    }
+    if (nameSingular !== object.nameSingular) {
+      const tableName = customTableName(nameSingular);
+      if (this.actual.live.tables.has(tableName)) throw new CustomMetadataError('nameSingular', `a table ${tableName} already exists in this workspace`);
+      sets.tableName = tableName;
+      statements.push({ sql: `ALTER TABLE ${qualified(schema, object.tableName)} RENAME TO ${quoteIdentifier(tableName)}` });
+      for (const field of object.fields) {
+        for (const column of actualFieldColumns(field, object.tableName)) {
+          if (column.enumName && this.actual.live.enums.has(column.enumName)) {
+            statements.push({ sql: `ALTER TYPE ${qualified(schema, column.enumName)} RENAME TO ${quoteIdentifier(enumTypeName(tableName, column.name))}` });
+          }
+        }
+      }
+      for (const { owner, field } of this.generatedInverses(object)) {
+        if (field.name !== object.nameSingular) continue;
+        this.checkFree(owner, nameSingular, [joinColumnName(nameSingular)], 'nameSingular', field);
+        const [oldColumn, newColumn] = [joinColumnName(field.name), joinColumnName(nameSingular)];
+        const table = qualified(schema, owner.tableName);
+        const [oldIndex, newIndex] = [indexName(owner.tableName, [oldColumn], false), indexName(owner.tableName, [newColumn], false)];
+        statements.push(
+          { sql: `ALTER TABLE ${table} RENAME COLUMN ${quoteIdentifier(oldColumn)} TO ${quoteIdentifier(newColumn)}` },
+          { sql: `ALTER TABLE ${table} RENAME CONSTRAINT ${quoteIdentifier(foreignKeyName(owner.tableName, oldColumn))} TO ${quoteIdentifier(foreignKeyName(owner.tableName, newColumn))}` },
+          { sql: `ALTER INDEX ${qualified(schema, oldIndex)} RENAME TO ${quoteIdentifier(newIndex)}` },
+          {
+            sql: `UPDATE metadata."indexMetadata" SET "name" = $1, "columns" = $2, "updatedAt" = now() WHERE "workspaceId" = $3 AND "objectMetadataId" = $4 AND "name" = $5`,
+            params: [newIndex, [newColumn], this.actual.workspaceId, owner.id, oldIndex],
+          },
+          { sql: `UPDATE metadata."fieldMetadata" SET "name" = $1, "updatedAt" = now() WHERE "id" = $2`, params: [nameSingular, field.id] },
+        );
+      }
+    }
+    const columns = Object.keys(sets);
+    if (columns.length > 0) {
+      statements.push({
+        sql: `UPDATE metadata."objectMetadata" SET ${columns.map((column, index) => `${quoteIdentifier(column)} = $${index + 1}`).join(', ')}, "updatedAt" = now() WHERE "id" = $${columns.length + 1}`,
+        params: [...columns.map((column) => sets[column]), object.id],
+      });
+    }
+    const renamed = nameSingular !== object.nameSingular;
+    return {
+      actions: [{
+        kind: renamed ? 'RENAME_OBJECT' : 'UPDATE_OBJECT',
+        object: nameSingular,
+        field: null,
+        hazard: null,
+        summary: renamed ? `rename custom object ${object.nameSingular} to ${nameSingular} (table ${object.tableName} -> ${customTableName(nameSingular)})` : `update object ${object.nameSingular} (${columns.join(', ')})`,
+        statements,
+        preflight: [],
+      }],
+      refusals: [],
+    };
+  }
+
+  /** Renames, relabels, activates or deactivates a field; names and labels of custom fields only. */
+  planFieldUpdate(objectName: string, fieldName: string, input: FieldUpdateInput): Plan {
+    const object = this.findObject(objectName);
+    const field = this.findField(object, fieldName);
+    const known = ['name', 'label', 'description', 'icon', 'isActive'];
+    const given = Object.keys(input ?? {}).filter((key) => (input as Record<string, unknown>)[key] !== undefined);
+    const unknown = given.find((key) => !known.includes(key));
+    if (unknown) throw new CustomMetadataError(unknown.slice(0, 80), `"${unknown.slice(0, 80)}" cannot be changed; a field takes ${known.join(', ')}`);
+    if (given.length === 0) throw new CustomMetadataError('body', `nothing to change: give one of ${known.join(', ')}`);
+    if (field.isSystem) throw new CustomMetadataError('field', `${object.nameSingular}.${field.name} is a system field and cannot be changed`);
+    if (!field.isCustom) {
+      const notActive = given.find((key) => key !== 'isActive');
+      if (notActive) throw new CustomMetadataError(notActive, `${object.nameSingular}.${field.name} is a standard field: only isActive can be changed; its name and label come from the declarations`);
+    }
+    const sets: Record<string, unknown> = {};
+    const statements: SqlStatement[] = [];
+    if (input.isActive !== undefined) {
+      if (typeof input.isActive !== 'boolean') throw new CustomMetadataError('isActive', 'isActive must be true or false');
+      sets.isActive = input.isActive;
+    }
+    if (input.label !== undefined) sets.label = checkLabel('label', input.label);
+    for (const property of ['description', 'icon'] as const) {
+      if (input[property] !== undefined) {
+        if (input[property] !== null && (typeof input[property] !== 'string' || (input[property] as string).length > 1000)) {
+          throw new CustomMetadataError(property, `${property} must be text of at most 1000 characters, or null`);
+        }
+        sets[property] = input[property];
+      }
+    }
+    let name = field.name;
+    if (input.name !== undefined && input.name !== field.name) {
+      if (field.relationType) throw new CustomMetadataError('name', `${object.nameSingular}.${field.name} is a relation field; it is renamed with the object it belongs to`);
+      name = checkName('name', input.name, 'field', 20);
+      const oldColumns = actualFieldColumns(field, object.tableName);
+      const renamed = { ...field, name };
+      const newColumns = actualFieldColumns(renamed, object.tableName);
+      this.checkFree(object, name, newColumns.map((column) => column.name), 'name', field);
+      const table = qualified(this.actual.schemaName, object.tableName);
+      oldColumns.forEach((column, index) => {
+        statements.push({ sql: `ALTER TABLE ${table} RENAME COLUMN ${quoteIdentifier(column.name)} TO ${quoteIdentifier(newColumns[index].name)}` });
+        if (column.enumName && this.actual.live.enums.has(column.enumName)) {
+          if (this.actual.live.enums.has(newColumns[index].enumName!)) {
+            throw new CustomMetadataError('name', `the type ${newColumns[index].enumName} already exists in this workspace; choose another name`);
+          }
+          statements.push({ sql: `ALTER TYPE ${qualified(this.actual.schemaName, column.enumName)} RENAME TO ${quoteIdentifier(newColumns[index].enumName!)}` });
+        }
+      });
+      sets.name = name;
+    }
+    const columns = Object.keys(sets);
+    if (columns.length > 0) {
+      statements.push({
+        sql: `UPDATE metadata."fieldMetadata" SET ${columns.map((column, index) => `${quoteIdentifier(column)} = $${index + 1}`).join(', ')}, "updatedAt" = now() WHERE "id" = $${columns.length + 1}`,
+        params: [...columns.map((column) => sets[column]), field.id],
+      });
+    }
+    return {
+      actions: [{
+        kind: name !== field.name ? 'RENAME_FIELD' : 'UPDATE_FIELD',
+        object: object.nameSingular,
+        field: name,
+        hazard: null,
+        summary: name !== field.name ? `rename custom field ${object.nameSingular}.${field.name} to ${name}` : `update field ${object.nameSingular}.${field.name} (${columns.join(', ')})`,
+        statements,
+        preflight: [],
+      }],
+      refusals: [],
+    };
+  }
+
+  /**
+   * Deletes a custom field: its view entries, columns, enum type and metadata row. `rowsWithData`
+   * (read by the caller) must be 0 unless `force`: deleting a field that holds values drops them.
+   */
+  planFieldDelete(objectName: string, fieldName: string, rowsWithData: number, force: boolean): Plan {
+    const object = this.findObject(objectName);
+    const field = this.findField(object, fieldName);
+    if (!field.isCustom) throw new CustomMetadataError('field', `${object.nameSingular}.${field.name} is a standard field and cannot be deleted; deactivate it instead (isActive: false)`);
+    if (field.relationType) throw new CustomMetadataError('field', `${object.nameSingular}.${field.name} is a relation field; it is deleted with the object it belongs to`);
+    if (rowsWithData > 0 && !force) {
+      throw new CustomMetadataError('force', `${object.nameSingular}.${field.name} holds values in ${rowsWithData} record(s); deleting it drops them. Deactivate it instead, or delete with force to drop the data`, 'CONFLICT');
+    }
+    const schema = this.actual.schemaName;
+    const columns = actualFieldColumns(field, object.tableName);
+    const statements: SqlStatement[] = [
+      ...this.viewEntriesSql([field.id]),
+      { sql: `ALTER TABLE ${qualified(schema, object.tableName)} ${columns.map((column) => `DROP COLUMN ${quoteIdentifier(column.name)}`).join(', ')}` },
+      ...columns.filter((column) => column.enumName && this.actual.live.enums.has(column.enumName)).map((column) => ({ sql: `DROP TYPE ${qualified(schema, column.enumName!)}` })),
+      { sql: `DELETE FROM metadata."fieldMetadata" WHERE "id" = $1`, params: [field.id] },
+    ];
+    return {
+      actions: [{
+        kind: 'DROP_FIELD',
+        object: object.nameSingular,
+        field: field.name,
+        hazard: rowsWithData > 0 ? Hazard.DROPS_DATA : null,
+        summary: `delete custom field ${object.nameSingular}.${field.name}${rowsWithData > 0 ? ` and the values of ${rowsWithData} record(s)` : ''}`,
+        statements,
+        preflight: [],
+      }],
+      refusals: [],
+    };
+  }
+
+  /**
+   * Deletes a custom object: its views, the relation fields generated for it on other objects,
+   * its table and enum types, its metadata. `rows` (read by the caller) must be 0 unless `force`.
+   */
+  planObjectDelete(objectName: string, rows: number, force: boolean): Plan {
+    const object = this.findObject(objectName);
+    if (!object.isCustom) throw new CustomMetadataError('object', `${object.nameSingular} is a standard object and cannot be deleted; deactivate it instead (isActive: false)`);
+    if (rows > 0 && !force) {
+      throw new CustomMetadataError('force', `${object.nameSingular} holds ${rows} record(s); deleting it drops them. Deactivate it instead, or delete with force to drop the data`, 'CONFLICT');
+    }
+    const schema = this.actual.schemaName;
+    const inverses = this.generatedInverses(object);
+    const statements: SqlStatement[] = [...this.viewEntriesSql([...object.fields, ...inverses.map(({ field }) => field)].map((field) => field.id))];
+    const view = this.tableOf(STANDARD_OBJECT_IDS.view);
+    if (view) statements.push({ sql: `DELETE FROM ${qualified(schema, view)} WHERE "objectMetadataId" = $1`, params: [object.id] });
+    for (const { owner, field } of inverses) {
+      const column = joinColumnName(field.name);
+      statements.push(
+        { sql: `ALTER TABLE ${qualified(schema, owner.tableName)} DROP COLUMN ${quoteIdentifier(column)}` },
+        {
+          sql: `DELETE FROM metadata."indexMetadata" WHERE "workspaceId" = $1 AND "objectMetadataId" = $2 AND "name" = $3`,
+          params: [this.actual.workspaceId, owner.id, indexName(owner.tableName, [column], false)],
+        },
+        { sql: `DELETE FROM metadata."fieldMetadata" WHERE "id" = $1`, params: [field.id] },
+      );
+    }
+    statements.push({ sql: `DROP TABLE ${qualified(schema, object.tableName)}` });
+    for (const field of object.fields) {
+      for (const column of actualFieldColumns(field, object.tableName)) {
+        if (column.enumName && this.actual.live.enums.has(column.enumName)) statements.push({ sql: `DROP TYPE ${qualified(schema, column.enumName)}` });
+      }
+    }
+    statements.push(
+      { sql: `DELETE FROM metadata."indexMetadata" WHERE "objectMetadataId" = $1`, params: [object.id] },
+      { sql: `DELETE FROM metadata."objectMetadata" WHERE "id" = $1`, params: [object.id] },
+    );
+    return {
+      actions: [{
+        kind: 'DROP_OBJECT',
+        object: object.nameSingular,
+        field: null,
+        hazard: rows > 0 ? Hazard.DROPS_DATA : null,
+        summary: `delete custom object ${object.nameSingular} (table ${object.tableName}${rows > 0 ? `, ${rows} record(s)` : ''})`,
+        statements,
+        preflight: [],
+      }],
+      refusals: [],
+    };
+  }
+
+  /** The relation fields other objects hold for a custom object (noteTarget.<name>, attachment.<name>). */
+  private generatedInverses(object: ActualObject): Array<{ owner: ActualObject; field: ActualField }> {
+    return this.actual.objects.flatMap((owner) =>
+      owner === object
+        ? []
+        : owner.fields
+            .filter((field) => field.relationType === RelationType.MANY_TO_ONE && field.relationTargetObjectMetadataId === object.id)
+            .map((field) => ({ owner, field })),
+    );
+  }
+
+  private tableOf(standardId: string): string | null {
+    return this.actual.objects.find((object) => !object.isCustom && object.standardId === standardId)?.tableName ?? null;
+  }
+
+  /** Deletes the view fields, filters and sorts that point at the given fields. */
+  private viewEntriesSql(fieldIds: string[]): SqlStatement[] {
+    return [STANDARD_OBJECT_IDS.viewField, STANDARD_OBJECT_IDS.viewFilter, STANDARD_OBJECT_IDS.viewSort]
+      .map((standardId) => this.tableOf(standardId))
+      .filter((table): table is string => table !== null)
+      .map((table) => ({ sql: `DELETE FROM ${qualified(this.actual.schemaName, table)} WHERE "fieldMetadataId" = ANY($1::uuid[])`, params: [fieldIds] }));
+  }
+
+  private findField(object: ActualObject, fieldName: string): ActualField {
+    const field = object.fields.find((candidate) => candidate.name === fieldName);
+    if (!field) throw new CustomMetadataError('field', `field "${String(fieldName).slice(0, 80)}" does not exist on ${object.nameSingular}`);
+    return field;
+  }
+
   private findObject(objectName: string): ActualObject {
     const object = this.actual.objects.find((candidate) => candidate.nameSingular === objectName);
     if (!object) {
@@ -319,14 +622,16 @@ export class CustomMetadataPlanner {
   }
 
   /** A new field's name and columns must be free among the object's fields and live columns. */
-  private checkFree(object: ActualObject, name: string, columns: string[], property: string): void {
+  private checkFree(object: ActualObject, name: string, columns: string[], property: string, except?: ActualField): void {
     const taken = new Map<string, string>();
+    const own = new Set(except ? actualFieldColumns(except, object.tableName).map((column) => column.name) : []);
     for (const field of object.fields) {
+      if (field === except) continue;
       taken.set(field.name, field.name);
       for (const column of actualFieldColumns(field, object.tableName)) taken.set(column.name, field.name);
     }
     for (const column of this.actual.live.tables.get(object.tableName)?.columns.keys() ?? []) {
-      if (!taken.has(column)) taken.set(column, `a column without metadata`);
+      if (!taken.has(column) && !own.has(column)) taken.set(column, `a column without metadata`);
     }
     for (const candidate of [name, ...columns]) {
       const owner = taken.get(candidate);

@@ -7,11 +7,20 @@ import { qualified } from '../database/sql';
 import { RecordRepository } from '../records/record.repository';
 import { STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
 import { ActualStateRepository } from '../sync/actual-state.repository';
-import { CustomFieldInput, CustomMetadataError, CustomMetadataPlanner, CustomObjectInput } from '../sync/custom-metadata.planner';
+import { UUID_PATTERN } from '../declarations/identifier.rules';
+import { ActualObject, ActualState, actualFieldColumns } from '../sync/actual-state';
+import {
+  CustomFieldInput,
+  CustomMetadataError,
+  CustomMetadataPlanner,
+  CustomObjectInput,
+  FieldUpdateInput,
+  ObjectUpdateInput,
+} from '../sync/custom-metadata.planner';
 import { Plan } from '../sync/plan';
 import { PlanApplier } from '../sync/plan.applier';
 import { DEFAULT_VIEW_FIELD_SIZE } from './default-views';
-import { WorkspaceRepository } from './workspace.repository';
+import { WorkspaceRepository, WorkspaceRow } from './workspace.repository';
 
 export interface CustomMetadataResult {
   plan: Plan;
@@ -35,18 +44,59 @@ export class CustomMetadataService {
     return this.apply(workspaceId, async (planner) => planner.planObject(input, this.declared.customObjectFields), true);
   }
 
-  private async apply(workspaceId: string, plan: (planner: CustomMetadataPlanner) => Promise<Plan>, withView = false): Promise<CustomMetadataResult> {
+  /** The workspace with its objects and their fields, as metadata says; null when there is no such workspace. */
+  async describe(workspaceId: string): Promise<{ workspace: WorkspaceRow; objects: ActualObject[] } | null> {
+    if (!UUID_PATTERN.test(workspaceId)) return null;
+    const workspace = await new WorkspaceRepository(this.dataSource.manager).findById(workspaceId);
+    if (!workspace) return null;
+    return { workspace, objects: await new ActualStateRepository(this.dataSource.manager).objects(workspace.id) };
+  }
+
+  async updateObject(workspaceId: string, objectName: string, input: ObjectUpdateInput): Promise<CustomMetadataResult> {
+    return this.apply(workspaceId, async (planner) => planner.planObjectUpdate(objectName, input));
+  }
+
+  async updateField(workspaceId: string, objectName: string, fieldName: string, input: FieldUpdateInput): Promise<CustomMetadataResult> {
+    return this.apply(workspaceId, async (planner) => planner.planFieldUpdate(objectName, fieldName, input));
+  }
+
+  /** Refused while the field holds values, unless `force`. */
+  async deleteField(workspaceId: string, objectName: string, fieldName: string, options: { force?: boolean } = {}): Promise<CustomMetadataResult> {
+    return this.apply(workspaceId, async (planner, actual, records) => {
+      const object = actual.objects.find((candidate) => candidate.nameSingular === objectName);
+      const field = object?.fields.find((candidate) => candidate.name === fieldName);
+      const withData = object && field && !field.relationType
+        ? await records.countWithValues(object.tableName, actualFieldColumns(field, object.tableName).map((column) => ({ name: column.name, type: column.type })))
+        : 0;
+      return planner.planFieldDelete(objectName, fieldName, withData, options.force === true);
+    });
+  }
+
+  /** Refused while the object holds records, unless `force`. */
+  async deleteObject(workspaceId: string, objectName: string, options: { force?: boolean } = {}): Promise<CustomMetadataResult> {
+    return this.apply(workspaceId, async (planner, actual, records) => {
+      const object = actual.objects.find((candidate) => candidate.nameSingular === objectName);
+      const rows = object?.isCustom ? await records.countRows(object.tableName) : 0;
+      return planner.planObjectDelete(objectName, rows, options.force === true);
+    });
+  }
+
+  private async apply(
+    workspaceId: string,
+    plan: (planner: CustomMetadataPlanner, actual: ActualState, records: RecordRepository) => Promise<Plan>,
+    withView = false,
+  ): Promise<CustomMetadataResult> {
     return this.dataSource.transaction(async (manager) => {
       const workspaces = new WorkspaceRepository(manager);
-      const workspace = await workspaces.findById(workspaceId);
+      const workspace = UUID_PATTERN.test(workspaceId) ? await workspaces.findById(workspaceId) : null;
       if (!workspace) {
-        throw new CustomMetadataError('workspaceId', `workspace ${workspaceId} does not exist`);
+        throw new CustomMetadataError('workspaceId', `workspace ${workspaceId.slice(0, 80)} does not exist`, 'NOT_FOUND');
       }
       if (!(await workspaces.tryLock(workspace.id))) {
-        throw new CustomMetadataError('workspaceId', `workspace ${workspaceId} is being changed by another runner; try again`);
+        throw new CustomMetadataError('workspaceId', `workspace ${workspaceId} is being changed by another runner; try again`, 'CONFLICT');
       }
       const actual = await new ActualStateRepository(manager).read(workspace.id, workspace.schemaName);
-      const result = await plan(new CustomMetadataPlanner(actual, workspace.version, randomUUID));
+      const result = await plan(new CustomMetadataPlanner(actual, workspace.version, randomUUID), actual, new RecordRepository(manager, workspace.schemaName));
       await new PlanApplier(manager, workspace.schemaName).apply(result);
       if (withView) {
         const after = await new ActualStateRepository(manager).read(workspace.id, workspace.schemaName);

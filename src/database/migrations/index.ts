@@ -1,4 +1,5 @@
 import { CoreSchema1763769600000 } from './1763769600000-core-schema';
+import { ApiKeys1764028800000 } from './1764028800000-api-keys';
 
 /** Every core migration, in order. Listed explicitly so the build needs no glob at run time. */
-export const CORE_MIGRATIONS = [CoreSchema1763769600000];
+export const CORE_MIGRATIONS = [CoreSchema1763769600000, ApiKeys1764028800000];

@@ -1,0 +1,147 @@
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { Writable } from 'node:stream';
+
+import { InvalidArgumentError } from 'commander';
+import { Command, Option } from 'nest-commander';
+
+import { DatabaseService } from '../database/database.service';
+import { UUID_PATTERN } from '../declarations/identifier.rules';
+import { ContactCreationService } from '../records/contact-creation.service';
+import { CsvImportError, RecordCsvService } from '../records/record-csv.service';
+import { RecordError } from '../records/record.error';
+import { BaseCommand, BaseCommandOptions } from './base.command';
+import { UsageError } from './cli.error';
+
+const parseWorkspaceId = (value: string): string => {
+  if (!UUID_PATTERN.test(value)) throw new InvalidArgumentError(`--workspace-id takes a workspace id (a UUID); got "${value.slice(0, 80)}".`);
+  return value.toLowerCase();
+};
+
+const existingFile = (value: string): string => {
+  if (!existsSync(value)) throw new InvalidArgumentError(`--file: no file at ${value}.`);
+  return value;
+};
+
+/** Input errors are the caller's (exit 2); a refused import lists every bad row, then fails (exit 1). */
+const reported = async <T>(work: () => Promise<T>): Promise<T> => {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof CsvImportError) {
+      error.errors.forEach((problem) => process.stderr.write(`line ${problem.line}: ${problem.message}\n`));
+      throw new Error(`${error.errors.length} bad row(s); nothing was imported. Fix them, or rerun with --skip-invalid to import the other rows.`);
+    }
+    if (error instanceof RecordError) throw new UsageError(`${error.message}. Nothing was written.`);
+    throw error;
+  }
+};
+
+interface RecordsCommandOptions extends BaseCommandOptions {
+  workspaceId?: string;
+  object?: string;
+  file?: string;
+  skipInvalid?: boolean;
+  json?: boolean;
+}
+
+abstract class RecordsCommand extends BaseCommand<RecordsCommandOptions> {
+  protected abstract readonly database: DatabaseService;
+
+  @Option({ flags: '-w, --workspace-id <id>', description: 'the workspace', required: true })
+  parseWorkspaceId(value: string): string {
+    return parseWorkspaceId(value);
+  }
+
+  @Option({ flags: '--json', description: 'print one JSON document' })
+  parseJson(): boolean {
+    return true;
+  }
+}
+
+@Command({ name: 'records:export', description: "Export an object's records as CSV (streamed; one column per composite subfield)" })
+export class RecordsExportCommand extends RecordsCommand {
+  constructor(protected readonly database: DatabaseService) {
+    super();
+  }
+
+  @Option({ flags: '--object <name>', description: 'nameSingular or namePlural of the object', required: true })
+  parseObject(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--file <path>', description: 'write to this file (default: standard output)' })
+  parseFile(value: string): string {
+    return value;
+  }
+
+  async run(_params: string[], options: RecordsCommandOptions): Promise<void> {
+    const dataSource = await this.database.connect();
+    const { rows } = await reported(() =>
+      new RecordCsvService(dataSource).export(options.workspaceId!, options.object!, () =>
+        options.file
+          ? createWriteStream(options.file)
+          : new Writable({ write: (chunk, _encoding, done) => void process.stdout.write(chunk, done) }),
+      ),
+    );
+    process.stderr.write(`Exported ${rows} record(s) of ${options.object}${options.file ? ` to ${options.file}` : ''}\n`);
+  }
+}
+
+@Command({ name: 'records:import', description: 'Import records of an object from CSV; any bad row imports nothing unless --skip-invalid' })
+export class RecordsImportCommand extends RecordsCommand {
+  constructor(protected readonly database: DatabaseService) {
+    super();
+  }
+
+  @Option({ flags: '--object <name>', description: 'nameSingular or namePlural of the object', required: true })
+  parseObject(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--file <path>', description: 'the CSV file (headers as records:export writes them)', required: true })
+  parseFile(value: string): string {
+    return existingFile(value);
+  }
+
+  @Option({ flags: '--skip-invalid', description: 'import the good rows and report the bad ones' })
+  parseSkipInvalid(): boolean {
+    return true;
+  }
+
+  async run(_params: string[], options: RecordsCommandOptions): Promise<void> {
+    const dataSource = await this.database.connect();
+    const result = await reported(() =>
+      new RecordCsvService(dataSource).import(options.workspaceId!, options.object!, createReadStream(options.file!), { skipInvalid: options.skipInvalid }),
+    );
+    if (options.json) {
+      this.print(JSON.stringify(result));
+      return;
+    }
+    result.errors.forEach((problem) => this.print(`skipped line ${problem.line}: ${problem.message}`));
+    this.print(`Imported ${result.imported} record(s) of ${result.object}, skipped ${result.skipped}`);
+  }
+}
+
+@Command({ name: 'contacts:import-from-emails', description: 'Create people and their companies from email participants (CSV: email, displayName)' })
+export class ContactsImportFromEmailsCommand extends RecordsCommand {
+  constructor(protected readonly database: DatabaseService) {
+    super();
+  }
+
+  @Option({ flags: '--file <path>', description: 'participants CSV with the columns email (or handle) and displayName', required: true })
+  parseFile(value: string): string {
+    return existingFile(value);
+  }
+
+  async run(_params: string[], options: RecordsCommandOptions): Promise<void> {
+    const dataSource = await this.database.connect();
+    const result = await reported(() => new ContactCreationService(dataSource).importFile(options.workspaceId!, createReadStream(options.file!)));
+    if (options.json) {
+      this.print(JSON.stringify(result));
+      return;
+    }
+    result.skipped.forEach((skipped) => this.print(`skipped line ${skipped.line}: "${skipped.email}" (${skipped.reason})`));
+    this.print(`People: ${result.people.created} created, ${result.people.existing} already there (email in ${result.columns.personEmail.join(', ')})`);
+    this.print(`Companies: ${result.companies.created} created, ${result.companies.existing} already there (domain in ${result.columns.companyDomain.join(', ')})`);
+  }
+}

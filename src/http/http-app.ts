@@ -1,0 +1,26 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+
+import { HttpModule } from './http.module';
+
+/** The HTTP application, with its OpenAPI document at /docs (JSON at /docs-json). Not yet listening. */
+export const createHttpApp = async (options: { logger?: false } = {}): Promise<INestApplication> => {
+  const app = await NestFactory.create<NestExpressApplication>(HttpModule, { logger: options.logger ?? ['error', 'warn', 'log'], abortOnError: false });
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('workspace-metadata-sync')
+      .setDescription(
+        'Workspaces, their custom objects and fields, and their records. Every endpoint needs "Authorization: Bearer <token>": ' +
+          'the admin token (ADMIN_API_KEY) creates workspaces and API keys; a workspace API key reaches only its workspace.',
+      )
+      .setVersion('0.23')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+  return app;
+};

@@ -1,0 +1,56 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { Response } from 'express';
+
+import { ApiKeyError } from '../auth/api-key.service';
+import { CsvImportError } from '../records/record-csv.service';
+import { RecordError } from '../records/record.error';
+import { CustomMetadataError } from '../sync/custom-metadata.planner';
+import { SyncError } from '../sync/sync.error';
+import { WorkspaceCreationError } from '../workspace/workspace-creation.service';
+
+interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  /** The input property at fault. */
+  field?: string;
+  /** Every bad row of a refused import. */
+  errors?: unknown[];
+}
+
+const STATUS_NAMES: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 500: 'Internal Server Error' };
+
+/** Turns the domain errors into HTTP answers; the domain code knows nothing of HTTP. */
+export const toErrorBody = (error: unknown): ErrorBody => {
+  const body = (statusCode: number, message: string, field?: string): ErrorBody => ({ statusCode, error: STATUS_NAMES[statusCode] ?? 'Error', message, ...(field ? { field } : {}) });
+  if (error instanceof HttpException) {
+    const response = error.getResponse();
+    const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+    return body(error.getStatus(), Array.isArray(message) ? message.join('; ') : String(message ?? error.message));
+  }
+  if (error instanceof CsvImportError) return { ...body(400, error.message, error.property), errors: error.errors };
+  if (error instanceof RecordError) return body(error.code === 'NOT_FOUND' ? 404 : 400, error.message, error.property);
+  if (error instanceof CustomMetadataError) return body(error.code === 'NOT_FOUND' ? 404 : error.code === 'CONFLICT' ? 409 : 400, error.message, error.property);
+  if (error instanceof ApiKeyError) return body(error.code === 'NOT_FOUND' ? 404 : 400, error.message, error.property);
+  if (error instanceof WorkspaceCreationError) return body(400, error.message, 'displayName');
+  // A statement the database refused: the transaction rolled back, so nothing was written.
+  if (error instanceof SyncError) return body(500, `${error.message}; nothing was written`);
+  return body(HttpStatus.INTERNAL_SERVER_ERROR, 'internal error; nothing was written by the failed request');
+};
+
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const body = toErrorBody(error);
+    if (body.statusCode >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    if (response.headersSent) {
+      // A streamed answer already started: all that is left is to cut it short.
+      response.destroy(error instanceof Error ? error : undefined);
+      return;
+    }
+    response.status(body.statusCode).json(body);
+  }
+}

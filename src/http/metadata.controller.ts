@@ -1,0 +1,84 @@
+import { Body, Controller, Delete, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+
+import { RecordError } from '../records/record.error';
+import { CustomFieldInput } from '../sync/custom-metadata.planner';
+import { CustomMetadataService, CustomMetadataResult } from '../workspace/custom-metadata.service';
+import { Allow } from './auth.guard';
+import { CreateFieldBody, CreateObjectBody, UpdateFieldBody, UpdateObjectBody } from './http.dto';
+
+const planBody = ({ plan }: CustomMetadataResult) => ({
+  actions: plan.actions.map(({ kind, object, field, hazard, summary }) => ({ kind, object, field, hazard, summary })),
+});
+
+export const parseFlag = (name: string, value: string | undefined): boolean => {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new RecordError('INVALID', name, `${name} must be true or false`);
+};
+
+const objectBody = <T>(body: T): T => {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new RecordError('INVALID', 'body', 'the request body must be a JSON object (Content-Type: application/json)');
+  }
+  return body;
+};
+
+/** Custom objects and fields: each change is planned and applied like a sync, in one transaction. */
+@ApiTags('metadata')
+@ApiBearerAuth()
+@Allow('workspace')
+@Controller('workspaces/:workspaceId/objects')
+export class MetadataController {
+  constructor(@Inject(CustomMetadataService) private readonly metadata: CustomMetadataService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create a custom object: table, shared fields, default view' })
+  async createObject(@Param('workspaceId') workspaceId: string, @Body() body: CreateObjectBody) {
+    return planBody(await this.metadata.createObject(workspaceId, objectBody(body)));
+  }
+
+  @Patch(':objectName')
+  @ApiOperation({ summary: 'Rename, relabel, activate or deactivate an object' })
+  async updateObject(@Param('workspaceId') workspaceId: string, @Param('objectName') objectName: string, @Body() body: UpdateObjectBody) {
+    return planBody(await this.metadata.updateObject(workspaceId, objectName, objectBody(body)));
+  }
+
+  @Delete(':objectName')
+  @HttpCode(200)
+  @ApiQuery({ name: 'force', required: false, description: 'true: delete even though the object holds records (they are dropped)' })
+  @ApiOperation({ summary: 'Delete a custom object; refused (409) while it holds records unless force=true' })
+  async deleteObject(@Param('workspaceId') workspaceId: string, @Param('objectName') objectName: string, @Query('force') force?: string) {
+    return planBody(await this.metadata.deleteObject(workspaceId, objectName, { force: parseFlag('force', force) }));
+  }
+
+  @Post(':objectName/fields')
+  @ApiOperation({ summary: 'Create a custom field (legacy types EMAIL, LINK, PHONE only on workspaces at 0.22)' })
+  async createField(@Param('workspaceId') workspaceId: string, @Param('objectName') objectName: string, @Body() body: CreateFieldBody) {
+    return planBody(await this.metadata.createField(workspaceId, objectName, objectBody(body) as unknown as CustomFieldInput));
+  }
+
+  @Patch(':objectName/fields/:fieldName')
+  @ApiOperation({ summary: 'Rename, relabel, activate or deactivate a field' })
+  async updateField(
+    @Param('workspaceId') workspaceId: string,
+    @Param('objectName') objectName: string,
+    @Param('fieldName') fieldName: string,
+    @Body() body: UpdateFieldBody,
+  ) {
+    return planBody(await this.metadata.updateField(workspaceId, objectName, fieldName, objectBody(body)));
+  }
+
+  @Delete(':objectName/fields/:fieldName')
+  @HttpCode(200)
+  @ApiQuery({ name: 'force', required: false, description: 'true: delete even though the field holds values (they are dropped)' })
+  @ApiOperation({ summary: 'Delete a custom field; refused (409) while it holds values unless force=true' })
+  async deleteField(
+    @Param('workspaceId') workspaceId: string,
+    @Param('objectName') objectName: string,
+    @Param('fieldName') fieldName: string,
+    @Query('force') force?: string,
+  ) {
+    return planBody(await this.metadata.deleteField(workspaceId, objectName, fieldName, { force: parseFlag('force', force) }));
+  }
+}

@@ -1,0 +1,95 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Request, Response } from 'express';
+
+import { RecordCsvService } from '../records/record-csv.service';
+import { RecordError } from '../records/record.error';
+import { RecordService } from '../records/record.service';
+import { Allow } from './auth.guard';
+import { parseFlag } from './metadata.controller';
+
+const wholeNumber = (name: string, value: string | undefined): number | undefined => {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,9}$/.test(value)) throw new RecordError('INVALID', name, `${name} must be a whole number`);
+  return Number(value);
+};
+
+/** Records of any object: composite fields as nested JSON, lists through views, CSV both ways. */
+@ApiTags('records')
+@ApiBearerAuth()
+@Allow('workspace')
+@Controller('workspaces/:workspaceId/objects/:objectName/records')
+export class RecordsController {
+  constructor(
+    @Inject(RecordService) private readonly records: RecordService,
+    @Inject(RecordCsvService) private readonly csv: RecordCsvService,
+  ) {}
+
+  @Get()
+  @ApiQuery({ name: 'limit', required: false, description: '1 to 200, default 50' })
+  @ApiQuery({ name: 'offset', required: false })
+  @ApiQuery({ name: 'viewId', required: false, description: "list through this view's filters and sorts" })
+  @ApiOperation({ summary: 'List records, a page at a time' })
+  async list(
+    @Param('workspaceId') workspaceId: string,
+    @Param('objectName') objectName: string,
+    @Query('limit') limit?: string,
+    @Query('offset') offset?: string,
+    @Query('viewId') viewId?: string,
+  ) {
+    return this.records.list(workspaceId, objectName, { limit: wholeNumber('limit', limit), offset: wholeNumber('offset', offset), viewId });
+  }
+
+  @Get('export')
+  @ApiProduces('text/csv')
+  @ApiOperation({ summary: 'Export every record as CSV, streamed: one column per composite subfield ("Emails / Primary Email")' })
+  async export(@Param('workspaceId') workspaceId: string, @Param('objectName') objectName: string, @Res() response: Response): Promise<void> {
+    await this.csv.export(workspaceId, objectName, (context) => {
+      response.status(200);
+      response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      response.setHeader('Content-Disposition', `attachment; filename="${context.object.namePlural}.csv"`);
+      return response;
+    });
+  }
+
+  @Post('import')
+  @HttpCode(200)
+  @ApiConsumes('text/csv')
+  @ApiBody({ schema: { type: 'string', example: 'Name / First Name,Name / Last Name,Emails / Primary Email\nAda,Lovelace,ada@example.com\n' } })
+  @ApiQuery({ name: 'skipInvalid', required: false, description: 'true: import the good rows and report the bad ones; default: any bad row imports nothing' })
+  @ApiOperation({ summary: 'Import records from CSV (headers as the export writes them; files of older versions are mapped)' })
+  async import(@Param('workspaceId') workspaceId: string, @Param('objectName') objectName: string, @Req() request: Request, @Query('skipInvalid') skipInvalid?: string) {
+    const skip = parseFlag('skipInvalid', skipInvalid);
+    if (!/^text\/(csv|plain)\b/i.test(request.headers['content-type'] ?? '')) {
+      throw new RecordError('INVALID', 'Content-Type', 'send the CSV file as the request body with Content-Type: text/csv');
+    }
+    return this.csv.import(workspaceId, objectName, request, { skipInvalid: skip });
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One record' })
+  async get(@Param('workspaceId') workspaceId: string, @Param('objectName') objectName: string, @Param('id') id: string) {
+    return this.records.get(workspaceId, objectName, id);
+  }
+
+  @Post()
+  @ApiBody({ schema: { type: 'object', example: { name: { firstName: 'Ada', lastName: 'Lovelace' }, emails: { primaryEmail: 'ada@example.com', additionalEmails: [] } } } })
+  @ApiOperation({ summary: 'Create a record; composite fields as objects of their subfields' })
+  async create(@Param('workspaceId') workspaceId: string, @Param('objectName') objectName: string, @Body() body: unknown) {
+    return this.records.create(workspaceId, objectName, body);
+  }
+
+  @Patch(':id')
+  @ApiBody({ schema: { type: 'object', example: { jobTitle: 'CTO' } } })
+  @ApiOperation({ summary: 'Change some fields of a record; subfields left out of a composite stay as they are' })
+  async update(@Param('workspaceId') workspaceId: string, @Param('objectName') objectName: string, @Param('id') id: string, @Body() body: unknown) {
+    return this.records.update(workspaceId, objectName, id, body);
+  }
+
+  @Delete(':id')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Delete a record' })
+  async delete(@Param('workspaceId') workspaceId: string, @Param('objectName') objectName: string, @Param('id') id: string) {
+    return this.records.delete(workspaceId, objectName, id);
+  }
+}

@@ -1,0 +1,164 @@
+import { Readable } from 'node:stream';
+
+import { CsvError, parse } from 'csv-parse';
+import { DataSource, EntityManager } from 'typeorm';
+
+import { UUID_PATTERN } from '../declarations/identifier.rules';
+import { COMPANY_STANDARD_FIELD_IDS, PERSON_STANDARD_FIELD_IDS, STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
+import { WorkspaceRepository } from '../workspace/workspace.repository';
+import { ContactRepository, FieldShape } from './contact.repository';
+import { columnsForValue, mainColumn } from './record-shape';
+import { RecordRepository } from './record.repository';
+import { RecordError } from './record.error';
+
+/** Someone who took part in an email exchange: the analogue of a message participant. */
+export interface Participant {
+  email: string;
+  displayName: string;
+  /** Line in the participants file, for reports. */
+  line?: number;
+}
+
+export interface ContactImportResult {
+  people: { created: number; existing: number };
+  companies: { created: number; existing: number };
+  skipped: Array<{ line: number | null; email: string; reason: string }>;
+  /** Where the values went, as the workspace's fields were shaped when they were written. */
+  columns: { personEmail: string[]; companyDomain: string[] };
+}
+
+const EMAIL = /^[^\s@]+@([^\s@]+\.[^\s@]+)$/;
+const CHUNK = 1000;
+
+/** "acme-labs.co.uk" -> "Acme-labs". */
+const companyNameFor = (domain: string): string => {
+  const label = domain.split('.')[0];
+  return label.charAt(0).toUpperCase() + label.slice(1);
+};
+
+const splitName = (displayName: string, email: string): { firstName: string; lastName: string } => {
+  const words = displayName.trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return { firstName: email.split('@')[0], lastName: '' };
+  return { firstName: words[0], lastName: words.slice(1).join(' ') };
+};
+
+/**
+ * Creates people and their companies from email participants, writing to whichever shape the
+ * workspace's fields have at that moment: `email` (EMAIL) or `emailsPrimaryEmail` (EMAILS), the
+ * domain to `domainNameUrl` (LINK), `domainName` (TEXT) or `domainNamePrimaryLinkUrl` (LINKS).
+ * The shapes are read, and locked, in the transaction that writes, so it works before, during
+ * and after upgrade-0.23. People are matched by email and companies by domain: a rerun adds nothing.
+ */
+export class ContactCreationService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async importFile(workspaceId: string, input: Readable): Promise<ContactImportResult> {
+    const parser = parse({ bom: true, columns: (header: string[]) => header.map((name) => name.trim()), skip_empty_lines: true, info: true });
+    input.on('error', (error) => parser.destroy(error));
+    input.pipe(parser);
+    const total: ContactImportResult = { people: { created: 0, existing: 0 }, companies: { created: 0, existing: 0 }, skipped: [], columns: { personEmail: [], companyDomain: [] } };
+    let chunk: Participant[] = [];
+    const flush = async () => {
+      if (chunk.length === 0) return;
+      const result = await this.import(workspaceId, chunk);
+      total.people.created += result.people.created;
+      total.people.existing += result.people.existing;
+      total.companies.created += result.companies.created;
+      total.companies.existing += result.companies.existing;
+      total.skipped.push(...result.skipped);
+      for (const key of ['personEmail', 'companyDomain'] as const) {
+        for (const column of result.columns[key]) if (!total.columns[key].includes(column)) total.columns[key].push(column);
+      }
+      chunk = [];
+    };
+    try {
+      for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+        const email = record.email ?? record.handle;
+        if (email === undefined) {
+          throw new RecordError('INVALID', 'file', 'the participants file needs an "email" (or "handle") column, and may have "displayName"');
+        }
+        chunk.push({ email, displayName: record.displayName ?? record.name ?? '', line: info.lines });
+        if (chunk.length >= CHUNK) await flush();
+      }
+    } catch (error) {
+      if (error instanceof CsvError) throw new RecordError('INVALID', 'file', `the participants file is not valid CSV: ${error.message}`);
+      throw error;
+    }
+    await flush();
+    return total;
+  }
+
+  /** One transaction: reads the fields' shapes, finds or creates companies, then people. */
+  async import(workspaceId: string, participants: Participant[]): Promise<ContactImportResult> {
+    return this.dataSource.transaction(async (manager) => this.importIn(manager, workspaceId, participants));
+  }
+
+  private async importIn(manager: EntityManager, workspaceId: string, participants: Participant[]): Promise<ContactImportResult> {
+    const workspace = UUID_PATTERN.test(workspaceId) ? await new WorkspaceRepository(manager).findById(workspaceId) : null;
+    if (!workspace) throw new RecordError('NOT_FOUND', 'workspaceId', `workspace ${workspaceId.slice(0, 80)} does not exist`);
+    const contacts = new ContactRepository(manager, workspace.schemaName);
+    await contacts.lockWriters(workspace.id);
+    const shapes = await contacts.lockFieldShapes(workspace.id, [
+      PERSON_STANDARD_FIELD_IDS.emails,
+      PERSON_STANDARD_FIELD_IDS.name,
+      PERSON_STANDARD_FIELD_IDS.company,
+      COMPANY_STANDARD_FIELD_IDS.name,
+      COMPANY_STANDARD_FIELD_IDS.domainName,
+    ]);
+    const shape = (objectId: string, fieldId: string): FieldShape => {
+      const found = shapes.find((candidate) => candidate.objectStandardId === objectId && candidate.standardId === fieldId);
+      if (!found) throw new RecordError('INVALID', 'workspaceId', `workspace ${workspace.id} has no standard field ${fieldId}; run workspace:sync-metadata`);
+      return found;
+    };
+    const personEmail = shape(STANDARD_OBJECT_IDS.person, PERSON_STANDARD_FIELD_IDS.emails);
+    const personName = shape(STANDARD_OBJECT_IDS.person, PERSON_STANDARD_FIELD_IDS.name);
+    const personCompany = shape(STANDARD_OBJECT_IDS.person, PERSON_STANDARD_FIELD_IDS.company);
+    const companyName = shape(STANDARD_OBJECT_IDS.company, COMPANY_STANDARD_FIELD_IDS.name);
+    const companyDomain = shape(STANDARD_OBJECT_IDS.company, COMPANY_STANDARD_FIELD_IDS.domainName);
+    const emailColumn = mainColumn(personEmail);
+    const domainColumn = mainColumn(companyDomain);
+
+    const result: ContactImportResult = {
+      people: { created: 0, existing: 0 },
+      companies: { created: 0, existing: 0 },
+      skipped: [],
+      columns: { personEmail: [emailColumn], companyDomain: [domainColumn] },
+    };
+    const valid = new Map<string, Participant & { domain: string }>();
+    for (const participant of participants) {
+      const email = participant.email.trim().toLowerCase();
+      const match = EMAIL.exec(email);
+      if (!match) {
+        result.skipped.push({ line: participant.line ?? null, email: participant.email.slice(0, 200), reason: 'not an email address' });
+        continue;
+      }
+      if (!valid.has(email)) valid.set(email, { ...participant, email, domain: match[1].replace(/^www\./, '') });
+    }
+
+    const domains = [...new Set([...valid.values()].map((participant) => participant.domain))];
+    const companyIds = await contacts.idsByText(companyDomain.tableName, domainColumn, domains, true);
+    result.companies.existing = companyIds.size;
+    const records = new RecordRepository(manager, workspace.schemaName);
+    const newDomains = domains.filter((domain) => !companyIds.has(domain));
+    const createdCompanies = await records.insert(
+      companyDomain.tableName,
+      newDomains.map((domain) => ({ ...columnsForValue(companyName, companyNameFor(domain)), ...columnsForValue(companyDomain, domain) })),
+    );
+    newDomains.forEach((domain, index) => companyIds.set(domain, createdCompanies[index]));
+    result.companies.created = createdCompanies.length;
+
+    const existingPeople = await contacts.idsByText(personEmail.tableName, emailColumn, [...valid.keys()]);
+    result.people.existing = existingPeople.size;
+    const newPeople = [...valid.values()].filter((participant) => !existingPeople.has(participant.email));
+    const created = await records.insert(
+      personEmail.tableName,
+      newPeople.map((participant) => ({
+        ...columnsForValue(personName, splitName(participant.displayName, participant.email)),
+        ...columnsForValue(personEmail, participant.email),
+        ...columnsForValue(personCompany, companyIds.get(participant.domain) ?? null),
+      })),
+    );
+    result.people.created = created.length;
+    return result;
+  }
+}

@@ -1,0 +1,171 @@
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+
+import { UUID_PATTERN } from '../declarations/identifier.rules';
+import { STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
+import { ActualObject } from '../sync/actual-state';
+import { ActualStateRepository } from '../sync/actual-state.repository';
+import { WorkspaceRepository, WorkspaceRow } from '../workspace/workspace.repository';
+import { fieldParams, recordFields, RecordField, recordParams, rowToRecord } from './record-fields';
+import { RecordRepository, ViewTables } from './record.repository';
+import { RecordError } from './record.error';
+import { ListQuery, viewQuery } from './view-query';
+
+export interface ObjectContext {
+  workspace: WorkspaceRow;
+  objects: ActualObject[];
+  object: ActualObject;
+  /** Active fields that hold a value. */
+  fields: RecordField[];
+  /** Every field that holds a value, inactive ones included. */
+  allFields: RecordField[];
+}
+
+export interface ListOptions {
+  limit?: number;
+  offset?: number;
+  viewId?: string;
+}
+
+export interface RecordPage {
+  records: Array<Record<string, unknown>>;
+  pageInfo: { limit: number; offset: number; totalCount: number; nextOffset: number | null };
+}
+
+export const MAX_PAGE_SIZE = 200;
+export const DEFAULT_PAGE_SIZE = 50;
+
+/** Reads a workspace and one of its objects; every record request starts here. */
+export const loadObjectContext = async (manager: EntityManager, workspaceId: string, objectName: string): Promise<ObjectContext> => {
+  const workspace = UUID_PATTERN.test(workspaceId) ? await new WorkspaceRepository(manager).findById(workspaceId) : null;
+  if (!workspace) throw new RecordError('NOT_FOUND', 'workspaceId', `workspace ${workspaceId.slice(0, 80)} does not exist`);
+  const objects = await new ActualStateRepository(manager).objects(workspace.id);
+  const object = objects.find((candidate) => candidate.nameSingular === objectName || candidate.namePlural === objectName);
+  if (!object) {
+    throw new RecordError('INVALID', 'object', `object "${objectName.slice(0, 80)}" does not exist in this workspace; objects are named by nameSingular or namePlural (e.g. person, company)`);
+  }
+  if (!object.isActive) throw new RecordError('INVALID', 'object', `object "${object.nameSingular}" is inactive; activate it first`);
+  return { workspace, objects, object, fields: recordFields(object), allFields: recordFields(object, { includeInactive: true }) };
+};
+
+export const viewTablesOf = (objects: ActualObject[]): ViewTables | null => {
+  const table = (standardId: string) => objects.find((object) => !object.isCustom && object.standardId === standardId)?.tableName;
+  const [view, viewFilter, viewSort] = [table(STANDARD_OBJECT_IDS.view), table(STANDARD_OBJECT_IDS.viewFilter), table(STANDARD_OBJECT_IDS.viewSort)];
+  return view && viewFilter && viewSort ? { view, viewFilter, viewSort } : null;
+};
+
+/** A database refusal caused by the values given (a missing target, a duplicate, a NULL), named by field. */
+export const recordErrorFrom = (error: unknown, fields: RecordField[]): RecordError | null => {
+  if (!(error instanceof QueryFailedError)) return null;
+  const driverError = error.driverError as { code?: string; column?: string; detail?: string };
+  const column = driverError.column ?? /Key \("?([^")]+)"?\)/.exec(driverError.detail ?? '')?.[1];
+  const field = fields.find((candidate) => candidate.columns.some((item) => item.name === column));
+  const property = field ? (field.kind === 'composite' ? `${field.key}.${field.subfields.find((s) => s.column.name === column)?.name}` : field.key) : (column ?? 'body');
+  switch (driverError.code) {
+    case '23503':
+      return new RecordError('INVALID', property, `${property} does not name an existing ${field?.field.name ?? 'target'} record`);
+    case '23505':
+      return new RecordError('INVALID', property, `${property}: another record already has this value (${driverError.detail ?? 'unique'})`);
+    case '23502':
+      return new RecordError('INVALID', property, `${property} cannot be empty`);
+    case '22P02':
+    case '22007':
+    case '22008':
+    case '22003':
+      return new RecordError('INVALID', property, `${property}: ${error.message}`);
+    default:
+      return null;
+  }
+};
+
+/** Records of any object of a workspace: list (optionally through a view), read, create, update, delete. */
+export class RecordService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async list(workspaceId: string, objectName: string, options: ListOptions = {}): Promise<RecordPage> {
+    const limit = options.limit ?? DEFAULT_PAGE_SIZE;
+    const offset = options.offset ?? 0;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+      throw new RecordError('INVALID', 'limit', `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
+    }
+    if (!Number.isInteger(offset) || offset < 0) throw new RecordError('INVALID', 'offset', 'offset must be a whole number, 0 or more');
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const context = await loadObjectContext(manager, workspaceId, objectName);
+      const records = new RecordRepository(manager, context.workspace.schemaName);
+      let query: ListQuery = { conditions: [], sorts: [] };
+      if (options.viewId !== undefined) {
+        const tables = viewTablesOf(context.objects);
+        const view = UUID_PATTERN.test(options.viewId) && tables ? await records.findView(tables, options.viewId, context.object.id) : null;
+        if (!view) throw new RecordError('INVALID', 'viewId', `viewId "${options.viewId.slice(0, 80)}" is not a view of ${context.object.nameSingular}`);
+        query = viewQuery(context.fields, context.allFields, view.filters, view.sorts);
+      }
+      const columns = context.fields.flatMap((field) => field.columns);
+      const { rows, total } = await records.list(context.object.tableName, columns, query, limit, offset);
+      return {
+        records: rows.map((row) => rowToRecord(context.fields, row)),
+        pageInfo: { limit, offset, totalCount: total, nextOffset: offset + rows.length < total ? offset + rows.length : null },
+      };
+    });
+  }
+
+  async get(workspaceId: string, objectName: string, id: string): Promise<Record<string, unknown>> {
+    return this.dataSource.transaction(async (manager) => {
+      const context = await loadObjectContext(manager, workspaceId, objectName);
+      return this.read(manager, context, id);
+    });
+  }
+
+  async create(workspaceId: string, objectName: string, body: unknown): Promise<Record<string, unknown>> {
+    return this.write(workspaceId, objectName, async (manager, context, records) => {
+      const params = recordParams(context.fields, body, { extraKeys: ['id'] });
+      const createdBy = context.fields.find((field) => field.field.name === 'createdBy' && field.kind === 'composite');
+      if (createdBy && !createdBy.columns.some((column) => column.name in params)) {
+        Object.assign(params, fieldParams(createdBy, { source: 'API', name: '' }));
+      }
+      const [id] = await records.insert(context.object.tableName, [params]);
+      return this.read(manager, context, id);
+    });
+  }
+
+  async update(workspaceId: string, objectName: string, id: string, body: unknown): Promise<Record<string, unknown>> {
+    return this.write(workspaceId, objectName, async (manager, context, records) => {
+      const params = recordParams(context.fields, body);
+      if (!UUID_PATTERN.test(id) || !(await records.update(context.object.tableName, id, params))) throw this.notFound(context, id);
+      return this.read(manager, context, id);
+    });
+  }
+
+  async delete(workspaceId: string, objectName: string, id: string): Promise<{ id: string }> {
+    return this.write(workspaceId, objectName, async (_manager, context, records) => {
+      if (!UUID_PATTERN.test(id) || !(await records.delete(context.object.tableName, id))) throw this.notFound(context, id);
+      return { id };
+    });
+  }
+
+  private async write<T>(
+    workspaceId: string,
+    objectName: string,
+    work: (manager: EntityManager, context: ObjectContext, records: RecordRepository) => Promise<T>,
+  ): Promise<T> {
+    let fields: RecordField[] = [];
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const context = await loadObjectContext(manager, workspaceId, objectName);
+        fields = context.fields;
+        return work(manager, context, new RecordRepository(manager, context.workspace.schemaName));
+      });
+    } catch (error) {
+      throw recordErrorFrom(error, fields) ?? error;
+    }
+  }
+
+  private async read(manager: EntityManager, context: ObjectContext, id: string): Promise<Record<string, unknown>> {
+    const columns = context.fields.flatMap((field) => field.columns);
+    const row = UUID_PATTERN.test(id) ? await new RecordRepository(manager, context.workspace.schemaName).findById(context.object.tableName, columns, id) : null;
+    if (!row) throw this.notFound(context, id);
+    return rowToRecord(context.fields, row);
+  }
+
+  private notFound(context: ObjectContext, id: string): RecordError {
+    return new RecordError('NOT_FOUND', 'id', `${context.object.nameSingular} ${id.slice(0, 80)} does not exist`);
+  }
+}
