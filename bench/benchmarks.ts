@@ -4,6 +4,7 @@ import { declarationsBenchmark } from './declarations.bench';
 import { emailMigrationBenchmark } from './email-migration.bench';
 import { fleetAddFieldBenchmark } from './fleet-add-field.bench';
 import { fleetNoopBenchmark } from './fleet-noop.bench';
+import { seedDemoBenchmark } from './seed-demo.bench';
 
 export type Benchmark = (args: string[]) => Promise<Record<string, unknown>>;
 
@@ -14,4 +15,5 @@ export const BENCHMARKS: Record<string, Benchmark> = {
   'email-migration': emailMigrationBenchmark,
   'fleet-add-field': fleetAddFieldBenchmark,
   'fleet-noop': fleetNoopBenchmark,
+  'seed-demo': seedDemoBenchmark,
 };

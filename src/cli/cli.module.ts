@@ -13,6 +13,7 @@ import { UPGRADE_COMMANDS } from './upgrade.command';
 import { UpgradeMarkAppliedCommand } from './upgrade-mark-applied.command';
 import { UpgradeStatusCommand } from './upgrade-status.command';
 import { WorkspaceCreateCommand } from './workspace-create.command';
+import { WorkspaceSeedDemoCommand } from './workspace-seed-demo.command';
 import { WorkspaceHealthCommand } from './workspace-health.command';
 import { WorkspaceListCommand } from './workspace-list.command';
 import { WALK_COMMANDS, WorkerCommand } from './worker.command';
@@ -36,6 +37,7 @@ const WALK_COMMAND_CLASSES = [SyncMetadataCommand, ...UPGRADE_COMMANDS, UpgradeS
     UpgradeMarkAppliedCommand,
     UpgradeStatusCommand,
     WorkspaceCreateCommand,
+    WorkspaceSeedDemoCommand,
     WorkspaceHealthCommand,
     WorkspaceListCommand,
     WorkerCommand,

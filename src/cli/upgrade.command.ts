@@ -11,24 +11,13 @@ import { nextUpgradeFor, UpgradeOutcome, UpgradeRunner } from '../upgrade/upgrad
 import { FleetItemResult } from '../workspace/workspace-fleet.runner';
 import { WorkspaceRow } from '../workspace/workspace.repository';
 import { actionJson, formatPlan } from './plan.format';
-import { WorkspaceWalkCommand, WorkspaceWalkOptions, WorkspaceWork } from './workspace-walk.command';
+import { parsePositiveInteger, WorkspaceWalkCommand, WorkspaceWalkOptions, WorkspaceWork } from './workspace-walk.command';
 
 interface UpgradeCommandOptions extends WorkspaceWalkOptions {
   batchSize?: number;
   batchTime?: number;
   dedupe?: DedupeRule;
 }
-
-const wholeNumber = (flag: string, max: number) => (value: string): number => {
-  const number = Number(value);
-  if (!/^\d+$/.test(value) || number < 1 || number > max) {
-    throw new InvalidArgumentError(`${flag} takes a whole number from 1 to ${max}; got "${value.slice(0, 40)}".`);
-  }
-  return number;
-};
-
-const parseBatchSize = wholeNumber('--batch-size', 1_000_000);
-const parseBatchTime = wholeNumber('--batch-time', 60_000);
 
 /** Runs one version's upgrade (or one step of it) over the selected workspaces. */
 abstract class UpgradeWalkCommand extends WorkspaceWalkCommand<UpgradeOutcome, UpgradeCommandOptions> {
@@ -43,12 +32,12 @@ abstract class UpgradeWalkCommand extends WorkspaceWalkCommand<UpgradeOutcome, U
     description: 'rows per batch of a data move; alone: every batch this size (default: batches sized by --batch-time, at most 10000 rows)',
   })
   parseBatchSize(value: string): number {
-    return parseBatchSize(value);
+    return parsePositiveInteger(value, '--batch-size', 1_000_000);
   }
 
   @Option({ flags: '--batch-time <ms>', description: 'size batches so that each holds its locks about this long (default 100), up to --batch-size rows' })
   parseBatchTime(value: string): number {
-    return parseBatchTime(value);
+    return parsePositiveInteger(value, '--batch-time', 60_000);
   }
 
   @Option({ flags: '--dedupe <rule>', description: `resolve duplicates found before a unique index is built (${DEDUPE_RULES.join(', ')}); default: stop and report them` })

@@ -8,10 +8,11 @@ import { STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
 import { getVersionSnapshot } from '../standard-objects/version-snapshots';
 import { ActualStateRepository } from '../sync/actual-state.repository';
 import { emptyActualState } from '../sync/actual-state';
-import { buildDesiredState } from '../sync/desired-state';
+import { buildDesiredState, DesiredObject } from '../sync/desired-state';
 import { Plan } from '../sync/plan';
 import { PlanApplier } from '../sync/plan.applier';
 import { WorkspaceComparator } from '../sync/workspace.comparator';
+import { DemoSeeder, MAX_DEMO_RECORDS } from './demo-seed';
 import { defaultViews } from './default-views';
 import { prefillCompanyRows, prefillOpportunityRows, prefillPersonRows } from './prefill';
 import { WorkspaceRepository, WorkspaceRow } from './workspace.repository';
@@ -23,6 +24,11 @@ export interface CreateWorkspaceInput {
   featureFlags?: string[];
   /** Whether to write the prefill records (companies, people, opportunities). Default true. */
   prefill?: boolean;
+  /**
+   * Instead of the prefill records, this many realistic demo records and a few views with filters
+   * and sorts (workspace:seed:demo), in the same transaction.
+   */
+  demoRecords?: number;
 }
 
 export interface CreatedWorkspace {
@@ -58,6 +64,9 @@ export class WorkspaceCreationService {
     const displayName = input.displayName?.trim() ?? '';
     if (displayName.length === 0 || displayName.length > MAX_DISPLAY_NAME_LENGTH) {
       throw new WorkspaceCreationError(`the workspace name must be 1 to ${MAX_DISPLAY_NAME_LENGTH} characters`);
+    }
+    if (input.demoRecords !== undefined && !(Number.isSafeInteger(input.demoRecords) && input.demoRecords >= 0 && input.demoRecords <= MAX_DEMO_RECORDS)) {
+      throw new WorkspaceCreationError(`the number of demo records must be a whole number from 0 to ${MAX_DEMO_RECORDS}`);
     }
     let declared = this.current;
     if (input.version !== undefined && input.version !== this.current.version) {
@@ -99,22 +108,30 @@ export class WorkspaceCreationService {
         );
       }
 
+      let viewCount = viewObject ? views.length : 0;
       const counts = { companies: 0, people: 0, opportunities: 0 };
-      const company = desired.objects.find((object) => object.declared.standardId === STANDARD_OBJECT_IDS.company);
-      const person = desired.objects.find((object) => object.declared.standardId === STANDARD_OBJECT_IDS.person);
-      const opportunity = desired.objects.find((object) => object.declared.standardId === STANDARD_OBJECT_IDS.opportunity);
-      if (input.prefill !== false && company && person) {
-        const companyIds = await records.insert(company.tableName, prefillCompanyRows(company));
-        const personIds = await records.insert(person.tableName, prefillPersonRows(person, companyIds));
-        counts.companies = companyIds.length;
-        counts.people = personIds.length;
-        if (opportunity) {
-          counts.opportunities = (await records.insert(opportunity.tableName, prefillOpportunityRows(opportunity, companyIds, personIds))).length;
-        }
+      if (input.demoRecords !== undefined) {
+        const { views: added, ...seeded } = await new DemoSeeder(records, desired.objects, actual.objects).seed(input.demoRecords, viewCount);
+        Object.assign(counts, seeded);
+        viewCount += added;
+      } else if (input.prefill !== false) {
+        Object.assign(counts, await this.prefill(records, desired.objects));
       }
       await workspaces.setFingerprint(id, desired.fingerprint);
       const workspace = (await workspaces.findById(id))!;
-      return { workspace, plan, views: viewObject ? views.length : 0, records: counts };
+      return { workspace, plan, views: viewCount, records: counts };
     });
+  }
+
+  private async prefill(records: RecordRepository, objects: DesiredObject[]): Promise<{ companies: number; people: number; opportunities: number }> {
+    const find = (standardId: string) => objects.find((object) => object.declared.standardId === standardId);
+    const company = find(STANDARD_OBJECT_IDS.company);
+    const person = find(STANDARD_OBJECT_IDS.person);
+    const opportunity = find(STANDARD_OBJECT_IDS.opportunity);
+    if (!company || !person) return { companies: 0, people: 0, opportunities: 0 };
+    const companyIds = await records.insert(company.tableName, prefillCompanyRows(company));
+    const personIds = await records.insert(person.tableName, prefillPersonRows(person, companyIds));
+    const opportunityIds = opportunity ? await records.insert(opportunity.tableName, prefillOpportunityRows(opportunity, companyIds, personIds)) : [];
+    return { companies: companyIds.length, people: personIds.length, opportunities: opportunityIds.length };
   }
 }

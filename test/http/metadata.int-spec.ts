@@ -35,7 +35,7 @@ describe('HTTP workspaces and custom metadata', () => {
       const created = await test.http().post('/workspaces').set(bearer(ADMIN_KEY)).send({ displayName: 'Old', version: '0.22', prefill: false });
       expect(created.status).toBe(201);
       expect(created.body.workspace).toMatchObject({ displayName: 'Old', version: '0.22', activationStatus: 'ACTIVE' });
-      expect(created.body.records).toEqual({ companies: 0, people: 0 });
+      expect(created.body.records).toEqual({ companies: 0, people: 0, opportunities: 0 });
       const columns = (await test.client.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'person'`, [created.body.workspace.schemaName])).rows.map((row) => row.column_name);
       expect(columns).toContain('email');
       expect(columns).not.toContain('emailsPrimaryEmail');

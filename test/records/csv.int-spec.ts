@@ -168,7 +168,7 @@ describe('CSV import and export', () => {
     expect(peopleHeader.split(',')).toContain('Email');
     expect(readFileSync(companiesFile, 'utf8').split('\n')[0]).toContain('Domain Name / URL');
 
-    const fresh = await createWorkspaceWithKey(test, { displayName: 'New', prefill: false });
+    const fresh = await createWorkspaceWithKey(test, { displayName: 'New', version: '0.23', prefill: false });
     for (const [object, file] of [['company', companiesFile], ['person', peopleFile]]) {
       const imported = await runCli(['records:import', '-w', fresh.workspaceId, '--object', object, '--file', file, '--json'], env);
       expect({ code: imported.code, stderr: imported.stderr.replace(/^Database: .*\n/, '') }).toEqual({ code: 0, stderr: '' });

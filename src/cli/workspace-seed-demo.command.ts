@@ -1,0 +1,83 @@
+import { Inject } from '@nestjs/common';
+import { Command, Option } from 'nest-commander';
+
+import { DatabaseService } from '../database/database.service';
+import { DeclaredSchema } from '../declarations/declared-schema';
+import { STANDARD_DECLARATIONS } from '../standard-objects/standard-declarations.module';
+import { snapshotVersions } from '../standard-objects/version-snapshots';
+import { MAX_DEMO_RECORDS } from '../workspace/demo-seed';
+import { WorkspaceCreationError, WorkspaceCreationService } from '../workspace/workspace-creation.service';
+import { BaseCommand, BaseCommandOptions } from './base.command';
+import { UsageError } from './cli.error';
+import { parsePositiveInteger } from './workspace-walk.command';
+
+interface SeedDemoOptions extends BaseCommandOptions {
+  name?: string;
+  records?: number;
+  version?: string;
+  json?: boolean;
+}
+
+const DEFAULT_RECORDS = 1_000;
+
+@Command({
+  name: 'workspace:seed:demo',
+  description: 'Create a demo workspace with realistic companies, people, opportunities and views (one transaction)',
+})
+export class WorkspaceSeedDemoCommand extends BaseCommand<SeedDemoOptions> {
+  constructor(
+    private readonly database: DatabaseService,
+    @Inject(STANDARD_DECLARATIONS) private readonly declared: DeclaredSchema,
+  ) {
+    super();
+  }
+
+  @Option({ flags: '--name <name>', description: 'display name of the workspace (default "Demo")' })
+  parseName(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--records <n>', description: `how many records: 10% companies, 70% people, 20% opportunities (default ${DEFAULT_RECORDS}, at most ${MAX_DEMO_RECORDS})` })
+  parseRecords(value: string): number {
+    return parsePositiveInteger(value, '--records', MAX_DEMO_RECORDS);
+  }
+
+  @Option({ flags: '--version <version>', description: `create at a released version (${snapshotVersions().join(', ')}); default: current` })
+  parseVersion(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--json', description: 'print one JSON document' })
+  parseJson(): boolean {
+    return true;
+  }
+
+  async run(_params: string[], options: SeedDemoOptions): Promise<void> {
+    if (options.version !== undefined && !snapshotVersions().includes(options.version)) {
+      throw new UsageError(`--version must be one of ${snapshotVersions().join(', ')}; got "${options.version.slice(0, 40)}".`);
+    }
+    const dataSource = await this.database.connect();
+    const started = Date.now();
+    let created;
+    try {
+      created = await new WorkspaceCreationService(dataSource, this.declared).create({
+        displayName: options.name ?? 'Demo',
+        version: options.version,
+        demoRecords: options.records ?? DEFAULT_RECORDS,
+      });
+    } catch (error) {
+      if (error instanceof WorkspaceCreationError) {
+        throw new UsageError(`Cannot create the demo workspace: ${error.message}. Nothing was written.`);
+      }
+      throw error;
+    }
+    const { workspace, views, records } = created;
+    const durationMs = Date.now() - started;
+    if (options.json) {
+      this.print(JSON.stringify({ workspace, views, records, durationMs }));
+      return;
+    }
+    this.print(`Created demo workspace ${workspace.id} "${workspace.displayName}" (schema ${workspace.schemaName}, version ${workspace.version}) in ${durationMs} ms`);
+    this.print(`${records.companies} companies, ${records.people} people, ${records.opportunities} opportunities, ${views} view(s)`);
+  }
+}
