@@ -1,11 +1,21 @@
+import { readSync } from 'node:fs';
+
+import { Client } from 'pg';
+
 /**
  * Crash points for the tests that kill the process mid-run and require the rerun to finish with
  * no value lost. Read from the environment; unset (the normal case) they do nothing.
  *
  * - WMS_FAULT_KILL_IN_BATCH=<n>: SIGKILL inside the n-th data-move batch, before it commits.
  * - WMS_FAULT_KILL_AT_STATEMENT=<n>: SIGKILL right after the n-th statement a sync applies.
+ * - WMS_FAULT_KILL_AFTER_QUERY=<n>: SIGKILL right after the server answered the n-th query the
+ *   process sent (any query: reads, BEGIN, COMMIT, DDL), so that a test can stop a run at every
+ *   statement boundary in turn.
+ * - WMS_FAULT_PAUSE_AFTER_QUERY=<n>: after the n-th query, print `wms-fault: paused after query n`
+ *   on stderr and wait for a line on stdin (the test does something to the server meanwhile).
+ * - WMS_FAULT_COUNT_QUERIES=1: print `wms-fault: n queries` on stderr when the process exits.
  */
-const killAt = (variable: string): number | null => {
+const numberFrom = (variable: string): number | null => {
   const value = Number(process.env[variable]);
   return Number.isInteger(value) && value > 0 ? value : null;
 };
@@ -15,9 +25,66 @@ const die = (): never => {
   throw new Error('killed');
 };
 
+/** Blocks the whole process until the test writes a line on stdin: nothing runs while paused. */
+const pause = (query: number): void => {
+  process.stderr.write(`wms-fault: paused after query ${query}\n`);
+  const buffer = Buffer.alloc(1);
+  for (;;) {
+    try {
+      if (readSync(0, buffer, 0, 1, null) === 0 || buffer[0] === 0x0a) return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') return;
+    }
+  }
+};
+
+/** A pg client that counts the queries answered by the server, for the query-level fault points. */
+const countingClient = (): typeof Client | undefined => {
+  const killAt = numberFrom('WMS_FAULT_KILL_AFTER_QUERY');
+  const pauseAt = numberFrom('WMS_FAULT_PAUSE_AFTER_QUERY');
+  const report = process.env.WMS_FAULT_COUNT_QUERIES === '1';
+  if (killAt === null && pauseAt === null && !report) return undefined;
+  let answered = 0;
+  const onAnswered = () => {
+    answered += 1;
+    if (answered === killAt) die();
+    if (answered === pauseAt) pause(answered);
+  };
+  if (report) process.on('exit', () => process.stderr.write(`wms-fault: ${answered} queries\n`));
+  type AnyQuery = (...args: unknown[]) => unknown;
+  const counted = (query: AnyQuery): AnyQuery => (...args: unknown[]) => {
+    const callback = typeof args[args.length - 1] === 'function' ? (args.pop() as (...results: unknown[]) => void) : null;
+    if (callback) {
+      return query(...args, (...results: unknown[]) => {
+        onAnswered();
+        callback(...results);
+      });
+    }
+    const result = query(...args);
+    if (!(result instanceof Promise)) return result;
+    return result.then(
+      (value) => {
+        onAnswered();
+        return value;
+      },
+      (error) => {
+        onAnswered();
+        throw error;
+      },
+    );
+  };
+  class CountingClient extends Client {
+    constructor(...args: ConstructorParameters<typeof Client>) {
+      super(...args);
+      this.query = counted(super.query.bind(this) as AnyQuery) as Client['query'];
+    }
+  }
+  return CountingClient;
+};
+
 export const faultInjection = {
   beforeBatchCommit: (() => {
-    const at = killAt('WMS_FAULT_KILL_IN_BATCH');
+    const at = numberFrom('WMS_FAULT_KILL_IN_BATCH');
     if (at === null) return undefined;
     let batches = 0;
     return () => {
@@ -26,7 +93,7 @@ export const faultInjection = {
     };
   })(),
   onStatement: (() => {
-    const at = killAt('WMS_FAULT_KILL_AT_STATEMENT');
+    const at = numberFrom('WMS_FAULT_KILL_AT_STATEMENT');
     if (at === null) return undefined;
     let statements = 0;
     return () => {
@@ -34,4 +101,6 @@ export const faultInjection = {
       if (statements === at) die();
     };
   })(),
+  /** The pg client class the pool is to use; undefined: pg's own. */
+  databaseClient: countingClient(),
 };
