@@ -84,7 +84,15 @@ export class UpgradeRunner {
         return { ...outcome, status: 'skipped', message: 'skipped: locked by another runner' };
       }
       try {
-        return await this.upgradeLocked(connection, workspace, version, steps, options, outcome);
+        // Another runner may have upgraded the workspace between our read and our lock.
+        const current = await new WorkspaceRepository(connection.manager).findById(workspace.id);
+        if (!current) {
+          return { ...outcome, message: `workspace ${workspace.id} no longer exists` };
+        }
+        if (current.version === version) {
+          return { ...outcome, version, status: 'up-to-date', message: `already at ${version}` };
+        }
+        return await this.upgradeLocked(connection, current, version, steps, options, outcome);
       } finally {
         await connection.query(`SELECT pg_advisory_unlock(hashtext('workspace'), hashtext($1))`, [workspace.id]);
       }
