@@ -8,11 +8,13 @@ import { Client } from 'pg';
  *
  * - WMS_FAULT_KILL_IN_BATCH=<n>: SIGKILL inside the n-th data-move batch, before it commits.
  * - WMS_FAULT_KILL_AT_STATEMENT=<n>: SIGKILL right after the n-th statement a sync applies.
+ * - WMS_FAULT_PAUSE_IN_BATCH=<n>, WMS_FAULT_PAUSE_AT_STATEMENT=<n>: pause there instead (below).
  * - WMS_FAULT_KILL_AFTER_QUERY=<n>: SIGKILL right after the server answered the n-th query the
  *   process sent (any query: reads, BEGIN, COMMIT, DDL), so that a test can stop a run at every
  *   statement boundary in turn.
  * - WMS_FAULT_PAUSE_AFTER_QUERY=<n>: after the n-th query, print `wms-fault: paused after query n`
- *   on stderr and wait for a line on stdin (the test does something to the server meanwhile).
+ *   on stderr and wait for a line on stdin (the test does something to the server meanwhile, such
+ *   as terminating the process's connections).
  * - WMS_FAULT_COUNT_QUERIES=1: print `wms-fault: n queries` on stderr when the process exits.
  */
 const numberFrom = (variable: string): number | null => {
@@ -26,8 +28,8 @@ const die = (): never => {
 };
 
 /** Blocks the whole process until the test writes a line on stdin: nothing runs while paused. */
-const pause = (query: number): void => {
-  process.stderr.write(`wms-fault: paused after query ${query}\n`);
+const pauseProcess = (where: string): void => {
+  process.stderr.write(`wms-fault: paused ${where}\n`);
   const buffer = Buffer.alloc(1);
   for (;;) {
     try {
@@ -48,7 +50,7 @@ const countingClient = (): typeof Client | undefined => {
   const onAnswered = () => {
     answered += 1;
     if (answered === killAt) die();
-    if (answered === pauseAt) pause(answered);
+    if (answered === pauseAt) pauseProcess(`after query ${answered}`);
   };
   if (report) process.on('exit', () => process.stderr.write(`wms-fault: ${answered} queries\n`));
   type AnyQuery = (...args: unknown[]) => unknown;
@@ -82,25 +84,22 @@ const countingClient = (): typeof Client | undefined => {
   return CountingClient;
 };
 
+/** A counter that kills or pauses the process when it reaches the number in `kill` or `pause`. */
+const countedPoint = (kill: string, pause: string, what: string): (() => void) | undefined => {
+  const killAt = numberFrom(kill);
+  const pauseAt = numberFrom(pause);
+  if (killAt === null && pauseAt === null) return undefined;
+  let count = 0;
+  return () => {
+    count += 1;
+    if (count === killAt) die();
+    if (count === pauseAt) pauseProcess(`${what} ${count}`);
+  };
+};
+
 export const faultInjection = {
-  beforeBatchCommit: (() => {
-    const at = numberFrom('WMS_FAULT_KILL_IN_BATCH');
-    if (at === null) return undefined;
-    let batches = 0;
-    return () => {
-      batches += 1;
-      if (batches === at) die();
-    };
-  })(),
-  onStatement: (() => {
-    const at = numberFrom('WMS_FAULT_KILL_AT_STATEMENT');
-    if (at === null) return undefined;
-    let statements = 0;
-    return () => {
-      statements += 1;
-      if (statements === at) die();
-    };
-  })(),
+  beforeBatchCommit: countedPoint('WMS_FAULT_KILL_IN_BATCH', 'WMS_FAULT_PAUSE_IN_BATCH', 'in batch'),
+  onStatement: countedPoint('WMS_FAULT_KILL_AT_STATEMENT', 'WMS_FAULT_PAUSE_AT_STATEMENT', 'at statement'),
   /** The pg client class the pool is to use; undefined: pg's own. */
   databaseClient: countingClient(),
 };

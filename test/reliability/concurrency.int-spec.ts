@@ -160,7 +160,7 @@ describe('four processes, the same command, the same 20 workspaces', () => {
     });
 
     it('leaves every workspace in sync with v2, its 15 records kept, nothing orphaned', async () => {
-      const states = [];
+      const states: unknown[] = [];
       for (const workspace of workspaces) {
         expect(await integrityProblems(client, dataSource, workspace.id, workspace.schemaName)).toEqual([]);
         const state = await endState(client, workspace.id, workspace.schemaName);
