@@ -3,12 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 
 import { DeclaredSchema } from '../declarations/declared-schema';
+import { UUID_PATTERN } from '../declarations/identifier.rules';
 import { qualified } from '../database/sql';
 import { RecordRepository } from '../records/record.repository';
 import { STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
 import { ActualStateRepository } from '../sync/actual-state.repository';
 import { CustomFieldInput, CustomMetadataError, CustomMetadataPlanner, CustomObjectInput } from '../sync/custom-metadata.planner';
 import { Plan } from '../sync/plan';
+import { SyncError } from '../sync/sync.error';
 import { PlanApplier } from '../sync/plan.applier';
 import { DEFAULT_VIEW_FIELD_SIZE } from './default-views';
 import { WorkspaceRepository } from './workspace.repository';
@@ -36,6 +38,9 @@ export class CustomMetadataService {
   }
 
   private async apply(workspaceId: string, plan: (planner: CustomMetadataPlanner) => Promise<Plan>, withView = false): Promise<CustomMetadataResult> {
+    if (typeof workspaceId !== 'string' || !UUID_PATTERN.test(workspaceId)) {
+      throw new CustomMetadataError('workspaceId', `workspaceId must be a workspace id (a UUID); got "${String(workspaceId).slice(0, 80)}"`);
+    }
     return this.dataSource.transaction(async (manager) => {
       const workspaces = new WorkspaceRepository(manager);
       const workspace = await workspaces.findById(workspaceId);
@@ -43,7 +48,8 @@ export class CustomMetadataService {
         throw new CustomMetadataError('workspaceId', `workspace ${workspaceId} does not exist`);
       }
       if (!(await workspaces.tryLock(workspace.id))) {
-        throw new CustomMetadataError('workspaceId', `workspace ${workspaceId} is being changed by another runner; try again`);
+        // Not the caller's input at fault: the work is refused for now (exit 1, not 2).
+        throw new SyncError('LOCKED', `workspace ${workspaceId} is being changed by another runner; try again. Nothing was written.`);
       }
       const actual = await new ActualStateRepository(manager).read(workspace.id, workspace.schemaName);
       const result = await plan(new CustomMetadataPlanner(actual, workspace.version, randomUUID));
