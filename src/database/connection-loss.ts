@@ -11,6 +11,7 @@ const CONNECTION_LOSS_MESSAGES = [
   'Connection terminated',
   'connection terminated',
   'Query runner already released',
+  'query runner was already released',
   'Client has encountered a connection error',
   'Connection terminated unexpectedly',
   'ECONNRESET',

@@ -74,7 +74,7 @@ describe('four processes, the same command, the same 20 workspaces', () => {
 
   const databaseEnv = () => ({ DATABASE_URL: database.url });
 
-  describe('upgrade-0.23, then a sync --check', () => {
+  describe('upgrade-0.23', () => {
     const standard = buildStandardDeclarations();
     let workspaces: WorkspaceRow[];
     let reference: WorkspaceRow;
@@ -124,20 +124,12 @@ describe('four processes, the same command, the same 20 workspaces', () => {
         expect(rows[0].version).toBe('0.23');
       }
     });
-
-    it('four syncs with --check at once: every workspace up to date or skipped while another holds it', async () => {
-      const ids = workspaces.flatMap((workspace) => ['-w', workspace.id]);
-      const checks = await runAtOnce(() => runProductCli(['workspace:sync-metadata', ...ids, '--check', '--concurrency', '3', '--continue-on-error', '--json'], { env: databaseEnv() }));
-      for (const [id, statuses] of statusesByWorkspace(checks)) {
-        expect({ id, statuses: statuses.filter((status) => status !== 'up-to-date' && status !== 'skipped') }).toEqual({ id, statuses: [] });
-        expect({ id, checked: statuses.includes('up-to-date') }).toEqual({ id, checked: true });
-      }
-    });
   });
 
   describe('workspace:sync-metadata v1 -> v2', () => {
     let workspaces: WorkspaceRow[];
     let runs: JsonRun[];
+    let dryRun: ProcessResult;
 
     beforeAll(async () => {
       const creation = new WorkspaceCreationService(dataSource, v1);
@@ -149,7 +141,15 @@ describe('four processes, the same command, the same 20 workspaces', () => {
         workspaces.push(workspace);
       }
       const ids = workspaces.flatMap((workspace) => ['-w', workspace.id]);
+      dryRun = await fixtureCli.run('v2', ['workspace:sync-metadata', ...ids, '--dry-run', '--json'], { env: databaseEnv(), holdStdoutUntilExit: true });
       runs = await runAtOnce(() => fixtureCli.run('v2', ['workspace:sync-metadata', ...ids, '--concurrency', '3', '--continue-on-error', '--json'], { env: databaseEnv() }));
+    });
+
+    it('a dry run prints the plans of all 20 as one whole JSON document, even to a reader slower than the process', () => {
+      expect(dryRun.stdout.length).toBeGreaterThan(100_000);
+      const document = JSON.parse(dryRun.stdout);
+      expect(document.workspaces).toHaveLength(WORKSPACES);
+      expect(document.workspaces.every((workspace: { actions: unknown[] }) => workspace.actions.length > 0)).toBe(true);
     });
 
     it('applies each workspace in exactly one process; the others skip it or find it up to date', () => {

@@ -12,7 +12,7 @@ import { insertRowsWithEveryColumn } from '../utils/every-column-rows';
 import { tableData } from '../utils/schema-snapshot';
 import { connectClient, createTestDatabase, TestDatabase } from '../utils/test-database';
 import { openDataSource } from '../utils/test-services';
-import { EndState, endState, integrityProblems, recordsWithoutIds, valueCount, viewLayout } from './support/end-state';
+import { EndState, endState, integrityProblems, recordsWithoutIds, valueCount } from './support/end-state';
 import {
   FixtureCli,
   ProcessResult,
@@ -34,7 +34,7 @@ import {
  */
 
 const FULL = process.env.WMS_CRASH_FULL === '1';
-const SAMPLES_PER_SCENARIO = 7;
+const SAMPLES_PER_SCENARIO = 3;
 
 /** Every boundary, or the first, the last and about SAMPLES_PER_SCENARIO evenly spaced between. */
 const boundariesToKill = (total: number, full = FULL): number[] => {
@@ -120,11 +120,13 @@ describe('crash injection: killed at every statement boundary, rerun, same end s
       expectSucceeded(0, reference);
       const total = queriesOf(reference);
       const referenceRow: WorkspaceRow = JSON.parse(reference.stdout).workspace;
+      const referenceState = await endState(client, referenceRow.id, referenceRow.schemaName);
+      // Created records get new ids and timestamps in every workspace: compared without them.
       const expected = {
-        metadata: (await endState(client, referenceRow.id, referenceRow.schemaName)).metadata,
-        catalog: (await endState(client, referenceRow.id, referenceRow.schemaName)).catalog,
+        metadata: referenceState.metadata,
+        catalog: referenceState.catalog,
         records: await recordsWithoutIds(client, referenceRow.schemaName),
-        views: await viewLayout(client, referenceRow.schemaName),
+        views: referenceState.views,
       };
       const figures: Figures = { scenario: 'workspace:create', boundaries: total, killed: 0, valuesVerified: 0, rowsLost: 0 };
 
