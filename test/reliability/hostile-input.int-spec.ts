@@ -104,8 +104,8 @@ describe('hostile input', () => {
     const sequential = (async () => {
       for (const item of onA) results.push({ case: item, result: await run(item.args) });
     })();
-    for (let start = 0; start < others.length; start += 3) {
-      const slice = others.slice(start, start + 3);
+    for (let start = 0; start < others.length; start += 4) {
+      const slice = others.slice(start, start + 4);
       results.push(...(await Promise.all(slice.map(async (item) => ({ case: item, result: await run(item.args) })))));
     }
     await sequential;
@@ -128,16 +128,15 @@ describe('hostile input', () => {
     add('workspace:create --name', ['workspace:create', '--name', '\u001b[2J\u001b[31mred\nline'], 2, /the workspace name is not valid: it contains a control character/);
     add('workspace:create --version', ['workspace:create', '--name', 'X', '--version', drop], 2, /--version must be one of 0\.22, 0\.23/);
     add('workspace:create --feature-flag', ['workspace:create', '--name', 'X', '--feature-flag', drop], 2, /feature flag ".*" is not valid/s);
-    const walkCommands = ['workspace:sync-metadata', 'workspace:health', 'upgrade-0.23', 'upgrade-0.23:migrate-email-fields-to-emails', 'upgrade:latest', 'upgrade:status'];
-    for (const command of walkCommands) add(`${command} -w`, [command, '-w', drop], 2, /--workspace-id takes a workspace id \(a UUID\)/);
+    // -w is one shared option (its parser is run on every command in process, below).
+    for (const command of ['workspace:sync-metadata', 'upgrade-0.23:migrate-email-fields-to-emails', 'upgrade:status']) {
+      add(`${command} -w`, [command, '-w', drop], 2, /--workspace-id takes a workspace id \(a UUID\)/);
+    }
     add('workspace:sync-metadata -w (no such workspace)', ['workspace:sync-metadata', '-w', missing], 1, new RegExp(`workspace ${missing} does not exist`));
     add('upgrade-0.23 -w (no such workspace)', ['upgrade-0.23', '-w', missing], 1, new RegExp(`workspace ${missing} does not exist`));
     add('-w with --start-from', ['workspace:health', '-w', a.id, '--start-from-workspace-id', b.id], 2, /-w selects workspaces by id; it cannot be combined/);
     add('--concurrency', ['workspace:sync-metadata', '--concurrency', '10; DROP TABLE core.workspace'], 2, /--concurrency takes a whole number from 1 to 64/);
-    add('--workspace-count-limit', ['workspace:health', '--workspace-count-limit', '-1'], 2, /--workspace-count-limit takes a whole number/);
-    add('--start-from-workspace-id', ['upgrade:status', '--start-from-workspace-id', dropTable], 2, /--start-from-workspace-id takes a workspace id/);
     add('--batch-size', ['upgrade-0.23', '--batch-size', '0'], 2, /--batch-size takes a whole number from 1 to 1000000/);
-    add('--allow-hazards', ['workspace:sync-metadata', '--allow-hazards', 'TYPE_CHANGE'], 2, /cannot be allowed: type changes go through the upgrade commands/);
     add('--allow-hazards', ['workspace:sync-metadata', '--allow-hazards', `DROPS_DATA,${drop}`], 2, /is not a hazard that can be allowed/);
     add('--dedupe', ['upgrade-0.23', '--dedupe', drop], 2, /--dedupe takes one of keep-oldest/);
     add('upgrade:mark-applied --version', ['upgrade:mark-applied', '--version', drop, '-w', a.id], 2, /--version must be one of 0\.22, 0\.23/);
@@ -154,7 +153,6 @@ describe('hostile input', () => {
     add('field:create --name', ['field:create', '-w', a.id, '--object', 'person', '--name', dropTable, '--type', 'TEXT'], 2, /name ".*" must be camelCase/s);
     add('field:create --type', ['field:create', '-w', a.id, '--object', 'person', '--name', 'nickname', '--type', 'TEXT; DROP TABLE core.workspace'], 2, /type ".*" is not a field type/s);
     add('field:create --options', ['field:create', '-w', a.id, '--object', 'person', '--name', 'tier', '--type', 'SELECT', '--options', `[{"value":"A'); DROP TYPE x; --"}]`], 2, /must be UPPER_SNAKE_CASE/);
-    add('field:create --options', ['field:create', '-w', a.id, '--object', 'person', '--name', 'tier', '--type', 'SELECT', '--options', 'not json'], 2, /--options takes JSON/);
     add('field:create --default', ['field:create', '-w', a.id, '--object', 'person', '--name', 'born', '--type', 'DATE', '--default', `"2024-01-01'); DROP TABLE core.workspace; --"`], 2, /defaultValue is invalid for DATE/);
     add('field:create --default', ['field:create', '-w', a.id, '--object', 'person', '--name', 'motto', '--type', 'TEXT', '--default', '"a\\u0000b"'], 2, /defaultValue is invalid for TEXT: contains a NUL character/);
     add('field:create --label', ['field:create', '-w', a.id, '--object', 'person', '--name', 'motto', '--type', 'TEXT', '--label', LONG], 2, /label is required: 1 to 200 characters/);
