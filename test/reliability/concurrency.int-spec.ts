@@ -52,6 +52,9 @@ const statusesByWorkspace = (runs: JsonRun[]): Map<string, string[]> => {
   return byWorkspace;
 };
 
+/** Guards against a hang only: these hooks start many processes, and the machine may be busy. */
+const HOOK_TIMEOUT = 600_000;
+
 describe('four processes, the same command, the same 20 workspaces', () => {
   let database: TestDatabase;
   let dataSource: DataSource;
@@ -91,7 +94,7 @@ describe('four processes, the same command, the same 20 workspaces', () => {
       expect(alone.code).toBe(0);
       const ids = workspaces.flatMap((workspace) => ['-w', workspace.id]);
       runs = await runAtOnce(() => runProductCli(['upgrade-0.23', ...ids, '--concurrency', '3', '--batch-size', '2', '--continue-on-error', '--json'], { env: databaseEnv() }));
-    });
+    }, HOOK_TIMEOUT);
 
     it('upgrades each workspace in exactly one process; the others skip it or find it done', () => {
       const byWorkspace = statusesByWorkspace(runs);
@@ -141,9 +144,13 @@ describe('four processes, the same command, the same 20 workspaces', () => {
         workspaces.push(workspace);
       }
       const ids = workspaces.flatMap((workspace) => ['-w', workspace.id]);
-      dryRun = await fixtureCli.run('v2', ['workspace:sync-metadata', ...ids, '--dry-run', '--json'], { env: databaseEnv(), holdStdoutUntilExit: true });
+      // stdout is read only once the process has printed its summary on stderr, after the document.
+      dryRun = await fixtureCli.run('v2', ['workspace:sync-metadata', ...ids, '--dry-run', '--json'], {
+        env: databaseEnv(),
+        holdStdoutUntilStderr: /\d+ succeeded, \d+ failed, \d+ skipped/,
+      });
       runs = await runAtOnce(() => fixtureCli.run('v2', ['workspace:sync-metadata', ...ids, '--concurrency', '3', '--continue-on-error', '--json'], { env: databaseEnv() }));
-    });
+    }, HOOK_TIMEOUT);
 
     it('a dry run prints the plans of all 20 as one whole JSON document, even to a reader slower than the process', () => {
       expect(dryRun.stdout.length).toBeGreaterThan(100_000);

@@ -28,6 +28,9 @@ interface JsonResult {
   message: string | null;
 }
 
+/** Guards against a hang only: these hooks start many processes, and the machine may be busy. */
+const HOOK_TIMEOUT = 600_000;
+
 describe('database connections terminated in the middle of a fleet run', () => {
   let database: TestDatabase;
   let dataSource: DataSource;
@@ -99,7 +102,7 @@ describe('database connections terminated in the middle of a fleet run', () => {
         env: { DATABASE_URL: database.url, WMS_FAULT_PAUSE_IN_BATCH: '14' },
         onStderrLine: terminateWhenPaused(terminated),
       });
-    });
+    }, HOOK_TIMEOUT);
 
     it('reports the workspace in flight as failed because the connection was lost, and exits 1', () => {
       expect(terminated).toHaveLength(1);
@@ -151,7 +154,7 @@ describe('database connections terminated in the middle of a fleet run', () => {
         ['upgrade-0.23', ...workspaces.flatMap((workspace) => ['-w', workspace.id]), '--batch-size', '2', '--concurrency', '2', '--continue-on-error', '--json'],
         { env: { DATABASE_URL: database.url, WMS_FAULT_PAUSE_IN_BATCH: '20' }, onStderrLine: terminateWhenPaused(terminated) },
       );
-    });
+    }, HOOK_TIMEOUT);
 
     it('reports the workspaces in flight as failed with the reason, goes on with the others, exits 1', () => {
       expect(terminated).toHaveLength(1);
@@ -198,7 +201,7 @@ describe('database connections terminated in the middle of a fleet run', () => {
         env: { DATABASE_URL: database.url, WMS_FAULT_PAUSE_AT_STATEMENT: String(statementsPerWorkspace + Math.ceil(statementsPerWorkspace / 2)) },
         onStderrLine: terminateWhenPaused(terminated),
       });
-    });
+    }, HOOK_TIMEOUT);
 
     it('reports the second workspace failed because the connection was lost; the others applied; exit 1', () => {
       expect(terminated).toHaveLength(1);

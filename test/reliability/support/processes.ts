@@ -18,8 +18,8 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   /** Called with each line the process writes on stderr; may write to its stdin. */
   onStderrLine?: (line: string, stdin: NodeJS.WritableStream) => void | Promise<void>;
-  /** Read nothing of stdout until the process has exited: a reader slower than the writer. */
-  holdStdoutUntilExit?: boolean;
+  /** Read nothing of stdout until stderr shows this (e.g. the summary line): a reader slower than the writer. */
+  holdStdoutUntilStderr?: RegExp;
 }
 
 /** Runs a node script with a clean environment, reporting the signal that ended it too. */
@@ -34,12 +34,10 @@ export const runNode = (script: string, args: string[], options: RunOptions = {}
     let stderr = '';
     let pending = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
-    if (options.holdStdoutUntilExit) {
-      child.stdout.pause();
-      child.on('exit', () => child.stdout.resume());
-    }
+    if (options.holdStdoutUntilStderr) child.stdout.pause();
     child.stderr.on('data', (chunk) => {
       stderr += chunk;
+      if (options.holdStdoutUntilStderr?.test(stderr)) child.stdout.resume();
       pending += chunk;
       const lines = pending.split('\n');
       pending = lines.pop()!;
