@@ -46,6 +46,8 @@ export const addAddressToViews: UpgradeStep = {
           [newField.id, target.viewId, target.position, target.isVisible, target.size],
         );
       }
+      // Counted with the change itself: a run stopped before the step is marked done counts it on the rerun, which finds nothing left to place.
+      await context.ledger(manager).addRows(context.entry.id, targets.length);
       return { rowsAffected: targets.length, notes: [`address placed in ${targets.length} view(s) before addressOld`], maxBatchMs: 0 };
     });
   },
