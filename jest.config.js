@@ -5,6 +5,9 @@ module.exports = {
   testEnvironment: 'node',
   // Integration specs start processes and databases; a hang still fails, just not at 5 s.
   testTimeout: 120000,
+  // Integration files each have a database of their own and spend most of their time waiting on
+  // PostgreSQL and on the processes they start: two at once, even on two cores.
+  maxWorkers: 2,
   moduleFileExtensions: ['ts', 'js', 'json'],
   projects: [
     {

@@ -56,5 +56,8 @@ export const runCli = async (rootModule: Type<unknown>, argv: string[] = process
   } finally {
     await app?.close().catch((error: unknown) => reportError(error, argv));
   }
+  // A pipe whose reader is slower than us holds part of the output in memory: let it drain
+  // before exiting, or a large --json document is cut short.
+  await Promise.all([process.stdout, process.stderr].map((stream) => new Promise<void>((resolve) => stream.write('', () => resolve()))));
   process.exit(process.exitCode ?? 0);
 };

@@ -25,12 +25,18 @@ const parseJson = (option: string) => (value: string): unknown => {
   }
 };
 
-/** Custom-metadata input errors are the caller's: exit 2 with the property at fault named. */
+/**
+ * Custom-metadata input errors are the caller's: exit 2 with the property at fault named. A
+ * conflict (the workspace locked by another runner, data in the way) refuses the work: exit 1.
+ */
 const asUsage = async <T>(work: () => Promise<T>): Promise<T> => {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof CustomMetadataError) throw new UsageError(`${error.message}. Nothing was written.`);
+    if (error instanceof CustomMetadataError) {
+      const message = `${error.message}. Nothing was written.`;
+      throw error.code === 'CONFLICT' ? new Error(message) : new UsageError(message);
+    }
     throw error;
   }
 };

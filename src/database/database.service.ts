@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
 import { AppConfig } from '../config/app-config';
+import { faultInjection } from '../config/fault-injection';
 import { DatabaseError } from './database.error';
 import { EmbeddedDatabase } from './embedded-database';
 import { CORE_MIGRATIONS } from './migrations';
@@ -101,7 +102,11 @@ export class DatabaseService implements OnApplicationShutdown {
       migrationsRun: false,
       synchronize: false,
       logging: false,
-      extra: { max: this.embedded ? 1 : Math.max(1, poolSize), application_name: 'workspace-metadata-sync' },
+      extra: {
+        max: this.embedded ? 1 : Math.max(1, poolSize),
+        application_name: 'workspace-metadata-sync',
+        ...(faultInjection.databaseClient ? { Client: faultInjection.databaseClient } : {}),
+      },
     });
     try {
       return await dataSource.initialize();

@@ -4,6 +4,13 @@ import { getFieldTypeDefinition, RATING_VALUES } from './field-type.registry';
 import { UUID_PATTERN } from './identifier.rules';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?(Z|[+-]\d{2}(:?\d{2})?)?$/;
+
+/** A calendar date that exists (2024-02-30 does not), so that the database accepts it too. */
+const isRealDate = (value: string): boolean => {
+  const date = new Date(`${value.slice(0, 10)}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value.slice(0, 10);
+};
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -19,6 +26,10 @@ export const defaultValueProblem = (
 ): string | null => {
   if (value === undefined || value === null) {
     return null;
+  }
+  // Postgres text cannot hold NUL, in a column default or in JSON.
+  if (JSON.stringify(value)?.includes('\\u0000')) {
+    return 'contains a NUL character';
   }
   const optionValues = new Set((options ?? []).map((option) => option.value));
   switch (type) {
@@ -37,11 +48,11 @@ export const defaultValueProblem = (
     case FieldType.BOOLEAN:
       return typeof value === 'boolean' ? null : 'expected true or false';
     case FieldType.DATE:
-      return value === 'now' || (isString(value) && ISO_DATE.test(value))
+      return value === 'now' || (isString(value) && ISO_DATE.test(value) && isRealDate(value))
         ? null
         : "expected 'now' or a date YYYY-MM-DD";
     case FieldType.DATE_TIME:
-      return value === 'now' || (isString(value) && !Number.isNaN(Date.parse(value)))
+      return value === 'now' || (isString(value) && ISO_DATE_TIME.test(value) && isRealDate(value) && !Number.isNaN(Date.parse(value)))
         ? null
         : "expected 'now' or an ISO date-time";
     case FieldType.SELECT:

@@ -33,3 +33,16 @@ export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 
 /** SELECT option values become Postgres enum labels and API constants. */
 export const OPTION_VALUE_PATTERN = /^[A-Z][A-Z0-9_]*$/;
+
+/** Feature flags gate declarations; they are stored per workspace and named like constants. */
+export const FEATURE_FLAG_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
+
+/**
+ * Why a text meant to be shown to people (a display name, a label) is unfit, or null: control
+ * characters would break lines and terminals, and an unpaired surrogate is no text at all.
+ */
+export const displayTextProblem = (text: string): string | null => {
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(text)) return 'it contains a control character (such as a line break or an escape)';
+  if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text)) return 'it is not well-formed Unicode';
+  return null;
+};

@@ -1,7 +1,8 @@
 import { EntityManager } from 'typeorm';
 
 import { OnDeleteAction } from '../declarations/field-type';
-import { ActualField, ActualIndex, ActualObject, ActualState, LiveSchema, LiveTable } from './actual-state';
+import { qualified } from '../database/sql';
+import { ActualField, ActualIndex, ActualObject, ActualState, DanglingViewReference, LiveSchema, LiveTable, VIEW_OBJECTS_WITH_FIELDS } from './actual-state';
 
 const ON_DELETE_CODES: Record<string, OnDeleteAction> = {
   c: OnDeleteAction.CASCADE,
@@ -20,7 +21,28 @@ export class ActualStateRepository {
       await this.indexes(workspaceId),
       await this.live(schemaName),
     ];
-    return { workspaceId, schemaName, objects, indexes, live };
+    const danglingViewReferences = await this.danglingViewReferences(workspaceId, schemaName, objects, live);
+    return { workspaceId, schemaName, objects, indexes, live, danglingViewReferences };
+  }
+
+  /** Rows of the view tables whose fieldMetadataId names no field of this workspace. */
+  private async danglingViewReferences(workspaceId: string, schemaName: string, objects: ActualObject[], live: LiveSchema): Promise<DanglingViewReference[]> {
+    const tables = objects
+      .filter((object) => !object.isCustom && object.standardId !== null && VIEW_OBJECTS_WITH_FIELDS.includes(object.standardId))
+      .map((object) => object.tableName)
+      .filter((table) => live.tables.get(table)?.columns.has('fieldMetadataId'));
+    const found: DanglingViewReference[] = [];
+    for (const table of tables) {
+      const rows: Array<{ id: string; fieldMetadataId: string }> = await this.manager.query(
+        `SELECT v."id"::text AS "id", v."fieldMetadataId"::text AS "fieldMetadataId" FROM ${qualified(schemaName, table)} v
+          WHERE v."fieldMetadataId" IS NOT NULL AND v."deletedAt" IS NULL
+            AND NOT EXISTS (SELECT 1 FROM metadata."fieldMetadata" f WHERE f."id" = v."fieldMetadataId" AND f."workspaceId" = $1)
+          ORDER BY v."id"`,
+        [workspaceId],
+      );
+      found.push(...rows.map((row) => ({ table, ...row })));
+    }
+    return found;
   }
 
   /** The metadata rows of a workspace's objects with their fields, without the live catalog. */

@@ -1,5 +1,6 @@
 import { FieldType, OnDeleteAction, RelationType } from '../declarations/field-type';
 import { DeclaredField, DeclaredSelectOption } from '../declarations/declared-schema';
+import { STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
 import { ColumnSpec, desiredField } from './desired-state';
 
 /** A row of metadata."fieldMetadata". */
@@ -95,12 +96,24 @@ export interface LiveSchema {
   enums: Map<string, string[]>;
 }
 
+/** A row of a view table (viewField, viewFilter, viewSort) that points at a field this workspace does not have. */
+export interface DanglingViewReference {
+  table: string;
+  id: string;
+  fieldMetadataId: string;
+}
+
+/** The standard view objects whose rows point at a field (by standardId), each in a column "fieldMetadataId". */
+export const VIEW_OBJECTS_WITH_FIELDS: readonly string[] = [STANDARD_OBJECT_IDS.viewField, STANDARD_OBJECT_IDS.viewFilter, STANDARD_OBJECT_IDS.viewSort];
+
 export interface ActualState {
   workspaceId: string;
   schemaName: string;
   objects: ActualObject[];
   indexes: ActualIndex[];
   live: LiveSchema;
+  /** View rows left pointing at a field that no longer exists (read with the rest; none when not read). */
+  danglingViewReferences?: DanglingViewReference[];
 }
 
 export const emptyLiveSchema = (): LiveSchema => ({

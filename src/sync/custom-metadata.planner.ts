@@ -5,6 +5,7 @@ import { FieldType, isFieldType, OnDeleteAction, RelationType } from '../declara
 import { getFieldTypeDefinition } from '../declarations/field-type.registry';
 import {
   CAMEL_CASE_NAME,
+  displayTextProblem,
   isReservedFieldName,
   isReservedObjectName,
   MAX_IDENTIFIER_LENGTH,
@@ -105,6 +106,8 @@ const checkLabel = (property: string, label: unknown): string => {
   if (typeof label !== 'string' || label.trim().length === 0 || label.length > MAX_LABEL_LENGTH) {
     throw new CustomMetadataError(property, `${property} is required: 1 to ${MAX_LABEL_LENGTH} characters`);
   }
+  const problem = displayTextProblem(label);
+  if (problem) throw new CustomMetadataError(property, `${property} is not valid: ${problem}`);
   return label;
 };
 
@@ -193,7 +196,11 @@ export class CustomMetadataPlanner {
     } else if (options !== null) {
       throw new CustomMetadataError('options', `a ${type} field cannot have options`);
     }
-    const cleanOptions = options?.map((option, position) => ({ value: option.value, label: String(option.label ?? option.value), position }));
+    const cleanOptions = options?.map((option, position) => ({
+      value: option.value,
+      label: option.label === undefined || option.label === null ? option.value : checkLabel('options', option.label),
+      position,
+    }));
     const defaultValue = input.defaultValue ?? (type === FieldType.ARRAY ? [] : null);
     const problem = defaultValueProblem(type, defaultValue, cleanOptions ?? null);
     if (problem) {

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 
+import { isConnectionLoss } from '../database/connection-loss';
 import { qualified, quoteIdentifier, renderStatement } from '../database/sql';
 import { Plan, PreflightCheck } from './plan';
 import { SyncError } from './sync.error';
@@ -63,6 +64,8 @@ export class PlanApplier {
         try {
           await this.manager.query(statement.sql, statement.params);
         } catch (error) {
+          // A lost connection is no fault of the statement: it is reported as what it is.
+          if (isConnectionLoss(error)) throw error;
           throw new SyncError(
             'STATEMENT_FAILED',
             `${action.summary} failed: ${(error as Error).message} (statement: ${abbreviate(renderStatement(statement))})`,

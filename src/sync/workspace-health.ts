@@ -11,7 +11,8 @@ export type HealthIssueKind =
   | 'WRONG_NULLABILITY'
   | 'MISSING_FOREIGN_KEY'
   | 'MISSING_INDEX'
-  | 'INVALID_INDEX';
+  | 'INVALID_INDEX'
+  | 'DANGLING_VIEW_FIELD';
 
 export interface HealthIssue {
   kind: HealthIssueKind;
@@ -94,6 +95,14 @@ export const checkWorkspaceHealth = (actual: ActualState): HealthIssue[] => {
     } else if (!live.isValid) {
       issues.push({ kind: 'INVALID_INDEX', table: live.table, column: null, message: `index ${index.name} is invalid (an interrupted build); the next sync rebuilds it` });
     }
+  }
+  for (const reference of actual.danglingViewReferences ?? []) {
+    issues.push({
+      kind: 'DANGLING_VIEW_FIELD',
+      table: reference.table,
+      column: 'fieldMetadataId',
+      message: `${reference.table} row ${reference.id} points to field ${reference.fieldMetadataId}, which does not exist (deleted); remove that row from the view (delete it, or set its deletedAt)`,
+    });
   }
   for (const table of actual.live.tables.keys()) {
     if (!claimedTables.has(table)) {

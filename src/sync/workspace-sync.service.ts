@@ -1,5 +1,6 @@
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
+import { connectionLostMessage, isConnectionLoss } from '../database/connection-loss';
 import { DeclaredSchema } from '../declarations/declared-schema';
 import { WorkspaceRepository, WorkspaceRow } from '../workspace/workspace.repository';
 import { ActualStateRepository } from './actual-state.repository';
@@ -107,7 +108,11 @@ export class WorkspaceSyncService {
       if (queryRunner.isTransactionActive) {
         await queryRunner.rollbackTransaction().catch(() => undefined);
       }
-      const message = error instanceof SyncError ? error.message : `unexpected error: ${(error as Error).message}`;
+      const message = isConnectionLoss(error)
+        ? connectionLostMessage(error)
+        : error instanceof SyncError
+          ? error.message
+          : `unexpected error: ${(error as Error).message}`;
       return outcome('failed', message);
     } finally {
       if (!options.connection) await queryRunner.release();

@@ -3,7 +3,7 @@ import { DeclaredField } from '../declarations/declared-schema';
 import { FieldType, RelationType } from '../declarations/field-type';
 import { getFieldTypeDefinition } from '../declarations/field-type.registry';
 import { qualified, quoteIdentifier, SqlStatement } from '../database/sql';
-import { ActualField, ActualObject, ActualState, actualFieldColumns, LiveForeignKey } from './actual-state';
+import { ActualField, ActualObject, ActualState, actualFieldColumns, LiveForeignKey, VIEW_OBJECTS_WITH_FIELDS } from './actual-state';
 import { deterministicUuid } from './deterministic-id';
 import {
   ColumnSpec,
@@ -623,6 +623,12 @@ export class WorkspaceComparator {
       }
       for (const column of columns.filter((candidate) => candidate.enumName && this.actual.live.enums.has(candidate.enumName))) {
         statements.push({ sql: `DROP TYPE ${qualified(this.schema, column.enumName!)}` });
+      }
+      // Views, filters and sorts that show the field would point at nothing: they go with it.
+      for (const viewObject of this.actual.objects.filter((object) => !object.isCustom && object.standardId !== null && VIEW_OBJECTS_WITH_FIELDS.includes(object.standardId))) {
+        if (this.actual.live.tables.get(viewObject.tableName)?.columns.has('fieldMetadataId')) {
+          statements.push({ sql: `DELETE FROM ${qualified(this.schema, viewObject.tableName)} WHERE "fieldMetadataId" = $1`, params: [existing.id] });
+        }
       }
       statements.push(
         { sql: `DELETE FROM metadata."indexMetadata" WHERE "objectMetadataId" = $1 AND "columns" && $2::text[]`, params: [existing.objectMetadataId, columns.map((c) => c.name)] },

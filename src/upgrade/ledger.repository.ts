@@ -57,6 +57,11 @@ export class LedgerRepository {
     );
   }
 
+  /** Counts rows a step changed; called in the transaction that changed them, so the count survives a crash right after. */
+  async addRows(id: string, rowsAdded: number): Promise<void> {
+    await this.manager.query(`UPDATE core."upgradeLedger" SET "rowsAffected" = "rowsAffected" + $1 WHERE "id" = $2`, [rowsAdded, id]);
+  }
+
   async appendLog(id: string, entries: unknown[]): Promise<void> {
     if (entries.length === 0) return;
     await this.manager.query(`UPDATE core."upgradeLedger" SET "log" = "log" || $1::jsonb WHERE "id" = $2`, [JSON.stringify(entries), id]);

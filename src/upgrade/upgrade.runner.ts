@@ -1,5 +1,6 @@
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
+import { connectionLostMessage, isConnectionLoss } from '../database/connection-loss';
 import { getVersionSnapshot } from '../standard-objects/version-snapshots';
 import { Hazard } from '../sync/plan';
 import { WorkspaceOutcome, WorkspaceSyncService } from '../sync/workspace-sync.service';
@@ -100,10 +101,24 @@ export class UpgradeRunner {
         return { ...outcome, status: 'skipped', message: 'skipped: locked by another runner' };
       }
       try {
-        return await this.upgradeLocked(connection, workspace, version, steps, options, outcome);
+        // Another runner may have upgraded the workspace between our read and our lock.
+        const current = await new WorkspaceRepository(connection.manager).findById(workspace.id);
+        if (!current) {
+          return { ...outcome, message: `workspace ${workspace.id} no longer exists` };
+        }
+        if (current.version === version) {
+          return { ...outcome, version, status: 'up-to-date', message: `already at ${version}` };
+        }
+        return await this.upgradeLocked(connection, current, version, steps, options, outcome);
       } finally {
-        await connection.query(`SELECT pg_advisory_unlock(hashtext('workspace'), hashtext($1))`, [workspace.id]);
+        // On a lost connection the server ended the session, and its lock with it.
+        await connection.query(`SELECT pg_advisory_unlock(hashtext('workspace'), hashtext($1))`, [workspace.id]).catch((error: unknown) => {
+          if (!isConnectionLoss(error)) throw error;
+        });
       }
+    } catch (error) {
+      if (!isConnectionLoss(error)) throw error;
+      return { ...outcome, status: 'failed', message: connectionLostMessage(error) };
     } finally {
       await connection.release();
     }
@@ -214,7 +229,8 @@ export class UpgradeRunner {
           await connection.commitTransaction();
           return result;
         } catch (error) {
-          if (connection.isTransactionActive) await connection.rollbackTransaction();
+          // When the connection is lost the server has rolled the transaction back already.
+          if (connection.isTransactionActive) await connection.rollbackTransaction().catch(() => undefined);
           throw error;
         }
       },
@@ -225,6 +241,10 @@ export class UpgradeRunner {
       await ledger.finish(entry.id, report.rowsAffected);
       return { ...base, status: 'done', notes: report.notes, rowsAffected: report.rowsAffected, maxBatchMs: report.maxBatchMs };
     } catch (error) {
+      if (isConnectionLoss(error)) {
+        // The step stays RUNNING at its last committed checkpoint: the next run resumes it.
+        return { ...base, status: 'failed', notes: [], error: connectionLostMessage(error) };
+      }
       const message = (error as Error).message;
       await ledger.fail(entry.id, message);
       return { ...base, status: 'failed', notes: [], error: message };

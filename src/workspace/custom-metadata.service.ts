@@ -3,11 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 
 import { DeclaredSchema } from '../declarations/declared-schema';
+import { UUID_PATTERN } from '../declarations/identifier.rules';
 import { qualified } from '../database/sql';
 import { RecordRepository } from '../records/record.repository';
 import { STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
 import { ActualStateRepository } from '../sync/actual-state.repository';
-import { UUID_PATTERN } from '../declarations/identifier.rules';
 import { ActualObject, ActualState, actualFieldColumns } from '../sync/actual-state';
 import {
   CustomFieldInput,
@@ -86,6 +86,9 @@ export class CustomMetadataService {
     plan: (planner: CustomMetadataPlanner, actual: ActualState, records: RecordRepository) => Promise<Plan>,
     withView = false,
   ): Promise<CustomMetadataResult> {
+    if (typeof workspaceId !== 'string' || !UUID_PATTERN.test(workspaceId)) {
+      throw new CustomMetadataError('workspaceId', `workspaceId must be a workspace id (a UUID); got "${String(workspaceId).slice(0, 80)}"`);
+    }
     return this.dataSource.transaction(async (manager) => {
       const workspaces = new WorkspaceRepository(manager);
       const workspace = UUID_PATTERN.test(workspaceId) ? await workspaces.findById(workspaceId) : null;

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 
 import { DeclaredSchema } from '../declarations/declared-schema';
+import { displayTextProblem, FEATURE_FLAG_PATTERN } from '../declarations/identifier.rules';
 import { RecordRepository } from '../records/record.repository';
 import { STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
 import { getVersionSnapshot } from '../standard-objects/version-snapshots';
@@ -61,9 +62,26 @@ export class WorkspaceCreationService {
   ) {}
 
   async create(input: CreateWorkspaceInput): Promise<CreatedWorkspace> {
-    const displayName = input.displayName?.trim() ?? '';
+    if (typeof input.displayName !== 'string') {
+      throw new WorkspaceCreationError('the workspace name must be text');
+    }
+    const displayName = input.displayName.trim();
     if (displayName.length === 0 || displayName.length > MAX_DISPLAY_NAME_LENGTH) {
       throw new WorkspaceCreationError(`the workspace name must be 1 to ${MAX_DISPLAY_NAME_LENGTH} characters`);
+    }
+    const problem = displayTextProblem(displayName);
+    if (problem) {
+      throw new WorkspaceCreationError(`the workspace name is not valid: ${problem}`);
+    }
+    if (input.version !== undefined && typeof input.version !== 'string') {
+      throw new WorkspaceCreationError('the version must be text, such as 0.22');
+    }
+    for (const flag of input.featureFlags ?? []) {
+      if (typeof flag !== 'string' || !FEATURE_FLAG_PATTERN.test(flag)) {
+        throw new WorkspaceCreationError(
+          `feature flag "${String(flag).slice(0, 40)}" is not valid: a letter, then letters, digits and underscores, at most 63 characters`,
+        );
+      }
     }
     if (input.demoRecords !== undefined && !(Number.isSafeInteger(input.demoRecords) && input.demoRecords >= 0 && input.demoRecords <= MAX_DEMO_RECORDS)) {
       throw new WorkspaceCreationError(`the number of demo records must be a whole number from 0 to ${MAX_DEMO_RECORDS}`);

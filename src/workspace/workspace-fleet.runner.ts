@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 
+import { describeFailure } from '../database/connection-loss';
 import { WorkspaceRepository, WorkspaceRow } from './workspace.repository';
 
 export interface FleetSelection {
@@ -102,7 +103,7 @@ export class WorkspaceFleetRunner {
           if (outcome === null) continue;
           result = { workspaceId: workspace.id, ...outcome };
         } catch (error) {
-          result = { workspaceId: workspace.id, status: 'failed', detail: null, message: (error as Error).message };
+          result = { workspaceId: workspace.id, status: 'failed', detail: null, message: describeFailure(error) };
         }
         record(result);
         if (result.status === 'failed' && !options.continueOnError) {

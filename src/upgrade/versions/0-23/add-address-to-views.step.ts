@@ -29,6 +29,8 @@ export const addAddressToViews: UpgradeStep = {
         return { rowsAffected: 0, notes: ['no addressOld field: nothing to place'], maxBatchMs: 0 };
       }
       const placed = await placeFieldBeforeInViews(manager, context.workspace, newField.id, oldField.id);
+      // Counted with the change itself: a run stopped before the step is marked done counts it on the rerun, which finds nothing left to place.
+      await context.ledger(manager).addRows(context.entry.id, placed);
       return { rowsAffected: placed, notes: [`address placed in ${placed} view(s) before addressOld`], maxBatchMs: 0 };
     });
   },

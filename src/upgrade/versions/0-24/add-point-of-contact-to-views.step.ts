@@ -26,6 +26,7 @@ export const addPointOfContactToViews: UpgradeStep = {
         return { rowsAffected: 0, notes: ['no pointOfContactEmail field: nothing to place'], maxBatchMs: 0 };
       }
       const placed = await placeFieldBeforeInViews(manager, context.workspace, relation.id, email.id);
+      await context.ledger(manager).addRows(context.entry.id, placed);
       return { rowsAffected: placed, notes: [`pointOfContact placed in ${placed} view(s) before pointOfContactEmail`], maxBatchMs: 0 };
     });
   },

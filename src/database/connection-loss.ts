@@ -1,0 +1,37 @@
+/**
+ * A lost database connection (server restarted, backend terminated, network cut) is not the
+ * workspace's fault: the transaction in progress was rolled back by the server, and running the
+ * command again resumes. These helpers tell it apart from other errors and say so in one line.
+ */
+
+/** SQLSTATE classes and codes of a connection the server ended: 08 connection exception, 57P0x shutdown. */
+const CONNECTION_LOSS_CODES = /^(08...|57P01|57P02|57P03)$/;
+
+const CONNECTION_LOSS_MESSAGES = [
+  'Connection terminated',
+  'connection terminated',
+  'Query runner already released',
+  'query runner was already released',
+  'Client has encountered a connection error',
+  'Connection terminated unexpectedly',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+];
+
+export const isConnectionLoss = (error: unknown): boolean => {
+  if (!(error instanceof Error)) return false;
+  const { code } = error as { code?: unknown };
+  if (typeof code === 'string' && CONNECTION_LOSS_CODES.test(code)) return true;
+  return CONNECTION_LOSS_MESSAGES.some((text) => error.message.includes(text));
+};
+
+export const RERUN_ADVICE = 'nothing of the work in progress was kept half-done; run the command again to finish it';
+
+/** The one line a person reads for a lost connection. */
+export const connectionLostMessage = (error: unknown): string =>
+  `database connection lost (${(error as Error).message}); ${RERUN_ADVICE}`;
+
+/** The message of any error, a lost connection said as such. */
+export const describeFailure = (error: unknown): string =>
+  isConnectionLoss(error) ? connectionLostMessage(error) : error instanceof Error ? error.message : String(error);

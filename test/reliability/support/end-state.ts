@@ -1,0 +1,109 @@
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+
+import { ActualStateRepository } from '../../../src/sync/actual-state.repository';
+import { checkWorkspaceHealth } from '../../../src/sync/workspace-health';
+import { CatalogSnapshot, catalogSnapshot, ComparableMetadata, comparableMetadata, TableData, tableData } from '../../utils/schema-snapshot';
+
+const VIEW_TABLES = new Set(['view', 'viewField', 'viewFilter', 'viewSort']);
+
+/** The views of a workspace by name, with their fields by name: view rows have ids of their own in every workspace. */
+export const viewLayout = async (client: Client, schema: string): Promise<Array<Record<string, unknown>>> => {
+  const { rows } = await client.query(`SELECT to_regclass($1) IS NOT NULL AS "exists"`, [`"${schema}"."viewField"`]);
+  if (!rows[0].exists) return [];
+  return (
+    await client.query(
+      `SELECT v."name" AS "view", f."name" AS "field", vf."position"::float8 AS "position", vf."isVisible", vf."size"::float8 AS "size"
+         FROM "${schema}"."viewField" vf
+         JOIN "${schema}"."view" v ON v."id" = vf."viewId"
+         LEFT JOIN metadata."fieldMetadata" f ON f."id" = vf."fieldMetadataId"
+        WHERE vf."deletedAt" IS NULL
+        ORDER BY v."name", vf."position", f."name"`,
+    )
+  ).rows;
+};
+
+export interface EndState {
+  metadata: ComparableMetadata;
+  catalog: CatalogSnapshot;
+  /** The records of every table but the view tables, by id, value by value. */
+  records: TableData;
+  views: Array<Record<string, unknown>>;
+}
+
+/** What two workspaces brought to the same state by the same commands must share. */
+export const endState = async (client: Client, workspaceId: string, schema: string): Promise<EndState> => {
+  const data = await tableData(client, schema);
+  return {
+    metadata: await comparableMetadata(client, workspaceId),
+    catalog: await catalogSnapshot(client, schema),
+    records: Object.fromEntries(Object.entries(data).filter(([table]) => !VIEW_TABLES.has(table))),
+    views: await viewLayout(client, schema),
+  };
+};
+
+/**
+ * Records compared without their ids and timestamps (rows created by the service get new ones in
+ * every workspace): each table as its sorted rows of the other values.
+ */
+export const recordsWithoutIds = async (client: Client, schema: string): Promise<Record<string, string[]>> => {
+  const columns = await client.query<{ table: string; column: string }>(
+    `SELECT table_name AS "table", column_name AS "column" FROM information_schema.columns
+      WHERE table_schema = $1 AND data_type NOT IN ('uuid', 'timestamp with time zone') ORDER BY table_name, ordinal_position`,
+    [schema],
+  );
+  const byTable = new Map<string, string[]>();
+  for (const { table, column } of columns.rows) byTable.set(table, [...(byTable.get(table) ?? []), column]);
+  const result: Record<string, string[]> = {};
+  for (const [table, names] of byTable) {
+    if (VIEW_TABLES.has(table)) continue;
+    const { rows } = await client.query(`SELECT ${names.map((name) => `"${name}"::text AS "${name}"`).join(', ')} FROM "${schema}"."${table}"`);
+    result[table] = rows.map((row) => JSON.stringify(row)).sort();
+  }
+  return result;
+};
+
+/** Non-null values in a set of records: what a comparison of them verified. */
+export const valueCount = (records: TableData): number =>
+  Object.values(records).reduce(
+    (sum, rows) => sum + Object.values(rows).reduce((inner, row) => inner + Object.values(row).filter((value) => value !== null).length, 0),
+    0,
+  );
+
+/**
+ * What must never be left behind, by a finished run or by a killed one once rerun: drift between
+ * metadata and tables (orphan field rows, orphan columns, missing tables), temporary triggers and
+ * functions, unfinished ledger entries, metadata of workspaces that do not exist, schemas without
+ * a workspace. Empty when clean.
+ */
+export const integrityProblems = async (client: Client, dataSource: DataSource, workspaceId: string | null, schema: string | null): Promise<string[]> => {
+  const problems: string[] = [];
+  if (workspaceId && schema) {
+    const actual = await new ActualStateRepository(dataSource.manager).read(workspaceId, schema);
+    problems.push(...checkWorkspaceHealth(actual).map((issue) => `${issue.kind}: ${issue.message}`));
+    const triggers = await client.query(
+      `SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND NOT t.tgisinternal`,
+      [schema],
+    );
+    problems.push(...triggers.rows.map((row) => `leftover trigger ${row.tgname}`));
+    const functions = await client.query(`SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1`, [schema]);
+    problems.push(...functions.rows.map((row) => `leftover function ${row.proname}`));
+    const ledger = await client.query(`SELECT "step", "status" FROM core."upgradeLedger" WHERE "workspaceId" = $1 AND "status" NOT IN ('DONE', 'BASELINED')`, [workspaceId]);
+    problems.push(...ledger.rows.map((row) => `ledger step ${row.step} is ${row.status}`));
+  }
+  const orphans = await client.query(
+    `SELECT 'objectMetadata' AS "table", count(*)::int AS count FROM metadata."objectMetadata" o WHERE NOT EXISTS (SELECT 1 FROM core.workspace w WHERE w."id" = o."workspaceId")
+     UNION ALL SELECT 'fieldMetadata', count(*)::int FROM metadata."fieldMetadata" f
+       WHERE NOT EXISTS (SELECT 1 FROM metadata."objectMetadata" o WHERE o."id" = f."objectMetadataId" AND o."workspaceId" = f."workspaceId")
+     UNION ALL SELECT 'indexMetadata', count(*)::int FROM metadata."indexMetadata" i
+       WHERE NOT EXISTS (SELECT 1 FROM metadata."objectMetadata" o WHERE o."id" = i."objectMetadataId" AND o."workspaceId" = i."workspaceId")
+     UNION ALL SELECT 'upgradeLedger', count(*)::int FROM core."upgradeLedger" l WHERE NOT EXISTS (SELECT 1 FROM core.workspace w WHERE w."id" = l."workspaceId")`,
+  );
+  problems.push(...orphans.rows.filter((row) => row.count > 0).map((row) => `${row.count} orphan row(s) in ${row.table}`));
+  const schemas = await client.query(
+    `SELECT n.nspname AS "schema", w."id" AS "workspace" FROM pg_namespace n FULL JOIN core.workspace w ON w."schemaName" = n.nspname
+      WHERE (n.nspname LIKE 'workspace\\_%' OR w."id" IS NOT NULL) AND (n.nspname IS NULL OR w."id" IS NULL)`,
+  );
+  problems.push(...schemas.rows.map((row) => (row.schema ? `schema ${row.schema} belongs to no workspace` : `workspace ${row.workspace} has no schema`)));
+  return problems;
+};
