@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 
 import { buildStandardDeclarations } from '../../src/standard-objects/standard-objects';
+import { CURRENT_VERSION } from '../../src/standard-objects/version.constant';
 import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
 import { WorkspaceRow } from '../../src/workspace/workspace.repository';
 import { v1 } from '../fixtures/declarations/v1';
@@ -167,9 +168,9 @@ describe('dirty data, reported per workspace before any write', () => {
       expect(health.stdout).toContain(`points to field ${deletedFieldId}, which does not exist (deleted); remove that row from the view`);
     });
 
-    it('upgrade-0.23 and a sync --check handle the workspace without failing', async () => {
-      const upgrade = await runProductCli(['upgrade-0.23', '-w', workspace.id], { env: env() });
-      expect({ code: upgrade.code, out: upgrade.stdout }).toEqual({ code: 0, out: expect.stringContaining('upgraded to 0.23') });
+    it('every upgrade (upgrade:latest) and a sync --check handle the workspace without failing', async () => {
+      const upgrade = await runProductCli(['upgrade:latest', '-w', workspace.id], { env: env() });
+      expect({ code: upgrade.code, out: upgrade.stdout }).toEqual({ code: 0, out: expect.stringContaining(`upgraded to ${CURRENT_VERSION}`) });
       const sync = await runProductCli(['workspace:sync-metadata', '-w', workspace.id, '--check'], { env: env() });
       expect({ code: sync.code, out: sync.stdout }).toEqual({ code: 0, out: expect.stringContaining('up to date') });
     });
