@@ -5,7 +5,7 @@ import { DatabaseService } from '../database/database.service';
 import { DeclaredSchema } from '../declarations/declared-schema';
 import { STANDARD_DECLARATIONS } from '../standard-objects/standard-declarations.module';
 import { snapshotVersions } from '../standard-objects/version-snapshots';
-import { WorkspaceCreationError, WorkspaceCreationService } from '../workspace/workspace-creation.service';
+import { CreatedWorkspace, CreateWorkspaceInput, WorkspaceCreationError, WorkspaceCreationService } from '../workspace/workspace-creation.service';
 import { BaseCommand, BaseCommandOptions } from './base.command';
 import { UsageError } from './cli.error';
 import { formatPlan } from './plan.format';
@@ -17,6 +17,25 @@ interface WorkspaceCreateOptions extends BaseCommandOptions {
   prefill?: boolean;
   json?: boolean;
 }
+
+/**
+ * Creates a workspace as the creation commands do: an unknown --version is refused before the
+ * database is touched, and a refused creation is a usage error (exit 2) that wrote nothing.
+ */
+export const createWorkspaceFromCli = async (database: DatabaseService, declared: DeclaredSchema, what: string, input: CreateWorkspaceInput): Promise<CreatedWorkspace> => {
+  if (input.version !== undefined && !snapshotVersions().includes(input.version)) {
+    throw new UsageError(`--version must be one of ${snapshotVersions().join(', ')}; got "${input.version.slice(0, 40)}".`);
+  }
+  const dataSource = await database.connect();
+  try {
+    return await new WorkspaceCreationService(dataSource, declared).create(input);
+  } catch (error) {
+    if (error instanceof WorkspaceCreationError) {
+      throw new UsageError(`Cannot create ${what}: ${error.message}. Nothing was written.`);
+    }
+    throw error;
+  }
+};
 
 @Command({ name: 'workspace:create', description: 'Create a workspace: schema, tables, metadata, default views, prefill records' })
 export class WorkspaceCreateCommand extends BaseCommand<WorkspaceCreateOptions> {
@@ -53,25 +72,13 @@ export class WorkspaceCreateCommand extends BaseCommand<WorkspaceCreateOptions> 
   }
 
   async run(_params: string[], options: WorkspaceCreateOptions): Promise<void> {
-    if (options.version !== undefined && !snapshotVersions().includes(options.version)) {
-      throw new UsageError(`--version must be one of ${snapshotVersions().join(', ')}; got "${options.version.slice(0, 40)}".`);
-    }
-    const dataSource = await this.database.connect();
     const started = Date.now();
-    let created;
-    try {
-      created = await new WorkspaceCreationService(dataSource, this.declared).create({
-        displayName: options.name ?? '',
-        version: options.version,
-        featureFlags: options.featureFlag,
-        prefill: options.prefill,
-      });
-    } catch (error) {
-      if (error instanceof WorkspaceCreationError) {
-        throw new UsageError(`Cannot create the workspace: ${error.message}. Nothing was written.`);
-      }
-      throw error;
-    }
+    const created = await createWorkspaceFromCli(this.database, this.declared, 'the workspace', {
+      displayName: options.name ?? '',
+      version: options.version,
+      featureFlags: options.featureFlag,
+      prefill: options.prefill,
+    });
     const { workspace, plan, views, records } = created;
     if (options.json) {
       this.print(JSON.stringify({ workspace, actions: plan.actions.length, views, records, durationMs: Date.now() - started }));

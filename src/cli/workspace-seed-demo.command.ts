@@ -6,9 +6,8 @@ import { DeclaredSchema } from '../declarations/declared-schema';
 import { STANDARD_DECLARATIONS } from '../standard-objects/standard-declarations.module';
 import { snapshotVersions } from '../standard-objects/version-snapshots';
 import { MAX_DEMO_RECORDS } from '../workspace/demo-seed';
-import { WorkspaceCreationError, WorkspaceCreationService } from '../workspace/workspace-creation.service';
 import { BaseCommand, BaseCommandOptions } from './base.command';
-import { UsageError } from './cli.error';
+import { createWorkspaceFromCli } from './workspace-create.command';
 import { parsePositiveInteger } from './workspace-walk.command';
 
 interface SeedDemoOptions extends BaseCommandOptions {
@@ -53,24 +52,12 @@ export class WorkspaceSeedDemoCommand extends BaseCommand<SeedDemoOptions> {
   }
 
   async run(_params: string[], options: SeedDemoOptions): Promise<void> {
-    if (options.version !== undefined && !snapshotVersions().includes(options.version)) {
-      throw new UsageError(`--version must be one of ${snapshotVersions().join(', ')}; got "${options.version.slice(0, 40)}".`);
-    }
-    const dataSource = await this.database.connect();
     const started = Date.now();
-    let created;
-    try {
-      created = await new WorkspaceCreationService(dataSource, this.declared).create({
-        displayName: options.name ?? 'Demo',
-        version: options.version,
-        demoRecords: options.records ?? DEFAULT_RECORDS,
-      });
-    } catch (error) {
-      if (error instanceof WorkspaceCreationError) {
-        throw new UsageError(`Cannot create the demo workspace: ${error.message}. Nothing was written.`);
-      }
-      throw error;
-    }
+    const created = await createWorkspaceFromCli(this.database, this.declared, 'the demo workspace', {
+      displayName: options.name ?? 'Demo',
+      version: options.version,
+      demoRecords: options.records ?? DEFAULT_RECORDS,
+    });
     const { workspace, views, records } = created;
     const durationMs = Date.now() - started;
     if (options.json) {
