@@ -1,13 +1,9 @@
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-
 import { buildStandardDeclarations } from '../../src/standard-objects/standard-objects';
 import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
 import { WorkspaceRow } from '../../src/workspace/workspace.repository';
 import { v1 } from '../fixtures/declarations/v1';
 import { insertRowsWithEveryColumn } from '../utils/every-column-rows';
-import { connectClient, createTestDatabase, TestDatabase } from '../utils/test-database';
-import { openDataSource } from '../utils/test-services';
+import { useTestDatabase } from '../utils/test-services';
 import { endState, EndState, integrityProblems, recordsWithoutIds } from './support/end-state';
 import { FixtureCli, ProcessResult, runProductCli } from './support/processes';
 
@@ -56,26 +52,18 @@ const statusesByWorkspace = (runs: JsonRun[]): Map<string, string[]> => {
 const HOOK_TIMEOUT = 600_000;
 
 describe('four processes, the same command, the same 20 workspaces', () => {
-  let database: TestDatabase;
-  let dataSource: DataSource;
-  let client: Client;
+  const db = useTestDatabase(2);
   let fixtureCli: FixtureCli;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    dataSource = await openDataSource(database.url, 2);
-    client = await connectClient(database.url);
     fixtureCli = FixtureCli.build();
   });
 
   afterAll(async () => {
     fixtureCli?.remove();
-    await client?.end();
-    await dataSource?.destroy();
-    await database?.drop();
   });
 
-  const databaseEnv = () => ({ DATABASE_URL: database.url });
+  const databaseEnv = () => ({ DATABASE_URL: db.database.url });
 
   describe('upgrade-0.23', () => {
     const standard = buildStandardDeclarations();
@@ -84,7 +72,7 @@ describe('four processes, the same command, the same 20 workspaces', () => {
     let runs: JsonRun[];
 
     beforeAll(async () => {
-      const creation = new WorkspaceCreationService(dataSource, standard);
+      const creation = new WorkspaceCreationService(db.dataSource, standard);
       workspaces = [];
       for (let index = 0; index < WORKSPACES; index += 1) {
         workspaces.push((await creation.create({ displayName: `Concurrent ${index}`, version: '0.22' })).workspace);
@@ -108,7 +96,7 @@ describe('four processes, the same command, the same 20 workspaces', () => {
     it('ran every step exactly once per workspace (ledger), and every workspace ends as one upgraded alone', async () => {
       const ledgerOf = async (workspaceId: string) =>
         (
-          await client.query(
+          await db.client.query(
             `SELECT "step", "status", "rowsAffected"::int AS "rowsAffected", jsonb_array_length("log") AS "logEntries", "error"
                FROM core."upgradeLedger" WHERE "workspaceId" = $1 ORDER BY "step"`,
             [workspaceId],
@@ -116,14 +104,14 @@ describe('four processes, the same command, the same 20 workspaces', () => {
         ).rows;
       const expectedLedger = await ledgerOf(reference.id);
       expect(expectedLedger.map((row) => row.status)).toEqual(['DONE', 'DONE', 'DONE', 'DONE']);
-      const referenceState = await endState(client, reference.id, reference.schemaName);
-      const expected = { metadata: referenceState.metadata, catalog: referenceState.catalog, views: referenceState.views, records: await recordsWithoutIds(client, reference.schemaName) };
+      const referenceState = await endState(db.client, reference.id, reference.schemaName);
+      const expected = { metadata: referenceState.metadata, catalog: referenceState.catalog, views: referenceState.views, records: await recordsWithoutIds(db.client, reference.schemaName) };
       for (const workspace of workspaces) {
         expect({ id: workspace.id, ledger: await ledgerOf(workspace.id) }).toEqual({ id: workspace.id, ledger: expectedLedger });
-        const state: EndState = await endState(client, workspace.id, workspace.schemaName);
-        expect({ metadata: state.metadata, catalog: state.catalog, views: state.views, records: await recordsWithoutIds(client, workspace.schemaName) }).toEqual(expected);
-        expect(await integrityProblems(client, dataSource, workspace.id, workspace.schemaName)).toEqual([]);
-        const { rows } = await client.query(`SELECT "version" FROM core.workspace WHERE "id" = $1`, [workspace.id]);
+        const state: EndState = await endState(db.client, workspace.id, workspace.schemaName);
+        expect({ metadata: state.metadata, catalog: state.catalog, views: state.views, records: await recordsWithoutIds(db.client, workspace.schemaName) }).toEqual(expected);
+        expect(await integrityProblems(db.client, db.dataSource, workspace.id, workspace.schemaName)).toEqual([]);
+        const { rows } = await db.client.query(`SELECT "version" FROM core.workspace WHERE "id" = $1`, [workspace.id]);
         expect(rows[0].version).toBe('0.23');
       }
     });
@@ -135,12 +123,12 @@ describe('four processes, the same command, the same 20 workspaces', () => {
     let dryRun: ProcessResult;
 
     beforeAll(async () => {
-      const creation = new WorkspaceCreationService(dataSource, v1);
+      const creation = new WorkspaceCreationService(db.dataSource, v1);
       workspaces = [];
       for (let index = 0; index < WORKSPACES; index += 1) {
         const { workspace } = await creation.createFrom(v1, { displayName: `Sync ${index}` });
-        await insertRowsWithEveryColumn(client, workspace.schemaName, 'company', 5, 1);
-        await insertRowsWithEveryColumn(client, workspace.schemaName, 'person', 10, 1);
+        await insertRowsWithEveryColumn(db.client, workspace.schemaName, 'company', 5, 1);
+        await insertRowsWithEveryColumn(db.client, workspace.schemaName, 'person', 10, 1);
         workspaces.push(workspace);
       }
       const ids = workspaces.flatMap((workspace) => ['-w', workspace.id]);
@@ -169,8 +157,8 @@ describe('four processes, the same command, the same 20 workspaces', () => {
     it('leaves every workspace in sync with v2, its 15 records kept, nothing orphaned', async () => {
       const states: unknown[] = [];
       for (const workspace of workspaces) {
-        expect(await integrityProblems(client, dataSource, workspace.id, workspace.schemaName)).toEqual([]);
-        const state = await endState(client, workspace.id, workspace.schemaName);
+        expect(await integrityProblems(db.client, db.dataSource, workspace.id, workspace.schemaName)).toEqual([]);
+        const state = await endState(db.client, workspace.id, workspace.schemaName);
         expect({ company: Object.keys(state.records.company).length, person: Object.keys(state.records.person).length }).toEqual({ company: 5, person: 10 });
         states.push({ metadata: state.metadata, catalog: state.catalog });
       }

@@ -1,6 +1,3 @@
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-
 import { buildStandardDeclarations } from '../../src/standard-objects/standard-objects';
 import { WorkspaceSyncService } from '../../src/sync/workspace-sync.service';
 import { CustomMetadataService } from '../../src/workspace/custom-metadata.service';
@@ -10,8 +7,7 @@ import { v1 } from '../fixtures/declarations/v1';
 import { v2 } from '../fixtures/declarations/v2';
 import { insertRowsWithEveryColumn } from '../utils/every-column-rows';
 import { tableData } from '../utils/schema-snapshot';
-import { connectClient, createTestDatabase, TestDatabase } from '../utils/test-database';
-import { openDataSource } from '../utils/test-services';
+import { useTestDatabase } from '../utils/test-services';
 import { EndState, endState, integrityProblems, recordsWithoutIds, valueCount } from './support/end-state';
 import {
   FixtureCli,
@@ -76,38 +72,30 @@ const rowCounts = (data: Record<string, Record<string, unknown>>): Record<string
 const TIMEOUT = (FULL ? 120 : 8) * 60_000;
 
 describe('crash injection: killed at every statement boundary, rerun, same end state', () => {
-  let database: TestDatabase;
-  let dataSource: DataSource;
-  let client: Client;
+  const db = useTestDatabase(2);
   let fixtureCli: FixtureCli;
   const standard = buildStandardDeclarations();
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    dataSource = await openDataSource(database.url, 2);
-    client = await connectClient(database.url);
     fixtureCli = FixtureCli.build();
   });
 
   afterAll(async () => {
     fixtureCli?.remove();
-    await client?.end();
-    await dataSource?.destroy();
-    await database?.drop();
   });
 
-  const env = (extra: Record<string, string> = {}) => ({ DATABASE_URL: database.url, ...extra });
+  const env = (extra: Record<string, string> = {}) => ({ DATABASE_URL: db.database.url, ...extra });
 
   /** Copies every record of `from` into `to` (same tables, same columns): two workspaces with the same data. */
   const copyRecords = async (from: WorkspaceRow, to: WorkspaceRow, tables: string[]): Promise<void> => {
     for (const table of tables) {
-      const { rows } = await client.query<{ column: string; type: string }>(
+      const { rows } = await db.client.query<{ column: string; type: string }>(
         `SELECT a.attname AS "column", format_type(a.atttypid, a.atttypmod) AS "type"
            FROM pg_attribute a WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
         [`"${to.schemaName}"."${table}"`],
       );
       // Through text: enum types are per schema.
-      await client.query(
+      await db.client.query(
         `INSERT INTO "${to.schemaName}"."${table}" (${rows.map((row) => `"${row.column}"`).join(', ')})
          SELECT ${rows.map((row) => `"${row.column}"::text::${row.type}`).join(', ')} FROM "${from.schemaName}"."${table}"`,
       );
@@ -122,12 +110,12 @@ describe('crash injection: killed at every statement boundary, rerun, same end s
       expectSucceeded(0, reference);
       const total = queriesOf(reference);
       const referenceRow: WorkspaceRow = JSON.parse(reference.stdout).workspace;
-      const referenceState = await endState(client, referenceRow.id, referenceRow.schemaName);
+      const referenceState = await endState(db.client, referenceRow.id, referenceRow.schemaName);
       // Created records get new ids and timestamps in every workspace: compared without them.
       const expected = {
         metadata: referenceState.metadata,
         catalog: referenceState.catalog,
-        records: await recordsWithoutIds(client, referenceRow.schemaName),
+        records: await recordsWithoutIds(db.client, referenceRow.schemaName),
         views: referenceState.views,
       };
       const figures: Figures = { scenario: 'workspace:create', boundaries: total, killed: 0, valuesVerified: 0, rowsLost: 0 };
@@ -136,20 +124,20 @@ describe('crash injection: killed at every statement boundary, rerun, same end s
         const name = `Crash at ${k}`;
         expectKilled(k, await create(name, { WMS_FAULT_KILL_AFTER_QUERY: String(k) }));
         figures.killed += 1;
-        await waitForServiceSessionsToEnd(client);
+        await waitForServiceSessionsToEnd(db.client);
         // A creation is one transaction: either it committed whole, or nothing of it is left.
-        expect({ k, problems: await integrityProblems(client, dataSource, null, null) }).toEqual({ k, problems: [] });
-        const existing = await client.query(`SELECT "id", "schemaName" FROM core.workspace WHERE "displayName" = $1`, [name]);
+        expect({ k, problems: await integrityProblems(db.client, db.dataSource, null, null) }).toEqual({ k, problems: [] });
+        const existing = await db.client.query(`SELECT "id", "schemaName" FROM core.workspace WHERE "displayName" = $1`, [name]);
         if (existing.rows.length === 0) {
           expectSucceeded(k, await create(name));
         }
-        const { rows } = await client.query(`SELECT "id", "schemaName" FROM core.workspace WHERE "displayName" = $1`, [name]);
+        const { rows } = await db.client.query(`SELECT "id", "schemaName" FROM core.workspace WHERE "displayName" = $1`, [name]);
         expect({ k, workspaces: rows.length }).toEqual({ k, workspaces: 1 });
         const [{ id, schemaName }] = rows;
-        const state = await endState(client, id, schemaName);
-        const records = await recordsWithoutIds(client, schemaName);
+        const state = await endState(db.client, id, schemaName);
+        const records = await recordsWithoutIds(db.client, schemaName);
         expect({ k, metadata: state.metadata, catalog: state.catalog, records, views: state.views }).toEqual({ k, ...expected });
-        expect({ k, problems: await integrityProblems(client, dataSource, id, schemaName) }).toEqual({ k, problems: [] });
+        expect({ k, problems: await integrityProblems(db.client, db.dataSource, id, schemaName) }).toEqual({ k, problems: [] });
         figures.valuesVerified += valueCount(state.records);
         figures.rowsLost += Object.values(expected.records).reduce((sum, table) => sum + table.length, 0) - Object.values(records).reduce((sum, table) => sum + table.length, 0);
       }
@@ -162,11 +150,11 @@ describe('crash injection: killed at every statement boundary, rerun, same end s
   it(
     'workspace:sync-metadata from v1 to v2',
     async () => {
-      const creation = new WorkspaceCreationService(dataSource, v1);
+      const creation = new WorkspaceCreationService(db.dataSource, v1);
       const { workspace: seed } = await creation.createFrom(v1, { displayName: 'Sync seed' });
-      await insertRowsWithEveryColumn(client, seed.schemaName, 'company', 25, 1);
-      await insertRowsWithEveryColumn(client, seed.schemaName, 'person', 40, 100);
-      const seedData = await tableData(client, seed.schemaName);
+      await insertRowsWithEveryColumn(db.client, seed.schemaName, 'company', 25, 1);
+      await insertRowsWithEveryColumn(db.client, seed.schemaName, 'person', 40, 100);
+      const seedData = await tableData(db.client, seed.schemaName);
       const clone = async (name: string): Promise<WorkspaceRow> => {
         const { workspace } = await creation.createFrom(v1, { displayName: name });
         await copyRecords(seed, workspace, ['company', 'person']);
@@ -188,7 +176,7 @@ describe('crash injection: killed at every statement boundary, rerun, same end s
         }
         return state;
       };
-      const expected = withoutSyncTime(await endState(client, reference.id, reference.schemaName));
+      const expected = withoutSyncTime(await endState(db.client, reference.id, reference.schemaName));
       expect(rowCounts(expected.records)).toEqual({ ...rowCounts(seedData), project: 0 });
       const figures: Figures = { scenario: 'workspace:sync-metadata v1 -> v2', boundaries: total, killed: 0, valuesVerified: 0, rowsLost: 0 };
 
@@ -196,13 +184,13 @@ describe('crash injection: killed at every statement boundary, rerun, same end s
         const workspace = await clone(`Sync killed at ${k}`);
         expectKilled(k, await sync(workspace, { WMS_FAULT_KILL_AFTER_QUERY: String(k) }));
         figures.killed += 1;
-        await waitForServiceSessionsToEnd(client);
+        await waitForServiceSessionsToEnd(db.client);
         expectSucceeded(k, await sync(workspace));
-        const state = withoutSyncTime(await endState(client, workspace.id, workspace.schemaName));
+        const state = withoutSyncTime(await endState(db.client, workspace.id, workspace.schemaName));
         expect({ k, ...state }).toEqual({ k, ...expected });
-        expect({ k, problems: await integrityProblems(client, dataSource, workspace.id, workspace.schemaName) }).toEqual({ k, problems: [] });
+        expect({ k, problems: await integrityProblems(db.client, db.dataSource, workspace.id, workspace.schemaName) }).toEqual({ k, problems: [] });
         // Converged: a check against the live schema plans nothing.
-        const check = await new WorkspaceSyncService(dataSource, v2).sync((await new WorkspaceRepository(dataSource.manager).findById(workspace.id))!, { check: true, dryRun: true });
+        const check = await new WorkspaceSyncService(db.dataSource, v2).sync((await new WorkspaceRepository(db.dataSource.manager).findById(workspace.id))!, { check: true, dryRun: true });
         expect({ k, status: check.status, actions: check.plan?.actions.length }).toEqual({ k, status: 'up-to-date', actions: 0 });
         figures.valuesVerified += valueCount(state.records);
         figures.rowsLost += Object.keys(seedData.person).length + Object.keys(seedData.company).length - Object.keys(state.records.person).length - Object.keys(state.records.company).length;
@@ -219,8 +207,8 @@ describe('crash injection: killed at every statement boundary, rerun, same end s
       const PEOPLE = 45;
       const COMPANIES = 25;
       const BATCH_SIZE = 20;
-      const creation = new WorkspaceCreationService(dataSource, standard);
-      const custom = new CustomMetadataService(dataSource, standard);
+      const creation = new WorkspaceCreationService(db.dataSource, standard);
+      const custom = new CustomMetadataService(db.dataSource, standard);
       const atVersion022 = async (name: string): Promise<WorkspaceRow> => {
         const { workspace } = await creation.create({ displayName: name, version: '0.22', prefill: false });
         await custom.createField(workspace.id, 'person', { name: 'workEmail', label: 'Work email', type: 'EMAIL' });
@@ -228,7 +216,7 @@ describe('crash injection: killed at every statement boundary, rerun, same end s
         return workspace;
       };
       const seed = await atVersion022('Upgrade seed');
-      await client.query(
+      await db.client.query(
         `INSERT INTO "${seed.schemaName}".company ("name", "domainNameUrl", "domainNameLabel", "linkedinLinkUrl", "address", "blogUrl", "blogLabel")
          SELECT 'Company ' || n, CASE WHEN n % 7 = 0 THEN NULL WHEN n % 5 = 0 THEN 'https://c' || n || '.example/x' ELSE 'c' || n || '.example' END,
                 CASE WHEN n % 2 = 0 THEN 'Label ' || n END, CASE WHEN n % 3 = 0 THEN 'linkedin.com/company/c' || n END, n || ' Main Street',
@@ -236,7 +224,7 @@ describe('crash injection: killed at every statement boundary, rerun, same end s
            FROM generate_series(1, $1) AS n`,
         [COMPANIES],
       );
-      await client.query(
+      await db.client.query(
         `INSERT INTO "${seed.schemaName}".person ("nameFirstName", "nameLastName", "email", "workEmail", "city", "companyId")
          SELECT 'First ' || n, 'Last ' || n, CASE WHEN n % 9 = 0 THEN '' ELSE 'p' || n || '@example.com' END,
                 CASE WHEN n % 3 = 0 THEN 'work' || n || '@example.com' END, 'City ' || (n % 4),
@@ -244,7 +232,7 @@ describe('crash injection: killed at every statement boundary, rerun, same end s
            FROM generate_series(1, $1) AS n`,
         [PEOPLE, COMPANIES],
       );
-      const seedData = await tableData(client, seed.schemaName);
+      const seedData = await tableData(db.client, seed.schemaName);
       const clone = async (name: string): Promise<WorkspaceRow> => {
         const workspace = await atVersion022(name);
         await copyRecords(seed, workspace, ['company', 'person']);
@@ -254,7 +242,7 @@ describe('crash injection: killed at every statement boundary, rerun, same end s
         runProductCli(['upgrade-0.23', '-w', workspace.id, '--batch-size', String(BATCH_SIZE)], { env: env(extra) });
       const ledger = async (workspaceId: string) =>
         (
-          await client.query(
+          await db.client.query(
             `SELECT "step", "status", "checksum", "rowsAffected"::int AS "rowsAffected", "error" FROM core."upgradeLedger" WHERE "workspaceId" = $1 ORDER BY "step"`,
             [workspaceId],
           )
@@ -264,7 +252,7 @@ describe('crash injection: killed at every statement boundary, rerun, same end s
       const referenceRun = await upgrade(reference, { WMS_FAULT_COUNT_QUERIES: '1' });
       expectSucceeded(0, referenceRun);
       const total = queriesOf(referenceRun);
-      const expected = { ...(await endState(client, reference.id, reference.schemaName)), ledger: await ledger(reference.id) };
+      const expected = { ...(await endState(db.client, reference.id, reference.schemaName)), ledger: await ledger(reference.id) };
       expect(expected.ledger.map((row) => [row.step, row.status])).toEqual([
         ['add-address-to-views', 'DONE'],
         ['deprecate-company-address', 'DONE'],
@@ -272,11 +260,11 @@ describe('crash injection: killed at every statement boundary, rerun, same end s
         ['migrate-link-fields-to-links', 'DONE'],
       ]);
       // The reference itself kept every value: emails, work emails, links (bare domains as https://), addresses.
-      const moved = await client.query(
+      const moved = await db.client.query(
         `SELECT p."id"::text AS id, p."emailsPrimaryEmail" AS email, p."workEmailPrimaryEmail" AS "workEmail" FROM "${reference.schemaName}".person p ORDER BY p."id"`,
       );
       expect(moved.rows).toEqual(Object.values(seedData.person).map((row) => ({ id: row.id, email: row.email, workEmail: row.workEmail })).sort((a, b) => (a.id! < b.id! ? -1 : 1)));
-      const links = await client.query(
+      const links = await db.client.query(
         `SELECT "id"::text AS id, "domainNamePrimaryLinkUrl" AS url, "blogPrimaryLinkLabel" AS "blogLabel", "addressOld" FROM "${reference.schemaName}".company ORDER BY "id"`,
       );
       const https = (url: string | null) => (url === null || url === '' || /^[a-z]+:\/\//.test(url) ? url : `https://${url}`);
@@ -291,12 +279,12 @@ describe('crash injection: killed at every statement boundary, rerun, same end s
         const workspace = await clone(`Upgrade killed at ${k}`);
         expectKilled(k, await upgrade(workspace, { WMS_FAULT_KILL_AFTER_QUERY: String(k) }));
         figures.killed += 1;
-        await waitForServiceSessionsToEnd(client);
+        await waitForServiceSessionsToEnd(db.client);
         expectSucceeded(k, await upgrade(workspace));
-        const state = { ...(await endState(client, workspace.id, workspace.schemaName)), ledger: await ledger(workspace.id) };
+        const state = { ...(await endState(db.client, workspace.id, workspace.schemaName)), ledger: await ledger(workspace.id) };
         expect({ k, ...state }).toEqual({ k, ...expected });
-        expect({ k, problems: await integrityProblems(client, dataSource, workspace.id, workspace.schemaName) }).toEqual({ k, problems: [] });
-        const version = await client.query(`SELECT "version" FROM core.workspace WHERE "id" = $1`, [workspace.id]);
+        expect({ k, problems: await integrityProblems(db.client, db.dataSource, workspace.id, workspace.schemaName) }).toEqual({ k, problems: [] });
+        const version = await db.client.query(`SELECT "version" FROM core.workspace WHERE "id" = $1`, [workspace.id]);
         expect({ k, version: version.rows[0].version }).toEqual({ k, version: '0.23' });
         figures.valuesVerified += valueCount(state.records);
         figures.rowsLost += PEOPLE + COMPANIES - Object.keys(state.records.person).length - Object.keys(state.records.company).length;

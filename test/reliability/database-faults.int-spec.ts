@@ -1,14 +1,10 @@
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-
 import { buildStandardDeclarations } from '../../src/standard-objects/standard-objects';
 import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
 import { WorkspaceRow } from '../../src/workspace/workspace.repository';
 import { v1 } from '../fixtures/declarations/v1';
 import { insertRowsWithEveryColumn } from '../utils/every-column-rows';
 import { tableData } from '../utils/schema-snapshot';
-import { connectClient, createTestDatabase, TestDatabase } from '../utils/test-database';
-import { openDataSource } from '../utils/test-services';
+import { useTestDatabase } from '../utils/test-services';
 import { endState, integrityProblems, recordsWithoutIds } from './support/end-state';
 import { FixtureCli, ProcessResult, runProductCli, waitForServiceSessionsToEnd } from './support/processes';
 
@@ -32,30 +28,22 @@ interface JsonResult {
 const HOOK_TIMEOUT = 600_000;
 
 describe('database connections terminated in the middle of a fleet run', () => {
-  let database: TestDatabase;
-  let dataSource: DataSource;
-  let client: Client;
+  const db = useTestDatabase(2);
   let fixtureCli: FixtureCli;
   const standard = buildStandardDeclarations();
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    dataSource = await openDataSource(database.url, 2);
-    client = await connectClient(database.url);
     fixtureCli = FixtureCli.build();
   });
 
   afterAll(async () => {
     fixtureCli?.remove();
-    await client?.end();
-    await dataSource?.destroy();
-    await database?.drop();
   });
 
   /** When the run says it paused: terminate every backend of the service, then let the run go on. */
   const terminateWhenPaused = (terminated: number[]) => async (line: string, stdin: NodeJS.WritableStream) => {
     if (!line.startsWith('wms-fault: paused')) return;
-    const { rows } = await client.query(
+    const { rows } = await db.client.query(
       `SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'workspace-metadata-sync'`,
     );
     terminated.push(rows.filter((row) => row.done).length);
@@ -65,7 +53,7 @@ describe('database connections terminated in the middle of a fleet run', () => {
   const resultsOf = (result: ProcessResult): JsonResult[] => JSON.parse(result.stdout).workspaces;
 
   const createAt022 = async (count: number, prefix: string): Promise<WorkspaceRow[]> => {
-    const creation = new WorkspaceCreationService(dataSource, standard);
+    const creation = new WorkspaceCreationService(db.dataSource, standard);
     const workspaces: WorkspaceRow[] = [];
     for (let index = 0; index < count; index += 1) {
       workspaces.push((await creation.create({ displayName: `${prefix} ${index}`, version: '0.22' })).workspace);
@@ -74,15 +62,15 @@ describe('database connections terminated in the middle of a fleet run', () => {
   };
 
   const expectUpgradedLikeReference = async (workspaces: WorkspaceRow[], reference: WorkspaceRow): Promise<void> => {
-    const referenceState = await endState(client, reference.id, reference.schemaName);
-    const expected = { metadata: referenceState.metadata, catalog: referenceState.catalog, views: referenceState.views, records: await recordsWithoutIds(client, reference.schemaName) };
+    const referenceState = await endState(db.client, reference.id, reference.schemaName);
+    const expected = { metadata: referenceState.metadata, catalog: referenceState.catalog, views: referenceState.views, records: await recordsWithoutIds(db.client, reference.schemaName) };
     for (const workspace of workspaces) {
-      const state = await endState(client, workspace.id, workspace.schemaName);
-      expect({ id: workspace.id, metadata: state.metadata, catalog: state.catalog, views: state.views, records: await recordsWithoutIds(client, workspace.schemaName) }).toEqual({
+      const state = await endState(db.client, workspace.id, workspace.schemaName);
+      expect({ id: workspace.id, metadata: state.metadata, catalog: state.catalog, views: state.views, records: await recordsWithoutIds(db.client, workspace.schemaName) }).toEqual({
         id: workspace.id,
         ...expected,
       });
-      expect(await integrityProblems(client, dataSource, workspace.id, workspace.schemaName)).toEqual([]);
+      expect(await integrityProblems(db.client, db.dataSource, workspace.id, workspace.schemaName)).toEqual([]);
     }
   };
 
@@ -95,11 +83,11 @@ describe('database connections terminated in the middle of a fleet run', () => {
     beforeAll(async () => {
       workspaces = await createAt022(4, 'Stop');
       [reference] = await createAt022(1, 'Reference');
-      expect((await runProductCli(['upgrade-0.23', '-w', reference.id, '--batch-size', '2'], { env: { DATABASE_URL: database.url } })).code).toBe(0);
+      expect((await runProductCli(['upgrade-0.23', '-w', reference.id, '--batch-size', '2'], { env: { DATABASE_URL: db.database.url } })).code).toBe(0);
       // 5 people and 5 companies, batches of 2: 3 email, 3 domainName, 3 linkedinLink batches per workspace.
       // Batch 14 is the 2nd domainName batch of the 2nd workspace.
       run = await runProductCli(['upgrade-0.23', ...workspaces.flatMap((workspace) => ['-w', workspace.id]), '--batch-size', '2', '--json'], {
-        env: { DATABASE_URL: database.url, WMS_FAULT_PAUSE_IN_BATCH: '14' },
+        env: { DATABASE_URL: db.database.url, WMS_FAULT_PAUSE_IN_BATCH: '14' },
         onStderrLine: terminateWhenPaused(terminated),
       });
     }, HOOK_TIMEOUT);
@@ -119,9 +107,9 @@ describe('database connections terminated in the middle of a fleet run', () => {
     });
 
     it('left the failed workspace at 0.22 with its step RUNNING at the last committed batch, nothing half-applied', async () => {
-      const { rows } = await client.query(`SELECT "version" FROM core.workspace WHERE "id" = $1`, [workspaces[1].id]);
+      const { rows } = await db.client.query(`SELECT "version" FROM core.workspace WHERE "id" = $1`, [workspaces[1].id]);
       expect(rows[0].version).toBe('0.22');
-      const ledger = await client.query(
+      const ledger = await db.client.query(
         `SELECT "step", "status", "rowsAffected"::int AS "rowsAffected" FROM core."upgradeLedger" WHERE "workspaceId" = $1 ORDER BY "step"`,
         [workspaces[1].id],
       );
@@ -133,8 +121,8 @@ describe('database connections terminated in the middle of a fleet run', () => {
     });
 
     it('a rerun completes every workspace, each like one upgraded without a fault', async () => {
-      await waitForServiceSessionsToEnd(client);
-      const rerun = await runProductCli(['upgrade-0.23', ...workspaces.flatMap((workspace) => ['-w', workspace.id]), '--batch-size', '2'], { env: { DATABASE_URL: database.url } });
+      await waitForServiceSessionsToEnd(db.client);
+      const rerun = await runProductCli(['upgrade-0.23', ...workspaces.flatMap((workspace) => ['-w', workspace.id]), '--batch-size', '2'], { env: { DATABASE_URL: db.database.url } });
       expect({ code: rerun.code, last: rerun.stdout.trimEnd().split('\n').at(-1) }).toEqual({ code: 0, last: '4 succeeded, 0 failed, 0 skipped' });
       await expectUpgradedLikeReference(workspaces, reference);
     });
@@ -149,10 +137,10 @@ describe('database connections terminated in the middle of a fleet run', () => {
     beforeAll(async () => {
       workspaces = await createAt022(6, 'Go on');
       [reference] = await createAt022(1, 'Reference 2');
-      expect((await runProductCli(['upgrade-0.23', '-w', reference.id, '--batch-size', '2'], { env: { DATABASE_URL: database.url } })).code).toBe(0);
+      expect((await runProductCli(['upgrade-0.23', '-w', reference.id, '--batch-size', '2'], { env: { DATABASE_URL: db.database.url } })).code).toBe(0);
       run = await runProductCli(
         ['upgrade-0.23', ...workspaces.flatMap((workspace) => ['-w', workspace.id]), '--batch-size', '2', '--concurrency', '2', '--continue-on-error', '--json'],
-        { env: { DATABASE_URL: database.url, WMS_FAULT_PAUSE_IN_BATCH: '20' }, onStderrLine: terminateWhenPaused(terminated) },
+        { env: { DATABASE_URL: db.database.url, WMS_FAULT_PAUSE_IN_BATCH: '20' }, onStderrLine: terminateWhenPaused(terminated) },
       );
     }, HOOK_TIMEOUT);
 
@@ -169,8 +157,8 @@ describe('database connections terminated in the middle of a fleet run', () => {
     });
 
     it('a rerun completes them', async () => {
-      await waitForServiceSessionsToEnd(client);
-      const rerun = await runProductCli(['upgrade-0.23', ...workspaces.flatMap((workspace) => ['-w', workspace.id]), '--concurrency', '2'], { env: { DATABASE_URL: database.url } });
+      await waitForServiceSessionsToEnd(db.client);
+      const rerun = await runProductCli(['upgrade-0.23', ...workspaces.flatMap((workspace) => ['-w', workspace.id]), '--concurrency', '2'], { env: { DATABASE_URL: db.database.url } });
       expect({ code: rerun.code, last: rerun.stdout.trimEnd().split('\n').at(-1) }).toEqual({ code: 0, last: '6 succeeded, 0 failed, 0 skipped' });
       await expectUpgradedLikeReference(workspaces, reference);
     });
@@ -184,21 +172,21 @@ describe('database connections terminated in the middle of a fleet run', () => {
     const terminated: number[] = [];
 
     beforeAll(async () => {
-      const creation = new WorkspaceCreationService(dataSource, v1);
+      const creation = new WorkspaceCreationService(db.dataSource, v1);
       workspaces = [];
       for (let index = 0; index < 3; index += 1) {
         const { workspace } = await creation.createFrom(v1, { displayName: `Sync ${index}` });
-        await insertRowsWithEveryColumn(client, workspace.schemaName, 'person', 10, 1);
+        await insertRowsWithEveryColumn(db.client, workspace.schemaName, 'person', 10, 1);
         workspaces.push(workspace);
       }
       workspaces.sort((a, b) => (a.id < b.id ? -1 : 1));
-      const dryRun = await fixtureCli.run('v2', ['workspace:sync-metadata', '-w', workspaces[0].id, '--dry-run', '-v'], { env: { DATABASE_URL: database.url } });
+      const dryRun = await fixtureCli.run('v2', ['workspace:sync-metadata', '-w', workspaces[0].id, '--dry-run', '-v'], { env: { DATABASE_URL: db.database.url } });
       expect(dryRun.code).toBe(0);
       statementsPerWorkspace = countStatements(dryRun.stdout);
       expect(statementsPerWorkspace).toBeGreaterThan(10);
-      before = await tableData(client, workspaces[1].schemaName);
+      before = await tableData(db.client, workspaces[1].schemaName);
       run = await fixtureCli.run('v2', ['workspace:sync-metadata', ...workspaces.flatMap((workspace) => ['-w', workspace.id]), '--continue-on-error', '--json'], {
-        env: { DATABASE_URL: database.url, WMS_FAULT_PAUSE_AT_STATEMENT: String(statementsPerWorkspace + Math.ceil(statementsPerWorkspace / 2)) },
+        env: { DATABASE_URL: db.database.url, WMS_FAULT_PAUSE_AT_STATEMENT: String(statementsPerWorkspace + Math.ceil(statementsPerWorkspace / 2)) },
         onStderrLine: terminateWhenPaused(terminated),
       });
     }, HOOK_TIMEOUT);
@@ -216,12 +204,12 @@ describe('database connections terminated in the middle of a fleet run', () => {
     });
 
     it('left the failed workspace exactly as it was (one transaction), and a rerun applies it', async () => {
-      expect(await tableData(client, workspaces[1].schemaName)).toEqual(before);
-      await waitForServiceSessionsToEnd(client);
-      const rerun = await fixtureCli.run('v2', ['workspace:sync-metadata', ...workspaces.flatMap((workspace) => ['-w', workspace.id])], { env: { DATABASE_URL: database.url } });
+      expect(await tableData(db.client, workspaces[1].schemaName)).toEqual(before);
+      await waitForServiceSessionsToEnd(db.client);
+      const rerun = await fixtureCli.run('v2', ['workspace:sync-metadata', ...workspaces.flatMap((workspace) => ['-w', workspace.id])], { env: { DATABASE_URL: db.database.url } });
       expect({ code: rerun.code, last: rerun.stdout.trimEnd().split('\n').at(-1) }).toEqual({ code: 0, last: '3 succeeded, 0 failed, 0 skipped' });
       expect(rerun.stdout).toContain(`${workspaces[1].id} (${workspaces[1].schemaName}): applied`);
-      for (const workspace of workspaces) expect(await integrityProblems(client, dataSource, workspace.id, workspace.schemaName)).toEqual([]);
+      for (const workspace of workspaces) expect(await integrityProblems(db.client, db.dataSource, workspace.id, workspace.schemaName)).toEqual([]);
     });
   });
 });

@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
 
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-
 import { buildStandardDeclarations } from '../../src/standard-objects/standard-objects';
 import { CURRENT_VERSION } from '../../src/standard-objects/version.constant';
 import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
@@ -11,8 +8,7 @@ import { v1 } from '../fixtures/declarations/v1';
 import { v2 } from '../fixtures/declarations/v2';
 import { insertRowsWithEveryColumn } from '../utils/every-column-rows';
 import { workspaceSnapshot, WorkspaceSnapshot } from '../utils/schema-snapshot';
-import { connectClient, createTestDatabase, TestDatabase } from '../utils/test-database';
-import { openDataSource } from '../utils/test-services';
+import { useTestDatabase } from '../utils/test-services';
 import { integrityProblems } from './support/end-state';
 import { FixtureCli, ProcessResult, runProductCli } from './support/processes';
 
@@ -31,51 +27,43 @@ interface JsonResult {
 }
 
 describe('dirty data, reported per workspace before any write', () => {
-  let database: TestDatabase;
-  let dataSource: DataSource;
-  let client: Client;
+  const db = useTestDatabase(2);
   let fixtureCli: FixtureCli;
   let workspacesChecked = 0;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    dataSource = await openDataSource(database.url, 2);
-    client = await connectClient(database.url);
     fixtureCli = FixtureCli.build();
   });
 
   afterAll(async () => {
     process.stdout.write(`dirty-data: ${workspacesChecked} workspaces checked\n`);
     fixtureCli?.remove();
-    await client?.end();
-    await dataSource?.destroy();
-    await database?.drop();
   });
 
-  const env = () => ({ DATABASE_URL: database.url });
+  const env = () => ({ DATABASE_URL: db.database.url });
   const resultsOf = (result: ProcessResult): Map<string, JsonResult> => new Map((JSON.parse(result.stdout).workspaces as JsonResult[]).map((item) => [item.id, item]));
 
   const fixtureWorkspace = async (declarations: typeof v1, name: string): Promise<WorkspaceRow> => {
-    const { workspace } = await new WorkspaceCreationService(dataSource, declarations).createFrom(declarations, { displayName: name });
-    await insertRowsWithEveryColumn(client, workspace.schemaName, 'company', 5, 1);
-    await insertRowsWithEveryColumn(client, workspace.schemaName, 'person', 20, 1);
+    const { workspace } = await new WorkspaceCreationService(db.dataSource, declarations).createFrom(declarations, { displayName: name });
+    await insertRowsWithEveryColumn(db.client, workspace.schemaName, 'company', 5, 1);
+    await insertRowsWithEveryColumn(db.client, workspace.schemaName, 'person', 20, 1);
     return workspace;
   };
 
   /** Runs a fleet sync; returns its per-workspace results after checking each dirty workspace was left untouched. */
   const syncFleet = async (declarations: string, workspaces: WorkspaceRow[], dirty: WorkspaceRow[], extra: string[] = []): Promise<Map<string, JsonResult>> => {
     const before = new Map<string, WorkspaceSnapshot>();
-    for (const workspace of dirty) before.set(workspace.id, await workspaceSnapshot(client, workspace.id, workspace.schemaName));
+    for (const workspace of dirty) before.set(workspace.id, await workspaceSnapshot(db.client, workspace.id, workspace.schemaName));
     const run = await fixtureCli.run(declarations, ['workspace:sync-metadata', ...workspaces.flatMap((workspace) => ['-w', workspace.id]), '--continue-on-error', '--json', ...extra], { env: env() });
     expect(run.code).toBe(1);
     const results = resultsOf(run);
     expect(results.size).toBe(workspaces.length);
     for (const workspace of dirty) {
-      expect({ id: workspace.id, after: await workspaceSnapshot(client, workspace.id, workspace.schemaName) }).toEqual({ id: workspace.id, after: before.get(workspace.id) });
+      expect({ id: workspace.id, after: await workspaceSnapshot(db.client, workspace.id, workspace.schemaName) }).toEqual({ id: workspace.id, after: before.get(workspace.id) });
     }
     for (const workspace of workspaces.filter((candidate) => !dirty.includes(candidate))) {
       expect(results.get(workspace.id)!.status).toBe('applied');
-      expect(await integrityProblems(client, dataSource, workspace.id, workspace.schemaName)).toEqual([]);
+      expect(await integrityProblems(db.client, db.dataSource, workspace.id, workspace.schemaName)).toEqual([]);
     }
     workspacesChecked += workspaces.length;
     return results;
@@ -84,15 +72,15 @@ describe('dirty data, reported per workspace before any write', () => {
   it('v1 -> v2: NULLs where a field becomes non-nullable, a custom field named like a new standard field; the clean workspace applies', async () => {
     const clean = await fixtureWorkspace(v1, 'Clean');
     const nulls = await fixtureWorkspace(v1, 'Nulls');
-    await client.query(`UPDATE "${nulls.schemaName}".person SET "score" = NULL WHERE "id" IN (SELECT "id" FROM "${nulls.schemaName}".person ORDER BY "id" LIMIT 3)`);
+    await db.client.query(`UPDATE "${nulls.schemaName}".person SET "score" = NULL WHERE "id" IN (SELECT "id" FROM "${nulls.schemaName}".person ORDER BY "id" LIMIT 3)`);
     const conflict = await fixtureWorkspace(v1, 'Conflict');
-    const [{ id: personId }] = (await client.query(`SELECT "id" FROM metadata."objectMetadata" WHERE "workspaceId" = $1 AND "nameSingular" = 'person'`, [conflict.id])).rows;
-    await client.query(
+    const [{ id: personId }] = (await db.client.query(`SELECT "id" FROM metadata."objectMetadata" WHERE "workspaceId" = $1 AND "nameSingular" = 'person'`, [conflict.id])).rows;
+    await db.client.query(
       `INSERT INTO metadata."fieldMetadata" ("workspaceId", "objectMetadataId", "name", "label", "type", "isCustom", "isNullable") VALUES ($1, $2, 'externalId', 'External id', 'TEXT', true, true)`,
       [conflict.id, personId],
     );
-    await client.query(`ALTER TABLE "${conflict.schemaName}".person ADD COLUMN "externalId" text`);
-    await client.query(`UPDATE "${conflict.schemaName}".person SET "externalId" = 'ext-' || "id"`);
+    await db.client.query(`ALTER TABLE "${conflict.schemaName}".person ADD COLUMN "externalId" text`);
+    await db.client.query(`UPDATE "${conflict.schemaName}".person SET "externalId" = 'ext-' || "id"`);
 
     const results = await syncFleet('v2', [clean, nulls, conflict], [nulls, conflict]);
     expect(results.get(nulls.id)).toEqual(
@@ -109,7 +97,7 @@ describe('dirty data, reported per workspace before any write', () => {
   it('v2 -> v3: duplicates where a unique index appears', async () => {
     const clean = await fixtureWorkspace(v2, 'Unique clean');
     const duplicates = await fixtureWorkspace(v2, 'Duplicates');
-    await client.query(`UPDATE "${duplicates.schemaName}".person SET "email" = 'same@example.com' WHERE "id" IN (SELECT "id" FROM "${duplicates.schemaName}".person ORDER BY "id" LIMIT 4)`);
+    await db.client.query(`UPDATE "${duplicates.schemaName}".person SET "email" = 'same@example.com' WHERE "id" IN (SELECT "id" FROM "${duplicates.schemaName}".person ORDER BY "id" LIMIT 4)`);
     const results = await syncFleet('v3', [clean, duplicates], [duplicates]);
     expect(results.get(duplicates.id)).toEqual(
       expect.objectContaining({
@@ -121,9 +109,9 @@ describe('dirty data, reported per workspace before any write', () => {
 
   it('a type change: values that would not convert to the new options, and a column type sync does not change', async () => {
     const clean = await fixtureWorkspace(v2, 'Options clean');
-    await client.query(`UPDATE "${clean.schemaName}".person SET "stage" = 'NEW'`);
+    await db.client.query(`UPDATE "${clean.schemaName}".person SET "stage" = 'NEW'`);
     const lost = await fixtureWorkspace(v2, 'Holds LOST');
-    await client.query(`UPDATE "${lost.schemaName}".person SET "stage" = CASE WHEN "id" IN (SELECT "id" FROM "${lost.schemaName}".person ORDER BY "id" LIMIT 2) THEN 'LOST' ELSE 'NEW' END::"${lost.schemaName}".person_stage_enum`);
+    await db.client.query(`UPDATE "${lost.schemaName}".person SET "stage" = CASE WHEN "id" IN (SELECT "id" FROM "${lost.schemaName}".person ORDER BY "id" LIMIT 2) THEN 'LOST' ELSE 'NEW' END::"${lost.schemaName}".person_stage_enum`);
     const results = await syncFleet('v2-without-lost', [clean, lost], [lost], ['--allow-hazards', 'REWRITES_TABLE']);
     expect(results.get(lost.id)).toEqual(
       expect.objectContaining({
@@ -135,13 +123,13 @@ describe('dirty data, reported per workspace before any write', () => {
     );
 
     const typed = await fixtureWorkspace(v2, 'City as number');
-    const before = await workspaceSnapshot(client, typed.id, typed.schemaName);
+    const before = await workspaceSnapshot(db.client, typed.id, typed.schemaName);
     const run = await fixtureCli.run('v2-city-number', ['workspace:sync-metadata', '-w', typed.id, '--json'], { env: env() });
     expect(run.code).toBe(1);
     const result = resultsOf(run).get(typed.id)!;
     expect(result.refusals).toEqual([expect.objectContaining({ hazard: 'TYPE_CHANGE' })]);
     expect(result.message).toMatch(/field person\.city changes type TEXT -> NUMBER; sync does not change types: an upgrade command must migrate it with its data/);
-    expect(await workspaceSnapshot(client, typed.id, typed.schemaName)).toEqual(before);
+    expect(await workspaceSnapshot(db.client, typed.id, typed.schemaName)).toEqual(before);
     workspacesChecked += 1;
   });
 
@@ -151,10 +139,10 @@ describe('dirty data, reported per workspace before any write', () => {
     let deletedFieldId: string;
 
     beforeAll(async () => {
-      workspace = (await new WorkspaceCreationService(dataSource, standard).create({ displayName: 'Dangling', version: '0.22' })).workspace;
-      const [view] = (await client.query(`SELECT "id" FROM "${workspace.schemaName}".view ORDER BY "position" LIMIT 1`)).rows;
+      workspace = (await new WorkspaceCreationService(db.dataSource, standard).create({ displayName: 'Dangling', version: '0.22' })).workspace;
+      const [view] = (await db.client.query(`SELECT "id" FROM "${workspace.schemaName}".view ORDER BY "position" LIMIT 1`)).rows;
       deletedFieldId = randomUUID();
-      await client.query(`INSERT INTO "${workspace.schemaName}"."viewField" ("fieldMetadataId", "viewId", "position", "isVisible", "size") VALUES ($1, $2, 99, true, 100)`, [
+      await db.client.query(`INSERT INTO "${workspace.schemaName}"."viewField" ("fieldMetadataId", "viewId", "position", "isVisible", "size") VALUES ($1, $2, 99, true, 100)`, [
         deletedFieldId,
         view.id,
       ]);
@@ -176,14 +164,14 @@ describe('dirty data, reported per workspace before any write', () => {
     });
 
     it('a field dropped by sync takes its view fields with it, so it leaves none dangling', async () => {
-      const target = (await new WorkspaceCreationService(dataSource, standard).create({ displayName: 'Drops city' })).workspace;
-      const shown = await client.query(
+      const target = (await new WorkspaceCreationService(db.dataSource, standard).create({ displayName: 'Drops city' })).workspace;
+      const shown = await db.client.query(
         `SELECT count(*)::int AS count FROM "${target.schemaName}"."viewField" vf JOIN metadata."fieldMetadata" f ON f."id" = vf."fieldMetadataId" WHERE f."name" = 'city'`,
       );
       expect(shown.rows[0].count).toBeGreaterThan(0);
       const run = await fixtureCli.run('standard-without-city', ['workspace:sync-metadata', '-w', target.id, '--allow-hazards', 'DROPS_DATA'], { env: env() });
       expect({ code: run.code, out: run.stdout }).toEqual({ code: 0, out: expect.stringContaining('applied') });
-      expect(await integrityProblems(client, dataSource, target.id, target.schemaName)).toEqual([]);
+      expect(await integrityProblems(db.client, db.dataSource, target.id, target.schemaName)).toEqual([]);
       workspacesChecked += 1;
     });
   });

@@ -72,18 +72,7 @@ export const liveColumns = async (client: Client, schema: string, table: string)
     await client.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY column_name`, [schema, table])
   ).rows.map((row) => row.column_name);
 
-/** Every view field of a workspace as (view name, field name, position, visibility, size), in a stable order. */
-export const viewLayout = async (client: Client, schema: string): Promise<Array<Record<string, unknown>>> =>
-  (
-    await client.query(
-      `SELECT v."name" AS "view", f."name" AS "field", vf."position"::float8 AS "position", vf."isVisible", vf."size"::float8 AS "size"
-         FROM "${schema}"."viewField" vf
-         JOIN "${schema}"."view" v ON v."id" = vf."viewId"
-         LEFT JOIN metadata."fieldMetadata" f ON f."id" = vf."fieldMetadataId"
-        WHERE vf."deletedAt" IS NULL
-        ORDER BY v."name", vf."position", f."name"`,
-    )
-  ).rows;
+export { viewLayout } from '../utils/schema-snapshot';
 
 export interface StandardParts {
   metadata: ComparableMetadata;

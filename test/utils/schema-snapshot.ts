@@ -197,3 +197,22 @@ export const workspaceSnapshot = async (client: Client, workspaceId: string, sch
   catalog: await catalogSnapshot(client, schema),
   data: await tableData(client, schema),
 });
+
+/**
+ * Every view field of a workspace as (view name, field name, position, visibility, size), in a
+ * stable order: view rows have ids of their own in every workspace. Empty without view tables.
+ */
+export const viewLayout = async (client: Client, schema: string): Promise<Array<Record<string, unknown>>> => {
+  const { rows } = await client.query(`SELECT to_regclass($1) IS NOT NULL AS "exists"`, [`"${schema}"."viewField"`]);
+  if (!rows[0].exists) return [];
+  return (
+    await client.query(
+      `SELECT v."name" AS "view", f."name" AS "field", vf."position"::float8 AS "position", vf."isVisible", vf."size"::float8 AS "size"
+         FROM "${schema}"."viewField" vf
+         JOIN "${schema}"."view" v ON v."id" = vf."viewId"
+         LEFT JOIN metadata."fieldMetadata" f ON f."id" = vf."fieldMetadataId"
+        WHERE vf."deletedAt" IS NULL
+        ORDER BY v."name", vf."position", f."name"`,
+    )
+  ).rows;
+};

@@ -26,14 +26,14 @@ export interface TestServices {
 
 /**
  * A migrated database of its own for the spec file that calls it (at the top of a describe), with
- * a data source and a client on it: opened before its tests, closed and dropped after them. The
+ * a data source (of `poolSize` connections) and a client on it: opened before its tests, closed and dropped after them. The
  * fields are set once the describe's first beforeAll has run.
  */
-export const useTestDatabase = (): TestServices => {
+export const useTestDatabase = (poolSize = 4): TestServices => {
   const services = {} as TestServices;
   beforeAll(async () => {
     services.database = await createTestDatabase();
-    services.dataSource = await openDataSource(services.database.url);
+    services.dataSource = await openDataSource(services.database.url, poolSize);
     services.client = await connectClient(services.database.url);
   });
   afterAll(async () => {

@@ -3,25 +3,9 @@ import { DataSource } from 'typeorm';
 
 import { ActualStateRepository } from '../../../src/sync/actual-state.repository';
 import { checkWorkspaceHealth } from '../../../src/sync/workspace-health';
-import { CatalogSnapshot, catalogSnapshot, ComparableMetadata, comparableMetadata, TableData, tableData } from '../../utils/schema-snapshot';
+import { CatalogSnapshot, catalogSnapshot, ComparableMetadata, comparableMetadata, TableData, tableData, viewLayout } from '../../utils/schema-snapshot';
 
 const VIEW_TABLES = new Set(['view', 'viewField', 'viewFilter', 'viewSort']);
-
-/** The views of a workspace by name, with their fields by name: view rows have ids of their own in every workspace. */
-export const viewLayout = async (client: Client, schema: string): Promise<Array<Record<string, unknown>>> => {
-  const { rows } = await client.query(`SELECT to_regclass($1) IS NOT NULL AS "exists"`, [`"${schema}"."viewField"`]);
-  if (!rows[0].exists) return [];
-  return (
-    await client.query(
-      `SELECT v."name" AS "view", f."name" AS "field", vf."position"::float8 AS "position", vf."isVisible", vf."size"::float8 AS "size"
-         FROM "${schema}"."viewField" vf
-         JOIN "${schema}"."view" v ON v."id" = vf."viewId"
-         LEFT JOIN metadata."fieldMetadata" f ON f."id" = vf."fieldMetadataId"
-        WHERE vf."deletedAt" IS NULL
-        ORDER BY v."name", vf."position", f."name"`,
-    )
-  ).rows;
-};
 
 export interface EndState {
   metadata: ComparableMetadata;
