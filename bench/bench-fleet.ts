@@ -8,7 +8,7 @@ import { DataSource } from 'typeorm';
 import { renderStatement } from '../src/database/sql';
 import { DeclaredSchema } from '../src/declarations/declared-schema';
 import { emptyActualState } from '../src/sync/actual-state';
-import { buildDesiredState } from '../src/sync/desired-state';
+import { buildDesiredState, DesiredState } from '../src/sync/desired-state';
 import { WorkspaceComparator } from '../src/sync/workspace.comparator';
 import { schemaNameFor } from '../src/workspace/workspace-creation.service';
 
@@ -16,6 +16,25 @@ import { schemaNameFor } from '../src/workspace/workspace-creation.service';
  * Fleets for the benchmarks, built faster than the creation hook would (which also writes views
  * and prefill records, and plans each workspace on its own).
  */
+
+/**
+ * The creation plan of a workspace `id` as one raw SQL script (workspace row, DDL and metadata,
+ * fingerprint, in one transaction), and how many statements the plan holds: the floor a
+ * creation is measured against.
+ */
+export const creationScript = (declared: DeclaredSchema, desired: DesiredState, id: string, displayName: string): { script: string; statements: number } => {
+  const schemaName = schemaNameFor(id);
+  const plan = WorkspaceComparator.compare(desired, emptyActualState(id, schemaName));
+  const statements = plan.actions.flatMap((action) => action.statements.map(renderStatement));
+  const script = [
+    `BEGIN`,
+    `INSERT INTO core.workspace ("id", "displayName", "schemaName", "version") VALUES ('${id}', '${displayName}', '${schemaName}', '${declared.version}')`,
+    ...statements,
+    `UPDATE core.workspace SET "fingerprint" = '${desired.fingerprint}' WHERE "id" = '${id}'`,
+    `COMMIT`,
+  ].join(';\n');
+  return { script, statements: statements.length };
+};
 
 /**
  * Creates `count` complete workspaces (row, schema, tables, metadata, fingerprint) from `declared`:
@@ -30,16 +49,7 @@ export const createWorkspacesFromPlan = async (dataSource: DataSource, declared:
     while (next < count) {
       const index = next++;
       const id = randomUUID();
-      const schemaName = schemaNameFor(id);
-      const plan = WorkspaceComparator.compare(desired, emptyActualState(id, schemaName));
-      const script = [
-        `BEGIN`,
-        `INSERT INTO core.workspace ("id", "displayName", "schemaName", "version") VALUES ('${id}', 'fleet ${index}', '${schemaName}', '${declared.version}')`,
-        ...plan.actions.flatMap((action) => action.statements.map(renderStatement)),
-        `UPDATE core.workspace SET "fingerprint" = '${desired.fingerprint}' WHERE "id" = '${id}'`,
-        `COMMIT`,
-      ].join(';\n');
-      await dataSource.query(script);
+      await dataSource.query(creationScript(declared, desired, id, `fleet ${index}`).script);
       ids.push(id);
     }
   };

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 
-import { renderStatement } from '../src/database/sql';
 import { buildStandardDeclarations } from '../src/standard-objects/standard-objects';
-import { emptyActualState } from '../src/sync/actual-state';
 import { buildDesiredState } from '../src/sync/desired-state';
-import { WorkspaceComparator } from '../src/sync/workspace.comparator';
-import { schemaNameFor, WorkspaceCreationService } from '../src/workspace/workspace-creation.service';
+import { WorkspaceCreationService } from '../src/workspace/workspace-creation.service';
 import { median, openBenchDatabase, round } from './bench-database';
+import { creationScript } from './bench-fleet';
 
 /**
  * Creating one workspace with the standard set (no prefill records) against the floor: the same
@@ -28,19 +26,10 @@ export const createBenchmark = async (args: string[]): Promise<Record<string, un
       await service.create({ displayName: `bench ${i}`, prefill: false });
       const createMs = performance.now() - start;
 
-      const id = randomUUID();
-      const schemaName = schemaNameFor(id);
-      const plan = WorkspaceComparator.compare(desired, emptyActualState(id, schemaName));
-      const script = [
-        `BEGIN`,
-        `INSERT INTO core.workspace ("id", "displayName", "schemaName", "version") VALUES ('${id}', 'raw ${i}', '${schemaName}', '${declared.version}')`,
-        ...plan.actions.flatMap((action) => action.statements.map(renderStatement)),
-        `UPDATE core.workspace SET "fingerprint" = '${desired.fingerprint}' WHERE "id" = '${id}'`,
-        `COMMIT`,
-      ].join(';\n');
-      statements = plan.actions.reduce((sum, action) => sum + action.statements.length, 0);
+      const raw = creationScript(declared, desired, randomUUID(), `raw ${i}`);
+      statements = raw.statements;
       const rawStart = performance.now();
-      await database.dataSource.query(script);
+      await database.dataSource.query(raw.script);
       const rawMs = performance.now() - rawStart;
       // The first two rounds warm caches and connections on both sides.
       if (i >= 2) {

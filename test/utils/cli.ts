@@ -10,17 +10,22 @@ export interface CliResult {
   stderr: string;
 }
 
+/** The built CLI in a process of its own, with a clean environment plus `env` (undefined values left out). */
+const spawnCli = (args: string[], env: Record<string, string | undefined>, cwd: string) => {
+  const childEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined) childEnv[key] = value;
+  }
+  return spawn(process.execPath, [CLI_ENTRY, ...args], { cwd, env: childEnv });
+};
+
 /**
  * Runs the built CLI as a user does (`npm run command:prod -- ...` runs this same file), with a
  * clean environment plus `env`. `DATABASE_URL: undefined` selects the embedded database.
  */
 export const runCli = (args: string[], env: Record<string, string | undefined> = {}, cwd = PROJECT_ROOT): Promise<CliResult> =>
   new Promise((resolvePromise, reject) => {
-    const childEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
-    for (const [key, value] of Object.entries(env)) {
-      if (value !== undefined) childEnv[key] = value;
-    }
-    const child = spawn(process.execPath, [CLI_ENTRY, ...args], { cwd, env: childEnv });
+    const child = spawnCli(args, env, cwd);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -41,11 +46,7 @@ export interface CliProcess {
 
 /** Starts the built CLI and returns at once: for long-running commands (worker) and for signals. */
 export const startCli = (args: string[], env: Record<string, string | undefined> = {}, cwd = PROJECT_ROOT): CliProcess => {
-  const childEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
-  for (const [key, value] of Object.entries(env)) {
-    if (value !== undefined) childEnv[key] = value;
-  }
-  const child = spawn(process.execPath, [CLI_ENTRY, ...args], { cwd, env: childEnv });
+  const child = spawnCli(args, env, cwd);
   let stdout = '';
   let stderr = '';
   const waiting: Array<{ text: string; resolve: () => void }> = [];
