@@ -25,5 +25,12 @@ describe('sql', () => {
     const params = Array.from({ length: 10 }, (_, index) => `v${index + 1}`);
     expect(renderStatement({ sql: 'SELECT $1, $10, $2', params })).toBe("SELECT 'v1', 'v10', 'v2'");
     expect(renderStatement({ sql: 'SELECT $1', params: ['$2'] })).toBe("SELECT '$2'");
+    expect(renderStatement({ sql: 'SELECT $1, $2', params: ['costs $2', 'x'] })).toBe("SELECT 'costs $2', 'x'");
+  });
+
+  it('leaves quoted text alone and names a missing parameter', () => {
+    expect(renderStatement({ sql: `SELECT '$1', "$1", $$ $1 $$, $f$ $1 $f$, $1`, params: ['v'] })).toBe(`SELECT '$1', "$1", $$ $1 $$, $f$ $1 $f$, 'v'`);
+    expect(renderStatement({ sql: `SELECT 'it''s $1', $1`, params: ['v'] })).toBe(`SELECT 'it''s $1', 'v'`);
+    expect(() => renderStatement({ sql: 'SELECT $2', params: ['v'] })).toThrow('refers to $2 but has 1 parameter(s)');
   });
 });

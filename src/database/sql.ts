@@ -32,9 +32,19 @@ export const sqlLiteral = (value: unknown): string => {
   return quoteLiteral(JSON.stringify(value));
 };
 
-/** The statement as one runnable text, parameters inlined: what a dry run shows. */
-export const renderStatement = (statement: SqlStatement): string =>
-  (statement.params ?? []).reduceRight<string>(
-    (sql, value, index) => sql.replace(new RegExp(`\\$${index + 1}(?!\\d)`, 'g'), () => sqlLiteral(value)),
-    statement.sql,
-  );
+/**
+ * The statement as one runnable text, parameters inlined: what a dry run shows, and what a plan
+ * sends when it goes to the server as one script. One pass over the SQL text: a value once inlined
+ * is never read again (a label holding "$1" stays as it is), and quoted text ('...', "...",
+ * $tag$...$tag$) is copied untouched.
+ */
+export const renderStatement = (statement: SqlStatement): string => {
+  const params = statement.params ?? [];
+  if (params.length === 0) return statement.sql;
+  return statement.sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|(\$[A-Za-z_]*\$)[\s\S]*?\1|\$(\d+)/g, (token, _tag, position?: string) => {
+    if (position === undefined) return token;
+    const index = Number(position) - 1;
+    if (index >= params.length) throw new Error(`Statement refers to $${position} but has ${params.length} parameter(s)`);
+    return sqlLiteral(params[index]);
+  });
+};

@@ -1,8 +1,20 @@
 import { EntityManager } from 'typeorm';
 
 import { OnDeleteAction } from '../declarations/field-type';
+import { queryPrepared } from '../database/prepared-query';
 import { qualified } from '../database/sql';
-import { ActualField, ActualIndex, ActualObject, ActualState, DanglingViewReference, LiveSchema, LiveTable, VIEW_OBJECTS_WITH_FIELDS } from './actual-state';
+import {
+  ActualField,
+  ActualIndex,
+  ActualObject,
+  ActualState,
+  DanglingViewReference,
+  emptyLiveSchema,
+  LiveIndex,
+  LiveSchema,
+  LiveTable,
+  VIEW_OBJECTS_WITH_FIELDS,
+} from './actual-state';
 
 const ON_DELETE_CODES: Record<string, OnDeleteAction> = {
   c: OnDeleteAction.CASCADE,
@@ -11,53 +23,154 @@ const ON_DELETE_CODES: Record<string, OnDeleteAction> = {
   a: OnDeleteAction.NO_ACTION,
 };
 
+const OBJECT_COLUMNS = [
+  'id', 'standardId', 'nameSingular', 'namePlural', 'labelSingular', 'labelPlural', 'description', 'icon',
+  'tableName', 'isCustom', 'isSystem', 'isActive', 'labelIdentifierFieldMetadataId',
+];
+const FIELD_COLUMNS = [
+  'id', 'objectMetadataId', 'standardId', 'name', 'label', 'type', 'description', 'icon', 'isCustom',
+  'isSystem', 'isActive', 'isNullable', 'isUnique', 'isDeprecated', 'defaultValue', 'options', 'settings',
+  'relationType', 'relationTargetObjectMetadataId', 'relationTargetFieldMetadataId', 'onDelete',
+];
+const INDEX_COLUMNS = ['id', 'objectMetadataId', 'name', 'columns', 'isUnique', 'whereClause', 'isCustom'];
+
+const quotedList = (columns: string[]): string => columns.map((column) => `"${column}"`).join(', ');
+/** A JSON object of the named columns, each under its own name. */
+const jsonOf = (columns: string[]): string => `json_build_object(${columns.map((column) => `'${column}', "${column}"`).join(', ')})`;
+
+/**
+ * $1 workspace id, $2 schema name. The schema's tables and enum types are found through their
+ * recorded dependency on the schema (an index scan of pg_depend) and the catalog is then read by
+ * oid: filtering pg_class or pg_type by namespace instead scans catalogs that grow with the whole
+ * fleet, once per workspace.
+ */
+const READ_STATE_SQL = `
+  WITH ns AS (SELECT n.oid FROM pg_namespace n WHERE n.nspname = $2),
+  tbl AS (
+    SELECT c.oid, c.relname, c.reltuples FROM ns
+      JOIN pg_depend d ON d.refobjid = ns.oid AND d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_namespace'::regclass
+      JOIN pg_class c ON c.oid = d.objid AND c.relnamespace = ns.oid AND c.relkind IN ('r', 'p')
+  ),
+  enm AS (
+    SELECT t.oid, t.typname FROM ns
+      JOIN pg_depend d ON d.refobjid = ns.oid AND d.classid = 'pg_type'::regclass AND d.refclassid = 'pg_namespace'::regclass
+      JOIN pg_type t ON t.oid = d.objid AND t.typnamespace = ns.oid AND t.typtype = 'e'
+  )
+  SELECT
+    (SELECT w."fingerprint" FROM core.workspace w WHERE w."id" = $1) AS "fingerprint",
+    EXISTS (SELECT FROM ns) AS "schemaExists",
+    (SELECT coalesce(json_agg(${jsonOf(OBJECT_COLUMNS)} ORDER BY "createdAt", "nameSingular"), '[]')
+       FROM metadata."objectMetadata" WHERE "workspaceId" = $1) AS "objects",
+    (SELECT coalesce(json_agg(${jsonOf(FIELD_COLUMNS)} ORDER BY "createdAt", "name"), '[]')
+       FROM metadata."fieldMetadata" WHERE "workspaceId" = $1) AS "fields",
+    (SELECT coalesce(json_agg(${jsonOf(INDEX_COLUMNS)} ORDER BY "name"), '[]')
+       FROM metadata."indexMetadata" WHERE "workspaceId" = $1) AS "indexes",
+    (SELECT coalesce(json_agg(json_build_array(
+              c.relname, a.attname,
+              CASE WHEN t.typtype = 'e' THEN t.typname WHEN et.typtype = 'e' THEN et.typname || '[]' ELSE format_type(a.atttypid, a.atttypmod) END,
+              CASE WHEN t.typtype = 'e' THEN t.typname WHEN et.typtype = 'e' THEN et.typname END,
+              NOT a.attnotnull,
+              greatest(c.reltuples, 0)::float8) ORDER BY c.relname, a.attnum), '[]')
+       FROM tbl c
+       JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+       JOIN pg_type t ON t.oid = a.atttypid
+       LEFT JOIN pg_type et ON et.oid = t.typelem AND t.typcategory = 'A') AS "columns",
+    (SELECT coalesce(json_agg(json_build_object('name', con.conname, 'table', src.relname, 'column', a.attname,
+                                                'targetTable', dst.relname, 'onDelete', con.confdeltype) ORDER BY con.conname), '[]')
+       FROM tbl src
+       JOIN pg_constraint con ON con.conrelid = src.oid AND con.contype = 'f'
+       JOIN pg_class dst ON dst.oid = con.confrelid
+       JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[1]) AS "foreignKeys",
+    (SELECT coalesce(json_agg(json_build_object('name', i.relname, 'table', t.relname, 'isUnique', x.indisunique,
+                                                'isValid', x.indisvalid) ORDER BY i.relname), '[]')
+       FROM tbl t
+       JOIN pg_index x ON x.indrelid = t.oid AND NOT x.indisprimary
+       JOIN pg_class i ON i.oid = x.indexrelid) AS "liveIndexes",
+    (SELECT coalesce(json_object_agg(e.typname, (SELECT array_agg(l.enumlabel ORDER BY l.enumsortorder) FROM pg_enum l WHERE l.enumtypid = e.oid)), '{}')
+       FROM enm e) AS "enums"`;
+
+interface StateRow {
+  fingerprint: string | null;
+  schemaExists: boolean;
+  objects: Array<Omit<ActualObject, 'fields'>>;
+  fields: ActualField[];
+  indexes: ActualIndex[];
+  /** [table, column, type, enum name, nullable, estimated rows of the table] */
+  columns: Array<[string, string, string, string | null, boolean, number]>;
+  foreignKeys: Array<{ name: string; table: string; column: string; targetTable: string; onDelete: string }>;
+  liveIndexes: LiveIndex[];
+  enums: Record<string, string[] | null>;
+}
+
+const liveSchemaOf = (row: StateRow): LiveSchema => {
+  const tables = new Map<string, LiveTable>();
+  for (const [tableName, name, type, enumName, isNullable, estimatedRows] of row.columns) {
+    let table = tables.get(tableName);
+    if (!table) {
+      table = { name: tableName, columns: new Map(), estimatedRows };
+      tables.set(tableName, table);
+    }
+    table.columns.set(name, { name, type, enumName, isNullable });
+  }
+  return {
+    exists: true,
+    tables,
+    foreignKeys: row.foreignKeys.map((fk) => ({ ...fk, onDelete: ON_DELETE_CODES[fk.onDelete] ?? OnDeleteAction.NO_ACTION })),
+    indexes: row.liveIndexes,
+    enums: new Map(Object.entries(row.enums).map(([name, labels]) => [name, labels ?? []])),
+  };
+};
+
 /** Reads a workspace's metadata rows and the live catalog of its schema. All SQL of that lives here. */
 export class ActualStateRepository {
   constructor(private readonly manager: EntityManager) {}
 
+  /**
+   * The whole state in one statement: metadata rows, the live catalog of the schema and the
+   * fingerprint stored on the workspace row, as JSON documents (then the view rows that point at
+   * missing fields, in one more). A sync reads this once per workspace, so its cost is round trips
+   * and planning: one prepared statement pays both once per connection.
+   */
   async read(workspaceId: string, schemaName: string): Promise<ActualState> {
-    const [objects, indexes, live] = [
-      await this.objects(workspaceId),
-      await this.indexes(workspaceId),
-      await this.live(schemaName),
-    ];
+    const [row] = await queryPrepared<StateRow>(this.manager, 'wms_read_workspace_state', READ_STATE_SQL, [workspaceId, schemaName]);
+    const objects: ActualObject[] = row.objects.map((object) => ({ ...object, fields: [] }));
+    const byId = new Map(objects.map((object) => [object.id, object]));
+    for (const field of row.fields) byId.get(field.objectMetadataId)?.fields.push(field);
+    const live = row.schemaExists ? liveSchemaOf(row) : emptyLiveSchema();
     const danglingViewReferences = await this.danglingViewReferences(workspaceId, schemaName, objects, live);
-    return { workspaceId, schemaName, objects, indexes, live, danglingViewReferences };
+    return { workspaceId, schemaName, fingerprint: row.fingerprint, objects, indexes: row.indexes, live, danglingViewReferences };
   }
 
-  /** Rows of the view tables whose fieldMetadataId names no field of this workspace. */
+  /** Rows of the view tables whose fieldMetadataId names no field of this workspace, in one statement. */
   private async danglingViewReferences(workspaceId: string, schemaName: string, objects: ActualObject[], live: LiveSchema): Promise<DanglingViewReference[]> {
     const tables = objects
       .filter((object) => !object.isCustom && object.standardId !== null && VIEW_OBJECTS_WITH_FIELDS.includes(object.standardId))
       .map((object) => object.tableName)
       .filter((table) => live.tables.get(table)?.columns.has('fieldMetadataId'));
-    const found: DanglingViewReference[] = [];
-    for (const table of tables) {
-      const rows: Array<{ id: string; fieldMetadataId: string }> = await this.manager.query(
-        `SELECT v."id"::text AS "id", v."fieldMetadataId"::text AS "fieldMetadataId" FROM ${qualified(schemaName, table)} v
-          WHERE v."fieldMetadataId" IS NOT NULL AND v."deletedAt" IS NULL
-            AND NOT EXISTS (SELECT 1 FROM metadata."fieldMetadata" f WHERE f."id" = v."fieldMetadataId" AND f."workspaceId" = $1)
-          ORDER BY v."id"`,
-        [workspaceId],
-      );
-      found.push(...rows.map((row) => ({ table, ...row })));
-    }
-    return found;
+    if (tables.length === 0) return [];
+    const rows: DanglingViewReference[] = await this.manager.query(
+      `SELECT "table", "id", "fieldMetadataId" FROM (${tables
+        .map(
+          (table, index) =>
+            `SELECT ${index} AS "position", $${index + 2}::text AS "table", v."id"::text AS "id", v."fieldMetadataId"::text AS "fieldMetadataId"
+               FROM ${qualified(schemaName, table)} v
+              WHERE v."fieldMetadataId" IS NOT NULL AND v."deletedAt" IS NULL
+                AND NOT EXISTS (SELECT 1 FROM metadata."fieldMetadata" f WHERE f."id" = v."fieldMetadataId" AND f."workspaceId" = $1)`,
+        )
+        .join(' UNION ALL ')}) s ORDER BY "position", "id"::uuid`,
+      [workspaceId, ...tables],
+    );
+    return rows;
   }
 
   /** The metadata rows of a workspace's objects with their fields, without the live catalog. */
   async objects(workspaceId: string): Promise<ActualObject[]> {
     const objects: ActualObject[] = await this.manager.query(
-      `SELECT "id", "standardId", "nameSingular", "namePlural", "labelSingular", "labelPlural", "description", "icon",
-              "tableName", "isCustom", "isSystem", "isActive", "labelIdentifierFieldMetadataId"
-         FROM metadata."objectMetadata" WHERE "workspaceId" = $1 ORDER BY "createdAt", "nameSingular"`,
+      `SELECT ${quotedList(OBJECT_COLUMNS)} FROM metadata."objectMetadata" WHERE "workspaceId" = $1 ORDER BY "createdAt", "nameSingular"`,
       [workspaceId],
     );
     const fields: ActualField[] = await this.manager.query(
-      `SELECT "id", "objectMetadataId", "standardId", "name", "label", "type", "description", "icon", "isCustom",
-              "isSystem", "isActive", "isNullable", "isUnique", "isDeprecated", "defaultValue", "options", "settings",
-              "relationType", "relationTargetObjectMetadataId", "relationTargetFieldMetadataId", "onDelete"
-         FROM metadata."fieldMetadata" WHERE "workspaceId" = $1 ORDER BY "createdAt", "name"`,
+      `SELECT ${quotedList(FIELD_COLUMNS)} FROM metadata."fieldMetadata" WHERE "workspaceId" = $1 ORDER BY "createdAt", "name"`,
       [workspaceId],
     );
     const byObject = new Map(objects.map((object) => [object.id, Object.assign(object, { fields: [] as ActualField[] })]));
@@ -65,95 +178,5 @@ export class ActualStateRepository {
       byObject.get(field.objectMetadataId)?.fields.push(field);
     }
     return objects;
-  }
-
-  private async indexes(workspaceId: string): Promise<ActualIndex[]> {
-    return this.manager.query(
-      `SELECT "id", "objectMetadataId", "name", "columns", "isUnique", "whereClause", "isCustom"
-         FROM metadata."indexMetadata" WHERE "workspaceId" = $1 ORDER BY "name"`,
-      [workspaceId],
-    );
-  }
-
-  async live(schemaName: string): Promise<LiveSchema> {
-    // The schema's tables and enum types, found through their recorded dependency on the schema
-    // (an index scan of pg_depend); the reads below then go by oid. Filtering pg_class or pg_type
-    // by namespace instead scans catalogs that grow with the whole fleet, once per workspace.
-    const [namespace]: Array<{ tables: string[]; enums: string[] }> = await this.manager.query(
-      `SELECT (SELECT coalesce(array_agg(c.oid::int8), '{}') FROM pg_depend d JOIN pg_class c ON c.oid = d.objid
-                WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_namespace'::regclass AND d.refobjid = n.oid
-                  AND c.relnamespace = n.oid AND c.relkind IN ('r', 'p')) AS "tables",
-              (SELECT coalesce(array_agg(t.oid::int8), '{}') FROM pg_depend d JOIN pg_type t ON t.oid = d.objid
-                WHERE d.classid = 'pg_type'::regclass AND d.refclassid = 'pg_namespace'::regclass AND d.refobjid = n.oid
-                  AND t.typnamespace = n.oid AND t.typtype = 'e') AS "enums"
-         FROM pg_namespace n WHERE n.nspname = $1`,
-      [schemaName],
-    );
-    if (!namespace) {
-      return { exists: false, tables: new Map(), foreignKeys: [], indexes: [], enums: new Map() };
-    }
-    const tableOids = namespace.tables;
-    const columns: Array<{ table: string; column: string; type: string; enumName: string | null; isNullable: boolean; estimatedRows: number }> =
-      await this.manager.query(
-        `SELECT c.relname AS "table", a.attname AS "column",
-                CASE WHEN t.typtype = 'e' THEN t.typname
-                     WHEN et.typtype = 'e' THEN et.typname || '[]'
-                     ELSE format_type(a.atttypid, a.atttypmod) END AS "type",
-                CASE WHEN t.typtype = 'e' THEN t.typname WHEN et.typtype = 'e' THEN et.typname END AS "enumName",
-                NOT a.attnotnull AS "isNullable",
-                greatest(c.reltuples, 0)::float8 AS "estimatedRows"
-           FROM pg_class c
-           JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-           JOIN pg_type t ON t.oid = a.atttypid
-           LEFT JOIN pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'
-          WHERE c.oid = ANY($1::oid[])
-          ORDER BY c.relname, a.attnum`,
-        [tableOids],
-      );
-    const tables = new Map<string, LiveTable>();
-    for (const row of columns) {
-      let table = tables.get(row.table);
-      if (!table) {
-        table = { name: row.table, columns: new Map(), estimatedRows: row.estimatedRows };
-        tables.set(row.table, table);
-      }
-      table.columns.set(row.column, { name: row.column, type: row.type, enumName: row.enumName, isNullable: row.isNullable });
-    }
-    const foreignKeys: Array<{ name: string; table: string; column: string; targetTable: string; onDelete: string }> =
-      await this.manager.query(
-        `SELECT con.conname AS "name", src.relname AS "table", a.attname AS "column", dst.relname AS "targetTable",
-                con.confdeltype AS "onDelete"
-           FROM pg_constraint con
-           JOIN pg_class src ON src.oid = con.conrelid
-           JOIN pg_class dst ON dst.oid = con.confrelid
-           JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[1]
-          WHERE con.conrelid = ANY($1::oid[]) AND con.contype = 'f'
-          ORDER BY con.conname`,
-        [tableOids],
-      );
-    const indexes = await this.manager.query(
-      `SELECT i.relname AS "name", t.relname AS "table", x.indisunique AS "isUnique", x.indisvalid AS "isValid"
-         FROM pg_index x
-         JOIN pg_class i ON i.oid = x.indexrelid
-         JOIN pg_class t ON t.oid = x.indrelid
-        WHERE x.indrelid = ANY($1::oid[]) AND NOT x.indisprimary
-        ORDER BY i.relname`,
-      [tableOids],
-    );
-    const enumRows: Array<{ name: string; labels: string[] }> = await this.manager.query(
-      `SELECT t.typname AS "name", array_agg(e.enumlabel ORDER BY e.enumsortorder)::text[] AS "labels"
-         FROM pg_type t
-         JOIN pg_enum e ON e.enumtypid = t.oid
-        WHERE t.oid = ANY($1::oid[])
-        GROUP BY t.typname`,
-      [namespace.enums],
-    );
-    return {
-      exists: true,
-      tables,
-      foreignKeys: foreignKeys.map((fk) => ({ ...fk, onDelete: ON_DELETE_CODES[fk.onDelete] ?? OnDeleteAction.NO_ACTION })),
-      indexes,
-      enums: new Map(enumRows.map((row) => [row.name, row.labels])),
-    };
   }
 }

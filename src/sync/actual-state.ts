@@ -109,6 +109,8 @@ export const VIEW_OBJECTS_WITH_FIELDS: readonly string[] = [STANDARD_OBJECT_IDS.
 export interface ActualState {
   workspaceId: string;
   schemaName: string;
+  /** The fingerprint on the workspace row, read in the same statement as the rest (absent: not read). */
+  fingerprint?: string | null;
   objects: ActualObject[];
   indexes: ActualIndex[];
   live: LiveSchema;

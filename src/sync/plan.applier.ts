@@ -1,11 +1,23 @@
 import { EntityManager } from 'typeorm';
 
 import { isConnectionLoss } from '../database/connection-loss';
-import { qualified, quoteIdentifier, renderStatement } from '../database/sql';
-import { Plan, PreflightCheck } from './plan';
+import { qualified, quoteIdentifier, renderStatement, SqlStatement } from '../database/sql';
+import { Plan, PlanAction, PreflightCheck } from './plan';
 import { SyncError } from './sync.error';
 
 const abbreviate = (text: string, max = 400): string => (text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`);
+
+export interface ApplyOptions {
+  /** Called after each statement (progress, fault injection in tests): the statements then go one at a time. */
+  onStatement?: (executed: number) => Promise<void> | void;
+  /** Statements that follow the plan's in the same round trip (the fingerprint); not counted. */
+  finish?: SqlStatement[];
+}
+
+const SCRIPT_SAVEPOINT = 'wms_plan';
+
+/** Errors of waiting (lock timeout, statement timeout, deadlock): running the plan again only waits again. */
+const WAITED_OUT = new Set(['55P03', '57014', '40P01']);
 
 export interface PreflightFailure {
   check: PreflightCheck;
@@ -56,25 +68,55 @@ export class PlanApplier {
     return failures;
   }
 
-  /** Executes every statement in order; a failure names the action and the statement. */
-  async apply(plan: Plan, onStatement?: (index: number) => Promise<void> | void): Promise<number> {
-    let executed = 0;
-    for (const action of plan.actions) {
-      for (const statement of action.statements) {
-        try {
-          await this.manager.query(statement.sql, statement.params);
-        } catch (error) {
-          // A lost connection is no fault of the statement: it is reported as what it is.
-          if (isConnectionLoss(error)) throw error;
-          throw new SyncError(
-            'STATEMENT_FAILED',
-            `${action.summary} failed: ${(error as Error).message} (statement: ${abbreviate(renderStatement(statement))})`,
-          );
-        }
-        executed += 1;
-        await onStatement?.(executed);
+  /**
+   * Executes the plan's statements in order, then `finish` (the fingerprint), and returns how many
+   * of the plan's ran. Inside a transaction, with no hook to call between statements, they go to
+   * the server as one script in one round trip, after a savepoint: when the script fails, the
+   * savepoint is restored and the statements are run one by one, so that the failure names its
+   * action and statement as it does when they are sent one at a time.
+   */
+  async apply(plan: Plan, options: ApplyOptions = {}): Promise<number> {
+    const steps = plan.actions.flatMap((action) => action.statements.map((statement) => ({ action, statement })));
+    const finish = options.finish ?? [];
+    const inTransaction = this.manager.queryRunner?.isTransactionActive ?? false;
+    if (options.onStatement || !inTransaction || steps.length + finish.length < 2) {
+      await this.applyEach(steps, options.onStatement);
+      for (const statement of finish) await this.manager.query(statement.sql, statement.params);
+      return steps.length;
+    }
+    const script = [`SAVEPOINT ${SCRIPT_SAVEPOINT}`, ...steps.map(({ statement }) => renderStatement(statement)), ...finish.map(renderStatement)].join(';\n');
+    try {
+      await this.manager.query(script);
+      return steps.length;
+    } catch (error) {
+      if (isConnectionLoss(error)) throw error;
+      const code = (error as { code?: string }).code;
+      if (code && WAITED_OUT.has(code)) {
+        throw new SyncError('STATEMENT_FAILED', `the plan's ${steps.length} statement(s) failed: ${(error as Error).message}`);
       }
     }
-    return executed;
+    // Find the failing statement: it fails again, this time on its own.
+    await this.manager.query(`ROLLBACK TO SAVEPOINT ${SCRIPT_SAVEPOINT}`);
+    await this.applyEach(steps);
+    for (const statement of finish) await this.manager.query(statement.sql, statement.params);
+    return steps.length;
+  }
+
+  private async applyEach(steps: Array<{ action: PlanAction; statement: SqlStatement }>, onStatement?: (index: number) => Promise<void> | void): Promise<void> {
+    let executed = 0;
+    for (const { action, statement } of steps) {
+      try {
+        await this.manager.query(statement.sql, statement.params);
+      } catch (error) {
+        // A lost connection is no fault of the statement: it is reported as what it is.
+        if (isConnectionLoss(error)) throw error;
+        throw new SyncError(
+          'STATEMENT_FAILED',
+          `${action.summary} failed: ${(error as Error).message} (statement: ${abbreviate(renderStatement(statement))})`,
+        );
+      }
+      executed += 1;
+      await onStatement?.(executed);
+    }
   }
 }

@@ -59,7 +59,9 @@ const describePreflight = (failure: PreflightFailure): string => {
 /**
  * Syncs one workspace: fingerprint fast path, then under the workspace's advisory lock and in one
  * transaction: read actual state, plan, refuse hazards, pre-flight reads, metadata rows and DDL,
- * fingerprint. A failure anywhere rolls everything back.
+ * fingerprint. A failure anywhere rolls everything back. A workspace that needs one action costs
+ * five round trips: BEGIN, lock (with the timeouts), the state read, the plan with the fingerprint
+ * as one script, COMMIT; the view rows pointing at missing fields take one more.
  */
 export class WorkspaceSyncService {
   private readonly desiredCache = new Map<string, DesiredState>();
@@ -126,18 +128,18 @@ export class WorkspaceSyncService {
     options: SyncOptions,
   ): Promise<Omit<WorkspaceOutcome, 'workspaceId' | 'schemaName'>> {
     const workspaces = new WorkspaceRepository(manager);
-    if (!(await workspaces.tryLock(workspace.id))) {
+    const locked = await workspaces.tryLock(workspace.id, {
+      lockTimeoutMs: options.lockTimeoutMs ?? 10_000,
+      statementTimeoutMs: options.statementTimeoutMs ?? 600_000,
+    });
+    if (!locked) {
       return { status: 'skipped', message: 'skipped: locked by another runner', plan: null, statementsExecuted: 0 };
     }
-    await manager.query(`SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)`, [
-      `${options.lockTimeoutMs ?? 10_000}ms`,
-      `${options.statementTimeoutMs ?? 600_000}ms`,
-    ]);
+    const actual = await new ActualStateRepository(manager).read(workspace.id, workspace.schemaName);
     // Another runner may have finished this workspace while we waited for the lock.
-    if (!options.check && (await workspaces.fingerprintOf(workspace.id)) === desired.fingerprint) {
+    if (!options.check && actual.fingerprint === desired.fingerprint) {
       return { status: 'up-to-date', message: null, plan: { actions: [], refusals: [] }, statementsExecuted: 0 };
     }
-    const actual = await new ActualStateRepository(manager).read(workspace.id, workspace.schemaName);
     const drift = checkWorkspaceHealth(actual).filter((issue) => BLOCKING_DRIFT.has(issue.kind));
     if (!options.skipHealthCheck) {
       if (drift.length > 0) {
@@ -159,10 +161,12 @@ export class WorkspaceSyncService {
     if (options.dryRun) {
       return { status: plan.actions.length > 0 ? 'planned' : 'up-to-date', message: null, plan, statementsExecuted: 0 };
     }
-    const statementsExecuted = await applier.apply(plan, options.onStatement);
     // A workspace synced past drift (-f) is not known to be in sync: no fingerprint, so the next
     // run compares it in full again instead of taking the fast path.
-    await workspaces.setFingerprint(workspace.id, drift.length > 0 ? null : desired.fingerprint);
+    const statementsExecuted = await applier.apply(plan, {
+      onStatement: options.onStatement,
+      finish: [workspaces.setFingerprintStatement(workspace.id, drift.length > 0 ? null : desired.fingerprint)],
+    });
     return { status: plan.actions.length > 0 ? 'applied' : 'up-to-date', message: null, plan, statementsExecuted };
   }
 }

@@ -1,5 +1,8 @@
 import { EntityManager } from 'typeorm';
 
+import { queryPrepared } from '../database/prepared-query';
+import { SqlStatement } from '../database/sql';
+
 export interface WorkspaceRow {
   id: string;
   displayName: string;
@@ -55,20 +58,30 @@ export class WorkspaceRepository {
   }
 
   async setFingerprint(id: string, fingerprint: string | null): Promise<void> {
-    await this.manager.query(`UPDATE core.workspace SET "fingerprint" = $1, "updatedAt" = now() WHERE "id" = $2`, [fingerprint, id]);
+    const statement = this.setFingerprintStatement(id, fingerprint);
+    await this.manager.query(statement.sql, statement.params);
   }
 
-  async fingerprintOf(id: string): Promise<string | null> {
-    const [row] = await this.manager.query(`SELECT "fingerprint" FROM core.workspace WHERE "id" = $1`, [id]);
-    return row?.fingerprint ?? null;
+  /** The fingerprint update as a statement, to run with others in one round trip. */
+  setFingerprintStatement(id: string, fingerprint: string | null): SqlStatement {
+    return { sql: `UPDATE core.workspace SET "fingerprint" = $1, "updatedAt" = now() WHERE "id" = $2`, params: [fingerprint, id] };
   }
 
-  /** Takes the workspace's advisory lock for the current transaction; false when another runner holds it. */
-  async tryLock(id: string): Promise<boolean> {
-    const [{ locked }] = await this.manager.query(
-      `SELECT pg_try_advisory_xact_lock(hashtext('workspace'), hashtext($1)) AS locked`,
-      [id],
-    );
+  /**
+   * Takes the workspace's advisory lock for the current transaction; false when another runner
+   * holds it. With `timeouts`, sets the transaction's lock and statement timeouts in the same
+   * statement.
+   */
+  async tryLock(id: string, timeouts?: { lockTimeoutMs: number; statementTimeoutMs: number }): Promise<boolean> {
+    const [{ locked }] = timeouts
+      ? await queryPrepared<{ locked: boolean }>(
+          this.manager,
+          'wms_lock_workspace',
+          `SELECT pg_try_advisory_xact_lock(hashtext('workspace'), hashtext($1)) AS locked,
+                  set_config('lock_timeout', $2, true), set_config('statement_timeout', $3, true)`,
+          [id, `${timeouts.lockTimeoutMs}ms`, `${timeouts.statementTimeoutMs}ms`],
+        )
+      : await this.manager.query(`SELECT pg_try_advisory_xact_lock(hashtext('workspace'), hashtext($1)) AS locked`, [id]);
     return locked;
   }
 }
