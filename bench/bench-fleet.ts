@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import { renderStatement } from '../src/database/sql';
 import { DeclaredSchema } from '../src/declarations/declared-schema';
 import { emptyActualState } from '../src/sync/actual-state';
+import { DeclaredStateRegistry } from '../src/sync/declared-state.registry';
 import { buildDesiredState, DesiredState } from '../src/sync/desired-state';
 import { WorkspaceComparator } from '../src/sync/workspace.comparator';
 import { schemaNameFor } from '../src/workspace/workspace-creation.service';
@@ -37,12 +38,15 @@ export const creationScript = (declared: DeclaredSchema, desired: DesiredState, 
 };
 
 /**
- * Creates `count` complete workspaces (row, schema, tables, metadata, fingerprint) from `declared`:
+ * Creates `count` complete workspaces (row, schema, tables, metadata, fingerprint with its recorded
+ * declared state) from `declared`:
  * the creation plan's own SQL, rendered for each workspace and sent as one script, on
  * `connections` connections at once. Returns the workspaces' ids.
  */
 export const createWorkspacesFromPlan = async (dataSource: DataSource, declared: DeclaredSchema, count: number, connections = 2): Promise<string[]> => {
   const desired = buildDesiredState(declared);
+  // As the creation hook does: the declared state the fingerprint stands for is recorded.
+  await new DeclaredStateRegistry(dataSource).record(dataSource.manager, desired);
   const ids: string[] = [];
   let next = 0;
   const create = async () => {

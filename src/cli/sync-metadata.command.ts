@@ -35,7 +35,7 @@ export class SyncMetadataCommand extends WorkspaceWalkCommand<WorkspaceOutcome, 
     super(database);
   }
 
-  @Option({ flags: '--check', description: 'compare with the live schema even where the fingerprint says in sync' })
+  @Option({ flags: '--check', description: 'compare the whole workspace with the live schema, even where the fingerprint says in sync' })
   parseCheck(): boolean {
     return true;
   }

@@ -19,3 +19,15 @@ export const queryPrepared = async <T>(manager: EntityManager, name: string, tex
   const result = await connection.query({ name, text, values: params });
   return result.rows as T[];
 };
+
+/**
+ * Sends several statements as one text (the simple protocol: no parameters, values inlined) on the
+ * manager's connection, and returns the rows of each, in order: a round trip for all of them.
+ */
+export const queryScript = async (manager: EntityManager, text: string): Promise<unknown[][]> => {
+  const runner = manager.queryRunner;
+  if (!runner || runner.isReleased) throw new Error('A script of several statements needs a connection of its own (a query runner)');
+  const connection = (await runner.connect()) as { query(text: string): Promise<{ rows: unknown[] } | Array<{ rows: unknown[] }>> };
+  const results = await connection.query(text);
+  return (Array.isArray(results) ? results : [results]).map((result) => result.rows);
+};

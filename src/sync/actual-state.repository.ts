@@ -15,6 +15,7 @@ import {
   LiveTable,
   VIEW_OBJECTS_WITH_FIELDS,
 } from './actual-state';
+import { SyncScope } from './sync-scope';
 
 const ON_DELETE_CODES: Record<string, OnDeleteAction> = {
   c: OnDeleteAction.CASCADE,
@@ -35,36 +36,44 @@ const FIELD_COLUMNS = [
 const INDEX_COLUMNS = ['id', 'objectMetadataId', 'name', 'columns', 'isUnique', 'whereClause', 'isCustom'];
 
 const quotedList = (columns: string[]): string => columns.map((column) => `"${column}"`).join(', ');
-/** A JSON object of the named columns, each under its own name. */
-const jsonOf = (columns: string[]): string => `json_build_object(${columns.map((column) => `'${column}', "${column}"`).join(', ')})`;
+/** A JSON object of the named columns (of the table aliased `alias`), each under its own name. */
+const jsonOf = (columns: string[], alias = ''): string =>
+  `json_build_object(${columns.map((column) => `'${column}', ${alias ? `${alias}.` : ''}"${column}"`).join(', ')})`;
+
+/** What a field of an object read for its ids only carries (see readScope). */
+const FIELD_ID_COLUMNS = ['id', 'objectMetadataId', 'standardId', 'name', 'isCustom'];
+
+/** Parts of the state statement that differ between a whole workspace and a scope. */
+interface StateSelection {
+  /** Condition on metadata."objectMetadata" (alias o). */
+  objects: string;
+  /** Condition on those objects (alias o): compared in full; the others are read for their ids only. */
+  compared: string;
+  /** The schema's tables: oid, relname, reltuples (ns: the schema's namespace). */
+  tables: string;
+  /** The schema's enum types: oid, typname. */
+  enums: string;
+}
 
 /**
- * $1 workspace id, $2 schema name. The schema's tables and enum types are found through their
- * recorded dependency on the schema (an index scan of pg_depend) and the catalog is then read by
- * oid: filtering pg_class or pg_type by namespace instead scans catalogs that grow with the whole
- * fleet, once per workspace.
+ * The state statement: $1 workspace id, $2 schema name, then the selection's own parameters. One
+ * row of JSON documents: the stored fingerprint, the metadata rows and the live catalog.
  */
-const READ_STATE_SQL = `
+const stateSql = (selection: StateSelection): string => `
   WITH ns AS (SELECT n.oid FROM pg_namespace n WHERE n.nspname = $2),
-  tbl AS (
-    SELECT c.oid, c.relname, c.reltuples FROM ns
-      JOIN pg_depend d ON d.refobjid = ns.oid AND d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_namespace'::regclass
-      JOIN pg_class c ON c.oid = d.objid AND c.relnamespace = ns.oid AND c.relkind IN ('r', 'p')
-  ),
-  enm AS (
-    SELECT t.oid, t.typname FROM ns
-      JOIN pg_depend d ON d.refobjid = ns.oid AND d.classid = 'pg_type'::regclass AND d.refclassid = 'pg_namespace'::regclass
-      JOIN pg_type t ON t.oid = d.objid AND t.typnamespace = ns.oid AND t.typtype = 'e'
-  )
+  tbl AS (${selection.tables}),
+  enm AS (${selection.enums}),
+  obj AS (SELECT o."id", (${selection.compared}) AS "compared" FROM metadata."objectMetadata" o WHERE ${selection.objects})
   SELECT
     (SELECT w."fingerprint" FROM core.workspace w WHERE w."id" = $1) AS "fingerprint",
     EXISTS (SELECT FROM ns) AS "schemaExists",
     (SELECT coalesce(json_agg(${jsonOf(OBJECT_COLUMNS)} ORDER BY "createdAt", "nameSingular"), '[]')
-       FROM metadata."objectMetadata" WHERE "workspaceId" = $1) AS "objects",
-    (SELECT coalesce(json_agg(${jsonOf(FIELD_COLUMNS)} ORDER BY "createdAt", "name"), '[]')
-       FROM metadata."fieldMetadata" WHERE "workspaceId" = $1) AS "fields",
-    (SELECT coalesce(json_agg(${jsonOf(INDEX_COLUMNS)} ORDER BY "name"), '[]')
-       FROM metadata."indexMetadata" WHERE "workspaceId" = $1) AS "indexes",
+       FROM metadata."objectMetadata" o WHERE ${selection.objects}) AS "objects",
+    (SELECT coalesce(json_agg(CASE WHEN obj."compared" THEN ${jsonOf(FIELD_COLUMNS, 'f')} ELSE ${jsonOf(FIELD_ID_COLUMNS, 'f')} END
+                              ORDER BY f."createdAt", f."name"), '[]')
+       FROM metadata."fieldMetadata" f JOIN obj ON obj."id" = f."objectMetadataId" WHERE f."workspaceId" = $1) AS "fields",
+    (SELECT coalesce(json_agg(${jsonOf(INDEX_COLUMNS, 'i')} ORDER BY i."name"), '[]')
+       FROM metadata."indexMetadata" i JOIN obj ON obj."id" = i."objectMetadataId" AND obj."compared" WHERE i."workspaceId" = $1) AS "indexes",
     (SELECT coalesce(json_agg(json_build_array(
               c.relname, a.attname,
               CASE WHEN t.typtype = 'e' THEN t.typname WHEN et.typtype = 'e' THEN et.typname || '[]' ELSE format_type(a.atttypid, a.atttypmod) END,
@@ -88,6 +97,42 @@ const READ_STATE_SQL = `
        JOIN pg_class i ON i.oid = x.indexrelid) AS "liveIndexes",
     (SELECT coalesce(json_object_agg(e.typname, (SELECT array_agg(l.enumlabel ORDER BY l.enumsortorder) FROM pg_enum l WHERE l.enumtypid = e.oid)), '{}')
        FROM enm e) AS "enums"`;
+
+/**
+ * The whole workspace. Its tables and enum types are found through their recorded dependency on
+ * the schema (an index scan of pg_depend) and the catalog is then read by oid: filtering pg_class
+ * or pg_type by namespace instead scans catalogs that grow with the whole fleet, once per workspace.
+ */
+const READ_STATE_SQL = stateSql({
+  objects: `o."workspaceId" = $1`,
+  compared: `true`,
+  tables: `SELECT c.oid, c.relname, c.reltuples FROM ns
+      JOIN pg_depend d ON d.refobjid = ns.oid AND d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_namespace'::regclass
+      JOIN pg_class c ON c.oid = d.objid AND c.relnamespace = ns.oid AND c.relkind IN ('r', 'p')`,
+  enums: `SELECT t.oid, t.typname FROM ns
+      JOIN pg_depend d ON d.refobjid = ns.oid AND d.classid = 'pg_type'::regclass AND d.refclassid = 'pg_namespace'::regclass
+      JOIN pg_type t ON t.oid = d.objid AND t.typnamespace = ns.oid AND t.typtype = 'e'`,
+});
+
+/**
+ * Some standard objects ($3 standardIds): those compared ($6) with their fields, custom ones
+ * included, and indexes, the others with the ids of their fields; of the catalog, the compared
+ * objects' tables ($4, looked up by name) and the enum types named in $5 or used by a column of
+ * those tables.
+ */
+const READ_SCOPED_STATE_SQL = stateSql({
+  objects: `o."workspaceId" = $1 AND NOT o."isCustom" AND o."standardId" = ANY($3::uuid[])`,
+  compared: `o."standardId" = ANY($6::uuid[])`,
+  tables: `SELECT c.oid, c.relname, c.reltuples FROM ns
+      JOIN pg_class c ON c.relname = ANY($4::name[]) AND c.relnamespace = ns.oid AND c.relkind IN ('r', 'p')`,
+  enums: `SELECT t.oid, t.typname FROM ns JOIN pg_type t ON t.typname = ANY($5::name[]) AND t.typnamespace = ns.oid AND t.typtype = 'e'
+    UNION
+    SELECT e.oid, e.typname FROM ns, pg_class c
+      JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+      JOIN pg_type t ON t.oid = a.atttypid
+      JOIN pg_type e ON e.oid = CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END AND e.typtype = 'e'
+     WHERE c.relname = ANY($4::name[]) AND c.relnamespace = ns.oid AND c.relkind IN ('r', 'p')`,
+});
 
 interface StateRow {
   fingerprint: string | null;
@@ -121,6 +166,14 @@ const liveSchemaOf = (row: StateRow): LiveSchema => {
   };
 };
 
+const stateOf = (workspaceId: string, schemaName: string, row: StateRow): ActualState => {
+  const objects: ActualObject[] = row.objects.map((object) => ({ ...object, fields: [] }));
+  const byId = new Map(objects.map((object) => [object.id, object]));
+  for (const field of row.fields) byId.get(field.objectMetadataId)?.fields.push(field);
+  const live = row.schemaExists ? liveSchemaOf(row) : emptyLiveSchema();
+  return { workspaceId, schemaName, fingerprint: row.fingerprint, objects, indexes: row.indexes, live };
+};
+
 /** Reads a workspace's metadata rows and the live catalog of its schema. All SQL of that lives here. */
 export class ActualStateRepository {
   constructor(private readonly manager: EntityManager) {}
@@ -133,12 +186,29 @@ export class ActualStateRepository {
    */
   async read(workspaceId: string, schemaName: string): Promise<ActualState> {
     const [row] = await queryPrepared<StateRow>(this.manager, 'wms_read_workspace_state', READ_STATE_SQL, [workspaceId, schemaName]);
-    const objects: ActualObject[] = row.objects.map((object) => ({ ...object, fields: [] }));
-    const byId = new Map(objects.map((object) => [object.id, object]));
-    for (const field of row.fields) byId.get(field.objectMetadataId)?.fields.push(field);
-    const live = row.schemaExists ? liveSchemaOf(row) : emptyLiveSchema();
-    const danglingViewReferences = await this.danglingViewReferences(workspaceId, schemaName, objects, live);
-    return { workspaceId, schemaName, fingerprint: row.fingerprint, objects, indexes: row.indexes, live, danglingViewReferences };
+    const state = stateOf(workspaceId, schemaName, row);
+    state.danglingViewReferences = await this.danglingViewReferences(workspaceId, schemaName, state.objects, state.live);
+    return state;
+  }
+
+  /**
+   * The state of the scope's standard objects only and the stored fingerprint: what a sync from a
+   * recorded declared state compares. The compared objects come whole (fields, custom ones
+   * included, indexes, tables, enum types); of the objects their relations point at, the fields
+   * carry only their ids, standardId, name and isCustom: enough to refer to them, which is all the
+   * comparator does with an object it does not compare. View rows pointing at missing fields are
+   * not looked for.
+   */
+  async readScope(workspaceId: string, schemaName: string, scope: Pick<SyncScope, 'compared' | 'standardIds' | 'tableNames' | 'enumNames'>): Promise<ActualState> {
+    const [row] = await queryPrepared<StateRow>(this.manager, 'wms_read_scoped_workspace_state', READ_SCOPED_STATE_SQL, [
+      workspaceId,
+      schemaName,
+      scope.standardIds,
+      scope.tableNames,
+      scope.enumNames,
+      [...scope.compared],
+    ]);
+    return stateOf(workspaceId, schemaName, row);
   }
 
   /** Rows of the view tables whose fieldMetadataId names no field of this workspace, in one statement. */

@@ -50,6 +50,8 @@ export interface DesiredState {
   objects: DesiredObject[];
   /** Shared standard fields of custom objects (tables are per custom object). */
   customObjectFields: DeclaredField[];
+  /** The declared state after feature-flag gating: what the fingerprint is the hash of. */
+  schema: DeclaredSchema;
   fingerprint: string;
 }
 
@@ -175,8 +177,11 @@ export const fingerprintOf = (schema: DeclaredSchema): string =>
  * snapshot) and the workspace's feature flags. Pure. Deprecated fields are not part of it: they
  * are kept where they exist (turned custom) and never created.
  */
-export const buildDesiredState = (schema: DeclaredSchema, featureFlags: ReadonlySet<string> = new Set()): DesiredState => {
-  const gated = gateSchema(schema, featureFlags);
+export const buildDesiredState = (schema: DeclaredSchema, featureFlags: ReadonlySet<string> = new Set()): DesiredState =>
+  desiredStateOfGated(gateSchema(schema, featureFlags));
+
+/** The desired state of a declared state that is gated already (a recorded one: gating it again could drop parts). */
+export const desiredStateOfGated = (gated: DeclaredSchema): DesiredState => {
   const objects = gated.objects.map((object) => {
     const tableName = standardTableName(object);
     const fields = object.fields.filter((field) => !field.isDeprecated).map((field) => desiredField(field, tableName));
@@ -190,5 +195,5 @@ export const buildDesiredState = (schema: DeclaredSchema, featureFlags: Readonly
     }
     return { declared: object, tableName, fields, indexes };
   });
-  return { version: gated.version, objects, customObjectFields: gated.customObjectFields, fingerprint: fingerprintOf(gated) };
+  return { version: gated.version, objects, customObjectFields: gated.customObjectFields, schema: gated, fingerprint: fingerprintOf(gated) };
 };

@@ -12,6 +12,10 @@ export interface ApplyOptions {
   onStatement?: (executed: number) => Promise<void> | void;
   /** Statements that follow the plan's in the same round trip (the fingerprint); not counted. */
   finish?: SqlStatement[];
+  /** End the transaction with a COMMIT after `finish` (in the same round trip). */
+  commit?: boolean;
+  /** The connection is in a transaction the manager does not know of (opened by a plain BEGIN). */
+  inTransaction?: boolean;
 }
 
 const SCRIPT_SAVEPOINT = 'wms_plan';
@@ -69,22 +73,30 @@ export class PlanApplier {
   }
 
   /**
-   * Executes the plan's statements in order, then `finish` (the fingerprint), and returns how many
-   * of the plan's ran. Inside a transaction, with no hook to call between statements, they go to
-   * the server as one script in one round trip, after a savepoint: when the script fails, the
-   * savepoint is restored and the statements are run one by one, so that the failure names its
-   * action and statement as it does when they are sent one at a time.
+   * Executes the plan's statements in order, then `finish` (the fingerprint), and, with `commit`,
+   * commits the transaction; returns how many of the plan's statements ran. Inside a transaction,
+   * with no hook to call between statements, they go to the server as one script in one round
+   * trip, after a savepoint: when the script fails, the savepoint is restored and the statements
+   * are run one by one, so that the failure names its action and statement as it does when they
+   * are sent one at a time. A failure leaves the transaction open, for the caller to roll back.
    */
   async apply(plan: Plan, options: ApplyOptions = {}): Promise<number> {
     const steps = plan.actions.flatMap((action) => action.statements.map((statement) => ({ action, statement })));
     const finish = options.finish ?? [];
-    const inTransaction = this.manager.queryRunner?.isTransactionActive ?? false;
-    if (options.onStatement || !inTransaction || steps.length + finish.length < 2) {
+    const inTransaction = options.inTransaction ?? this.manager.queryRunner?.isTransactionActive ?? false;
+    const oneByOne = async (): Promise<number> => {
       await this.applyEach(steps, options.onStatement);
       for (const statement of finish) await this.manager.query(statement.sql, statement.params);
+      if (options.commit) await this.manager.query('COMMIT');
       return steps.length;
-    }
-    const script = [`SAVEPOINT ${SCRIPT_SAVEPOINT}`, ...steps.map(({ statement }) => renderStatement(statement)), ...finish.map(renderStatement)].join(';\n');
+    };
+    if (options.onStatement || !inTransaction) return oneByOne();
+    const script = [
+      `SAVEPOINT ${SCRIPT_SAVEPOINT}`,
+      ...steps.map(({ statement }) => renderStatement(statement)),
+      ...finish.map(renderStatement),
+      ...(options.commit ? ['COMMIT'] : []),
+    ].join(';\n');
     try {
       await this.manager.query(script);
       return steps.length;
@@ -94,12 +106,15 @@ export class PlanApplier {
       if (code && WAITED_OUT.has(code)) {
         throw new SyncError('STATEMENT_FAILED', `the plan's ${steps.length} statement(s) failed: ${(error as Error).message}`);
       }
+      // Find the failing statement: it fails again, this time on its own. (Were it the COMMIT that
+      // failed, there is no transaction left, nor savepoint: the failure is what it said.)
+      try {
+        await this.manager.query(`ROLLBACK TO SAVEPOINT ${SCRIPT_SAVEPOINT}`);
+      } catch {
+        throw new SyncError('STATEMENT_FAILED', `the plan failed: ${(error as Error).message}`);
+      }
     }
-    // Find the failing statement: it fails again, this time on its own.
-    await this.manager.query(`ROLLBACK TO SAVEPOINT ${SCRIPT_SAVEPOINT}`);
-    await this.applyEach(steps);
-    for (const statement of finish) await this.manager.query(statement.sql, statement.params);
-    return steps.length;
+    return oneByOne();
   }
 
   private async applyEach(steps: Array<{ action: PlanAction; statement: SqlStatement }>, onStatement?: (index: number) => Promise<void> | void): Promise<void> {

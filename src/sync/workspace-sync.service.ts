@@ -4,16 +4,21 @@ import { connectionLostMessage, isConnectionLoss } from '../database/connection-
 import { DeclaredSchema } from '../declarations/declared-schema';
 import { WorkspaceRepository, WorkspaceRow } from '../workspace/workspace.repository';
 import { ActualStateRepository } from './actual-state.repository';
-import { buildDesiredState, DesiredState } from './desired-state';
+import { DeclaredStateRegistry } from './declared-state.registry';
+import { buildDesiredState, DesiredState, desiredStateOfGated } from './desired-state';
 import { Hazard, Plan } from './plan';
 import { PlanApplier, PreflightFailure } from './plan.applier';
 import { SyncError } from './sync.error';
+import { scopeOfChange, SyncScope } from './sync-scope';
 import { WorkspaceComparator } from './workspace.comparator';
 import { checkWorkspaceHealth, HealthIssueKind } from './workspace-health';
 
 export interface SyncOptions {
   dryRun?: boolean;
-  /** Compare against the live schema even when the fingerprint says the workspace is in sync. */
+  /**
+   * Compare the whole workspace against the live schema, even when the fingerprint says it is in
+   * sync, instead of only what changed in the declarations since its recorded fingerprint.
+   */
   check?: boolean;
   allowHazards?: ReadonlySet<Hazard>;
   /** Apply even when metadata and tables have drifted apart (-f). */
@@ -40,7 +45,15 @@ export interface WorkspaceOutcome {
   message: string | null;
   plan: Plan | null;
   statementsExecuted: number;
+  /**
+   * The standard objects compared when the plan was made from what changed in the declarations
+   * since the workspace's recorded fingerprint; null when the whole workspace was compared.
+   */
+  scope: string[] | null;
 }
+
+/** What the locked part did; `committed`: the transaction ended with the plan, else it is rolled back. */
+type LockedResult = Omit<WorkspaceOutcome, 'workspaceId' | 'schemaName'> & { recorded?: boolean; committed?: boolean };
 
 /** Drift the plan cannot be trusted over: it would run against tables that are not what metadata says. */
 const BLOCKING_DRIFT = new Set<HealthIssueKind>(['MISSING_TABLE', 'MISSING_COLUMN', 'WRONG_TYPE', 'WRONG_NULLABILITY', 'EXTRA_COLUMN']);
@@ -59,17 +72,27 @@ const describePreflight = (failure: PreflightFailure): string => {
 /**
  * Syncs one workspace: fingerprint fast path, then under the workspace's advisory lock and in one
  * transaction: read actual state, plan, refuse hazards, pre-flight reads, metadata rows and DDL,
- * fingerprint. A failure anywhere rolls everything back. A workspace that needs one action costs
- * five round trips: BEGIN, lock (with the timeouts), the state read, the plan with the fingerprint
- * as one script, COMMIT; the view rows pointing at missing fields take one more.
+ * fingerprint. A failure anywhere rolls everything back.
+ *
+ * A workspace whose fingerprint is recorded (core."declaredState") and is of the same version is
+ * known to be in that declared state, as the fast path trusts it to be: only the objects whose
+ * declarations changed since are read and compared (see scopeOfChange). Otherwise, and always with
+ * `check`, the whole workspace is. A workspace that needs one action then costs five round trips:
+ * BEGIN, lock (with the timeouts), the state read, the plan with the fingerprint as one script,
+ * COMMIT.
  */
 export class WorkspaceSyncService {
   private readonly desiredCache = new Map<string, DesiredState>();
+  /** Scopes by previous and next fingerprint (null: compare in full). */
+  private readonly scopeCache = new Map<string, SyncScope | null>();
+  private readonly registry: DeclaredStateRegistry;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly declared: DeclaredSchema,
-  ) {}
+  ) {
+    this.registry = new DeclaredStateRegistry(dataSource);
+  }
 
   desiredStateFor(workspace: Pick<WorkspaceRow, 'featureFlags'>): DesiredState {
     const flags = [...(workspace.featureFlags ?? [])].sort();
@@ -84,32 +107,45 @@ export class WorkspaceSyncService {
 
   async sync(workspace: WorkspaceRow, options: SyncOptions = {}): Promise<WorkspaceOutcome> {
     const desired = this.desiredStateFor(workspace);
-    const outcome = (status: WorkspaceOutcomeStatus, message: string | null, plan: Plan | null = null, statementsExecuted = 0): WorkspaceOutcome => ({
+    const outcome = (
+      status: WorkspaceOutcomeStatus,
+      message: string | null,
+      plan: Plan | null = null,
+      statementsExecuted = 0,
+      scope: string[] | null = null,
+    ): WorkspaceOutcome => ({
       workspaceId: workspace.id,
       schemaName: workspace.schemaName,
       status,
       message,
       plan,
       statementsExecuted,
+      scope,
     });
     if (!options.check && workspace.fingerprint === desired.fingerprint) {
       return outcome('up-to-date', null, { actions: [], refusals: [] });
     }
     const queryRunner = options.connection ?? this.dataSource.createQueryRunner();
     if (!options.connection) await queryRunner.connect();
+    const manager = queryRunner.manager;
+    // The transaction is opened with the lock (one round trip) and committed with the plan (another).
+    let open = false;
     try {
-      await queryRunner.startTransaction();
-      const result = await this.syncLocked(queryRunner.manager, workspace, desired, options);
-      if (result.status === 'applied' || result.status === 'up-to-date') {
-        await queryRunner.commitTransaction();
-      } else {
-        await queryRunner.rollbackTransaction();
-      }
-      return outcome(result.status, result.message, result.plan, result.statementsExecuted);
+      const scope = options.check ? null : await this.scopeFor(manager, workspace, desired);
+      open = true;
+      const locked = await new WorkspaceRepository(manager).beginAndTryLock(workspace.id, {
+        lockTimeoutMs: options.lockTimeoutMs ?? 10_000,
+        statementTimeoutMs: options.statementTimeoutMs ?? 600_000,
+      });
+      const result: LockedResult = locked
+        ? await this.syncLocked(manager, workspace, desired, scope, options)
+        : { status: 'skipped', message: 'skipped: locked by another runner', plan: null, statementsExecuted: 0, scope: null };
+      if (!result.committed) await manager.query('ROLLBACK');
+      open = false;
+      if (result.recorded) this.registry.committed(desired.fingerprint);
+      return outcome(result.status, result.message, result.plan, result.statementsExecuted, result.scope);
     } catch (error) {
-      if (queryRunner.isTransactionActive) {
-        await queryRunner.rollbackTransaction().catch(() => undefined);
-      }
+      if (open) await manager.query('ROLLBACK').catch(() => undefined);
       const message = isConnectionLoss(error)
         ? connectionLostMessage(error)
         : error instanceof SyncError
@@ -121,26 +157,40 @@ export class WorkspaceSyncService {
     }
   }
 
+  /** What changed since the workspace's recorded fingerprint, or null: compare the whole workspace. */
+  private async scopeFor(manager: EntityManager, workspace: WorkspaceRow, desired: DesiredState): Promise<SyncScope | null> {
+    const previousFingerprint = workspace.fingerprint;
+    if (previousFingerprint === null || workspace.version !== desired.version) return null;
+    const key = `${previousFingerprint}:${desired.fingerprint}`;
+    if (!this.scopeCache.has(key)) {
+      const previous = await this.registry.find(manager, previousFingerprint);
+      this.scopeCache.set(key, previous ? scopeOfChange(desiredStateOfGated(previous), desired) : null);
+    }
+    return this.scopeCache.get(key)!;
+  }
+
   private async syncLocked(
     manager: EntityManager,
     workspace: WorkspaceRow,
     desired: DesiredState,
+    scope: SyncScope | null,
     options: SyncOptions,
-  ): Promise<Omit<WorkspaceOutcome, 'workspaceId' | 'schemaName'>> {
+  ): Promise<LockedResult> {
     const workspaces = new WorkspaceRepository(manager);
-    const locked = await workspaces.tryLock(workspace.id, {
-      lockTimeoutMs: options.lockTimeoutMs ?? 10_000,
-      statementTimeoutMs: options.statementTimeoutMs ?? 600_000,
-    });
-    if (!locked) {
-      return { status: 'skipped', message: 'skipped: locked by another runner', plan: null, statementsExecuted: 0 };
-    }
-    const actual = await new ActualStateRepository(manager).read(workspace.id, workspace.schemaName);
+    const states = new ActualStateRepository(manager);
+    let actual = scope ? await states.readScope(workspace.id, workspace.schemaName, scope) : await states.read(workspace.id, workspace.schemaName);
     // Another runner may have finished this workspace while we waited for the lock.
     if (!options.check && actual.fingerprint === desired.fingerprint) {
-      return { status: 'up-to-date', message: null, plan: { actions: [], refusals: [] }, statementsExecuted: 0 };
+      return { status: 'up-to-date', message: null, plan: { actions: [], refusals: [] }, statementsExecuted: 0, scope: null };
     }
-    const drift = checkWorkspaceHealth(actual).filter((issue) => BLOCKING_DRIFT.has(issue.kind));
+    // Or changed it since the scope was worked out: then the scope says nothing of it.
+    if (scope && actual.fingerprint !== workspace.fingerprint) {
+      scope = null;
+      actual = await states.read(workspace.id, workspace.schemaName);
+    }
+    // Of a scope, only the compared objects' tables were read.
+    const checked = scope ? { ...actual, objects: actual.objects.filter((object) => scope!.compared.has(object.standardId ?? '')) } : actual;
+    const drift = checkWorkspaceHealth(checked).filter((issue) => BLOCKING_DRIFT.has(issue.kind));
     if (!options.skipHealthCheck) {
       if (drift.length > 0) {
         throw new SyncError(
@@ -149,24 +199,47 @@ export class WorkspaceSyncService {
         );
       }
     }
-    const plan = WorkspaceComparator.compare(desired, actual, { allowHazards: options.allowHazards, upgradeCommand: options.upgradeCommand });
+    const scopeNames = scope ? scope.objectNames : null;
+    const plan = WorkspaceComparator.compare(scope ? scope.desired : desired, actual, {
+      allowHazards: options.allowHazards,
+      upgradeCommand: options.upgradeCommand,
+      compareOnly: scope?.compared,
+    });
     if (plan.refusals.length > 0) {
-      return { status: 'failed', message: plan.refusals.map((refusal) => refusal.message).join('; '), plan, statementsExecuted: 0 };
+      return { status: 'failed', message: plan.refusals.map((refusal) => refusal.message).join('; '), plan, statementsExecuted: 0, scope: scopeNames };
     }
     const applier = new PlanApplier(manager, workspace.schemaName);
     const failures = await applier.preflight(plan);
     if (failures.length > 0) {
-      return { status: 'failed', message: `pre-flight checks failed, nothing was written: ${failures.map(describePreflight).join('; ')}`, plan, statementsExecuted: 0 };
+      return {
+        status: 'failed',
+        message: `pre-flight checks failed, nothing was written: ${failures.map(describePreflight).join('; ')}`,
+        plan,
+        statementsExecuted: 0,
+        scope: scopeNames,
+      };
     }
     if (options.dryRun) {
-      return { status: plan.actions.length > 0 ? 'planned' : 'up-to-date', message: null, plan, statementsExecuted: 0 };
+      return { status: plan.actions.length > 0 ? 'planned' : 'up-to-date', message: null, plan, statementsExecuted: 0, scope: scopeNames };
     }
     // A workspace synced past drift (-f) is not known to be in sync: no fingerprint, so the next
-    // run compares it in full again instead of taking the fast path.
+    // run compares it in full again instead of taking the fast path. A fingerprint set is recorded.
+    const fingerprint = drift.length > 0 ? null : desired.fingerprint;
+    const record = fingerprint ? this.registry.recordStatement(desired) : null;
     const statementsExecuted = await applier.apply(plan, {
       onStatement: options.onStatement,
-      finish: [workspaces.setFingerprintStatement(workspace.id, drift.length > 0 ? null : desired.fingerprint)],
+      finish: [...(record ? [record] : []), workspaces.setFingerprintStatement(workspace.id, fingerprint)],
+      inTransaction: true,
+      commit: true,
     });
-    return { status: plan.actions.length > 0 ? 'applied' : 'up-to-date', message: null, plan, statementsExecuted };
+    return {
+      status: plan.actions.length > 0 ? 'applied' : 'up-to-date',
+      message: null,
+      plan,
+      statementsExecuted,
+      scope: scopeNames,
+      recorded: record !== null,
+      committed: true,
+    };
   }
 }

@@ -25,6 +25,11 @@ export interface CompareOptions {
   upgradeCommand?: string | null;
   /** Above this many (estimated) rows, a locking scan or index build counts as BLOCKS_WRITES. */
   largeTableRows?: number;
+  /**
+   * Compare only the standard objects with these standardIds; the other objects of the desired
+   * and actual states give their ids (relation targets) and are otherwise left alone.
+   */
+  compareOnly?: ReadonlySet<string>;
 }
 
 export const DEFAULT_LARGE_TABLE_ROWS = 100_000;
@@ -111,7 +116,7 @@ export class WorkspaceComparator {
       });
     }
     const matches = this.assignIds();
-    for (const object of this.desired.objects) {
+    for (const object of this.comparedObjects()) {
       const actual = matches.get(object);
       if (actual) {
         this.compareObject(object, actual);
@@ -132,6 +137,12 @@ export class WorkspaceComparator {
       }
     }
     return { actions, refusals: this.refusals };
+  }
+
+  /** The desired objects to compare: all, or those `compareOnly` names. */
+  private comparedObjects(): DesiredObject[] {
+    const only = this.options.compareOnly;
+    return only ? this.desired.objects.filter((object) => only.has(object.declared.standardId)) : this.desired.objects;
   }
 
   private add(phase: Phase, action: Omit<PlanAction, 'hazard' | 'preflight'> & Partial<Pick<PlanAction, 'hazard' | 'preflight'>>): void {
@@ -308,7 +319,8 @@ export class WorkspaceComparator {
   }
 
   private compareRemovedObjects(matched: Set<ActualObject>): void {
-    for (const actual of this.actual.objects.filter((object) => !object.isCustom && !matched.has(object))) {
+    const only = this.options.compareOnly;
+    for (const actual of this.actual.objects.filter((object) => !object.isCustom && !matched.has(object) && (!only || only.has(object.standardId ?? '')))) {
       if (this.allowHazards.has(Hazard.DROPS_DATA)) {
         this.add(Phase.DROP, {
           kind: 'DROP_OBJECT',
@@ -682,7 +694,7 @@ export class WorkspaceComparator {
 
   private compareForeignKeys(): void {
     const live = new Map(this.actual.live.foreignKeys.map((fk) => [this.renamedForeignKeys.get(fk.name) ?? fk.name, fk]));
-    for (const object of this.desired.objects) {
+    for (const object of this.comparedObjects()) {
       if (this.refusals.some((refusal) => refusal.object === object.declared.nameSingular && refusal.field === null)) continue;
       for (const field of object.fields.filter((candidate) => candidate.foreignKey)) {
         const fk = field.foreignKey!;
@@ -710,7 +722,7 @@ export class WorkspaceComparator {
   }
 
   private compareIndexes(matches: Map<DesiredObject, ActualObject>): void {
-    for (const object of this.desired.objects) {
+    for (const object of this.comparedObjects()) {
       const actual = matches.get(object);
       const objectId = this.objectIds.get(object.declared.nameSingular)!;
       if (!actual && this.refusals.some((refusal) => refusal.object === object.declared.nameSingular && refusal.field === null)) continue;
@@ -777,7 +789,7 @@ export class WorkspaceComparator {
   }
 
   private compareLabelIdentifiers(matches: Map<DesiredObject, ActualObject>): void {
-    for (const object of this.desired.objects) {
+    for (const object of this.comparedObjects()) {
       const actual = matches.get(object);
       const standardId = object.declared.labelIdentifierStandardId;
       const field = standardId ? object.fields.find((candidate) => candidate.declared.standardId === standardId) : undefined;

@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 
 import { getVersionSnapshot } from '../standard-objects/version-snapshots';
 import { ActualStateRepository } from '../sync/actual-state.repository';
+import { DeclaredStateRegistry } from '../sync/declared-state.registry';
 import { buildDesiredState } from '../sync/desired-state';
 import { WorkspaceComparator } from '../sync/workspace.comparator';
 import { checkWorkspaceHealth } from '../sync/workspace-health';
@@ -51,6 +52,7 @@ export class UpgradeBaselineService {
           await ledger.baseline(workspace.id, version, step.name, stepChecksum(step));
         }
         await manager.query(`UPDATE core.workspace SET "version" = $1, "updatedAt" = now() WHERE "id" = $2`, [version, workspace.id]);
+        await new DeclaredStateRegistry(this.dataSource).record(manager, desired);
         await workspaces.setFingerprint(workspace.id, desired.fingerprint);
       }
       return { status: 'baselined', differences: [] };

@@ -11,6 +11,7 @@ import { ActualStateRepository } from '../sync/actual-state.repository';
 import { emptyActualState } from '../sync/actual-state';
 import { buildDesiredState, DesiredObject } from '../sync/desired-state';
 import { Plan } from '../sync/plan';
+import { DeclaredStateRegistry } from '../sync/declared-state.registry';
 import { PlanApplier } from '../sync/plan.applier';
 import { WorkspaceComparator } from '../sync/workspace.comparator';
 import { DemoSeeder, MAX_DEMO_RECORDS } from './demo-seed';
@@ -104,7 +105,9 @@ export class WorkspaceCreationService {
     const id = randomUUID();
     const schemaName = schemaNameFor(id);
 
-    return this.dataSource.transaction(async (manager) => {
+    const registry = new DeclaredStateRegistry(this.dataSource);
+    let recorded = false;
+    const created = await this.dataSource.transaction(async (manager) => {
       const workspaces = new WorkspaceRepository(manager);
       await workspaces.insert({ id, displayName: input.displayName, schemaName, version: declared.version, featureFlags });
       const plan = WorkspaceComparator.compare(desired, emptyActualState(id, schemaName));
@@ -135,10 +138,15 @@ export class WorkspaceCreationService {
       } else if (input.prefill !== false) {
         Object.assign(counts, await this.prefill(records, desired.objects));
       }
+      const record = registry.recordStatement(desired);
+      if (record) await manager.query(record.sql, record.params);
+      recorded = record !== null;
       await workspaces.setFingerprint(id, desired.fingerprint);
       const workspace = (await workspaces.findById(id))!;
       return { workspace, plan, views: viewCount, records: counts };
     });
+    if (recorded) registry.committed(desired.fingerprint);
+    return created;
   }
 
   private async prefill(records: RecordRepository, objects: DesiredObject[]): Promise<{ companies: number; people: number; opportunities: number }> {

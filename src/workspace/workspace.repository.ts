@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 
-import { queryPrepared } from '../database/prepared-query';
-import { SqlStatement } from '../database/sql';
+import { queryScript } from '../database/prepared-query';
+import { quoteLiteral, SqlStatement } from '../database/sql';
 
 export interface WorkspaceRow {
   id: string;
@@ -67,21 +67,28 @@ export class WorkspaceRepository {
     return { sql: `UPDATE core.workspace SET "fingerprint" = $1, "updatedAt" = now() WHERE "id" = $2`, params: [fingerprint, id] };
   }
 
-  /**
-   * Takes the workspace's advisory lock for the current transaction; false when another runner
-   * holds it. With `timeouts`, sets the transaction's lock and statement timeouts in the same
-   * statement.
-   */
-  async tryLock(id: string, timeouts?: { lockTimeoutMs: number; statementTimeoutMs: number }): Promise<boolean> {
-    const [{ locked }] = timeouts
-      ? await queryPrepared<{ locked: boolean }>(
-          this.manager,
-          'wms_lock_workspace',
-          `SELECT pg_try_advisory_xact_lock(hashtext('workspace'), hashtext($1)) AS locked,
-                  set_config('lock_timeout', $2, true), set_config('statement_timeout', $3, true)`,
-          [id, `${timeouts.lockTimeoutMs}ms`, `${timeouts.statementTimeoutMs}ms`],
-        )
-      : await this.manager.query(`SELECT pg_try_advisory_xact_lock(hashtext('workspace'), hashtext($1)) AS locked`, [id]);
+  /** Takes the workspace's advisory lock for the current transaction; false when another runner holds it. */
+  async tryLock(id: string): Promise<boolean> {
+    const [{ locked }] = await this.manager.query(`SELECT pg_try_advisory_xact_lock(hashtext('workspace'), hashtext($1)) AS locked`, [id]);
     return locked;
+  }
+
+  /**
+   * Opens a transaction on the manager's connection and tries the workspace's advisory lock in it,
+   * in one round trip, setting the transaction's lock and statement timeouts; false when another
+   * runner holds the lock (the transaction is open all the same: the caller ends it). Prepared
+   * statements of the transaction are planned once (a generic plan): the state reads take arrays,
+   * for which the server would otherwise plan every call anew.
+   */
+  async beginAndTryLock(id: string, timeouts: { lockTimeoutMs: number; statementTimeoutMs: number }): Promise<boolean> {
+    const [, [row]] = (await queryScript(
+      this.manager,
+      `BEGIN;
+       SELECT pg_try_advisory_xact_lock(hashtext('workspace'), hashtext(${quoteLiteral(id)})) AS locked,
+              set_config('lock_timeout', ${quoteLiteral(`${Math.round(timeouts.lockTimeoutMs)}ms`)}, true),
+              set_config('statement_timeout', ${quoteLiteral(`${Math.round(timeouts.statementTimeoutMs)}ms`)}, true),
+              set_config('plan_cache_mode', 'force_generic_plan', true)`,
+    )) as [unknown[], Array<{ locked: boolean }>];
+    return row.locked;
   }
 }

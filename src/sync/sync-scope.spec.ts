@@ -1,0 +1,65 @@
+import { DeclaredObject, DeclaredSchema } from '../declarations/declared-schema';
+import { STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
+import { buildStandardDeclarations } from '../standard-objects/standard-objects';
+import { buildDesiredState } from './desired-state';
+import { scopeOfChange } from './sync-scope';
+
+const standard = buildStandardDeclarations();
+
+/** The standard declarations with one object changed by `change`. */
+const withObject = (schema: DeclaredSchema, standardId: string, change: (object: DeclaredObject) => DeclaredObject): DeclaredSchema => ({
+  ...schema,
+  objects: schema.objects.map((object) => (object.standardId === standardId ? change(object) : object)),
+});
+
+const withoutPersonCity = withObject(standard, STANDARD_OBJECT_IDS.person, (object) => ({
+  ...object,
+  fields: object.fields.filter((field) => field.name !== 'city'),
+}));
+
+const scope = (previous: DeclaredSchema, next: DeclaredSchema) => scopeOfChange(buildDesiredState(previous), buildDesiredState(next));
+
+const names = (standardIds: Iterable<string>): string[] =>
+  [...standardIds].map((id) => standard.objects.find((object) => object.standardId === id)!.nameSingular).sort();
+
+describe('scopeOfChange', () => {
+  it('compares only the object a field was added to, and reads the targets of its relations for their ids', () => {
+    const found = scope(withoutPersonCity, standard)!;
+    expect(found.objectNames).toEqual(['person']);
+    expect(names(found.compared)).toEqual(['person']);
+    expect(found.tableNames).toEqual(['person']);
+    const person = standard.objects.find((object) => object.nameSingular === 'person')!;
+    const targets = [...new Set(person.fields.flatMap((field) => (field.relation ? [field.relation.targetObject] : [])))];
+    expect(targets.length).toBeGreaterThan(0);
+    expect(names(found.standardIds)).toEqual(['person', ...targets].sort());
+    expect(found.desired.objects.map((object) => object.declared.nameSingular).sort()).toEqual(['person', ...targets].sort());
+  });
+
+  it('compares the view objects too when a field goes: their rows that show it go with it', () => {
+    const found = scope(standard, withoutPersonCity)!;
+    expect(names(found.compared)).toEqual(['person', 'viewField', 'viewFilter', 'viewSort']);
+  });
+
+  it('compares nothing when nothing changed, and what changed otherwise', () => {
+    expect(scope(standard, standard)!.objectNames).toEqual([]);
+    const relabelled = withObject(standard, STANDARD_OBJECT_IDS.company, (object) => ({ ...object, labelPlural: 'Accounts' }));
+    expect(scope(standard, relabelled)!.objectNames).toEqual(['company']);
+  });
+
+  it('ignores the order keys were written in', () => {
+    const reordered = JSON.parse(JSON.stringify(standard), (_key, value) =>
+      value && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).reverse()) : value,
+    ) as DeclaredSchema;
+    expect(scope(reordered, standard)!.objectNames).toEqual([]);
+  });
+
+  it('gives up (null: compare the whole workspace) on another version, an object added, removed or renamed, or other shared custom-object fields', () => {
+    expect(scope({ ...withoutPersonCity, version: '0.1' }, standard)).toBeNull();
+    const withoutNote = { ...standard, objects: standard.objects.filter((object) => object.standardId !== STANDARD_OBJECT_IDS.note) };
+    expect(scope(withoutNote, standard)).toBeNull();
+    expect(scope(standard, withoutNote)).toBeNull();
+    expect(scope(standard, withObject(standard, STANDARD_OBJECT_IDS.company, (object) => ({ ...object, nameSingular: 'account', namePlural: 'accounts' })))).toBeNull();
+    expect(scope(standard, withObject(standard, STANDARD_OBJECT_IDS.company, (object) => ({ ...object, namePlural: 'firms' })))).toBeNull();
+    expect(scope(standard, { ...standard, customObjectFields: standard.customObjectFields.slice(1) })).toBeNull();
+  });
+});

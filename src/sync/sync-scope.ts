@@ -1,0 +1,87 @@
+import { VIEW_OBJECTS_WITH_FIELDS } from './actual-state';
+import { DesiredObject, DesiredState } from './desired-state';
+
+/**
+ * The part of a workspace a sync needs to compare when the workspace is known to be in the
+ * previous declared state (its fingerprint is recorded): the standard objects whose declarations
+ * changed, and the view objects when a field goes (their rows that show it go with it). The
+ * objects their relations point at are read too, for their ids, and not compared. Nothing else
+ * can have changed.
+ */
+export interface SyncScope {
+  /** standardIds of the standard objects compared. */
+  compared: ReadonlySet<string>;
+  /** Their names, for reports. */
+  objectNames: string[];
+  /** standardIds of the objects whose metadata rows are read: the compared ones and their relations' targets. */
+  standardIds: string[];
+  /** The compared objects' tables, as the catalog is read. */
+  tableNames: string[];
+  /** Enum types the compared objects' declared fields use. */
+  enumNames: string[];
+  /** The desired state restricted to the objects read. */
+  desired: DesiredState;
+}
+
+/** JSON with keys in sorted order: equal texts for equal values, whatever the order keys were written in. */
+const stableJson = (value: unknown): string =>
+  JSON.stringify(value, (_key, item) =>
+    item && typeof item === 'object' && !Array.isArray(item) ? Object.fromEntries(Object.keys(item).sort().map((key) => [key, item[key]])) : item,
+  );
+
+const relationTargets = (object: DesiredObject): string[] =>
+  object.declared.fields.flatMap((field) => (field.relation ? [field.relation.targetObject] : []));
+
+/**
+ * What a sync from `previous` to `next` must compare, or null when it must compare the whole
+ * workspace: a different version (upgrades change tables in their own steps), different shared
+ * fields of custom objects, or a standard object added, removed or renamed (which can collide with
+ * custom objects and tables).
+ */
+export const scopeOfChange = (previous: DesiredState, next: DesiredState): SyncScope | null => {
+  if (previous.version !== next.version) return null;
+  if (stableJson(previous.customObjectFields) !== stableJson(next.customObjectFields)) return null;
+  const before = new Map(previous.objects.map((object) => [object.declared.standardId, object]));
+  if (before.size !== next.objects.length) return null;
+  for (const object of next.objects) {
+    const old = before.get(object.declared.standardId);
+    if (
+      !old ||
+      old.tableName !== object.tableName ||
+      old.declared.nameSingular !== object.declared.nameSingular ||
+      old.declared.namePlural !== object.declared.namePlural
+    ) {
+      return null;
+    }
+  }
+
+  const changed = next.objects.filter((object) => stableJson(before.get(object.declared.standardId)) !== stableJson(object));
+  const compared = new Set<DesiredObject>(changed);
+  const losesField = changed.some((object) => {
+    const kept = new Set(object.fields.map((field) => field.declared.standardId));
+    return before.get(object.declared.standardId)!.fields.some((field) => !kept.has(field.declared.standardId));
+  });
+  if (losesField) {
+    for (const object of next.objects.filter((candidate) => VIEW_OBJECTS_WITH_FIELDS.includes(candidate.declared.standardId))) compared.add(object);
+  }
+  const byName = new Map(next.objects.map((object) => [object.declared.nameSingular, object]));
+  const read = new Set<DesiredObject>(compared);
+  for (const object of compared) {
+    for (const target of [...relationTargets(object), ...relationTargets(before.get(object.declared.standardId)!)]) {
+      const found = byName.get(target);
+      if (found) read.add(found);
+    }
+  }
+
+  const comparedObjects = next.objects.filter((object) => compared.has(object));
+  return {
+    compared: new Set(comparedObjects.map((object) => object.declared.standardId)),
+    objectNames: comparedObjects.map((object) => object.declared.nameSingular),
+    standardIds: next.objects.filter((object) => read.has(object)).map((object) => object.declared.standardId),
+    tableNames: comparedObjects.map((object) => object.tableName),
+    enumNames: [
+      ...new Set(comparedObjects.flatMap((object) => object.fields.flatMap((field) => field.columns.flatMap((column) => (column.enumName ? [column.enumName] : []))))),
+    ],
+    desired: { ...next, objects: next.objects.filter((object) => read.has(object)) },
+  };
+};

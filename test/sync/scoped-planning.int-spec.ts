@@ -1,0 +1,214 @@
+import { DeclaredSchema } from '../../src/declarations/declared-schema';
+import { STANDARD_OBJECT_IDS } from '../../src/standard-objects/standard-ids.constant';
+import { buildStandardDeclarations } from '../../src/standard-objects/standard-objects';
+import { buildDesiredState, fingerprintOf } from '../../src/sync/desired-state';
+import { Hazard } from '../../src/sync/plan';
+import { SyncOptions, WorkspaceOutcome, WorkspaceSyncService } from '../../src/sync/workspace-sync.service';
+import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
+import { WorkspaceRepository, WorkspaceRow } from '../../src/workspace/workspace.repository';
+import { v1 } from '../fixtures/declarations/v1';
+import { v2 } from '../fixtures/declarations/v2';
+import { v3 } from '../fixtures/declarations/v3';
+import { insertRowsWithEveryColumn } from '../utils/every-column-rows';
+import { catalogSnapshot, comparableMetadata, tableData } from '../utils/schema-snapshot';
+import { useTestDatabase } from '../utils/test-services';
+
+/**
+ * Planning from what changed: a workspace whose fingerprint is recorded is compared only where the
+ * declarations changed since. The plan must be the one a comparison of the whole workspace
+ * (`check`) makes, every time; and where the scope cannot be trusted, the whole workspace is
+ * compared.
+ */
+
+const standard = buildStandardDeclarations();
+const withoutPersonCity: DeclaredSchema = {
+  ...standard,
+  objects: standard.objects.map((object) =>
+    object.standardId === STANDARD_OBJECT_IDS.person ? { ...object, fields: object.fields.filter((field) => field.name !== 'city') } : object,
+  ),
+};
+/**
+ * withoutPersonCity with the person's label changed: a declared state of its own, whose record no
+ * earlier test has looked up (records are cached per process, as they never change).
+ */
+const variant = (label: string): DeclaredSchema => ({
+  ...withoutPersonCity,
+  objects: withoutPersonCity.objects.map((object) => (object.standardId === STANDARD_OBJECT_IDS.person ? { ...object, labelSingular: label } : object)),
+});
+/** The fixtures under one version: a sync between them stays within a version. */
+const sameVersion = (declared: DeclaredSchema): DeclaredSchema => ({ ...declared, version: 'fixtures' });
+
+describe('planning from what changed in the declarations', () => {
+  const db = useTestDatabase();
+
+  const create = async (declared: DeclaredSchema, displayName: string, prefill = false): Promise<WorkspaceRow> =>
+    (await new WorkspaceCreationService(db.dataSource, declared).createFrom(declared, { displayName, prefill })).workspace;
+
+  const reload = async (id: string): Promise<WorkspaceRow> => (await new WorkspaceRepository(db.dataSource.manager).findById(id))!;
+
+  const sync = async (declared: DeclaredSchema, workspace: WorkspaceRow, options: SyncOptions = {}): Promise<WorkspaceOutcome> =>
+    new WorkspaceSyncService(db.dataSource, declared).sync(workspace, options);
+
+  /** The plan made from the scope equals the plan made from the whole workspace; returns the scoped dry run. */
+  const expectSamePlanAsWholeComparison = async (declared: DeclaredSchema, id: string, options: SyncOptions = {}): Promise<WorkspaceOutcome> => {
+    const scoped = await sync(declared, await reload(id), { ...options, dryRun: true });
+    const whole = await sync(declared, await reload(id), { ...options, dryRun: true, check: true });
+    expect(whole.scope).toBeNull();
+    expect({ status: scoped.status, message: scoped.message, plan: scoped.plan }).toEqual({ status: whole.status, message: whole.message, plan: whole.plan });
+    return scoped;
+  };
+
+  /** Metadata rows and catalog equal those of a workspace created fresh from `declared`. */
+  const expectSameAsFresh = async (id: string, declared: DeclaredSchema): Promise<void> => {
+    const synced = await reload(id);
+    const fresh = await create(declared, 'Fresh');
+    expect(await comparableMetadata(db.client, synced.id)).toEqual(await comparableMetadata(db.client, fresh.id));
+    const columns = async (schema: string) => (await catalogSnapshot(db.client, schema)).columns.map(({ position: _position, ...column }) => column);
+    expect(await columns(synced.schemaName)).toEqual(await columns(fresh.schemaName));
+    const { columns: _a, ...syncedCatalog } = await catalogSnapshot(db.client, synced.schemaName);
+    const { columns: _b, ...freshCatalog } = await catalogSnapshot(db.client, fresh.schemaName);
+    expect(syncedCatalog).toEqual(freshCatalog);
+  };
+
+  const expectConverged = async (declared: DeclaredSchema, id: string): Promise<void> => {
+    const check = await sync(declared, await reload(id), { dryRun: true, check: true });
+    expect({ status: check.status, actions: check.plan?.actions.map((action) => action.summary), refusals: check.plan?.refusals }).toEqual({
+      status: 'up-to-date',
+      actions: [],
+      refusals: [],
+    });
+  };
+
+  it('records the declared state of every fingerprint it sets, as text that hashes to it', async () => {
+    const workspace = await create(withoutPersonCity, 'Recorded');
+    await sync(standard, workspace);
+    const { rows } = await db.client.query(`SELECT "fingerprint", "declared" FROM core."declaredState" ORDER BY "createdAt"`);
+    const fingerprints = [buildDesiredState(withoutPersonCity).fingerprint, buildDesiredState(standard).fingerprint];
+    expect(rows.map((row) => row.fingerprint)).toEqual(fingerprints);
+    expect(rows.map((row) => fingerprintOf(row.declared))).toEqual(fingerprints);
+    expect((await reload(workspace.id)).fingerprint).toBe(fingerprints[1]);
+  });
+
+  it('adds a new field comparing only its object, with the plan of a whole comparison, and ends as a fresh workspace', async () => {
+    const workspace = await create(withoutPersonCity, 'New field', true);
+    const people = async () =>
+      (await db.client.query(`SELECT to_jsonb(p) - 'city' AS "row", to_jsonb(p) -> 'city' AS "city" FROM "${workspace.schemaName}".person p ORDER BY p."id"`)).rows;
+    const before = await people();
+    expect(before.length).toBeGreaterThan(0);
+
+    const planned = await expectSamePlanAsWholeComparison(standard, workspace.id);
+    expect(planned.scope).toEqual(['person']);
+    expect(planned.plan!.actions.map((action) => action.summary)).toEqual(['create field person.city (TEXT)']);
+
+    const applied = await sync(standard, await reload(workspace.id));
+    expect({ status: applied.status, scope: applied.scope, plan: applied.plan }).toEqual({ status: 'applied', scope: ['person'], plan: planned.plan });
+    const after = await people();
+    expect(after.map((person) => person.row)).toEqual(before.map((person) => person.row));
+    expect(after.map((person) => person.city)).toEqual(before.map(() => ''));
+    await expectConverged(standard, workspace.id);
+    await expectSameAsFresh(workspace.id, standard);
+  });
+
+  it('removes a field the same way, turned custom by default and dropped with its view rows under DROPS_DATA', async () => {
+    const kept = await create(standard, 'Field kept');
+    const planned = await expectSamePlanAsWholeComparison(withoutPersonCity, kept.id);
+    expect(planned.scope).toEqual(['person', 'viewField', 'viewFilter', 'viewSort']);
+    expect(planned.plan!.actions.map((action) => action.kind)).toEqual(['TURN_FIELD_CUSTOM']);
+
+    const dropped = await create(standard, 'Field dropped');
+    const cityFieldId = (
+      await db.client.query(`SELECT "id" FROM metadata."fieldMetadata" WHERE "workspaceId" = $1 AND "name" = 'city'`, [dropped.id])
+    ).rows[0].id;
+    const view = (await db.client.query(`SELECT "id" FROM "${dropped.schemaName}"."view" LIMIT 1`)).rows[0].id;
+    await db.client.query(`INSERT INTO "${dropped.schemaName}"."viewField" ("viewId", "fieldMetadataId", "position") VALUES ($1, $2, 99)`, [view, cityFieldId]);
+    const options = { allowHazards: new Set([Hazard.DROPS_DATA]) };
+    const drop = await expectSamePlanAsWholeComparison(withoutPersonCity, dropped.id, options);
+    expect(drop.plan!.actions.map((action) => action.kind)).toEqual(['DROP_FIELD']);
+    expect(drop.plan!.actions[0].statements.map((statement) => statement.sql)).toContain(
+      `DELETE FROM "${dropped.schemaName}"."viewField" WHERE "fieldMetadataId" = $1`,
+    );
+    expect((await sync(withoutPersonCity, await reload(dropped.id), options)).status).toBe('applied');
+    expect((await db.client.query(`SELECT count(*)::int AS n FROM "${dropped.schemaName}"."viewField" WHERE "fieldMetadataId" = $1`, [cityFieldId])).rows[0].n).toBe(0);
+    await expectConverged(withoutPersonCity, dropped.id);
+  });
+
+  it('renames, re-types options, changes a foreign key and adds a unique index (v2 -> v3) with the plan of a whole comparison', async () => {
+    const [from, to] = [sameVersion(v2), sameVersion(v3)];
+    const workspace = await create(from, 'v2 to v3');
+    await insertRowsWithEveryColumn(db.client, workspace.schemaName, 'company', 2, 7);
+    await insertRowsWithEveryColumn(db.client, workspace.schemaName, 'person', 3, 7);
+    await insertRowsWithEveryColumn(db.client, workspace.schemaName, 'project', 3, 7);
+    const before = await tableData(db.client, workspace.schemaName);
+
+    const planned = await expectSamePlanAsWholeComparison(to, workspace.id);
+    expect(planned.scope).toEqual(['person']);
+    expect(planned.plan!.actions.length).toBeGreaterThan(4);
+    const applied = await sync(to, await reload(workspace.id));
+    expect({ status: applied.status, plan: applied.plan }).toEqual({ status: 'applied', plan: planned.plan });
+    await expectConverged(to, workspace.id);
+    const after = await tableData(db.client, workspace.schemaName);
+    expect(Object.keys(after.company)).toEqual(Object.keys(before.company));
+    expect(after.company).toEqual(before.company);
+    expect(Object.keys(after.person).sort()).toEqual(Object.keys(before.person).sort());
+  });
+
+  it('refuses a new field whose name a custom field took, as a whole comparison does, writing nothing', async () => {
+    const workspace = await create(withoutPersonCity, 'Conflict');
+    const [{ id: personId }] = (
+      await db.client.query(`SELECT "id" FROM metadata."objectMetadata" WHERE "workspaceId" = $1 AND "nameSingular" = 'person'`, [workspace.id])
+    ).rows;
+    await db.client.query(
+      `INSERT INTO metadata."fieldMetadata" ("workspaceId", "objectMetadataId", "name", "label", "type", "isCustom", "isNullable")
+       VALUES ($1, $2, 'city', 'City (custom)', 'TEXT', true, true)`,
+      [workspace.id, personId],
+    );
+    await db.client.query(`ALTER TABLE "${workspace.schemaName}".person ADD COLUMN "city" text`);
+
+    const planned = await expectSamePlanAsWholeComparison(standard, workspace.id);
+    expect(planned.plan!.refusals).toEqual([expect.objectContaining({ hazard: Hazard.NAME_CONFLICT, object: 'person', field: 'city' })]);
+    const outcome = await sync(standard, await reload(workspace.id));
+    expect({ status: outcome.status, scope: outcome.scope, statements: outcome.statementsExecuted }).toEqual({ status: 'failed', scope: ['person'], statements: 0 });
+    expect((await reload(workspace.id)).fingerprint).toBe(buildDesiredState(withoutPersonCity).fingerprint);
+  });
+
+  it('compares the whole workspace where the scope cannot be trusted', async () => {
+    const unrecorded = await create(variant('Unrecorded'), 'Unrecorded');
+    await db.client.query(`DELETE FROM core."declaredState" WHERE "fingerprint" = $1`, [buildDesiredState(variant('Unrecorded')).fingerprint]);
+    const cases: Array<[WorkspaceRow, DeclaredSchema, SyncOptions]> = [
+      [unrecorded, standard, {}],
+      [await create(sameVersion(v1), 'Object added'), sameVersion(v2), {}],
+      [await create({ ...withoutPersonCity, version: '0.1' }, 'Other version'), standard, {}],
+      [await create(withoutPersonCity, 'Checked'), standard, { check: true }],
+    ];
+    for (const [workspace, declared, options] of cases) {
+      const outcome = await sync(declared, await reload(workspace.id), options);
+      expect({ name: workspace.displayName, status: outcome.status, scope: outcome.scope }).toEqual({ name: workspace.displayName, status: 'applied', scope: null });
+      await expectConverged(declared, workspace.id);
+    }
+  });
+
+  it('compares the whole workspace when its fingerprint changed after it was read', async () => {
+    const workspace = await create(withoutPersonCity, 'Moved on');
+    const stale = await reload(workspace.id);
+    // Meanwhile another runner synced it to other declarations: person.city there, companies relabelled.
+    const other: DeclaredSchema = {
+      ...standard,
+      objects: standard.objects.map((object) => (object.standardId === STANDARD_OBJECT_IDS.company ? { ...object, labelPlural: 'Accounts' } : object)),
+    };
+    expect((await sync(other, stale)).status).toBe('applied');
+
+    // A scope from the stale fingerprint would compare person alone, and leave the label as it is.
+    const outcome = await sync(standard, stale);
+    expect({ status: outcome.status, scope: outcome.scope }).toEqual({ status: 'applied', scope: null });
+    expect(outcome.plan!.actions.map((action) => [action.kind, action.object])).toEqual([['UPDATE_OBJECT', 'company']]);
+    await expectConverged(standard, workspace.id);
+  });
+
+  it('ignores a record that does not hash to its fingerprint, and compares the whole workspace', async () => {
+    const workspace = await create(variant('Tampered'), 'Tampered');
+    await db.client.query(`UPDATE core."declaredState" SET "declared" = '{"objects": []}' WHERE "fingerprint" = $1`, [buildDesiredState(variant('Tampered')).fingerprint]);
+    const outcome = await sync(standard, await reload(workspace.id));
+    expect({ status: outcome.status, scope: outcome.scope }).toEqual({ status: 'applied', scope: null });
+    await expectConverged(standard, workspace.id);
+  });
+});
