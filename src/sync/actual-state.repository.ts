@@ -1,8 +1,8 @@
 import { EntityManager } from 'typeorm';
 
 import { OnDeleteAction } from '../declarations/field-type';
-import { queryPrepared } from '../database/prepared-query';
-import { qualified } from '../database/sql';
+import { queryPrepared, scriptWithPrepared, SessionStatement } from '../database/prepared-query';
+import { qualified, sqlLiteral } from '../database/sql';
 import {
   ActualField,
   ActualIndex,
@@ -16,6 +16,8 @@ import {
   VIEW_OBJECTS_WITH_FIELDS,
 } from './actual-state';
 import { SyncScope } from './sync-scope';
+
+type ReadScope = Pick<SyncScope, 'compared' | 'standardIds' | 'tableNames' | 'enumNames'>;
 
 const ON_DELETE_CODES: Record<string, OnDeleteAction> = {
   c: OnDeleteAction.CASCADE,
@@ -40,7 +42,7 @@ const quotedList = (columns: string[]): string => columns.map((column) => `"${co
 const jsonOf = (columns: string[], alias = ''): string =>
   `json_build_object(${columns.map((column) => `'${column}', ${alias ? `${alias}.` : ''}"${column}"`).join(', ')})`;
 
-/** What a field of an object read for its ids only carries (see readScope). */
+/** What a field of an object read for its ids only carries (see beginAndReadLocked). */
 const FIELD_ID_COLUMNS = ['id', 'objectMetadataId', 'standardId', 'name', 'isCustom'];
 
 /** Parts of the state statement that differ between a whole workspace and a scope. */
@@ -134,6 +136,13 @@ const READ_SCOPED_STATE_SQL = stateSql({
      WHERE c.relname = ANY($4::name[]) AND c.relnamespace = ns.oid AND c.relkind IN ('r', 'p')`,
 });
 
+const READ_STATE: SessionStatement = { name: 'wms_read_workspace_state', types: ['uuid', 'text'], text: READ_STATE_SQL };
+const READ_SCOPED_STATE: SessionStatement = {
+  name: 'wms_read_scoped_workspace_state',
+  types: ['uuid', 'text', 'uuid[]', 'name[]', 'name[]', 'uuid[]'],
+  text: READ_SCOPED_STATE_SQL,
+};
+
 interface StateRow {
   fingerprint: string | null;
   schemaExists: boolean;
@@ -192,23 +201,35 @@ export class ActualStateRepository {
   }
 
   /**
-   * The state of the scope's standard objects only and the stored fingerprint: what a sync from a
-   * recorded declared state compares. The compared objects come whole (fields, custom ones
-   * included, indexes, tables, enum types); of the objects their relations point at, the fields
+   * Opens a transaction, runs `lock` (a statement whose one row says "locked") and then reads the
+   * state with a snapshot taken after it, all in one round trip: the whole workspace (with the view
+   * rows pointing at missing fields, in one more, once locked) or, with a scope, its standard
+   * objects only. Of those, the compared objects come whole (fields, custom ones included,
+   * indexes, tables, enum types); the objects their relations point at come with fields that
    * carry only their ids, standardId, name and isCustom: enough to refer to them, which is all the
-   * comparator does with an object it does not compare. View rows pointing at missing fields are
-   * not looked for.
+   * comparator does with an object it does not compare. The transaction is left open, whatever
+   * the lock said: the caller ends it.
    */
-  async readScope(workspaceId: string, schemaName: string, scope: Pick<SyncScope, 'compared' | 'standardIds' | 'tableNames' | 'enumNames'>): Promise<ActualState> {
-    const [row] = await queryPrepared<StateRow>(this.manager, 'wms_read_scoped_workspace_state', READ_SCOPED_STATE_SQL, [
-      workspaceId,
-      schemaName,
-      scope.standardIds,
-      scope.tableNames,
-      scope.enumNames,
-      [...scope.compared],
-    ]);
-    return stateOf(workspaceId, schemaName, row);
+  async beginAndReadLocked(lock: string, workspaceId: string, schemaName: string, scope: ReadScope | null): Promise<{ locked: boolean; state: ActualState }> {
+    const { before, rows } = await scriptWithPrepared(
+      this.manager,
+      ['BEGIN', lock],
+      scope ? READ_SCOPED_STATE : READ_STATE,
+      scope
+        ? [
+            sqlLiteral(workspaceId),
+            sqlLiteral(schemaName),
+            `${sqlLiteral(scope.standardIds)}::uuid[]`,
+            `${sqlLiteral(scope.tableNames)}::name[]`,
+            `${sqlLiteral(scope.enumNames)}::name[]`,
+            `${sqlLiteral([...scope.compared])}::uuid[]`,
+          ]
+        : [sqlLiteral(workspaceId), sqlLiteral(schemaName)],
+    );
+    const [{ locked }] = before[1] as Array<{ locked: boolean }>;
+    const state = stateOf(workspaceId, schemaName, rows[0] as StateRow);
+    if (!scope && locked) state.danglingViewReferences = await this.danglingViewReferences(workspaceId, schemaName, state.objects, state.live);
+    return { locked, state };
   }
 
   /** Rows of the view tables whose fieldMetadataId names no field of this workspace, in one statement. */

@@ -3,6 +3,7 @@ import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { connectionLostMessage, isConnectionLoss } from '../database/connection-loss';
 import { DeclaredSchema } from '../declarations/declared-schema';
 import { WorkspaceRepository, WorkspaceRow } from '../workspace/workspace.repository';
+import { ActualState } from './actual-state';
 import { ActualStateRepository } from './actual-state.repository';
 import { DeclaredStateRegistry } from './declared-state.registry';
 import { buildDesiredState, DesiredState, desiredStateOfGated } from './desired-state';
@@ -77,9 +78,9 @@ const describePreflight = (failure: PreflightFailure): string => {
  * A workspace whose fingerprint is recorded (core."declaredState") and is of the same version is
  * known to be in that declared state, as the fast path trusts it to be: only the objects whose
  * declarations changed since are read and compared (see scopeOfChange). Otherwise, and always with
- * `check`, the whole workspace is. A workspace that needs one action then costs five round trips:
- * BEGIN, lock (with the timeouts), the state read, the plan with the fingerprint as one script,
- * COMMIT.
+ * `check`, the whole workspace is. A workspace that needs one action then costs two round trips:
+ * BEGIN, the lock (with the timeouts) and the state read as one script; the plan, the fingerprint
+ * and COMMIT as another.
  */
 export class WorkspaceSyncService {
   private readonly desiredCache = new Map<string, DesiredState>();
@@ -133,12 +134,13 @@ export class WorkspaceSyncService {
     try {
       const scope = options.check ? null : await this.scopeFor(manager, workspace, desired);
       open = true;
-      const locked = await new WorkspaceRepository(manager).beginAndTryLock(workspace.id, {
+      const lock = new WorkspaceRepository(manager).lockStatement(workspace.id, {
         lockTimeoutMs: options.lockTimeoutMs ?? 10_000,
         statementTimeoutMs: options.statementTimeoutMs ?? 600_000,
       });
+      const { locked, state } = await new ActualStateRepository(manager).beginAndReadLocked(lock, workspace.id, workspace.schemaName, scope);
       const result: LockedResult = locked
-        ? await this.syncLocked(manager, workspace, desired, scope, options)
+        ? await this.syncLocked(manager, workspace, desired, scope, state, options)
         : { status: 'skipped', message: 'skipped: locked by another runner', plan: null, statementsExecuted: 0, scope: null };
       if (!result.committed) await manager.query('ROLLBACK');
       open = false;
@@ -174,11 +176,11 @@ export class WorkspaceSyncService {
     workspace: WorkspaceRow,
     desired: DesiredState,
     scope: SyncScope | null,
+    state: ActualState,
     options: SyncOptions,
   ): Promise<LockedResult> {
     const workspaces = new WorkspaceRepository(manager);
-    const states = new ActualStateRepository(manager);
-    let actual = scope ? await states.readScope(workspace.id, workspace.schemaName, scope) : await states.read(workspace.id, workspace.schemaName);
+    let actual = state;
     // Another runner may have finished this workspace while we waited for the lock.
     if (!options.check && actual.fingerprint === desired.fingerprint) {
       return { status: 'up-to-date', message: null, plan: { actions: [], refusals: [] }, statementsExecuted: 0, scope: null };
@@ -186,7 +188,7 @@ export class WorkspaceSyncService {
     // Or changed it since the scope was worked out: then the scope says nothing of it.
     if (scope && actual.fingerprint !== workspace.fingerprint) {
       scope = null;
-      actual = await states.read(workspace.id, workspace.schemaName);
+      actual = await new ActualStateRepository(manager).read(workspace.id, workspace.schemaName);
     }
     // Of a scope, only the compared objects' tables were read.
     const checked = scope ? { ...actual, objects: actual.objects.filter((object) => scope!.compared.has(object.standardId ?? '')) } : actual;

@@ -1,6 +1,5 @@
 import { EntityManager } from 'typeorm';
 
-import { queryScript } from '../database/prepared-query';
 import { quoteLiteral, SqlStatement } from '../database/sql';
 
 export interface WorkspaceRow {
@@ -74,21 +73,16 @@ export class WorkspaceRepository {
   }
 
   /**
-   * Opens a transaction on the manager's connection and tries the workspace's advisory lock in it,
-   * in one round trip, setting the transaction's lock and statement timeouts; false when another
-   * runner holds the lock (the transaction is open all the same: the caller ends it). Prepared
-   * statements of the transaction are planned once (a generic plan): the state reads take arrays,
-   * for which the server would otherwise plan every call anew.
+   * The statement that tries the workspace's advisory lock for the current transaction (its row
+   * says "locked": false when another runner holds it) and sets the transaction's lock and
+   * statement timeouts, values inlined, to run in a script. Prepared statements of the transaction
+   * are planned once (a generic plan): the state reads take arrays, for which the server would
+   * otherwise plan every call anew.
    */
-  async beginAndTryLock(id: string, timeouts: { lockTimeoutMs: number; statementTimeoutMs: number }): Promise<boolean> {
-    const [, [row]] = (await queryScript(
-      this.manager,
-      `BEGIN;
-       SELECT pg_try_advisory_xact_lock(hashtext('workspace'), hashtext(${quoteLiteral(id)})) AS locked,
+  lockStatement(id: string, timeouts: { lockTimeoutMs: number; statementTimeoutMs: number }): string {
+    return `SELECT pg_try_advisory_xact_lock(hashtext('workspace'), hashtext(${quoteLiteral(id)})) AS locked,
               set_config('lock_timeout', ${quoteLiteral(`${Math.round(timeouts.lockTimeoutMs)}ms`)}, true),
               set_config('statement_timeout', ${quoteLiteral(`${Math.round(timeouts.statementTimeoutMs)}ms`)}, true),
-              set_config('plan_cache_mode', 'force_generic_plan', true)`,
-    )) as [unknown[], Array<{ locked: boolean }>];
-    return row.locked;
+              set_config('plan_cache_mode', 'force_generic_plan', true)`;
   }
 }
