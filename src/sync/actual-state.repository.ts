@@ -17,7 +17,7 @@ import {
 } from './actual-state';
 import { SyncScope } from './sync-scope';
 
-type ReadScope = Pick<SyncScope, 'compared' | 'standardIds' | 'tableNames' | 'enumNames'>;
+type ReadScope = Pick<SyncScope, 'compared' | 'standardIds' | 'referencedFieldIds' | 'tableNames' | 'enumNames'>;
 
 const ON_DELETE_CODES: Record<string, OnDeleteAction> = {
   c: OnDeleteAction.CASCADE,
@@ -51,6 +51,8 @@ interface StateSelection {
   objects: string;
   /** Condition on those objects (alias o): compared in full; the others are read for their ids only. */
   compared: string;
+  /** Condition on the fields (alias f) of the objects not compared: those read (for their ids). */
+  referencedFields: string;
   /** The schema's tables: oid, relname, reltuples (ns: the schema's namespace). */
   tables: string;
   /** The schema's enum types: oid, typname. */
@@ -73,7 +75,8 @@ const stateSql = (selection: StateSelection): string => `
        FROM metadata."objectMetadata" o WHERE ${selection.objects}) AS "objects",
     (SELECT coalesce(json_agg(CASE WHEN obj."compared" THEN ${jsonOf(FIELD_COLUMNS, 'f')} ELSE ${jsonOf(FIELD_ID_COLUMNS, 'f')} END
                               ORDER BY f."createdAt", f."name"), '[]')
-       FROM metadata."fieldMetadata" f JOIN obj ON obj."id" = f."objectMetadataId" WHERE f."workspaceId" = $1) AS "fields",
+       FROM metadata."fieldMetadata" f JOIN obj ON obj."id" = f."objectMetadataId"
+      WHERE f."workspaceId" = $1 AND (obj."compared" OR ${selection.referencedFields})) AS "fields",
     (SELECT coalesce(json_agg(${jsonOf(INDEX_COLUMNS, 'i')} ORDER BY i."name"), '[]')
        FROM metadata."indexMetadata" i JOIN obj ON obj."id" = i."objectMetadataId" AND obj."compared" WHERE i."workspaceId" = $1) AS "indexes",
     (SELECT coalesce(json_agg(json_build_array(
@@ -108,6 +111,7 @@ const stateSql = (selection: StateSelection): string => `
 const READ_STATE_SQL = stateSql({
   objects: `o."workspaceId" = $1`,
   compared: `true`,
+  referencedFields: `false`,
   tables: `SELECT c.oid, c.relname, c.reltuples FROM ns
       JOIN pg_depend d ON d.refobjid = ns.oid AND d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_namespace'::regclass
       JOIN pg_class c ON c.oid = d.objid AND c.relnamespace = ns.oid AND c.relkind IN ('r', 'p')`,
@@ -118,13 +122,14 @@ const READ_STATE_SQL = stateSql({
 
 /**
  * Some standard objects ($3 standardIds): those compared ($6) with their fields, custom ones
- * included, and indexes, the others with the ids of their fields; of the catalog, the compared
+ * included, and indexes, the others with the ids of the fields named in $7; of the catalog, the compared
  * objects' tables ($4, looked up by name) and the enum types named in $5 or used by a column of
  * those tables.
  */
 const READ_SCOPED_STATE_SQL = stateSql({
   objects: `o."workspaceId" = $1 AND NOT o."isCustom" AND o."standardId" = ANY($3::uuid[])`,
   compared: `o."standardId" = ANY($6::uuid[])`,
+  referencedFields: `NOT f."isCustom" AND f."standardId" = ANY($7::uuid[])`,
   tables: `SELECT c.oid, c.relname, c.reltuples FROM ns
       JOIN pg_class c ON c.relname = ANY($4::name[]) AND c.relnamespace = ns.oid AND c.relkind IN ('r', 'p')`,
   enums: `SELECT t.oid, t.typname FROM ns JOIN pg_type t ON t.typname = ANY($5::name[]) AND t.typnamespace = ns.oid AND t.typtype = 'e'
@@ -139,7 +144,7 @@ const READ_SCOPED_STATE_SQL = stateSql({
 const READ_STATE: SessionStatement = { name: 'wms_read_workspace_state', types: ['uuid', 'text'], text: READ_STATE_SQL };
 const READ_SCOPED_STATE: SessionStatement = {
   name: 'wms_read_scoped_workspace_state',
-  types: ['uuid', 'text', 'uuid[]', 'name[]', 'name[]', 'uuid[]'],
+  types: ['uuid', 'text', 'uuid[]', 'name[]', 'name[]', 'uuid[]', 'uuid[]'],
   text: READ_SCOPED_STATE_SQL,
 };
 
@@ -205,9 +210,9 @@ export class ActualStateRepository {
    * state with a snapshot taken after it, all in one round trip: the whole workspace (with the view
    * rows pointing at missing fields, in one more, once locked) or, with a scope, its standard
    * objects only. Of those, the compared objects come whole (fields, custom ones included,
-   * indexes, tables, enum types); the objects their relations point at come with fields that
-   * carry only their ids, standardId, name and isCustom: enough to refer to them, which is all the
-   * comparator does with an object it does not compare. The transaction is left open, whatever
+   * indexes, tables, enum types); the objects their relations point at come with only the fields
+   * those relations name, carrying only their ids, standardId, name and isCustom: enough to refer
+   * to them, which is all the comparator does with an object it does not compare. The transaction is left open, whatever
    * the lock said: the caller ends it.
    */
   async beginAndReadLocked(lock: string, workspaceId: string, schemaName: string, scope: ReadScope | null): Promise<{ locked: boolean; state: ActualState }> {
@@ -223,6 +228,7 @@ export class ActualStateRepository {
             `${sqlLiteral(scope.tableNames)}::name[]`,
             `${sqlLiteral(scope.enumNames)}::name[]`,
             `${sqlLiteral([...scope.compared])}::uuid[]`,
+            `${sqlLiteral(scope.referencedFieldIds)}::uuid[]`,
           ]
         : [sqlLiteral(workspaceId), sqlLiteral(schemaName)],
     );

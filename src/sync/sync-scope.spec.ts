@@ -33,6 +33,13 @@ describe('scopeOfChange', () => {
     expect(targets.length).toBeGreaterThan(0);
     expect(names(found.standardIds)).toEqual(['person', ...targets].sort());
     expect(found.desired.objects.map((object) => object.declared.nameSingular).sort()).toEqual(['person', ...targets].sort());
+    const inverses = person.fields.flatMap((field) =>
+      field.relation?.inverseFieldName
+        ? [standard.objects.find((object) => object.nameSingular === field.relation!.targetObject)!.fields.find((candidate) => candidate.name === field.relation!.inverseFieldName)!.standardId]
+        : [],
+    );
+    expect(inverses.length).toBeGreaterThan(0);
+    expect([...found.referencedFieldIds].sort()).toEqual([...new Set(inverses)].sort());
   });
 
   it('compares the view objects too when a field goes: their rows that show it go with it', () => {

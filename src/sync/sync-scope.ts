@@ -5,8 +5,8 @@ import { DesiredObject, DesiredState } from './desired-state';
  * The part of a workspace a sync needs to compare when the workspace is known to be in the
  * previous declared state (its fingerprint is recorded): the standard objects whose declarations
  * changed, and the view objects when a field goes (their rows that show it go with it). The
- * objects their relations point at are read too, for their ids, and not compared. Nothing else
- * can have changed.
+ * objects their relations point at are read too, with the inverse fields those relations name,
+ * for their ids, and not compared. Nothing else can have changed.
  */
 export interface SyncScope {
   /** standardIds of the standard objects compared. */
@@ -15,6 +15,8 @@ export interface SyncScope {
   objectNames: string[];
   /** standardIds of the objects whose metadata rows are read: the compared ones and their relations' targets. */
   standardIds: string[];
+  /** standardIds of the targets' fields that the compared objects' relations name as their inverse: read for their ids. */
+  referencedFieldIds: string[];
   /** The compared objects' tables, as the catalog is read. */
   tableNames: string[];
   /** Enum types the compared objects' declared fields use. */
@@ -74,10 +76,19 @@ export const scopeOfChange = (previous: DesiredState, next: DesiredState): SyncS
   }
 
   const comparedObjects = next.objects.filter((object) => compared.has(object));
+  const referencedFieldIds = new Set<string>();
+  for (const object of comparedObjects) {
+    for (const field of object.declared.fields) {
+      const target = field.relation?.inverseFieldName ? byName.get(field.relation.targetObject) : undefined;
+      const inverse = target?.declared.fields.find((candidate) => candidate.name === field.relation!.inverseFieldName);
+      if (inverse) referencedFieldIds.add(inverse.standardId);
+    }
+  }
   return {
     compared: new Set(comparedObjects.map((object) => object.declared.standardId)),
     objectNames: comparedObjects.map((object) => object.declared.nameSingular),
     standardIds: next.objects.filter((object) => read.has(object)).map((object) => object.declared.standardId),
+    referencedFieldIds: [...referencedFieldIds],
     tableNames: comparedObjects.map((object) => object.tableName),
     enumNames: [
       ...new Set(comparedObjects.flatMap((object) => object.fields.flatMap((field) => field.columns.flatMap((column) => (column.enumName ? [column.enumName] : []))))),

@@ -109,6 +109,32 @@ describe('planning from what changed in the declarations', () => {
     await expectSameAsFresh(workspace.id, standard);
   });
 
+  it('refers to the ids the workspace holds, not those a new workspace would get: an inverse field with an id of its own', async () => {
+    const workspace = await create(withoutPersonCity, 'Ids of its own');
+    const personCompany = standard.objects.find((object) => object.standardId === STANDARD_OBJECT_IDS.person)!.fields.find((field) => field.name === 'company')!;
+    const inverseName = personCompany.relation!.inverseFieldName!;
+    const fieldId = async (object: string, name: string): Promise<string> =>
+      (
+        await db.client.query(
+          `SELECT f."id" FROM metadata."fieldMetadata" f JOIN metadata."objectMetadata" o ON o."id" = f."objectMetadataId"
+            WHERE f."workspaceId" = $1 AND o."nameSingular" = $2 AND f."name" = $3`,
+          [workspace.id, object, name],
+        )
+      ).rows[0].id;
+    const [inverseId, relationId] = [await fieldId('company', inverseName), await fieldId('person', 'company')];
+    // As a workspace whose field was created by an earlier release holds it: under another id.
+    await db.client.query('BEGIN');
+    await db.client.query(`UPDATE metadata."fieldMetadata" SET "relationTargetFieldMetadataId" = NULL WHERE "relationTargetFieldMetadataId" = $1`, [inverseId]);
+    await db.client.query(`UPDATE metadata."fieldMetadata" SET "id" = gen_random_uuid() WHERE "id" = $1`, [inverseId]);
+    const movedId = await fieldId('company', inverseName);
+    await db.client.query(`UPDATE metadata."fieldMetadata" SET "relationTargetFieldMetadataId" = $1 WHERE "id" = $2`, [movedId, relationId]);
+    await db.client.query('COMMIT');
+
+    const planned = await expectSamePlanAsWholeComparison(standard, workspace.id);
+    expect(planned.scope).toEqual(['person']);
+    expect(planned.plan!.actions.map((action) => action.summary)).toEqual(['create field person.city (TEXT)']);
+  });
+
   it('removes a field the same way, turned custom by default and dropped with its view rows under DROPS_DATA', async () => {
     const kept = await create(standard, 'Field kept');
     const planned = await expectSamePlanAsWholeComparison(withoutPersonCity, kept.id);
