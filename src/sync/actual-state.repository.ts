@@ -122,9 +122,9 @@ const READ_STATE_SQL = stateSql({
 
 /**
  * Some standard objects ($3 standardIds): those compared ($6) with their fields, custom ones
- * included, and indexes, the others with the ids of the fields named in $7; of the catalog, the compared
- * objects' tables ($4, looked up by name) and the enum types named in $5 or used by a column of
- * those tables.
+ * included, and indexes, the others with the ids of the fields named in $7; of the catalog, the
+ * compared objects' tables ($4, looked up by name) and the enum types named in $5 or used by a
+ * column of those tables.
  */
 const READ_SCOPED_STATE_SQL = stateSql({
   objects: `o."workspaceId" = $1 AND NOT o."isCustom" AND o."standardId" = ANY($3::uuid[])`,
