@@ -8,7 +8,7 @@ import { ActualStateRepository } from '../src/sync/actual-state.repository';
 import { buildDesiredState } from '../src/sync/desired-state';
 import { WorkspaceComparator } from '../src/sync/workspace.comparator';
 import { WorkspaceRepository, WorkspaceRow } from '../src/workspace/workspace.repository';
-import { openBenchDatabase, round } from './bench-database';
+import { median, openBenchDatabase, round } from './bench-database';
 import { CliRun, createWorkspacesFromPlan, runBuiltCli } from './bench-fleet';
 
 const OBJECT = 'person';
@@ -42,10 +42,12 @@ const eachConcurrently = async <T>(items: T[], connections: number, work: (item:
  *
  * The fleet is built from the creation plan's SQL (no views, no prefill) with the declarations
  * minus person.city. Between runs the field is taken away again (metadata row, column,
- * fingerprint), untimed.
+ * fingerprint) and a CHECKPOINT is made, untimed. The four runs are repeated in `rounds` rounds
+ * (default 3), interleaved; the figures are medians, and every sample is printed too.
  */
 export const fleetAddFieldBenchmark = async (args: string[]): Promise<Record<string, unknown>> => {
   const workspaces = Number(args[0] ?? 1_000);
+  const rounds = Number(args[1] ?? 3);
   const database = await openBenchDatabase(4);
   try {
     const { dataSource } = database;
@@ -105,29 +107,32 @@ export const fleetAddFieldBenchmark = async (args: string[]): Promise<Record<str
       );
     }
     const statementsPerWorkspace = scripts[0].split(';\n').length - 2;
-    const rawStart = performance.now();
-    for (const script of scripts) await dataSource.query(script);
-    const rawMs = performance.now() - rawStart;
-    await verify('raw loop');
 
-    await takeAway();
-    const connection = dataSource.createQueryRunner();
-    await connection.connect();
-    const stepsStart = performance.now();
-    try {
-      for (const workspaceStatements of statements) {
-        await connection.startTransaction();
-        for (const statement of workspaceStatements) await connection.query(statement.sql, statement.params);
-        await connection.commitTransaction();
+    const rawLoop = async (): Promise<number> => {
+      const start = performance.now();
+      for (const script of scripts) await dataSource.query(script);
+      const ms = performance.now() - start;
+      await verify('raw loop');
+      return ms;
+    };
+    const rawStatements = async (): Promise<number> => {
+      const connection = dataSource.createQueryRunner();
+      await connection.connect();
+      const start = performance.now();
+      try {
+        for (const workspaceStatements of statements) {
+          await connection.startTransaction();
+          for (const statement of workspaceStatements) await connection.query(statement.sql, statement.params);
+          await connection.commitTransaction();
+        }
+      } finally {
+        await connection.release();
       }
-    } finally {
-      await connection.release();
-    }
-    const rawStepsMs = performance.now() - stepsStart;
-    await verify('raw loop, statement by statement');
-
+      const ms = performance.now() - start;
+      await verify('raw loop, statement by statement');
+      return ms;
+    };
     const syncAt = async (concurrency: number): Promise<CliRun> => {
-      await takeAway();
       const run = await runBuiltCli(['workspace:sync-metadata', '--concurrency', String(concurrency)], { DATABASE_URL: database.url });
       if (run.code !== 0 || run.lastLine !== `${workspaces} succeeded, 0 failed, 0 skipped`) {
         throw new Error(`sync at concurrency ${concurrency}: exit ${run.code}, "${run.lastLine}"`);
@@ -135,11 +140,32 @@ export const fleetAddFieldBenchmark = async (args: string[]): Promise<Record<str
       await verify(`sync at concurrency ${concurrency}`);
       return run;
     };
-    const sync1 = await syncAt(1);
-    const sync2 = await syncAt(2);
-    const [sync1Ms, sync2Ms] = [sync1.ms, sync2.ms];
+
+    // Rounds of the four runs, interleaved so that a slow spell of a shared machine falls on all of
+    // them alike; each run starts from a checkpoint, so none pays for the writes of the one before.
+    const samples = { raw: [] as number[], rawStatements: [] as number[], sync1: [] as CliRun[], sync2: [] as CliRun[] };
+    for (let round = 0; round < rounds; round += 1) {
+      if (round > 0) await takeAway();
+      await dataSource.query('CHECKPOINT');
+      samples.raw.push(await rawLoop());
+      await takeAway();
+      await dataSource.query('CHECKPOINT');
+      samples.rawStatements.push(await rawStatements());
+      await takeAway();
+      await dataSource.query('CHECKPOINT');
+      samples.sync1.push(await syncAt(1));
+      await takeAway();
+      await dataSource.query('CHECKPOINT');
+      samples.sync2.push(await syncAt(2));
+    }
+    const rawMs = median(samples.raw);
+    const rawStepsMs = median(samples.rawStatements);
+    const sync1Ms = median(samples.sync1.map((run) => run.ms));
+    const sync2Ms = median(samples.sync2.map((run) => run.ms));
+    const rounded = (values: number[]) => values.map((value) => round(value));
     return {
       workspaces,
+      rounds,
       fleetBuildMs: round(createMs),
       statementsPerWorkspace,
       sync1Ms: round(sync1Ms),
@@ -151,7 +177,13 @@ export const fleetAddFieldBenchmark = async (args: string[]): Promise<Record<str
       ratioToStatementsConcurrency1: round(sync1Ms / rawStepsMs),
       ratioToStatementsConcurrency2: round(sync2Ms / rawStepsMs),
       perWorkspaceMs: { sync1: round(sync1Ms / workspaces, 3), sync2: round(sync2Ms / workspaces, 3), raw: round(rawMs / workspaces, 3) },
-      cliPeakRssMb: { sync1: sync1.peakRssMb, sync2: sync2.peakRssMb },
+      samplesMs: {
+        raw: rounded(samples.raw),
+        rawStatements: rounded(samples.rawStatements),
+        sync1: rounded(samples.sync1.map((run) => run.ms)),
+        sync2: rounded(samples.sync2.map((run) => run.ms)),
+      },
+      cliPeakRssMb: { sync1: Math.max(...samples.sync1.map((run) => run.peakRssMb)), sync2: Math.max(...samples.sync2.map((run) => run.peakRssMb)) },
       target: 'ratioConcurrency1 <= 1.5, ratioConcurrency2 < ratioConcurrency1, peak RSS < 300 MB',
     };
   } finally {
