@@ -11,6 +11,7 @@ import { v1 } from '../fixtures/declarations/v1';
 import { v2 } from '../fixtures/declarations/v2';
 import { v3 } from '../fixtures/declarations/v3';
 import { insertRowsWithEveryColumn } from '../utils/every-column-rows';
+import { addRawCustomTextField } from '../utils/raw-custom-field';
 import { catalogSnapshot, comparableMetadata, TableData, tableData, WorkspaceSnapshot, workspaceSnapshot } from '../utils/schema-snapshot';
 import { useTestDatabase } from '../utils/test-services';
 
@@ -616,15 +617,7 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
     it('refuses a new standard field whose name a custom field uses (NAME_CONFLICT), and applies once the custom field is renamed', async () => {
       const workspace = await createWorkspace(v1, 'Conflict');
       const schema = workspace.schemaName;
-      const [{ id: personId }] = (
-        await db.client.query(`SELECT "id" FROM metadata."objectMetadata" WHERE "workspaceId" = $1 AND "nameSingular" = 'person'`, [workspace.id])
-      ).rows;
-      await db.client.query(
-        `INSERT INTO metadata."fieldMetadata" ("workspaceId", "objectMetadataId", "name", "label", "type", "isCustom", "isNullable")
-         VALUES ($1, $2, 'externalId', 'External id (custom)', 'TEXT', true, true)`,
-        [workspace.id, personId],
-      );
-      await db.client.query(`ALTER TABLE "${schema}".person ADD COLUMN "externalId" text`);
+      await addRawCustomTextField(db.client, workspace, 'person', 'externalId', 'External id (custom)');
       await fillV1(schema, 600);
 
       const outcome = await expectNothingWritten(workspace, v2);

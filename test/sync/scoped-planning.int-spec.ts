@@ -10,6 +10,7 @@ import { v1 } from '../fixtures/declarations/v1';
 import { v2 } from '../fixtures/declarations/v2';
 import { v3 } from '../fixtures/declarations/v3';
 import { insertRowsWithEveryColumn } from '../utils/every-column-rows';
+import { addRawCustomTextField } from '../utils/raw-custom-field';
 import { catalogSnapshot, comparableMetadata, tableData } from '../utils/schema-snapshot';
 import { useTestDatabase } from '../utils/test-services';
 
@@ -180,15 +181,7 @@ describe('planning from what changed in the declarations', () => {
 
   it('refuses a new field whose name a custom field took, as a whole comparison does, writing nothing', async () => {
     const workspace = await create(withoutPersonCity, 'Conflict');
-    const [{ id: personId }] = (
-      await db.client.query(`SELECT "id" FROM metadata."objectMetadata" WHERE "workspaceId" = $1 AND "nameSingular" = 'person'`, [workspace.id])
-    ).rows;
-    await db.client.query(
-      `INSERT INTO metadata."fieldMetadata" ("workspaceId", "objectMetadataId", "name", "label", "type", "isCustom", "isNullable")
-       VALUES ($1, $2, 'city', 'City (custom)', 'TEXT', true, true)`,
-      [workspace.id, personId],
-    );
-    await db.client.query(`ALTER TABLE "${workspace.schemaName}".person ADD COLUMN "city" text`);
+    await addRawCustomTextField(db.client, workspace, 'person', 'city', 'City (custom)');
 
     const planned = await expectSamePlanAsWholeComparison(standard, workspace.id);
     expect(planned.plan!.refusals).toEqual([expect.objectContaining({ hazard: Hazard.NAME_CONFLICT, object: 'person', field: 'city' })]);
