@@ -28,7 +28,10 @@ export const queryPrepared = async <T>(manager: EntityManager, name: string, tex
   return result.rows as T[];
 };
 
-/** A statement to PREPARE once per session and EXECUTE from scripts. */
+/**
+ * A statement to PREPARE once per session and EXECUTE from scripts. Its name must differ from
+ * those `queryPrepared` uses: the server keeps both kinds under one namespace per session.
+ */
 export interface SessionStatement {
   name: string;
   /** The SQL types of $1, $2... */

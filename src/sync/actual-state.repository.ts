@@ -141,9 +141,11 @@ const READ_SCOPED_STATE_SQL = stateSql({
      WHERE c.relname = ANY($4::name[]) AND c.relnamespace = ns.oid AND c.relkind IN ('r', 'p')`,
 });
 
-const READ_STATE: SessionStatement = { name: 'wms_read_workspace_state', types: ['uuid', 'text'], text: READ_STATE_SQL };
+// Statements PREPAREd in SQL and those prepared through the protocol share one namespace per
+// session: the names differ from the protocol-prepared read's ('wms_read_workspace_state').
+const READ_STATE: SessionStatement = { name: 'wms_locked_read_workspace_state', types: ['uuid', 'text'], text: READ_STATE_SQL };
 const READ_SCOPED_STATE: SessionStatement = {
-  name: 'wms_read_scoped_workspace_state',
+  name: 'wms_locked_read_scoped_state',
   types: ['uuid', 'text', 'uuid[]', 'name[]', 'name[]', 'uuid[]', 'uuid[]'],
   text: READ_SCOPED_STATE_SQL,
 };

@@ -1,6 +1,7 @@
 import { DeclaredSchema } from '../../src/declarations/declared-schema';
 import { STANDARD_OBJECT_IDS } from '../../src/standard-objects/standard-ids.constant';
 import { buildStandardDeclarations } from '../../src/standard-objects/standard-objects';
+import { ActualStateRepository } from '../../src/sync/actual-state.repository';
 import { buildDesiredState, fingerprintOf } from '../../src/sync/desired-state';
 import { Hazard } from '../../src/sync/plan';
 import { SyncOptions, WorkspaceOutcome, WorkspaceSyncService } from '../../src/sync/workspace-sync.service';
@@ -12,7 +13,7 @@ import { v3 } from '../fixtures/declarations/v3';
 import { insertRowsWithEveryColumn } from '../utils/every-column-rows';
 import { addRawCustomTextField } from '../utils/raw-custom-field';
 import { catalogSnapshot, comparableMetadata, tableData } from '../utils/schema-snapshot';
-import { useTestDatabase } from '../utils/test-services';
+import { openDataSource, useTestDatabase } from '../utils/test-services';
 
 /**
  * Planning from what changed: a workspace whose fingerprint is recorded is compared only where the
@@ -221,6 +222,36 @@ describe('planning from what changed in the declarations', () => {
     expect({ status: outcome.status, scope: outcome.scope }).toEqual({ status: 'applied', scope: null });
     expect(outcome.plan!.actions.map((action) => [action.kind, action.object])).toEqual([['UPDATE_OBJECT', 'company']]);
     await expectConverged(standard, workspace.id);
+  });
+
+  it('reads on a connection that made every kind of read before, in either order', async () => {
+    const first = await create(withoutPersonCity, 'Same connection');
+    const second = await create(withoutPersonCity, 'Same connection too');
+    for (const order of [['whole', 'read', 'scoped'], ['read', 'scoped', 'whole']]) {
+      // A data source of its own: a connection that has prepared nothing yet.
+      const dataSource = await openDataSource(db.database.url, 1);
+      const runner = dataSource.createQueryRunner();
+      await runner.connect();
+      try {
+        for (const [index, kind] of order.entries()) {
+          const workspace = index % 2 === 0 ? first : second;
+          if (kind === 'read') {
+            expect((await new ActualStateRepository(runner.manager).read(workspace.id, workspace.schemaName)).objects.length).toBeGreaterThan(0);
+          } else {
+            const outcome = await sync(standard, await reload(workspace.id), { connection: runner, dryRun: true, check: kind === 'whole' });
+            expect({ order, kind, status: outcome.status, scope: outcome.scope }).toEqual({
+              order,
+              kind,
+              status: 'planned',
+              scope: kind === 'whole' ? null : ['person'],
+            });
+          }
+        }
+      } finally {
+        await runner.release();
+        await dataSource.destroy();
+      }
+    }
   });
 
   it('ignores a record that does not hash to its fingerprint, and compares the whole workspace', async () => {
