@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { faultInjection } from '../config/fault-injection';
 import { DatabaseError } from './database.error';
-import { EmbeddedDatabase } from './embedded-database';
+import type { EmbeddedDatabase } from './embedded-database';
 import { CORE_MIGRATIONS } from './migrations';
 
 export const MIGRATIONS_TABLE = 'metadata_sync_migrations';
@@ -88,6 +88,8 @@ export class DatabaseService implements OnApplicationShutdown {
   private async open(poolSize: number): Promise<DataSource> {
     let url = this.config.DATABASE_URL;
     if (!url) {
+      // Loaded only when used: a run on a PostgreSQL server starts without PGlite.
+      const { EmbeddedDatabase } = await import('./embedded-database');
       this.embedded = await EmbeddedDatabase.start(this.config.DATA_DIR);
       url = this.embedded.url;
       process.stderr.write(`Database: embedded PostgreSQL (PGlite) in ${this.embedded.dataDir}\n`);

@@ -170,13 +170,18 @@ export class WorkspaceComparator {
       this.actual.objects.filter((object) => !object.isCustom && object.standardId).map((object) => [object.standardId!, object]),
     );
     const matches = new Map<DesiredObject, ActualObject>();
+    const only = this.options.compareOnly;
     for (const object of this.desired.objects) {
       const actual = standardObjects.get(object.declared.standardId);
       if (actual) matches.set(object, actual);
       const objectId = actual?.id ?? this.newId('object', object.declared.standardId);
       this.objectIds.set(object.declared.nameSingular, objectId);
+      // An object that is not compared is there for the ids of the fields read with it; no other
+      // field of it is referred to.
+      const referredOnly = only !== undefined && !only.has(object.declared.standardId);
       for (const field of object.fields) {
         const existing = actual?.fields.find((candidate) => !candidate.isCustom && candidate.standardId === field.declared.standardId);
+        if (!existing && referredOnly) continue;
         this.fieldIds.set(
           `${object.declared.nameSingular}.${field.declared.name}`,
           existing?.id ?? this.newId('field', object.declared.standardId, field.declared.standardId, field.declared.type),
