@@ -9,6 +9,8 @@ export const QUEUE_PREFIX = 'wms';
 /** A job that throws is tried this many times in all, with exponential backoff from BACKOFF_MS. */
 export const JOB_ATTEMPTS = 3;
 const BACKOFF_MS = 1_000;
+/** Times a job whose worker stopped answering is taken again by another worker. */
+const MAX_STALLED_COUNT = 2;
 /** Jobs a producer never collected (it was killed) expire after a day. */
 const ABANDONED_JOB_AGE_SECONDS = 24 * 3600;
 /** How often a producer asks for the state of its jobs, in case an event was missed. */
@@ -262,7 +264,10 @@ export class WorkspaceJobWorker {
         concurrency: options.concurrency,
         lockDuration: options.lockDurationMs,
         stalledInterval: options.lockDurationMs,
-        maxStalledCount: 1,
+        // A job whose worker stopped answering (died, or starved of CPU past its lock) is taken again
+        // twice before it is reported as failed: the workspace's advisory lock keeps two workers
+        // from applying it at once, so taking it again is safe.
+        maxStalledCount: MAX_STALLED_COUNT,
       },
     );
     worker.on('failed', (job, error) => {
