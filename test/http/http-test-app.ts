@@ -55,6 +55,33 @@ export const createWorkspaceWithKey = async (test: HttpTest, body: Record<string
   return { workspaceId: created.body.workspace.id, schemaName: created.body.workspace.schemaName, key: key.body.key, keyId: key.body.id };
 };
 
+export interface HttpWorkspaceTest {
+  /** Set once the describe's beforeAll has run. */
+  test: HttpTest;
+  /** A workspace created through the API, and a key of it. */
+  ws: { workspaceId: string; schemaName: string; key: string };
+  /** A request to one of the workspace's routes (`path` after /workspaces/:id), with its key. */
+  api: (method: 'get' | 'post' | 'patch' | 'delete', path: string) => ReturnType<ReturnType<typeof request>['get']>;
+}
+
+/**
+ * The HTTP app with one workspace and its key, for the describe that calls it: started before its
+ * tests, closed after them.
+ */
+export const useHttpWorkspace = (): HttpWorkspaceTest => {
+  const context = {
+    api: (method, path) => context.test.http()[method](`/workspaces/${context.ws.workspaceId}${path}`).set(bearer(context.ws.key)),
+  } as HttpWorkspaceTest;
+  beforeAll(async () => {
+    context.test = await startHttpTest();
+    context.ws = await createWorkspaceWithKey(context.test);
+  });
+  afterAll(async () => {
+    await context.test?.close();
+  });
+  return context;
+};
+
 /**
  * Everything the database holds, as one comparable value: every table of the core, metadata and
  * workspace schemas with its columns and a digest of its rows, and the workspace schemas' types.

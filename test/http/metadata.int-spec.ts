@@ -1,6 +1,6 @@
 import { ActualStateRepository } from '../../src/sync/actual-state.repository';
 import { checkWorkspaceHealth } from '../../src/sync/workspace-health';
-import { ADMIN_KEY, bearer, createWorkspaceWithKey, footprint, HttpTest, startHttpTest } from './http-test-app';
+import { ADMIN_KEY, bearer, createWorkspaceWithKey, footprint, useHttpWorkspace } from './http-test-app';
 
 /**
  * POST /workspaces (the creation hook) and custom objects and fields through the API: each change
@@ -8,44 +8,33 @@ import { ADMIN_KEY, bearer, createWorkspaceWithKey, footprint, HttpTest, startHt
  * naming the property at fault, and writes nothing.
  */
 describe('HTTP workspaces and custom metadata', () => {
-  let test: HttpTest;
-  let ws: { workspaceId: string; schemaName: string; key: string };
-
-  beforeAll(async () => {
-    test = await startHttpTest();
-    ws = await createWorkspaceWithKey(test);
-  });
-
-  afterAll(async () => {
-    await test.close();
-  });
-
-  const api = (method: 'get' | 'post' | 'patch' | 'delete', path: string) => test.http()[method](`/workspaces/${ws.workspaceId}${path}`).set(bearer(ws.key));
+  const http = useHttpWorkspace();
+  const { api } = http;
 
   const columnsOf = async (table: string): Promise<string[]> =>
-    (await test.client.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY column_name`, [ws.schemaName, table])).rows.map((row) => row.column_name);
+    (await http.test.client.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY column_name`, [http.ws.schemaName, table])).rows.map((row) => row.column_name);
 
   const healthIssues = async () => {
-    const actual = await new ActualStateRepository(test.dataSource.manager).read(ws.workspaceId, ws.schemaName);
+    const actual = await new ActualStateRepository(http.test.dataSource.manager).read(http.ws.workspaceId, http.ws.schemaName);
     return checkWorkspaceHealth(actual);
   };
 
   describe('POST /workspaces', () => {
     it('creates a workspace like workspace:create, at the current version or a released one', async () => {
-      const created = await test.http().post('/workspaces').set(bearer(ADMIN_KEY)).send({ displayName: 'Old', version: '0.22', prefill: false });
+      const created = await http.test.http().post('/workspaces').set(bearer(ADMIN_KEY)).send({ displayName: 'Old', version: '0.22', prefill: false });
       expect(created.status).toBe(201);
       expect(created.body.workspace).toMatchObject({ displayName: 'Old', version: '0.22', activationStatus: 'ACTIVE' });
       expect(created.body.records).toEqual({ companies: 0, people: 0, opportunities: 0 });
-      const columns = (await test.client.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'person'`, [created.body.workspace.schemaName])).rows.map((row) => row.column_name);
+      const columns = (await http.test.client.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'person'`, [created.body.workspace.schemaName])).rows.map((row) => row.column_name);
       expect(columns).toContain('email');
       expect(columns).not.toContain('emailsPrimaryEmail');
     });
 
     it('stores SQL text in a name as text', async () => {
       const name = `x"; DROP SCHEMA core CASCADE; --`;
-      const created = await test.http().post('/workspaces').set(bearer(ADMIN_KEY)).send({ displayName: name, prefill: false });
+      const created = await http.test.http().post('/workspaces').set(bearer(ADMIN_KEY)).send({ displayName: name, prefill: false });
       expect(created.status).toBe(201);
-      const [row] = (await test.client.query(`SELECT "displayName" FROM core.workspace WHERE "id" = $1`, [created.body.workspace.id])).rows;
+      const [row] = (await http.test.client.query(`SELECT "displayName" FROM core.workspace WHERE "id" = $1`, [created.body.workspace.id])).rows;
       expect(row.displayName).toBe(name);
     });
 
@@ -58,31 +47,31 @@ describe('HTTP workspaces and custom metadata', () => {
       [{ displayName: 'X', prefill: 'yes' }, 'prefill'],
       [[1, 2], 'body'],
     ])('refuses %j with a 400 naming %s and writes nothing', async (body, field) => {
-      const before = await footprint(test.client);
-      const response = await test.http().post('/workspaces').set(bearer(ADMIN_KEY)).send(body as object);
+      const before = await footprint(http.test.client);
+      const response = await http.test.http().post('/workspaces').set(bearer(ADMIN_KEY)).send(body as object);
       expect(response.status).toBe(400);
       expect(response.body.field).toBe(field);
       expect(response.body.message).toContain(field === 'body' ? 'JSON object' : field);
-      expect(await footprint(test.client)).toEqual(before);
+      expect(await footprint(http.test.client)).toEqual(before);
     });
 
     it('leaves nothing behind when the creation fails half-way', async () => {
       // A failure injected after the workspace row and schema exist, while metadata is written.
-      await test.client.query(`CREATE FUNCTION public.fail_explode() RETURNS trigger LANGUAGE plpgsql AS $$
+      await http.test.client.query(`CREATE FUNCTION public.fail_explode() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN IF (SELECT "displayName" FROM core.workspace WHERE "id" = NEW."workspaceId") = 'Explode' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$`);
-      await test.client.query(`CREATE TRIGGER fail_explode BEFORE INSERT ON metadata."objectMetadata" FOR EACH ROW EXECUTE FUNCTION public.fail_explode()`);
+      await http.test.client.query(`CREATE TRIGGER fail_explode BEFORE INSERT ON metadata."objectMetadata" FOR EACH ROW EXECUTE FUNCTION public.fail_explode()`);
       try {
-        const schemasBefore = (await test.client.query(`SELECT count(*)::int AS n FROM pg_namespace WHERE nspname LIKE 'workspace\\_%'`)).rows[0].n;
-        const before = await footprint(test.client);
-        const response = await test.http().post('/workspaces').set(bearer(ADMIN_KEY)).send({ displayName: 'Explode' });
+        const schemasBefore = (await http.test.client.query(`SELECT count(*)::int AS n FROM pg_namespace WHERE nspname LIKE 'workspace\\_%'`)).rows[0].n;
+        const before = await footprint(http.test.client);
+        const response = await http.test.http().post('/workspaces').set(bearer(ADMIN_KEY)).send({ displayName: 'Explode' });
         expect(response.status).toBe(500);
         expect(response.body.message).toMatch(/injected failure[\s\S]*nothing was written/);
-        expect(await footprint(test.client)).toEqual(before);
-        expect((await test.client.query(`SELECT count(*)::int AS n FROM pg_namespace WHERE nspname LIKE 'workspace\\_%'`)).rows[0].n).toBe(schemasBefore);
-        expect((await test.client.query(`SELECT count(*)::int AS n FROM core.workspace WHERE "displayName" = 'Explode'`)).rows[0].n).toBe(0);
+        expect(await footprint(http.test.client)).toEqual(before);
+        expect((await http.test.client.query(`SELECT count(*)::int AS n FROM pg_namespace WHERE nspname LIKE 'workspace\\_%'`)).rows[0].n).toBe(schemasBefore);
+        expect((await http.test.client.query(`SELECT count(*)::int AS n FROM core.workspace WHERE "displayName" = 'Explode'`)).rows[0].n).toBe(0);
       } finally {
-        await test.client.query(`DROP TRIGGER fail_explode ON metadata."objectMetadata"`);
-        await test.client.query(`DROP FUNCTION public.fail_explode()`);
+        await http.test.client.query(`DROP TRIGGER fail_explode ON metadata."objectMetadata"`);
+        await http.test.client.query(`DROP FUNCTION public.fail_explode()`);
       }
     });
   });
@@ -130,12 +119,12 @@ describe('HTTP workspaces and custom metadata', () => {
       await api('patch', '/objects/bill/fields/amount').send({ isActive: true });
       expect((await api('get', `/objects/bill/records/${record.body.id}`)).body.amount).toBe(12.5);
 
-      let before = await footprint(test.client);
+      let before = await footprint(http.test.client);
       const refusedField = await api('delete', '/objects/bill/fields/amount');
       expect(refusedField.status).toBe(409);
       expect(refusedField.body).toMatchObject({ field: 'force' });
       expect(refusedField.body.message).toMatch(/holds values in 1 record/);
-      expect(await footprint(test.client)).toEqual(before);
+      expect(await footprint(http.test.client)).toEqual(before);
       const forcedField = await api('delete', '/objects/bill/fields/amount?force=true');
       expect(forcedField.status).toBe(200);
       expect(forcedField.body.actions[0]).toMatchObject({ kind: 'DROP_FIELD', hazard: 'DROPS_DATA' });
@@ -145,33 +134,33 @@ describe('HTTP workspaces and custom metadata', () => {
       await api('patch', `/objects/bill/records/${record.body.id}`).send({ tags: null, level: null });
       expect((await api('delete', '/objects/bill/fields/tags')).status).toBe(200);
       expect((await api('delete', '/objects/bill/fields/level')).status).toBe(200);
-      expect((await test.client.query(`SELECT count(*)::int AS n FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 AND t.typname LIKE '\\_bill\\_level%'`, [ws.schemaName])).rows[0].n).toBe(0);
+      expect((await http.test.client.query(`SELECT count(*)::int AS n FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 AND t.typname LIKE '\\_bill\\_level%'`, [http.ws.schemaName])).rows[0].n).toBe(0);
       expect(await healthIssues()).toEqual([]);
 
-      before = await footprint(test.client);
+      before = await footprint(http.test.client);
       const refusedObject = await api('delete', '/objects/bill');
       expect(refusedObject.status).toBe(409);
       expect(refusedObject.body.message).toMatch(/holds 1 record/);
-      expect(await footprint(test.client)).toEqual(before);
+      expect(await footprint(http.test.client)).toEqual(before);
       const forcedObject = await api('delete', '/objects/bill?force=true');
       expect(forcedObject.status).toBe(200);
       expect(await columnsOf('_bill')).toEqual([]);
       expect(await columnsOf('noteTarget')).not.toContain('billId');
       expect(await columnsOf('attachment')).not.toContain('billId');
-      const leftovers = await test.client.query(`SELECT count(*)::int AS n FROM metadata."fieldMetadata" WHERE "workspaceId" = $1 AND "name" = 'bill'`, [ws.workspaceId]);
+      const leftovers = await http.test.client.query(`SELECT count(*)::int AS n FROM metadata."fieldMetadata" WHERE "workspaceId" = $1 AND "name" = 'bill'`, [http.ws.workspaceId]);
       expect(leftovers.rows[0].n).toBe(0);
-      const views = await test.client.query(`SELECT count(*)::int AS n FROM "${ws.schemaName}"."view" WHERE "name" = 'All Bills' OR "name" = 'All Invoices'`);
+      const views = await http.test.client.query(`SELECT count(*)::int AS n FROM "${http.ws.schemaName}"."view" WHERE "name" = 'All Bills' OR "name" = 'All Invoices'`);
       expect(views.rows[0].n).toBe(0);
       expect(await healthIssues()).toEqual([]);
     });
 
     it("refuses a composite field whose columns clash with another field's name, and writes nothing", async () => {
       expect((await api('post', '/objects/person/fields').send({ name: 'payFirstName', label: 'Pay first name', type: 'TEXT' })).status).toBe(201);
-      const before = await footprint(test.client);
+      const before = await footprint(http.test.client);
       const response = await api('post', '/objects/person/fields').send({ name: 'pay', label: 'Pay', type: 'FULL_NAME' });
       expect(response.status).toBe(400);
       expect(response.body).toMatchObject({ field: 'name', message: '"payFirstName" is already used on person by the field "payFirstName"' });
-      expect(await footprint(test.client)).toEqual(before);
+      expect(await footprint(http.test.client)).toEqual(before);
     });
 
     it('lets a standard field be deactivated, but not renamed or deleted', async () => {
@@ -182,8 +171,8 @@ describe('HTTP workspaces and custom metadata', () => {
     });
 
     it('creates legacy-typed fields only on workspaces at 0.22', async () => {
-      const old = await createWorkspaceWithKey(test, { displayName: 'Old', version: '0.22' });
-      const created = await test.http().post(`/workspaces/${old.workspaceId}/objects/person/fields`).set(bearer(old.key)).send({ name: 'workEmail', label: 'Work Email', type: 'EMAIL' });
+      const old = await createWorkspaceWithKey(http.test, { displayName: 'Old', version: '0.22' });
+      const created = await http.test.http().post(`/workspaces/${old.workspaceId}/objects/person/fields`).set(bearer(old.key)).send({ name: 'workEmail', label: 'Work Email', type: 'EMAIL' });
       expect(created.status).toBe(201);
       const refused = await api('post', '/objects/person/fields').send({ name: 'workEmail', label: 'Work Email', type: 'EMAIL' });
       expect(refused.status).toBe(400);
@@ -224,13 +213,13 @@ describe('HTTP workspaces and custom metadata', () => {
     ];
 
     it.each(invalid)('refuses %s with a 400 naming the property, and writes nothing', async (_case, method, path, body, field, message) => {
-      const before = await footprint(test.client);
+      const before = await footprint(http.test.client);
       let call = api(method, path);
       if (body !== undefined) call = call.send(body as object);
       const response = await call;
       expect({ status: response.status, field: response.body.field }).toEqual({ status: 400, field });
       expect(response.body.message).toMatch(message);
-      expect(await footprint(test.client)).toEqual(before);
+      expect(await footprint(http.test.client)).toEqual(before);
     });
   });
 });

@@ -1,39 +1,28 @@
-import { bearer, createWorkspaceWithKey, footprint, HttpTest, startHttpTest } from './http-test-app';
+import { footprint, useHttpWorkspace } from './http-test-app';
 
 /**
  * Records of any object through the API: composite fields as nested JSON, pages, lists through a
  * view's filters (composite subfields included) and sorts; bad input is a 400 naming the field.
  */
 describe('HTTP records', () => {
-  let test: HttpTest;
-  let ws: { workspaceId: string; schemaName: string; key: string };
-
-  beforeAll(async () => {
-    test = await startHttpTest();
-    ws = await createWorkspaceWithKey(test);
-  });
-
-  afterAll(async () => {
-    await test.close();
-  });
-
-  const api = (method: 'get' | 'post' | 'patch' | 'delete', path: string) => test.http()[method](`/workspaces/${ws.workspaceId}${path}`).set(bearer(ws.key));
-  const table = (name: string) => `"${ws.schemaName}"."${name}"`;
+  const http = useHttpWorkspace();
+  const { api } = http;
+  const table = (name: string) => `"${http.ws.schemaName}"."${name}"`;
 
   /** A view of `object` with filters and sorts, written as the app's front end would. */
   const createView = async (object: string, filters: Array<{ field: string; operand: string; value: string }>, sorts: Array<{ field: string; direction: string }>) => {
     const fieldId = async (name: string) =>
-      (await test.client.query(
+      (await http.test.client.query(
         `SELECT f."id" FROM metadata."fieldMetadata" f JOIN metadata."objectMetadata" o ON o."id" = f."objectMetadataId" WHERE o."workspaceId" = $1 AND o."nameSingular" = $2 AND f."name" = $3`,
-        [ws.workspaceId, object, name],
+        [http.ws.workspaceId, object, name],
       )).rows[0].id;
-    const [{ id: objectId }] = (await test.client.query(`SELECT "id" FROM metadata."objectMetadata" WHERE "workspaceId" = $1 AND "nameSingular" = $2`, [ws.workspaceId, object])).rows;
-    const [{ id: viewId }] = (await test.client.query(`INSERT INTO ${table('view')} ("name", "objectMetadataId", "type", "key", "icon", "position") VALUES ('Filtered', $1, 'table', 'INDEX', '', 9) RETURNING "id"`, [objectId])).rows;
+    const [{ id: objectId }] = (await http.test.client.query(`SELECT "id" FROM metadata."objectMetadata" WHERE "workspaceId" = $1 AND "nameSingular" = $2`, [http.ws.workspaceId, object])).rows;
+    const [{ id: viewId }] = (await http.test.client.query(`INSERT INTO ${table('view')} ("name", "objectMetadataId", "type", "key", "icon", "position") VALUES ('Filtered', $1, 'table', 'INDEX', '', 9) RETURNING "id"`, [objectId])).rows;
     for (const filter of filters) {
-      await test.client.query(`INSERT INTO ${table('viewFilter')} ("fieldMetadataId", "operand", "value", "displayValue", "viewId") VALUES ($1, $2, $3, $3, $4)`, [await fieldId(filter.field), filter.operand, filter.value, viewId]);
+      await http.test.client.query(`INSERT INTO ${table('viewFilter')} ("fieldMetadataId", "operand", "value", "displayValue", "viewId") VALUES ($1, $2, $3, $3, $4)`, [await fieldId(filter.field), filter.operand, filter.value, viewId]);
     }
     for (const sort of sorts) {
-      await test.client.query(`INSERT INTO ${table('viewSort')} ("fieldMetadataId", "direction", "viewId") VALUES ($1, $2, $3)`, [await fieldId(sort.field), sort.direction, viewId]);
+      await http.test.client.query(`INSERT INTO ${table('viewSort')} ("fieldMetadataId", "direction", "viewId") VALUES ($1, $2, $3)`, [await fieldId(sort.field), sort.direction, viewId]);
     }
     return viewId as string;
   };
@@ -52,7 +41,7 @@ describe('HTTP records', () => {
   });
 
   it('creates, reads, updates and deletes a record', async () => {
-    const [company] = (await test.client.query(`SELECT "id" FROM ${table('company')} WHERE "name" = 'Stripe'`)).rows;
+    const [company] = (await http.test.client.query(`SELECT "id" FROM ${table('company')} WHERE "name" = 'Stripe'`)).rows;
     const created = await api('post', '/objects/person/records').send({
       name: { firstName: 'Ada', lastName: 'Lovelace' },
       emails: { primaryEmail: 'ada@example.com', additionalEmails: ['ada@work.example'] },
@@ -67,7 +56,7 @@ describe('HTTP records', () => {
       companyId: company.id,
       createdBy: { source: 'API' },
     });
-    const [row] = (await test.client.query(`SELECT "emailsPrimaryEmail", "emailsAdditionalEmails", "nameLastName" FROM ${table('person')} WHERE "id" = $1`, [created.body.id])).rows;
+    const [row] = (await http.test.client.query(`SELECT "emailsPrimaryEmail", "emailsAdditionalEmails", "nameLastName" FROM ${table('person')} WHERE "id" = $1`, [created.body.id])).rows;
     expect(row).toEqual({ emailsPrimaryEmail: 'ada@example.com', emailsAdditionalEmails: ['ada@work.example'], nameLastName: 'Lovelace' });
 
     const updated = await api('patch', `/objects/person/records/${created.body.id}`).send({ emails: { primaryEmail: 'ada@new.example' } });
@@ -77,15 +66,15 @@ describe('HTTP records', () => {
 
     expect((await api('delete', `/objects/person/records/${created.body.id}`)).status).toBe(200);
     expect((await api('get', `/objects/person/records/${created.body.id}`)).status).toBe(404);
-    expect((await test.client.query(`SELECT count(*)::int AS n FROM ${table('person')} WHERE "id" = $1`, [created.body.id])).rows[0].n).toBe(0);
+    expect((await http.test.client.query(`SELECT count(*)::int AS n FROM ${table('person')} WHERE "id" = $1`, [created.body.id])).rows[0].n).toBe(0);
   });
 
   it('stores SQL text in values as text', async () => {
     const text = `'; DROP TABLE person; --`;
-    const name = `"); DROP SCHEMA "${ws.schemaName}" CASCADE; --`;
+    const name = `"); DROP SCHEMA "${http.ws.schemaName}" CASCADE; --`;
     const created = await api('post', '/objects/person/records').send({ jobTitle: text, name: { firstName: name, lastName: '%_\\' } });
     expect(created.status).toBe(201);
-    const [row] = (await test.client.query(`SELECT "jobTitle", "nameFirstName", "nameLastName" FROM ${table('person')} WHERE "id" = $1`, [created.body.id])).rows;
+    const [row] = (await http.test.client.query(`SELECT "jobTitle", "nameFirstName", "nameLastName" FROM ${table('person')} WHERE "id" = $1`, [created.body.id])).rows;
     expect(row).toEqual({ jobTitle: text, nameFirstName: name, nameLastName: '%_\\' });
     // A filter value with LIKE wildcards matches them literally.
     const viewId = await createView('person', [{ field: 'name', operand: 'contains', value: '%_\\' }], []);
@@ -158,12 +147,12 @@ describe('HTTP records', () => {
   ];
 
   it.each(invalid)('refuses %s, naming the field, and writes nothing', async (_case, method, path, body, status, field, message) => {
-    const before = await footprint(test.client);
+    const before = await footprint(http.test.client);
     let call = api(method, path);
     if (body !== undefined) call = call.send(body as object);
     const response = await call;
     expect({ status: response.status, field: response.body.field }).toEqual({ status, field });
     expect(response.body.message).toMatch(message);
-    expect(await footprint(test.client)).toEqual(before);
+    expect(await footprint(http.test.client)).toEqual(before);
   });
 });
