@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 
 import { OnDeleteAction } from '../declarations/field-type';
-import { queryPrepared, scriptWithPrepared, SessionStatement } from '../database/prepared-query';
+import { scriptWithPrepared, SessionStatement } from '../database/prepared-query';
 import { qualified, sqlLiteral } from '../database/sql';
 import {
   ActualField,
@@ -141,11 +141,9 @@ const READ_SCOPED_STATE_SQL = stateSql({
      WHERE c.relname = ANY($4::name[]) AND c.relnamespace = ns.oid AND c.relkind IN ('r', 'p')`,
 });
 
-// Statements PREPAREd in SQL and those prepared through the protocol share one namespace per
-// session: the names differ from the protocol-prepared read's ('wms_read_workspace_state').
-const READ_STATE: SessionStatement = { name: 'wms_locked_read_workspace_state', types: ['uuid', 'text'], text: READ_STATE_SQL };
+const READ_STATE: SessionStatement = { name: 'wms_read_workspace_state', types: ['uuid', 'text'], text: READ_STATE_SQL };
 const READ_SCOPED_STATE: SessionStatement = {
-  name: 'wms_locked_read_scoped_state',
+  name: 'wms_read_scoped_workspace_state',
   types: ['uuid', 'text', 'uuid[]', 'name[]', 'name[]', 'uuid[]', 'uuid[]'],
   text: READ_SCOPED_STATE_SQL,
 };
@@ -201,8 +199,8 @@ export class ActualStateRepository {
    * and planning: one prepared statement pays both once per connection.
    */
   async read(workspaceId: string, schemaName: string): Promise<ActualState> {
-    const [row] = await queryPrepared<StateRow>(this.manager, 'wms_read_workspace_state', READ_STATE_SQL, [workspaceId, schemaName]);
-    const state = stateOf(workspaceId, schemaName, row);
+    const { rows } = await scriptWithPrepared(this.manager, [], READ_STATE, [sqlLiteral(workspaceId), sqlLiteral(schemaName)]);
+    const state = stateOf(workspaceId, schemaName, rows[0] as StateRow);
     state.danglingViewReferences = await this.danglingViewReferences(workspaceId, schemaName, state.objects, state.live);
     return state;
   }
