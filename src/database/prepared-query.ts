@@ -18,18 +18,20 @@ const preparedBySession = new WeakMap<object, Set<string>>();
 const DUPLICATE_PREPARED_STATEMENT = '42P05';
 
 /**
- * Sends `before` (statements with values inlined) and then EXECUTE of `statement` with `args` (SQL
- * expressions) as one script on the manager's connection: one round trip, each statement with a
- * snapshot of its own, and the statement planned once per session (the script PREPAREs it the
- * first time the connection runs it; a PREPARE outlives the transaction it ran in). A manager
- * bound to no connection (one that takes a pooled one per query) runs it on a pooled connection
- * taken for the script. Returns the rows of each statement of `before` and those of the EXECUTE.
+ * Sends `before` (statements with values inlined), EXECUTE of `statement` with `args` (SQL
+ * expressions), then `after`, as one script on the manager's connection: one round trip, each
+ * statement with a snapshot of its own, and the statement planned once per session (the script
+ * PREPAREs it the first time the connection runs it; a PREPARE outlives the transaction it ran
+ * in). A manager bound to no connection (one that takes a pooled one per query) runs it on a
+ * pooled connection taken for the script. Returns the rows of each statement of `before` and
+ * those of the EXECUTE.
  */
 export const scriptWithPrepared = async (
   manager: EntityManager,
   before: string[],
   statement: SessionStatement,
   args: string[],
+  after: string[] = [],
 ): Promise<{ before: unknown[][]; rows: unknown[] }> => {
   const bound = manager.queryRunner && !manager.queryRunner.isReleased ? manager.queryRunner : null;
   const runner = bound ?? manager.connection.createQueryRunner();
@@ -42,7 +44,7 @@ export const scriptWithPrepared = async (
     }
     const run = async (): Promise<unknown[][]> => {
       const prepare = prepared.has(statement.name) ? [] : [`PREPARE ${statement.name} (${statement.types.join(', ')}) AS ${statement.text}`];
-      const results = await connection.query([...prepare, ...before, `EXECUTE ${statement.name} (${args.join(', ')})`].join(';\n'));
+      const results = await connection.query([...prepare, ...before, `EXECUTE ${statement.name} (${args.join(', ')})`, ...after].join(';\n'));
       prepared.add(statement.name);
       return (Array.isArray(results) ? results : [results]).slice(prepare.length).map((result) => result.rows);
     };

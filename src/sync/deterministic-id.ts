@@ -11,3 +11,6 @@ export const deterministicUuid = (...parts: string[]): string => {
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 };
+
+/** The id a workspace's creation gives the metadata row of a standard object. */
+export const standardObjectId = (workspaceId: string, standardId: string): string => deterministicUuid(workspaceId, 'object', standardId);

@@ -21,7 +21,7 @@ export interface ApplyOptions {
 const SCRIPT_SAVEPOINT = 'wms_plan';
 
 /** Errors of waiting (lock timeout, statement timeout, deadlock): running the plan again only waits again. */
-const WAITED_OUT = new Set(['55P03', '57014', '40P01']);
+export const WAITED_OUT: ReadonlySet<string> = new Set(['55P03', '57014', '40P01']);
 
 export interface PreflightFailure {
   check: PreflightCheck;

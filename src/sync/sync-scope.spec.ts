@@ -1,4 +1,5 @@
 import { DeclaredObject, DeclaredSchema } from '../declarations/declared-schema';
+import { FieldType } from '../declarations/field-type';
 import { STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
 import { buildStandardDeclarations } from '../standard-objects/standard-objects';
 import { buildDesiredState } from './desired-state';
@@ -68,5 +69,56 @@ describe('scopeOfChange', () => {
     expect(scope(standard, withObject(standard, STANDARD_OBJECT_IDS.company, (object) => ({ ...object, nameSingular: 'account', namePlural: 'accounts' })))).toBeNull();
     expect(scope(standard, withObject(standard, STANDARD_OBJECT_IDS.company, (object) => ({ ...object, namePlural: 'firms' })))).toBeNull();
     expect(scope(standard, { ...standard, customObjectFields: standard.customObjectFields.slice(1) })).toBeNull();
+  });
+
+  describe('additions', () => {
+    const without = (schema: DeclaredSchema, standardId: string, name: string): DeclaredSchema =>
+      withObject(schema, standardId, (object) => ({ ...object, fields: object.fields.filter((field) => field.name !== name) }));
+    const additions = (previous: DeclaredSchema, next: DeclaredSchema) =>
+      scope(previous, next)!.additions?.map(({ object, fields }) => [object.declared.nameSingular, fields.map((field) => field.declared.name)]) ?? null;
+
+    it('are the new fields, by object, when nothing else changed', () => {
+      expect(additions(withoutPersonCity, standard)).toEqual([['person', ['city']]]);
+      const withoutTwo = without(withoutPersonCity, STANDARD_OBJECT_IDS.opportunity, 'stage');
+      expect(additions(withoutTwo, standard)!.sort()).toEqual([
+        ['opportunity', ['stage']],
+        ['person', ['city']],
+      ]);
+    });
+
+    it('take a new enum field (its type is created with its column)', () => {
+      const [[object, fields]] = additions(without(standard, STANDARD_OBJECT_IDS.opportunity, 'stage'), standard)!;
+      expect([object, fields]).toEqual(['opportunity', ['stage']]);
+      const stage = scope(without(standard, STANDARD_OBJECT_IDS.opportunity, 'stage'), standard)!.additions![0].fields[0];
+      expect(stage.columns.map((column) => column.enumName)).toEqual(['opportunity_stage_enum']);
+    });
+
+    it('are none when anything else changed: a removal, another property of the object, a relation, a unique field, an index, a volatile default', () => {
+      expect(additions(standard, withoutPersonCity)).toBeNull();
+      expect(additions(standard, standard)).toBeNull();
+      const relabelled = withObject(standard, STANDARD_OBJECT_IDS.person, (object) => ({ ...object, labelPlural: 'Contacts' }));
+      expect(additions(withoutPersonCity, relabelled)).toBeNull();
+      const otherLabel = withObject(standard, STANDARD_OBJECT_IDS.person, (object) => ({
+        ...object,
+        fields: object.fields.map((field) => (field.name === 'jobTitle' ? { ...field, label: 'Role' } : field)),
+      }));
+      expect(additions(withoutPersonCity, otherLabel)).toBeNull();
+      expect(additions(without(standard, STANDARD_OBJECT_IDS.person, 'company'), standard)).toBeNull();
+      const uniqueCity = withObject(standard, STANDARD_OBJECT_IDS.person, (object) => ({
+        ...object,
+        fields: object.fields.map((field) => (field.name === 'city' ? { ...field, isUnique: true } : field)),
+      }));
+      expect(additions(withoutPersonCity, uniqueCity)).toBeNull();
+      const indexed = withObject(standard, STANDARD_OBJECT_IDS.person, (object) => ({
+        ...object,
+        indexes: [...object.indexes, { name: 'IDX_person_city', fields: ['city'], isUnique: false, where: null }],
+      }));
+      expect(additions(withoutPersonCity, indexed)).toBeNull();
+      const withId = withObject(standard, STANDARD_OBJECT_IDS.person, (object) => ({
+        ...object,
+        fields: object.fields.map((field) => (field.name === 'city' ? { ...field, type: FieldType.UUID, defaultValue: 'uuid' } : field)),
+      }));
+      expect(additions(withoutPersonCity, withId)).toBeNull();
+    });
   });
 });

@@ -1,5 +1,11 @@
 import { VIEW_OBJECTS_WITH_FIELDS } from './actual-state';
-import { DesiredObject, DesiredState } from './desired-state';
+import { DesiredField, DesiredObject, DesiredState } from './desired-state';
+
+/** New standard fields of an object of which nothing else changed. */
+export interface Addition {
+  object: DesiredObject;
+  fields: DesiredField[];
+}
 
 /**
  * The part of a workspace a sync needs to compare when the workspace is known to be in the
@@ -23,6 +29,13 @@ export interface SyncScope {
   enumNames: string[];
   /** The desired state restricted to the objects read. */
   desired: DesiredState;
+  /**
+   * When all that changed is new fields that need nothing but their own columns and metadata row
+   * (no relation, no index, no volatile default): those fields, by object. Their plan is known
+   * from the declarations, without reading the workspace, once the workspace is checked to be as
+   * recorded where the plan touches it (see additionsExpectation). Otherwise null.
+   */
+  additions: Addition[] | null;
 }
 
 /** JSON with keys in sorted order: equal texts for equal values, whatever the order keys were written in. */
@@ -30,6 +43,27 @@ const stableJson = (value: unknown): string =>
   JSON.stringify(value, (_key, item) =>
     item && typeof item === 'object' && !Array.isArray(item) ? Object.fromEntries(Object.keys(item).sort().map((key) => [key, item[key]])) : item,
   );
+
+/** A new field whose plan is its columns and its metadata row, and nothing else. */
+const isPlainAddition = (field: DesiredField): boolean =>
+  !field.declared.relation &&
+  !field.foreignKey &&
+  !field.declared.isUnique &&
+  field.columns.length > 0 &&
+  field.columns.every((column) => column.defaultSql !== 'gen_random_uuid()');
+
+/** The new fields of `object` if nothing else of it changed since `before` and they are plain additions; else null. */
+const additionTo = (before: DesiredObject, object: DesiredObject): Addition | null => {
+  const known = new Set(before.declared.fields.map((field) => field.standardId));
+  const fields = object.fields.filter((field) => !known.has(field.declared.standardId));
+  const rest: DesiredObject = {
+    ...object,
+    declared: { ...object.declared, fields: object.declared.fields.filter((field) => known.has(field.standardId)) },
+    fields: object.fields.filter((field) => known.has(field.declared.standardId)),
+  };
+  if (fields.length === 0 || !fields.every(isPlainAddition) || stableJson(rest) !== stableJson(before)) return null;
+  return { object, fields };
+};
 
 const relationTargets = (object: DesiredObject): string[] =>
   object.declared.fields.flatMap((field) => (field.relation ? [field.relation.targetObject] : []));
@@ -76,6 +110,7 @@ export const scopeOfChange = (previous: DesiredState, next: DesiredState): SyncS
   }
 
   const comparedObjects = next.objects.filter((object) => compared.has(object));
+  const additions = losesField ? [] : changed.map((object) => additionTo(before.get(object.declared.standardId)!, object));
   const referencedFieldIds = new Set<string>();
   for (const object of comparedObjects) {
     for (const field of object.declared.fields) {
@@ -94,5 +129,6 @@ export const scopeOfChange = (previous: DesiredState, next: DesiredState): SyncS
       ...new Set(comparedObjects.flatMap((object) => object.fields.flatMap((field) => field.columns.flatMap((column) => (column.enumName ? [column.enumName] : []))))),
     ],
     desired: { ...next, objects: next.objects.filter((object) => read.has(object)) },
+    additions: additions.length > 0 && additions.every((addition) => addition !== null) ? (additions as Addition[]) : null,
   };
 };

@@ -1,6 +1,8 @@
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
 import { connectionLostMessage, isConnectionLoss } from '../database/connection-loss';
+import { scriptWithPrepared } from '../database/prepared-query';
+import { renderStatement } from '../database/sql';
 import { DeclaredSchema } from '../declarations/declared-schema';
 import { WorkspaceRepository, WorkspaceRow } from '../workspace/workspace.repository';
 import { ActualState } from './actual-state';
@@ -8,9 +10,10 @@ import { ActualStateRepository } from './actual-state.repository';
 import { DeclaredStateRegistry } from './declared-state.registry';
 import { buildDesiredState, DesiredState, desiredStateOfGated } from './desired-state';
 import { Hazard, Plan } from './plan';
-import { PlanApplier, PreflightFailure } from './plan.applier';
+import { PlanApplier, PreflightFailure, WAITED_OUT } from './plan.applier';
 import { SyncError } from './sync.error';
-import { scopeOfChange, SyncScope } from './sync-scope';
+import { AdditionsExpectation, additionsExpectation, LOCKED_ELSEWHERE } from './additions-expectation';
+import { Addition, scopeOfChange, SyncScope } from './sync-scope';
 import { WorkspaceComparator } from './workspace.comparator';
 import { checkWorkspaceHealth, HealthIssueKind } from './workspace-health';
 
@@ -51,10 +54,15 @@ export interface WorkspaceOutcome {
    * since the workspace's recorded fingerprint; null when the whole workspace was compared.
    */
   scope: string[] | null;
+  /**
+   * The plan was made from the declarations alone (only new fields), the workspace checked under
+   * its lock to be as its fingerprint records where they go, instead of from a read of it.
+   */
+  plannedWithoutReading: boolean;
 }
 
 /** What the locked part did; `committed`: the transaction ended with the plan, else it is rolled back. */
-type LockedResult = Omit<WorkspaceOutcome, 'workspaceId' | 'schemaName'> & { recorded?: boolean; committed?: boolean };
+type LockedResult = Omit<WorkspaceOutcome, 'workspaceId' | 'schemaName' | 'plannedWithoutReading'> & { recorded?: boolean; committed?: boolean };
 
 /** Drift the plan cannot be trusted over: it would run against tables that are not what metadata says. */
 const BLOCKING_DRIFT = new Set<HealthIssueKind>(['MISSING_TABLE', 'MISSING_COLUMN', 'WRONG_TYPE', 'WRONG_NULLABILITY', 'EXTRA_COLUMN']);
@@ -80,12 +88,17 @@ const describePreflight = (failure: PreflightFailure): string => {
  * declarations changed since are read and compared (see scopeOfChange). Otherwise, and always with
  * `check`, the whole workspace is. A workspace that needs one action then costs two round trips:
  * BEGIN, the lock (with the timeouts) and the state read as one script; the plan, the fingerprint
- * and COMMIT as another.
+ * and COMMIT as another. When all that changed is new fields, it costs one: the plan is made from
+ * the declarations, and one script takes the lock, checks that the workspace is as its fingerprint
+ * records where the fields go, applies the plan and commits (see applyAdditions); a workspace that
+ * is not so is rolled back and planned from a read.
  */
 export class WorkspaceSyncService {
   private readonly desiredCache = new Map<string, DesiredState>();
   /** Scopes by previous and next fingerprint (null: compare in full). */
   private readonly scopeCache = new Map<string, SyncScope | null>();
+  /** The checks of scopes' additions (see applyAdditions). */
+  private readonly expectations = new WeakMap<SyncScope, AdditionsExpectation>();
   private readonly registry: DeclaredStateRegistry;
 
   constructor(
@@ -114,6 +127,7 @@ export class WorkspaceSyncService {
       plan: Plan | null = null,
       statementsExecuted = 0,
       scope: string[] | null = null,
+      plannedWithoutReading = false,
     ): WorkspaceOutcome => ({
       workspaceId: workspace.id,
       schemaName: workspace.schemaName,
@@ -122,6 +136,7 @@ export class WorkspaceSyncService {
       plan,
       statementsExecuted,
       scope,
+      plannedWithoutReading,
     });
     if (!options.check && workspace.fingerprint === desired.fingerprint) {
       return outcome('up-to-date', null, { actions: [], refusals: [] });
@@ -133,11 +148,15 @@ export class WorkspaceSyncService {
     let open = false;
     try {
       const scope = options.check ? null : await this.scopeFor(manager, workspace, desired);
+      const timeouts = { lockTimeoutMs: options.lockTimeoutMs ?? 10_000, statementTimeoutMs: options.statementTimeoutMs ?? 600_000 };
+      if (scope?.additions && !options.dryRun && !options.onStatement) {
+        open = true;
+        const added = await this.applyAdditions(manager, workspace, desired, scope, scope.additions, timeouts);
+        open = false;
+        if (added) return outcome(added.status, added.message, added.plan, added.statementsExecuted, added.scope, added.status === 'applied');
+      }
       open = true;
-      const lock = new WorkspaceRepository(manager).lockStatement(workspace.id, {
-        lockTimeoutMs: options.lockTimeoutMs ?? 10_000,
-        statementTimeoutMs: options.statementTimeoutMs ?? 600_000,
-      });
+      const lock = new WorkspaceRepository(manager).lockStatement(workspace.id, timeouts);
       const { locked, state } = await new ActualStateRepository(manager).beginAndReadLocked(lock, workspace.id, workspace.schemaName, scope);
       const result: LockedResult = locked
         ? await this.syncLocked(manager, workspace, desired, scope, state, options)
@@ -169,6 +188,67 @@ export class WorkspaceSyncService {
       this.scopeCache.set(key, previous ? scopeOfChange(desiredStateOfGated(previous), desired) : null);
     }
     return this.scopeCache.get(key)!;
+  }
+
+  /**
+   * Syncs a workspace whose change is only new fields (scope.additions) in one round trip: BEGIN,
+   * the lock, the check that the workspace is as its fingerprint records where the fields go, the
+   * plan made from the declarations, the fingerprint and COMMIT, as one script. Null when the check
+   * or a statement failed: the transaction is rolled back, nothing was written, and the caller
+   * plans from a read of the workspace instead, which names what is in the way.
+   */
+  private async applyAdditions(
+    manager: EntityManager,
+    workspace: WorkspaceRow,
+    desired: DesiredState,
+    scope: SyncScope,
+    additions: readonly Addition[],
+    timeouts: { lockTimeoutMs: number; statementTimeoutMs: number },
+  ): Promise<LockedResult | null> {
+    const plan = WorkspaceComparator.planAdditions(scope.desired, workspace.id, workspace.schemaName, additions);
+    if (plan.refusals.length > 0) return null;
+    let expectation = this.expectations.get(scope);
+    if (!expectation) {
+      expectation = additionsExpectation(additions);
+      this.expectations.set(scope, expectation);
+    }
+    const workspaces = new WorkspaceRepository(manager);
+    const statements = plan.actions.flatMap((action) => action.statements);
+    const record = this.registry.recordStatement(desired);
+    try {
+      await scriptWithPrepared(
+        manager,
+        ['BEGIN', workspaces.lockStatement(workspace.id, timeouts, LOCKED_ELSEWHERE)],
+        expectation.statement,
+        expectation.args(workspace, workspace.fingerprint!),
+        [
+          ...statements.map(renderStatement),
+          ...(record ? [renderStatement(record)] : []),
+          renderStatement(workspaces.setFingerprintStatement(workspace.id, desired.fingerprint)),
+          'COMMIT',
+        ],
+      );
+    } catch (error) {
+      if (isConnectionLoss(error)) throw error;
+      await manager.query('ROLLBACK');
+      const code = (error as { code?: string }).code;
+      if (code === LOCKED_ELSEWHERE) {
+        return { status: 'skipped', message: 'skipped: locked by another runner', plan: null, statementsExecuted: 0, scope: null };
+      }
+      // A lock or statement timeout, a deadlock: planning from a read would only wait again.
+      if (code && WAITED_OUT.has(code)) {
+        return {
+          status: 'failed',
+          message: `the plan's ${statements.length} statement(s) failed: ${(error as Error).message}`,
+          plan,
+          statementsExecuted: 0,
+          scope: scope.objectNames,
+        };
+      }
+      return null;
+    }
+    if (record) this.registry.committed(desired.fingerprint);
+    return { status: 'applied', message: null, plan, statementsExecuted: statements.length, scope: scope.objectNames };
   }
 
   private async syncLocked(

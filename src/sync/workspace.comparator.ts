@@ -3,8 +3,8 @@ import { DeclaredField } from '../declarations/declared-schema';
 import { FieldType, RelationType } from '../declarations/field-type';
 import { getFieldTypeDefinition } from '../declarations/field-type.registry';
 import { qualified, quoteIdentifier, SqlStatement } from '../database/sql';
-import { ActualField, ActualObject, ActualState, actualFieldColumns, LiveForeignKey, VIEW_OBJECTS_WITH_FIELDS } from './actual-state';
-import { deterministicUuid } from './deterministic-id';
+import { ActualField, ActualObject, ActualState, actualFieldColumns, emptyLiveSchema, LiveForeignKey, VIEW_OBJECTS_WITH_FIELDS } from './actual-state';
+import { deterministicUuid, standardObjectId } from './deterministic-id';
 import {
   ColumnSpec,
   DesiredField,
@@ -17,6 +17,7 @@ import {
 } from './desired-state';
 import { columnSql, createEnumSql } from './ddl';
 import { Hazard, PlanAction, Plan, PreflightCheck, Refusal } from './plan';
+import { Addition } from './sync-scope';
 
 export interface CompareOptions {
   /** Hazards the operator allowed (--allow-hazards). */
@@ -129,7 +130,47 @@ export class WorkspaceComparator {
     this.compareForeignKeys();
     this.compareIndexes(matches);
     this.compareLabelIdentifiers(matches);
+    return this.plan();
+  }
 
+  /**
+   * The plan that gives a workspace its `additions`, when it is known (by its fingerprint) to hold
+   * their objects as declared before, with the ids its creation gave them: what compare() plans
+   * for such a workspace, made without reading it. Nothing here checks that the workspace is so:
+   * the caller does, under the workspace's lock, before the plan runs (additionsExpectation).
+   */
+  static planAdditions(desired: DesiredState, workspaceId: string, schemaName: string, additions: readonly Addition[]): Plan {
+    const objects: ActualObject[] = additions.map(({ object }) => ({
+      id: standardObjectId(workspaceId, object.declared.standardId),
+      standardId: object.declared.standardId,
+      nameSingular: object.declared.nameSingular,
+      namePlural: object.declared.namePlural,
+      labelSingular: object.declared.labelSingular,
+      labelPlural: object.declared.labelPlural,
+      description: object.declared.description,
+      icon: object.declared.icon,
+      tableName: object.tableName,
+      isCustom: false,
+      isSystem: object.declared.isSystem,
+      isActive: true,
+      labelIdentifierFieldMetadataId: null,
+      fields: [],
+    }));
+    const actual: ActualState = { workspaceId, schemaName, objects, indexes: [], live: { ...emptyLiveSchema(), exists: true } };
+    const comparator = new WorkspaceComparator(desired, actual, {});
+    additions.forEach(({ object, fields }, index) => {
+      const name = object.declared.nameSingular;
+      comparator.objectIds.set(name, objects[index].id);
+      for (const field of fields) {
+        comparator.fieldIds.set(`${name}.${field.declared.name}`, comparator.newId('field', object.declared.standardId, field.declared.standardId, field.declared.type));
+        comparator.createField(name, object.tableName, objects[index], field);
+      }
+    });
+    return comparator.plan();
+  }
+
+  /** The actions added so far in statement order, and the refusals, with those of hazards not allowed. */
+  private plan(): Plan {
     const actions = [...this.phases.keys()].sort((a, b) => a - b).flatMap((phase) => this.phases.get(phase)!);
     for (const action of actions) {
       if (action.hazard && !this.allowHazards.has(action.hazard)) {

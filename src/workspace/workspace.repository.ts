@@ -77,10 +77,12 @@ export class WorkspaceRepository {
    * says "locked": false when another runner holds it) and sets the transaction's lock and
    * statement timeouts, values inlined, to run in a script. Prepared statements of the transaction
    * are planned once (a generic plan): the state reads take arrays, for which the server would
-   * otherwise plan every call anew.
+   * otherwise plan every call anew. With `orFailWith` (a SQLSTATE), a lock held elsewhere is an
+   * error with that code instead, which ends the script it is part of (core.expect).
    */
-  lockStatement(id: string, timeouts: { lockTimeoutMs: number; statementTimeoutMs: number }): string {
-    return `SELECT pg_try_advisory_xact_lock(hashtext('workspace'), hashtext(${quoteLiteral(id)})) AS locked,
+  lockStatement(id: string, timeouts: { lockTimeoutMs: number; statementTimeoutMs: number }, orFailWith?: string): string {
+    const lock = `pg_try_advisory_xact_lock(hashtext('workspace'), hashtext(${quoteLiteral(id)}))`;
+    return `SELECT ${orFailWith ? `core."expect"(${lock}, ${quoteLiteral(orFailWith)}, 'locked by another runner')` : lock} AS locked,
               set_config('lock_timeout', ${quoteLiteral(`${Math.round(timeouts.lockTimeoutMs)}ms`)}, true),
               set_config('statement_timeout', ${quoteLiteral(`${Math.round(timeouts.statementTimeoutMs)}ms`)}, true),
               set_config('plan_cache_mode', 'force_generic_plan', true)`;

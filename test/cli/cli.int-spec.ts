@@ -119,7 +119,7 @@ describe('CLI', () => {
       const first = await runCli(['database:migrate'], { DATABASE_URL: database.url }, cwd);
       expect(first.code).toBe(0);
       expect(first.stderr).toBe(`Database: PostgreSQL server at 127.0.0.1:5432/${database.name}\n`);
-      expect(first.stdout).toContain('Applied 3 migration(s): CoreSchema1763769600000, ApiKeys1764028800000, DeclaredStates1764201600000');
+      expect(first.stdout).toContain('Applied 4 migration(s): CoreSchema1763769600000, ApiKeys1764028800000, DeclaredStates1764201600000, SyncExpectations1764460800000');
       expect(await tableExists('core.workspace')).toBe(true);
       expect(await tableExists('metadata."fieldMetadata"')).toBe(true);
 
@@ -149,7 +149,7 @@ describe('CLI', () => {
       const result = await runCli(['workspace:list'], { DATABASE_URL: database.url }, cwd);
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(
-        'Error: 3 database migration(s) pending (CoreSchema1763769600000, ApiKeys1764028800000, DeclaredStates1764201600000). Run `npm run command:prod -- database:migrate` first.',
+        'Error: 4 database migration(s) pending (CoreSchema1763769600000, ApiKeys1764028800000, DeclaredStates1764201600000, SyncExpectations1764460800000). Run `npm run command:prod -- database:migrate` first.',
       );
       const client = await connectClient(database.url);
       const tables = await client.query(`SELECT count(*)::int AS n FROM pg_namespace WHERE nspname IN ('core', 'metadata')`);
