@@ -7,12 +7,12 @@ import { DeclaredSchema } from '../declarations/declared-schema';
 import { WorkspaceRepository, WorkspaceRow } from '../workspace/workspace.repository';
 import { ActualState } from './actual-state';
 import { ActualStateRepository } from './actual-state.repository';
+import { AdditionsExpectation, additionsExpectation, LOCKED_ELSEWHERE } from './additions-expectation';
 import { DeclaredStateRegistry } from './declared-state.registry';
 import { buildDesiredState, DesiredState, desiredStateOfGated } from './desired-state';
 import { Hazard, Plan } from './plan';
 import { PlanApplier, PreflightFailure, WAITED_OUT } from './plan.applier';
 import { SyncError } from './sync.error';
-import { AdditionsExpectation, additionsExpectation, LOCKED_ELSEWHERE } from './additions-expectation';
 import { Addition, scopeOfChange, SyncScope } from './sync-scope';
 import { WorkspaceComparator } from './workspace.comparator';
 import { checkWorkspaceHealth, HealthIssueKind } from './workspace-health';
@@ -193,9 +193,10 @@ export class WorkspaceSyncService {
   /**
    * Syncs a workspace whose change is only new fields (scope.additions) in one round trip: BEGIN,
    * the lock, the check that the workspace is as its fingerprint records where the fields go, the
-   * plan made from the declarations, the fingerprint and COMMIT, as one script. Null when the check
-   * or a statement failed: the transaction is rolled back, nothing was written, and the caller
-   * plans from a read of the workspace instead, which names what is in the way.
+   * plan made from the declarations, the fingerprint and COMMIT, as one script. Anything but a
+   * commit rolls the whole script back: a lock held elsewhere skips the workspace; a lock or
+   * statement timeout fails it at once; any other failure (of the check or of a statement) gives
+   * null, and the caller plans from a read of the workspace instead, which names what is in the way.
    */
   private async applyAdditions(
     manager: EntityManager,
