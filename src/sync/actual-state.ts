@@ -1,7 +1,7 @@
 import { FieldType, OnDeleteAction, RelationType } from '../declarations/field-type';
 import { DeclaredField, DeclaredSelectOption } from '../declarations/declared-schema';
 import { STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
-import { ColumnSpec, desiredField } from './desired-state';
+import { ColumnSpec, desiredField, DesiredObject } from './desired-state';
 
 /** A row of metadata."fieldMetadata". */
 export interface ActualField {
@@ -158,3 +158,21 @@ export const actualFieldAsDeclared = (field: ActualField): DeclaredField => ({
 /** The columns (with types, defaults and enum names) an existing field occupies. */
 export const actualFieldColumns = (field: ActualField, tableName: string): ColumnSpec[] =>
   desiredField(actualFieldAsDeclared(field), tableName).columns;
+
+/** The metadata row of a standard object as its declaration makes it, under `id`, with `fields`. */
+export const declaredObjectRow = (object: DesiredObject, id: string, fields: ActualField[]): ActualObject => ({
+  id,
+  standardId: object.declared.standardId,
+  nameSingular: object.declared.nameSingular,
+  namePlural: object.declared.namePlural,
+  labelSingular: object.declared.labelSingular,
+  labelPlural: object.declared.labelPlural,
+  description: object.declared.description,
+  icon: object.declared.icon,
+  tableName: object.tableName,
+  isCustom: false,
+  isSystem: object.declared.isSystem,
+  isActive: true,
+  labelIdentifierFieldMetadataId: null,
+  fields,
+});

@@ -10,7 +10,7 @@ import {
 import { DeclaredSchema } from '../declarations/declared-schema';
 import { FieldType, OnDeleteAction, RelationType } from '../declarations/field-type';
 import { renderStatement } from '../database/sql';
-import { ActualField, ActualObject, ActualState, emptyActualState, LiveTable } from './actual-state';
+import { ActualField, ActualObject, ActualState, declaredObjectRow, emptyActualState, LiveTable } from './actual-state';
 import { buildDesiredState, DesiredState } from './desired-state';
 import { Hazard } from './plan';
 import { WorkspaceComparator } from './workspace.comparator';
@@ -129,22 +129,7 @@ const appliedState = (desired: DesiredState): ActualState => {
       relationTargetFieldMetadataId: null,
       onDelete: field.declared.relation?.onDelete ?? null,
     }));
-    return {
-      id: objectId,
-      standardId: object.declared.standardId,
-      nameSingular: object.declared.nameSingular,
-      namePlural: object.declared.namePlural,
-      labelSingular: object.declared.labelSingular,
-      labelPlural: object.declared.labelPlural,
-      description: object.declared.description,
-      icon: object.declared.icon,
-      tableName: object.tableName,
-      isCustom: false,
-      isSystem: object.declared.isSystem,
-      isActive: true,
-      labelIdentifierFieldMetadataId: null,
-      fields,
-    };
+    return declaredObjectRow(object, objectId, fields);
   });
   for (const object of objects) {
     const declared = desired.objects.find((candidate) => candidate.declared.standardId === object.standardId)!.declared;

@@ -3,7 +3,16 @@ import { DeclaredField } from '../declarations/declared-schema';
 import { FieldType, RelationType } from '../declarations/field-type';
 import { getFieldTypeDefinition } from '../declarations/field-type.registry';
 import { qualified, quoteIdentifier, SqlStatement } from '../database/sql';
-import { ActualField, ActualObject, ActualState, actualFieldColumns, emptyLiveSchema, LiveForeignKey, VIEW_OBJECTS_WITH_FIELDS } from './actual-state';
+import {
+  ActualField,
+  ActualObject,
+  ActualState,
+  actualFieldColumns,
+  declaredObjectRow,
+  emptyLiveSchema,
+  LiveForeignKey,
+  VIEW_OBJECTS_WITH_FIELDS,
+} from './actual-state';
 import { deterministicUuid, standardObjectId } from './deterministic-id';
 import {
   ColumnSpec,
@@ -140,22 +149,7 @@ export class WorkspaceComparator {
    * the caller does, under the workspace's lock, before the plan runs (additionsExpectation).
    */
   static planAdditions(desired: DesiredState, workspaceId: string, schemaName: string, additions: readonly Addition[]): Plan {
-    const objects: ActualObject[] = additions.map(({ object }) => ({
-      id: standardObjectId(workspaceId, object.declared.standardId),
-      standardId: object.declared.standardId,
-      nameSingular: object.declared.nameSingular,
-      namePlural: object.declared.namePlural,
-      labelSingular: object.declared.labelSingular,
-      labelPlural: object.declared.labelPlural,
-      description: object.declared.description,
-      icon: object.declared.icon,
-      tableName: object.tableName,
-      isCustom: false,
-      isSystem: object.declared.isSystem,
-      isActive: true,
-      labelIdentifierFieldMetadataId: null,
-      fields: [],
-    }));
+    const objects = additions.map(({ object }) => declaredObjectRow(object, standardObjectId(workspaceId, object.declared.standardId), []));
     const actual: ActualState = { workspaceId, schemaName, objects, indexes: [], live: { ...emptyLiveSchema(), exists: true } };
     const comparator = new WorkspaceComparator(desired, actual, {});
     additions.forEach(({ object, fields }, index) => {

@@ -8,12 +8,10 @@ import { STANDARD_OBJECT_IDS } from '../../src/standard-objects/standard-ids.con
 import { buildStandardDeclarations } from '../../src/standard-objects/standard-objects';
 import { buildDesiredState } from '../../src/sync/desired-state';
 import { Hazard } from '../../src/sync/plan';
-import { SyncOptions, WorkspaceOutcome, WorkspaceSyncService } from '../../src/sync/workspace-sync.service';
-import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
-import { WorkspaceRepository, WorkspaceRow } from '../../src/workspace/workspace.repository';
+import { WorkspaceSyncService } from '../../src/sync/workspace-sync.service';
 import { addRawCustomTextField } from '../utils/raw-custom-field';
-import { catalogSnapshot, comparableMetadata } from '../utils/schema-snapshot';
 import { connectClient } from '../utils/test-database';
+import { syncHelpers } from '../utils/sync-helpers';
 import { useTestDatabase } from '../utils/test-services';
 
 /**
@@ -54,14 +52,7 @@ const countingDataSource = async (url: string): Promise<{ dataSource: DataSource
 
 describe('new fields planned from the declarations', () => {
   const db = useTestDatabase();
-
-  const create = async (declared: DeclaredSchema, displayName: string, prefill = false): Promise<WorkspaceRow> =>
-    (await new WorkspaceCreationService(db.dataSource, declared).createFrom(declared, { displayName, prefill })).workspace;
-
-  const reload = async (id: string): Promise<WorkspaceRow> => (await new WorkspaceRepository(db.dataSource.manager).findById(id))!;
-
-  const sync = async (declared: DeclaredSchema, workspace: WorkspaceRow, options: SyncOptions = {}): Promise<WorkspaceOutcome> =>
-    new WorkspaceSyncService(db.dataSource, declared).sync(workspace, options);
+  const { create, reload, sync, expectConverged, expectSameAsFresh } = syncHelpers(db);
 
   const columnsOf = async (schema: string, table: string): Promise<string[]> =>
     (await db.client.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY column_name`, [schema, table])).rows.map(
@@ -76,27 +67,6 @@ describe('new fields planned from the declarations', () => {
         [workspaceId, object],
       )
     ).rows.map((row) => row.name);
-
-  const expectConverged = async (declared: DeclaredSchema, id: string): Promise<void> => {
-    const check = await sync(declared, await reload(id), { dryRun: true, check: true });
-    expect({ status: check.status, actions: check.plan?.actions.map((action) => action.summary), refusals: check.plan?.refusals }).toEqual({
-      status: 'up-to-date',
-      actions: [],
-      refusals: [],
-    });
-  };
-
-  /** Metadata rows and catalog equal those of a workspace created fresh from `declared` (column order aside). */
-  const expectSameAsFresh = async (id: string, declared: DeclaredSchema): Promise<void> => {
-    const synced = await reload(id);
-    const fresh = await create(declared, 'Fresh');
-    expect(await comparableMetadata(db.client, synced.id)).toEqual(await comparableMetadata(db.client, fresh.id));
-    const catalog = async (schema: string) => {
-      const snapshot = await catalogSnapshot(db.client, schema);
-      return { ...snapshot, columns: snapshot.columns.map(({ position: _position, ...column }) => column) };
-    };
-    expect(await catalog(synced.schemaName)).toEqual(await catalog(fresh.schemaName));
-  };
 
   it('applies new fields (an enum one too) in one query per workspace, with the plan a comparison of the workspace makes', async () => {
     const first = await create(withoutCityAndStage, 'First', true);

@@ -4,15 +4,15 @@ import { buildStandardDeclarations } from '../../src/standard-objects/standard-o
 import { ActualStateRepository } from '../../src/sync/actual-state.repository';
 import { buildDesiredState, fingerprintOf } from '../../src/sync/desired-state';
 import { Hazard } from '../../src/sync/plan';
-import { SyncOptions, WorkspaceOutcome, WorkspaceSyncService } from '../../src/sync/workspace-sync.service';
-import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
-import { WorkspaceRepository, WorkspaceRow } from '../../src/workspace/workspace.repository';
+import { SyncOptions, WorkspaceOutcome } from '../../src/sync/workspace-sync.service';
+import { WorkspaceRow } from '../../src/workspace/workspace.repository';
 import { v1 } from '../fixtures/declarations/v1';
 import { v2 } from '../fixtures/declarations/v2';
 import { v3 } from '../fixtures/declarations/v3';
 import { insertRowsWithEveryColumn } from '../utils/every-column-rows';
 import { addRawCustomTextField } from '../utils/raw-custom-field';
-import { catalogSnapshot, comparableMetadata, tableData } from '../utils/schema-snapshot';
+import { tableData } from '../utils/schema-snapshot';
+import { syncHelpers } from '../utils/sync-helpers';
 import { openDataSource, useTestDatabase } from '../utils/test-services';
 
 /**
@@ -42,14 +42,7 @@ const sameVersion = (declared: DeclaredSchema): DeclaredSchema => ({ ...declared
 
 describe('planning from what changed in the declarations', () => {
   const db = useTestDatabase();
-
-  const create = async (declared: DeclaredSchema, displayName: string, prefill = false): Promise<WorkspaceRow> =>
-    (await new WorkspaceCreationService(db.dataSource, declared).createFrom(declared, { displayName, prefill })).workspace;
-
-  const reload = async (id: string): Promise<WorkspaceRow> => (await new WorkspaceRepository(db.dataSource.manager).findById(id))!;
-
-  const sync = async (declared: DeclaredSchema, workspace: WorkspaceRow, options: SyncOptions = {}): Promise<WorkspaceOutcome> =>
-    new WorkspaceSyncService(db.dataSource, declared).sync(workspace, options);
+  const { create, reload, sync, expectConverged, expectSameAsFresh } = syncHelpers(db);
 
   /** The plan made from the scope equals the plan made from the whole workspace; returns the scoped dry run. */
   const expectSamePlanAsWholeComparison = async (declared: DeclaredSchema, id: string, options: SyncOptions = {}): Promise<WorkspaceOutcome> => {
@@ -58,27 +51,6 @@ describe('planning from what changed in the declarations', () => {
     expect(whole.scope).toBeNull();
     expect({ status: scoped.status, message: scoped.message, plan: scoped.plan }).toEqual({ status: whole.status, message: whole.message, plan: whole.plan });
     return scoped;
-  };
-
-  /** Metadata rows and catalog equal those of a workspace created fresh from `declared`. */
-  const expectSameAsFresh = async (id: string, declared: DeclaredSchema): Promise<void> => {
-    const synced = await reload(id);
-    const fresh = await create(declared, 'Fresh');
-    expect(await comparableMetadata(db.client, synced.id)).toEqual(await comparableMetadata(db.client, fresh.id));
-    const columns = async (schema: string) => (await catalogSnapshot(db.client, schema)).columns.map(({ position: _position, ...column }) => column);
-    expect(await columns(synced.schemaName)).toEqual(await columns(fresh.schemaName));
-    const { columns: _a, ...syncedCatalog } = await catalogSnapshot(db.client, synced.schemaName);
-    const { columns: _b, ...freshCatalog } = await catalogSnapshot(db.client, fresh.schemaName);
-    expect(syncedCatalog).toEqual(freshCatalog);
-  };
-
-  const expectConverged = async (declared: DeclaredSchema, id: string): Promise<void> => {
-    const check = await sync(declared, await reload(id), { dryRun: true, check: true });
-    expect({ status: check.status, actions: check.plan?.actions.map((action) => action.summary), refusals: check.plan?.refusals }).toEqual({
-      status: 'up-to-date',
-      actions: [],
-      refusals: [],
-    });
   };
 
   it('records the declared state of every fingerprint it sets, as text that hashes to it', async () => {
