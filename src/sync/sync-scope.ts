@@ -31,9 +31,9 @@ export interface SyncScope {
   desired: DesiredState;
   /**
    * When all that changed is new fields that need nothing but their own columns and metadata row
-   * (no relation, no index, not unique, no volatile default): those fields, by object. Their plan is known
-   * from the declarations, without reading the workspace, once the workspace is checked to be as
-   * recorded where the plan touches it (see additionsExpectation). Otherwise null.
+   * (no relation, no index, not unique, no volatile default): those fields, by object. Their plan
+   * is known from the declarations, without reading the workspace, once the workspace is checked
+   * to be as recorded where the plan touches it (see additionsExpectation). Otherwise null.
    */
   additions: Addition[] | null;
 }
