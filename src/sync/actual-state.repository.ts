@@ -212,8 +212,8 @@ export class ActualStateRepository {
    * objects only. Of those, the compared objects come whole (fields, custom ones included,
    * indexes, tables, enum types); the objects their relations point at come with only the fields
    * those relations name, carrying only their ids, standardId, name and isCustom: enough to refer
-   * to them, which is all the comparator does with an object it does not compare. The transaction is left open, whatever
-   * the lock said: the caller ends it.
+   * to them, which is all the comparator does with an object it does not compare. The
+   * transaction is left open, whatever the lock said: the caller ends it.
    */
   async beginAndReadLocked(lock: string, workspaceId: string, schemaName: string, scope: ReadScope | null): Promise<{ locked: boolean; state: ActualState }> {
     const { before, rows } = await scriptWithPrepared(

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 
 import { SessionStatement } from '../database/prepared-query';
 import { quoteLiteral } from '../database/sql';
-import { standardObjectId } from './deterministic-id';
 import { Addition } from './sync-scope';
 
 /** SQLSTATE of core.expect when another runner holds the workspace's lock. */
@@ -15,7 +14,8 @@ const textArray = (values: string[]): string => `ARRAY[${values.map(quoteLiteral
 /** The check of one set of additions, to PREPARE once per session, and its arguments for a workspace. */
 export interface AdditionsExpectation {
   statement: SessionStatement;
-  args(workspace: { id: string; schemaName: string; version: string | null }, fingerprint: string): string[];
+  /** `objectIds`: the ids the plan gives the objects, in the order of the additions. */
+  args(workspace: { id: string; schemaName: string; version: string | null }, fingerprint: string, objectIds: readonly string[]): string[];
 }
 
 /**
@@ -24,8 +24,8 @@ export interface AdditionsExpectation {
  * NOT_AS_EXPECTED when any of it is not so:
  * - the workspace row still holds the fingerprint it was listed with (nobody synced it since) and
  *   its version;
- * - each object has its metadata row, standard, with the id the workspace's creation gave it
- *   (deterministic), its standardId and its table;
+ * - each object has its metadata row, standard, with the id the plan gives it (the one the
+ *   workspace's creation gave it), its standardId and its table;
  * - no field of the object has a new field's name or standardId, or a name that begins a new
  *   column's name (a field's columns all begin with its name: so every field whose columns could
  *   clash is counted, whether the table has those columns or not);
@@ -66,12 +66,12 @@ export const additionsExpectation = (additions: readonly Addition[]): AdditionsE
       types: ['uuid', 'text', 'text', 'text', 'uuid[]'],
       text,
     },
-    args: (workspace, fingerprint) => [
+    args: (workspace, fingerprint, objectIds) => [
       quoteLiteral(workspace.id),
       quoteLiteral(fingerprint),
       workspace.version === null ? 'NULL' : quoteLiteral(workspace.version),
       quoteLiteral(workspace.schemaName),
-      `ARRAY[${additions.map(({ object }) => quoteLiteral(standardObjectId(workspace.id, object.declared.standardId))).join(', ')}]::uuid[]`,
+      `ARRAY[${objectIds.map(quoteLiteral).join(', ')}]::uuid[]`,
     ],
   };
 };

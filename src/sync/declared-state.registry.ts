@@ -38,9 +38,11 @@ export class DeclaredStateRegistry {
     };
   }
 
-  async record(manager: EntityManager, desired: DesiredState): Promise<void> {
+  /** Records `desired`'s declared state in the manager's transaction; true when it sent the statement (call `committed` after the commit). */
+  async record(manager: EntityManager, desired: DesiredState): Promise<boolean> {
     const statement = this.recordStatement(desired);
     if (statement) await manager.query(statement.sql, statement.params);
+    return statement !== null;
   }
 
   /** After the transaction that recorded `fingerprint` committed: no need to send it again. */

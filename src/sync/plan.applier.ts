@@ -21,7 +21,17 @@ export interface ApplyOptions {
 const SCRIPT_SAVEPOINT = 'wms_plan';
 
 /** Errors of waiting (lock timeout, statement timeout, deadlock): running the plan again only waits again. */
-export const WAITED_OUT: ReadonlySet<string> = new Set(['55P03', '57014', '40P01']);
+const WAITED_OUT: ReadonlySet<string> = new Set(['55P03', '57014', '40P01']);
+
+/**
+ * When a plan's `statements` statement(s), sent as one script, failed by waiting (a lock or
+ * statement timeout, a deadlock): the failure to report, as it is (running them again, one by one
+ * or after a read, would only wait again). Otherwise null.
+ */
+export const waitedOutFailure = (error: unknown, statements: number): string | null => {
+  const code = (error as { code?: string }).code;
+  return code && WAITED_OUT.has(code) ? `the plan's ${statements} statement(s) failed: ${(error as Error).message}` : null;
+};
 
 export interface PreflightFailure {
   check: PreflightCheck;
@@ -102,10 +112,8 @@ export class PlanApplier {
       return steps.length;
     } catch (error) {
       if (isConnectionLoss(error)) throw error;
-      const code = (error as { code?: string }).code;
-      if (code && WAITED_OUT.has(code)) {
-        throw new SyncError('STATEMENT_FAILED', `the plan's ${steps.length} statement(s) failed: ${(error as Error).message}`);
-      }
+      const waitedOut = waitedOutFailure(error, steps.length);
+      if (waitedOut) throw new SyncError('STATEMENT_FAILED', waitedOut);
       // Find the failing statement: it fails again, this time on its own. (Were it the COMMIT that
       // failed, there is no transaction left, nor savepoint: the failure is what it said.)
       try {

@@ -9,9 +9,10 @@ import { ActualState } from './actual-state';
 import { ActualStateRepository } from './actual-state.repository';
 import { AdditionsExpectation, additionsExpectation, LOCKED_ELSEWHERE } from './additions-expectation';
 import { DeclaredStateRegistry } from './declared-state.registry';
+import { standardObjectId } from './deterministic-id';
 import { buildDesiredState, DesiredState, desiredStateOfGated } from './desired-state';
 import { Hazard, Plan } from './plan';
-import { PlanApplier, PreflightFailure, WAITED_OUT } from './plan.applier';
+import { PlanApplier, PreflightFailure, waitedOutFailure } from './plan.applier';
 import { SyncError } from './sync.error';
 import { Addition, scopeOfChange, SyncScope } from './sync-scope';
 import { WorkspaceComparator } from './workspace.comparator';
@@ -153,6 +154,7 @@ export class WorkspaceSyncService {
         open = true;
         const added = await this.applyAdditions(manager, workspace, desired, scope, scope.additions, timeouts);
         open = false;
+        if (added?.recorded) this.registry.committed(desired.fingerprint);
         if (added) return outcome(added.status, added.message, added.plan, added.statementsExecuted, added.scope, added.status === 'applied');
       }
       open = true;
@@ -206,7 +208,9 @@ export class WorkspaceSyncService {
     additions: readonly Addition[],
     timeouts: { lockTimeoutMs: number; statementTimeoutMs: number },
   ): Promise<LockedResult | null> {
-    const plan = WorkspaceComparator.planAdditions(scope.desired, workspace.id, workspace.schemaName, additions);
+    // The ids the workspace's creation gave the objects: the plan refers to them, the check checks them.
+    const objectIds = additions.map(({ object }) => standardObjectId(workspace.id, object.declared.standardId));
+    const plan = WorkspaceComparator.planAdditions(scope.desired, workspace.id, workspace.schemaName, additions, objectIds);
     if (plan.refusals.length > 0) return null;
     let expectation = this.expectations.get(scope);
     if (!expectation) {
@@ -221,7 +225,7 @@ export class WorkspaceSyncService {
         manager,
         ['BEGIN', workspaces.lockStatement(workspace.id, timeouts, LOCKED_ELSEWHERE)],
         expectation.statement,
-        expectation.args(workspace, workspace.fingerprint!),
+        expectation.args(workspace, workspace.fingerprint!, objectIds),
         [
           ...statements.map(renderStatement),
           ...(record ? [renderStatement(record)] : []),
@@ -232,24 +236,14 @@ export class WorkspaceSyncService {
     } catch (error) {
       if (isConnectionLoss(error)) throw error;
       await manager.query('ROLLBACK');
-      const code = (error as { code?: string }).code;
-      if (code === LOCKED_ELSEWHERE) {
+      if ((error as { code?: string }).code === LOCKED_ELSEWHERE) {
         return { status: 'skipped', message: 'skipped: locked by another runner', plan: null, statementsExecuted: 0, scope: null };
       }
       // A lock or statement timeout, a deadlock: planning from a read would only wait again.
-      if (code && WAITED_OUT.has(code)) {
-        return {
-          status: 'failed',
-          message: `the plan's ${statements.length} statement(s) failed: ${(error as Error).message}`,
-          plan,
-          statementsExecuted: 0,
-          scope: scope.objectNames,
-        };
-      }
-      return null;
+      const waitedOut = waitedOutFailure(error, statements.length);
+      return waitedOut ? { status: 'failed', message: waitedOut, plan, statementsExecuted: 0, scope: scope.objectNames } : null;
     }
-    if (record) this.registry.committed(desired.fingerprint);
-    return { status: 'applied', message: null, plan, statementsExecuted: statements.length, scope: scope.objectNames };
+    return { status: 'applied', message: null, plan, statementsExecuted: statements.length, scope: scope.objectNames, recorded: record !== null, committed: true };
   }
 
   private async syncLocked(

@@ -13,7 +13,7 @@ import {
   LiveForeignKey,
   VIEW_OBJECTS_WITH_FIELDS,
 } from './actual-state';
-import { deterministicUuid, standardObjectId } from './deterministic-id';
+import { deterministicUuid } from './deterministic-id';
 import {
   ColumnSpec,
   DesiredField,
@@ -144,12 +144,13 @@ export class WorkspaceComparator {
 
   /**
    * The plan that gives a workspace its `additions`, when it is known (by its fingerprint) to hold
-   * their objects as declared before, with the ids its creation gave them: what compare() plans
-   * for such a workspace, made without reading it. Nothing here checks that the workspace is so:
-   * the caller does, under the workspace's lock, before the plan runs (additionsExpectation).
+   * their objects as declared before, under `objectIds` (in the order of `additions`): what
+   * compare() plans for such a workspace, made without reading it. Nothing here checks that the
+   * workspace is so: the caller does, under the workspace's lock, before the plan runs
+   * (additionsExpectation).
    */
-  static planAdditions(desired: DesiredState, workspaceId: string, schemaName: string, additions: readonly Addition[]): Plan {
-    const objects = additions.map(({ object }) => declaredObjectRow(object, standardObjectId(workspaceId, object.declared.standardId), []));
+  static planAdditions(desired: DesiredState, workspaceId: string, schemaName: string, additions: readonly Addition[], objectIds: readonly string[]): Plan {
+    const objects = additions.map(({ object }, index) => declaredObjectRow(object, objectIds[index], []));
     const actual: ActualState = { workspaceId, schemaName, objects, indexes: [], live: { ...emptyLiveSchema(), exists: true } };
     const comparator = new WorkspaceComparator(desired, actual, {});
     additions.forEach(({ object, fields }, index) => {

@@ -138,9 +138,7 @@ export class WorkspaceCreationService {
       } else if (input.prefill !== false) {
         Object.assign(counts, await this.prefill(records, desired.objects));
       }
-      const record = registry.recordStatement(desired);
-      if (record) await manager.query(record.sql, record.params);
-      recorded = record !== null;
+      recorded = await registry.record(manager, desired);
       await workspaces.setFingerprint(id, desired.fingerprint);
       const workspace = (await workspaces.findById(id))!;
       return { workspace, plan, views: viewCount, records: counts };

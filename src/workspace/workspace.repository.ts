@@ -15,6 +15,9 @@ export interface WorkspaceRow {
 
 const COLUMNS = `"id", "displayName", "schemaName", "activationStatus", "version", "fingerprint", "featureFlags", "createdAt"`;
 
+/** The call that tries the advisory lock of the workspace whose id `id` (SQL) gives, for the current transaction. */
+const tryAdvisoryLock = (id: string): string => `pg_try_advisory_xact_lock(hashtext('workspace'), hashtext(${id}))`;
+
 /** All SQL on core.workspace. */
 export class WorkspaceRepository {
   constructor(private readonly manager: EntityManager) {}
@@ -68,7 +71,7 @@ export class WorkspaceRepository {
 
   /** Takes the workspace's advisory lock for the current transaction; false when another runner holds it. */
   async tryLock(id: string): Promise<boolean> {
-    const [{ locked }] = await this.manager.query(`SELECT pg_try_advisory_xact_lock(hashtext('workspace'), hashtext($1)) AS locked`, [id]);
+    const [{ locked }] = await this.manager.query(`SELECT ${tryAdvisoryLock('$1')} AS locked`, [id]);
     return locked;
   }
 
@@ -81,7 +84,7 @@ export class WorkspaceRepository {
    * error with that code instead, which ends the script it is part of (core.expect).
    */
   lockStatement(id: string, timeouts: { lockTimeoutMs: number; statementTimeoutMs: number }, orFailWith?: string): string {
-    const lock = `pg_try_advisory_xact_lock(hashtext('workspace'), hashtext(${quoteLiteral(id)}))`;
+    const lock = tryAdvisoryLock(quoteLiteral(id));
     return `SELECT ${orFailWith ? `core."expect"(${lock}, ${quoteLiteral(orFailWith)}, 'locked by another runner')` : lock} AS locked,
               set_config('lock_timeout', ${quoteLiteral(`${Math.round(timeouts.lockTimeoutMs)}ms`)}, true),
               set_config('statement_timeout', ${quoteLiteral(`${Math.round(timeouts.statementTimeoutMs)}ms`)}, true),
