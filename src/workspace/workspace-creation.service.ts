@@ -98,11 +98,13 @@ export class WorkspaceCreationService {
     return this.createFrom(declared, { ...input, displayName });
   }
 
-  /** Creates a workspace from any declared state (tests use their own declaration sets). */
-  async createFrom(declared: DeclaredSchema, input: CreateWorkspaceInput): Promise<CreatedWorkspace> {
+  /**
+   * Creates a workspace from any declared state (tests use their own declaration sets), under `id`
+   * (a new random one by default; tests that compare plans byte for byte give a fixed one).
+   */
+  async createFrom(declared: DeclaredSchema, input: CreateWorkspaceInput, id: string = randomUUID()): Promise<CreatedWorkspace> {
     const featureFlags = [...new Set(input.featureFlags ?? [])].sort();
     const desired = buildDesiredState(declared, new Set(featureFlags));
-    const id = randomUUID();
     const schemaName = schemaNameFor(id);
 
     const registry = new DeclaredStateRegistry(this.dataSource);
