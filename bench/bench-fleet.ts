@@ -7,11 +7,11 @@ import { DataSource } from 'typeorm';
 
 import { renderStatement } from '../src/database/sql';
 import { DeclaredSchema } from '../src/declarations/declared-schema';
-import { emptyActualState } from '../src/sync/actual-state';
-import { DeclaredStateRegistry } from '../src/sync/declared-state.registry';
+import { emptyActualState } from '../src/metadata/actual-state';
+import { DeclaredStateRegistry } from '../src/metadata/declared-state.registry';
 import { buildDesiredState, DesiredState } from '../src/sync/desired-state';
 import { WorkspaceComparator } from '../src/sync/workspace.comparator';
-import { schemaNameFor } from '../src/workspace/workspace-creation.service';
+import { schemaNameFor } from '../src/metadata/column-layout';
 
 /**
  * Fleets for the benchmarks, built faster than the creation hook would (which also writes views

@@ -14,9 +14,9 @@ import { csvColumns } from '../src/records/record-csv';
 import { RecordCsvService } from '../src/records/record-csv.service';
 import { recordFields } from '../src/records/record-fields';
 import { buildStandardDeclarations } from '../src/standard-objects/standard-objects';
-import { ActualStateRepository } from '../src/sync/actual-state.repository';
+import { ActualStateRepository } from '../src/metadata/actual-state.repository';
 import { WorkspaceCreationService } from '../src/workspace/workspace-creation.service';
-import { WorkspaceRow } from '../src/workspace/workspace.repository';
+import { WorkspaceRow } from '../src/metadata/workspace.repository';
 import { openBenchDatabase, round } from './bench-database';
 
 const run = promisify(execFile);

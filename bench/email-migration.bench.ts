@@ -4,7 +4,7 @@ import { qualified } from '../src/database/sql';
 import { buildStandardDeclarations } from '../src/standard-objects/standard-objects';
 import { DEFAULT_STEP_OPTIONS, UpgradeRunner } from '../src/upgrade/upgrade.runner';
 import { WorkspaceCreationService } from '../src/workspace/workspace-creation.service';
-import { WorkspaceRow } from '../src/workspace/workspace.repository';
+import { WorkspaceRow } from '../src/metadata/workspace.repository';
 import { openBenchDatabase, round } from './bench-database';
 
 /**

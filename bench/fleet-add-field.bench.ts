@@ -4,12 +4,12 @@ import { qualified, renderStatement } from '../src/database/sql';
 import { DeclaredSchema } from '../src/declarations/declared-schema';
 import { buildStandardDeclarations } from '../src/standard-objects/standard-objects';
 import { STANDARD_OBJECT_IDS } from '../src/standard-objects/standard-ids.constant';
-import { ActualStateRepository } from '../src/sync/actual-state.repository';
+import { ActualStateRepository } from '../src/metadata/actual-state.repository';
 import { buildDesiredState } from '../src/sync/desired-state';
 import { WorkspaceComparator } from '../src/sync/workspace.comparator';
 import { WorkspaceSyncService } from '../src/sync/workspace-sync.service';
 import { WorkspaceFleetRunner } from '../src/workspace/workspace-fleet.runner';
-import { WorkspaceRepository, WorkspaceRow } from '../src/workspace/workspace.repository';
+import { WorkspaceRepository, WorkspaceRow } from '../src/metadata/workspace.repository';
 import { median, openBenchDatabase, round } from './bench-database';
 import { CliRun, createWorkspacesFromPlan, runBuiltCli } from './bench-fleet';
 

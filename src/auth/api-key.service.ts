@@ -3,7 +3,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 
 import { UUID_PATTERN } from '../declarations/identifier.rules';
-import { WorkspaceRepository } from '../workspace/workspace.repository';
+import { WorkspaceRepository } from '../metadata/workspace.repository';
 import { ApiKeyRepository, ApiKeyRow } from './api-key.repository';
 
 /** Who a bearer token stands for. */

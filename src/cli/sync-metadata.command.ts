@@ -11,7 +11,7 @@ import { upgradeCommandFor } from '../standard-objects/version.constant';
 import { ALLOWABLE_HAZARDS, Hazard } from '../sync/plan';
 import { WorkspaceOutcome, WorkspaceSyncService } from '../sync/workspace-sync.service';
 import { FleetItemResult } from '../workspace/workspace-fleet.runner';
-import { WorkspaceRow } from '../workspace/workspace.repository';
+import { WorkspaceRow } from '../metadata/workspace.repository';
 import { actionJson, formatPlan } from './plan.format';
 import { WorkspaceWalkCommand, WorkspaceWalkOptions, WorkspaceWork } from './workspace-walk.command';
 

@@ -5,7 +5,7 @@ import { DatabaseService } from '../database/database.service';
 import { snapshotVersions } from '../standard-objects/version-snapshots';
 import { BaselineResult, UpgradeBaselineService } from '../upgrade/upgrade-baseline.service';
 import { FleetItemResult } from '../workspace/workspace-fleet.runner';
-import { WorkspaceRow } from '../workspace/workspace.repository';
+import { WorkspaceRow } from '../metadata/workspace.repository';
 import { UsageError } from './cli.error';
 import { WorkspaceWalkCommand, WorkspaceWalkOptions, WorkspaceWork } from './workspace-walk.command';
 

@@ -7,7 +7,7 @@ import { LedgerEntry, LedgerRepository } from '../upgrade/ledger.repository';
 import { nextUpgradeFor } from '../upgrade/upgrade.runner';
 import { upgradeCommandName } from '../upgrade/upgrade-versions';
 import { FleetItemResult } from '../workspace/workspace-fleet.runner';
-import { WorkspaceRow } from '../workspace/workspace.repository';
+import { WorkspaceRow } from '../metadata/workspace.repository';
 import { WorkspaceWalkCommand, WorkspaceWork } from './workspace-walk.command';
 
 interface StatusDetail {

@@ -9,7 +9,7 @@ import { DEDUPE_RULES, DedupeRule, UpgradeStep } from '../upgrade/upgrade-step';
 import { upgradeCommandName, UPGRADE_VERSIONS, UpgradeVersion } from '../upgrade/upgrade-versions';
 import { nextUpgradeFor, UpgradeOutcome, UpgradeRunner } from '../upgrade/upgrade.runner';
 import { FleetItemResult } from '../workspace/workspace-fleet.runner';
-import { WorkspaceRow } from '../workspace/workspace.repository';
+import { WorkspaceRow } from '../metadata/workspace.repository';
 import { actionJson, formatPlan } from './plan.format';
 import { parsePositiveInteger, WorkspaceWalkCommand, WorkspaceWalkOptions, WorkspaceWork } from './workspace-walk.command';
 

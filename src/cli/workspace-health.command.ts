@@ -2,10 +2,10 @@ import { Command } from 'nest-commander';
 import { DataSource } from 'typeorm';
 
 import { DatabaseService } from '../database/database.service';
-import { ActualStateRepository } from '../sync/actual-state.repository';
+import { ActualStateRepository } from '../metadata/actual-state.repository';
 import { checkWorkspaceHealth, HealthIssue } from '../sync/workspace-health';
 import { FleetItemResult } from '../workspace/workspace-fleet.runner';
-import { WorkspaceRow } from '../workspace/workspace.repository';
+import { WorkspaceRow } from '../metadata/workspace.repository';
 import { WorkspaceWalkCommand, WorkspaceWork } from './workspace-walk.command';
 
 @Command({

@@ -1,7 +1,7 @@
 import { Command, Option } from 'nest-commander';
 
 import { DatabaseService } from '../database/database.service';
-import { WorkspaceRepository } from '../workspace/workspace.repository';
+import { WorkspaceRepository } from '../metadata/workspace.repository';
 import { BaseCommand, BaseCommandOptions } from './base.command';
 
 interface WorkspaceListOptions extends BaseCommandOptions {

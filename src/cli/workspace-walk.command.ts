@@ -13,7 +13,7 @@ import { DatabaseService } from '../database/database.service';
 import { UUID_PATTERN } from '../declarations/identifier.rules';
 import { FleetItemResult, FleetStatus, FleetWork, WorkspaceFleetRunner } from '../workspace/workspace-fleet.runner';
 import { queueNameFor, RetryLaterError, WorkspaceJobContext, WorkspaceJobData, WorkspaceJobQueue, WorkspaceJobResult } from '../workspace/workspace-queue';
-import { WorkspaceRepository, WorkspaceRow } from '../workspace/workspace.repository';
+import { WorkspaceRepository, WorkspaceRow } from '../metadata/workspace.repository';
 import { BaseCommand, BaseCommandOptions } from './base.command';
 import { EXIT_FAILURE, UsageError } from './cli.error';
 

@@ -1,4 +1,3 @@
-import { fieldColumns } from '../declarations/declaration-set.builder';
 import { DeclaredField, DeclaredSelectOption } from '../declarations/declared-schema';
 import { defaultValueProblem } from '../declarations/default-value.rules';
 import { FieldType, isFieldType, OnDeleteAction, RelationType } from '../declarations/field-type';
@@ -12,13 +11,12 @@ import {
   OPTION_VALUE_PATTERN,
 } from '../declarations/identifier.rules';
 import { qualified, quoteIdentifier, SqlStatement } from '../database/sql';
-import { joinColumnName } from '../declarations/field-type.registry';
 import { STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
-import { ActualField, ActualObject, ActualState, actualFieldColumns } from './actual-state';
-import { columnSql, createEnumSql } from './ddl';
-import { customTableName, desiredField, enumTypeName, foreignKeyName } from './desired-state';
-import { indexName } from '../declarations/declaration-set.builder';
-import { Hazard, Plan, PlanAction } from './plan';
+import { ActualField, ActualObject, ActualState, actualFieldColumns } from '../metadata/actual-state';
+import { columnSql, createEnumSql } from '../sync/ddl';
+import { desiredField } from '../sync/desired-state';
+import { Hazard, Plan, PlanAction } from '../sync/plan';
+import { customTableName, enumTypeName, fieldColumns, foreignKeyName, indexName, joinColumnName } from '../metadata/column-layout';
 
 export interface CustomFieldInput {
   name: string;

@@ -7,8 +7,8 @@ import { UUID_PATTERN } from '../declarations/identifier.rules';
 import { qualified } from '../database/sql';
 import { RecordRepository } from '../records/record.repository';
 import { STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
-import { ActualStateRepository } from '../sync/actual-state.repository';
-import { ActualObject, ActualState, actualFieldColumns } from '../sync/actual-state';
+import { ActualStateRepository } from '../metadata/actual-state.repository';
+import { ActualObject, ActualState, actualFieldColumns } from '../metadata/actual-state';
 import {
   CustomFieldInput,
   CustomMetadataError,
@@ -16,11 +16,11 @@ import {
   CustomObjectInput,
   FieldUpdateInput,
   ObjectUpdateInput,
-} from '../sync/custom-metadata.planner';
+} from './custom-metadata.planner';
 import { Plan } from '../sync/plan';
 import { PlanApplier } from '../sync/plan.applier';
-import { DEFAULT_VIEW_FIELD_SIZE } from './default-views';
-import { WorkspaceRepository, WorkspaceRow } from './workspace.repository';
+import { DEFAULT_VIEW_FIELD_SIZE } from '../records/default-views';
+import { WorkspaceRepository, WorkspaceRow } from '../metadata/workspace.repository';
 
 export interface CustomMetadataResult {
   plan: Plan;

@@ -1,4 +1,4 @@
-import { DeclarationSetBuilder, DeclarationSetInput, fieldColumns, indexName } from './declaration-set.builder';
+import { DeclarationSetBuilder, DeclarationSetInput } from './declaration-set.builder';
 import { DeclarationError, DeclarationIssue } from './declaration.error';
 import { WorkspaceEntityOptions } from './declaration.storage';
 import {
@@ -10,6 +10,7 @@ import {
   WorkspaceRelation,
 } from './decorators/workspace.decorators';
 import { FieldType, OnDeleteAction, RelationType } from './field-type';
+import { fieldColumns, indexName } from './column-names';
 
 /**
  * Every test declares its own classes: the decorator storage is keyed by class object, so sets

@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
-
+import { fieldColumns, indexEntryColumns, indexName } from './column-names';
 import { DeclarationError, DeclarationIssue, DeclarationRule } from './declaration.error';
 import { ClassRecord, declarationStorage, EntityClass, PropertyRecord } from './declaration.storage';
 import { DeclaredField, DeclaredIndex, DeclaredObject, DeclaredSchema } from './declared-schema';
 import { defaultValueProblem } from './default-value.rules';
 import { FieldType, isFieldType, OnDeleteAction, RelationType } from './field-type';
-import { compositeColumnName, getFieldTypeDefinition, joinColumnName } from './field-type.registry';
+import { getFieldTypeDefinition } from './field-type.registry';
 import {
   CAMEL_CASE_NAME,
   isReservedFieldName,
@@ -37,39 +36,6 @@ interface ResolvedClass {
 }
 
 const LABEL_IDENTIFIER_TYPES = new Set([FieldType.TEXT, FieldType.FULL_NAME, FieldType.UUID]);
-
-/** The table columns a field occupies. */
-export const fieldColumns = (field: Pick<DeclaredField, 'name' | 'type' | 'relation'>): string[] => {
-  if (field.type === FieldType.RELATION) {
-    return field.relation?.type === RelationType.MANY_TO_ONE ? [joinColumnName(field.name)] : [];
-  }
-  const definition = getFieldTypeDefinition(field.type);
-  return definition.kind === 'composite'
-    ? definition.subfields!.map((subfield) => compositeColumnName(field.name, subfield.name))
-    : [field.name];
-};
-
-/**
- * The columns an index entry stands for: `field` (all its columns) or `field.subfield` (one
- * column of a composite field). Empty when the entry names nothing that holds a column.
- */
-export const indexEntryColumns = (fields: Array<Pick<DeclaredField, 'name' | 'type' | 'relation'>>, entry: string): string[] => {
-  const [fieldName, subfield, ...rest] = entry.split('.');
-  const field = fields.find((candidate) => candidate.name === fieldName);
-  if (!field || rest.length > 0) return [];
-  if (subfield === undefined) return fieldColumns(field);
-  const definition = getFieldTypeDefinition(field.type);
-  return definition.subfields?.some((candidate) => candidate.name === subfield) ? [compositeColumnName(field.name, subfield)] : [];
-};
-
-export const indexName = (tableName: string, columns: string[], isUnique: boolean): string => {
-  const name = `IDX_${isUnique ? 'UNIQUE_' : ''}${tableName}_${columns.join('_')}`;
-  if (name.length <= MAX_IDENTIFIER_LENGTH) {
-    return name;
-  }
-  const hash = createHash('sha1').update(name).digest('hex').slice(0, 12);
-  return `${name.slice(0, MAX_IDENTIFIER_LENGTH - hash.length - 1)}_${hash}`;
-};
 
 /**
  * Turns a set of decorated classes into the declared state, checking every rule first. Any

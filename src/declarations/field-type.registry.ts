@@ -127,12 +127,3 @@ export const getFieldTypeDefinition = (type: FieldType): FieldTypeDefinition => 
 };
 
 export const isCompositeType = (type: FieldType): boolean => REGISTRY.get(type)?.kind === 'composite';
-
-const pascalCase = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1);
-
-/** The column of a composite subfield: field name + PascalCase(subfield), e.g. emails -> emailsPrimaryEmail. */
-export const compositeColumnName = (fieldName: string, subfield: string): string =>
-  `${fieldName}${pascalCase(subfield)}`;
-
-/** The foreign-key column of a many-to-one relation field. */
-export const joinColumnName = (fieldName: string): string => `${fieldName}Id`;

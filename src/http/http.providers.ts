@@ -8,7 +8,7 @@ import { DeclaredSchema } from '../declarations/declared-schema';
 import { RecordCsvService } from '../records/record-csv.service';
 import { RecordService } from '../records/record.service';
 import { STANDARD_DECLARATIONS } from '../standard-objects/standard-declarations.module';
-import { CustomMetadataService } from '../workspace/custom-metadata.service';
+import { CustomMetadataService } from '../custom-metadata/custom-metadata.service';
 import { WorkspaceCreationService } from '../workspace/workspace-creation.service';
 
 /** The pool the HTTP service uses; connecting checks that core migrations are applied. */

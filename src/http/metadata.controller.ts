@@ -2,8 +2,8 @@ import { Body, Controller, Delete, HttpCode, Inject, Param, Patch, Post, Query }
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 
 import { RecordError } from '../records/record.error';
-import { CustomFieldInput } from '../sync/custom-metadata.planner';
-import { CustomMetadataService, CustomMetadataResult } from '../workspace/custom-metadata.service';
+import { CustomFieldInput } from '../custom-metadata/custom-metadata.planner';
+import { CustomMetadataService, CustomMetadataResult } from '../custom-metadata/custom-metadata.service';
 import { Allow } from './auth.guard';
 import { CreateFieldBody, CreateObjectBody, UpdateFieldBody, UpdateObjectBody } from './http.dto';
 

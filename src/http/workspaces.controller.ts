@@ -5,7 +5,7 @@ import { ApiKeyService } from '../auth/api-key.service';
 import { RecordError } from '../records/record.error';
 import { snapshotVersions } from '../standard-objects/version-snapshots';
 import { MAX_DISPLAY_NAME_LENGTH, WorkspaceCreationService } from '../workspace/workspace-creation.service';
-import { CustomMetadataService } from '../workspace/custom-metadata.service';
+import { CustomMetadataService } from '../custom-metadata/custom-metadata.service';
 import { Allow } from './auth.guard';
 import { CreateApiKeyBody, CreateWorkspaceBody } from './http.dto';
 

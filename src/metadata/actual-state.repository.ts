@@ -15,9 +15,18 @@ import {
   LiveTable,
   VIEW_OBJECTS_WITH_FIELDS,
 } from './actual-state';
-import { SyncScope } from './sync-scope';
 
-type ReadScope = Pick<SyncScope, 'compared' | 'standardIds' | 'referencedFieldIds' | 'tableNames' | 'enumNames'>;
+/** The part of a workspace a scoped read returns (a sync's scope of change gives it). */
+export interface ReadScope {
+  /** standardIds of the standard objects read whole. */
+  compared: ReadonlySet<string>;
+  /** standardIds of every standard object read (those compared and those their relations point at). */
+  standardIds: string[];
+  /** standardIds of the fields read, for their ids, from the objects not compared. */
+  referencedFieldIds: string[];
+  tableNames: string[];
+  enumNames: string[];
+}
 
 const ON_DELETE_CODES: Record<string, OnDeleteAction> = {
   c: OnDeleteAction.CASCADE,

@@ -1,7 +1,7 @@
 import { FieldType, OnDeleteAction, RelationType } from '../declarations/field-type';
 import { DeclaredField, DeclaredSelectOption } from '../declarations/declared-schema';
 import { STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
-import { ColumnSpec, desiredField, DesiredObject } from './desired-state';
+import { ColumnSpec, fieldColumnSpecs } from './column-layout';
 
 /** A row of metadata."fieldMetadata". */
 export interface ActualField {
@@ -157,22 +157,4 @@ export const actualFieldAsDeclared = (field: ActualField): DeclaredField => ({
 
 /** The columns (with types, defaults and enum names) an existing field occupies. */
 export const actualFieldColumns = (field: ActualField, tableName: string): ColumnSpec[] =>
-  desiredField(actualFieldAsDeclared(field), tableName).columns;
-
-/** The metadata row of a standard object as its declaration makes it, under `id`, with `fields`. */
-export const declaredObjectRow = (object: DesiredObject, id: string, fields: ActualField[]): ActualObject => ({
-  id,
-  standardId: object.declared.standardId,
-  nameSingular: object.declared.nameSingular,
-  namePlural: object.declared.namePlural,
-  labelSingular: object.declared.labelSingular,
-  labelPlural: object.declared.labelPlural,
-  description: object.declared.description,
-  icon: object.declared.icon,
-  tableName: object.tableName,
-  isCustom: false,
-  isSystem: object.declared.isSystem,
-  isActive: true,
-  labelIdentifierFieldMetadataId: null,
-  fields,
-});
+  fieldColumnSpecs(actualFieldAsDeclared(field), tableName);

@@ -1,8 +1,21 @@
+import { createHash } from 'node:crypto';
+
 import { DataSource, EntityManager } from 'typeorm';
 
 import { SqlStatement } from '../database/sql';
 import { DeclaredSchema } from '../declarations/declared-schema';
-import { DesiredState, fingerprintOf } from './desired-state';
+
+/** Bumped when the way declarations turn into tables changes, so every workspace is re-planned. */
+const FINGERPRINT_FORMAT = 1;
+
+export const fingerprintOf = (schema: DeclaredSchema): string =>
+  createHash('sha256').update(JSON.stringify({ format: FINGERPRINT_FORMAT, schema })).digest('hex');
+
+/** A declared state with its fingerprint, as a sync desires it. */
+export interface FingerprintedState {
+  fingerprint: string;
+  schema: DeclaredSchema;
+}
 
 /** Per database: the fingerprints known to be recorded, and those looked up (null: not recorded or not usable). */
 const recorded = new WeakMap<DataSource, Set<string>>();
@@ -30,7 +43,7 @@ export class DeclaredStateRegistry {
    * The statement that records `desired`'s declared state, to run in the transaction that sets its
    * fingerprint; null when this process saw it recorded already. Call `recorded` after the commit.
    */
-  recordStatement(desired: DesiredState): SqlStatement | null {
+  recordStatement(desired: FingerprintedState): SqlStatement | null {
     if (memo(recorded, this.dataSource, () => new Set()).has(desired.fingerprint)) return null;
     return {
       sql: `INSERT INTO core."declaredState" ("fingerprint", "declared") VALUES ($1, $2::json) ON CONFLICT ("fingerprint") DO NOTHING`,
@@ -39,7 +52,7 @@ export class DeclaredStateRegistry {
   }
 
   /** Records `desired`'s declared state in the manager's transaction; true when it sent the statement (call `committed` after the commit). */
-  async record(manager: EntityManager, desired: DesiredState): Promise<boolean> {
+  async record(manager: EntityManager, desired: FingerprintedState): Promise<boolean> {
     const statement = this.recordStatement(desired);
     if (statement) await manager.query(statement.sql, statement.params);
     return statement !== null;

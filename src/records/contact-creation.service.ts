@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 
 import { UUID_PATTERN } from '../declarations/identifier.rules';
 import { COMPANY_STANDARD_FIELD_IDS, PERSON_STANDARD_FIELD_IDS, STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
-import { WorkspaceRepository } from '../workspace/workspace.repository';
+import { WorkspaceRepository } from '../metadata/workspace.repository';
 import { ContactRepository, FieldShape } from './contact.repository';
 import { columnsForValue, mainColumn } from './record-shape';
 import { RecordRepository } from './record.repository';

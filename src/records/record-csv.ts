@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { DeclaredSchema } from '../declarations/declared-schema';
 import { FieldType } from '../declarations/field-type';
-import { ActualObject } from '../sync/actual-state';
+import { ActualObject } from '../metadata/actual-state';
 import { toLinkUrl } from './record-shape';
 import { fieldParams, RecordColumn, RecordField } from './record-fields';
 import { RecordError } from './record.error';

@@ -1,8 +1,9 @@
 import { FieldType, RelationType } from '../declarations/field-type';
-import { ColumnType, compositeColumnName, getFieldTypeDefinition, joinColumnName, RATING_VALUES } from '../declarations/field-type.registry';
+import { ColumnType, getFieldTypeDefinition, RATING_VALUES } from '../declarations/field-type.registry';
 import { UUID_PATTERN } from '../declarations/identifier.rules';
-import { ActualField, ActualObject } from '../sync/actual-state';
+import { ActualField, ActualObject } from '../metadata/actual-state';
 import { RecordError } from './record.error';
+import { compositeColumnName, joinColumnName } from '../metadata/column-layout';
 
 /** A column of an object's table with its type, as the record code reads and writes it. */
 export interface RecordColumn {

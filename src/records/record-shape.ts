@@ -1,5 +1,6 @@
 import { FieldType } from '../declarations/field-type';
-import { compositeColumnName, getFieldTypeDefinition, joinColumnName } from '../declarations/field-type.registry';
+import { getFieldTypeDefinition } from '../declarations/field-type.registry';
+import { compositeColumnName, joinColumnName } from '../metadata/column-layout';
 
 export interface ShapedField {
   name: string;

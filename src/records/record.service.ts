@@ -2,9 +2,9 @@ import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 
 import { UUID_PATTERN } from '../declarations/identifier.rules';
 import { STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
-import { ActualObject } from '../sync/actual-state';
-import { ActualStateRepository } from '../sync/actual-state.repository';
-import { WorkspaceRepository, WorkspaceRow } from '../workspace/workspace.repository';
+import { ActualObject } from '../metadata/actual-state';
+import { ActualStateRepository } from '../metadata/actual-state.repository';
+import { WorkspaceRepository, WorkspaceRow } from '../metadata/workspace.repository';
 import { fieldParams, recordFields, RecordField, recordParams, rowToRecord } from './record-fields';
 import { RecordRepository, ViewTables } from './record.repository';
 import { RecordError } from './record.error';

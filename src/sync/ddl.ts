@@ -1,5 +1,5 @@
 import { qualified, quoteIdentifier, quoteLiteral, SqlStatement } from '../database/sql';
-import { ColumnSpec } from './desired-state';
+import { ColumnSpec } from '../metadata/column-layout';
 
 /** A column definition for CREATE TABLE / ADD COLUMN; enum types are qualified with the schema. */
 export const columnSql = (schema: string, column: ColumnSpec): string => {

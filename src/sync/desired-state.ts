@@ -1,20 +1,9 @@
-import { createHash } from 'node:crypto';
-
-import { fieldColumns, indexEntryColumns, indexName } from '../declarations/declaration-set.builder';
 import { DeclaredField, DeclaredObject, DeclaredSchema } from '../declarations/declared-schema';
 import { FieldType, OnDeleteAction, RelationType } from '../declarations/field-type';
-import { ColumnType, getFieldTypeDefinition, RATING_VALUES } from '../declarations/field-type.registry';
-import { MAX_IDENTIFIER_LENGTH } from '../declarations/identifier.rules';
-import { sqlLiteral } from '../database/sql';
-
-export interface ColumnSpec {
-  name: string;
-  type: ColumnType;
-  /** Name of the field's enum type (SELECT, MULTI_SELECT, RATING). */
-  enumName: string | null;
-  isNullable: boolean;
-  defaultSql: string | null;
-}
+import { RATING_VALUES } from '../declarations/field-type.registry';
+import { ActualField, ActualObject } from '../metadata/actual-state';
+import { fingerprintOf } from '../metadata/declared-state.registry';
+import { ColumnSpec, fieldColumnSpecs, foreignKeyName, indexEntryColumns, indexName, standardTableName } from '../metadata/column-layout';
 
 export interface ForeignKeySpec {
   name: string;
@@ -55,82 +44,12 @@ export interface DesiredState {
   fingerprint: string;
 }
 
-/** Bumped when the way declarations turn into tables changes, so every workspace is re-planned. */
-const FINGERPRINT_FORMAT = 1;
-
-const boundedName = (name: string): string => {
-  if (name.length <= MAX_IDENTIFIER_LENGTH) return name;
-  const hash = createHash('sha1').update(name).digest('hex').slice(0, 12);
-  return `${name.slice(0, MAX_IDENTIFIER_LENGTH - hash.length - 1)}_${hash}`;
-};
-
-export const enumTypeName = (tableName: string, columnName: string): string => boundedName(`${tableName}_${columnName}_enum`);
-
-export const foreignKeyName = (tableName: string, columnName: string): string => boundedName(`FK_${tableName}_${columnName}`);
-
-export const standardTableName = (object: Pick<DeclaredObject, 'nameSingular'>): string => object.nameSingular;
-
-export const customTableName = (nameSingular: string): string => `_${nameSingular}`;
-
 const enumValuesOf = (field: DeclaredField): string[] | null => {
   if (field.type === FieldType.RATING) return RATING_VALUES;
   if (field.type === FieldType.SELECT || field.type === FieldType.MULTI_SELECT) {
     return (field.options ?? []).map((option) => option.value);
   }
   return null;
-};
-
-/** The SQL default of a plain column, from the declared default value. */
-export const plainDefaultSql = (type: FieldType, value: unknown): string | null => {
-  if (value === null || value === undefined) return null;
-  if (value === 'uuid' && type === FieldType.UUID) return 'gen_random_uuid()';
-  if (value === 'now' && (type === FieldType.DATE_TIME || type === FieldType.DATE)) {
-    return type === FieldType.DATE ? 'CURRENT_DATE' : 'now()';
-  }
-  switch (type) {
-    case FieldType.RAW_JSON:
-      return `${sqlLiteral(JSON.stringify(value))}::jsonb`;
-    case FieldType.ARRAY:
-    case FieldType.MULTI_SELECT:
-      return sqlLiteral(`{${(value as string[]).map((item) => `"${item.replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
-    default:
-      return sqlLiteral(value);
-  }
-};
-
-export const fieldColumnSpecs = (field: DeclaredField, tableName: string): ColumnSpec[] => {
-  const definition = getFieldTypeDefinition(field.type);
-  if (definition.kind === 'relation') {
-    return fieldColumns(field).map((name) => ({ name, type: 'uuid', enumName: null, isNullable: true, defaultSql: null }));
-  }
-  if (definition.kind === 'composite') {
-    const defaults = (field.defaultValue ?? {}) as Record<string, unknown>;
-    return definition.subfields!.map((subfield, index) => {
-      const value = defaults[subfield.name];
-      return {
-        name: fieldColumns(field)[index],
-        type: subfield.columnType,
-        enumName: null,
-        isNullable: true,
-        defaultSql:
-          value === undefined || value === null
-            ? null
-            : subfield.columnType === 'jsonb'
-              ? `${sqlLiteral(JSON.stringify(value))}::jsonb`
-              : sqlLiteral(value),
-      };
-    });
-  }
-  const type = definition.columnType!;
-  return [
-    {
-      name: field.name,
-      type,
-      enumName: type === 'enum' || type === 'enum[]' ? enumTypeName(tableName, field.name) : null,
-      isNullable: field.isNullable,
-      defaultSql: plainDefaultSql(field.type, field.defaultValue),
-    },
-  ];
 };
 
 export const desiredField = (field: DeclaredField, tableName: string): DesiredField => {
@@ -169,9 +88,6 @@ export const gateSchema = (schema: DeclaredSchema, featureFlags: ReadonlySet<str
   };
 };
 
-export const fingerprintOf = (schema: DeclaredSchema): string =>
-  createHash('sha256').update(JSON.stringify({ format: FINGERPRINT_FORMAT, schema })).digest('hex');
-
 /**
  * Builds the desired state of a workspace from a declared state (declarations or a version
  * snapshot) and the workspace's feature flags. Pure. Deprecated fields are not part of it: they
@@ -197,3 +113,21 @@ export const desiredStateOfGated = (gated: DeclaredSchema): DesiredState => {
   });
   return { version: gated.version, objects, customObjectFields: gated.customObjectFields, schema: gated, fingerprint: fingerprintOf(gated) };
 };
+
+/** The metadata row of a standard object as its declaration makes it, under `id`, with `fields`. */
+export const declaredObjectRow = (object: DesiredObject, id: string, fields: ActualField[]): ActualObject => ({
+  id,
+  standardId: object.declared.standardId,
+  nameSingular: object.declared.nameSingular,
+  namePlural: object.declared.namePlural,
+  labelSingular: object.declared.labelSingular,
+  labelPlural: object.declared.labelPlural,
+  description: object.declared.description,
+  icon: object.declared.icon,
+  tableName: object.tableName,
+  isCustom: false,
+  isSystem: object.declared.isSystem,
+  isActive: true,
+  labelIdentifierFieldMetadataId: null,
+  fields,
+});

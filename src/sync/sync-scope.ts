@@ -1,4 +1,4 @@
-import { VIEW_OBJECTS_WITH_FIELDS } from './actual-state';
+import { VIEW_OBJECTS_WITH_FIELDS } from '../metadata/actual-state';
 import { DesiredField, DesiredObject, DesiredState } from './desired-state';
 
 /** New standard fields of an object of which nothing else changed. */

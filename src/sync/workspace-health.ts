@@ -1,6 +1,6 @@
 import { RelationType } from '../declarations/field-type';
-import { ActualState, actualFieldColumns } from './actual-state';
-import { ColumnSpec, foreignKeyName } from './desired-state';
+import { ActualState, actualFieldColumns } from '../metadata/actual-state';
+import { ColumnSpec, foreignKeyName } from '../metadata/column-layout';
 
 export type HealthIssueKind =
   | 'MISSING_TABLE'

@@ -4,11 +4,11 @@ import { connectionLostMessage, isConnectionLoss } from '../database/connection-
 import { scriptWithPrepared } from '../database/prepared-query';
 import { renderStatement } from '../database/sql';
 import { DeclaredSchema } from '../declarations/declared-schema';
-import { WorkspaceRepository, WorkspaceRow } from '../workspace/workspace.repository';
-import { ActualState } from './actual-state';
-import { ActualStateRepository } from './actual-state.repository';
+import { WorkspaceRepository, WorkspaceRow } from '../metadata/workspace.repository';
+import { ActualState } from '../metadata/actual-state';
+import { ActualStateRepository } from '../metadata/actual-state.repository';
 import { AdditionsExpectation, additionsExpectation, LOCKED_ELSEWHERE } from './additions-expectation';
-import { DeclaredStateRegistry } from './declared-state.registry';
+import { DeclaredStateRegistry } from '../metadata/declared-state.registry';
 import { standardObjectId } from './deterministic-id';
 import { buildDesiredState, DesiredState, desiredStateOfGated } from './desired-state';
 import { Hazard, Plan } from './plan';

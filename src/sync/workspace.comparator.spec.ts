@@ -10,8 +10,8 @@ import {
 import { DeclaredSchema } from '../declarations/declared-schema';
 import { FieldType, OnDeleteAction, RelationType } from '../declarations/field-type';
 import { renderStatement } from '../database/sql';
-import { ActualField, ActualObject, ActualState, declaredObjectRow, emptyActualState, LiveTable } from './actual-state';
-import { buildDesiredState, DesiredState } from './desired-state';
+import { ActualField, ActualObject, ActualState, emptyActualState, LiveTable } from '../metadata/actual-state';
+import { buildDesiredState, declaredObjectRow, DesiredState } from './desired-state';
 import { Hazard } from './plan';
 import { WorkspaceComparator } from './workspace.comparator';
 

@@ -1,32 +1,14 @@
-import { fieldColumns } from '../declarations/declaration-set.builder';
 import { DeclaredField } from '../declarations/declared-schema';
 import { FieldType, RelationType } from '../declarations/field-type';
 import { getFieldTypeDefinition } from '../declarations/field-type.registry';
 import { qualified, quoteIdentifier, SqlStatement } from '../database/sql';
-import {
-  ActualField,
-  ActualObject,
-  ActualState,
-  actualFieldColumns,
-  declaredObjectRow,
-  emptyLiveSchema,
-  LiveForeignKey,
-  VIEW_OBJECTS_WITH_FIELDS,
-} from './actual-state';
+import { ActualField, ActualObject, ActualState, actualFieldColumns, emptyLiveSchema, LiveForeignKey, VIEW_OBJECTS_WITH_FIELDS } from '../metadata/actual-state';
 import { deterministicUuid } from './deterministic-id';
-import {
-  ColumnSpec,
-  DesiredField,
-  desiredField,
-  DesiredObject,
-  DesiredState,
-  enumTypeName,
-  foreignKeyName,
-  IndexSpec,
-} from './desired-state';
+import { declaredObjectRow, desiredField, DesiredField, DesiredObject, DesiredState, IndexSpec } from './desired-state';
 import { columnSql, createEnumSql } from './ddl';
 import { Hazard, PlanAction, Plan, PreflightCheck, Refusal } from './plan';
 import { Addition } from './sync-scope';
+import { ColumnSpec, enumTypeName, fieldColumns, foreignKeyName } from '../metadata/column-layout';
 
 export interface CompareOptions {
   /** Hazards the operator allowed (--allow-hazards). */

@@ -1,12 +1,12 @@
 import { DataSource } from 'typeorm';
 
 import { getVersionSnapshot } from '../standard-objects/version-snapshots';
-import { ActualStateRepository } from '../sync/actual-state.repository';
-import { DeclaredStateRegistry } from '../sync/declared-state.registry';
+import { ActualStateRepository } from '../metadata/actual-state.repository';
+import { DeclaredStateRegistry } from '../metadata/declared-state.registry';
 import { buildDesiredState } from '../sync/desired-state';
 import { WorkspaceComparator } from '../sync/workspace.comparator';
 import { checkWorkspaceHealth } from '../sync/workspace-health';
-import { WorkspaceRepository, WorkspaceRow } from '../workspace/workspace.repository';
+import { WorkspaceRepository, WorkspaceRow } from '../metadata/workspace.repository';
 import { LedgerRepository } from './ledger.repository';
 import { stepChecksum } from './upgrade-step';
 import { findUpgradeVersion } from './upgrade-versions';

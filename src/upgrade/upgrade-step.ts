@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 import { EntityManager, QueryRunner } from 'typeorm';
 
-import { WorkspaceRow } from '../workspace/workspace.repository';
+import { WorkspaceRow } from '../metadata/workspace.repository';
 import { LedgerEntry, LedgerRepository } from './ledger.repository';
 
 export type UpgradePhase = 'before-sync' | 'after-sync';

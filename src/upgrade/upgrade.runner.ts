@@ -4,7 +4,7 @@ import { connectionLostMessage, isConnectionLoss } from '../database/connection-
 import { getVersionSnapshot } from '../standard-objects/version-snapshots';
 import { Hazard } from '../sync/plan';
 import { WorkspaceOutcome, WorkspaceSyncService } from '../sync/workspace-sync.service';
-import { WorkspaceRepository, WorkspaceRow } from '../workspace/workspace.repository';
+import { WorkspaceRepository, WorkspaceRow } from '../metadata/workspace.repository';
 import { LedgerRepository } from './ledger.repository';
 import { stepChecksum, UpgradeStep, UpgradeStepContext, UpgradeStepOptions } from './upgrade-step';
 import { findUpgradeVersion, upgradeCommandName, UPGRADE_VERSIONS } from './upgrade-versions';

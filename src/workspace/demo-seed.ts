@@ -7,7 +7,7 @@ import {
   PERSON_STANDARD_FIELD_IDS,
   STANDARD_OBJECT_IDS,
 } from '../standard-objects/standard-ids.constant';
-import { ActualObject } from '../sync/actual-state';
+import { ActualObject } from '../metadata/actual-state';
 import { DesiredObject } from '../sync/desired-state';
 import { shapeRow } from './prefill';
 

@@ -2,22 +2,23 @@ import { randomUUID } from 'node:crypto';
 
 import { DataSource } from 'typeorm';
 
+import { schemaNameFor } from '../metadata/column-layout';
 import { DeclaredSchema } from '../declarations/declared-schema';
 import { displayTextProblem, FEATURE_FLAG_PATTERN } from '../declarations/identifier.rules';
 import { RecordRepository } from '../records/record.repository';
 import { STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
 import { getVersionSnapshot } from '../standard-objects/version-snapshots';
-import { ActualStateRepository } from '../sync/actual-state.repository';
-import { emptyActualState } from '../sync/actual-state';
+import { ActualStateRepository } from '../metadata/actual-state.repository';
+import { emptyActualState } from '../metadata/actual-state';
 import { buildDesiredState, DesiredObject } from '../sync/desired-state';
 import { Plan } from '../sync/plan';
-import { DeclaredStateRegistry } from '../sync/declared-state.registry';
+import { DeclaredStateRegistry } from '../metadata/declared-state.registry';
 import { PlanApplier } from '../sync/plan.applier';
 import { WorkspaceComparator } from '../sync/workspace.comparator';
 import { DemoSeeder, MAX_DEMO_RECORDS } from './demo-seed';
-import { defaultViews } from './default-views';
+import { defaultViews } from '../records/default-views';
 import { prefillCompanyRows, prefillOpportunityRows, prefillPersonRows } from './prefill';
-import { WorkspaceRepository, WorkspaceRow } from './workspace.repository';
+import { WorkspaceRepository, WorkspaceRow } from '../metadata/workspace.repository';
 
 export interface CreateWorkspaceInput {
   displayName: string;
@@ -48,9 +49,6 @@ export class WorkspaceCreationError extends Error {
 }
 
 export const MAX_DISPLAY_NAME_LENGTH = 200;
-
-/** workspace_ + the id in base 36: short, lowercase, unique. */
-export const schemaNameFor = (id: string): string => `workspace_${BigInt(`0x${id.replace(/-/g, '')}`).toString(36)}`;
 
 /**
  * The creation hook: workspace row, schema, tables and metadata from the declarations (or a

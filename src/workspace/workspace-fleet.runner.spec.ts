@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 
 import { FLEET_PAGE_SIZE, FleetWork, WorkspaceFleetRunner } from './workspace-fleet.runner';
-import { WorkspaceRow } from './workspace.repository';
+import { WorkspaceRow } from '../metadata/workspace.repository';
 
 const idOf = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 

@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 
 import { describeFailure } from '../database/connection-loss';
-import { WorkspaceRepository, WorkspaceRow } from './workspace.repository';
+import { WorkspaceRepository, WorkspaceRow } from '../metadata/workspace.repository';
 
 export interface FleetSelection {
   /** Exactly these workspaces (any status); otherwise every active workspace in id order. */

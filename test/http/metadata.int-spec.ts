@@ -1,4 +1,4 @@
-import { ActualStateRepository } from '../../src/sync/actual-state.repository';
+import { ActualStateRepository } from '../../src/metadata/actual-state.repository';
 import { checkWorkspaceHealth } from '../../src/sync/workspace-health';
 import { ADMIN_KEY, bearer, createWorkspaceWithKey, footprint, useHttpWorkspace } from './http-test-app';
 

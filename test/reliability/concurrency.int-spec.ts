@@ -1,6 +1,6 @@
 import { buildStandardDeclarations } from '../../src/standard-objects/standard-objects';
 import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
-import { WorkspaceRow } from '../../src/workspace/workspace.repository';
+import { WorkspaceRow } from '../../src/metadata/workspace.repository';
 import { v1 } from '../fixtures/declarations/v1';
 import { insertRowsWithEveryColumn } from '../utils/every-column-rows';
 import { useTestDatabase } from '../utils/test-services';

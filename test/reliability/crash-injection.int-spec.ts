@@ -1,9 +1,9 @@
 import { DeclaredSchema } from '../../src/declarations/declared-schema';
 import { buildStandardDeclarations } from '../../src/standard-objects/standard-objects';
 import { WorkspaceSyncService } from '../../src/sync/workspace-sync.service';
-import { CustomMetadataService } from '../../src/workspace/custom-metadata.service';
+import { CustomMetadataService } from '../../src/custom-metadata/custom-metadata.service';
 import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
-import { WorkspaceRepository, WorkspaceRow } from '../../src/workspace/workspace.repository';
+import { WorkspaceRepository, WorkspaceRow } from '../../src/metadata/workspace.repository';
 import { v1 } from '../fixtures/declarations/v1';
 import { v2 } from '../fixtures/declarations/v2';
 import { insertRowsWithEveryColumn } from '../utils/every-column-rows';

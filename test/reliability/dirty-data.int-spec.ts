@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { buildStandardDeclarations } from '../../src/standard-objects/standard-objects';
 import { CURRENT_VERSION } from '../../src/standard-objects/version.constant';
 import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
-import { WorkspaceRow } from '../../src/workspace/workspace.repository';
+import { WorkspaceRow } from '../../src/metadata/workspace.repository';
 import { v1 } from '../fixtures/declarations/v1';
 import { v2 } from '../fixtures/declarations/v2';
 import { insertRowsWithEveryColumn } from '../utils/every-column-rows';

@@ -1,11 +1,10 @@
-import { fieldColumns } from '../../src/declarations/declaration-set.builder';
 import { DeclaredSchema } from '../../src/declarations/declared-schema';
 import { FieldType } from '../../src/declarations/field-type';
 import { ColumnType, getFieldTypeDefinition } from '../../src/declarations/field-type.registry';
 import { Hazard, Plan, PlanAction } from '../../src/sync/plan';
 import { SyncOptions, WorkspaceOutcome, WorkspaceSyncService } from '../../src/sync/workspace-sync.service';
 import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
-import { WorkspaceRepository, WorkspaceRow } from '../../src/workspace/workspace.repository';
+import { WorkspaceRepository, WorkspaceRow } from '../../src/metadata/workspace.repository';
 import { FIXTURE_PERSON_FIELD_IDS } from '../fixtures/declarations/standard-ids';
 import { v1 } from '../fixtures/declarations/v1';
 import { v2 } from '../fixtures/declarations/v2';
@@ -14,6 +13,7 @@ import { insertRowsWithEveryColumn } from '../utils/every-column-rows';
 import { addRawCustomTextField } from '../utils/raw-custom-field';
 import { catalogSnapshot, comparableMetadata, TableData, tableData, WorkspaceSnapshot, workspaceSnapshot } from '../utils/schema-snapshot';
 import { useTestDatabase } from '../utils/test-services';
+import { fieldColumns } from '../../src/metadata/column-layout';
 
 /**
  * Declaration-set evolution, in the manner of TypeORM's schema tests: a workspace created from v1

@@ -4,7 +4,7 @@ import { buildStandardDeclarations } from '../../src/standard-objects/standard-o
 import { buildDesiredState } from '../../src/sync/desired-state';
 import { WorkspaceSyncService } from '../../src/sync/workspace-sync.service';
 import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
-import { WorkspaceRepository, WorkspaceRow } from '../../src/workspace/workspace.repository';
+import { WorkspaceRepository, WorkspaceRow } from '../../src/metadata/workspace.repository';
 import { useTestDatabase } from '../utils/test-services';
 
 /**

@@ -1,11 +1,11 @@
 import { DeclaredSchema } from '../../src/declarations/declared-schema';
 import { STANDARD_OBJECT_IDS } from '../../src/standard-objects/standard-ids.constant';
 import { buildStandardDeclarations } from '../../src/standard-objects/standard-objects';
-import { ActualStateRepository } from '../../src/sync/actual-state.repository';
-import { buildDesiredState, fingerprintOf } from '../../src/sync/desired-state';
+import { ActualStateRepository } from '../../src/metadata/actual-state.repository';
+import { buildDesiredState } from '../../src/sync/desired-state';
 import { Hazard } from '../../src/sync/plan';
 import { SyncOptions, WorkspaceOutcome } from '../../src/sync/workspace-sync.service';
-import { WorkspaceRow } from '../../src/workspace/workspace.repository';
+import { WorkspaceRow } from '../../src/metadata/workspace.repository';
 import { v1 } from '../fixtures/declarations/v1';
 import { v2 } from '../fixtures/declarations/v2';
 import { v3 } from '../fixtures/declarations/v3';
@@ -14,6 +14,7 @@ import { addRawCustomTextField } from '../utils/raw-custom-field';
 import { tableData } from '../utils/schema-snapshot';
 import { syncHelpers } from '../utils/sync-helpers';
 import { openDataSource, useTestDatabase } from '../utils/test-services';
+import { fingerprintOf } from '../../src/metadata/declared-state.registry';
 
 /**
  * Planning from what changed: a workspace whose fingerprint is recorded is compared only where the

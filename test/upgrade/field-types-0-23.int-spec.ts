@@ -1,8 +1,8 @@
 import { buildStandardDeclarations } from '../../src/standard-objects/standard-objects';
-import { CustomMetadataError } from '../../src/sync/custom-metadata.planner';
-import { CustomMetadataService } from '../../src/workspace/custom-metadata.service';
+import { CustomMetadataError } from '../../src/custom-metadata/custom-metadata.planner';
+import { CustomMetadataService } from '../../src/custom-metadata/custom-metadata.service';
 import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
-import { WorkspaceRow } from '../../src/workspace/workspace.repository';
+import { WorkspaceRow } from '../../src/metadata/workspace.repository';
 import { workspaceSnapshot } from '../utils/schema-snapshot';
 import { useTestDatabase } from '../utils/test-services';
 import { fieldRow } from './upgrade-0-23.fixtures';

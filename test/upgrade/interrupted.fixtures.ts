@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 
 import { Client } from 'pg';
 
-import { WorkspaceRow } from '../../src/workspace/workspace.repository';
+import { WorkspaceRow } from '../../src/metadata/workspace.repository';
 import { CLI_ENTRY, PROJECT_ROOT } from '../utils/cli';
 import { catalogSnapshot, comparableMetadata, tableData } from '../utils/schema-snapshot';
 import { ledgerRows, viewLayout, workspaceVersion } from './upgrade-0-23.fixtures';

@@ -3,7 +3,7 @@ import { upgradeCommandFor } from '../../src/standard-objects/version.constant';
 import { stepChecksum } from '../../src/upgrade/upgrade-step';
 import { UPGRADE_0_23_STEPS } from '../../src/upgrade/versions/0-23';
 import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
-import { WorkspaceRow } from '../../src/workspace/workspace.repository';
+import { WorkspaceRow } from '../../src/metadata/workspace.repository';
 import { CliResult, runCli } from '../utils/cli';
 import { tableData, workspaceSnapshot } from '../utils/schema-snapshot';
 import { useTestDatabase } from '../utils/test-services';

@@ -1,8 +1,8 @@
 import { buildStandardDeclarations } from '../../src/standard-objects/standard-objects';
 import { UpgradeRunner } from '../../src/upgrade/upgrade.runner';
-import { CustomMetadataService } from '../../src/workspace/custom-metadata.service';
+import { CustomMetadataService } from '../../src/custom-metadata/custom-metadata.service';
 import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
-import { WorkspaceRepository, WorkspaceRow } from '../../src/workspace/workspace.repository';
+import { WorkspaceRepository, WorkspaceRow } from '../../src/metadata/workspace.repository';
 import { workspaceSnapshot } from '../utils/schema-snapshot';
 import { useTestDatabase } from '../utils/test-services';
 import { ledgerRow, workspaceVersion } from './upgrade-0-23.fixtures';

@@ -1,15 +1,15 @@
 import { Hazard } from '../../src/sync/plan';
 import { WorkspaceSyncService } from '../../src/sync/workspace-sync.service';
 import { checkWorkspaceHealth } from '../../src/sync/workspace-health';
-import { ActualStateRepository } from '../../src/sync/actual-state.repository';
+import { ActualStateRepository } from '../../src/metadata/actual-state.repository';
 import { COMPANY_STANDARD_FIELD_IDS } from '../../src/standard-objects/standard-ids.constant';
 import { buildStandardDeclarations } from '../../src/standard-objects/standard-objects';
 import { upgradeCommandFor } from '../../src/standard-objects/version.constant';
 import { getVersionSnapshot } from '../../src/standard-objects/version-snapshots';
 import { UpgradeOutcome, UpgradeRunner } from '../../src/upgrade/upgrade.runner';
-import { CustomMetadataService } from '../../src/workspace/custom-metadata.service';
+import { CustomMetadataService } from '../../src/custom-metadata/custom-metadata.service';
 import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
-import { WorkspaceRepository, WorkspaceRow } from '../../src/workspace/workspace.repository';
+import { WorkspaceRepository, WorkspaceRow } from '../../src/metadata/workspace.repository';
 import { TableData, tableData, workspaceSnapshot } from '../utils/schema-snapshot';
 import { useTestDatabase } from '../utils/test-services';
 import {

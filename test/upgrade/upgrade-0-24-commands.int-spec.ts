@@ -2,7 +2,7 @@ import { buildStandardDeclarations } from '../../src/standard-objects/standard-o
 import { UPGRADE_0_23_STEPS } from '../../src/upgrade/versions/0-23';
 import { UPGRADE_0_24_STEPS } from '../../src/upgrade/versions/0-24';
 import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
-import { WorkspaceRow } from '../../src/workspace/workspace.repository';
+import { WorkspaceRow } from '../../src/metadata/workspace.repository';
 import { CliResult, runCli } from '../utils/cli';
 import { workspaceSnapshot } from '../utils/schema-snapshot';
 import { useTestDatabase } from '../utils/test-services';

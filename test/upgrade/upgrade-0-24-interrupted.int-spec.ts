@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { buildStandardDeclarations } from '../../src/standard-objects/standard-objects';
 import { PERSON_EMAIL_INDEX } from '../../src/upgrade/versions/0-24/build-person-email-unique-index.step';
 import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
-import { WorkspaceRow } from '../../src/workspace/workspace.repository';
+import { WorkspaceRow } from '../../src/metadata/workspace.repository';
 import { useTestDatabase } from '../utils/test-services';
 import { expectKilled, expectSameEndState, expectSucceeded, ProcessResult, runCliProcess, waitForSessionsToEnd } from './interrupted.fixtures';
 import { ledgerRow, ledgerRows, workspaceVersion } from './upgrade-0-23.fixtures';

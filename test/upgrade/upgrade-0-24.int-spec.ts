@@ -1,5 +1,5 @@
 import { buildStandardDeclarations } from '../../src/standard-objects/standard-objects';
-import { ActualStateRepository } from '../../src/sync/actual-state.repository';
+import { ActualStateRepository } from '../../src/metadata/actual-state.repository';
 import { checkWorkspaceHealth } from '../../src/sync/workspace-health';
 import { WorkspaceSyncService } from '../../src/sync/workspace-sync.service';
 import { UpgradeOutcome, UpgradeRunner } from '../../src/upgrade/upgrade.runner';
@@ -7,7 +7,7 @@ import { UPGRADE_0_23_STEPS } from '../../src/upgrade/versions/0-23';
 import { UPGRADE_0_24_STEPS } from '../../src/upgrade/versions/0-24';
 import { PERSON_EMAIL_INDEX } from '../../src/upgrade/versions/0-24/build-person-email-unique-index.step';
 import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
-import { WorkspaceRepository, WorkspaceRow } from '../../src/workspace/workspace.repository';
+import { WorkspaceRepository, WorkspaceRow } from '../../src/metadata/workspace.repository';
 import { tableData, TableData, workspaceSnapshot } from '../utils/schema-snapshot';
 import { useTestDatabase } from '../utils/test-services';
 import { customFieldNames, expectSameStandardParts, fieldRow, ledgerRows, liveColumns, standardParts, workspaceVersion } from './upgrade-0-23.fixtures';

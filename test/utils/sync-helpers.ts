@@ -1,7 +1,7 @@
 import { DeclaredSchema } from '../../src/declarations/declared-schema';
 import { SyncOptions, WorkspaceOutcome, WorkspaceSyncService } from '../../src/sync/workspace-sync.service';
 import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
-import { WorkspaceRepository, WorkspaceRow } from '../../src/workspace/workspace.repository';
+import { WorkspaceRepository, WorkspaceRow } from '../../src/metadata/workspace.repository';
 import { catalogSnapshot, comparableMetadata } from './schema-snapshot';
 import { TestServices } from './test-services';
 

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 
-import { ActualStateRepository } from '../../../src/sync/actual-state.repository';
+import { ActualStateRepository } from '../../../src/metadata/actual-state.repository';
 import { checkWorkspaceHealth } from '../../../src/sync/workspace-health';
 import { CatalogSnapshot, catalogSnapshot, ComparableMetadata, comparableMetadata, TableData, tableData, viewLayout } from '../../utils/schema-snapshot';
 

@@ -1,13 +1,13 @@
 import { FieldType } from '../../../declarations/field-type';
-import { compositeColumnName } from '../../../declarations/field-type.registry';
 import { qualified, quoteIdentifier } from '../../../database/sql';
 import { PERSON_STANDARD_FIELD_IDS } from '../../../standard-objects/standard-ids.constant';
-import { ActualField, ActualObject } from '../../../sync/actual-state';
-import { ActualStateRepository } from '../../../sync/actual-state.repository';
+import { ActualField, ActualObject } from '../../../metadata/actual-state';
+import { ActualStateRepository } from '../../../metadata/actual-state.repository';
 import { moveInBatches } from '../../batched-move';
 import { ColumnSyncTrigger } from '../../column-sync-trigger';
 import { StepReport, UpgradeStep, UpgradeStepContext } from '../../upgrade-step';
 import { PERSON, snapshotField } from './snapshot-shapes';
+import { compositeColumnName } from '../../../metadata/column-layout';
 
 const from = snapshotField('0.22', PERSON, PERSON_STANDARD_FIELD_IDS.emails);
 const to = snapshotField('0.23', PERSON, PERSON_STANDARD_FIELD_IDS.emails);

@@ -1,13 +1,13 @@
 import { FieldType } from '../../../declarations/field-type';
-import { compositeColumnName } from '../../../declarations/field-type.registry';
 import { qualified, quoteIdentifier } from '../../../database/sql';
 import { COMPANY_STANDARD_FIELD_IDS } from '../../../standard-objects/standard-ids.constant';
-import { ActualField, ActualObject, actualFieldColumns } from '../../../sync/actual-state';
-import { ActualStateRepository } from '../../../sync/actual-state.repository';
+import { ActualField, ActualObject, actualFieldColumns } from '../../../metadata/actual-state';
+import { ActualStateRepository } from '../../../metadata/actual-state.repository';
 import { moveInBatches } from '../../batched-move';
 import { ColumnSyncTrigger } from '../../column-sync-trigger';
 import { StepReport, UpgradeStep, UpgradeStepContext } from '../../upgrade-step';
 import { COMPANY, snapshotField } from './snapshot-shapes';
+import { compositeColumnName } from '../../../metadata/column-layout';
 
 const standardLinks = [COMPANY_STANDARD_FIELD_IDS.domainName, COMPANY_STANDARD_FIELD_IDS.linkedinLink].map((id) => ({
   from: snapshotField('0.22', COMPANY, id),

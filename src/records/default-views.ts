@@ -1,5 +1,5 @@
 import { RelationType } from '../declarations/field-type';
-import { ActualObject } from '../sync/actual-state';
+import { ActualObject } from '../metadata/actual-state';
 import { DesiredObject } from '../sync/desired-state';
 
 export interface DefaultView {
