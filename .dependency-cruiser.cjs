@@ -39,6 +39,9 @@ const SQL_PLACES = [
   '^src/sync/statement\\.renderer\\.ts$',
   '^src/sync/plan\\.applier\\.ts$',
   '^src/upgrade/versions/',
+  '^src/upgrade/steps/',
+  // The SQL defaults of columns are part of the layout.
+  '^src/metadata/column-layout\\.ts$',
 ];
 
 module.exports = {

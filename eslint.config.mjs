@@ -10,7 +10,7 @@ const SQL_TEMPLATE = '^\\s*(SELECT|INSERT|UPDATE|DELETE|ALTER|CREATE|DROP|WITH|B
 const SQL_STRING =
   '^\\s*(SELECT\\b[\\s\\S]*(\\bFROM\\b|\\bAS\\b|[(])|INSERT INTO|UPDATE \\S+ SET|DELETE FROM|(ALTER|CREATE|DROP) (TABLE|TYPE|INDEX|SCHEMA|TRIGGER|FUNCTION|UNIQUE|OR REPLACE)|WITH \\S+ AS|BEGIN$|COMMIT$|ROLLBACK|SAVEPOINT |RELEASE SAVEPOINT|LOCK TABLE|TRUNCATE |PREPARE |EXECUTE |DEALLOCATE |COPY )';
 const SQL_MESSAGE =
-  'SQL lives in repositories (*.repository.ts), the statement renderer, the plan applier, database/ and upgrade steps; call one of them instead.';
+  'SQL lives in repositories (*.repository.ts), the statement renderer, the plan applier, database/ and upgrade steps (upgrade/versions, upgrade/steps); call one of them instead.';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
@@ -41,6 +41,7 @@ export default tseslint.config(
       'src/sync/statement.renderer.ts',
       'src/sync/plan.applier.ts',
       'src/upgrade/versions/**',
+      'src/upgrade/steps/**',
     ],
     rules: {
       'no-restricted-syntax': [

@@ -5,13 +5,13 @@ import { performance } from 'node:perf_hooks';
 
 import { DataSource } from 'typeorm';
 
-import { renderStatement } from '../src/database/sql';
 import { DeclaredSchema } from '../src/declarations/declared-schema';
 import { emptyActualState } from '../src/metadata/actual-state';
-import { DeclaredStateRegistry } from '../src/metadata/declared-state.registry';
+import { DeclaredStateRepository } from '../src/metadata/declared-state.repository';
 import { buildDesiredState, DesiredState } from '../src/sync/desired-state';
 import { WorkspaceComparator } from '../src/sync/workspace.comparator';
 import { schemaNameFor } from '../src/metadata/column-layout';
+import { renderStatement } from '../src/database/sql-statement';
 
 /**
  * Fleets for the benchmarks, built faster than the creation hook would (which also writes views
@@ -46,7 +46,7 @@ export const creationScript = (declared: DeclaredSchema, desired: DesiredState, 
 export const createWorkspacesFromPlan = async (dataSource: DataSource, declared: DeclaredSchema, count: number, connections = 2): Promise<string[]> => {
   const desired = buildDesiredState(declared);
   // As the creation hook does: the declared state the fingerprint stands for is recorded.
-  await new DeclaredStateRegistry(dataSource).record(dataSource.manager, desired);
+  await new DeclaredStateRepository(dataSource).record(dataSource.manager, desired);
   const ids: string[] = [];
   let next = 0;
   const create = async () => {

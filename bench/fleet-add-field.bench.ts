@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 
-import { qualified, renderStatement } from '../src/database/sql';
+import { qualified } from '../src/database/sql';
 import { DeclaredSchema } from '../src/declarations/declared-schema';
 import { buildStandardDeclarations } from '../src/standard-objects/standard-objects';
 import { STANDARD_OBJECT_IDS } from '../src/standard-objects/standard-ids.constant';
@@ -12,6 +12,7 @@ import { WorkspaceFleetRunner } from '../src/workspace/workspace-fleet.runner';
 import { WorkspaceRepository, WorkspaceRow } from '../src/metadata/workspace.repository';
 import { median, openBenchDatabase, round } from './bench-database';
 import { CliRun, createWorkspacesFromPlan, runBuiltCli } from './bench-fleet';
+import { renderStatement } from '../src/database/sql-statement';
 
 const OBJECT = 'person';
 const FIELD = 'city';

@@ -1,5 +1,5 @@
-import { renderStatement } from '../database/sql';
 import { Plan, PlanAction } from '../sync/plan';
+import { renderStatement } from '../database/sql-statement';
 
 /** One line per action, hazards marked; with `verbose`, the SQL under each. */
 export const formatPlan = (plan: Plan, verbose = false): string[] => {

@@ -10,13 +10,14 @@ import {
   MAX_IDENTIFIER_LENGTH,
   OPTION_VALUE_PATTERN,
 } from '../declarations/identifier.rules';
-import { qualified, quoteIdentifier, SqlStatement } from '../database/sql';
+import { qualified, quoteIdentifier } from '../database/sql';
 import { STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
 import { ActualField, ActualObject, ActualState, actualFieldColumns } from '../metadata/actual-state';
 import { columnSql, createEnumSql } from '../sync/ddl';
 import { desiredField } from '../sync/desired-state';
 import { Hazard, Plan, PlanAction } from '../sync/plan';
 import { customTableName, enumTypeName, fieldColumns, foreignKeyName, indexName, joinColumnName } from '../metadata/column-layout';
+import { SqlStatement } from '../database/sql-statement';
 
 export interface CustomFieldInput {
   name: string;

@@ -1,4 +1,5 @@
-import { quoteIdentifier, quoteLiteral, renderStatement, sqlLiteral } from './sql';
+import { quoteIdentifier, quoteLiteral, sqlLiteral } from './sql';
+import { renderStatement } from './sql-statement';
 
 describe('sql', () => {
   it('quotes identifiers so that any text is inert', () => {

@@ -215,7 +215,8 @@ export class ActualStateRepository {
   }
 
   /**
-   * Opens a transaction, runs `lock` (a statement whose one row says "locked") and then reads the
+   * Sends `begin` (the statement that opens a transaction), runs `lock` (a statement whose one row
+   * says "locked") and then reads the
    * state with a snapshot taken after it, all in one round trip: the whole workspace (with the view
    * rows pointing at missing fields, in one more, once locked) or, with a scope, its standard
    * objects only. Of those, the compared objects come whole (fields, custom ones included,
@@ -224,10 +225,16 @@ export class ActualStateRepository {
    * to them, which is all the comparator does with an object it does not compare. The
    * transaction is left open, whatever the lock said: the caller ends it.
    */
-  async beginAndReadLocked(lock: string, workspaceId: string, schemaName: string, scope: ReadScope | null): Promise<{ locked: boolean; state: ActualState }> {
+  async beginAndReadLocked(
+    begin: string,
+    lock: string,
+    workspaceId: string,
+    schemaName: string,
+    scope: ReadScope | null,
+  ): Promise<{ locked: boolean; state: ActualState }> {
     const { before, rows } = await scriptWithPrepared(
       this.manager,
-      ['BEGIN', lock],
+      [begin, lock],
       scope ? READ_SCOPED_STATE : READ_STATE,
       scope
         ? [

@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 
 import { SessionStatement } from '../database/prepared-query';
 import { quoteLiteral } from '../database/sql';
-import { Addition } from './sync-scope';
+import { ColumnSpec } from './column-layout';
+
+/** New fields of one object, as a plan made without reading the workspace adds them. */
+export interface ExpectedAddition {
+  object: { tableName: string; declared: { standardId: string } };
+  fields: Array<{ declared: { name: string; standardId: string }; columns: Array<Pick<ColumnSpec, 'name' | 'enumName'>> }>;
+}
 
 /** SQLSTATE of core.expect when another runner holds the workspace's lock. */
 export const LOCKED_ELSEWHERE = 'WMS01';
@@ -38,7 +44,7 @@ export interface AdditionsExpectation {
  * objects' ids in the order of `additions`. What the additions are is part of the text (and of
  * the statement's name).
  */
-export const additionsExpectation = (additions: readonly Addition[]): AdditionsExpectation => {
+export const additionsExpectation = (additions: readonly ExpectedAddition[]): AdditionsExpectation => {
   const conditions = [`EXISTS (SELECT FROM core.workspace w WHERE w."id" = $1 AND w."fingerprint" = $2 AND w."version" IS NOT DISTINCT FROM $3)`];
   additions.forEach(({ object, fields }, index) => {
     const objectId = `$5[${index + 1}]`;

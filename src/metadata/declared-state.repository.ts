@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 
 import { DataSource, EntityManager } from 'typeorm';
 
-import { SqlStatement } from '../database/sql';
 import { DeclaredSchema } from '../declarations/declared-schema';
+import { SqlStatement } from '../database/sql-statement';
 
 /** Bumped when the way declarations turn into tables changes, so every workspace is re-planned. */
 const FINGERPRINT_FORMAT = 1;
@@ -36,7 +36,7 @@ const memo = <T>(map: WeakMap<DataSource, T>, dataSource: DataSource, create: ()
  * as it was written and hashes to the same fingerprint. Every way of setting a fingerprint records
  * its state first (in the same transaction), once per process and database.
  */
-export class DeclaredStateRegistry {
+export class DeclaredStateRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**

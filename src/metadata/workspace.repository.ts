@@ -1,6 +1,8 @@
 import { EntityManager } from 'typeorm';
 
-import { quoteLiteral, SqlStatement } from '../database/sql';
+import { quoteLiteral } from '../database/sql';
+import { timeoutSettings, Timeouts } from '../database/transaction';
+import { SqlStatement } from '../database/sql-statement';
 
 export interface WorkspaceRow {
   id: string;
@@ -15,8 +17,14 @@ export interface WorkspaceRow {
 
 const COLUMNS = `"id", "displayName", "schemaName", "activationStatus", "version", "fingerprint", "featureFlags", "createdAt"`;
 
-/** The call that tries the advisory lock of the workspace whose id `id` (SQL) gives, for the current transaction. */
-const tryAdvisoryLock = (id: string): string => `pg_try_advisory_xact_lock(hashtext('workspace'), hashtext(${id}))`;
+/**
+ * The key of a workspace's advisory lock, whose id `id` (SQL) gives: one lock per workspace, taken
+ * for a transaction (sync, custom metadata, baseline) or for a session (an upgrade, across its steps).
+ */
+const lockKey = (id: string): string => `hashtext('workspace'), hashtext(${id})`;
+
+/** The call that tries the workspace's advisory lock for the current transaction. */
+const tryAdvisoryLock = (id: string): string => `pg_try_advisory_xact_lock(${lockKey(id)})`;
 
 /** All SQL on core.workspace. */
 export class WorkspaceRepository {
@@ -59,14 +67,26 @@ export class WorkspaceRepository {
     return created;
   }
 
-  async setFingerprint(id: string, fingerprint: string | null): Promise<void> {
-    const statement = this.setFingerprintStatement(id, fingerprint);
-    await this.manager.query(statement.sql, statement.params);
+  /** The fingerprint update as a statement, to run with others in one round trip (WorkspaceStateWriter). */
+  static setFingerprintStatement(id: string, fingerprint: string | null): SqlStatement {
+    return { sql: `UPDATE core.workspace SET "fingerprint" = $1, "updatedAt" = now() WHERE "id" = $2`, params: [fingerprint, id] };
   }
 
-  /** The fingerprint update as a statement, to run with others in one round trip. */
-  setFingerprintStatement(id: string, fingerprint: string | null): SqlStatement {
-    return { sql: `UPDATE core.workspace SET "fingerprint" = $1, "updatedAt" = now() WHERE "id" = $2`, params: [fingerprint, id] };
+  async setVersion(id: string, version: string): Promise<void> {
+    await this.manager.query(`UPDATE core.workspace SET "version" = $1, "updatedAt" = now() WHERE "id" = $2`, [version, id]);
+  }
+
+  /**
+   * Takes the workspace's advisory lock for the session of this repository's connection, until
+   * unlockSession or the session's end; false when another runner holds it.
+   */
+  async tryLockSession(id: string): Promise<boolean> {
+    const [{ locked }] = await this.manager.query(`SELECT pg_try_advisory_lock(${lockKey('$1')}) AS locked`, [id]);
+    return locked;
+  }
+
+  async unlockSession(id: string): Promise<void> {
+    await this.manager.query(`SELECT pg_advisory_unlock(${lockKey('$1')})`, [id]);
   }
 
   /** Takes the workspace's advisory lock for the current transaction; false when another runner holds it. */
@@ -83,11 +103,9 @@ export class WorkspaceRepository {
    * otherwise plan every call anew. With `orFailWith` (a SQLSTATE), a lock held elsewhere is an
    * error with that code instead, which ends the script it is part of (core.expect).
    */
-  lockStatement(id: string, timeouts: { lockTimeoutMs: number; statementTimeoutMs: number }, orFailWith?: string): string {
+  static lockStatement(id: string, timeouts: Timeouts, orFailWith?: string): string {
     const lock = tryAdvisoryLock(quoteLiteral(id));
     return `SELECT ${orFailWith ? `core."expect"(${lock}, ${quoteLiteral(orFailWith)}, 'locked by another runner')` : lock} AS locked,
-              set_config('lock_timeout', ${quoteLiteral(`${Math.round(timeouts.lockTimeoutMs)}ms`)}, true),
-              set_config('statement_timeout', ${quoteLiteral(`${Math.round(timeouts.statementTimeoutMs)}ms`)}, true),
-              set_config('plan_cache_mode', 'force_generic_plan', true)`;
+              ${[...timeoutSettings(timeouts), `set_config('plan_cache_mode', 'force_generic_plan', true)`].join(',\n              ')}`;
   }
 }

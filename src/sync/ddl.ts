@@ -1,5 +1,6 @@
-import { qualified, quoteIdentifier, quoteLiteral, SqlStatement } from '../database/sql';
+import { qualified, quoteIdentifier, quoteLiteral } from '../database/sql';
 import { ColumnSpec } from '../metadata/column-layout';
+import { SqlStatement } from '../database/sql-statement';
 
 /** A column definition for CREATE TABLE / ADD COLUMN; enum types are qualified with the schema. */
 export const columnSql = (schema: string, column: ColumnSpec): string => {

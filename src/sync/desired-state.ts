@@ -2,7 +2,7 @@ import { DeclaredField, DeclaredObject, DeclaredSchema } from '../declarations/d
 import { FieldType, OnDeleteAction, RelationType } from '../declarations/field-type';
 import { RATING_VALUES } from '../declarations/field-type.registry';
 import { ActualField, ActualObject } from '../metadata/actual-state';
-import { fingerprintOf } from '../metadata/declared-state.registry';
+import { fingerprintOf } from '../metadata/declared-state.repository';
 import { ColumnSpec, fieldColumnSpecs, foreignKeyName, indexEntryColumns, indexName, standardTableName } from '../metadata/column-layout';
 
 export interface ForeignKeySpec {

@@ -1,9 +1,10 @@
 import { EntityManager } from 'typeorm';
 
 import { isConnectionLoss } from '../database/connection-loss';
-import { qualified, quoteIdentifier, renderStatement, SqlStatement } from '../database/sql';
+import { qualified, quoteIdentifier } from '../database/sql';
 import { Plan, PlanAction, PreflightCheck } from './plan';
 import { SyncError } from './sync.error';
+import { renderStatement, SqlStatement } from '../database/sql-statement';
 
 const abbreviate = (text: string, max = 400): string => (text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`);
 

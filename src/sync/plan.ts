@@ -1,4 +1,4 @@
-import { SqlStatement } from '../database/sql';
+import { SqlStatement } from '../database/sql-statement';
 
 /** What an action can cost. The first three may be allowed with --allow-hazards; the last two never. */
 export enum Hazard {

@@ -9,11 +9,11 @@ import {
 } from '../declarations/decorators/workspace.decorators';
 import { DeclaredSchema } from '../declarations/declared-schema';
 import { FieldType, OnDeleteAction, RelationType } from '../declarations/field-type';
-import { renderStatement } from '../database/sql';
 import { ActualField, ActualObject, ActualState, emptyActualState, LiveTable } from '../metadata/actual-state';
 import { buildDesiredState, declaredObjectRow, DesiredState } from './desired-state';
 import { Hazard } from './plan';
 import { WorkspaceComparator } from './workspace.comparator';
+import { renderStatement } from '../database/sql-statement';
 
 const WORKSPACE = '0b3f8a52-3d55-4c5e-9a55-6c1f0b0e8f11';
 const SCHEMA = 'workspace_test';

@@ -1,7 +1,7 @@
 import { DeclaredField } from '../declarations/declared-schema';
 import { FieldType, RelationType } from '../declarations/field-type';
 import { getFieldTypeDefinition } from '../declarations/field-type.registry';
-import { qualified, quoteIdentifier, SqlStatement } from '../database/sql';
+import { qualified, quoteIdentifier } from '../database/sql';
 import { ActualField, ActualObject, ActualState, actualFieldColumns, emptyLiveSchema, LiveForeignKey, VIEW_OBJECTS_WITH_FIELDS } from '../metadata/actual-state';
 import { deterministicUuid } from './deterministic-id';
 import { declaredObjectRow, desiredField, DesiredField, DesiredObject, DesiredState, IndexSpec } from './desired-state';
@@ -9,6 +9,7 @@ import { columnSql, createEnumSql } from './ddl';
 import { Hazard, PlanAction, Plan, PreflightCheck, Refusal } from './plan';
 import { Addition } from './sync-scope';
 import { ColumnSpec, enumTypeName, fieldColumns, foreignKeyName } from '../metadata/column-layout';
+import { SqlStatement } from '../database/sql-statement';
 
 export interface CompareOptions {
   /** Hazards the operator allowed (--allow-hazards). */

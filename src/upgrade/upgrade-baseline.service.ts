@@ -1,10 +1,11 @@
 import { DataSource } from 'typeorm';
 
+import { inLockedTransaction, LOCKED } from '../database/transaction';
 import { getVersionSnapshot } from '../standard-objects/version-snapshots';
 import { ActualStateRepository } from '../metadata/actual-state.repository';
-import { DeclaredStateRegistry } from '../metadata/declared-state.registry';
 import { buildDesiredState } from '../sync/desired-state';
 import { WorkspaceComparator } from '../sync/workspace.comparator';
+import { StateWrite, WorkspaceStateWriter } from '../sync/workspace-state.writer';
 import { checkWorkspaceHealth } from '../sync/workspace-health';
 import { WorkspaceRepository, WorkspaceRow } from '../metadata/workspace.repository';
 import { LedgerRepository } from './ledger.repository';
@@ -30,11 +31,8 @@ export class UpgradeBaselineService {
     if (workspace.version === version) {
       return { status: 'up-to-date', differences: [] };
     }
-    return this.dataSource.transaction(async (manager) => {
-      const workspaces = new WorkspaceRepository(manager);
-      if (!(await workspaces.tryLock(workspace.id))) {
-        return { status: 'refused', differences: ['locked by another runner'] };
-      }
+    const writer = new WorkspaceStateWriter(this.dataSource);
+    const result = await inLockedTransaction(this.dataSource, (manager) => new WorkspaceRepository(manager).tryLock(workspace.id), async (manager): Promise<BaselineResult & { write?: StateWrite }> => {
       const actual = await new ActualStateRepository(manager).read(workspace.id, workspace.schemaName);
       const desired = buildDesiredState(snapshot, new Set(workspace.featureFlags));
       const plan = WorkspaceComparator.compare(desired, actual);
@@ -51,11 +49,13 @@ export class UpgradeBaselineService {
         for (const step of upgrade?.steps ?? []) {
           await ledger.baseline(workspace.id, version, step.name, stepChecksum(step));
         }
-        await manager.query(`UPDATE core.workspace SET "version" = $1, "updatedAt" = now() WHERE "id" = $2`, [version, workspace.id]);
-        await new DeclaredStateRegistry(this.dataSource).record(manager, desired);
-        await workspaces.setFingerprint(workspace.id, desired.fingerprint);
+        await new WorkspaceRepository(manager).setVersion(workspace.id, version);
+        return { status: 'baselined', differences: [], write: await writer.record(manager, workspace.id, desired) };
       }
       return { status: 'baselined', differences: [] };
     });
+    if (result === LOCKED) return { status: 'refused', differences: ['locked by another runner'] };
+    if (result.write) writer.committed(result.write);
+    return { status: result.status, differences: result.differences };
   }
 }

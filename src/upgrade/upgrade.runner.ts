@@ -1,6 +1,7 @@
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
 import { connectionLostMessage, isConnectionLoss } from '../database/connection-loss';
+import { inTransaction } from '../database/transaction';
 import { getVersionSnapshot } from '../standard-objects/version-snapshots';
 import { Hazard } from '../sync/plan';
 import { WorkspaceOutcome, WorkspaceSyncService } from '../sync/workspace-sync.service';
@@ -96,13 +97,13 @@ export class UpgradeRunner {
     const connection = this.dataSource.createQueryRunner();
     await connection.connect();
     try {
-      const [{ locked }] = await connection.query(`SELECT pg_try_advisory_lock(hashtext('workspace'), hashtext($1)) AS locked`, [workspace.id]);
-      if (!locked) {
+      const workspaces = new WorkspaceRepository(connection.manager);
+      if (!(await workspaces.tryLockSession(workspace.id))) {
         return { ...outcome, status: 'skipped', message: 'skipped: locked by another runner' };
       }
       try {
         // Another runner may have upgraded the workspace between our read and our lock.
-        const current = await new WorkspaceRepository(connection.manager).findById(workspace.id);
+        const current = await workspaces.findById(workspace.id);
         if (!current) {
           return { ...outcome, message: `workspace ${workspace.id} no longer exists` };
         }
@@ -112,7 +113,7 @@ export class UpgradeRunner {
         return await this.upgradeLocked(connection, current, version, steps, options, outcome);
       } finally {
         // On a lost connection the server ended the session, and its lock with it.
-        await connection.query(`SELECT pg_advisory_unlock(hashtext('workspace'), hashtext($1))`, [workspace.id]).catch((error: unknown) => {
+        await workspaces.unlockSession(workspace.id).catch((error: unknown) => {
           if (!isConnectionLoss(error)) throw error;
         });
       }
@@ -187,7 +188,7 @@ export class UpgradeRunner {
       return { ...outcome, status: 'failed', message: `sync to ${version} failed: ${outcome.sync.message}` };
     }
     if (!(await runPhase('after-sync'))) return outcome;
-    await connection.query(`UPDATE core.workspace SET "version" = $1, "updatedAt" = now() WHERE "id" = $2`, [version, workspace.id]);
+    await new WorkspaceRepository(connection.manager).setVersion(workspace.id, version);
     return { ...outcome, version, status: 'upgraded' };
   }
 
@@ -218,22 +219,7 @@ export class UpgradeRunner {
       options,
       connection,
       ledger: (manager: EntityManager) => new LedgerRepository(manager),
-      transaction: async <T>(work: (manager: EntityManager) => Promise<T>): Promise<T> => {
-        await connection.startTransaction();
-        try {
-          await connection.query(`SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)`, [
-            `${options.lockTimeoutMs}ms`,
-            `${options.statementTimeoutMs}ms`,
-          ]);
-          const result = await work(connection.manager);
-          await connection.commitTransaction();
-          return result;
-        } catch (error) {
-          // When the connection is lost the server has rolled the transaction back already.
-          if (connection.isTransactionActive) await connection.rollbackTransaction().catch(() => undefined);
-          throw error;
-        }
-      },
+      transaction: <T>(work: (manager: EntityManager) => Promise<T>): Promise<T> => inTransaction(connection, options, work),
     };
     try {
       const report = await step.run(context);

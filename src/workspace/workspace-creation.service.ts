@@ -12,8 +12,7 @@ import { ActualStateRepository } from '../metadata/actual-state.repository';
 import { emptyActualState } from '../metadata/actual-state';
 import { buildDesiredState, DesiredObject } from '../sync/desired-state';
 import { Plan } from '../sync/plan';
-import { DeclaredStateRegistry } from '../metadata/declared-state.registry';
-import { PlanApplier } from '../sync/plan.applier';
+import { WorkspaceStateWriter } from '../sync/workspace-state.writer';
 import { WorkspaceComparator } from '../sync/workspace.comparator';
 import { DemoSeeder, MAX_DEMO_RECORDS } from './demo-seed';
 import { defaultViews } from '../records/default-views';
@@ -105,8 +104,7 @@ export class WorkspaceCreationService {
     const desired = buildDesiredState(declared, new Set(featureFlags));
     const schemaName = schemaNameFor(id);
 
-    const registry = new DeclaredStateRegistry(this.dataSource);
-    let recorded = false;
+    const writer = new WorkspaceStateWriter(this.dataSource);
     const created = await this.dataSource.transaction(async (manager) => {
       const workspaces = new WorkspaceRepository(manager);
       await workspaces.insert({ id, displayName: input.displayName, schemaName, version: declared.version, featureFlags });
@@ -114,7 +112,8 @@ export class WorkspaceCreationService {
       if (plan.refusals.length > 0) {
         throw new WorkspaceCreationError(plan.refusals.map((refusal) => refusal.message).join('; '));
       }
-      await new PlanApplier(manager, schemaName).apply(plan);
+      // The plan and the record of its declared state go in one script; views and records follow.
+      const { write } = await writer.apply(manager, schemaName, plan, { workspaceId: id, desired });
 
       const actual = await new ActualStateRepository(manager).read(id, schemaName);
       const records = new RecordRepository(manager, schemaName);
@@ -138,13 +137,11 @@ export class WorkspaceCreationService {
       } else if (input.prefill !== false) {
         Object.assign(counts, await this.prefill(records, desired.objects));
       }
-      recorded = await registry.record(manager, desired);
-      await workspaces.setFingerprint(id, desired.fingerprint);
       const workspace = (await workspaces.findById(id))!;
-      return { workspace, plan, views: viewCount, records: counts };
+      return { workspace, plan, views: viewCount, records: counts, write };
     });
-    if (recorded) registry.committed(desired.fingerprint);
-    return created;
+    writer.committed(created.write);
+    return { workspace: created.workspace, plan: created.plan, views: created.views, records: created.records };
   }
 
   private async prefill(records: RecordRepository, objects: DesiredObject[]): Promise<{ companies: number; people: number; opportunities: number }> {

@@ -14,7 +14,7 @@ import { addRawCustomTextField } from '../utils/raw-custom-field';
 import { tableData } from '../utils/schema-snapshot';
 import { syncHelpers } from '../utils/sync-helpers';
 import { openDataSource, useTestDatabase } from '../utils/test-services';
-import { fingerprintOf } from '../../src/metadata/declared-state.registry';
+import { fingerprintOf } from '../../src/metadata/declared-state.repository';
 
 /**
  * Planning from what changed: a workspace whose fingerprint is recorded is compared only where the

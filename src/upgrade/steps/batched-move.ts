@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 
-import { UpgradeStepContext } from './upgrade-step';
+import { UpgradeStepContext } from '../upgrade-step';
 
 export interface BatchedMoveResult {
   rows: number;

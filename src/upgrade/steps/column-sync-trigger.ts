@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 import { EntityManager } from 'typeorm';
 
-import { qualified, quoteIdentifier } from '../database/sql';
+import { qualified, quoteIdentifier } from '../../database/sql';
 
 /**
  * While a data move runs in batches, writers may still write the old columns. A trigger copies

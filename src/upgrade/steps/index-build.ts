@@ -1,5 +1,5 @@
-import { qualified, quoteIdentifier } from '../database/sql';
-import { UpgradeStepContext } from './upgrade-step';
+import { qualified, quoteIdentifier } from '../../database/sql';
+import { UpgradeStepContext } from '../upgrade-step';
 
 export const DEFAULT_CONCURRENT_INDEX_ROWS = 100_000;
 

@@ -1,8 +1,8 @@
 import { EntityManager } from 'typeorm';
 
-import { qualified } from '../database/sql';
-import { STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
-import { WorkspaceRow } from '../metadata/workspace.repository';
+import { qualified } from '../../database/sql';
+import { STANDARD_OBJECT_IDS } from '../../standard-objects/standard-ids.constant';
+import { WorkspaceRow } from '../../metadata/workspace.repository';
 
 /**
  * Places `fieldId` right before `anchorFieldId` in every view of the workspace that shows the

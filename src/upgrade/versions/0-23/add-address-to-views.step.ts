@@ -1,6 +1,6 @@
 import { COMPANY_STANDARD_FIELD_IDS } from '../../../standard-objects/standard-ids.constant';
 import { StepReport, UpgradeStep, UpgradeStepContext } from '../../upgrade-step';
-import { placeFieldBeforeInViews } from '../../view-placement';
+import { placeFieldBeforeInViews } from '../../steps/view-placement';
 import { COMPANY } from './snapshot-shapes';
 import { ADDRESS_OLD_NAME } from './deprecate-company-address.step';
 

@@ -1,6 +1,6 @@
 import { OPPORTUNITY_STANDARD_FIELD_IDS, STANDARD_OBJECT_IDS } from '../../../standard-objects/standard-ids.constant';
 import { StepReport, UpgradeStep, UpgradeStepContext } from '../../upgrade-step';
-import { placeFieldBeforeInViews } from '../../view-placement';
+import { placeFieldBeforeInViews } from '../../steps/view-placement';
 
 /**
  * After sync: the new `pointOfContact` relation goes into every view that shows the deprecated

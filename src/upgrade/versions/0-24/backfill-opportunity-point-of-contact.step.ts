@@ -6,8 +6,8 @@ import {
   PERSON_STANDARD_FIELD_IDS,
   STANDARD_OBJECT_IDS,
 } from '../../../standard-objects/standard-ids.constant';
-import { BatchSizer } from '../../batched-move';
-import { dropIndex, ensureIndex } from '../../index-build';
+import { BatchSizer } from '../../steps/batched-move';
+import { dropIndex, ensureIndex } from '../../steps/index-build';
 import { StepReport, UpgradeStep, UpgradeStepContext } from '../../upgrade-step';
 
 const MATCH_INDEX = 'wms_backfill_person_email_lower';

@@ -4,7 +4,7 @@ import { getVersionSnapshot } from '../../../standard-objects/version-snapshots'
 import { qualified, quoteIdentifier } from '../../../database/sql';
 import { deterministicUuid } from '../../../sync/deterministic-id';
 import { PERSON_STANDARD_FIELD_IDS, STANDARD_OBJECT_IDS } from '../../../standard-objects/standard-ids.constant';
-import { ensureIndex } from '../../index-build';
+import { ensureIndex } from '../../steps/index-build';
 import { StepReport, UpgradeStep, UpgradeStepContext } from '../../upgrade-step';
 
 export const PERSON_EMAIL_INDEX = 'IDX_UNIQUE_person_emailsPrimaryEmail';
