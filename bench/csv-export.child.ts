@@ -18,7 +18,7 @@ import { RecordCsvService } from '../src/records/record-csv.service';
 const main = async (): Promise<void> => {
   const [mode, url, workspaceId, schemaName, file, columnList] = process.argv.slice(2);
   const started = performance.now();
-  let rows = 0;
+  let rows: number;
   if (mode === 'service') {
     const dataSource = await new DataSource({ type: 'postgres', url, extra: { max: 1 } }).initialize();
     try {

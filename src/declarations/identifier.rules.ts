@@ -42,6 +42,7 @@ export const FEATURE_FLAG_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
  * characters would break lines and terminals, and an unpaired surrogate is no text at all.
  */
 export const displayTextProblem = (text: string): string | null => {
+  // eslint-disable-next-line no-control-regex -- control characters are what this looks for
   if (/[\u0000-\u001f\u007f-\u009f]/.test(text)) return 'it contains a control character (such as a line break or an escape)';
   if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text)) return 'it is not well-formed Unicode';
   return null;

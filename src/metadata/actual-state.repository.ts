@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 
-import { OnDeleteAction } from '../declarations/field-type';
+import { FieldType, OnDeleteAction } from '../declarations/field-type';
 import { scriptWithPrepared, SessionStatement } from '../database/prepared-query';
 import { qualified, sqlLiteral } from '../database/sql';
 import {
@@ -197,6 +197,15 @@ const stateOf = (workspaceId: string, schemaName: string, row: StateRow): Actual
   return { workspaceId, schemaName, fingerprint: row.fingerprint, objects, indexes: row.indexes, live };
 };
 
+/** A field's current shape, as its metadata row says now. */
+export interface FieldShape {
+  standardId: string;
+  objectStandardId: string;
+  tableName: string;
+  name: string;
+  type: FieldType;
+}
+
 /** Reads a workspace's metadata rows and the live catalog of its schema. All SQL of that lives here. */
 export class ActualStateRepository {
   constructor(private readonly manager: EntityManager) {}
@@ -291,5 +300,19 @@ export class ActualStateRepository {
       byObject.get(field.objectMetadataId)?.fields.push(field);
     }
     return objects;
+  }
+
+  /**
+   * The shapes of the given standard fields, locked FOR SHARE until the transaction ends: an
+   * upgrade that switches a field's type waits for this writer, or this writer sees the switch.
+   */
+  async lockStandardFieldShapes(workspaceId: string, standardIds: string[]): Promise<FieldShape[]> {
+    return this.manager.query(
+      `SELECT f."standardId", o."standardId" AS "objectStandardId", o."tableName", f."name", f."type"
+         FROM metadata."fieldMetadata" f JOIN metadata."objectMetadata" o ON o."id" = f."objectMetadataId"
+        WHERE f."workspaceId" = $1 AND f."standardId" = ANY($2::uuid[]) AND NOT f."isCustom" AND NOT o."isCustom"
+        FOR SHARE OF f`,
+      [workspaceId, standardIds],
+    );
   }
 }

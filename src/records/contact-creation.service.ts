@@ -6,7 +6,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { UUID_PATTERN } from '../declarations/identifier.rules';
 import { COMPANY_STANDARD_FIELD_IDS, PERSON_STANDARD_FIELD_IDS, STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
 import { WorkspaceRepository } from '../metadata/workspace.repository';
-import { ContactRepository, FieldShape } from './contact.repository';
+import { ContactRepository } from './contact.repository';
+import { ActualStateRepository, FieldShape } from '../metadata/actual-state.repository';
 import { columnsForValue, mainColumn } from './record-shape';
 import { RecordRepository } from './record.repository';
 import { RecordError } from './record.error';
@@ -98,7 +99,7 @@ export class ContactCreationService {
     if (!workspace) throw new RecordError('NOT_FOUND', 'workspaceId', `workspace ${workspaceId.slice(0, 80)} does not exist`);
     const contacts = new ContactRepository(manager, workspace.schemaName);
     await contacts.lockWriters(workspace.id);
-    const shapes = await contacts.lockFieldShapes(workspace.id, [
+    const shapes = await new ActualStateRepository(manager).lockStandardFieldShapes(workspace.id, [
       PERSON_STANDARD_FIELD_IDS.emails,
       PERSON_STANDARD_FIELD_IDS.name,
       PERSON_STANDARD_FIELD_IDS.company,

@@ -1,41 +1,17 @@
 import { EntityManager } from 'typeorm';
 
 import { qualified, quoteIdentifier } from '../database/sql';
-import { FieldType } from '../declarations/field-type';
-
-/** A field's current shape, as its metadata row says now. */
-export interface FieldShape {
-  standardId: string;
-  objectStandardId: string;
-  tableName: string;
-  name: string;
-  type: FieldType;
-}
 
 /** Text of a domain without scheme, "www." or path, lower case: how domains are compared. */
 const normalizedDomain = (expression: string): string =>
   `lower(regexp_replace(regexp_replace(${expression}, '^[a-z][a-z0-9+.-]*://', '', 'i'), '^www\\.|[/?#].*$', '', 'g'))`;
 
-/** The SQL of the contact writer: field shapes, matching by email and domain. */
+/** The SQL of the contact writer: its lock, matching by email and domain. */
 export class ContactRepository {
   constructor(
     private readonly manager: EntityManager,
     private readonly schemaName: string,
   ) {}
-
-  /**
-   * The shapes of the given standard fields, locked FOR SHARE until the transaction ends: an
-   * upgrade that switches a field's type waits for this writer, or this writer sees the switch.
-   */
-  async lockFieldShapes(workspaceId: string, standardIds: string[]): Promise<FieldShape[]> {
-    return this.manager.query(
-      `SELECT f."standardId", o."standardId" AS "objectStandardId", o."tableName", f."name", f."type"
-         FROM metadata."fieldMetadata" f JOIN metadata."objectMetadata" o ON o."id" = f."objectMetadataId"
-        WHERE f."workspaceId" = $1 AND f."standardId" = ANY($2::uuid[]) AND NOT f."isCustom" AND NOT o."isCustom"
-        FOR SHARE OF f`,
-      [workspaceId, standardIds],
-    );
-  }
 
   /** Serialises contact writers of one workspace (not the sync lock: writers run during upgrades). */
   async lockWriters(workspaceId: string): Promise<void> {
