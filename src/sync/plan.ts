@@ -1,4 +1,5 @@
-import { SqlStatement } from '../database/sql';
+import { Change } from './changes';
+import { SqlStatement } from './statement.renderer';
 
 /** What an action can cost. The first three may be allowed with --allow-hazards; the last two never. */
 export enum Hazard {
@@ -50,6 +51,8 @@ export interface PlanAction {
   /** One readable line. */
   summary: string;
   statements: SqlStatement[];
+  /** What the statements apply, as data: they are its rendering (StatementRenderer). */
+  changes?: Change[];
   preflight: PreflightCheck[];
 }
 
