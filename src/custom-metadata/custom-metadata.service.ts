@@ -9,14 +9,9 @@ import { RecordRepository } from '../records/record.repository';
 import { STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
 import { ActualStateRepository } from '../metadata/actual-state.repository';
 import { ActualObject, ActualState, actualFieldColumns } from '../metadata/actual-state';
-import {
-  CustomFieldInput,
-  CustomMetadataError,
-  CustomMetadataPlanner,
-  CustomObjectInput,
-  FieldUpdateInput,
-  ObjectUpdateInput,
-} from './custom-metadata.planner';
+import { CustomMetadataError } from './custom-metadata.error';
+import { CustomFieldInput, CustomObjectInput, FieldUpdateInput, ObjectUpdateInput } from './custom-metadata.input';
+import { CustomMetadataPlanner } from './custom-metadata.planner';
 import { Plan } from '../sync/plan';
 import { PlanApplier } from '../sync/plan.applier';
 import { DEFAULT_VIEW_FIELD_SIZE } from '../records/default-views';

@@ -56,6 +56,9 @@ export interface PlanAction {
   preflight: PreflightCheck[];
 }
 
+/** An action as it is planned: its changes, not yet rendered. */
+export type PlannedAction = Omit<PlanAction, 'statements' | 'changes'> & { changes: Change[] };
+
 export interface Refusal {
   hazard: Hazard;
   object: string;

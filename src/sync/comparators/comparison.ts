@@ -1,7 +1,6 @@
 import { ActualState } from '../../metadata/actual-state';
-import { Change } from '../changes';
 import { DesiredObject, DesiredState } from '../desired-state';
-import { Hazard, PlanAction, Refusal } from '../plan';
+import { Hazard, PlannedAction, Refusal } from '../plan';
 import { HazardPolicy } from './hazard.policy';
 import { MetadataIds } from './metadata-ids';
 
@@ -30,9 +29,6 @@ export enum Phase {
   DROP,
   FINAL,
 }
-
-/** An action as a comparator plans it: its changes, not yet rendered. */
-export type PlannedAction = Omit<PlanAction, 'statements' | 'changes'> & { changes: Change[] };
 
 /**
  * One comparison of a desired state with a workspace's actual state: what the comparators of each
