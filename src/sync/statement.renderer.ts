@@ -91,9 +91,7 @@ export class StatementRenderer {
       case 'createField':
         return [
           ...change.enumTypes.map((type) => this.createEnum(type)),
-          ...(change.columns.length > 0
-            ? [{ sql: `ALTER TABLE ${this.inSchema(change.tableName)} ${change.columns.map((column) => `ADD COLUMN ${this.columnSql(column)}`).join(', ')}` }]
-            : []),
+          ...(change.columns.length > 0 ? [this.addColumns(change.tableName, change.columns)] : []),
           this.insertFieldRows([change.field]),
         ];
       case 'updateField':
@@ -286,7 +284,7 @@ export class StatementRenderer {
   private createGeneratedRelation(relation: GeneratedRelation): SqlStatement[] {
     const { index } = relation;
     return [
-      { sql: `ALTER TABLE ${this.inSchema(relation.tableName)} ADD COLUMN ${this.columnSql(relation.column)}` },
+      this.addColumns(relation.tableName, [relation.column]),
       this.addForeignKey(relation.tableName, relation.foreignKey),
       this.createIndexSql(relation.tableName, { name: index.name, columns: index.columns, isUnique: index.isUnique, where: index.whereClause ?? null }),
       this.insertIndexRow(index),
@@ -345,6 +343,10 @@ export class StatementRenderer {
   private columnSql(column: ColumnSpec): string {
     const type = column.type === 'enum' ? this.inSchema(column.enumName!) : column.type === 'enum[]' ? `${this.inSchema(column.enumName!)}[]` : column.type;
     return `${quoteIdentifier(column.name)} ${type}${column.isNullable ? '' : ' NOT NULL'}${column.defaultSql ? ` DEFAULT ${column.defaultSql}` : ''}`;
+  }
+
+  private addColumns(tableName: string, columns: ColumnSpec[]): SqlStatement {
+    return { sql: `ALTER TABLE ${this.inSchema(tableName)} ${columns.map((column) => `ADD COLUMN ${this.columnSql(column)}`).join(', ')}` };
   }
 
   private dropColumns(tableName: string, columns: string[]): SqlStatement {
