@@ -4,19 +4,13 @@ import { DataSource } from 'typeorm';
 
 import { DeclaredSchema } from '../declarations/declared-schema';
 import { UUID_PATTERN } from '../declarations/identifier.rules';
-import { qualified } from '../database/sql';
 import { RecordRepository } from '../records/record.repository';
 import { STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
 import { ActualStateRepository } from '../metadata/actual-state.repository';
 import { ActualObject, ActualState, actualFieldColumns } from '../metadata/actual-state';
-import {
-  CustomFieldInput,
-  CustomMetadataError,
-  CustomMetadataPlanner,
-  CustomObjectInput,
-  FieldUpdateInput,
-  ObjectUpdateInput,
-} from './custom-metadata.planner';
+import { CustomMetadataError } from './custom-metadata.error';
+import { CustomFieldInput, CustomObjectInput, FieldUpdateInput, ObjectUpdateInput } from './custom-metadata.input';
+import { CustomMetadataPlanner } from './custom-metadata.planner';
 import { Plan } from '../sync/plan';
 import { PlanApplier } from '../sync/plan.applier';
 import { DEFAULT_VIEW_FIELD_SIZE } from '../records/default-views';
@@ -108,9 +102,10 @@ export class CustomMetadataService {
         const viewFieldTable = after.objects.find((object) => !object.isCustom && object.standardId === STANDARD_OBJECT_IDS.viewField);
         if (viewTable && viewFieldTable) {
           const records = new RecordRepository(manager, workspace.schemaName);
-          const [{ count }] = await manager.query(`SELECT count(*)::int AS count FROM ${qualified(workspace.schemaName, viewTable.tableName)}`);
+          // The new view goes after the existing ones.
+          const position = await records.countRows(viewTable.tableName);
           const [viewId] = await records.insert(viewTable.tableName, [
-            { name: `All ${created.labelPlural}`, objectMetadataId: created.id, type: 'table', key: 'INDEX', icon: created.icon ?? '', position: count },
+            { name: `All ${created.labelPlural}`, objectMetadataId: created.id, type: 'table', key: 'INDEX', icon: created.icon ?? '', position },
           ]);
           const order = this.declared.customObjectFields.map((field) => field.name);
           const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length);

@@ -10,9 +10,12 @@ import {
   ActualState,
   DanglingViewReference,
   emptyLiveSchema,
+  FIELD_COLUMNS,
+  INDEX_COLUMNS,
   LiveIndex,
   LiveSchema,
   LiveTable,
+  OBJECT_COLUMNS,
   VIEW_OBJECTS_WITH_FIELDS,
 } from './actual-state';
 
@@ -35,20 +38,9 @@ const ON_DELETE_CODES: Record<string, OnDeleteAction> = {
   a: OnDeleteAction.NO_ACTION,
 };
 
-const OBJECT_COLUMNS = [
-  'id', 'standardId', 'nameSingular', 'namePlural', 'labelSingular', 'labelPlural', 'description', 'icon',
-  'tableName', 'isCustom', 'isSystem', 'isActive', 'labelIdentifierFieldMetadataId',
-];
-const FIELD_COLUMNS = [
-  'id', 'objectMetadataId', 'standardId', 'name', 'label', 'type', 'description', 'icon', 'isCustom',
-  'isSystem', 'isActive', 'isNullable', 'isUnique', 'isDeprecated', 'defaultValue', 'options', 'settings',
-  'relationType', 'relationTargetObjectMetadataId', 'relationTargetFieldMetadataId', 'onDelete',
-];
-const INDEX_COLUMNS = ['id', 'objectMetadataId', 'name', 'columns', 'isUnique', 'whereClause', 'isCustom'];
-
-const quotedList = (columns: string[]): string => columns.map((column) => `"${column}"`).join(', ');
+const quotedList = (columns: readonly string[]): string => columns.map((column) => `"${column}"`).join(', ');
 /** A JSON object of the named columns (of the table aliased `alias`), each under its own name. */
-const jsonOf = (columns: string[], alias = ''): string =>
+const jsonOf = (columns: readonly string[], alias = ''): string =>
   `json_build_object(${columns.map((column) => `'${column}', ${alias ? `${alias}.` : ''}"${column}"`).join(', ')})`;
 
 /** What a field of an object read for its ids only carries (see beginAndReadLocked). */

@@ -1,3 +1,4 @@
+import { Change } from './changes';
 import { SqlStatement } from '../database/sql-statement';
 
 /** What an action can cost. The first three may be allowed with --allow-hazards; the last two never. */
@@ -50,8 +51,13 @@ export interface PlanAction {
   /** One readable line. */
   summary: string;
   statements: SqlStatement[];
+  /** What the statements apply, as data: they are its rendering (StatementRenderer). */
+  changes?: Change[];
   preflight: PreflightCheck[];
 }
+
+/** An action as it is planned: its changes, not yet rendered. */
+export type PlannedAction = Omit<PlanAction, 'statements' | 'changes'> & { changes: Change[] };
 
 export interface Refusal {
   hazard: Hazard;

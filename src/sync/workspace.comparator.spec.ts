@@ -10,10 +10,11 @@ import {
 import { DeclaredSchema } from '../declarations/declared-schema';
 import { FieldType, OnDeleteAction, RelationType } from '../declarations/field-type';
 import { ActualField, ActualObject, ActualState, emptyActualState, LiveTable } from '../metadata/actual-state';
+import { Change, CreateObject } from './changes';
 import { buildDesiredState, declaredObjectRow, DesiredState } from './desired-state';
-import { Hazard } from './plan';
+import { Hazard, Plan, PlanAction } from './plan';
+import { StatementRenderer } from './statement.renderer';
 import { WorkspaceComparator } from './workspace.comparator';
-import { renderStatement } from '../database/sql-statement';
 
 const WORKSPACE = '0b3f8a52-3d55-4c5e-9a55-6c1f0b0e8f11';
 const SCHEMA = 'workspace_test';
@@ -99,15 +100,18 @@ class CompanyV2 extends Base {
 
 const v1 = (): DeclaredSchema => DeclarationSetBuilder.build({ entities: [Company, Person], version: 'v1' });
 
-/** The actual state a workspace has right after a plan for `desired` was applied to an empty one. */
+const changesOf = (plan: Plan): Change[] => plan.actions.flatMap((action) => action.changes ?? []);
+
+const createdObjects = (plan: Plan): CreateObject[] => changesOf(plan).filter((change): change is CreateObject => change.kind === 'createObject');
+
+/** The actual state a workspace has right after a plan for `desired` was applied to an empty one: rows as declared, under the ids the plan gave them. */
 const appliedState = (desired: DesiredState): ActualState => {
-  const plan = WorkspaceComparator.compare(desired, emptyActualState(WORKSPACE, SCHEMA));
-  const text = plan.actions.flatMap((action) => action.statements.map(renderStatement)).join('\n');
-  const idOf = (pattern: RegExp): string => pattern.exec(text)![1];
+  const created = createdObjects(WorkspaceComparator.compare(desired, emptyActualState(WORKSPACE, SCHEMA)));
   const objects: ActualObject[] = desired.objects.map((object) => {
-    const objectId = idOf(new RegExp(`VALUES \\('([0-9a-f-]{36})', '${WORKSPACE}', '${object.declared.standardId}'`));
+    const change = created.find((candidate) => candidate.object.standardId === object.declared.standardId)!;
+    const objectId = change.object.id;
     const fields: ActualField[] = object.fields.map((field) => ({
-      id: idOf(new RegExp(`\\('([0-9a-f-]{36})', '${WORKSPACE}', '${objectId}', '${field.declared.standardId}'`)),
+      id: change.fields.find((row) => row.standardId === field.declared.standardId)!.id,
       objectMetadataId: objectId,
       standardId: field.declared.standardId,
       name: field.declared.name,
@@ -190,23 +194,42 @@ describe('WorkspaceComparator', () => {
       'CREATE_INDEX:person',
       'UPDATE_OBJECT:company',
     ]);
-    const person = plan.actions[2].statements.map(renderStatement);
-    expect(person).toContain(`CREATE TYPE "workspace_test"."person_stage_enum" AS ENUM ('NEW', 'WON')`);
-    expect(person).toContain(
-      'CREATE TABLE "workspace_test"."person" ("nameFirstName" text, "nameLastName" text, "emailsPrimaryEmail" text, "emailsAdditionalEmails" jsonb, ' +
-        `"stage" "workspace_test"."person_stage_enum" NOT NULL DEFAULT 'NEW', "companyId" uuid, "id" uuid NOT NULL DEFAULT gen_random_uuid(), PRIMARY KEY ("id"))`,
-    );
-    expect(renderStatement(plan.actions[3].statements[0])).toBe(
-      'ALTER TABLE "workspace_test"."person" ADD CONSTRAINT "FK_person_companyId" FOREIGN KEY ("companyId") REFERENCES "workspace_test"."company" ("id") ON DELETE CASCADE',
-    );
+    const [person] = plan.actions[2].changes as [CreateObject];
+    expect(person.enumTypes).toContainEqual({ name: 'person_stage_enum', values: ['NEW', 'WON'] });
+    // The table's columns in order (an "id" column makes the primary key: see the renderer's spec).
+    const column = (name: string, type: string, isNullable = true, defaultSql: string | null = null, enumName: string | null = null) => ({ name, type, enumName, isNullable, defaultSql });
+    expect(person.object.tableName).toBe('person');
+    expect(person.columns).toEqual([
+      column('nameFirstName', 'text'),
+      column('nameLastName', 'text'),
+      column('emailsPrimaryEmail', 'text'),
+      column('emailsAdditionalEmails', 'jsonb'),
+      column('stage', 'enum', false, `'NEW'`, 'person_stage_enum'),
+      column('companyId', 'uuid'),
+      column('id', 'uuid', false, 'gen_random_uuid()'),
+    ]);
+    expect(plan.actions[3].changes).toEqual([
+      { kind: 'createForeignKey', tableName: 'person', foreignKey: { name: 'FK_person_companyId', column: 'companyId', targetTable: 'company', onDelete: OnDeleteAction.CASCADE } },
+    ]);
+  });
+
+  it('gives each action the statements its changes render to', () => {
+    const desired = buildDesiredState(v1());
+    const next = buildDesiredState(DeclarationSetBuilder.build({ entities: [CompanyV2, PersonV2], version: 'v2' }));
+    const renderer = new StatementRenderer(WORKSPACE, SCHEMA);
+    const plans = [WorkspaceComparator.compare(desired, emptyActualState(WORKSPACE, SCHEMA)), WorkspaceComparator.compare(next, appliedState(desired))];
+    for (const action of plans.flatMap((plan): PlanAction[] => plan.actions)) {
+      expect(action.changes!.length).toBeGreaterThan(0);
+      expect(action.statements).toEqual(renderer.renderAll(action.changes!));
+    }
   });
 
   it('gives new metadata rows ids derived from the workspace, so a dry run shows the SQL the real run executes', () => {
     const desired = buildDesiredState(v1());
-    const sql = () => WorkspaceComparator.compare(desired, emptyActualState(WORKSPACE, SCHEMA)).actions.flatMap((a) => a.statements.map(renderStatement));
-    expect(sql()).toEqual(sql());
+    const plan = () => WorkspaceComparator.compare(desired, emptyActualState(WORKSPACE, SCHEMA));
+    expect(plan()).toEqual(plan());
     const other = WorkspaceComparator.compare(desired, emptyActualState('5d7e1c2a-9b1f-4e2d-8c3a-1b2c3d4e5f60', SCHEMA));
-    expect(other.actions[1].statements[0].params![0]).not.toBe(WorkspaceComparator.compare(desired, emptyActualState(WORKSPACE, SCHEMA)).actions[1].statements[0].params![0]);
+    expect(createdObjects(other)[0].object.id).not.toBe(createdObjects(plan())[0].object.id);
   });
 
   it('plans nothing for a workspace already in the desired state', () => {
@@ -225,12 +248,19 @@ describe('WorkspaceComparator', () => {
       'create field person.nickname (TEXT)',
       'field person.emails is deprecated: kept, with its data, as a custom field',
     ]));
-    const rename = plan.actions.find((action) => action.kind === 'RENAME_FIELD')!.statements.map(renderStatement);
-    expect(rename).toEqual(expect.arrayContaining([
-      'ALTER TABLE "workspace_test"."person" RENAME COLUMN "nameFirstName" TO "fullNameFirstName"',
-      'ALTER TABLE "workspace_test"."person" RENAME COLUMN "nameLastName" TO "fullNameLastName"',
-    ]));
-    expect(plan.actions.some((action) => action.statements.some((statement) => /DROP COLUMN/.test(statement.sql)))).toBe(false);
+    const rename = plan.actions.find((action) => action.kind === 'RENAME_FIELD')!.changes!;
+    expect(rename).toEqual([
+      expect.objectContaining({
+        kind: 'renameField',
+        tableName: 'person',
+        columns: expect.arrayContaining([
+          { from: 'nameFirstName', to: 'fullNameFirstName', enumType: null },
+          { from: 'nameLastName', to: 'fullNameLastName', enumType: null },
+        ]),
+      }),
+    ]);
+    // No change that drops columns.
+    expect(changesOf(plan).filter((change) => ['dropField', 'dropObject', 'deleteCustomObject'].includes(change.kind))).toEqual([]);
   });
 
   it('keeps a field that left the declarations as custom, and drops it only when DROPS_DATA is allowed', () => {
@@ -242,7 +272,7 @@ describe('WorkspaceComparator', () => {
     const dropped = WorkspaceComparator.compare(without, actual, { allowHazards: new Set([Hazard.DROPS_DATA]) });
     const drop = dropped.actions.find((action) => action.field === 'stage')!;
     expect(drop).toMatchObject({ kind: 'DROP_FIELD', hazard: Hazard.DROPS_DATA });
-    expect(drop.statements.map(renderStatement)).toContain('ALTER TABLE "workspace_test"."person" DROP COLUMN "stage"');
+    expect(drop.changes).toContainEqual(expect.objectContaining({ kind: 'dropField', tableName: 'person', columns: ['stage'] }));
   });
 
   it('refuses a type change and names the upgrade command', () => {
@@ -279,8 +309,8 @@ describe('WorkspaceComparator', () => {
     added.declared.options = [...stage.declared.options!, { value: 'LOST', label: 'Lost', position: 2 }];
     added.enumValues = ['NEW', 'WON', 'LOST'];
     const addPlan = WorkspaceComparator.compare(withOption, actual);
-    expect(addPlan.actions.flatMap((action) => action.statements.map(renderStatement))).toContain(
-      `ALTER TYPE "workspace_test"."person_stage_enum" ADD VALUE IF NOT EXISTS 'LOST'`,
+    expect(changesOf(addPlan)).toContainEqual(
+      expect.objectContaining({ kind: 'updateField', enumValues: { action: 'add', enumType: 'person_stage_enum', added: [{ value: 'LOST', before: null }] } }),
     );
     const removed = structuredClone(desired);
     const fewer = removed.objects[1].fields.find((field) => field.declared.name === 'stage')!;

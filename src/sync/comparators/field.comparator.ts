@@ -1,0 +1,272 @@
+import { DeclaredField } from '../../declarations/declared-schema';
+import { FieldType, RelationType } from '../../declarations/field-type';
+import { getFieldTypeDefinition } from '../../declarations/field-type.registry';
+import { ActualField, ActualObject, actualFieldColumns, VIEW_OBJECTS_WITH_FIELDS } from '../../metadata/actual-state';
+import { foreignKeyName } from '../../metadata/column-layout';
+import { ColumnRename, declaredFieldRow, EnumValuesChange, enumTypesOf, FieldColumns, FieldRow, Rename, UpdateField } from '../changes';
+import { DesiredField } from '../desired-state';
+import { Hazard, PreflightCheck } from '../plan';
+import { Comparison, Phase } from './comparison';
+import { sameJson } from './same-json';
+
+/**
+ * Compares the fields of an object with their declarations, matched by standardId: creates,
+ * renames, updates, and turns custom (or drops, when DROPS_DATA is allowed) those that left.
+ */
+export class FieldComparator {
+  constructor(private readonly comparison: Comparison) {}
+
+  compare(objectName: string, tableName: string, actual: ActualObject, fields: DesiredField[], declaredFields: DeclaredField[], options: { keepUnmatched?: boolean } = {}): void {
+    const matched = new Set<ActualField>();
+    const newFields: DesiredField[] = [];
+    for (const field of fields) {
+      const existing = actual.fields.find((candidate) => !candidate.isCustom && candidate.standardId === field.declared.standardId);
+      if (!existing) {
+        newFields.push(field);
+        continue;
+      }
+      matched.add(existing);
+      if (existing.type !== field.declared.type) {
+        const command = this.comparison.options.upgradeCommand;
+        const upgrade = command ? `run \`${command}\`, which migrates it with its data` : 'an upgrade command must migrate it with its data';
+        this.comparison.refuse(
+          Hazard.TYPE_CHANGE,
+          objectName,
+          existing.name,
+          `field ${objectName}.${existing.name} changes type ${existing.type} -> ${field.declared.type}${existing.name !== field.declared.name ? ` (and name to ${field.declared.name})` : ''}; sync does not change types: ${upgrade}`,
+        );
+        continue;
+      }
+      if (existing.name !== field.declared.name) {
+        this.rename(objectName, tableName, actual, existing, field);
+      }
+      this.update(objectName, tableName, existing, field);
+    }
+    for (const field of newFields) {
+      this.create(objectName, tableName, actual, field);
+    }
+    if (options.keepUnmatched) return;
+    for (const existing of actual.fields.filter((field) => !field.isCustom && !matched.has(field))) {
+      this.remove(objectName, tableName, existing, declaredFields);
+    }
+  }
+
+  /** The metadata row of a standard field (its id given already) on the object `objectId`. */
+  rowOf(objectName: string, objectId: string, field: DesiredField): FieldRow {
+    const { declared } = field;
+    return declaredFieldRow(declared, {
+      id: this.comparison.ids.field(objectName, declared.name)!,
+      objectMetadataId: objectId,
+      standardId: declared.standardId,
+      isCustom: false,
+      ...this.comparison.ids.relationTargets(declared.relation),
+    });
+  }
+
+  create(objectName: string, tableName: string, actual: ActualObject, field: DesiredField): void {
+    const name = field.declared.name;
+    const newColumns = new Set(field.columns.map((column) => column.name));
+    const clash = actual.fields.find(
+      (candidate) => candidate.name === name || actualFieldColumns(candidate, tableName).some((column) => newColumns.has(column.name)),
+    );
+    const liveClash = field.columns.find((column) => this.comparison.actual.live.tables.get(tableName)?.columns.has(column.name));
+    if (clash || liveClash) {
+      this.comparison.refuse(
+        Hazard.NAME_CONFLICT,
+        objectName,
+        name,
+        clash
+          ? `the new standard field ${objectName}.${name} collides with the ${clash.isCustom ? 'custom ' : ''}field "${clash.name}"; rename the ${clash.isCustom ? 'custom ' : ''}field (for example to "${clash.name}Custom"), then run the sync again`
+          : `the new standard field ${objectName}.${name} needs column "${liveClash!.name}", which already exists in table ${tableName} without metadata; run workspace:health and remove or rename that column, then run the sync again`,
+      );
+      return;
+    }
+    // A volatile default is computed for every existing row.
+    const rewritesWithVolatileDefault = field.columns.some((column) => column.defaultSql === 'gen_random_uuid()');
+    this.comparison.add(Phase.FIELD, {
+      kind: 'CREATE_FIELD',
+      object: objectName,
+      field: name,
+      hazard: rewritesWithVolatileDefault && this.comparison.hazards.isLarge(tableName) ? Hazard.REWRITES_TABLE : null,
+      summary: `create field ${objectName}.${name} (${field.declared.type}${field.declared.isActive ? '' : ', inactive'})`,
+      changes: [
+        { kind: 'createField', tableName, enumTypes: enumTypesOf(field.columns, field.enumValues), columns: field.columns, field: this.rowOf(objectName, actual.id, field) },
+      ],
+    });
+  }
+
+  private rename(objectName: string, tableName: string, actual: ActualObject, existing: ActualField, field: DesiredField): void {
+    const name = field.declared.name;
+    const clash = actual.fields.find((candidate) => candidate !== existing && candidate.name === name);
+    if (clash) {
+      this.comparison.refuse(
+        Hazard.NAME_CONFLICT,
+        objectName,
+        existing.name,
+        `field ${objectName}.${existing.name} is renamed to "${name}", which the ${clash.isCustom ? 'custom ' : ''}field "${clash.name}" already uses; rename that field, then run the sync again`,
+      );
+      return;
+    }
+    const oldColumns = actualFieldColumns(existing, tableName);
+    const columns: ColumnRename[] = [];
+    oldColumns.forEach((column, index) => {
+      const target = field.columns[index];
+      if (!target || column.name === target.name) return;
+      const renamesEnum = column.enumName && target.enumName && column.enumName !== target.enumName && this.comparison.actual.live.enums.has(column.enumName);
+      columns.push({ from: column.name, to: target.name, enumType: renamesEnum ? { from: column.enumName!, to: target.enumName! } : null });
+    });
+    let foreignKey: Rename | null = null;
+    if (existing.relationType === RelationType.MANY_TO_ONE && field.foreignKey) {
+      const oldName = foreignKeyName(tableName, oldColumns[0].name);
+      if (this.liveForeignKeyExists(oldName) && oldName !== field.foreignKey.name) {
+        foreignKey = { from: oldName, to: field.foreignKey.name };
+        this.comparison.renamedForeignKeys.set(oldName, field.foreignKey.name);
+      }
+    }
+    this.comparison.add(Phase.RENAME, {
+      kind: 'RENAME_FIELD',
+      object: objectName,
+      field: name,
+      summary: `rename field ${objectName}.${existing.name} to ${name}`,
+      changes: [{ kind: 'renameField', fieldId: existing.id, tableName, columns, foreignKey, set: { name } }],
+    });
+  }
+
+  private update(objectName: string, tableName: string, existing: ActualField, field: DesiredField): void {
+    const { declared } = field;
+    const desiredValues: FieldColumns = {
+      label: declared.label,
+      description: declared.description,
+      icon: declared.icon,
+      isSystem: declared.isSystem,
+      isNullable: declared.isNullable,
+      isUnique: declared.isUnique,
+      isDeprecated: false,
+      defaultValue: declared.defaultValue,
+      options: declared.options,
+      settings: declared.settings,
+      relationType: declared.relation?.type ?? null,
+      ...this.comparison.ids.relationTargets(declared.relation),
+      onDelete: declared.relation?.onDelete ?? null,
+    };
+    const changed = (Object.keys(desiredValues) as Array<keyof FieldColumns>).filter((key) => !sameJson(existing[key], desiredValues[key]));
+    if (changed.length === 0) return;
+
+    const change: UpdateField = {
+      kind: 'updateField',
+      fieldId: existing.id,
+      tableName,
+      set: Object.fromEntries(changed.map((key) => [key, desiredValues[key]])),
+      nullability: null,
+      enumValues: null,
+      defaults: [],
+    };
+    const preflight: PreflightCheck[] = [];
+    let hazard: Hazard | null = null;
+
+    if (changed.includes('isNullable') && getFieldTypeDefinition(declared.type).kind === 'plain') {
+      const column = field.columns[0].name;
+      change.nullability = { column, isNullable: declared.isNullable };
+      if (!declared.isNullable) {
+        preflight.push({ kind: 'NO_NULLS', table: tableName, columns: [column], remedy: `fill the empty values of ${objectName}.${declared.name}, or keep the field nullable` });
+        if (this.comparison.hazards.isLarge(tableName)) hazard = Hazard.BLOCKS_WRITES;
+      }
+    }
+    if (changed.includes('options') && field.enumValues && declared.type !== FieldType.RATING) {
+      change.enumValues = this.enumValuesChange(objectName, tableName, field, preflight);
+      if (change.enumValues?.action === 'replace') hazard = Hazard.REWRITES_TABLE;
+    }
+    // A replaced enum type has its column's default set again already.
+    if (changed.includes('defaultValue') && change.enumValues?.action !== 'replace') {
+      const oldColumns = actualFieldColumns({ ...existing, name: declared.name }, tableName);
+      change.defaults = field.columns
+        .filter((column, index) => column.defaultSql !== oldColumns[index]?.defaultSql)
+        .map((column) => ({ column: column.name, defaultSql: column.defaultSql }));
+    }
+    this.comparison.add(Phase.FIELD, {
+      kind: 'UPDATE_FIELD',
+      object: objectName,
+      field: declared.name,
+      hazard,
+      summary: `update field ${objectName}.${declared.name}: ${changed.join(', ')}`,
+      changes: [change],
+      preflight,
+    });
+  }
+
+  /** New enum labels, or (when some are removed) the type replaced, with the check that no value uses those. */
+  private enumValuesChange(objectName: string, tableName: string, field: DesiredField, preflight: PreflightCheck[]): EnumValuesChange | null {
+    const column = field.columns[0];
+    const values = field.enumValues!;
+    const current = this.comparison.actual.live.enums.get(column.enumName!) ?? [];
+    const removed = current.filter((value) => !values.includes(value));
+    if (removed.length > 0) {
+      preflight.push({
+        kind: 'ONLY_VALUES',
+        table: tableName,
+        columns: [column.name],
+        values,
+        isArray: column.type === 'enum[]',
+        remedy: `change the records of ${objectName}.${field.declared.name} that hold ${removed.join(', ')} to a remaining option, or keep those options`,
+      });
+      return { action: 'replace', enumType: column.enumName!, column: column.name, isArray: column.type === 'enum[]', values, defaultSql: column.defaultSql };
+    }
+    // Enum labels sort in creation order: place each new one before the next declared option
+    // that exists, so an upgraded workspace sorts like a new one.
+    const labels = [...current];
+    const added: Array<{ value: string; before: string | null }> = [];
+    values.forEach((value, index) => {
+      if (labels.includes(value)) return;
+      const next = values.slice(index + 1).find((candidate) => labels.includes(candidate));
+      added.push({ value, before: next ?? null });
+      labels.splice(next ? labels.indexOf(next) : labels.length, 0, value);
+    });
+    return added.length > 0 ? { action: 'add', enumType: column.enumName!, added } : null;
+  }
+
+  private remove(objectName: string, tableName: string, existing: ActualField, declaredFields: DeclaredField[]): void {
+    const deprecated = declaredFields.some((field) => field.isDeprecated && field.standardId === existing.standardId);
+    if (!deprecated && this.comparison.hazards.allows(Hazard.DROPS_DATA)) {
+      const { actual } = this.comparison;
+      const columns = actualFieldColumns(existing, tableName);
+      // Views, filters and sorts that show the field would point at nothing: they go with it.
+      const viewTables = actual.objects
+        .filter((object) => !object.isCustom && object.standardId !== null && VIEW_OBJECTS_WITH_FIELDS.includes(object.standardId))
+        .filter((object) => actual.live.tables.get(object.tableName)?.columns.has('fieldMetadataId'))
+        .map((object) => object.tableName);
+      this.comparison.add(Phase.DROP, {
+        kind: 'DROP_FIELD',
+        object: objectName,
+        field: existing.name,
+        hazard: Hazard.DROPS_DATA,
+        summary: `drop field ${objectName}.${existing.name} and its column(s) ${columns.map((c) => c.name).join(', ') || '(none)'}`,
+        changes: [
+          {
+            kind: 'dropField',
+            objectId: existing.objectMetadataId,
+            fieldId: existing.id,
+            tableName,
+            columns: columns.map((column) => column.name),
+            enumTypes: columns.flatMap((column) => (column.enumName && actual.live.enums.has(column.enumName) ? [column.enumName] : [])),
+            viewTables,
+            withIndexRows: true,
+          },
+        ],
+      });
+      return;
+    }
+    this.comparison.add(Phase.FIELD, {
+      kind: 'TURN_FIELD_CUSTOM',
+      object: objectName,
+      field: existing.name,
+      summary: deprecated
+        ? `field ${objectName}.${existing.name} is deprecated: kept, with its data, as a custom field`
+        : `field ${objectName}.${existing.name} is no longer declared: kept, with its data, as a custom field (--allow-hazards DROPS_DATA drops it)`,
+      changes: [{ kind: 'turnFieldCustom', fieldId: existing.id, isDeprecated: deprecated }],
+    });
+  }
+
+  private liveForeignKeyExists(name: string): boolean {
+    return this.comparison.actual.live.foreignKeys.some((candidate) => candidate.name === name);
+  }
+}
