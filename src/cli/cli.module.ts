@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 
 import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
+import { ServicesModule } from '../services.module';
 import { StandardDeclarationsModule } from '../standard-objects/standard-declarations.module';
 import { FieldCreateCommand, ObjectCreateCommand } from './custom-metadata.commands';
 import { DatabaseMigrateCommand } from './database-migrate.command';
@@ -22,7 +23,7 @@ import { WorkspaceWalkCommand } from './workspace-walk.command';
 const WALK_COMMAND_CLASSES = [SyncMetadataCommand, ...UPGRADE_COMMANDS, UpgradeStatusCommand, WorkspaceHealthCommand];
 
 @Module({
-  imports: [ConfigModule, DatabaseModule, StandardDeclarationsModule],
+  imports: [ConfigModule, DatabaseModule, StandardDeclarationsModule, ServicesModule],
   providers: [
     ContactsImportFromEmailsCommand,
     DatabaseMigrateCommand,

@@ -3,7 +3,6 @@ import { InvalidArgumentError } from 'commander';
 import { Command, Option } from 'nest-commander';
 import { DataSource } from 'typeorm';
 
-import { faultInjection } from '../config/fault-injection';
 import { DatabaseService } from '../database/database.service';
 import { DeclaredSchema } from '../declarations/declared-schema';
 import { STANDARD_DECLARATIONS } from '../standard-objects/standard-declarations.module';
@@ -80,7 +79,7 @@ export class SyncMetadataCommand extends WorkspaceWalkCommand<WorkspaceOutcome, 
       skipHealthCheck: options.force,
       allowHazards: new Set(options.allowHazards ?? []),
       upgradeCommand: upgradeCommandFor(workspace.version),
-      onStatement: faultInjection.onStatement,
+      onStatement: this.faults.onStatement,
     });
     return {
       status: outcome.status === 'failed' ? 'failed' : outcome.status === 'skipped' ? 'skipped' : 'succeeded',

@@ -3,7 +3,6 @@ import { InvalidArgumentError } from 'commander';
 import { Command, Option } from 'nest-commander';
 import { DataSource } from 'typeorm';
 
-import { faultInjection } from '../config/fault-injection';
 import { DatabaseService } from '../database/database.service';
 import { DEDUPE_RULES, DedupeRule, UpgradeStep } from '../upgrade/upgrade-step';
 import { upgradeCommandName, UPGRADE_VERSIONS, UpgradeVersion } from '../upgrade/upgrade-versions';
@@ -59,9 +58,9 @@ abstract class UpgradeWalkCommand extends WorkspaceWalkCommand<UpgradeOutcome, U
       dryRun: options.dryRun,
       onlyStep: this.onlyStep?.name,
       dedupe: options.dedupe,
-      beforeBatchCommit: faultInjection.beforeBatchCommit,
-      crashPoint: faultInjection.crashPoint,
-      onStatement: faultInjection.onStatement,
+      beforeBatchCommit: this.faults.beforeBatchCommit,
+      crashPoint: this.faults.crashPoint,
+      onStatement: this.faults.onStatement,
       ...(options.batchSize ? { batchSize: options.batchSize } : {}),
       ...(options.batchTime ? { batchTargetMs: options.batchTime } : {}),
     };

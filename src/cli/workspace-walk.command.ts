@@ -8,7 +8,7 @@ import { MultiBar, Presets, SingleBar } from 'cli-progress';
 import { DataSource } from 'typeorm';
 
 import { AppConfig } from '../config/app-config';
-import { faultInjection } from '../config/fault-injection';
+import { FAULT_INJECTION, FaultInjection } from '../config/fault-injection';
 import { DatabaseService } from '../database/database.service';
 import { UUID_PATTERN } from '../declarations/identifier.rules';
 import { FleetItemResult, FleetStatus, FleetWork, WorkspaceFleetRunner } from '../workspace/workspace-fleet.runner';
@@ -74,6 +74,9 @@ const jobOptionsOf = (options: WorkspaceWalkOptions): Record<string, unknown> =>
 export abstract class WorkspaceWalkCommand<TDetail, TOptions extends WorkspaceWalkOptions = WorkspaceWalkOptions> extends BaseCommand<TOptions> {
   @Inject(AppConfig)
   protected readonly config: AppConfig;
+
+  @Inject(FAULT_INJECTION)
+  protected readonly faults: FaultInjection;
 
   constructor(protected readonly database: DatabaseService) {
     super();
@@ -171,7 +174,7 @@ export abstract class WorkspaceWalkCommand<TDetail, TOptions extends WorkspaceWa
   async processJob(data: WorkspaceJobData, context: WorkspaceJobContext, dataSource: DataSource): Promise<WorkspaceJobResult> {
     const options = data.options as TOptions;
     const [workspace] = await new WorkspaceRepository(dataSource.manager).findByIds([data.workspaceId]);
-    await faultInjection.onWorkspaceStart?.();
+    await this.faults.onWorkspaceStart?.();
     const result: FleetItemResult<TDetail> = workspace
       ? { workspaceId: workspace.id, ...(await this.processWorkspace(workspace, options, dataSource)) }
       : { workspaceId: data.workspaceId, status: 'failed', detail: null, message: `workspace ${data.workspaceId} does not exist` };
@@ -205,7 +208,7 @@ export abstract class WorkspaceWalkCommand<TDetail, TOptions extends WorkspaceWa
         const { result } = outcome;
         return { status: result.status, message: result.message, detail: { lines: result.lines, json: options.json ? result.json : null } };
       }
-      if (!queue) await faultInjection.onWorkspaceStart?.();
+      if (!queue) await this.faults.onWorkspaceStart?.();
       const done = await this.processWorkspace(workspace, options, dataSource);
       return { status: done.status, message: done.message, detail: this.render({ workspaceId: workspace.id, ...done }, options) };
     };

@@ -1,3 +1,4 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 
 import { OnDeleteAction } from '../declarations/field-type';
@@ -198,8 +199,9 @@ const stateOf = (workspaceId: string, schemaName: string, row: StateRow): Actual
 };
 
 /** Reads a workspace's metadata rows and the live catalog of its schema. All SQL of that lives here. */
+@Injectable()
 export class ActualStateRepository {
-  constructor(private readonly manager: EntityManager) {}
+  constructor(@Inject(EntityManager) private readonly manager: EntityManager) {}
 
   /**
    * The whole state in one statement: metadata rows, the live catalog of the schema and the

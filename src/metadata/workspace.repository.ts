@@ -1,3 +1,4 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 
 import { quoteLiteral, SqlStatement } from '../database/sql';
@@ -19,8 +20,9 @@ const COLUMNS = `"id", "displayName", "schemaName", "activationStatus", "version
 const tryAdvisoryLock = (id: string): string => `pg_try_advisory_xact_lock(hashtext('workspace'), hashtext(${id}))`;
 
 /** All SQL on core.workspace. */
+@Injectable()
 export class WorkspaceRepository {
-  constructor(private readonly manager: EntityManager) {}
+  constructor(@Inject(EntityManager) private readonly manager: EntityManager) {}
 
   /** One page in id order, after `afterId`: callers walk the fleet without loading it whole. */
   async page(afterId: string | null, limit: number, options: { activeOnly?: boolean; inclusive?: boolean } = {}): Promise<WorkspaceRow[]> {

@@ -1,9 +1,11 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
 import { connectionLostMessage, isConnectionLoss } from '../database/connection-loss';
 import { scriptWithPrepared } from '../database/prepared-query';
 import { renderStatement } from '../database/sql';
 import { DeclaredSchema } from '../declarations/declared-schema';
+import { STANDARD_DECLARATIONS } from '../standard-objects/standard-declarations.module';
 import { WorkspaceRepository, WorkspaceRow } from '../metadata/workspace.repository';
 import { ActualState } from '../metadata/actual-state';
 import { ActualStateRepository } from '../metadata/actual-state.repository';
@@ -94,6 +96,7 @@ const describePreflight = (failure: PreflightFailure): string => {
  * records where the fields go, applies the plan and commits (see applyAdditions); a workspace that
  * is not so is rolled back and planned from a read.
  */
+@Injectable()
 export class WorkspaceSyncService {
   private readonly desiredCache = new Map<string, DesiredState>();
   /** Scopes by previous and next fingerprint (null: compare in full). */
@@ -103,8 +106,8 @@ export class WorkspaceSyncService {
   private readonly registry: DeclaredStateRegistry;
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly declared: DeclaredSchema,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(STANDARD_DECLARATIONS) private readonly declared: DeclaredSchema,
   ) {
     this.registry = new DeclaredStateRegistry(dataSource);
   }

@@ -1,3 +1,4 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
 import { connectionLostMessage, isConnectionLoss } from '../database/connection-loss';
@@ -69,8 +70,9 @@ export const nextUpgradeFor = (current: string | null): string | null =>
  * lock is held on one connection throughout; every step is recorded in the ledger and skipped
  * once done; an interrupted step resumes from its checkpoint.
  */
+@Injectable()
 export class UpgradeRunner {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   async upgrade(workspace: WorkspaceRow, version: string, options: UpgradeOptions = {}): Promise<UpgradeOutcome> {
     const target = findUpgradeVersion(version);

@@ -203,8 +203,8 @@ describe('hostile input', () => {
     for (const hazards of ['TYPE_CHANGE', 'NAME_CONFLICT', 'DROPS_DATA,TYPE_CHANGE', 'drops_data', ...INJECTIONS, LONG, ...UNICODE]) {
       expectRefused(`--allow-hazards ${hazards.slice(0, 30)}`, () => sync.parseAllowHazards(hazards), /(cannot be allowed|is not a hazard that can be allowed)/);
     }
-    const field = new FieldCreateCommand(database, standard);
-    const object = new ObjectCreateCommand(database, standard);
+    const field = new FieldCreateCommand(database, database);
+    const object = new ObjectCreateCommand(database, database);
     for (const id of NOT_UUIDS) {
       expectRefused(`field:create -w ${id.slice(0, 30)}`, () => field.parseWorkspaceId(id), /--workspace-id takes a workspace id/);
       expectRefused(`object:create -w ${id.slice(0, 30)}`, () => object.parseWorkspaceId(id), /--workspace-id takes a workspace id/);

@@ -1,0 +1,47 @@
+import { Module } from '@nestjs/common';
+
+import { ApiKeyRepository } from './auth/api-key.repository';
+import { ApiKeyService } from './auth/api-key.service';
+import { CustomMetadataService } from './custom-metadata/custom-metadata.service';
+import { ActualStateRepository } from './metadata/actual-state.repository';
+import { DeclaredStateRegistry } from './metadata/declared-state.registry';
+import { WorkspaceRepository } from './metadata/workspace.repository';
+import { ContactCreationService } from './records/contact-creation.service';
+import { RecordCsvService } from './records/record-csv.service';
+import { RecordService } from './records/record.service';
+import { WorkspaceSyncService } from './sync/workspace-sync.service';
+import { LedgerRepository } from './upgrade/ledger.repository';
+import { UpgradeBaselineService } from './upgrade/upgrade-baseline.service';
+import { UpgradeRunner } from './upgrade/upgrade.runner';
+import { WorkspaceCreationService } from './workspace/workspace-creation.service';
+import { WorkspaceFleetRunner } from './workspace/workspace-fleet.runner';
+
+const PROVIDERS = [
+  ActualStateRepository,
+  ApiKeyRepository,
+  ApiKeyService,
+  ContactCreationService,
+  CustomMetadataService,
+  DeclaredStateRegistry,
+  LedgerRepository,
+  RecordCsvService,
+  RecordService,
+  UpgradeBaselineService,
+  UpgradeRunner,
+  WorkspaceCreationService,
+  WorkspaceFleetRunner,
+  WorkspaceRepository,
+  WorkspaceSyncService,
+];
+
+/**
+ * Every service and repository, for the CLI and the HTTP app alike. They take the data source of
+ * DatabaseModule, the configuration of ConfigModule and the declarations of whichever module the
+ * app provides STANDARD_DECLARATIONS with (the standard ones, or a test's), so the app imports
+ * those beside this one.
+ */
+@Module({
+  providers: PROVIDERS,
+  exports: PROVIDERS,
+})
+export class ServicesModule {}
