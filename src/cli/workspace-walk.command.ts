@@ -4,7 +4,6 @@ import { Inject } from '@nestjs/common';
 import { InvalidArgumentError } from 'commander';
 import { Option } from 'nest-commander';
 import { CommandMeta } from 'nest-commander/src/constants';
-import { MultiBar, Presets, SingleBar } from 'cli-progress';
 import { DataSource } from 'typeorm';
 
 import { AppConfig } from '../config/app-config';
@@ -16,6 +15,9 @@ import { queueNameFor, RetryLaterError, WorkspaceJobContext, WorkspaceJobData, W
 import { WorkspaceRepository, WorkspaceRow } from '../metadata/workspace.repository';
 import { BaseCommand, BaseCommandOptions } from './base.command';
 import { EXIT_FAILURE, UsageError } from './cli.error';
+import { PlainProgress } from './plain-progress';
+import { TerminalProgress } from './terminal-progress';
+import { WalkProgress } from './walk-progress';
 
 export interface WorkspaceWalkOptions extends BaseCommandOptions {
   workspaceId?: string[];
@@ -214,7 +216,7 @@ export abstract class WorkspaceWalkCommand<TDetail, TOptions extends WorkspaceWa
     };
 
     const interrupt = new AbortController();
-    const progress = process.stderr.isTTY && !options.json ? new FleetProgress() : new PlainProgress();
+    const progress: WalkProgress = process.stderr.isTTY && !options.json ? new TerminalProgress() : new PlainProgress();
     const onSignal = (signal: NodeJS.Signals) => {
       if (interrupt.signal.aborted) {
         process.stderr.write(`${signal} again: quitting without waiting for the workspaces in flight.\n`);
@@ -286,82 +288,4 @@ export abstract class WorkspaceWalkCommand<TDetail, TOptions extends WorkspaceWa
       process.exitCode = EXIT_FAILURE;
     }
   }
-}
-
-interface Progress {
-  start(total: number): void;
-  /** Prints one workspace's lines and counts it. */
-  advance(lines: string[], print: (line: string) => void): void;
-  note(line: string): void;
-  stop(): void;
-}
-
-const formatDuration = (seconds: number): string => {
-  if (!Number.isFinite(seconds)) return '?';
-  const whole = Math.round(seconds);
-  return whole >= 3600 ? `${Math.floor(whole / 3600)}h ${Math.floor((whole % 3600) / 60)}m` : whole >= 60 ? `${Math.floor(whole / 60)}m ${whole % 60}s` : `${whole}s`;
-};
-
-/** A progress bar with rate and time left on stderr, with result lines printed above it. */
-class FleetProgress implements Progress {
-  private readonly bars = new MultiBar(
-    { stream: process.stderr, format: ' {bar} {value}/{total} workspaces | {rate}/s | {eta_formatted} left', hideCursor: true, clearOnComplete: true },
-    Presets.shades_classic,
-  );
-  private bar: SingleBar | undefined;
-  private started = Date.now();
-  private done = 0;
-
-  start(total: number): void {
-    this.started = Date.now();
-    this.bar = this.bars.create(total, 0, { rate: '0.0' });
-  }
-
-  advance(lines: string[]): void {
-    for (const line of lines) this.bars.log(`${line}\n`);
-    this.done += 1;
-    const seconds = Math.max(0.001, (Date.now() - this.started) / 1000);
-    this.bar?.increment(1, { rate: (this.done / seconds).toFixed(1) });
-  }
-
-  note(line: string): void {
-    this.bars.log(`${line}\n`);
-  }
-
-  stop(): void {
-    // Lines logged since the last redraw are written on the next one: flush them before stopping.
-    this.bars.update();
-    this.bars.stop();
-  }
-}
-
-/** Not a terminal: the result lines as they come, and a progress line on stderr every 10 seconds. */
-class PlainProgress implements Progress {
-  private static readonly EVERY_MS = 10_000;
-  private started = Date.now();
-  private lastReport = Date.now();
-  private total = 0;
-  private done = 0;
-
-  start(total: number): void {
-    this.total = total;
-    this.started = this.lastReport = Date.now();
-  }
-
-  advance(lines: string[], print: (line: string) => void): void {
-    lines.forEach(print);
-    this.done += 1;
-    const now = Date.now();
-    if (now - this.lastReport >= PlainProgress.EVERY_MS) {
-      this.lastReport = now;
-      const rate = this.done / ((now - this.started) / 1000);
-      process.stderr.write(`progress: ${this.done}/${this.total} workspaces, ${rate.toFixed(1)}/s, ${formatDuration((this.total - this.done) / rate)} left\n`);
-    }
-  }
-
-  note(line: string): void {
-    process.stderr.write(`${line}\n`);
-  }
-
-  stop(): void {}
 }
