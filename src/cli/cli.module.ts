@@ -17,10 +17,8 @@ import { WorkspaceCreateCommand } from './workspace-create.command';
 import { WorkspaceSeedDemoCommand } from './workspace-seed-demo.command';
 import { WorkspaceHealthCommand } from './workspace-health.command';
 import { WorkspaceListCommand } from './workspace-list.command';
-import { WALK_COMMANDS, WorkerCommand } from './worker.command';
-import { WorkspaceWalkCommand } from './workspace-walk.command';
-
-const WALK_COMMAND_CLASSES = [SyncMetadataCommand, ...UPGRADE_COMMANDS, UpgradeStatusCommand, WorkspaceHealthCommand];
+import { WALK_JOBS_PROVIDER } from './walk-jobs';
+import { WorkerCommand } from './worker.command';
 
 @Module({
   imports: [ConfigModule, DatabaseModule, StandardDeclarationsModule, ServicesModule],
@@ -42,11 +40,7 @@ const WALK_COMMAND_CLASSES = [SyncMetadataCommand, ...UPGRADE_COMMANDS, UpgradeS
     WorkspaceHealthCommand,
     WorkspaceListCommand,
     WorkerCommand,
-    {
-      provide: WALK_COMMANDS,
-      useFactory: (...commands: Array<WorkspaceWalkCommand<unknown>>) => commands,
-      inject: WALK_COMMAND_CLASSES,
-    },
+    WALK_JOBS_PROVIDER,
   ],
 })
 export class CliModule {}

@@ -163,10 +163,10 @@ describe('hostile input', () => {
   it('the option parsers of every command refuse the whole corpus', () => {
     const database = {} as never;
     const walkCommands = [
-      new SyncMetadataCommand(database, standard),
-      new WorkspaceHealthCommand(database),
-      new UpgradeStatusCommand(database),
-      new UpgradeMarkAppliedCommand(database),
+      new SyncMetadataCommand(database, database),
+      new WorkspaceHealthCommand(database, database),
+      new UpgradeStatusCommand(database, database),
+      new UpgradeMarkAppliedCommand(database, database),
       ...UPGRADE_COMMANDS.map((command) => new (command as unknown as new (database: never) => WorkspaceWalkCommand<unknown>)(database)),
     ];
     const refused = (parse: () => unknown, message: RegExp): boolean => {
