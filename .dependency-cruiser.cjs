@@ -73,13 +73,6 @@ module.exports = {
       from: { path: '^src/', pathNot: '\\.spec\\.ts$' },
       to: { dependencyTypes: ['npm-dev'] },
     },
-    {
-      name: 'no-package-internals',
-      comment: "a package's public entry point only",
-      severity: 'error',
-      from: {},
-      to: { path: 'node_modules/(typeorm/driver|nest-commander/src|@nestjs/[^/]+/dist)/' },
-    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

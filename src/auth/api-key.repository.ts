@@ -1,3 +1,4 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 
 export interface ApiKeyRow {
@@ -11,8 +12,9 @@ export interface ApiKeyRow {
 const COLUMNS = `"id", "workspaceId", "name", "createdAt", "revokedAt"`;
 
 /** All SQL on core."apiKey". Keys are looked up by their hash; the key itself is never stored. */
+@Injectable()
 export class ApiKeyRepository {
-  constructor(private readonly manager: EntityManager) {}
+  constructor(@Inject(EntityManager) private readonly manager: EntityManager) {}
 
   async insert(workspaceId: string, name: string, keyHash: string): Promise<ApiKeyRow> {
     const [row] = await this.manager.query(

@@ -1,7 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
+import { ADMIN_API_KEY } from '../config/app-config';
 import { UUID_PATTERN } from '../declarations/identifier.rules';
 import { WorkspaceRepository } from '../metadata/workspace.repository';
 import { ApiKeyRepository, ApiKeyRow } from './api-key.repository';
@@ -34,10 +36,11 @@ const sameText = (a: string, b: string): boolean => {
  * Workspace API keys: random, shown once at creation, stored as a SHA-256 hash (the keys are
  * 256-bit random, so a fast hash is enough), revocable. The admin token comes from the environment.
  */
+@Injectable()
 export class ApiKeyService {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly adminKey: string | undefined,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(ADMIN_API_KEY) private readonly adminKey: string | undefined,
   ) {}
 
   /** The principal of a bearer token; null for a missing, unknown or revoked token. Reads one row at most. */

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 
 import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
+import { ServicesModule } from '../services.module';
 import { StandardDeclarationsModule } from '../standard-objects/standard-declarations.module';
 import { FieldCreateCommand, ObjectCreateCommand } from './custom-metadata.commands';
 import { DatabaseMigrateCommand } from './database-migrate.command';
@@ -16,13 +17,11 @@ import { WorkspaceCreateCommand } from './workspace-create.command';
 import { WorkspaceSeedDemoCommand } from './workspace-seed-demo.command';
 import { WorkspaceHealthCommand } from './workspace-health.command';
 import { WorkspaceListCommand } from './workspace-list.command';
-import { WALK_COMMANDS, WorkerCommand } from './worker.command';
-import { WorkspaceWalkCommand } from './workspace-walk.command';
-
-const WALK_COMMAND_CLASSES = [SyncMetadataCommand, ...UPGRADE_COMMANDS, UpgradeStatusCommand, WorkspaceHealthCommand];
+import { WALK_JOBS_PROVIDER } from './walk-jobs';
+import { WorkerCommand } from './worker.command';
 
 @Module({
-  imports: [ConfigModule, DatabaseModule, StandardDeclarationsModule],
+  imports: [ConfigModule, DatabaseModule, StandardDeclarationsModule, ServicesModule],
   providers: [
     ContactsImportFromEmailsCommand,
     DatabaseMigrateCommand,
@@ -41,11 +40,7 @@ const WALK_COMMAND_CLASSES = [SyncMetadataCommand, ...UPGRADE_COMMANDS, UpgradeS
     WorkspaceHealthCommand,
     WorkspaceListCommand,
     WorkerCommand,
-    {
-      provide: WALK_COMMANDS,
-      useFactory: (...commands: Array<WorkspaceWalkCommand<unknown>>) => commands,
-      inject: WALK_COMMAND_CLASSES,
-    },
+    WALK_JOBS_PROVIDER,
   ],
 })
 export class CliModule {}

@@ -3,14 +3,12 @@ import { InvalidArgumentError } from 'commander';
 import { Command, Option } from 'nest-commander';
 
 import { DatabaseService } from '../database/database.service';
-import { DeclaredSchema } from '../declarations/declared-schema';
 import { UUID_PATTERN } from '../declarations/identifier.rules';
-import { STANDARD_DECLARATIONS } from '../standard-objects/standard-declarations.module';
-import { CustomMetadataError } from '../custom-metadata/custom-metadata.planner';
 import { CustomMetadataService } from '../custom-metadata/custom-metadata.service';
 import { BaseCommand, BaseCommandOptions } from './base.command';
 import { UsageError } from './cli.error';
 import { formatPlan } from './plan.format';
+import { CustomMetadataError } from '../custom-metadata/custom-metadata.error';
 
 const parseWorkspaceId = (value: string): string => {
   if (!UUID_PATTERN.test(value)) throw new InvalidArgumentError(`--workspace-id takes a workspace id (a UUID); got "${value.slice(0, 80)}".`);
@@ -52,8 +50,8 @@ interface CustomObjectCommandOptions extends BaseCommandOptions {
 @Command({ name: 'object:create', description: 'Create a custom object in a workspace (table, shared fields, default view)' })
 export class ObjectCreateCommand extends BaseCommand<CustomObjectCommandOptions> {
   constructor(
-    private readonly database: DatabaseService,
-    @Inject(STANDARD_DECLARATIONS) private readonly declared: DeclaredSchema,
+    @Inject(DatabaseService) private readonly database: DatabaseService,
+    @Inject(CustomMetadataService) private readonly metadata: CustomMetadataService,
   ) {
     super();
   }
@@ -84,9 +82,9 @@ export class ObjectCreateCommand extends BaseCommand<CustomObjectCommandOptions>
   }
 
   async run(_params: string[], options: CustomObjectCommandOptions): Promise<void> {
-    const dataSource = await this.database.connect();
+    await this.database.connect();
     const { plan } = await asUsage(() =>
-      new CustomMetadataService(dataSource, this.declared).createObject(options.workspaceId!, {
+      this.metadata.createObject(options.workspaceId!, {
         nameSingular: options.nameSingular!,
         namePlural: options.namePlural!,
         labelSingular: options.labelSingular ?? options.nameSingular!,
@@ -111,8 +109,8 @@ interface CustomFieldCommandOptions extends BaseCommandOptions {
 @Command({ name: 'field:create', description: 'Create a custom field on an object of a workspace' })
 export class FieldCreateCommand extends BaseCommand<CustomFieldCommandOptions> {
   constructor(
-    private readonly database: DatabaseService,
-    @Inject(STANDARD_DECLARATIONS) private readonly declared: DeclaredSchema,
+    @Inject(DatabaseService) private readonly database: DatabaseService,
+    @Inject(CustomMetadataService) private readonly metadata: CustomMetadataService,
   ) {
     super();
   }
@@ -158,9 +156,9 @@ export class FieldCreateCommand extends BaseCommand<CustomFieldCommandOptions> {
   }
 
   async run(_params: string[], options: CustomFieldCommandOptions): Promise<void> {
-    const dataSource = await this.database.connect();
+    await this.database.connect();
     const { plan } = await asUsage(() =>
-      new CustomMetadataService(dataSource, this.declared).createField(options.workspaceId!, options.object!, {
+      this.metadata.createField(options.workspaceId!, options.object!, {
         name: options.name!,
         type: options.type!,
         label: options.label ?? options.name!,

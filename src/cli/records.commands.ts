@@ -1,6 +1,7 @@
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { Writable } from 'node:stream';
 
+import { Inject } from '@nestjs/common';
 import { InvalidArgumentError } from 'commander';
 import { Command, Option } from 'nest-commander';
 
@@ -29,7 +30,7 @@ const reported = async <T>(work: () => Promise<T>): Promise<T> => {
   } catch (error) {
     if (error instanceof CsvImportError) {
       error.errors.forEach((problem) => process.stderr.write(`line ${problem.line}: ${problem.message}\n`));
-      throw new Error(`${error.errors.length} bad row(s); nothing was imported. Fix them, or rerun with --skip-invalid to import the other rows.`);
+      throw new Error(`${error.errors.length} bad row(s); nothing was imported. Fix them, or rerun with --skip-invalid to import the other rows.`, { cause: error });
     }
     if (error instanceof RecordError) throw new UsageError(`${error.message}. Nothing was written.`);
     throw error;
@@ -60,7 +61,10 @@ abstract class RecordsCommand extends BaseCommand<RecordsCommandOptions> {
 
 @Command({ name: 'records:export', description: "Export an object's records as CSV (streamed; one column per composite subfield)" })
 export class RecordsExportCommand extends RecordsCommand {
-  constructor(protected readonly database: DatabaseService) {
+  constructor(
+    @Inject(DatabaseService) protected readonly database: DatabaseService,
+    @Inject(RecordCsvService) private readonly csv: RecordCsvService,
+  ) {
     super();
   }
 
@@ -75,9 +79,9 @@ export class RecordsExportCommand extends RecordsCommand {
   }
 
   async run(_params: string[], options: RecordsCommandOptions): Promise<void> {
-    const dataSource = await this.database.connect();
+    await this.database.connect();
     const { rows } = await reported(() =>
-      new RecordCsvService(dataSource).export(options.workspaceId!, options.object!, () =>
+      this.csv.export(options.workspaceId!, options.object!, () =>
         options.file
           ? createWriteStream(options.file)
           : new Writable({ write: (chunk, _encoding, done) => void process.stdout.write(chunk, done) }),
@@ -89,7 +93,10 @@ export class RecordsExportCommand extends RecordsCommand {
 
 @Command({ name: 'records:import', description: 'Import records of an object from CSV; any bad row imports nothing unless --skip-invalid' })
 export class RecordsImportCommand extends RecordsCommand {
-  constructor(protected readonly database: DatabaseService) {
+  constructor(
+    @Inject(DatabaseService) protected readonly database: DatabaseService,
+    @Inject(RecordCsvService) private readonly csv: RecordCsvService,
+  ) {
     super();
   }
 
@@ -109,9 +116,9 @@ export class RecordsImportCommand extends RecordsCommand {
   }
 
   async run(_params: string[], options: RecordsCommandOptions): Promise<void> {
-    const dataSource = await this.database.connect();
+    await this.database.connect();
     const result = await reported(() =>
-      new RecordCsvService(dataSource).import(options.workspaceId!, options.object!, createReadStream(options.file!), { skipInvalid: options.skipInvalid }),
+      this.csv.import(options.workspaceId!, options.object!, createReadStream(options.file!), { skipInvalid: options.skipInvalid }),
     );
     if (options.json) {
       this.print(JSON.stringify(result));
@@ -124,7 +131,10 @@ export class RecordsImportCommand extends RecordsCommand {
 
 @Command({ name: 'contacts:import-from-emails', description: 'Create people and their companies from email participants (CSV: email, displayName)' })
 export class ContactsImportFromEmailsCommand extends RecordsCommand {
-  constructor(protected readonly database: DatabaseService) {
+  constructor(
+    @Inject(DatabaseService) protected readonly database: DatabaseService,
+    @Inject(ContactCreationService) private readonly contacts: ContactCreationService,
+  ) {
     super();
   }
 
@@ -134,8 +144,8 @@ export class ContactsImportFromEmailsCommand extends RecordsCommand {
   }
 
   async run(_params: string[], options: RecordsCommandOptions): Promise<void> {
-    const dataSource = await this.database.connect();
-    const result = await reported(() => new ContactCreationService(dataSource).importFile(options.workspaceId!, createReadStream(options.file!)));
+    await this.database.connect();
+    const result = await reported(() => this.contacts.importFile(options.workspaceId!, createReadStream(options.file!)));
     if (options.json) {
       this.print(JSON.stringify(result));
       return;

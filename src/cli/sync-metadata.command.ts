@@ -1,38 +1,24 @@
 import { Inject } from '@nestjs/common';
 import { InvalidArgumentError } from 'commander';
 import { Command, Option } from 'nest-commander';
-import { DataSource } from 'typeorm';
 
-import { faultInjection } from '../config/fault-injection';
-import { DatabaseService } from '../database/database.service';
-import { DeclaredSchema } from '../declarations/declared-schema';
-import { STANDARD_DECLARATIONS } from '../standard-objects/standard-declarations.module';
-import { upgradeCommandFor } from '../standard-objects/version.constant';
 import { ALLOWABLE_HAZARDS, Hazard } from '../sync/plan';
-import { WorkspaceOutcome, WorkspaceSyncService } from '../sync/workspace-sync.service';
-import { FleetItemResult } from '../workspace/workspace-fleet.runner';
-import { WorkspaceRow } from '../metadata/workspace.repository';
+import { SYNC_METADATA_JOB, SyncJobHandler, SyncJobOptions } from '../workspace/sync-job.handler';
+import { WorkspaceJobDispatcher } from '../workspace/workspace-job.dispatcher';
 import { actionJson, formatPlan } from './plan.format';
-import { WorkspaceWalkCommand, WorkspaceWalkOptions, WorkspaceWork } from './workspace-walk.command';
+import { WorkspaceReport } from './walk-report';
+import { WorkspaceWalkCommand, WorkspaceWalkOptions } from './workspace-walk.command';
+import { WorkspaceOutcome } from '../sync/sync-result';
 
-interface SyncMetadataOptions extends WorkspaceWalkOptions {
-  check?: boolean;
-  force?: boolean;
-  allowHazards?: Hazard[];
-}
+interface SyncMetadataOptions extends WorkspaceWalkOptions, SyncJobOptions {}
 
 @Command({
-  name: 'workspace:sync-metadata',
+  name: SYNC_METADATA_JOB,
   description: 'Bring workspaces in step with the declared objects and fields (one transaction per workspace)',
 })
 export class SyncMetadataCommand extends WorkspaceWalkCommand<WorkspaceOutcome, SyncMetadataOptions> {
-  private service: WorkspaceSyncService | undefined;
-
-  constructor(
-    database: DatabaseService,
-    @Inject(STANDARD_DECLARATIONS) private readonly declared: DeclaredSchema,
-  ) {
-    super(database);
+  constructor(@Inject(WorkspaceJobDispatcher) dispatcher: WorkspaceJobDispatcher, @Inject(SyncJobHandler) handler: SyncJobHandler) {
+    super(dispatcher, handler, SYNC_METADATA_REPORT);
   }
 
   @Option({ flags: '--check', description: 'compare the whole workspace with the live schema, even where the fingerprint says in sync' })
@@ -62,34 +48,11 @@ export class SyncMetadataCommand extends WorkspaceWalkCommand<WorkspaceOutcome, 
     }
     return [...previous, ...(hazards as Hazard[])];
   }
+}
 
-  private serviceFor(dataSource: DataSource): WorkspaceSyncService {
-    this.service ??= new WorkspaceSyncService(dataSource, this.declared);
-    return this.service;
-  }
-
-  /** The stored fingerprint equals the declared state's: the sync takes its fast path, no query. */
-  protected override isSettledByRow(workspace: WorkspaceRow, options: SyncMetadataOptions, dataSource: DataSource): boolean {
-    return !options.check && workspace.fingerprint === this.serviceFor(dataSource).desiredStateFor(workspace).fingerprint;
-  }
-
-  protected async processWorkspace(workspace: WorkspaceRow, options: SyncMetadataOptions, dataSource: DataSource): Promise<WorkspaceWork<WorkspaceOutcome>> {
-    const outcome = await this.serviceFor(dataSource).sync(workspace, {
-      dryRun: options.dryRun,
-      check: options.check,
-      skipHealthCheck: options.force,
-      allowHazards: new Set(options.allowHazards ?? []),
-      upgradeCommand: upgradeCommandFor(workspace.version),
-      onStatement: faultInjection.onStatement,
-    });
-    return {
-      status: outcome.status === 'failed' ? 'failed' : outcome.status === 'skipped' ? 'skipped' : 'succeeded',
-      detail: outcome,
-      message: outcome.message,
-    };
-  }
-
-  protected describe(result: FleetItemResult<WorkspaceOutcome>, options: SyncMetadataOptions): string[] {
+/** How workspace:sync-metadata reports a workspace: its outcome, and the plan on a dry run, with -v or when refused. */
+export const SYNC_METADATA_REPORT: WorkspaceReport<WorkspaceOutcome, SyncMetadataOptions> = {
+  describe(result, options) {
     const outcome = result.detail;
     const name = outcome ? `${result.workspaceId} (${outcome.schemaName})` : result.workspaceId;
     if (!outcome) return [`✖ ${name}: failed: ${result.message}`];
@@ -105,9 +68,9 @@ export class SyncMetadataCommand extends WorkspaceWalkCommand<WorkspaceOutcome, 
     }[outcome.status];
     const showPlan = outcome.plan && (options.dryRun || options.verbose || outcome.status === 'failed');
     return [head, ...(showPlan ? formatPlan(outcome.plan!, options.verbose) : [])];
-  }
+  },
 
-  protected toJson(result: FleetItemResult<WorkspaceOutcome>): Record<string, unknown> {
+  toJson(result) {
     return {
       id: result.workspaceId,
       status: result.detail?.status ?? 'failed',
@@ -115,5 +78,5 @@ export class SyncMetadataCommand extends WorkspaceWalkCommand<WorkspaceOutcome, 
       actions: result.detail?.plan?.actions.map(actionJson) ?? [],
       refusals: result.detail?.plan?.refusals ?? [],
     };
-  }
-}
+  },
+};

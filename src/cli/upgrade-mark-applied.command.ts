@@ -1,25 +1,26 @@
+import { Inject } from '@nestjs/common';
 import { Command, Option } from 'nest-commander';
-import { DataSource } from 'typeorm';
 
-import { DatabaseService } from '../database/database.service';
 import { snapshotVersions } from '../standard-objects/version-snapshots';
-import { BaselineResult, UpgradeBaselineService } from '../upgrade/upgrade-baseline.service';
-import { FleetItemResult } from '../workspace/workspace-fleet.runner';
-import { WorkspaceRow } from '../metadata/workspace.repository';
+import { BaselineResult } from '../upgrade/upgrade-baseline.service';
+import { WorkspaceJobDispatcher } from '../workspace/workspace-job.dispatcher';
+import { MarkAppliedJobOptions, UPGRADE_MARK_APPLIED_JOB, UpgradeMarkAppliedJobHandler } from '../workspace/upgrade-mark-applied-job.handler';
 import { UsageError } from './cli.error';
-import { WorkspaceWalkCommand, WorkspaceWalkOptions, WorkspaceWork } from './workspace-walk.command';
+import { WorkspaceReport } from './walk-report';
+import { WorkspaceWalkCommand, WorkspaceWalkOptions } from './workspace-walk.command';
 
-interface MarkAppliedOptions extends WorkspaceWalkOptions {
-  version?: string;
-}
+interface MarkAppliedOptions extends WorkspaceWalkOptions, MarkAppliedJobOptions {}
 
 @Command({
-  name: 'upgrade:mark-applied',
+  name: UPGRADE_MARK_APPLIED_JOB,
   description: 'Record a version for workspaces brought there by other means, after checking their schema matches it',
 })
 export class UpgradeMarkAppliedCommand extends WorkspaceWalkCommand<BaselineResult, MarkAppliedOptions> {
-  constructor(database: DatabaseService) {
-    super(database);
+  constructor(
+    @Inject(WorkspaceJobDispatcher) dispatcher: WorkspaceJobDispatcher,
+    @Inject(UpgradeMarkAppliedJobHandler) handler: UpgradeMarkAppliedJobHandler,
+  ) {
+    super(dispatcher, handler, MARK_APPLIED_REPORT);
   }
 
   @Option({ flags: '--version <version>', description: `the version the workspaces are at (${snapshotVersions().join(', ')})`, required: true })
@@ -36,17 +37,11 @@ export class UpgradeMarkAppliedCommand extends WorkspaceWalkCommand<BaselineResu
     }
     await super.run(params, options);
   }
+}
 
-  protected async processWorkspace(workspace: WorkspaceRow, options: MarkAppliedOptions, dataSource: DataSource): Promise<WorkspaceWork<BaselineResult>> {
-    const result = await new UpgradeBaselineService(dataSource).markApplied(workspace, options.version!, { dryRun: options.dryRun });
-    return {
-      status: result.status === 'refused' ? 'failed' : 'succeeded',
-      detail: result,
-      message: result.status === 'refused' ? `its schema is not ${options.version}: ${result.differences.length} difference(s)` : null,
-    };
-  }
-
-  protected describe(result: FleetItemResult<BaselineResult>, options: MarkAppliedOptions): string[] {
+/** How upgrade:mark-applied reports a workspace: marked (or matching, on a dry run), or refused with each difference. */
+const MARK_APPLIED_REPORT: WorkspaceReport<BaselineResult, MarkAppliedOptions> = {
+  describe(result, options) {
     if (!result.detail) return [`✖ ${result.workspaceId}: ${result.message}`];
     if (result.detail.status === 'refused') {
       return [`✖ ${result.workspaceId}: refused, ${result.message}`, ...result.detail.differences.map((line) => `  ${line}`)];
@@ -56,9 +51,9 @@ export class UpgradeMarkAppliedCommand extends WorkspaceWalkCommand<BaselineResu
         ? `= ${result.workspaceId}: already at ${options.version}`
         : `✔ ${result.workspaceId}: ${options.dryRun ? 'matches' : 'marked at'} ${options.version}`,
     ];
-  }
+  },
 
-  protected toJson(result: FleetItemResult<BaselineResult>): Record<string, unknown> {
+  toJson(result) {
     return { id: result.workspaceId, status: result.detail?.status ?? 'failed', message: result.message, differences: result.detail?.differences ?? [] };
-  }
-}
+  },
+};

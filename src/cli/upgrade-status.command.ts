@@ -1,41 +1,26 @@
+import { Inject } from '@nestjs/common';
 import { Command } from 'nest-commander';
-import { DataSource } from 'typeorm';
 
-import { DatabaseService } from '../database/database.service';
-import { CURRENT_VERSION } from '../standard-objects/version.constant';
-import { LedgerEntry, LedgerRepository } from '../upgrade/ledger.repository';
-import { nextUpgradeFor } from '../upgrade/upgrade.runner';
-import { upgradeCommandName } from '../upgrade/upgrade-versions';
-import { FleetItemResult } from '../workspace/workspace-fleet.runner';
-import { WorkspaceRow } from '../metadata/workspace.repository';
-import { WorkspaceWalkCommand, WorkspaceWork } from './workspace-walk.command';
+import { WorkspaceJobDispatcher } from '../workspace/workspace-job.dispatcher';
+import { UPGRADE_STATUS_JOB, UpgradeStatusDetail, UpgradeStatusJobHandler } from '../workspace/upgrade-status-job.handler';
+import { WorkspaceReport } from './walk-report';
+import { WorkspaceWalkCommand } from './workspace-walk.command';
 
-interface StatusDetail {
-  workspace: WorkspaceRow;
-  pending: string | null;
-  ledger: LedgerEntry[];
-}
-
-@Command({ name: 'upgrade:status', description: 'Show the version of workspaces, the next upgrade, and their upgrade ledger' })
-export class UpgradeStatusCommand extends WorkspaceWalkCommand<StatusDetail> {
+@Command({ name: UPGRADE_STATUS_JOB, description: 'Show the version of workspaces, the next upgrade, and their upgrade ledger' })
+export class UpgradeStatusCommand extends WorkspaceWalkCommand<UpgradeStatusDetail> {
   protected override readonly continuesByDefault = true;
 
-  constructor(database: DatabaseService) {
-    super(database);
+  constructor(
+    @Inject(WorkspaceJobDispatcher) dispatcher: WorkspaceJobDispatcher,
+    @Inject(UpgradeStatusJobHandler) handler: UpgradeStatusJobHandler,
+  ) {
+    super(dispatcher, handler, UPGRADE_STATUS_REPORT);
   }
+}
 
-  protected async processWorkspace(workspace: WorkspaceRow, _options: unknown, dataSource: DataSource): Promise<WorkspaceWork<StatusDetail>> {
-    const ledger = await new LedgerRepository(dataSource.manager).list(workspace.id);
-    const next = workspace.version === CURRENT_VERSION ? null : nextUpgradeFor(workspace.version);
-    const failed = ledger.filter((entry) => entry.status === 'FAILED');
-    return {
-      status: failed.length > 0 ? 'failed' : 'succeeded',
-      detail: { workspace, pending: next ? upgradeCommandName(next) : null, ledger },
-      message: failed.length > 0 ? `${failed.length} failed step(s)` : null,
-    };
-  }
-
-  protected describe(result: FleetItemResult<StatusDetail>): string[] {
+/** How upgrade:status reports a workspace: its version and next upgrade, then one line per ledger entry. */
+export const UPGRADE_STATUS_REPORT: WorkspaceReport<UpgradeStatusDetail> = {
+  describe(result) {
     if (!result.detail) return [`✖ ${result.workspaceId}: ${result.message}`];
     const { workspace, pending, ledger } = result.detail;
     return [
@@ -46,14 +31,14 @@ export class UpgradeStatusCommand extends WorkspaceWalkCommand<StatusDetail> {
           `${entry.durationMs !== null ? `, ${entry.durationMs} ms` : ''}${entry.error ? `, error: ${entry.error}` : ''}`,
       ),
     ];
-  }
+  },
 
-  protected toJson(result: FleetItemResult<StatusDetail>): Record<string, unknown> {
+  toJson(result) {
     return {
       id: result.workspaceId,
       version: result.detail?.workspace.version ?? null,
       pending: result.detail?.pending ?? null,
       ledger: result.detail?.ledger ?? [],
     };
-  }
-}
+  },
+};

@@ -1,32 +1,20 @@
 import { Inject } from '@nestjs/common';
 import { InvalidArgumentError } from 'commander';
 import { Command, Option } from 'nest-commander';
-import { DataSource } from 'typeorm';
 
-import { faultInjection } from '../config/fault-injection';
-import { DatabaseService } from '../database/database.service';
-import { DEDUPE_RULES, DedupeRule, UpgradeStep } from '../upgrade/upgrade-step';
-import { upgradeCommandName, UPGRADE_VERSIONS, UpgradeVersion } from '../upgrade/upgrade-versions';
-import { nextUpgradeFor, UpgradeOutcome, UpgradeRunner } from '../upgrade/upgrade.runner';
-import { FleetItemResult } from '../workspace/workspace-fleet.runner';
-import { WorkspaceRow } from '../metadata/workspace.repository';
+import { DEDUPE_RULES, DedupeRule } from '../upgrade/upgrade-step';
+import { upgradeCommandName } from '../upgrade/upgrade-versions';
+import { UpgradeOutcome } from '../upgrade/upgrade.runner';
+import { UPGRADE_JOBS, UpgradeJob, UpgradeJobHandler, upgradeJobHandlerToken, UpgradeJobOptions } from '../workspace/upgrade-job.handler';
+import { WorkspaceJobDispatcher } from '../workspace/workspace-job.dispatcher';
 import { actionJson, formatPlan } from './plan.format';
-import { parsePositiveInteger, WorkspaceWalkCommand, WorkspaceWalkOptions, WorkspaceWork } from './workspace-walk.command';
+import { WorkspaceReport } from './walk-report';
+import { parsePositiveInteger, WorkspaceWalkCommand, WorkspaceWalkOptions } from './workspace-walk.command';
 
-interface UpgradeCommandOptions extends WorkspaceWalkOptions {
-  batchSize?: number;
-  batchTime?: number;
-  dedupe?: DedupeRule;
-}
+interface UpgradeCommandOptions extends WorkspaceWalkOptions, UpgradeJobOptions {}
 
-/** Runs one version's upgrade (or one step of it) over the selected workspaces. */
+/** The options of the commands that upgrade: how data moves are batched, and duplicates resolved. */
 abstract class UpgradeWalkCommand extends WorkspaceWalkCommand<UpgradeOutcome, UpgradeCommandOptions> {
-  private runner: UpgradeRunner | undefined;
-
-  /** The version this command runs; null for upgrade:latest, which runs every pending one. */
-  protected abstract readonly upgrade: UpgradeVersion | null;
-  protected readonly onlyStep: UpgradeStep | null = null;
-
   @Option({
     flags: '--batch-size <n>',
     description: 'rows per batch of a data move; alone: every batch this size (default: batches sized by --batch-time, at most 10000 rows)',
@@ -47,38 +35,16 @@ abstract class UpgradeWalkCommand extends WorkspaceWalkCommand<UpgradeOutcome, U
     }
     return value as DedupeRule;
   }
+}
 
-  /** Already at the version (or at the latest): the runner answers before touching the database. */
-  protected override isSettledByRow(workspace: WorkspaceRow): boolean {
-    return this.upgrade ? workspace.version === this.upgrade.version : nextUpgradeFor(workspace.version) === null;
-  }
-
-  protected async processWorkspace(workspace: WorkspaceRow, options: UpgradeCommandOptions, dataSource: DataSource): Promise<WorkspaceWork<UpgradeOutcome>> {
-    this.runner ??= new UpgradeRunner(dataSource);
-    const upgradeOptions = {
-      dryRun: options.dryRun,
-      onlyStep: this.onlyStep?.name,
-      dedupe: options.dedupe,
-      beforeBatchCommit: faultInjection.beforeBatchCommit,
-      crashPoint: faultInjection.crashPoint,
-      onStatement: faultInjection.onStatement,
-      ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-      ...(options.batchTime ? { batchTargetMs: options.batchTime } : {}),
-    };
-    const outcome = this.upgrade ? await this.runner.upgrade(workspace, this.upgrade.version, upgradeOptions) : await this.runner.upgradeToLatest(workspace, upgradeOptions);
-    return {
-      status: outcome.status === 'failed' ? 'failed' : outcome.status === 'skipped' ? 'skipped' : 'succeeded',
-      detail: outcome,
-      message: outcome.message,
-    };
-  }
-
-  protected describe(result: FleetItemResult<UpgradeOutcome>, options: UpgradeCommandOptions): string[] {
+/** How an upgrade command reports a workspace: its outcome, each step, and the sync (its plan with -v or when it failed). */
+export const upgradeReport = (job: UpgradeJob): WorkspaceReport<UpgradeOutcome, UpgradeCommandOptions> => ({
+  describe(result, options) {
     const outcome = result.detail;
     if (!outcome) return [`✖ ${result.workspaceId}: failed: ${result.message}`];
     const name = `${result.workspaceId} (${outcome.schemaName})`;
     const head = {
-      upgraded: `✔ ${name}: ${this.onlyStep ? `ran ${this.onlyStep.name}` : `upgraded to ${outcome.version}`}`,
+      upgraded: `✔ ${name}: ${job.onlyStep ? `ran ${job.onlyStep.name}` : `upgraded to ${outcome.version}`}`,
       'up-to-date': `= ${name}: ${outcome.message ?? 'nothing to do'}`,
       planned: `~ ${name}: dry run, nothing written${outcome.message ? ` (${outcome.message})` : ''}`,
       failed: `✖ ${name}: failed: ${outcome.message}`,
@@ -95,9 +61,9 @@ abstract class UpgradeWalkCommand extends WorkspaceWalkCommand<UpgradeOutcome, U
       lines.push(`  sync: ${outcome.sync.status}, ${outcome.sync.plan?.actions.length ?? 0} action(s)`);
     }
     return lines;
-  }
+  },
 
-  protected toJson(result: FleetItemResult<UpgradeOutcome>): Record<string, unknown> {
+  toJson(result) {
     return {
       id: result.workspaceId,
       status: result.detail?.status ?? 'failed',
@@ -105,48 +71,40 @@ abstract class UpgradeWalkCommand extends WorkspaceWalkCommand<UpgradeOutcome, U
       steps: result.detail?.steps ?? [],
       sync: result.detail?.sync ? { status: result.detail.sync.status, actions: result.detail.sync.plan?.actions.map(actionJson) ?? [] } : null,
     };
-  }
-}
+  },
+});
 
-/** Builds the command class of one version, and one per step (`upgrade-0.23:<step>`). */
-const upgradeCommands = (upgrade: UpgradeVersion) => {
-  @Command({
-    name: upgradeCommandName(upgrade.version),
+/** The name, aliases and description of an upgrade job's command. */
+const commandMetadata = ({ name, upgrade, onlyStep }: UpgradeJob) => {
+  if (!upgrade) return { name, description: 'Run every pending upgrade of workspaces, in order, up to the current version' };
+  if (onlyStep) return { name, description: `${onlyStep.description} (one step of ${upgradeCommandName(upgrade.version)})` };
+  return {
+    name,
     aliases: [`upgrade:${upgrade.version.replace('.', '-')}`],
     description: `Upgrade workspaces at ${upgrade.previous} to ${upgrade.version}: steps before sync, sync, steps after sync, version`,
-  })
-  class VersionCommand extends UpgradeWalkCommand {
-    protected readonly upgrade = upgrade;
-
-    constructor(@Inject(DatabaseService) database: DatabaseService) {
-      super(database);
-    }
-  }
-  Object.defineProperty(VersionCommand, 'name', { value: `Upgrade${upgrade.version.replace('.', '')}Command` });
-
-  const stepCommands = upgrade.steps.map((step) => {
-    @Command({ name: `${upgradeCommandName(upgrade.version)}:${step.name}`, description: `${step.description} (one step of ${upgradeCommandName(upgrade.version)})` })
-    class StepCommand extends UpgradeWalkCommand {
-      protected readonly upgrade = upgrade;
-      protected override readonly onlyStep = step;
-
-      constructor(@Inject(DatabaseService) database: DatabaseService) {
-        super(database);
-      }
-    }
-    Object.defineProperty(StepCommand, 'name', { value: `Upgrade${upgrade.version.replace('.', '')}${step.name.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())}Command` });
-    return StepCommand;
-  });
-  return [VersionCommand, ...stepCommands];
+  };
 };
 
-@Command({ name: 'upgrade:latest', description: 'Run every pending upgrade of workspaces, in order, up to the current version' })
-class UpgradeLatestCommand extends UpgradeWalkCommand {
-  protected readonly upgrade = null;
+/** A class name for each generated command: Upgrade023Command, Upgrade023MigrateEmailFieldsToEmailsCommand, UpgradeLatestCommand. */
+const className = ({ upgrade, onlyStep }: UpgradeJob): string => {
+  const version = upgrade ? upgrade.version.replace('.', '') : 'Latest';
+  const step = onlyStep ? onlyStep.name.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase()) : '';
+  return `Upgrade${version}${step}Command`;
+};
 
-  constructor(@Inject(DatabaseService) database: DatabaseService) {
-    super(database);
+/** The command of one upgrade job: a version's (`upgrade-0.23`), one step's (`upgrade-0.23:<step>`) or upgrade:latest. */
+const upgradeCommand = (job: UpgradeJob) => {
+  @Command(commandMetadata(job))
+  class UpgradeCommand extends UpgradeWalkCommand {
+    constructor(
+      @Inject(WorkspaceJobDispatcher) dispatcher: WorkspaceJobDispatcher,
+      @Inject(upgradeJobHandlerToken(job)) handler: UpgradeJobHandler,
+    ) {
+      super(dispatcher, handler, upgradeReport(job));
+    }
   }
-}
+  Object.defineProperty(UpgradeCommand, 'name', { value: className(job) });
+  return UpgradeCommand;
+};
 
-export const UPGRADE_COMMANDS = [...UPGRADE_VERSIONS.flatMap(upgradeCommands), UpgradeLatestCommand];
+export const UPGRADE_COMMANDS = UPGRADE_JOBS.map(upgradeCommand);

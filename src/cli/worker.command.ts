@@ -3,13 +3,13 @@ import { Command, Option } from 'nest-commander';
 
 import { AppConfig } from '../config/app-config';
 import { DatabaseService } from '../database/database.service';
-import { queueNameFor, QueueError, WorkspaceJobWorker } from '../workspace/workspace-queue';
+import { MAX_CONCURRENCY, WorkspaceJobDispatcher } from '../workspace/workspace-job.dispatcher';
+import { queueNameFor, QueueError, WorkspaceJobResult, WorkspaceJobWorker } from '../workspace/workspace-queue';
 import { BaseCommand, BaseCommandOptions } from './base.command';
 import { UsageError } from './cli.error';
-import { MAX_CONCURRENCY, parsePositiveInteger, WorkspaceWalkCommand } from './workspace-walk.command';
-
-/** Every command whose runs can be queued; the worker does their jobs. */
-export const WALK_COMMANDS = Symbol('WALK_COMMANDS');
+import { WALK_JOBS, WalkJob } from './walk-jobs';
+import { renderResult } from './walk-report';
+import { parsePositiveInteger } from './workspace-walk.command';
 
 interface WorkerOptions extends BaseCommandOptions {
   concurrency?: number;
@@ -24,9 +24,10 @@ const DEFAULT_LOCK_DURATION_MS = 30_000;
 })
 export class WorkerCommand extends BaseCommand<WorkerOptions> {
   constructor(
-    private readonly database: DatabaseService,
+    @Inject(DatabaseService) private readonly database: DatabaseService,
     @Inject(AppConfig) private readonly config: AppConfig,
-    @Inject(WALK_COMMANDS) private readonly commands: Array<WorkspaceWalkCommand<unknown>>,
+    @Inject(WorkspaceJobDispatcher) private readonly dispatcher: WorkspaceJobDispatcher,
+    @Inject(WALK_JOBS) private readonly jobs: WalkJob[],
   ) {
     super();
   }
@@ -52,17 +53,21 @@ export class WorkerCommand extends BaseCommand<WorkerOptions> {
       throw new UsageError('worker needs a PostgreSQL server (DATABASE_URL): the embedded database belongs to one process.');
     }
     const concurrency = options.concurrency ?? 1;
-    const dataSource = await this.database.connect({ poolSize: concurrency + 1 });
-    const byName = new Map(this.commands.map((command) => [command.commandName, command]));
+    await this.database.connect({ poolSize: concurrency + 1 });
+    const byName = new Map(this.jobs.map((job) => [job.handler.name, job]));
     const worker = await WorkspaceJobWorker.start(
       this.config.REDIS_URL,
       queueNameFor(this.config.DATABASE_URL!),
       { concurrency, lockDurationMs: options.lockDuration ?? DEFAULT_LOCK_DURATION_MS },
       async (name, data, context) => {
-        const command = byName.get(name);
-        if (!command) throw new QueueError(`no command ${name} to run this job`);
-        const result = await command.processJob(data, context, dataSource);
-        command.describeForLog(result, data.options).forEach((line) => this.print(line));
+        const job = byName.get(name);
+        if (!job) throw new QueueError(`no command ${name} to run this job`);
+        const done = await this.dispatcher.runJob(job.handler, data, context);
+        // The lines the producer prints, rendered with its options as its in-process run would.
+        const rendered = renderResult(job.report, done, data.options as never);
+        const result: WorkspaceJobResult = { workspaceId: done.workspaceId, status: done.status, message: done.message, lines: rendered.lines, json: rendered.json ?? {} };
+        const logged = result.lines.length > 0 ? result.lines : job.report.describe({ ...done, detail: null }, data.options as never);
+        logged.forEach((line) => this.print(line));
         return result;
       },
       (line) => process.stderr.write(`${line}\n`),

@@ -2,8 +2,6 @@ import { Inject } from '@nestjs/common';
 import { Command, Option } from 'nest-commander';
 
 import { DatabaseService } from '../database/database.service';
-import { DeclaredSchema } from '../declarations/declared-schema';
-import { STANDARD_DECLARATIONS } from '../standard-objects/standard-declarations.module';
 import { snapshotVersions } from '../standard-objects/version-snapshots';
 import { CreatedWorkspace, CreateWorkspaceInput, WorkspaceCreationError, WorkspaceCreationService } from '../workspace/workspace-creation.service';
 import { BaseCommand, BaseCommandOptions } from './base.command';
@@ -22,13 +20,18 @@ interface WorkspaceCreateOptions extends BaseCommandOptions {
  * Creates a workspace as the creation commands do: an unknown --version is refused before the
  * database is touched, and a refused creation is a usage error (exit 2) that wrote nothing.
  */
-export const createWorkspaceFromCli = async (database: DatabaseService, declared: DeclaredSchema, what: string, input: CreateWorkspaceInput): Promise<CreatedWorkspace> => {
+export const createWorkspaceFromCli = async (
+  database: DatabaseService,
+  creation: WorkspaceCreationService,
+  what: string,
+  input: CreateWorkspaceInput,
+): Promise<CreatedWorkspace> => {
   if (input.version !== undefined && !snapshotVersions().includes(input.version)) {
     throw new UsageError(`--version must be one of ${snapshotVersions().join(', ')}; got "${input.version.slice(0, 40)}".`);
   }
-  const dataSource = await database.connect();
+  await database.connect();
   try {
-    return await new WorkspaceCreationService(dataSource, declared).create(input);
+    return await creation.create(input);
   } catch (error) {
     if (error instanceof WorkspaceCreationError) {
       throw new UsageError(`Cannot create ${what}: ${error.message}. Nothing was written.`);
@@ -40,8 +43,8 @@ export const createWorkspaceFromCli = async (database: DatabaseService, declared
 @Command({ name: 'workspace:create', description: 'Create a workspace: schema, tables, metadata, default views, prefill records' })
 export class WorkspaceCreateCommand extends BaseCommand<WorkspaceCreateOptions> {
   constructor(
-    private readonly database: DatabaseService,
-    @Inject(STANDARD_DECLARATIONS) private readonly declared: DeclaredSchema,
+    @Inject(DatabaseService) private readonly database: DatabaseService,
+    @Inject(WorkspaceCreationService) private readonly creation: WorkspaceCreationService,
   ) {
     super();
   }
@@ -73,7 +76,7 @@ export class WorkspaceCreateCommand extends BaseCommand<WorkspaceCreateOptions> 
 
   async run(_params: string[], options: WorkspaceCreateOptions): Promise<void> {
     const started = Date.now();
-    const created = await createWorkspaceFromCli(this.database, this.declared, 'the workspace', {
+    const created = await createWorkspaceFromCli(this.database, this.creation, 'the workspace', {
       displayName: options.name ?? '',
       version: options.version,
       featureFlags: options.featureFlag,

@@ -1,3 +1,4 @@
+import { Inject } from '@nestjs/common';
 import { Command, Option } from 'nest-commander';
 
 import { DatabaseService } from '../database/database.service';
@@ -12,7 +13,10 @@ const PAGE_SIZE = 500;
 
 @Command({ name: 'workspace:list', description: 'List workspaces with their schema, status and version' })
 export class WorkspaceListCommand extends BaseCommand<WorkspaceListOptions> {
-  constructor(private readonly database: DatabaseService) {
+  constructor(
+    @Inject(DatabaseService) private readonly database: DatabaseService,
+    @Inject(WorkspaceRepository) private readonly workspaces: WorkspaceRepository,
+  ) {
     super();
   }
 
@@ -22,10 +26,10 @@ export class WorkspaceListCommand extends BaseCommand<WorkspaceListOptions> {
   }
 
   async run(_params: string[], options: WorkspaceListOptions): Promise<void> {
-    const repository = new WorkspaceRepository((await this.database.connect()).manager);
+    await this.database.connect();
     const rows = [];
     let count = 0;
-    for (let page = await repository.page(null, PAGE_SIZE); page.length > 0; page = await repository.page(page[page.length - 1].id, PAGE_SIZE)) {
+    for (let page = await this.workspaces.page(null, PAGE_SIZE); page.length > 0; page = await this.workspaces.page(page[page.length - 1].id, PAGE_SIZE)) {
       count += page.length;
       if (options.json) {
         rows.push(...page.map(({ fingerprint: _fingerprint, ...row }) => row));

@@ -2,10 +2,9 @@ import { Inject } from '@nestjs/common';
 import { Command, Option } from 'nest-commander';
 
 import { DatabaseService } from '../database/database.service';
-import { DeclaredSchema } from '../declarations/declared-schema';
-import { STANDARD_DECLARATIONS } from '../standard-objects/standard-declarations.module';
 import { snapshotVersions } from '../standard-objects/version-snapshots';
 import { MAX_DEMO_RECORDS } from '../workspace/demo-seed';
+import { WorkspaceCreationService } from '../workspace/workspace-creation.service';
 import { BaseCommand, BaseCommandOptions } from './base.command';
 import { createWorkspaceFromCli } from './workspace-create.command';
 import { parsePositiveInteger } from './workspace-walk.command';
@@ -25,8 +24,8 @@ const DEFAULT_RECORDS = 1_000;
 })
 export class WorkspaceSeedDemoCommand extends BaseCommand<SeedDemoOptions> {
   constructor(
-    private readonly database: DatabaseService,
-    @Inject(STANDARD_DECLARATIONS) private readonly declared: DeclaredSchema,
+    @Inject(DatabaseService) private readonly database: DatabaseService,
+    @Inject(WorkspaceCreationService) private readonly creation: WorkspaceCreationService,
   ) {
     super();
   }
@@ -53,7 +52,7 @@ export class WorkspaceSeedDemoCommand extends BaseCommand<SeedDemoOptions> {
 
   async run(_params: string[], options: SeedDemoOptions): Promise<void> {
     const started = Date.now();
-    const created = await createWorkspaceFromCli(this.database, this.declared, 'the demo workspace', {
+    const created = await createWorkspaceFromCli(this.database, this.creation, 'the demo workspace', {
       displayName: options.name ?? 'Demo',
       version: options.version,
       demoRecords: options.records ?? DEFAULT_RECORDS,

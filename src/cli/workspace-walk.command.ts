@@ -1,48 +1,22 @@
-import { randomUUID } from 'node:crypto';
-
-import { Inject } from '@nestjs/common';
 import { InvalidArgumentError } from 'commander';
 import { Option } from 'nest-commander';
-import { CommandMeta } from 'nest-commander/src/constants';
-import { MultiBar, Presets, SingleBar } from 'cli-progress';
-import { DataSource } from 'typeorm';
 
-import { AppConfig } from '../config/app-config';
-import { faultInjection } from '../config/fault-injection';
-import { DatabaseService } from '../database/database.service';
 import { UUID_PATTERN } from '../declarations/identifier.rules';
-import { FleetItemResult, FleetStatus, FleetWork, WorkspaceFleetRunner } from '../workspace/workspace-fleet.runner';
-import { queueNameFor, RetryLaterError, WorkspaceJobContext, WorkspaceJobData, WorkspaceJobQueue, WorkspaceJobResult } from '../workspace/workspace-queue';
-import { WorkspaceRepository, WorkspaceRow } from '../metadata/workspace.repository';
+import { FleetSummary } from '../workspace/workspace-fleet.runner';
+import { WorkspaceJobHandler } from '../workspace/workspace-job.handler';
+import { DEFAULT_QUEUE_WINDOW, MAX_CONCURRENCY, WorkspaceJobDispatcher } from '../workspace/workspace-job.dispatcher';
+import { RenderedResult, WalkOptions, WorkspaceWalk } from '../workspace/workspace-walk';
 import { BaseCommand, BaseCommandOptions } from './base.command';
 import { EXIT_FAILURE, UsageError } from './cli.error';
+import { PlainProgress } from './plain-progress';
+import { TerminalProgress } from './terminal-progress';
+import { WalkProgress } from './walk-progress';
+import { renderResult, WalkReport, WorkspaceReport } from './walk-report';
 
-export interface WorkspaceWalkOptions extends BaseCommandOptions {
-  workspaceId?: string[];
+export interface WorkspaceWalkOptions extends BaseCommandOptions, WalkOptions {
   dryRun?: boolean;
-  json?: boolean;
-  concurrency?: number;
-  startFromWorkspaceId?: string;
-  workspaceCountLimit?: number;
   continueOnError?: boolean;
-  queue?: boolean;
 }
-
-export interface WorkspaceWork<T> {
-  status: FleetStatus;
-  detail: T;
-  message: string | null;
-}
-
-/** One workspace's report: the lines a person reads, or its entry of the JSON report. */
-interface Rendered {
-  lines: string[];
-  json: Record<string, unknown> | null;
-}
-
-export const MAX_CONCURRENCY = 64;
-/** Jobs a queued run keeps in the queue at once, unless --concurrency says otherwise. */
-const DEFAULT_QUEUE_WINDOW = MAX_CONCURRENCY;
 
 const parseUuid = (value: string, option: string): string => {
   if (!UUID_PATTERN.test(value)) {
@@ -59,49 +33,22 @@ export const parsePositiveInteger = (value: string, option: string, max: number)
   return number;
 };
 
-/** The options a worker needs to do a queued workspace exactly as this run would (no selection). */
-const jobOptionsOf = (options: WorkspaceWalkOptions): Record<string, unknown> => {
-  const { workspaceId: _ids, startFromWorkspaceId: _from, workspaceCountLimit: _limit, concurrency: _concurrency, queue: _queue, ...rest } = options;
-  return rest as Record<string, unknown>;
-};
-
 /**
  * The one base of every command that walks workspaces: the shared options of the CLI contract,
- * the fleet walk with bounded concurrency (in this process, or as one queued job per workspace
- * done by `worker` processes), a progress bar on a terminal, a clean stop on SIGINT/SIGTERM, the
- * summary line and the exit status (0 all succeeded, 1 any failed or skipped, or interrupted).
+ * the walk of its job handler over the fleet (in this process, or queued for `worker`
+ * processes), progress on stderr, a clean stop on SIGINT/SIGTERM, the report and the exit status
+ * (0 all succeeded, 1 any failed or skipped, or interrupted).
  */
 export abstract class WorkspaceWalkCommand<TDetail, TOptions extends WorkspaceWalkOptions = WorkspaceWalkOptions> extends BaseCommand<TOptions> {
-  @Inject(AppConfig)
-  protected readonly config: AppConfig;
-
-  constructor(protected readonly database: DatabaseService) {
-    super();
-  }
-
   /** Read-only commands report on every workspace; commands that write stop at the first failure. */
   protected readonly continuesByDefault: boolean = false;
 
-  /** Runs the command's work on one workspace. */
-  protected abstract processWorkspace(workspace: WorkspaceRow, options: TOptions, dataSource: DataSource): Promise<WorkspaceWork<TDetail>>;
-
-  /** Human-readable lines for one workspace's result. */
-  protected abstract describe(result: FleetItemResult<TDetail>, options: TOptions): string[];
-
-  /** The JSON of one workspace's result (inside `{ "workspaces": [...] }`). */
-  protected abstract toJson(result: FleetItemResult<TDetail>): Record<string, unknown>;
-
-  /**
-   * True when the workspace row alone shows there is nothing to do (a fingerprint or version that
-   * matches): processWorkspace then issues no query, and a queued run does it without a job.
-   */
-  protected isSettledByRow(_workspace: WorkspaceRow, _options: TOptions, _dataSource: DataSource): boolean {
-    return false;
-  }
-
-  /** The command's name, which is also the name of its queued jobs. */
-  get commandName(): string {
-    return (Reflect.getMetadata(CommandMeta, this.constructor) as { name: string }).name;
+  constructor(
+    private readonly dispatcher: WorkspaceJobDispatcher,
+    private readonly handler: WorkspaceJobHandler<TDetail, TOptions>,
+    private readonly report: WorkspaceReport<TDetail, TOptions>,
+  ) {
+    super();
   }
 
   @Option({ flags: '-w, --workspace-id <id>', description: 'only this workspace (repeatable)' })
@@ -151,67 +98,30 @@ export abstract class WorkspaceWalkCommand<TDetail, TOptions extends WorkspaceWa
     if (options.workspaceId?.length && (options.startFromWorkspaceId || options.workspaceCountLimit)) {
       throw new UsageError('-w selects workspaces by id; it cannot be combined with --start-from-workspace-id or --workspace-count-limit.');
     }
-    if (options.queue && !this.config.REDIS_URL) {
+    const unavailable = options.queue ? this.dispatcher.queueUnavailable : null;
+    if (unavailable === 'NO_REDIS') {
       throw new UsageError('--queue needs Redis: set REDIS_URL (e.g. redis://127.0.0.1:6379) in the environment or .env.');
     }
-    if (options.queue && this.database.isEmbedded) {
+    if (unavailable === 'EMBEDDED_DATABASE') {
       throw new UsageError('--queue needs a PostgreSQL server (DATABASE_URL): workers cannot reach the embedded database of this process.');
     }
-    const queue = options.queue ? await WorkspaceJobQueue.open(this.config.REDIS_URL!, queueNameFor(this.config.DATABASE_URL!), randomUUID()) : null;
-    const concurrency = queue ? (options.concurrency ?? DEFAULT_QUEUE_WINDOW) : this.database.isEmbedded ? 1 : (options.concurrency ?? 1);
+    const walk = await this.dispatcher.open(this.handler, options);
     try {
-      const dataSource = await this.database.connect({ poolSize: queue ? 2 : concurrency + 1 });
-      await this.walk(options, dataSource, concurrency, queue);
-    } finally {
-      await queue?.close();
-    }
-  }
-
-  /** The worker's side of a queued run: one workspace, the same work and the same report as in-process. */
-  async processJob(data: WorkspaceJobData, context: WorkspaceJobContext, dataSource: DataSource): Promise<WorkspaceJobResult> {
-    const options = data.options as TOptions;
-    const [workspace] = await new WorkspaceRepository(dataSource.manager).findByIds([data.workspaceId]);
-    await faultInjection.onWorkspaceStart?.();
-    const result: FleetItemResult<TDetail> = workspace
-      ? { workspaceId: workspace.id, ...(await this.processWorkspace(workspace, options, dataSource)) }
-      : { workspaceId: data.workspaceId, status: 'failed', detail: null, message: `workspace ${data.workspaceId} does not exist` };
-    // Locked by another runner: another worker (or a run in-process) has it; try again later.
-    if (result.status === 'skipped' && !context.isLastAttempt) {
-      throw new RetryLaterError(result.message ?? 'skipped');
-    }
-    const rendered = this.render(result, options);
-    return { workspaceId: result.workspaceId, status: result.status, message: result.message, lines: rendered.lines, json: rendered.json ?? {} };
-  }
-
-  /** The lines of one result, as the worker prints them in its log. */
-  describeForLog(result: WorkspaceJobResult, options: Record<string, unknown>): string[] {
-    return result.lines.length > 0 ? result.lines : this.describe({ workspaceId: result.workspaceId, status: result.status, detail: null, message: result.message }, options as TOptions);
-  }
-
-  private render(result: FleetItemResult<TDetail>, options: TOptions): Rendered {
-    return options.json ? { lines: [], json: this.toJson(result) } : { lines: this.describe(result, options), json: null };
-  }
-
-  private async walk(options: TOptions, dataSource: DataSource, concurrency: number, queue: WorkspaceJobQueue | null): Promise<void> {
-    const jobOptions = jobOptionsOf(options);
-    const work = async (workspace: WorkspaceRow): Promise<FleetWork<Rendered> | null> => {
-      if (queue && !this.isSettledByRow(workspace, options, dataSource)) {
-        const outcome = await queue.submit(this.commandName, workspace.id, jobOptions);
-        if (!outcome) return null;
-        if (outcome.kind === 'failed') {
-          const failed: FleetItemResult<TDetail> = { workspaceId: workspace.id, status: 'failed', detail: null, message: outcome.message };
-          return { status: 'failed', message: outcome.message, detail: this.render(failed, options) };
-        }
-        const { result } = outcome;
-        return { status: result.status, message: result.message, detail: { lines: result.lines, json: options.json ? result.json : null } };
+      const summary = await this.walk(walk, options);
+      // 0 only when every selected workspace succeeded: a skipped one (locked by another runner) was not processed.
+      if (summary.failed > 0 || summary.skipped > 0 || summary.interrupted) {
+        process.exitCode = EXIT_FAILURE;
       }
-      if (!queue) await faultInjection.onWorkspaceStart?.();
-      const done = await this.processWorkspace(workspace, options, dataSource);
-      return { status: done.status, message: done.message, detail: this.render({ workspaceId: workspace.id, ...done }, options) };
-    };
+    } finally {
+      await walk.close();
+    }
+  }
 
+  /** Runs the walk with its progress and signal handling, and prints its report. */
+  private async walk(walk: WorkspaceWalk<TDetail, TOptions>, options: TOptions): Promise<FleetSummary<RenderedResult>> {
     const interrupt = new AbortController();
-    const progress = process.stderr.isTTY && !options.json ? new FleetProgress() : new PlainProgress();
+    const progress: WalkProgress = process.stderr.isTTY && !options.json ? new TerminalProgress() : new PlainProgress();
+    const report = new WalkReport(Boolean(options.json), (line) => this.print(line));
     const onSignal = (signal: NodeJS.Signals) => {
       if (interrupt.signal.aborted) {
         process.stderr.write(`${signal} again: quitting without waiting for the workspaces in flight.\n`);
@@ -219,146 +129,28 @@ export abstract class WorkspaceWalkCommand<TDetail, TOptions extends WorkspaceWa
       }
       interrupt.abort(signal);
       progress.note(`${signal}: stopping after the workspaces in flight (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again quits at once).`);
-      queue?.withdrawWaiting().catch((error: Error) => progress.note(`could not withdraw the queued jobs: ${error.message}`));
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    const jsonReport: Array<Record<string, unknown>> = [];
     let summary;
     try {
-      summary = await new WorkspaceFleetRunner(dataSource.manager).run<Rendered>(
-        {
-          workspaceIds: options.workspaceId,
-          startFromWorkspaceId: options.startFromWorkspaceId,
-          countLimit: options.workspaceCountLimit,
+      summary = await walk.run({
+        continueOnError: options.continueOnError ?? this.continuesByDefault,
+        signal: interrupt.signal,
+        render: (result) => renderResult(this.report, result, options),
+        onStart: (total) => progress.start(total),
+        onResult: (rendered) => {
+          report.add(rendered);
+          progress.advance(rendered.lines, (line) => this.print(line));
         },
-        work,
-        {
-          concurrency,
-          continueOnError: options.continueOnError ?? this.continuesByDefault,
-          signal: interrupt.signal,
-          onStart: (count) => progress.start(count),
-          onStopped: () => queue?.withdrawWaiting().catch((error: Error) => progress.note(`could not withdraw the queued jobs: ${error.message}`)),
-          onResult: (result) => {
-            const rendered = result.detail ?? this.render({ ...result, detail: null }, options);
-            if (rendered.json) jsonReport.push(rendered.json);
-            progress.advance(rendered.lines, (line) => this.print(line));
-          },
-        },
-      );
+        note: (line) => progress.note(line),
+      });
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       progress.stop();
     }
-    const reached = summary.succeeded + summary.failed + summary.skipped;
-    const notReached = summary.stoppedEarly || summary.interrupted ? Math.max(0, summary.total - reached) : 0;
-    const line = `${summary.succeeded} succeeded, ${summary.failed} failed, ${summary.skipped} skipped`;
-    const interruptedLine = summary.interrupted
-      ? `Interrupted by ${String(interrupt.signal.reason)} after the workspaces in flight; ${notReached} workspace(s) not reached. Run the command again to do the rest.`
-      : null;
-    if (options.json) {
-      this.print(
-        JSON.stringify({
-          workspaces: jsonReport,
-          summary: { succeeded: summary.succeeded, failed: summary.failed, skipped: summary.skipped },
-          stoppedEarly: summary.stoppedEarly,
-          interrupted: summary.interrupted,
-          notReached,
-        }),
-      );
-      if (interruptedLine) process.stderr.write(`${interruptedLine}\n`);
-      process.stderr.write(`${line}\n`);
-    } else {
-      if (summary.stoppedEarly) {
-        this.print(
-          `Stopped at the first failure${notReached > 0 ? `, ${notReached} workspace(s) not reached` : ''}; pass --continue-on-error to go on past failures.`,
-        );
-      }
-      if (interruptedLine) this.print(interruptedLine);
-      this.print(line);
-    }
-    // 0 only when every selected workspace succeeded: a skipped one (locked by another runner) was not processed.
-    if (summary.failed > 0 || summary.skipped > 0 || summary.interrupted) {
-      process.exitCode = EXIT_FAILURE;
-    }
+    report.finish(summary, interrupt.signal.reason);
+    return summary;
   }
-}
-
-interface Progress {
-  start(total: number): void;
-  /** Prints one workspace's lines and counts it. */
-  advance(lines: string[], print: (line: string) => void): void;
-  note(line: string): void;
-  stop(): void;
-}
-
-const formatDuration = (seconds: number): string => {
-  if (!Number.isFinite(seconds)) return '?';
-  const whole = Math.round(seconds);
-  return whole >= 3600 ? `${Math.floor(whole / 3600)}h ${Math.floor((whole % 3600) / 60)}m` : whole >= 60 ? `${Math.floor(whole / 60)}m ${whole % 60}s` : `${whole}s`;
-};
-
-/** A progress bar with rate and time left on stderr, with result lines printed above it. */
-class FleetProgress implements Progress {
-  private readonly bars = new MultiBar(
-    { stream: process.stderr, format: ' {bar} {value}/{total} workspaces | {rate}/s | {eta_formatted} left', hideCursor: true, clearOnComplete: true },
-    Presets.shades_classic,
-  );
-  private bar: SingleBar | undefined;
-  private started = Date.now();
-  private done = 0;
-
-  start(total: number): void {
-    this.started = Date.now();
-    this.bar = this.bars.create(total, 0, { rate: '0.0' });
-  }
-
-  advance(lines: string[]): void {
-    for (const line of lines) this.bars.log(`${line}\n`);
-    this.done += 1;
-    const seconds = Math.max(0.001, (Date.now() - this.started) / 1000);
-    this.bar?.increment(1, { rate: (this.done / seconds).toFixed(1) });
-  }
-
-  note(line: string): void {
-    this.bars.log(`${line}\n`);
-  }
-
-  stop(): void {
-    // Lines logged since the last redraw are written on the next one: flush them before stopping.
-    this.bars.update();
-    this.bars.stop();
-  }
-}
-
-/** Not a terminal: the result lines as they come, and a progress line on stderr every 10 seconds. */
-class PlainProgress implements Progress {
-  private static readonly EVERY_MS = 10_000;
-  private started = Date.now();
-  private lastReport = Date.now();
-  private total = 0;
-  private done = 0;
-
-  start(total: number): void {
-    this.total = total;
-    this.started = this.lastReport = Date.now();
-  }
-
-  advance(lines: string[], print: (line: string) => void): void {
-    lines.forEach(print);
-    this.done += 1;
-    const now = Date.now();
-    if (now - this.lastReport >= PlainProgress.EVERY_MS) {
-      this.lastReport = now;
-      const rate = this.done / ((now - this.started) / 1000);
-      process.stderr.write(`progress: ${this.done}/${this.total} workspaces, ${rate.toFixed(1)}/s, ${formatDuration((this.total - this.done) / rate)} left\n`);
-    }
-  }
-
-  note(line: string): void {
-    process.stderr.write(`${line}\n`);
-  }
-
-  stop(): void {}
 }

@@ -35,6 +35,9 @@ export class AppConfig {
   ADMIN_API_KEY?: string;
 }
 
+/** The provider of AppConfig.ADMIN_API_KEY, for the service that checks tokens against it. */
+export const ADMIN_API_KEY = Symbol('ADMIN_API_KEY');
+
 export class ConfigError extends Error {
   constructor(message: string) {
     super(message);

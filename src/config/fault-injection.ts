@@ -102,7 +102,24 @@ const countedPoint = (kill: string, pause: string, what: string): (() => void) |
   };
 };
 
-export const faultInjection = {
+/** The crash points of a run, read from the environment once at start-up; every one unset in normal runs. */
+export interface FaultInjection {
+  /** Inside each data-move batch, before it commits. */
+  beforeBatchCommit?: () => void;
+  /** After each statement a sync applies. */
+  onStatement?: () => void;
+  /** At each crash point an upgrade step reaches, by name. */
+  crashPoint?: (point: string) => void;
+  /** When a walk starts on a workspace. */
+  onWorkspaceStart?: () => Promise<void>;
+  /** The pg client class the pool is to use; undefined: pg's own. */
+  databaseClient?: typeof Client;
+}
+
+/** The provider of the process's FaultInjection. */
+export const FAULT_INJECTION = Symbol('FAULT_INJECTION');
+
+export const faultInjectionFromEnvironment = (): FaultInjection => ({
   beforeBatchCommit: countedPoint('WMS_FAULT_KILL_IN_BATCH', 'WMS_FAULT_PAUSE_IN_BATCH', 'in batch'),
   onStatement: countedPoint('WMS_FAULT_KILL_AT_STATEMENT', 'WMS_FAULT_PAUSE_AT_STATEMENT', 'at statement'),
   crashPoint: (() => {
@@ -124,6 +141,5 @@ export const faultInjection = {
       await handled;
     };
   })(),
-  /** The pg client class the pool is to use; undefined: pg's own. */
   databaseClient: countingClient(),
-};
+});

@@ -8,8 +8,6 @@ import { CustomMetadataWorkspace } from './custom-metadata.workspace';
 import { CustomObjectPlanner } from './custom-object.planner';
 
 // Where the HTTP and CLI layers have always taken the error and the field input from.
-export { CustomMetadataError } from './custom-metadata.error';
-export type { CustomFieldInput } from './custom-metadata.input';
 
 /**
  * Plans custom objects and custom fields as the typed changes of sync, rendered by its renderer

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
 import { DeclaredSchema } from '../declarations/declared-schema';
 import { UUID_PATTERN } from '../declarations/identifier.rules';
 import { RecordRepository } from '../records/record.repository';
+import { STANDARD_DECLARATIONS } from '../standard-objects/standard-declarations.module';
 import { STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
 import { ActualStateRepository } from '../metadata/actual-state.repository';
 import { ActualObject, ActualState, actualFieldColumns } from '../metadata/actual-state';
@@ -24,10 +26,11 @@ export interface CustomMetadataResult {
  * Custom objects and fields of one workspace, planned like a sync and applied in one transaction
  * under the workspace's advisory lock; a new custom object also gets its default view.
  */
+@Injectable()
 export class CustomMetadataService {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly declared: DeclaredSchema,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(STANDARD_DECLARATIONS) private readonly declared: DeclaredSchema,
   ) {}
 
   async createField(workspaceId: string, objectName: string, input: CustomFieldInput): Promise<CustomMetadataResult> {

@@ -1,8 +1,8 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 
 import { AppConfig } from '../config/app-config';
-import { faultInjection } from '../config/fault-injection';
 import { DatabaseError } from './database.error';
 import type { EmbeddedDatabase } from './embedded-database';
 import { CORE_MIGRATIONS } from './migrations';
@@ -22,23 +22,43 @@ const describeServer = (url: string): string => {
 };
 
 /**
- * The one way into the database. Connects lazily (so `--help` needs no database), says once
- * which database it uses, and refuses to hand out a connection while core migrations are pending.
+ * The service's data source, not connected: without DATABASE_URL it has no URL until the embedded
+ * database is started, and its pool has no size until a command says how many connections it needs.
+ * `client`: the pg client class of the pool (fault injection); pg's own when undefined.
+ */
+export const createDataSource = (config: AppConfig, client?: typeof Client): DataSource =>
+  new DataSource({
+    type: 'postgres',
+    url: config.DATABASE_URL,
+    migrations: CORE_MIGRATIONS,
+    migrationsTableName: MIGRATIONS_TABLE,
+    migrationsRun: false,
+    synchronize: false,
+    logging: false,
+    extra: { application_name: 'workspace-metadata-sync', ...(client ? { Client: client } : {}) },
+  });
+
+/**
+ * The one way into the database. Connects the data source lazily (so `--help` needs no database),
+ * says once which database it uses, and refuses to hand out a connection while core migrations
+ * are pending.
  */
 @Injectable()
 export class DatabaseService implements OnApplicationShutdown {
-  private dataSource: DataSource | undefined;
   private embedded: EmbeddedDatabase | undefined;
 
-  constructor(@Inject(AppConfig) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+  ) {}
 
   get isEmbedded(): boolean {
     return !this.config.DATABASE_URL;
   }
 
   async connect(options: ConnectOptions = {}): Promise<DataSource> {
-    if (!this.dataSource) {
-      this.dataSource = await this.open(options.poolSize ?? 1);
+    if (!this.dataSource.isInitialized) {
+      await this.open(options.poolSize ?? 1);
     }
     if (!options.allowPendingMigrations) {
       await this.ensureMigrated(this.dataSource);
@@ -76,16 +96,15 @@ export class DatabaseService implements OnApplicationShutdown {
   }
 
   async close(): Promise<void> {
-    const { dataSource, embedded } = this;
-    this.dataSource = undefined;
+    const { embedded } = this;
     this.embedded = undefined;
-    if (dataSource?.isInitialized) {
-      await dataSource.destroy();
+    if (this.dataSource.isInitialized) {
+      await this.dataSource.destroy();
     }
     await embedded?.stop();
   }
 
-  private async open(poolSize: number): Promise<DataSource> {
+  private async open(poolSize: number): Promise<void> {
     let url = this.config.DATABASE_URL;
     if (!url) {
       // Loaded only when used: a run on a PostgreSQL server starts without PGlite.
@@ -96,22 +115,10 @@ export class DatabaseService implements OnApplicationShutdown {
     } else {
       process.stderr.write(`Database: ${describeServer(url)}\n`);
     }
-    const dataSource = new DataSource({
-      type: 'postgres',
-      url,
-      migrations: CORE_MIGRATIONS,
-      migrationsTableName: MIGRATIONS_TABLE,
-      migrationsRun: false,
-      synchronize: false,
-      logging: false,
-      extra: {
-        max: this.embedded ? 1 : Math.max(1, poolSize),
-        application_name: 'workspace-metadata-sync',
-        ...(faultInjection.databaseClient ? { Client: faultInjection.databaseClient } : {}),
-      },
-    });
+    // PostgresDriver reads url and extra from the data source's options when it connects.
+    this.dataSource.setOptions({ url, extra: { ...this.dataSource.options.extra, max: this.embedded ? 1 : Math.max(1, poolSize) } });
     try {
-      return await dataSource.initialize();
+      await this.dataSource.initialize();
     } catch (error) {
       await this.embedded?.stop();
       this.embedded = undefined;

@@ -4,9 +4,9 @@ import { Response } from 'express';
 import { ApiKeyError } from '../auth/api-key.service';
 import { CsvImportError } from '../records/record-csv.service';
 import { RecordError } from '../records/record.error';
-import { CustomMetadataError } from '../custom-metadata/custom-metadata.planner';
 import { SyncError } from '../sync/sync.error';
 import { WorkspaceCreationError } from '../workspace/workspace-creation.service';
+import { CustomMetadataError } from '../custom-metadata/custom-metadata.error';
 
 interface ErrorBody {
   statusCode: number;

@@ -2,10 +2,10 @@ import { Body, Controller, Delete, HttpCode, Inject, Param, Patch, Post, Query }
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 
 import { RecordError } from '../records/record.error';
-import { CustomFieldInput } from '../custom-metadata/custom-metadata.planner';
 import { CustomMetadataService, CustomMetadataResult } from '../custom-metadata/custom-metadata.service';
 import { Allow } from './auth.guard';
 import { CreateFieldBody, CreateObjectBody, UpdateFieldBody, UpdateObjectBody } from './http.dto';
+import { CustomFieldInput } from '../custom-metadata/custom-metadata.input';
 
 const planBody = ({ plan }: CustomMetadataResult) => ({
   actions: plan.actions.map(({ kind, object, field, hazard, summary }) => ({ kind, object, field, hazard, summary })),

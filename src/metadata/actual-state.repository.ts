@@ -1,3 +1,4 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 
 import { FieldType, OnDeleteAction } from '../declarations/field-type';
@@ -199,8 +200,9 @@ export interface FieldShape {
 }
 
 /** Reads a workspace's metadata rows and the live catalog of its schema. All SQL of that lives here. */
+@Injectable()
 export class ActualStateRepository {
-  constructor(private readonly manager: EntityManager) {}
+  constructor(@Inject(EntityManager) private readonly manager: EntityManager) {}
 
   /**
    * The whole state in one statement: metadata rows, the live catalog of the schema and the

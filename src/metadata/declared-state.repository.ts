@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 
 import { DeclaredSchema } from '../declarations/declared-schema';
@@ -36,8 +37,9 @@ const memo = <T>(map: WeakMap<DataSource, T>, dataSource: DataSource, create: ()
  * as it was written and hashes to the same fingerprint. Every way of setting a fingerprint records
  * its state first (in the same transaction), once per process and database.
  */
+@Injectable()
 export class DeclaredStateRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   /**
    * The statement that records `desired`'s declared state, to run in the transaction that sets its

@@ -1,3 +1,4 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 
 import { quoteLiteral } from '../database/sql';
@@ -27,8 +28,9 @@ const lockKey = (id: string): string => `hashtext('workspace'), hashtext(${id})`
 const tryAdvisoryLock = (id: string): string => `pg_try_advisory_xact_lock(${lockKey(id)})`;
 
 /** All SQL on core.workspace. */
+@Injectable()
 export class WorkspaceRepository {
-  constructor(private readonly manager: EntityManager) {}
+  constructor(@Inject(EntityManager) private readonly manager: EntityManager) {}
 
   /** One page in id order, after `afterId`: callers walk the fleet without loading it whole. */
   async page(afterId: string | null, limit: number, options: { activeOnly?: boolean; inclusive?: boolean } = {}): Promise<WorkspaceRow[]> {

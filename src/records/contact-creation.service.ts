@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 
+import { Inject, Injectable } from '@nestjs/common';
 import { CsvError, parse } from 'csv-parse';
 import { DataSource, EntityManager } from 'typeorm';
 
@@ -50,8 +51,9 @@ const splitName = (displayName: string, email: string): { firstName: string; las
  * The shapes are read, and locked, in the transaction that writes, so it works before, during
  * and after upgrade-0.23. People are matched by email and companies by domain: a rerun adds nothing.
  */
+@Injectable()
 export class ContactCreationService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   async importFile(workspaceId: string, input: Readable): Promise<ContactImportResult> {
     const parser = parse({ bom: true, columns: (header: string[]) => header.map((name) => name.trim()), skip_empty_lines: true, info: true });

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
+import { Inject, Injectable } from '@nestjs/common';
 import { CsvError, parse } from 'csv-parse';
 import { stringify } from 'csv-stringify';
 import { DataSource, EntityManager } from 'typeorm';
@@ -51,8 +52,9 @@ const IMPORT_BATCH_SIZE = 2000;
  * grow with the table.
  * Import parses as it reads, checks every row, and writes in one transaction.
  */
+@Injectable()
 export class RecordCsvService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   /**
    * Writes the object's records as CSV to the stream `open` returns; `open` is called once the

@@ -4,7 +4,6 @@ import { pipeline } from 'node:stream/promises';
 import { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { EntityManager } from 'typeorm';
-import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 
 import { qualified, quoteIdentifier } from '../database/sql';
 import { RecordColumn } from './record-fields';
@@ -79,12 +78,13 @@ export class RecordRepository {
   async copyInsert(table: string, rows: Array<Record<string, unknown>>): Promise<void> {
     if (rows.length === 0) return;
     const columns = Object.keys(rows[0]);
-    const runner = this.manager.queryRunner as PostgresQueryRunner | undefined;
+    const runner = this.manager.queryRunner;
     if (columns.length === 0 || !runner) {
       await this.insert(table, rows);
       return;
     }
-    const client: PoolClient = await runner.connect();
+    // On PostgreSQL, a query runner's connection is the pg client of the transaction.
+    const client = (await runner.connect()) as PoolClient;
     const text = rows.map((row) => columns.map((column) => copyCell(row[column])).join(',')).join('\n');
     const copy = client.query(copyFrom(`COPY ${this.table(table)} (${columns.map(quoteIdentifier).join(', ')}) FROM STDIN WITH (FORMAT csv)`));
     await pipeline(Readable.from([`${text}\n`]), copy);

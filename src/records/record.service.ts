@@ -1,3 +1,4 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 
 import { UUID_PATTERN } from '../declarations/identifier.rules';
@@ -78,8 +79,9 @@ export const recordErrorFrom = (error: unknown, fields: RecordField[]): RecordEr
 };
 
 /** Records of any object of a workspace: list (optionally through a view), read, create, update, delete. */
+@Injectable()
 export class RecordService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   async list(workspaceId: string, objectName: string, options: ListOptions = {}): Promise<RecordPage> {
     const limit = options.limit ?? DEFAULT_PAGE_SIZE;

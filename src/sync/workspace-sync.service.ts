@@ -1,8 +1,10 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
 import { connectionLostMessage, isConnectionLoss } from '../database/connection-loss';
 import { inScriptedTransaction, ScriptedTransaction, Timeouts } from '../database/transaction';
 import { DeclaredSchema } from '../declarations/declared-schema';
+import { STANDARD_DECLARATIONS } from '../standard-objects/standard-declarations.module';
 import { ActualState } from '../metadata/actual-state';
 import { ActualStateRepository } from '../metadata/actual-state.repository';
 import { WorkspaceRepository, WorkspaceRow } from '../metadata/workspace.repository';
@@ -17,7 +19,6 @@ import { WorkspaceComparator } from './workspace.comparator';
 import { checkWorkspaceHealth, HealthIssueKind } from './workspace-health';
 import { WorkspaceStateWriter } from './workspace-state.writer';
 
-export type { WorkspaceOutcome, WorkspaceOutcomeStatus } from './sync-result';
 
 export interface SyncOptions {
   dryRun?: boolean;
@@ -66,14 +67,15 @@ const describePreflight = (failure: PreflightFailure): string => {
  * one action costs two round trips: BEGIN, the lock (with the timeouts) and the state read as one
  * script; the plan, the record and COMMIT as another.
  */
+@Injectable()
 export class WorkspaceSyncService {
   private readonly desiredStates = new Map<string, DesiredState>();
   private readonly writer: WorkspaceStateWriter;
   private readonly fastPaths: SyncFastPaths;
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly declared: DeclaredSchema,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(STANDARD_DECLARATIONS) private readonly declared: DeclaredSchema,
   ) {
     this.writer = new WorkspaceStateWriter(dataSource);
     this.fastPaths = new SyncFastPaths(dataSource, this.writer);

@@ -1,3 +1,4 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 
 export type LedgerStatus = 'RUNNING' | 'DONE' | 'FAILED' | 'BASELINED';
@@ -21,8 +22,9 @@ export interface LedgerEntry {
 const COLUMNS = `"id", "workspaceId", "version", "step", "checksum", "status", "checkpoint", "log", "rowsAffected"::float8 AS "rowsAffected", "error", "startedAt", "finishedAt", "durationMs"`;
 
 /** All SQL on core."upgradeLedger": one row per (workspace, version, step). */
+@Injectable()
 export class LedgerRepository {
-  constructor(private readonly manager: EntityManager) {}
+  constructor(@Inject(EntityManager) private readonly manager: EntityManager) {}
 
   async find(workspaceId: string, version: string, step: string): Promise<LedgerEntry | null> {
     const [row] = await this.manager.query(

@@ -1,3 +1,4 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
 import { inLockedTransaction, LOCKED } from '../database/transaction';
@@ -22,8 +23,9 @@ export interface BaselineResult {
  * there by other means, only when its metadata and tables really are that version's: the plan to
  * that version's snapshot is empty and metadata and tables agree.
  */
+@Injectable()
 export class UpgradeBaselineService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   async markApplied(workspace: WorkspaceRow, version: string, options: { dryRun?: boolean } = {}): Promise<BaselineResult> {
     const upgrade = findUpgradeVersion(version);

@@ -1,14 +1,16 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
 import { connectionLostMessage, isConnectionLoss } from '../database/connection-loss';
 import { inTransaction } from '../database/transaction';
 import { getVersionSnapshot } from '../standard-objects/version-snapshots';
 import { Hazard } from '../sync/plan';
-import { WorkspaceOutcome, WorkspaceSyncService } from '../sync/workspace-sync.service';
+import { WorkspaceSyncService } from '../sync/workspace-sync.service';
 import { WorkspaceRepository, WorkspaceRow } from '../metadata/workspace.repository';
 import { LedgerRepository } from './ledger.repository';
 import { stepChecksum, UpgradeStep, UpgradeStepContext, UpgradeStepOptions } from './upgrade-step';
 import { findUpgradeVersion, upgradeCommandName, UPGRADE_VERSIONS } from './upgrade-versions';
+import { WorkspaceOutcome } from '../sync/sync-result';
 
 export interface UpgradeOptions extends Partial<UpgradeStepOptions> {
   dryRun?: boolean;
@@ -70,8 +72,9 @@ export const nextUpgradeFor = (current: string | null): string | null =>
  * lock is held on one connection throughout; every step is recorded in the ledger and skipped
  * once done; an interrupted step resumes from its checkpoint.
  */
+@Injectable()
 export class UpgradeRunner {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   async upgrade(workspace: WorkspaceRow, version: string, options: UpgradeOptions = {}): Promise<UpgradeOutcome> {
     const target = findUpgradeVersion(version);

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
 import { schemaNameFor } from '../metadata/column-layout';
 import { DeclaredSchema } from '../declarations/declared-schema';
 import { displayTextProblem, FEATURE_FLAG_PATTERN } from '../declarations/identifier.rules';
 import { RecordRepository } from '../records/record.repository';
+import { STANDARD_DECLARATIONS } from '../standard-objects/standard-declarations.module';
 import { STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
 import { getVersionSnapshot } from '../standard-objects/version-snapshots';
 import { ActualStateRepository } from '../metadata/actual-state.repository';
@@ -53,10 +55,11 @@ export const MAX_DISPLAY_NAME_LENGTH = 200;
  * The creation hook: workspace row, schema, tables and metadata from the declarations (or a
  * version snapshot), default views and prefill records, fingerprint, all in one transaction.
  */
+@Injectable()
 export class WorkspaceCreationService {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly current: DeclaredSchema,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(STANDARD_DECLARATIONS) private readonly current: DeclaredSchema,
   ) {}
 
   async create(input: CreateWorkspaceInput): Promise<CreatedWorkspace> {

@@ -1,3 +1,4 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 
 import { describeFailure } from '../database/connection-loss';
@@ -61,8 +62,9 @@ export const FLEET_PAGE_SIZE = 100;
  * always finish. `work` resolving to null means the workspace was withdrawn before it ran (a
  * queued job cancelled): it is counted as not reached.
  */
+@Injectable()
 export class WorkspaceFleetRunner {
-  constructor(private readonly manager: EntityManager) {}
+  constructor(@Inject(EntityManager) private readonly manager: EntityManager) {}
 
   async run<T>(
     selection: FleetSelection,

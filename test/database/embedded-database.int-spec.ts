@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { loadAppConfig } from '../../src/config/app-config';
-import { DatabaseService } from '../../src/database/database.service';
+import { createDataSource, DatabaseService } from '../../src/database/database.service';
 import { runCli } from '../utils/cli';
 
 /** The default for a new user: no DATABASE_URL, PGlite on disk under DATA_DIR. */
@@ -19,7 +19,7 @@ describe('embedded database (no DATABASE_URL)', () => {
   it('migrates itself, holds the core schema, and keeps data across restarts', async () => {
     const dataDir = join(directory, 'service');
     const config = loadAppConfig({ DATA_DIR: dataDir });
-    const first = new DatabaseService(config);
+    const first = new DatabaseService(config, createDataSource(config));
     expect(first.isEmbedded).toBe(true);
     const dataSource = await first.connect();
     const tables = await dataSource.query(
@@ -42,7 +42,7 @@ describe('embedded database (no DATABASE_URL)', () => {
     await first.close();
     expect(existsSync(join(dataDir, 'pglite', 'PG_VERSION'))).toBe(true);
 
-    const second = new DatabaseService(config);
+    const second = new DatabaseService(config, createDataSource(config));
     const reopened = await second.connect();
     const rows = await reopened.query(`SELECT "displayName", "schemaName" FROM core.workspace`);
     expect(rows).toEqual([{ displayName: 'Embedded', schemaName: 'workspace_emb1' }]);

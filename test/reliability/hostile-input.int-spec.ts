@@ -13,7 +13,6 @@ import { WorkspaceWalkCommand } from '../../src/cli/workspace-walk.command';
 import { MIGRATIONS_TABLE } from '../../src/database/database.service';
 import { CORE_MIGRATIONS } from '../../src/database/migrations';
 import { buildStandardDeclarations } from '../../src/standard-objects/standard-objects';
-import { CustomMetadataError } from '../../src/custom-metadata/custom-metadata.planner';
 import { WorkspaceSyncService } from '../../src/sync/workspace-sync.service';
 import { ActualStateRepository } from '../../src/metadata/actual-state.repository';
 import { checkWorkspaceHealth } from '../../src/sync/workspace-health';
@@ -25,6 +24,7 @@ import { workspaceSnapshot } from '../utils/schema-snapshot';
 import { connectClient, createTestDatabase, TestDatabase } from '../utils/test-database';
 import { databaseFingerprint } from './support/database-fingerprint';
 import { ProcessResult, runProductCli } from './support/processes';
+import { CustomMetadataError } from '../../src/custom-metadata/custom-metadata.error';
 
 /**
  * Hostile input at every entry point of the CLI and of the services behind it: quotes, semicolons,
@@ -163,10 +163,10 @@ describe('hostile input', () => {
   it('the option parsers of every command refuse the whole corpus', () => {
     const database = {} as never;
     const walkCommands = [
-      new SyncMetadataCommand(database, standard),
-      new WorkspaceHealthCommand(database),
-      new UpgradeStatusCommand(database),
-      new UpgradeMarkAppliedCommand(database),
+      new SyncMetadataCommand(database, database),
+      new WorkspaceHealthCommand(database, database),
+      new UpgradeStatusCommand(database, database),
+      new UpgradeMarkAppliedCommand(database, database),
       ...UPGRADE_COMMANDS.map((command) => new (command as unknown as new (database: never) => WorkspaceWalkCommand<unknown>)(database)),
     ];
     const refused = (parse: () => unknown, message: RegExp): boolean => {
@@ -203,8 +203,8 @@ describe('hostile input', () => {
     for (const hazards of ['TYPE_CHANGE', 'NAME_CONFLICT', 'DROPS_DATA,TYPE_CHANGE', 'drops_data', ...INJECTIONS, LONG, ...UNICODE]) {
       expectRefused(`--allow-hazards ${hazards.slice(0, 30)}`, () => sync.parseAllowHazards(hazards), /(cannot be allowed|is not a hazard that can be allowed)/);
     }
-    const field = new FieldCreateCommand(database, standard);
-    const object = new ObjectCreateCommand(database, standard);
+    const field = new FieldCreateCommand(database, database);
+    const object = new ObjectCreateCommand(database, database);
     for (const id of NOT_UUIDS) {
       expectRefused(`field:create -w ${id.slice(0, 30)}`, () => field.parseWorkspaceId(id), /--workspace-id takes a workspace id/);
       expectRefused(`object:create -w ${id.slice(0, 30)}`, () => object.parseWorkspaceId(id), /--workspace-id takes a workspace id/);

@@ -2,7 +2,7 @@ import { DeclaredSchema } from '../../src/declarations/declared-schema';
 import { FieldType } from '../../src/declarations/field-type';
 import { ColumnType, getFieldTypeDefinition } from '../../src/declarations/field-type.registry';
 import { Hazard, Plan, PlanAction } from '../../src/sync/plan';
-import { SyncOptions, WorkspaceOutcome, WorkspaceSyncService } from '../../src/sync/workspace-sync.service';
+import { SyncOptions, WorkspaceSyncService } from '../../src/sync/workspace-sync.service';
 import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
 import { WorkspaceRepository, WorkspaceRow } from '../../src/metadata/workspace.repository';
 import { FIXTURE_PERSON_FIELD_IDS } from '../fixtures/declarations/standard-ids';
@@ -14,6 +14,7 @@ import { addRawCustomTextField } from '../utils/raw-custom-field';
 import { catalogSnapshot, comparableMetadata, TableData, tableData, WorkspaceSnapshot, workspaceSnapshot } from '../utils/schema-snapshot';
 import { useTestDatabase } from '../utils/test-services';
 import { fieldColumns } from '../../src/metadata/column-layout';
+import { WorkspaceOutcome } from '../../src/sync/sync-result';
 
 /**
  * Declaration-set evolution, in the manner of TypeORM's schema tests: a workspace created from v1

@@ -4,7 +4,7 @@ import { buildStandardDeclarations } from '../../src/standard-objects/standard-o
 import { ActualStateRepository } from '../../src/metadata/actual-state.repository';
 import { buildDesiredState } from '../../src/sync/desired-state';
 import { Hazard } from '../../src/sync/plan';
-import { SyncOptions, WorkspaceOutcome } from '../../src/sync/workspace-sync.service';
+import { SyncOptions } from '../../src/sync/workspace-sync.service';
 import { WorkspaceRow } from '../../src/metadata/workspace.repository';
 import { v1 } from '../fixtures/declarations/v1';
 import { v2 } from '../fixtures/declarations/v2';
@@ -15,6 +15,7 @@ import { tableData } from '../utils/schema-snapshot';
 import { syncHelpers } from '../utils/sync-helpers';
 import { openDataSource, useTestDatabase } from '../utils/test-services';
 import { fingerprintOf } from '../../src/metadata/declared-state.repository';
+import { WorkspaceOutcome } from '../../src/sync/sync-result';
 
 /**
  * Planning from what changed: a workspace whose fingerprint is recorded is compared only where the

@@ -1,11 +1,11 @@
 import { buildStandardDeclarations } from '../../src/standard-objects/standard-objects';
-import { CustomMetadataError } from '../../src/custom-metadata/custom-metadata.planner';
 import { CustomMetadataService } from '../../src/custom-metadata/custom-metadata.service';
 import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
 import { WorkspaceRow } from '../../src/metadata/workspace.repository';
 import { workspaceSnapshot } from '../utils/schema-snapshot';
 import { useTestDatabase } from '../utils/test-services';
 import { fieldRow } from './upgrade-0-23.fixtures';
+import { CustomMetadataError } from '../../src/custom-metadata/custom-metadata.error';
 
 /**
  * The field types 0.23 changes for custom fields: the legacy EMAIL, LINK and PHONE can no longer

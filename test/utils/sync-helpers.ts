@@ -1,9 +1,10 @@
 import { DeclaredSchema } from '../../src/declarations/declared-schema';
-import { SyncOptions, WorkspaceOutcome, WorkspaceSyncService } from '../../src/sync/workspace-sync.service';
+import { SyncOptions, WorkspaceSyncService } from '../../src/sync/workspace-sync.service';
 import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
 import { WorkspaceRepository, WorkspaceRow } from '../../src/metadata/workspace.repository';
 import { catalogSnapshot, comparableMetadata } from './schema-snapshot';
 import { TestServices } from './test-services';
+import { WorkspaceOutcome } from '../../src/sync/sync-result';
 
 /** Creating, re-reading and syncing workspaces of a spec's test database, and what a synced one must be. */
 export const syncHelpers = (db: TestServices) => {

@@ -8,6 +8,7 @@ import { WorkspaceCreateCommand } from '../../../src/cli/workspace-create.comman
 import { WorkspaceHealthCommand } from '../../../src/cli/workspace-health.command';
 import { ConfigModule } from '../../../src/config/config.module';
 import { DatabaseModule } from '../../../src/database/database.module';
+import { ServicesModule } from '../../../src/services.module';
 import { STANDARD_DECLARATIONS } from '../../../src/standard-objects/standard-declarations.module';
 import { fixtureDeclarations } from './fixture-declarations';
 
@@ -24,7 +25,7 @@ import { fixtureDeclarations } from './fixture-declarations';
 class FixtureDeclarationsModule {}
 
 @Module({
-  imports: [ConfigModule, DatabaseModule, FixtureDeclarationsModule],
+  imports: [ConfigModule, DatabaseModule, FixtureDeclarationsModule, ServicesModule],
   providers: [WorkspaceCreateCommand, SyncMetadataCommand, WorkspaceHealthCommand],
 })
 class FixtureCliModule {}

@@ -1,0 +1,59 @@
+import { Module } from '@nestjs/common';
+
+import { ApiKeyRepository } from './auth/api-key.repository';
+import { ApiKeyService } from './auth/api-key.service';
+import { CustomMetadataService } from './custom-metadata/custom-metadata.service';
+import { ActualStateRepository } from './metadata/actual-state.repository';
+import { DeclaredStateRepository } from './metadata/declared-state.repository';
+import { WorkspaceRepository } from './metadata/workspace.repository';
+import { ContactCreationService } from './records/contact-creation.service';
+import { RecordCsvService } from './records/record-csv.service';
+import { RecordService } from './records/record.service';
+import { WorkspaceSyncService } from './sync/workspace-sync.service';
+import { LedgerRepository } from './upgrade/ledger.repository';
+import { UpgradeBaselineService } from './upgrade/upgrade-baseline.service';
+import { UpgradeRunner } from './upgrade/upgrade.runner';
+import { SyncJobHandler } from './workspace/sync-job.handler';
+import { UPGRADE_JOB_HANDLER_PROVIDERS } from './workspace/upgrade-job.handler';
+import { UpgradeMarkAppliedJobHandler } from './workspace/upgrade-mark-applied-job.handler';
+import { UpgradeStatusJobHandler } from './workspace/upgrade-status-job.handler';
+import { WorkspaceCreationService } from './workspace/workspace-creation.service';
+import { WorkspaceFleetRunner } from './workspace/workspace-fleet.runner';
+import { WorkspaceHealthJobHandler } from './workspace/workspace-health-job.handler';
+import { WorkspaceJobDispatcher } from './workspace/workspace-job.dispatcher';
+
+const PROVIDERS = [
+  ActualStateRepository,
+  ApiKeyRepository,
+  ApiKeyService,
+  ContactCreationService,
+  CustomMetadataService,
+  DeclaredStateRepository,
+  LedgerRepository,
+  RecordCsvService,
+  RecordService,
+  SyncJobHandler,
+  ...UPGRADE_JOB_HANDLER_PROVIDERS,
+  UpgradeBaselineService,
+  UpgradeMarkAppliedJobHandler,
+  UpgradeRunner,
+  UpgradeStatusJobHandler,
+  WorkspaceCreationService,
+  WorkspaceFleetRunner,
+  WorkspaceHealthJobHandler,
+  WorkspaceJobDispatcher,
+  WorkspaceRepository,
+  WorkspaceSyncService,
+];
+
+/**
+ * Every service and repository, and the walks' job handlers with their dispatcher, for the CLI and
+ * the HTTP app alike. They take the data source of DatabaseModule, the configuration of
+ * ConfigModule and the declarations of whichever module the app provides STANDARD_DECLARATIONS
+ * with (the standard ones, or a test's), so the app imports those beside this one.
+ */
+@Module({
+  providers: PROVIDERS,
+  exports: PROVIDERS,
+})
+export class ServicesModule {}

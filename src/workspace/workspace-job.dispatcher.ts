@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+
+import { Inject, Injectable } from '@nestjs/common';
+
+import { AppConfig } from '../config/app-config';
+import { FAULT_INJECTION, FaultInjection } from '../config/fault-injection';
+import { DatabaseService } from '../database/database.service';
+import { WorkspaceRepository } from '../metadata/workspace.repository';
+import { FleetItemResult, WorkspaceFleetRunner } from './workspace-fleet.runner';
+import { WorkspaceJobHandler } from './workspace-job.handler';
+import { queueNameFor, RetryLaterError, WorkspaceJobContext, WorkspaceJobData, WorkspaceJobQueue } from './workspace-queue';
+import { WalkOptions, WorkspaceWalk } from './workspace-walk';
+
+/** Workspaces a walk does at once, at most. */
+export const MAX_CONCURRENCY = 64;
+/** Jobs a queued run keeps in the queue at once, unless --concurrency says otherwise. */
+export const DEFAULT_QUEUE_WINDOW = MAX_CONCURRENCY;
+
+/** What keeps this process from queueing: workers need Redis, and a database server they can reach. */
+export type QueueUnavailable = 'NO_REDIS' | 'EMBEDDED_DATABASE';
+
+/**
+ * Hands the workspaces of a walk to their job handler: in this process, or through the queue to
+ * workers, where it runs the handler of each job.
+ */
+@Injectable()
+export class WorkspaceJobDispatcher {
+  constructor(
+    @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(DatabaseService) private readonly database: DatabaseService,
+    @Inject(WorkspaceFleetRunner) private readonly fleet: WorkspaceFleetRunner,
+    @Inject(WorkspaceRepository) private readonly workspaces: WorkspaceRepository,
+    @Inject(FAULT_INJECTION) private readonly faults: FaultInjection,
+  ) {}
+
+  get queueUnavailable(): QueueUnavailable | null {
+    if (!this.config.REDIS_URL) return 'NO_REDIS';
+    return this.database.isEmbedded ? 'EMBEDDED_DATABASE' : null;
+  }
+
+  /**
+   * Opens a walk: the queue of this run when `options.queue`, and the connections it needs (one
+   * per workspace in flight, and one for the walk's own reads). Close it once run.
+   */
+  async open<T, O extends WalkOptions>(handler: WorkspaceJobHandler<T, O>, options: O): Promise<WorkspaceWalk<T, O>> {
+    const queue = options.queue ? await WorkspaceJobQueue.open(this.config.REDIS_URL!, queueNameFor(this.config.DATABASE_URL!), randomUUID()) : null;
+    const concurrency = queue ? (options.concurrency ?? DEFAULT_QUEUE_WINDOW) : this.database.isEmbedded ? 1 : (options.concurrency ?? 1);
+    try {
+      await this.database.connect({ poolSize: queue ? 2 : concurrency + 1 });
+    } catch (error) {
+      await queue?.close();
+      throw error;
+    }
+    return new WorkspaceWalk(this.fleet, this.faults, handler, options, queue, concurrency);
+  }
+
+  /**
+   * A worker's side of a queued job: the handler's work on the workspace the job names, as the
+   * run in process would do it. A workspace locked by another runner throws RetryLaterError, to
+   * be tried again later, but on the job's last attempt.
+   */
+  async runJob<T, O>(handler: WorkspaceJobHandler<T, O>, data: WorkspaceJobData, context: WorkspaceJobContext): Promise<FleetItemResult<T>> {
+    const [workspace] = await this.workspaces.findByIds([data.workspaceId]);
+    await this.faults.onWorkspaceStart?.();
+    const result: FleetItemResult<T> = workspace
+      ? { workspaceId: workspace.id, ...(await handler.process(workspace, data.options as O)) }
+      : { workspaceId: data.workspaceId, status: 'failed', detail: null, message: `workspace ${data.workspaceId} does not exist` };
+    if (result.status === 'skipped' && !context.isLastAttempt) {
+      throw new RetryLaterError(result.message ?? 'skipped');
+    }
+    return result;
+  }
+}

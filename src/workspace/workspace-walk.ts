@@ -1,0 +1,96 @@
+import { FaultInjection } from '../config/fault-injection';
+import { WorkspaceRow } from '../metadata/workspace.repository';
+import { FleetItemResult, FleetSummary, FleetWork, WorkspaceFleetRunner } from './workspace-fleet.runner';
+import { WorkspaceJobHandler } from './workspace-job.handler';
+import { WorkspaceJobQueue } from './workspace-queue';
+
+/** The options every walk takes, as its command parsed them. */
+export interface WalkOptions {
+  workspaceId?: string[];
+  startFromWorkspaceId?: string;
+  workspaceCountLimit?: number;
+  concurrency?: number;
+  queue?: boolean;
+  json?: boolean;
+}
+
+/** One workspace's report as its command prints it: lines for a person, or its entry of the JSON document. */
+export interface RenderedResult {
+  lines: string[];
+  json: Record<string, unknown> | null;
+}
+
+export interface WalkRun<T> {
+  continueOnError: boolean;
+  /** Aborted: take no new workspace, and withdraw the queued jobs no worker has started. */
+  signal: AbortSignal;
+  /** Reports one workspace's result, as a worker reports a queued one. */
+  render: (result: FleetItemResult<T>) => RenderedResult;
+  onStart: (total: number) => void;
+  onResult: (rendered: RenderedResult) => void;
+  /** A line about the run, not about a workspace. */
+  note: (line: string) => void;
+}
+
+/** The options a worker needs to do a queued workspace exactly as this run would (no selection). */
+const jobOptionsOf = (options: WalkOptions): Record<string, unknown> => {
+  const { workspaceId: _ids, startFromWorkspaceId: _from, workspaceCountLimit: _limit, concurrency: _concurrency, queue: _queue, ...rest } = options;
+  return rest as Record<string, unknown>;
+};
+
+/**
+ * One run of a walk over the fleet, opened by WorkspaceJobDispatcher: each workspace done by the
+ * handler in this process, or, with a queue, one job per workspace done by `worker` processes
+ * (a workspace its row settles is done here, without a job).
+ */
+export class WorkspaceWalk<T, O extends WalkOptions> {
+  constructor(
+    private readonly fleet: WorkspaceFleetRunner,
+    private readonly faults: FaultInjection,
+    private readonly handler: WorkspaceJobHandler<T, O>,
+    private readonly options: O,
+    private readonly queue: WorkspaceJobQueue | null,
+    private readonly concurrency: number,
+  ) {}
+
+  async run(run: WalkRun<T>): Promise<FleetSummary<RenderedResult>> {
+    const { handler, options, queue } = this;
+    const jobOptions = jobOptionsOf(options);
+    const work = async (workspace: WorkspaceRow): Promise<FleetWork<RenderedResult> | null> => {
+      if (queue && !handler.isSettledByRow?.(workspace, options)) {
+        const outcome = await queue.submit(handler.name, workspace.id, jobOptions);
+        if (!outcome) return null;
+        if (outcome.kind === 'failed') {
+          return { status: 'failed', message: outcome.message, detail: run.render({ workspaceId: workspace.id, status: 'failed', detail: null, message: outcome.message }) };
+        }
+        const { result } = outcome;
+        return { status: result.status, message: result.message, detail: { lines: result.lines, json: options.json ? result.json : null } };
+      }
+      if (!queue) await this.faults.onWorkspaceStart?.();
+      const done = await handler.process(workspace, options);
+      return { status: done.status, message: done.message, detail: run.render({ workspaceId: workspace.id, ...done }) };
+    };
+    const withdraw = () => {
+      queue?.withdrawWaiting().catch((error: Error) => run.note(`could not withdraw the queued jobs: ${error.message}`));
+    };
+    run.signal.addEventListener('abort', withdraw);
+    return this.fleet.run<RenderedResult>(
+      { workspaceIds: options.workspaceId, startFromWorkspaceId: options.startFromWorkspaceId, countLimit: options.workspaceCountLimit },
+      work,
+      {
+        concurrency: this.concurrency,
+        continueOnError: run.continueOnError,
+        signal: run.signal,
+        onStart: run.onStart,
+        onStopped: withdraw,
+        // A result without its report: the workspace does not exist, or its work threw.
+        onResult: (result) => run.onResult(result.detail ?? run.render({ ...result, detail: null })),
+      },
+    );
+  }
+
+  /** Withdraws the jobs no worker has started, and lets go of the queue. */
+  async close(): Promise<void> {
+    await this.queue?.close();
+  }
+}
