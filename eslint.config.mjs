@@ -5,7 +5,8 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 /** A template that begins with a SQL keyword (its first part ends where the first `${` begins). */
-const SQL_TEMPLATE = '^\\s*(SELECT|INSERT|UPDATE|DELETE|ALTER|CREATE|DROP|WITH|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|LOCK|TRUNCATE|PREPARE|EXECUTE|DEALLOCATE|COPY)(\\s|$)';
+const SQL_TEMPLATE =
+  '^\\s*(SELECT|INSERT|UPDATE|DELETE|ALTER|CREATE|DROP|WITH|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|LOCK|TRUNCATE|PREPARE|EXECUTE|DEALLOCATE|COPY)(\\s|$)';
 /** A string that reads as a SQL statement (not an option or a word such as SELECT). */
 const SQL_STRING =
   '^\\s*(SELECT\\b[\\s\\S]*(\\bFROM\\b|\\bAS\\b|[(])|INSERT INTO|UPDATE \\S+ SET|DELETE FROM|(ALTER|CREATE|DROP) (TABLE|TYPE|INDEX|SCHEMA|TRIGGER|FUNCTION|UNIQUE|OR REPLACE)|WITH \\S+ AS|BEGIN$|COMMIT$|ROLLBACK|SAVEPOINT |RELEASE SAVEPOINT|LOCK TABLE|TRUNCATE |PREPARE |EXECUTE |DEALLOCATE |COPY )';
@@ -18,7 +19,10 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       'no-restricted-imports': [
         'error',
         {

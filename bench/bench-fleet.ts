@@ -23,7 +23,12 @@ import { renderStatement } from '../src/database/sql-statement';
  * fingerprint, in one transaction), and how many statements the plan holds: the floor a
  * creation is measured against.
  */
-export const creationScript = (declared: DeclaredSchema, desired: DesiredState, id: string, displayName: string): { script: string; statements: number } => {
+export const creationScript = (
+  declared: DeclaredSchema,
+  desired: DesiredState,
+  id: string,
+  displayName: string,
+): { script: string; statements: number } => {
   const schemaName = schemaNameFor(id);
   const plan = WorkspaceComparator.compare(desired, emptyActualState(id, schemaName));
   const statements = plan.actions.flatMap((action) => action.statements.map(renderStatement));
@@ -43,7 +48,12 @@ export const creationScript = (declared: DeclaredSchema, desired: DesiredState, 
  * the creation plan's own SQL, rendered for each workspace and sent as one script, on
  * `connections` connections at once. Returns the workspaces' ids.
  */
-export const createWorkspacesFromPlan = async (dataSource: DataSource, declared: DeclaredSchema, count: number, connections = 2): Promise<string[]> => {
+export const createWorkspacesFromPlan = async (
+  dataSource: DataSource,
+  declared: DeclaredSchema,
+  count: number,
+  connections = 2,
+): Promise<string[]> => {
   const desired = buildDesiredState(declared);
   // As the creation hook does: the declared state the fingerprint stands for is recorded.
   await new DeclaredStateRepository(dataSource).record(dataSource.manager, desired);
@@ -62,7 +72,11 @@ export const createWorkspacesFromPlan = async (dataSource: DataSource, declared:
 };
 
 /** Column lists of a table, each column replaced by an expression when `replace` names it. */
-const cloneSelect = async (dataSource: DataSource, table: string, replace: Record<string, string>): Promise<{ columns: string; select: string }> => {
+const cloneSelect = async (
+  dataSource: DataSource,
+  table: string,
+  replace: Record<string, string>,
+): Promise<{ columns: string; select: string }> => {
   const [schema, name] = table.split('.');
   const rows: Array<{ column: string }> = await dataSource.query(
     `SELECT column_name AS "column" FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position`,
@@ -118,7 +132,9 @@ export const cloneWorkspaceRows = async (dataSource: DataSource, seeds: string[]
         ['metadata."fieldMetadata"', fields],
         ['metadata."indexMetadata"', indexes],
       ] as const) {
-        await manager.query(`INSERT INTO ${table} (${clone.columns}) SELECT ${clone.select} FROM clone c JOIN ${table} s ON s."workspaceId" = c."seedId"`);
+        await manager.query(
+          `INSERT INTO ${table} (${clone.columns}) SELECT ${clone.select} FROM clone c JOIN ${table} s ON s."workspaceId" = c."seedId"`,
+        );
       }
     });
   }

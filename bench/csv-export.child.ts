@@ -31,14 +31,18 @@ const main = async (): Promise<void> => {
     await client.connect();
     try {
       const columns = columnList.split(',').map(quoteIdentifier).join(', ');
-      const stream = client.query(copyTo(`COPY (SELECT ${columns} FROM ${qualified(schemaName, 'person')} ORDER BY "id") TO STDOUT WITH (FORMAT csv, HEADER true)`));
+      const stream = client.query(
+        copyTo(`COPY (SELECT ${columns} FROM ${qualified(schemaName, 'person')} ORDER BY "id") TO STDOUT WITH (FORMAT csv, HEADER true)`),
+      );
       await pipeline(stream, createWriteStream(file));
       rows = stream.rowCount;
     } finally {
       await client.end();
     }
   }
-  process.stdout.write(`${JSON.stringify({ rows, ms: performance.now() - started, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ rows, ms: performance.now() - started, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`,
+  );
 };
 
 main().catch((error: Error) => {

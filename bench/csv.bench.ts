@@ -43,7 +43,8 @@ export const csvBenchmark = async (args: string[]): Promise<Record<string, unkno
   try {
     const { dataSource } = database;
     const creation = new WorkspaceCreationService(dataSource, buildStandardDeclarations());
-    const workspace = async (name: string): Promise<WorkspaceRow> => (await creation.create({ displayName: name, prefill: false })).workspace;
+    const workspace = async (name: string): Promise<WorkspaceRow> =>
+      (await creation.create({ displayName: name, prefill: false })).workspace;
     const seed = async (target: WorkspaceRow, count: number) => {
       await client.query(
         `INSERT INTO ${qualified(target.schemaName, 'person')} ("nameFirstName", "nameLastName", "emailsPrimaryEmail", "emailsAdditionalEmails", "jobTitle", "city")
@@ -83,7 +84,11 @@ export const csvBenchmark = async (args: string[]): Promise<Record<string, unkno
 
     const copyTarget = await workspace('copy');
     start = performance.now();
-    const copyIn = client.query(copyFrom(`COPY ${qualified(copyTarget.schemaName, 'person')} (${columns.map(quoteIdentifier).join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER true, FORCE_NOT_NULL (${textColumns.join(', ')}))`));
+    const copyIn = client.query(
+      copyFrom(
+        `COPY ${qualified(copyTarget.schemaName, 'person')} (${columns.map(quoteIdentifier).join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER true, FORCE_NOT_NULL (${textColumns.join(', ')}))`,
+      ),
+    );
     await pipeline(createReadStream(exportFile), copyIn);
     const copyInMs = performance.now() - start;
 

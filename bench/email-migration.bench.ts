@@ -41,7 +41,10 @@ export const emailMigrationBenchmark = async (args: string[]): Promise<Record<st
     const rawMs = performance.now() - rawStart;
 
     const start = performance.now();
-    const outcome = await new UpgradeRunner(dataSource).upgrade(measuredWorkspace, '0.23', { onlyStep: 'migrate-email-fields-to-emails', ...(fixedBatchSize ? { batchSize: fixedBatchSize } : {}) });
+    const outcome = await new UpgradeRunner(dataSource).upgrade(measuredWorkspace, '0.23', {
+      onlyStep: 'migrate-email-fields-to-emails',
+      ...(fixedBatchSize ? { batchSize: fixedBatchSize } : {}),
+    });
     const stepMs = performance.now() - start;
     const step = outcome.steps[0];
     if (outcome.status !== 'upgraded' || step?.status !== 'done') {
@@ -55,7 +58,9 @@ export const emailMigrationBenchmark = async (args: string[]): Promise<Record<st
     const rawRate = rows / (rawMs / 1000);
     return {
       rows,
-      batches: fixedBatchSize ? `${fixedBatchSize} rows each` : `about ${DEFAULT_STEP_OPTIONS.batchTargetMs} ms each, at most ${DEFAULT_STEP_OPTIONS.batchSize} rows`,
+      batches: fixedBatchSize
+        ? `${fixedBatchSize} rows each`
+        : `about ${DEFAULT_STEP_OPTIONS.batchTargetMs} ms each, at most ${DEFAULT_STEP_OPTIONS.batchSize} rows`,
       stepMs: round(stepMs),
       stepRowsPerSecond: Math.round(stepRate),
       baselineRawUpdateMs: round(rawMs),

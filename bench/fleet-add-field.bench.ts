@@ -21,7 +21,9 @@ const FIELD = 'city';
 const withoutNewField = (declared: DeclaredSchema): DeclaredSchema => ({
   ...declared,
   objects: declared.objects.map((object) =>
-    object.standardId === STANDARD_OBJECT_IDS.person ? { ...object, fields: object.fields.filter((field) => field.name !== FIELD) } : object,
+    object.standardId === STANDARD_OBJECT_IDS.person
+      ? { ...object, fields: object.fields.filter((field) => field.name !== FIELD) }
+      : object,
   ),
 });
 
@@ -88,7 +90,9 @@ export const fleetAddFieldBenchmark = async (args: string[]): Promise<Record<str
         [FIELD, afterDesired.fingerprint],
       );
       if (fields !== workspaces || synced !== workspaces) {
-        throw new Error(`${what}: expected ${workspaces} workspaces with ${OBJECT}.${FIELD}, found ${fields} field rows and ${synced} fingerprints`);
+        throw new Error(
+          `${what}: expected ${workspaces} workspaces with ${OBJECT}.${FIELD}, found ${fields} field rows and ${synced} fingerprints`,
+        );
       }
     };
 
@@ -99,7 +103,8 @@ export const fleetAddFieldBenchmark = async (args: string[]): Promise<Record<str
     for (const workspace of await rows()) {
       const actual = await new ActualStateRepository(dataSource.manager).read(workspace.id, workspace.schemaName);
       const plan = WorkspaceComparator.compare(afterDesired, actual);
-      if (plan.actions.length !== 1 || plan.refusals.length > 0) throw new Error(`unexpected plan for ${workspace.id}: ${plan.actions.map((a) => a.summary).join('; ')}`);
+      if (plan.actions.length !== 1 || plan.refusals.length > 0)
+        throw new Error(`unexpected plan for ${workspace.id}: ${plan.actions.map((a) => a.summary).join('; ')}`);
       statements.push([
         ...plan.actions.flatMap((action) => action.statements.map((statement) => ({ sql: statement.sql, params: statement.params ?? [] }))),
         { sql: `UPDATE core.workspace SET "fingerprint" = $1 WHERE "id" = $2`, params: [afterDesired.fingerprint, workspace.id] },
@@ -166,7 +171,13 @@ export const fleetAddFieldBenchmark = async (args: string[]): Promise<Record<str
 
     // Rounds of the four runs, interleaved so that a slow spell of a shared machine falls on all of
     // them alike; each run starts from a checkpoint, so none pays for the writes of the one before.
-    const samples = { raw: [] as number[], rawStatements: [] as number[], inProcess1: [] as number[], cli1: [] as CliRun[], cli2: [] as CliRun[] };
+    const samples = {
+      raw: [] as number[],
+      rawStatements: [] as number[],
+      inProcess1: [] as number[],
+      cli1: [] as CliRun[],
+      cli2: [] as CliRun[],
+    };
     const runs: Array<() => Promise<void>> = [
       async () => {
         samples.raw.push(await rawLoop());
@@ -215,7 +226,11 @@ export const fleetAddFieldBenchmark = async (args: string[]): Promise<Record<str
       cliConcurrency2Ms: round(cli2Ms),
       ratioCli2: round(cli2Ms / rawMs),
       cliNoopMs: round(noop.ms),
-      ratiosToStatements: { inProcess1: round(inProcess1Ms / rawStepsMs), cli1: round(cli1Ms / rawStepsMs), cli2: round(cli2Ms / rawStepsMs) },
+      ratiosToStatements: {
+        inProcess1: round(inProcess1Ms / rawStepsMs),
+        cli1: round(cli1Ms / rawStepsMs),
+        cli2: round(cli2Ms / rawStepsMs),
+      },
       perWorkspaceMs: {
         raw: round(rawMs / workspaces, 3),
         inProcess1: round(inProcess1Ms / workspaces, 3),
@@ -229,7 +244,10 @@ export const fleetAddFieldBenchmark = async (args: string[]): Promise<Record<str
         cli1: rounded(samples.cli1.map((run) => run.ms)),
         cli2: rounded(samples.cli2.map((run) => run.ms)),
       },
-      cliPeakRssMb: { cli1: Math.max(...samples.cli1.map((run) => run.peakRssMb)), cli2: Math.max(...samples.cli2.map((run) => run.peakRssMb)) },
+      cliPeakRssMb: {
+        cli1: Math.max(...samples.cli1.map((run) => run.peakRssMb)),
+        cli2: Math.max(...samples.cli2.map((run) => run.peakRssMb)),
+      },
       target: 'ratioInProcess1 <= 1.5 (like for like: both in this process); ratioCli2 < ratioCli1; peak RSS < 300 MB',
     };
   } finally {

@@ -53,7 +53,9 @@ export const fleetNoopBenchmark = async (args: string[]): Promise<Record<string,
     }
 
     // With Redis, the same through a queued run: settled workspaces never become jobs.
-    const queued = process.env.REDIS_URL ? await runBuiltCli(['workspace:sync-metadata', '--queue'], { DATABASE_URL: database.url, REDIS_URL: process.env.REDIS_URL }) : null;
+    const queued = process.env.REDIS_URL
+      ? await runBuiltCli(['workspace:sync-metadata', '--queue'], { DATABASE_URL: database.url, REDIS_URL: process.env.REDIS_URL })
+      : null;
     if (process.env.REDIS_URL) {
       // The scratch database's queue goes with it.
       const queue = new Queue(queueNameFor(database.url), { connection: { url: process.env.REDIS_URL }, prefix: QUEUE_PREFIX });

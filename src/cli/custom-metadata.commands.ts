@@ -11,17 +11,20 @@ import { formatPlan } from './plan.format';
 import { CustomMetadataError } from '../custom-metadata/custom-metadata.error';
 
 const parseWorkspaceId = (value: string): string => {
-  if (!UUID_PATTERN.test(value)) throw new InvalidArgumentError(`--workspace-id takes a workspace id (a UUID); got "${value.slice(0, 80)}".`);
+  if (!UUID_PATTERN.test(value))
+    throw new InvalidArgumentError(`--workspace-id takes a workspace id (a UUID); got "${value.slice(0, 80)}".`);
   return value.toLowerCase();
 };
 
-const parseJson = (option: string) => (value: string): unknown => {
-  try {
-    return JSON.parse(value);
-  } catch {
-    throw new InvalidArgumentError(`${option} takes JSON; got "${value.slice(0, 80)}".`);
-  }
-};
+const parseJson =
+  (option: string) =>
+  (value: string): unknown => {
+    try {
+      return JSON.parse(value);
+    } catch {
+      throw new InvalidArgumentError(`${option} takes JSON; got "${value.slice(0, 80)}".`);
+    }
+  };
 
 /**
  * Custom-metadata input errors are the caller's: exit 2 with the property at fault named. A

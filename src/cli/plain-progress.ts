@@ -3,7 +3,11 @@ import { WalkProgress } from './walk-progress';
 const formatDuration = (seconds: number): string => {
   if (!Number.isFinite(seconds)) return '?';
   const whole = Math.round(seconds);
-  return whole >= 3600 ? `${Math.floor(whole / 3600)}h ${Math.floor((whole % 3600) / 60)}m` : whole >= 60 ? `${Math.floor(whole / 60)}m ${whole % 60}s` : `${whole}s`;
+  return whole >= 3600
+    ? `${Math.floor(whole / 3600)}h ${Math.floor((whole % 3600) / 60)}m`
+    : whole >= 60
+      ? `${Math.floor(whole / 60)}m ${whole % 60}s`
+      : `${whole}s`;
 };
 
 /** Not a terminal: the result lines as they come, and a progress line on stderr every 10 seconds. */
@@ -26,7 +30,9 @@ export class PlainProgress implements WalkProgress {
     if (now - this.lastReport >= PlainProgress.EVERY_MS) {
       this.lastReport = now;
       const rate = this.done / ((now - this.started) / 1000);
-      process.stderr.write(`progress: ${this.done}/${this.total} workspaces, ${rate.toFixed(1)}/s, ${formatDuration((this.total - this.done) / rate)} left\n`);
+      process.stderr.write(
+        `progress: ${this.done}/${this.total} workspaces, ${rate.toFixed(1)}/s, ${formatDuration((this.total - this.done) / rate)} left\n`,
+      );
     }
   }
 

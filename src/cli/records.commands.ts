@@ -14,7 +14,8 @@ import { BaseCommand, BaseCommandOptions } from './base.command';
 import { UsageError } from './cli.error';
 
 const parseWorkspaceId = (value: string): string => {
-  if (!UUID_PATTERN.test(value)) throw new InvalidArgumentError(`--workspace-id takes a workspace id (a UUID); got "${value.slice(0, 80)}".`);
+  if (!UUID_PATTERN.test(value))
+    throw new InvalidArgumentError(`--workspace-id takes a workspace id (a UUID); got "${value.slice(0, 80)}".`);
   return value.toLowerCase();
 };
 
@@ -30,7 +31,10 @@ const reported = async <T>(work: () => Promise<T>): Promise<T> => {
   } catch (error) {
     if (error instanceof CsvImportError) {
       error.errors.forEach((problem) => process.stderr.write(`line ${problem.line}: ${problem.message}\n`));
-      throw new Error(`${error.errors.length} bad row(s); nothing was imported. Fix them, or rerun with --skip-invalid to import the other rows.`, { cause: error });
+      throw new Error(
+        `${error.errors.length} bad row(s); nothing was imported. Fix them, or rerun with --skip-invalid to import the other rows.`,
+        { cause: error },
+      );
     }
     if (error instanceof RecordError) throw new UsageError(`${error.message}. Nothing was written.`);
     throw error;
@@ -129,7 +133,10 @@ export class RecordsImportCommand extends RecordsCommand {
   }
 }
 
-@Command({ name: 'contacts:import-from-emails', description: 'Create people and their companies from email participants (CSV: email, displayName)' })
+@Command({
+  name: 'contacts:import-from-emails',
+  description: 'Create people and their companies from email participants (CSV: email, displayName)',
+})
 export class ContactsImportFromEmailsCommand extends RecordsCommand {
   constructor(
     @Inject(DatabaseService) protected readonly database: DatabaseService,
@@ -151,7 +158,11 @@ export class ContactsImportFromEmailsCommand extends RecordsCommand {
       return;
     }
     result.skipped.forEach((skipped) => this.print(`skipped line ${skipped.line}: "${skipped.email}" (${skipped.reason})`));
-    this.print(`People: ${result.people.created} created, ${result.people.existing} already there (email in ${result.columns.personEmail.join(', ')})`);
-    this.print(`Companies: ${result.companies.created} created, ${result.companies.existing} already there (domain in ${result.columns.companyDomain.join(', ')})`);
+    this.print(
+      `People: ${result.people.created} created, ${result.people.existing} already there (email in ${result.columns.personEmail.join(', ')})`,
+    );
+    this.print(
+      `Companies: ${result.companies.created} created, ${result.companies.existing} already there (domain in ${result.columns.companyDomain.join(', ')})`,
+    );
   }
 }

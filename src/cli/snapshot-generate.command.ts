@@ -6,12 +6,7 @@ import { Command, Option } from 'nest-commander';
 
 import { DeclaredSchema } from '../declarations/declared-schema';
 import { STANDARD_DECLARATIONS } from '../standard-objects/standard-declarations.module';
-import {
-  CURRENT_VERSION,
-  serializeSnapshot,
-  SNAPSHOT_FILE_DIRECTORY,
-  snapshotFileName,
-} from '../standard-objects/version-snapshots';
+import { CURRENT_VERSION, serializeSnapshot, SNAPSHOT_FILE_DIRECTORY, snapshotFileName } from '../standard-objects/version-snapshots';
 import { BaseCommand, BaseCommandOptions } from './base.command';
 
 interface SnapshotGenerateOptions extends BaseCommandOptions {

@@ -36,7 +36,10 @@ export class SyncMetadataCommand extends WorkspaceWalkCommand<WorkspaceOutcome, 
     description: `apply actions with these hazards (comma-separated: ${ALLOWABLE_HAZARDS.join(', ')})`,
   })
   parseAllowHazards(value: string, previous: Hazard[] = []): Hazard[] {
-    const hazards = value.split(',').map((item) => item.trim()).filter(Boolean);
+    const hazards = value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
     for (const hazard of hazards) {
       if (!ALLOWABLE_HAZARDS.includes(hazard as Hazard)) {
         throw new InvalidArgumentError(

@@ -5,7 +5,12 @@ import { WalkProgress } from './walk-progress';
 /** A progress bar with rate and time left on stderr, with result lines printed above it. */
 export class TerminalProgress implements WalkProgress {
   private readonly bars = new MultiBar(
-    { stream: process.stderr, format: ' {bar} {value}/{total} workspaces | {rate}/s | {eta_formatted} left', hideCursor: true, clearOnComplete: true },
+    {
+      stream: process.stderr,
+      format: ' {bar} {value}/{total} workspaces | {rate}/s | {eta_formatted} left',
+      hideCursor: true,
+      clearOnComplete: true,
+    },
     Presets.shades_classic,
   );
   private bar: SingleBar | undefined;

@@ -4,7 +4,11 @@ import { Command, Option } from 'nest-commander';
 import { snapshotVersions } from '../standard-objects/version-snapshots';
 import { BaselineResult } from '../upgrade/upgrade-baseline.service';
 import { WorkspaceJobDispatcher } from '../workspace/workspace-job.dispatcher';
-import { MarkAppliedJobOptions, UPGRADE_MARK_APPLIED_JOB, UpgradeMarkAppliedJobHandler } from '../workspace/upgrade-mark-applied-job.handler';
+import {
+  MarkAppliedJobOptions,
+  UPGRADE_MARK_APPLIED_JOB,
+  UpgradeMarkAppliedJobHandler,
+} from '../workspace/upgrade-mark-applied-job.handler';
 import { UsageError } from './cli.error';
 import { WorkspaceReport } from './walk-report';
 import { WorkspaceWalkCommand, WorkspaceWalkOptions } from './workspace-walk.command';
@@ -23,7 +27,11 @@ export class UpgradeMarkAppliedCommand extends WorkspaceWalkCommand<BaselineResu
     super(dispatcher, handler, MARK_APPLIED_REPORT);
   }
 
-  @Option({ flags: '--version <version>', description: `the version the workspaces are at (${snapshotVersions().join(', ')})`, required: true })
+  @Option({
+    flags: '--version <version>',
+    description: `the version the workspaces are at (${snapshotVersions().join(', ')})`,
+    required: true,
+  })
   parseVersion(value: string): string {
     return value;
   }
@@ -33,7 +41,9 @@ export class UpgradeMarkAppliedCommand extends WorkspaceWalkCommand<BaselineResu
       throw new UsageError(`--version must be one of ${snapshotVersions().join(', ')}; got "${String(options.version).slice(0, 40)}".`);
     }
     if (!options.workspaceId?.length) {
-      throw new UsageError('upgrade:mark-applied needs the workspaces named with -w <id>: a baseline is never applied to a whole fleet by default.');
+      throw new UsageError(
+        'upgrade:mark-applied needs the workspaces named with -w <id>: a baseline is never applied to a whole fleet by default.',
+      );
     }
     await super.run(params, options);
   }
@@ -54,6 +64,11 @@ const MARK_APPLIED_REPORT: WorkspaceReport<BaselineResult, MarkAppliedOptions> =
   },
 
   toJson(result) {
-    return { id: result.workspaceId, status: result.detail?.status ?? 'failed', message: result.message, differences: result.detail?.differences ?? [] };
+    return {
+      id: result.workspaceId,
+      status: result.detail?.status ?? 'failed',
+      message: result.message,
+      differences: result.detail?.differences ?? [],
+    };
   },
 };

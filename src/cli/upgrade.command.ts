@@ -23,12 +23,18 @@ abstract class UpgradeWalkCommand extends WorkspaceWalkCommand<UpgradeOutcome, U
     return parsePositiveInteger(value, '--batch-size', 1_000_000);
   }
 
-  @Option({ flags: '--batch-time <ms>', description: 'size batches so that each holds its locks about this long (default 100), up to --batch-size rows' })
+  @Option({
+    flags: '--batch-time <ms>',
+    description: 'size batches so that each holds its locks about this long (default 100), up to --batch-size rows',
+  })
   parseBatchTime(value: string): number {
     return parsePositiveInteger(value, '--batch-time', 60_000);
   }
 
-  @Option({ flags: '--dedupe <rule>', description: `resolve duplicates found before a unique index is built (${DEDUPE_RULES.join(', ')}); default: stop and report them` })
+  @Option({
+    flags: '--dedupe <rule>',
+    description: `resolve duplicates found before a unique index is built (${DEDUPE_RULES.join(', ')}); default: stop and report them`,
+  })
   parseDedupe(value: string): DedupeRule {
     if (!DEDUPE_RULES.includes(value as DedupeRule)) {
       throw new InvalidArgumentError(`--dedupe takes one of ${DEDUPE_RULES.join(', ')}; got "${value.slice(0, 40)}".`);
@@ -69,7 +75,9 @@ export const upgradeReport = (job: UpgradeJob): WorkspaceReport<UpgradeOutcome, 
       status: result.detail?.status ?? 'failed',
       message: result.message,
       steps: result.detail?.steps ?? [],
-      sync: result.detail?.sync ? { status: result.detail.sync.status, actions: result.detail.sync.plan?.actions.map(actionJson) ?? [] } : null,
+      sync: result.detail?.sync
+        ? { status: result.detail.sync.status, actions: result.detail.sync.plan?.actions.map(actionJson) ?? [] }
+        : null,
     };
   },
 });

@@ -23,7 +23,12 @@ export const WALK_JOBS = Symbol('WALK_JOBS');
 export const WALK_JOBS_PROVIDER: Provider = {
   provide: WALK_JOBS,
   inject: [SyncJobHandler, UpgradeStatusJobHandler, WorkspaceHealthJobHandler, ...UPGRADE_JOBS.map(upgradeJobHandlerToken)],
-  useFactory: (sync: SyncJobHandler, status: UpgradeStatusJobHandler, health: WorkspaceHealthJobHandler, ...upgrades: UpgradeJobHandler[]): WalkJob[] => [
+  useFactory: (
+    sync: SyncJobHandler,
+    status: UpgradeStatusJobHandler,
+    health: WorkspaceHealthJobHandler,
+    ...upgrades: UpgradeJobHandler[]
+  ): WalkJob[] => [
     { handler: sync, report: SYNC_METADATA_REPORT },
     ...upgrades.map((handler) => ({ handler, report: upgradeReport(handler.job) })),
     { handler: status, report: UPGRADE_STATUS_REPORT },

@@ -10,8 +10,11 @@ export interface WorkspaceReport<TDetail = unknown, TOptions = never> {
 }
 
 /** One workspace's result as the run prints it: its entry of the JSON document with --json, else its lines. */
-export const renderResult = <T, O extends { json?: boolean }>(report: WorkspaceReport<T, O>, result: FleetItemResult<T>, options: O): RenderedResult =>
-  options.json ? { lines: [], json: report.toJson(result) } : { lines: report.describe(result, options), json: null };
+export const renderResult = <T, O extends { json?: boolean }>(
+  report: WorkspaceReport<T, O>,
+  result: FleetItemResult<T>,
+  options: O,
+): RenderedResult => (options.json ? { lines: [], json: report.toJson(result) } : { lines: report.describe(result, options), json: null });
 
 /**
  * The end of a walk's output. With --json: one document (`workspaces`, `summary`, `stoppedEarly`,
@@ -53,7 +56,9 @@ export class WalkReport {
       return;
     }
     if (summary.stoppedEarly) {
-      this.print(`Stopped at the first failure${notReached > 0 ? `, ${notReached} workspace(s) not reached` : ''}; pass --continue-on-error to go on past failures.`);
+      this.print(
+        `Stopped at the first failure${notReached > 0 ? `, ${notReached} workspace(s) not reached` : ''}; pass --continue-on-error to go on past failures.`,
+      );
     }
     if (interruptedLine) this.print(interruptedLine);
     this.print(line);

@@ -65,7 +65,13 @@ export class WorkerCommand extends BaseCommand<WorkerOptions> {
         const done = await this.dispatcher.runJob(job.handler, data, context);
         // The lines the producer prints, rendered with its options as its in-process run would.
         const rendered = renderResult(job.report, done, data.options as never);
-        const result: WorkspaceJobResult = { workspaceId: done.workspaceId, status: done.status, message: done.message, lines: rendered.lines, json: rendered.json ?? {} };
+        const result: WorkspaceJobResult = {
+          workspaceId: done.workspaceId,
+          status: done.status,
+          message: done.message,
+          lines: rendered.lines,
+          json: rendered.json ?? {},
+        };
         const logged = result.lines.length > 0 ? result.lines : job.report.describe({ ...done, detail: null }, data.options as never);
         logged.forEach((line) => this.print(line));
         return result;

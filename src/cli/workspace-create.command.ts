@@ -3,7 +3,12 @@ import { Command, Option } from 'nest-commander';
 
 import { DatabaseService } from '../database/database.service';
 import { snapshotVersions } from '../standard-objects/version-snapshots';
-import { CreatedWorkspace, CreateWorkspaceInput, WorkspaceCreationError, WorkspaceCreationService } from '../workspace/workspace-creation.service';
+import {
+  CreatedWorkspace,
+  CreateWorkspaceInput,
+  WorkspaceCreationError,
+  WorkspaceCreationService,
+} from '../workspace/workspace-creation.service';
 import { BaseCommand, BaseCommandOptions } from './base.command';
 import { UsageError } from './cli.error';
 import { formatPlan } from './plan.format';
@@ -54,7 +59,10 @@ export class WorkspaceCreateCommand extends BaseCommand<WorkspaceCreateOptions> 
     return value;
   }
 
-  @Option({ flags: '--version <version>', description: `create at a released version (${snapshotVersions().join(', ')}); default: current` })
+  @Option({
+    flags: '--version <version>',
+    description: `create at a released version (${snapshotVersions().join(', ')}); default: current`,
+  })
   parseVersion(value: string): string {
     return value;
   }
@@ -87,8 +95,12 @@ export class WorkspaceCreateCommand extends BaseCommand<WorkspaceCreateOptions> 
       this.print(JSON.stringify({ workspace, actions: plan.actions.length, views, records, durationMs: Date.now() - started }));
       return;
     }
-    this.print(`Created workspace ${workspace.id} "${workspace.displayName}" (schema ${workspace.schemaName}, version ${workspace.version}) in ${Date.now() - started} ms`);
+    this.print(
+      `Created workspace ${workspace.id} "${workspace.displayName}" (schema ${workspace.schemaName}, version ${workspace.version}) in ${Date.now() - started} ms`,
+    );
     if (options.verbose) formatPlan(plan, false).forEach((line) => this.print(line));
-    this.print(`${plan.actions.length} action(s), ${views} default view(s), ${records.companies} companies, ${records.people} people and ${records.opportunities} opportunities`);
+    this.print(
+      `${plan.actions.length} action(s), ${views} default view(s), ${records.companies} companies, ${records.people} people and ${records.opportunities} opportunities`,
+    );
   }
 }

@@ -29,7 +29,11 @@ export class WorkspaceListCommand extends BaseCommand<WorkspaceListOptions> {
     await this.database.connect();
     const rows = [];
     let count = 0;
-    for (let page = await this.workspaces.page(null, PAGE_SIZE); page.length > 0; page = await this.workspaces.page(page[page.length - 1].id, PAGE_SIZE)) {
+    for (
+      let page = await this.workspaces.page(null, PAGE_SIZE);
+      page.length > 0;
+      page = await this.workspaces.page(page[page.length - 1].id, PAGE_SIZE)
+    ) {
       count += page.length;
       if (options.json) {
         rows.push(...page.map(({ fingerprint: _fingerprint, ...row }) => row));

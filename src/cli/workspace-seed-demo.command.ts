@@ -35,12 +35,18 @@ export class WorkspaceSeedDemoCommand extends BaseCommand<SeedDemoOptions> {
     return value;
   }
 
-  @Option({ flags: '--records <n>', description: `how many records: 10% companies, 70% people, 20% opportunities (default ${DEFAULT_RECORDS}, at most ${MAX_DEMO_RECORDS})` })
+  @Option({
+    flags: '--records <n>',
+    description: `how many records: 10% companies, 70% people, 20% opportunities (default ${DEFAULT_RECORDS}, at most ${MAX_DEMO_RECORDS})`,
+  })
   parseRecords(value: string): number {
     return parsePositiveInteger(value, '--records', MAX_DEMO_RECORDS);
   }
 
-  @Option({ flags: '--version <version>', description: `create at a released version (${snapshotVersions().join(', ')}); default: current` })
+  @Option({
+    flags: '--version <version>',
+    description: `create at a released version (${snapshotVersions().join(', ')}); default: current`,
+  })
   parseVersion(value: string): string {
     return value;
   }
@@ -63,7 +69,9 @@ export class WorkspaceSeedDemoCommand extends BaseCommand<SeedDemoOptions> {
       this.print(JSON.stringify({ workspace, views, records, durationMs }));
       return;
     }
-    this.print(`Created demo workspace ${workspace.id} "${workspace.displayName}" (schema ${workspace.schemaName}, version ${workspace.version}) in ${durationMs} ms`);
+    this.print(
+      `Created demo workspace ${workspace.id} "${workspace.displayName}" (schema ${workspace.schemaName}, version ${workspace.version}) in ${durationMs} ms`,
+    );
     this.print(`${records.companies} companies, ${records.people} people, ${records.opportunities} opportunities, ${views} view(s)`);
   }
 }

@@ -39,7 +39,10 @@ export const parsePositiveInteger = (value: string, option: string, max: number)
  * processes), progress on stderr, a clean stop on SIGINT/SIGTERM, the report and the exit status
  * (0 all succeeded, 1 any failed or skipped, or interrupted).
  */
-export abstract class WorkspaceWalkCommand<TDetail, TOptions extends WorkspaceWalkOptions = WorkspaceWalkOptions> extends BaseCommand<TOptions> {
+export abstract class WorkspaceWalkCommand<
+  TDetail,
+  TOptions extends WorkspaceWalkOptions = WorkspaceWalkOptions,
+> extends BaseCommand<TOptions> {
   /** Read-only commands report on every workspace; commands that write stop at the first failure. */
   protected readonly continuesByDefault: boolean = false;
 

@@ -59,27 +59,29 @@ const countingClient = (): typeof Client | undefined => {
   };
   if (report) process.on('exit', () => process.stderr.write(`wms-fault: ${answered} queries\n`));
   type AnyQuery = (...args: unknown[]) => unknown;
-  const counted = (query: AnyQuery): AnyQuery => (...args: unknown[]) => {
-    const callback = typeof args[args.length - 1] === 'function' ? (args.pop() as (...results: unknown[]) => void) : null;
-    if (callback) {
-      return query(...args, (...results: unknown[]) => {
-        onAnswered();
-        callback(...results);
-      });
-    }
-    const result = query(...args);
-    if (!(result instanceof Promise)) return result;
-    return result.then(
-      (value) => {
-        onAnswered();
-        return value;
-      },
-      (error) => {
-        onAnswered();
-        throw error;
-      },
-    );
-  };
+  const counted =
+    (query: AnyQuery): AnyQuery =>
+    (...args: unknown[]) => {
+      const callback = typeof args[args.length - 1] === 'function' ? (args.pop() as (...results: unknown[]) => void) : null;
+      if (callback) {
+        return query(...args, (...results: unknown[]) => {
+          onAnswered();
+          callback(...results);
+        });
+      }
+      const result = query(...args);
+      if (!(result instanceof Promise)) return result;
+      return result.then(
+        (value) => {
+          onAnswered();
+          return value;
+        },
+        (error) => {
+          onAnswered();
+          throw error;
+        },
+      );
+    };
   class CountingClient extends Client {
     constructor(...args: ConstructorParameters<typeof Client>) {
       super(...args);

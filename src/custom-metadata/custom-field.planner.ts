@@ -3,7 +3,16 @@ import { ColumnRename, declaredFieldRow, enumTypesOf, FieldColumns } from '../sy
 import { desiredField } from '../sync/desired-state';
 import { Hazard, PlannedAction } from '../sync/plan';
 import { CustomMetadataError } from './custom-metadata.error';
-import { checkActive, checkFieldName, checkLabel, checkText, CustomFieldInput, customFieldOf, FieldUpdateInput, givenProperties } from './custom-metadata.input';
+import {
+  checkActive,
+  checkFieldName,
+  checkLabel,
+  checkText,
+  CustomFieldInput,
+  customFieldOf,
+  FieldUpdateInput,
+  givenProperties,
+} from './custom-metadata.input';
 import { CustomMetadataWorkspace } from './custom-metadata.workspace';
 
 const FIELD_UPDATES = ['name', 'label', 'description', 'icon', 'isActive'];
@@ -20,7 +29,12 @@ export class CustomFieldPlanner {
     const object = this.workspace.findObject(objectName);
     const field = customFieldOf(input, this.workspaceVersion);
     const { columns, enumValues } = desiredField(field, object.tableName);
-    this.workspace.checkFieldNameFree(object, field.name, columns.map((column) => column.name), 'name');
+    this.workspace.checkFieldNameFree(
+      object,
+      field.name,
+      columns.map((column) => column.name),
+      'name',
+    );
     for (const column of columns) {
       if (column.enumName) this.workspace.checkEnumTypeFree(column.enumName);
     }
@@ -48,11 +62,15 @@ export class CustomFieldPlanner {
     const object = this.workspace.findObject(objectName);
     const field = this.workspace.findField(object, fieldName);
     const given = givenProperties(input, FIELD_UPDATES, 'a field');
-    if (field.isSystem) throw new CustomMetadataError('field', `${object.nameSingular}.${field.name} is a system field and cannot be changed`);
+    if (field.isSystem)
+      throw new CustomMetadataError('field', `${object.nameSingular}.${field.name} is a system field and cannot be changed`);
     if (!field.isCustom) {
       const notActive = given.find((key) => key !== 'isActive');
       if (notActive) {
-        throw new CustomMetadataError(notActive, `${object.nameSingular}.${field.name} is a standard field: only isActive can be changed; its name and label come from the declarations`);
+        throw new CustomMetadataError(
+          notActive,
+          `${object.nameSingular}.${field.name} is a standard field: only isActive can be changed; its name and label come from the declarations`,
+        );
       }
     }
     const set: FieldColumns = {};
@@ -69,19 +87,45 @@ export class CustomFieldPlanner {
         kind: 'UPDATE_FIELD',
         field: field.name,
         summary: `update field ${object.nameSingular}.${field.name} (${columns.join(', ')})`,
-        changes: columns.length > 0 ? [{ kind: 'updateField', fieldId: field.id, tableName: object.tableName, set, nullability: null, enumValues: null, defaults: [] }] : [],
+        changes:
+          columns.length > 0
+            ? [
+                {
+                  kind: 'updateField',
+                  fieldId: field.id,
+                  tableName: object.tableName,
+                  set,
+                  nullability: null,
+                  enumValues: null,
+                  defaults: [],
+                },
+              ]
+            : [],
       };
     }
     if (field.relationType) {
-      throw new CustomMetadataError('name', `${object.nameSingular}.${field.name} is a relation field; it is renamed with the object it belongs to`);
+      throw new CustomMetadataError(
+        'name',
+        `${object.nameSingular}.${field.name} is a relation field; it is renamed with the object it belongs to`,
+      );
     }
     const name = checkFieldName('name', input.name);
     const newColumns = actualFieldColumns({ ...field, name }, object.tableName);
-    this.workspace.checkFieldNameFree(object, name, newColumns.map((column) => column.name), 'name', field);
+    this.workspace.checkFieldNameFree(
+      object,
+      name,
+      newColumns.map((column) => column.name),
+      'name',
+      field,
+    );
     const columns: ColumnRename[] = actualFieldColumns(field, object.tableName).map((column, index) => {
       const renamesEnum = column.enumName !== null && this.workspace.hasEnumType(column.enumName);
       if (renamesEnum) this.workspace.checkEnumTypeFree(newColumns[index].enumName!);
-      return { from: column.name, to: newColumns[index].name, enumType: renamesEnum ? { from: column.enumName!, to: newColumns[index].enumName! } : null };
+      return {
+        from: column.name,
+        to: newColumns[index].name,
+        enumType: renamesEnum ? { from: column.enumName!, to: newColumns[index].enumName! } : null,
+      };
     });
     set.name = name;
     return {
@@ -101,8 +145,10 @@ export class CustomFieldPlanner {
     const object = this.workspace.findObject(objectName);
     const field = this.workspace.findField(object, fieldName);
     const name = `${object.nameSingular}.${field.name}`;
-    if (!field.isCustom) throw new CustomMetadataError('field', `${name} is a standard field and cannot be deleted; deactivate it instead (isActive: false)`);
-    if (field.relationType) throw new CustomMetadataError('field', `${name} is a relation field; it is deleted with the object it belongs to`);
+    if (!field.isCustom)
+      throw new CustomMetadataError('field', `${name} is a standard field and cannot be deleted; deactivate it instead (isActive: false)`);
+    if (field.relationType)
+      throw new CustomMetadataError('field', `${name} is a relation field; it is deleted with the object it belongs to`);
     if (rowsWithData > 0 && !force) {
       throw new CustomMetadataError(
         'force',

@@ -76,10 +76,16 @@ const checkName = (property: string, name: unknown, kind: 'object' | 'field', su
     throw new CustomMetadataError(property, `${property} is required: a camelCase name`);
   }
   if (!CAMEL_CASE_NAME.test(name)) {
-    throw new CustomMetadataError(property, `${property} "${name.slice(0, 80)}" must be camelCase: a lowercase letter, then letters and digits`);
+    throw new CustomMetadataError(
+      property,
+      `${property} "${name.slice(0, 80)}" must be camelCase: a lowercase letter, then letters and digits`,
+    );
   }
   if (name.length + suffixLength > MAX_IDENTIFIER_LENGTH) {
-    throw new CustomMetadataError(property, `${property} "${name.slice(0, 80)}" is too long: at most ${MAX_IDENTIFIER_LENGTH - suffixLength} characters`);
+    throw new CustomMetadataError(
+      property,
+      `${property} "${name.slice(0, 80)}" is too long: at most ${MAX_IDENTIFIER_LENGTH - suffixLength} characters`,
+    );
   }
   if (kind === 'object' ? isReservedObjectName(name) : isReservedFieldName(name)) {
     throw new CustomMetadataError(property, `${property} "${name}" is reserved`);
@@ -117,13 +123,16 @@ export const checkActive = (value: unknown): boolean => {
 export const givenProperties = (input: object | null | undefined, known: readonly string[], taker: 'an object' | 'a field'): string[] => {
   const given = Object.keys(input ?? {}).filter((key) => (input as Record<string, unknown>)[key] !== undefined);
   const unknown = given.find((key) => !known.includes(key));
-  if (unknown) throw new CustomMetadataError(unknown.slice(0, 80), `"${unknown.slice(0, 80)}" cannot be changed; ${taker} takes ${known.join(', ')}`);
+  if (unknown)
+    throw new CustomMetadataError(unknown.slice(0, 80), `"${unknown.slice(0, 80)}" cannot be changed; ${taker} takes ${known.join(', ')}`);
   if (given.length === 0) throw new CustomMetadataError('body', `nothing to change: give one of ${known.join(', ')}`);
   return given;
 };
 
 /** A field made for users (or generated for them): active, not system, not unique, no settings. */
-export const customField = (field: Omit<DeclaredField, 'isSystem' | 'isActive' | 'isDeprecated' | 'isUnique' | 'settings' | 'gate'>): DeclaredField => ({
+export const customField = (
+  field: Omit<DeclaredField, 'isSystem' | 'isActive' | 'isDeprecated' | 'isUnique' | 'settings' | 'gate'>,
+): DeclaredField => ({
   isSystem: false,
   isActive: true,
   isDeprecated: false,
@@ -140,7 +149,10 @@ const checkType = (input: unknown, workspaceVersion: string | null): FieldType =
   const definition = getFieldTypeDefinition(input);
   if (definition.isLegacy && (workspaceVersion === null || compareVersions(workspaceVersion, LEGACY_TYPES_REMOVED_IN) >= 0)) {
     const replacement = { [FieldType.EMAIL]: 'EMAILS', [FieldType.LINK]: 'LINKS', [FieldType.PHONE]: 'PHONES' }[input as string];
-    throw new CustomMetadataError('type', `${input} is a legacy type and cannot be chosen for a new field since ${LEGACY_TYPES_REMOVED_IN}; use ${replacement}`);
+    throw new CustomMetadataError(
+      'type',
+      `${input} is a legacy type and cannot be chosen for a new field since ${LEGACY_TYPES_REMOVED_IN}; use ${replacement}`,
+    );
   }
   if (!definition.isCreatable && !definition.isLegacy) {
     throw new CustomMetadataError('type', `${input} fields cannot be created by users`);
@@ -163,7 +175,10 @@ const checkOptions = (type: FieldType, options: DeclaredSelectOption[] | null): 
   const seen = new Set<string>();
   for (const option of options) {
     if (typeof option?.value !== 'string' || !OPTION_VALUE_PATTERN.test(option.value) || option.value.length > 63) {
-      throw new CustomMetadataError('options', `option value "${String(option?.value).slice(0, 40)}" must be UPPER_SNAKE_CASE, at most 63 characters`);
+      throw new CustomMetadataError(
+        'options',
+        `option value "${String(option?.value).slice(0, 40)}" must be UPPER_SNAKE_CASE, at most 63 characters`,
+      );
     }
     if (seen.has(option.value)) throw new CustomMetadataError('options', `option value "${option.value}" appears more than once`);
     seen.add(option.value);

@@ -28,20 +28,32 @@ const apply = (state: ActualState, changes: Change[]): ActualState => {
     state.live.tables.set(change.object.tableName, {
       name: change.object.tableName,
       estimatedRows: 0,
-      columns: new Map(change.columns.map((column) => [column.name, { name: column.name, type: column.type, enumName: column.enumName, isNullable: column.isNullable }])),
+      columns: new Map(
+        change.columns.map((column) => [
+          column.name,
+          { name: column.name, type: column.type, enumName: column.enumName, isNullable: column.isNullable },
+        ]),
+      ),
     });
     for (const type of change.enumTypes) state.live.enums.set(type.name, type.values);
   }
-  for (const { relation } of changes.filter((candidate): candidate is CreateGeneratedRelation => candidate.kind === 'createGeneratedRelation')) {
+  for (const { relation } of changes.filter(
+    (candidate): candidate is CreateGeneratedRelation => candidate.kind === 'createGeneratedRelation',
+  )) {
     state.objects.find((object) => object.tableName === relation.tableName)!.fields.push(relation.field);
-    state.live.tables.get(relation.tableName)!.columns.set(relation.column.name, { name: relation.column.name, type: 'uuid', enumName: null, isNullable: true });
+    state.live.tables
+      .get(relation.tableName)!
+      .columns.set(relation.column.name, { name: relation.column.name, type: 'uuid', enumName: null, isNullable: true });
   }
   return state;
 };
 
 /** A workspace created from the standard declarations, as the comparator's changes make it. */
 const standardWorkspace = (): ActualState =>
-  apply({ ...emptyActualState(WORKSPACE, SCHEMA), live: { ...emptyActualState(WORKSPACE, SCHEMA).live, exists: true } }, changesOf(WorkspaceComparator.compare(buildDesiredState(STANDARD), emptyActualState(WORKSPACE, SCHEMA))));
+  apply(
+    { ...emptyActualState(WORKSPACE, SCHEMA), live: { ...emptyActualState(WORKSPACE, SCHEMA).live, exists: true } },
+    changesOf(WorkspaceComparator.compare(buildDesiredState(STANDARD), emptyActualState(WORKSPACE, SCHEMA))),
+  );
 
 const objectNamed = (state: ActualState, name: string): ActualObject => state.objects.find((object) => object.nameSingular === name)!;
 
@@ -72,11 +84,20 @@ describe('CustomMetadataPlanner', () => {
       name: 'tier',
       label: 'Tier',
       type: 'SELECT',
-      options: [{ value: 'GOLD', label: 'Gold', position: 0 }, { value: 'SILVER', label: 'Silver', position: 1 }],
+      options: [
+        { value: 'GOLD', label: 'Gold', position: 0 },
+        { value: 'SILVER', label: 'Silver', position: 1 },
+      ],
       defaultValue: 'GOLD',
       isNullable: false,
     });
-    expect(plan.actions[0]).toMatchObject({ kind: 'CREATE_FIELD', object: 'person', field: 'tier', hazard: null, summary: 'create custom field person.tier (SELECT)' });
+    expect(plan.actions[0]).toMatchObject({
+      kind: 'CREATE_FIELD',
+      object: 'person',
+      field: 'tier',
+      hazard: null,
+      summary: 'create custom field person.tier (SELECT)',
+    });
     expect(changesOf(plan)).toEqual([
       {
         kind: 'createField',
@@ -92,15 +113,23 @@ describe('CustomMetadataPlanner', () => {
           settings: null,
           type: FieldType.SELECT,
           defaultValue: 'GOLD',
-          options: [{ value: 'GOLD', label: 'Gold', position: 0 }, { value: 'SILVER', label: 'Silver', position: 1 }],
+          options: [
+            { value: 'GOLD', label: 'Gold', position: 0 },
+            { value: 'SILVER', label: 'Silver', position: 1 },
+          ],
         }),
       },
     ]);
     // An enum type of that name left in the schema: the field is refused.
     state.live.enums.set('person_tier_enum', ['GOLD']);
-    expect(() => new CustomMetadataPlanner(state, '0.24', counterIds()).planField('person', { name: 'tier', label: 'Tier', type: 'SELECT', options: [{ value: 'A', label: 'A', position: 0 }] })).toThrow(
-      new CustomMetadataError('name', 'the type person_tier_enum already exists in this workspace; choose another name'),
-    );
+    expect(() =>
+      new CustomMetadataPlanner(state, '0.24', counterIds()).planField('person', {
+        name: 'tier',
+        label: 'Tier',
+        type: 'SELECT',
+        options: [{ value: 'A', label: 'A', position: 0 }],
+      }),
+    ).toThrow(new CustomMetadataError('name', 'the type person_tier_enum already exists in this workspace; choose another name'));
   });
 
   it('creates a custom object with the shared fields, its label identifier, and a generated relation on each linked object', () => {
@@ -108,16 +137,59 @@ describe('CustomMetadataPlanner', () => {
     const plan = new CustomMetadataPlanner(state, '0.24', counterIds()).planObject(INVOICE, STANDARD.customObjectFields);
     const [object, ...relations] = changesOf(plan) as [CreateObject, ...CreateGeneratedRelation[]];
     const rowNamed = (name: string) => object.fields.find((row) => row.name === name)!;
-    expect(object.object).toMatchObject({ standardId: null, nameSingular: 'invoice', tableName: '_invoice', isCustom: true, isSystem: false, labelIdentifierFieldMetadataId: rowNamed('name').id });
-    expect(object.fields.map((row) => row.name)).toEqual(['name', 'position', 'createdBy', 'id', 'createdAt', 'updatedAt', 'deletedAt', 'noteTargets', 'attachments']);
+    expect(object.object).toMatchObject({
+      standardId: null,
+      nameSingular: 'invoice',
+      tableName: '_invoice',
+      isCustom: true,
+      isSystem: false,
+      labelIdentifierFieldMetadataId: rowNamed('name').id,
+    });
+    expect(object.fields.map((row) => row.name)).toEqual([
+      'name',
+      'position',
+      'createdBy',
+      'id',
+      'createdAt',
+      'updatedAt',
+      'deletedAt',
+      'noteTargets',
+      'attachments',
+    ]);
     expect(object.fields.every((row) => !row.isCustom && row.standardId !== null && row.objectMetadataId === object.object.id)).toBe(true);
     expect(relations.map((change) => change.kind)).toEqual(['createGeneratedRelation', 'createGeneratedRelation']);
-    for (const [owner, inverse] of [['noteTarget', 'noteTargets'], ['attachment', 'attachments']]) {
+    for (const [owner, inverse] of [
+      ['noteTarget', 'noteTargets'],
+      ['attachment', 'attachments'],
+    ]) {
       const { relation } = relations.find((change) => change.relation.tableName === owner)!;
-      expect(relation.foreignKey).toEqual({ name: `FK_${owner}_invoiceId`, column: 'invoiceId', targetTable: '_invoice', onDelete: OnDeleteAction.CASCADE });
-      expect(relation.index).toEqual({ id: expect.any(String), objectMetadataId: objectNamed(state, owner).id, name: `IDX_${owner}_invoiceId`, columns: ['invoiceId'], isUnique: false, isCustom: true });
-      expect(relation.field).toMatchObject({ name: 'invoice', isCustom: true, standardId: null, relationType: RelationType.MANY_TO_ONE, relationTargetObjectMetadataId: object.object.id, relationTargetFieldMetadataId: rowNamed(inverse).id });
-      expect(rowNamed(inverse)).toMatchObject({ relationType: RelationType.ONE_TO_MANY, relationTargetObjectMetadataId: objectNamed(state, owner).id, relationTargetFieldMetadataId: relation.field.id });
+      expect(relation.foreignKey).toEqual({
+        name: `FK_${owner}_invoiceId`,
+        column: 'invoiceId',
+        targetTable: '_invoice',
+        onDelete: OnDeleteAction.CASCADE,
+      });
+      expect(relation.index).toEqual({
+        id: expect.any(String),
+        objectMetadataId: objectNamed(state, owner).id,
+        name: `IDX_${owner}_invoiceId`,
+        columns: ['invoiceId'],
+        isUnique: false,
+        isCustom: true,
+      });
+      expect(relation.field).toMatchObject({
+        name: 'invoice',
+        isCustom: true,
+        standardId: null,
+        relationType: RelationType.MANY_TO_ONE,
+        relationTargetObjectMetadataId: object.object.id,
+        relationTargetFieldMetadataId: rowNamed(inverse).id,
+      });
+      expect(rowNamed(inverse)).toMatchObject({
+        relationType: RelationType.ONE_TO_MANY,
+        relationTargetObjectMetadataId: objectNamed(state, owner).id,
+        relationTargetFieldMetadataId: relation.field.id,
+      });
     }
   });
 
@@ -125,8 +197,16 @@ describe('CustomMetadataPlanner', () => {
     const state = standardWorkspace();
     apply(state, changesOf(new CustomMetadataPlanner(state, '0.24', counterIds()).planObject(INVOICE, STANDARD.customObjectFields)));
     const invoice = objectNamed(state, 'invoice');
-    const plan = new CustomMetadataPlanner(state, '0.24', counterIds()).planObjectUpdate('invoice', { nameSingular: 'bill', namePlural: 'bills', labelSingular: 'Bill' });
-    expect(plan.actions[0]).toMatchObject({ kind: 'RENAME_OBJECT', object: 'bill', summary: 'rename custom object invoice to bill (table _invoice -> _bill)' });
+    const plan = new CustomMetadataPlanner(state, '0.24', counterIds()).planObjectUpdate('invoice', {
+      nameSingular: 'bill',
+      namePlural: 'bills',
+      labelSingular: 'Bill',
+    });
+    expect(plan.actions[0]).toMatchObject({
+      kind: 'RENAME_OBJECT',
+      object: 'bill',
+      summary: 'rename custom object invoice to bill (table _invoice -> _bill)',
+    });
     const [change] = changesOf(plan);
     if (change.kind !== 'renameCustomObject') throw new Error(`expected renameCustomObject, got ${change.kind}`);
     expect(change).toMatchObject({ objectId: invoice.id, tableName: { from: '_invoice', to: '_bill' }, enumTypes: [] });
@@ -140,7 +220,14 @@ describe('CustomMetadataPlanner', () => {
   it('renames and relabels a custom field in one row update; updates a standard field without DDL', () => {
     const state = standardWorkspace();
     const company = objectNamed(state, 'company');
-    const [created] = changesOf(new CustomMetadataPlanner(state, '0.24', counterIds()).planField('company', { name: 'stage', label: 'Stage', type: 'SELECT', options: [{ value: 'A', label: 'A', position: 0 }] }));
+    const [created] = changesOf(
+      new CustomMetadataPlanner(state, '0.24', counterIds()).planField('company', {
+        name: 'stage',
+        label: 'Stage',
+        type: 'SELECT',
+        options: [{ value: 'A', label: 'A', position: 0 }],
+      }),
+    );
     if (created.kind !== 'createField') throw new Error(`expected createField, got ${created.kind}`);
     company.fields.push(created.field);
     state.live.enums.set('company_stage_enum', ['A']);
@@ -158,24 +245,45 @@ describe('CustomMetadataPlanner', () => {
     ]);
     const employees = company.fields.find((candidate) => candidate.name === 'employees')!;
     expect(changesOf(planner.planFieldUpdate('company', 'employees', { isActive: false }))).toEqual([
-      { kind: 'updateField', fieldId: employees.id, tableName: 'company', set: { isActive: false }, nullability: null, enumValues: null, defaults: [] },
+      {
+        kind: 'updateField',
+        fieldId: employees.id,
+        tableName: 'company',
+        set: { isActive: false },
+        nullability: null,
+        enumValues: null,
+        defaults: [],
+      },
     ]);
   });
 
   it('deletes a custom field with its view entries, and refuses one that holds values unless forced', () => {
     const state = standardWorkspace();
     const person = objectNamed(state, 'person');
-    const [created] = changesOf(new CustomMetadataPlanner(state, '0.24', counterIds()).planField('person', { name: 'nickname', label: 'Nickname', type: 'TEXT' }));
+    const [created] = changesOf(
+      new CustomMetadataPlanner(state, '0.24', counterIds()).planField('person', { name: 'nickname', label: 'Nickname', type: 'TEXT' }),
+    );
     if (created.kind !== 'createField') throw new Error(`expected createField, got ${created.kind}`);
     const nickname = created.field;
     person.fields.push(nickname);
     const planner = new CustomMetadataPlanner(state, '0.24', counterIds());
-    expect(() => planner.planFieldDelete('person', 'nickname', 3, false)).toThrow(expect.objectContaining({ code: 'CONFLICT', property: 'force' }));
+    expect(() => planner.planFieldDelete('person', 'nickname', 3, false)).toThrow(
+      expect.objectContaining({ code: 'CONFLICT', property: 'force' }),
+    );
     const plan = planner.planFieldDelete('person', 'nickname', 3, true);
     expect(plan.actions[0]).toMatchObject({ kind: 'DROP_FIELD', hazard: 'DROPS_DATA' });
     expect(changesOf(plan)).toEqual([
       { kind: 'deleteViewEntries', tables: ['viewField', 'viewFilter', 'viewSort'], fieldIds: [nickname.id] },
-      { kind: 'dropField', objectId: person.id, fieldId: nickname.id, tableName: 'person', columns: ['nickname'], enumTypes: [], viewTables: [], withIndexRows: false },
+      {
+        kind: 'dropField',
+        objectId: person.id,
+        fieldId: nickname.id,
+        tableName: 'person',
+        columns: ['nickname'],
+        enumTypes: [],
+        viewTables: [],
+        withIndexRows: false,
+      },
     ]);
   });
 
@@ -187,15 +295,31 @@ describe('CustomMetadataPlanner', () => {
     const plan = new CustomMetadataPlanner(state, '0.24', counterIds()).planObjectDelete('invoice', 0, false);
     expect(plan.actions[0]).toMatchObject({ kind: 'DROP_OBJECT', hazard: null });
     expect(changesOf(plan)).toEqual([
-      { kind: 'deleteViewEntries', tables: ['viewField', 'viewFilter', 'viewSort'], fieldIds: [...invoice.fields, ...inverses].map((field) => field.id) },
+      {
+        kind: 'deleteViewEntries',
+        tables: ['viewField', 'viewFilter', 'viewSort'],
+        fieldIds: [...invoice.fields, ...inverses].map((field) => field.id),
+      },
       {
         kind: 'deleteCustomObject',
         objectId: invoice.id,
         tableName: '_invoice',
         viewTable: 'view',
         relations: [
-          { objectId: objectNamed(state, 'noteTarget').id, tableName: 'noteTarget', fieldId: inverses[0].id, column: 'invoiceId', index: 'IDX_noteTarget_invoiceId' },
-          { objectId: objectNamed(state, 'attachment').id, tableName: 'attachment', fieldId: inverses[1].id, column: 'invoiceId', index: 'IDX_attachment_invoiceId' },
+          {
+            objectId: objectNamed(state, 'noteTarget').id,
+            tableName: 'noteTarget',
+            fieldId: inverses[0].id,
+            column: 'invoiceId',
+            index: 'IDX_noteTarget_invoiceId',
+          },
+          {
+            objectId: objectNamed(state, 'attachment').id,
+            tableName: 'attachment',
+            fieldId: inverses[1].id,
+            column: 'invoiceId',
+            index: 'IDX_attachment_invoiceId',
+          },
         ],
         enumTypes: [],
       },

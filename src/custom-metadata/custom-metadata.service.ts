@@ -58,13 +58,22 @@ export class CustomMetadataService {
   }
 
   /** Refused while the field holds values, unless `force`. */
-  async deleteField(workspaceId: string, objectName: string, fieldName: string, options: { force?: boolean } = {}): Promise<CustomMetadataResult> {
+  async deleteField(
+    workspaceId: string,
+    objectName: string,
+    fieldName: string,
+    options: { force?: boolean } = {},
+  ): Promise<CustomMetadataResult> {
     return this.apply(workspaceId, async (planner, actual, records) => {
       const object = actual.objects.find((candidate) => candidate.nameSingular === objectName);
       const field = object?.fields.find((candidate) => candidate.name === fieldName);
-      const withData = object && field && !field.relationType
-        ? await records.countWithValues(object.tableName, actualFieldColumns(field, object.tableName).map((column) => ({ name: column.name, type: column.type })))
-        : 0;
+      const withData =
+        object && field && !field.relationType
+          ? await records.countWithValues(
+              object.tableName,
+              actualFieldColumns(field, object.tableName).map((column) => ({ name: column.name, type: column.type })),
+            )
+          : 0;
       return planner.planFieldDelete(objectName, fieldName, withData, options.force === true);
     });
   }
@@ -84,7 +93,10 @@ export class CustomMetadataService {
     withView = false,
   ): Promise<CustomMetadataResult> {
     if (typeof workspaceId !== 'string' || !UUID_PATTERN.test(workspaceId)) {
-      throw new CustomMetadataError('workspaceId', `workspaceId must be a workspace id (a UUID); got "${String(workspaceId).slice(0, 80)}"`);
+      throw new CustomMetadataError(
+        'workspaceId',
+        `workspaceId must be a workspace id (a UUID); got "${String(workspaceId).slice(0, 80)}"`,
+      );
     }
     return this.dataSource.transaction(async (manager) => {
       const workspaces = new WorkspaceRepository(manager);
@@ -96,7 +108,11 @@ export class CustomMetadataService {
         throw new CustomMetadataError('workspaceId', `workspace ${workspaceId} is being changed by another runner; try again`, 'CONFLICT');
       }
       const actual = await new ActualStateRepository(manager).read(workspace.id, workspace.schemaName);
-      const result = await plan(new CustomMetadataPlanner(actual, workspace.version, randomUUID), actual, new RecordRepository(manager, workspace.schemaName));
+      const result = await plan(
+        new CustomMetadataPlanner(actual, workspace.version, randomUUID),
+        actual,
+        new RecordRepository(manager, workspace.schemaName),
+      );
       await new PlanApplier(manager, workspace.schemaName).apply(result);
       if (withView) {
         const after = await new ActualStateRepository(manager).read(workspace.id, workspace.schemaName);
@@ -108,7 +124,14 @@ export class CustomMetadataService {
           // The new view goes after the existing ones.
           const position = await records.countRows(viewTable.tableName);
           const [viewId] = await records.insert(viewTable.tableName, [
-            { name: `All ${created.labelPlural}`, objectMetadataId: created.id, type: 'table', key: 'INDEX', icon: created.icon ?? '', position },
+            {
+              name: `All ${created.labelPlural}`,
+              objectMetadataId: created.id,
+              type: 'table',
+              key: 'INDEX',
+              icon: created.icon ?? '',
+              position,
+            },
           ]);
           const order = this.declared.customObjectFields.map((field) => field.name);
           const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length);
@@ -117,7 +140,13 @@ export class CustomMetadataService {
             .sort((a, b) => rank(a.name) - rank(b.name));
           await records.insert(
             viewFieldTable.tableName,
-            visible.map((field, position) => ({ fieldMetadataId: field.id, viewId, isVisible: true, size: DEFAULT_VIEW_FIELD_SIZE, position })),
+            visible.map((field, position) => ({
+              fieldMetadataId: field.id,
+              viewId,
+              isVisible: true,
+              size: DEFAULT_VIEW_FIELD_SIZE,
+              position,
+            })),
           );
         }
       }

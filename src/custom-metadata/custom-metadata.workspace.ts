@@ -20,22 +20,27 @@ export class CustomMetadataWorkspace {
 
   findField(object: ActualObject, fieldName: string): ActualField {
     const field = object.fields.find((candidate) => candidate.name === fieldName);
-    if (!field) throw new CustomMetadataError('field', `field "${String(fieldName).slice(0, 80)}" does not exist on ${object.nameSingular}`);
+    if (!field)
+      throw new CustomMetadataError('field', `field "${String(fieldName).slice(0, 80)}" does not exist on ${object.nameSingular}`);
     return field;
   }
 
   /** Refuses a name (under `property`) another object than `except` takes as its singular or plural name. */
   checkObjectNameFree(property: string, name: string, except?: ActualObject): void {
-    const clash = this.actual.objects.find((candidate) => candidate !== except && (candidate.nameSingular === name || candidate.namePlural === name));
+    const clash = this.actual.objects.find(
+      (candidate) => candidate !== except && (candidate.nameSingular === name || candidate.namePlural === name),
+    );
     if (clash) throw new CustomMetadataError(property, `${property} "${name}" is already used by the object "${clash.nameSingular}"`);
   }
 
   checkTableFree(tableName: string): void {
-    if (this.actual.live.tables.has(tableName)) throw new CustomMetadataError('nameSingular', `a table ${tableName} already exists in this workspace`);
+    if (this.actual.live.tables.has(tableName))
+      throw new CustomMetadataError('nameSingular', `a table ${tableName} already exists in this workspace`);
   }
 
   checkEnumTypeFree(name: string): void {
-    if (this.hasEnumType(name)) throw new CustomMetadataError('name', `the type ${name} already exists in this workspace; choose another name`);
+    if (this.hasEnumType(name))
+      throw new CustomMetadataError('name', `the type ${name} already exists in this workspace; choose another name`);
   }
 
   /** A new field's name and columns must be free among the object's fields (but `except`) and live columns. */
@@ -53,7 +58,10 @@ export class CustomMetadataWorkspace {
     for (const candidate of [name, ...columns]) {
       const owner = taken.get(candidate);
       if (owner) {
-        throw new CustomMetadataError(property, `"${candidate}" is already used on ${object.nameSingular} by ${owner === candidate ? `the field "${owner}"` : owner.startsWith('a column') ? owner : `the field "${owner}"`}`);
+        throw new CustomMetadataError(
+          property,
+          `"${candidate}" is already used on ${object.nameSingular} by ${owner === candidate ? `the field "${owner}"` : owner.startsWith('a column') ? owner : `the field "${owner}"`}`,
+        );
       }
     }
   }
@@ -64,7 +72,9 @@ export class CustomMetadataWorkspace {
 
   /** The enum types of a field's columns that exist. */
   enumTypesOf(field: ActualField, tableName: string): string[] {
-    return actualFieldColumns(field, tableName).flatMap((column) => (column.enumName && this.hasEnumType(column.enumName) ? [column.enumName] : []));
+    return actualFieldColumns(field, tableName).flatMap((column) =>
+      column.enumName && this.hasEnumType(column.enumName) ? [column.enumName] : [],
+    );
   }
 
   /** The relation fields other objects hold for a custom object (noteTarget.<name>, attachment.<name>). */

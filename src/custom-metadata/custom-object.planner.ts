@@ -3,11 +3,31 @@ import { FieldType, OnDeleteAction, RelationType } from '../declarations/field-t
 import { actualFieldColumns, ActualObject } from '../metadata/actual-state';
 import { customTableName, enumTypeName, foreignKeyName, indexName, joinColumnName } from '../metadata/column-layout';
 import { STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
-import { Change, declaredFieldRow, enumTypesOf, FieldRow, GeneratedRelation, GeneratedRelationRename, ObjectColumns, ObjectRow, Rename } from '../sync/changes';
+import {
+  Change,
+  declaredFieldRow,
+  enumTypesOf,
+  FieldRow,
+  GeneratedRelation,
+  GeneratedRelationRename,
+  ObjectColumns,
+  ObjectRow,
+  Rename,
+} from '../sync/changes';
 import { desiredField } from '../sync/desired-state';
 import { Hazard, PlannedAction } from '../sync/plan';
 import { CustomMetadataError } from './custom-metadata.error';
-import { checkActive, checkLabel, checkObjectName, checkText, customField, CustomObjectInput, customObjectOf, givenProperties, ObjectUpdateInput } from './custom-metadata.input';
+import {
+  checkActive,
+  checkLabel,
+  checkObjectName,
+  checkText,
+  customField,
+  CustomObjectInput,
+  customObjectOf,
+  givenProperties,
+  ObjectUpdateInput,
+} from './custom-metadata.input';
 import { CustomMetadataWorkspace } from './custom-metadata.workspace';
 
 const OBJECT_UPDATES = ['nameSingular', 'namePlural', 'labelSingular', 'labelPlural', 'description', 'icon', 'isActive'];
@@ -30,16 +50,31 @@ export class CustomObjectPlanner {
     const tableName = customTableName(nameSingular);
     this.workspace.checkTableFree(tableName);
     const objectId = this.newId();
-    const plain = sharedFields.filter((field) => field.type !== FieldType.RELATION && !field.isDeprecated).map((field) => desiredField(field, tableName));
+    const plain = sharedFields
+      .filter((field) => field.type !== FieldType.RELATION && !field.isDeprecated)
+      .map((field) => desiredField(field, tableName));
     const relations = sharedFields.filter((field) => field.relation?.type === RelationType.ONE_TO_MANY && !field.isDeprecated);
     const labelField = plain.find((field) => field.declared.type === FieldType.TEXT && field.declared.name === 'name');
     const ids = new Map(sharedFields.map((field) => [field.name, this.newId()]));
-    const sharedRow = (field: DeclaredField, relationTargetObjectMetadataId: string | null, relationTargetFieldMetadataId: string | null): FieldRow =>
-      declaredFieldRow(field, { id: ids.get(field.name)!, objectMetadataId: objectId, standardId: field.standardId, isCustom: false, relationTargetObjectMetadataId, relationTargetFieldMetadataId });
+    const sharedRow = (
+      field: DeclaredField,
+      relationTargetObjectMetadataId: string | null,
+      relationTargetFieldMetadataId: string | null,
+    ): FieldRow =>
+      declaredFieldRow(field, {
+        id: ids.get(field.name)!,
+        objectMetadataId: objectId,
+        standardId: field.standardId,
+        isCustom: false,
+        relationTargetObjectMetadataId,
+        relationTargetFieldMetadataId,
+      });
 
     const generated: Array<{ owner: ActualObject; id: string; field: DeclaredField; inverse: DeclaredField }> = [];
     for (const relation of relations) {
-      const owner = this.workspace.actual.objects.find((object) => !object.isCustom && object.nameSingular === relation.relation!.targetObject);
+      const owner = this.workspace.actual.objects.find(
+        (object) => !object.isCustom && object.nameSingular === relation.relation!.targetObject,
+      );
       if (!owner) continue;
       const inverse = customField({
         standardId: '',
@@ -51,7 +86,12 @@ export class CustomObjectPlanner {
         isNullable: true,
         defaultValue: null,
         options: null,
-        relation: { type: RelationType.MANY_TO_ONE, targetObject: nameSingular, inverseFieldName: relation.name, onDelete: OnDeleteAction.CASCADE },
+        relation: {
+          type: RelationType.MANY_TO_ONE,
+          targetObject: nameSingular,
+          inverseFieldName: relation.name,
+          onDelete: OnDeleteAction.CASCADE,
+        },
       });
       this.workspace.checkFieldNameFree(owner, nameSingular, [joinColumnName(nameSingular)], 'nameSingular');
       generated.push({ owner, id: this.newId(), field: relation, inverse });
@@ -61,8 +101,20 @@ export class CustomObjectPlanner {
       return {
         tableName: owner.tableName,
         column,
-        foreignKey: { name: foreignKeyName(owner.tableName, column.name), column: column.name, targetTable: tableName, onDelete: OnDeleteAction.CASCADE },
-        index: { id: this.newId(), objectMetadataId: owner.id, name: indexName(owner.tableName, [column.name], false), columns: [column.name], isUnique: false, isCustom: true },
+        foreignKey: {
+          name: foreignKeyName(owner.tableName, column.name),
+          column: column.name,
+          targetTable: tableName,
+          onDelete: OnDeleteAction.CASCADE,
+        },
+        index: {
+          id: this.newId(),
+          objectMetadataId: owner.id,
+          name: indexName(owner.tableName, [column.name], false),
+          columns: [column.name],
+          isUnique: false,
+          isCustom: true,
+        },
         field: declaredFieldRow(inverse, {
           id,
           objectMetadataId: owner.id,
@@ -122,7 +174,10 @@ export class CustomObjectPlanner {
     if (!object.isCustom) {
       const notActive = given.find((key) => key !== 'isActive');
       if (notActive) {
-        throw new CustomMetadataError(notActive, `${object.nameSingular} is a standard object: only isActive can be changed; its names and labels come from the declarations`);
+        throw new CustomMetadataError(
+          notActive,
+          `${object.nameSingular} is a standard object: only isActive can be changed; its names and labels come from the declarations`,
+        );
       }
     }
     const set: ObjectColumns = {};
@@ -139,9 +194,15 @@ export class CustomObjectPlanner {
     const namePlural = input.namePlural !== undefined ? checkObjectName('namePlural', input.namePlural) : object.namePlural;
     const nameSingular = input.nameSingular !== undefined ? checkObjectName('nameSingular', input.nameSingular) : object.nameSingular;
     if (nameSingular === namePlural) {
-      throw new CustomMetadataError(input.namePlural !== undefined ? 'namePlural' : 'nameSingular', 'namePlural must differ from nameSingular');
+      throw new CustomMetadataError(
+        input.namePlural !== undefined ? 'namePlural' : 'nameSingular',
+        'namePlural must differ from nameSingular',
+      );
     }
-    for (const [property, name] of [['nameSingular', nameSingular], ['namePlural', namePlural]] as const) {
+    for (const [property, name] of [
+      ['nameSingular', nameSingular],
+      ['namePlural', namePlural],
+    ] as const) {
       if (input[property] === undefined) continue;
       this.workspace.checkObjectNameFree(property, name, object);
       set[property] = name;
@@ -184,7 +245,16 @@ export class CustomObjectPlanner {
       ...action,
       kind: 'RENAME_OBJECT',
       summary: `rename custom object ${object.nameSingular} to ${nameSingular} (table ${object.tableName} -> ${tableName})`,
-      changes: [{ kind: 'renameCustomObject', objectId: object.id, tableName: { from: object.tableName, to: tableName }, enumTypes, relations, set }],
+      changes: [
+        {
+          kind: 'renameCustomObject',
+          objectId: object.id,
+          tableName: { from: object.tableName, to: tableName },
+          enumTypes,
+          relations,
+          set,
+        },
+      ],
     };
   }
 
@@ -195,7 +265,10 @@ export class CustomObjectPlanner {
   delete(objectName: string, rows: number, force: boolean): PlannedAction {
     const object = this.workspace.findObject(objectName);
     if (!object.isCustom) {
-      throw new CustomMetadataError('object', `${object.nameSingular} is a standard object and cannot be deleted; deactivate it instead (isActive: false)`);
+      throw new CustomMetadataError(
+        'object',
+        `${object.nameSingular} is a standard object and cannot be deleted; deactivate it instead (isActive: false)`,
+      );
     }
     if (rows > 0 && !force) {
       throw new CustomMetadataError(
@@ -212,7 +285,11 @@ export class CustomObjectPlanner {
       hazard: rows > 0 ? Hazard.DROPS_DATA : null,
       summary: `delete custom object ${object.nameSingular} (table ${object.tableName}${rows > 0 ? `, ${rows} record(s)` : ''})`,
       changes: [
-        { kind: 'deleteViewEntries', tables: this.workspace.viewEntryTables(), fieldIds: [...object.fields, ...inverses.map(({ field }) => field)].map((field) => field.id) },
+        {
+          kind: 'deleteViewEntries',
+          tables: this.workspace.viewEntryTables(),
+          fieldIds: [...object.fields, ...inverses.map(({ field }) => field)].map((field) => field.id),
+        },
         {
           kind: 'deleteCustomObject',
           objectId: object.id,
@@ -220,7 +297,13 @@ export class CustomObjectPlanner {
           viewTable: this.workspace.tableOf(STANDARD_OBJECT_IDS.view),
           relations: inverses.map(({ owner, field }) => {
             const column = joinColumnName(field.name);
-            return { objectId: owner.id, tableName: owner.tableName, fieldId: field.id, column, index: indexName(owner.tableName, [column], false) };
+            return {
+              objectId: owner.id,
+              tableName: owner.tableName,
+              fieldId: field.id,
+              column,
+              index: indexName(owner.tableName, [column], false),
+            };
           }),
           enumTypes: object.fields.flatMap((field) => this.workspace.enumTypesOf(field, object.tableName)),
         },

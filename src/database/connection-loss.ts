@@ -29,8 +29,7 @@ export const isConnectionLoss = (error: unknown): boolean => {
 export const RERUN_ADVICE = 'nothing of the work in progress was kept half-done; run the command again to finish it';
 
 /** The one line a person reads for a lost connection. */
-export const connectionLostMessage = (error: unknown): string =>
-  `database connection lost (${(error as Error).message}); ${RERUN_ADVICE}`;
+export const connectionLostMessage = (error: unknown): string => `database connection lost (${(error as Error).message}); ${RERUN_ADVICE}`;
 
 /** The message of any error, a lost connection said as such. */
 export const describeFailure = (error: unknown): string =>

@@ -140,19 +140,14 @@ export class DatabaseService implements OnApplicationShutdown {
     }
     throw new DatabaseError(
       'MIGRATIONS_PENDING',
-      `${pending.length} database migration(s) pending (${pending.join(', ')}). ` +
-        'Run `npm run command:prod -- database:migrate` first.',
+      `${pending.length} database migration(s) pending (${pending.join(', ')}). ` + 'Run `npm run command:prod -- database:migrate` first.',
     );
   }
 
   private async pendingMigrations(dataSource: DataSource): Promise<string[]> {
-    const [{ exists }] = await dataSource.query(`SELECT to_regclass($1) IS NOT NULL AS exists`, [
-      `public.${MIGRATIONS_TABLE}`,
-    ]);
+    const [{ exists }] = await dataSource.query(`SELECT to_regclass($1) IS NOT NULL AS exists`, [`public.${MIGRATIONS_TABLE}`]);
     const applied = new Set<string>(
-      exists
-        ? (await dataSource.query(`SELECT name FROM public."${MIGRATIONS_TABLE}"`)).map((row: { name: string }) => row.name)
-        : [],
+      exists ? (await dataSource.query(`SELECT name FROM public."${MIGRATIONS_TABLE}"`)).map((row: { name: string }) => row.name) : [],
     );
     return dataSource.migrations.map((migration) => migration.name!).filter((name) => !applied.has(name));
   }

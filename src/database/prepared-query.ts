@@ -43,8 +43,12 @@ export const scriptWithPrepared = async (
       preparedBySession.set(connection, prepared);
     }
     const run = async (): Promise<unknown[][]> => {
-      const prepare = prepared.has(statement.name) ? [] : [`PREPARE ${statement.name} (${statement.types.join(', ')}) AS ${statement.text}`];
-      const results = await connection.query([...prepare, ...before, `EXECUTE ${statement.name} (${args.join(', ')})`, ...after].join(';\n'));
+      const prepare = prepared.has(statement.name)
+        ? []
+        : [`PREPARE ${statement.name} (${statement.types.join(', ')}) AS ${statement.text}`];
+      const results = await connection.query(
+        [...prepare, ...before, `EXECUTE ${statement.name} (${args.join(', ')})`, ...after].join(';\n'),
+      );
       prepared.add(statement.name);
       return (Array.isArray(results) ? results : [results]).slice(prepare.length).map((result) => result.rows);
     };

@@ -30,7 +30,9 @@ describe('sql', () => {
   });
 
   it('leaves quoted text alone and names a missing parameter', () => {
-    expect(renderStatement({ sql: `SELECT '$1', "$1", $$ $1 $$, $f$ $1 $f$, $1`, params: ['v'] })).toBe(`SELECT '$1', "$1", $$ $1 $$, $f$ $1 $f$, 'v'`);
+    expect(renderStatement({ sql: `SELECT '$1', "$1", $$ $1 $$, $f$ $1 $f$, $1`, params: ['v'] })).toBe(
+      `SELECT '$1', "$1", $$ $1 $$, $f$ $1 $f$, 'v'`,
+    );
     expect(renderStatement({ sql: `SELECT 'it''s $1', $1`, params: ['v'] })).toBe(`SELECT 'it''s $1', 'v'`);
     expect(() => renderStatement({ sql: 'SELECT $2', params: ['v'] })).toThrow('refers to $2 but has 1 parameter(s)');
   });

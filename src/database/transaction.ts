@@ -16,7 +16,11 @@ export const timeoutSettings = (timeouts: Timeouts): string[] => [
  * Runs `work` in a transaction on `connection`, its timeouts set first; commits, or rolls back and
  * rethrows. When the connection was lost the server has rolled the transaction back already.
  */
-export const inTransaction = async <T>(connection: QueryRunner, timeouts: Timeouts, work: (manager: EntityManager) => Promise<T>): Promise<T> => {
+export const inTransaction = async <T>(
+  connection: QueryRunner,
+  timeouts: Timeouts,
+  work: (manager: EntityManager) => Promise<T>,
+): Promise<T> => {
   await connection.startTransaction();
   try {
     await connection.query(`SELECT ${timeoutSettings(timeouts).join(', ')}`);
@@ -76,7 +80,10 @@ export class ScriptedTransaction {
 }
 
 /** Runs `work` with a ScriptedTransaction on the manager's connection; one left open is rolled back. */
-export const inScriptedTransaction = async <T>(manager: EntityManager, work: (transaction: ScriptedTransaction) => Promise<T>): Promise<T> => {
+export const inScriptedTransaction = async <T>(
+  manager: EntityManager,
+  work: (transaction: ScriptedTransaction) => Promise<T>,
+): Promise<T> => {
   const transaction = new ScriptedTransaction(manager);
   try {
     const result = await work(transaction);

@@ -14,8 +14,7 @@ import { MAX_IDENTIFIER_LENGTH } from './identifier.rules';
 const pascalCase = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1);
 
 /** The column of a composite subfield: field name + PascalCase(subfield), e.g. emails -> emailsPrimaryEmail. */
-export const compositeColumnName = (fieldName: string, subfield: string): string =>
-  `${fieldName}${pascalCase(subfield)}`;
+export const compositeColumnName = (fieldName: string, subfield: string): string => `${fieldName}${pascalCase(subfield)}`;
 
 /** The foreign-key column of a many-to-one relation field. */
 export const joinColumnName = (fieldName: string): string => `${fieldName}Id`;

@@ -14,7 +14,12 @@ describe('DeclarationSetBuilder', () => {
       class CustomBaseTargetEntity extends SpecBaseEntity {}
 
       class BrokenCustomObjectBase extends SpecBaseEntity {
-        @WorkspaceField({ standardId: 'e99f5878-bcad-48ae-9f50-346b1e34a22f', type: FieldType.POSITION, label: 'Position', defaultValue: 'first' })
+        @WorkspaceField({
+          standardId: 'e99f5878-bcad-48ae-9f50-346b1e34a22f',
+          type: FieldType.POSITION,
+          label: 'Position',
+          defaultValue: 'first',
+        })
         position: number;
       }
 
@@ -31,7 +36,12 @@ describe('DeclarationSetBuilder', () => {
     it('reports every problem of a set together', () => {
       @WorkspaceEntity(object('7bf2405a-6a93-4e4b-bffe-b79e9f0c4df3', 'opportunity', 'opportunity'))
       class ManyProblemsOpportunityEntity extends SpecBaseEntity {
-        @WorkspaceField({ standardId: '7e82d42a-672a-4c5a-96a3-7209ba9854a6', type: FieldType.NUMBER, label: 'Amount', defaultValue: 'abc' })
+        @WorkspaceField({
+          standardId: '7e82d42a-672a-4c5a-96a3-7209ba9854a6',
+          type: FieldType.NUMBER,
+          label: 'Amount',
+          defaultValue: 'abc',
+        })
         amount: number;
 
         @WorkspaceField({ standardId: '5ac801f9-7900-4af7-b7c0-133206d62ece', type: FieldType.TEXT, label: 'Stage' })

@@ -46,7 +46,12 @@ describe('DeclarationSetBuilder', () => {
     it('invalid-default-value: a NUMBER default that is a string', () => {
       @WorkspaceEntity(object('80b0b112-00d1-4028-9438-8726e5214e1d', 'deal', 'deals'))
       class StringNumberDealEntity extends SpecBaseEntity {
-        @WorkspaceField({ standardId: '57cc794d-8f6f-452e-9a0c-992178c938c5', type: FieldType.NUMBER, label: 'Amount', defaultValue: 'abc' })
+        @WorkspaceField({
+          standardId: '57cc794d-8f6f-452e-9a0c-992178c938c5',
+          type: FieldType.NUMBER,
+          label: 'Amount',
+          defaultValue: 'abc',
+        })
         amount: number;
       }
 
@@ -256,7 +261,11 @@ describe('DeclarationSetBuilder', () => {
     });
 
     it('invalid-label-identifier: pointing to a NUMBER field', () => {
-      @WorkspaceEntity(object('c1c29310-6638-4440-bddf-399e512262b9', 'invoice', 'invoices', { labelIdentifierStandardId: '9b754494-b0be-4f39-957c-5ebf10a962be' }))
+      @WorkspaceEntity(
+        object('c1c29310-6638-4440-bddf-399e512262b9', 'invoice', 'invoices', {
+          labelIdentifierStandardId: '9b754494-b0be-4f39-957c-5ebf10a962be',
+        }),
+      )
       class NumberLabelInvoiceEntity extends SpecBaseEntity {
         @WorkspaceField({ standardId: '9b754494-b0be-4f39-957c-5ebf10a962be', type: FieldType.NUMBER, label: 'Number', defaultValue: 0 })
         number: number;
@@ -273,7 +282,11 @@ describe('DeclarationSetBuilder', () => {
     });
 
     it('invalid-label-identifier: pointing to an unknown standardId', () => {
-      @WorkspaceEntity(object('15d7efd1-f47b-4ce7-9839-0c2b899b8111', 'invoice', 'invoices', { labelIdentifierStandardId: '951440f0-7c3f-473b-acee-896b14f05aa8' }))
+      @WorkspaceEntity(
+        object('15d7efd1-f47b-4ce7-9839-0c2b899b8111', 'invoice', 'invoices', {
+          labelIdentifierStandardId: '951440f0-7c3f-473b-acee-896b14f05aa8',
+        }),
+      )
       class UnknownLabelInvoiceEntity extends SpecBaseEntity {
         @WorkspaceField({ standardId: '84395257-7607-43e8-a115-9d29ba3b41af', type: FieldType.TEXT, label: 'Reference', defaultValue: '' })
         reference: string;
@@ -340,6 +353,5 @@ describe('DeclarationSetBuilder', () => {
         'IndexedManyCompanyEntity.people [index-unknown-field]',
       );
     });
-
   });
 });

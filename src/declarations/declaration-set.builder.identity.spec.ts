@@ -236,6 +236,5 @@ describe('DeclarationSetBuilder', () => {
         'FieldAndRelationCompanyEntity.parent [duplicate-field-name]',
       );
     });
-
   });
 });

@@ -59,7 +59,12 @@ describe('DeclarationSetBuilder', () => {
     it('invalid-name: a field name with a leading digit', () => {
       @WorkspaceEntity(object('1797ca59-658b-43b2-abc7-57339b59985f', 'person', 'people'))
       class DigitFieldPersonEntity extends SpecBaseEntity {
-        @WorkspaceField({ standardId: 'ee70aacd-0560-4940-bd4d-21e854de9d28', type: FieldType.TEXT, label: 'Second email', defaultValue: '' })
+        @WorkspaceField({
+          standardId: 'ee70aacd-0560-4940-bd4d-21e854de9d28',
+          type: FieldType.TEXT,
+          label: 'Second email',
+          defaultValue: '',
+        })
         '2ndEmail': string;
       }
 
@@ -141,7 +146,12 @@ describe('DeclarationSetBuilder', () => {
     it('name-too-long: a field name of 63 characters', () => {
       @WorkspaceEntity(object('706bee02-f122-41b0-8b45-1f8053957355', 'ticket', 'tickets'))
       class LongFieldTicketEntity extends SpecBaseEntity {
-        @WorkspaceField({ standardId: 'c54058d4-5462-46ae-a941-e6a5e0067913', type: FieldType.NUMBER, label: 'Average reply time', defaultValue: 0 })
+        @WorkspaceField({
+          standardId: 'c54058d4-5462-46ae-a941-e6a5e0067913',
+          type: FieldType.NUMBER,
+          label: 'Average reply time',
+          defaultValue: 0,
+        })
         averageFirstReplyTimeInBusinessHoursAcrossEveryOpenTicketToDate: number;
       }
 
@@ -200,6 +210,5 @@ describe('DeclarationSetBuilder', () => {
       );
       expect(error.message).toContain('column "registeredHeadquarterAddressesOfTheHoldingCompanyAddressPostcode"');
     });
-
   });
 });

@@ -296,6 +296,5 @@ describe('DeclarationSetBuilder', () => {
         'CascadeCompanyEntity.people [relation-on-delete-invalid]',
       );
     });
-
   });
 });

@@ -28,7 +28,11 @@ describe('DeclarationSetBuilder', () => {
         people: object[];
       }
 
-      @WorkspaceEntity(object('dac32dc0-1cc2-4bfa-9764-a2a9bd664914', 'person', 'people', { labelIdentifierStandardId: 'f6ab6232-c007-41d6-811d-70c3d7df773f' }))
+      @WorkspaceEntity(
+        object('dac32dc0-1cc2-4bfa-9764-a2a9bd664914', 'person', 'people', {
+          labelIdentifierStandardId: 'f6ab6232-c007-41d6-811d-70c3d7df773f',
+        }),
+      )
       @WorkspaceIndex(['name', 'company'])
       class ValidPersonEntity extends SpecBaseEntity {
         @WorkspaceField({ standardId: 'f6ab6232-c007-41d6-811d-70c3d7df773f', type: FieldType.FULL_NAME, label: 'Name' })
@@ -84,9 +88,7 @@ describe('DeclarationSetBuilder', () => {
       expect(personField('name').isActive).toBe(true);
       expect(personField('id')).toMatchObject({ type: FieldType.UUID, defaultValue: 'uuid', isNullable: false });
 
-      expect(company.indexes).toEqual([
-        { name: indexName('company', ['name'], true), fields: ['name'], isUnique: true, where: null },
-      ]);
+      expect(company.indexes).toEqual([{ name: indexName('company', ['name'], true), fields: ['name'], isUnique: true, where: null }]);
       expect(company.indexes[0].name).toBe('IDX_UNIQUE_company_name');
       expect(person.indexes).toEqual([
         {

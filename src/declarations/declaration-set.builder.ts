@@ -82,7 +82,7 @@ export class DeclarationSetBuilder {
 
   private resolve(target: EntityClass): ResolvedClass {
     const chain: EntityClass[] = [];
-    for (let current = target; current && current !== Object.prototype.constructor; ) {
+    for (let current = target; current && current !== Object.prototype.constructor;) {
       chain.push(current);
       const parent = Object.getPrototypeOf(current);
       current = parent && parent !== Function.prototype ? parent : undefined;
@@ -96,12 +96,7 @@ export class DeclarationSetBuilder {
     return { target, className: target.name, record: declarationStorage.find(target), properties };
   }
 
-  private report(
-    resolved: ResolvedClass | string,
-    propertyName: string | null,
-    rule: DeclarationRule,
-    message: string,
-  ): void {
+  private report(resolved: ResolvedClass | string, propertyName: string | null, rule: DeclarationRule, message: string): void {
     const className = typeof resolved === 'string' ? resolved : resolved.className;
     this.issues.push({ className, propertyName, rule, message });
   }
@@ -120,9 +115,19 @@ export class DeclarationSetBuilder {
     if (labelIdentifier !== undefined) {
       const field = fields.find((candidate) => candidate.standardId === labelIdentifier);
       if (!field) {
-        this.report(resolved, null, 'invalid-label-identifier', `labelIdentifierStandardId ${labelIdentifier} names no field of this object`);
+        this.report(
+          resolved,
+          null,
+          'invalid-label-identifier',
+          `labelIdentifierStandardId ${labelIdentifier} names no field of this object`,
+        );
       } else if (!LABEL_IDENTIFIER_TYPES.has(field.type)) {
-        this.report(resolved, field.name, 'invalid-label-identifier', `a label identifier must be TEXT, FULL_NAME or UUID, not ${field.type}`);
+        this.report(
+          resolved,
+          field.name,
+          'invalid-label-identifier',
+          `a label identifier must be TEXT, FULL_NAME or UUID, not ${field.type}`,
+        );
       }
     }
 
@@ -144,7 +149,12 @@ export class DeclarationSetBuilder {
 
   private checkName(resolved: ResolvedClass, propertyName: string | null, name: string, kind: 'object' | 'field'): void {
     if (typeof name !== 'string' || !CAMEL_CASE_NAME.test(name)) {
-      this.report(resolved, propertyName, 'invalid-name', `${kind} name "${name}" must be camelCase: a lowercase letter, then letters and digits`);
+      this.report(
+        resolved,
+        propertyName,
+        'invalid-name',
+        `${kind} name "${name}" must be camelCase: a lowercase letter, then letters and digits`,
+      );
     } else if (kind === 'object' ? isReservedObjectName(name) : isReservedFieldName(name)) {
       this.report(resolved, propertyName, 'reserved-name', `${kind} name "${name}" is reserved`);
     } else if (name.length > MAX_IDENTIFIER_LENGTH - 1) {
@@ -163,7 +173,12 @@ export class DeclarationSetBuilder {
       const { record } = property;
       const name = record.propertyName;
       if (!record.field && !record.relation) {
-        this.report(resolved, name, 'missing-field-decorator', 'the property has workspace decorators but neither @WorkspaceField nor @WorkspaceRelation');
+        this.report(
+          resolved,
+          name,
+          'missing-field-decorator',
+          'the property has workspace decorators but neither @WorkspaceField nor @WorkspaceRelation',
+        );
         continue;
       }
       if (record.field && record.relation) {
@@ -172,7 +187,12 @@ export class DeclarationSetBuilder {
       }
       const previous = byName.get(name);
       if (previous) {
-        this.report(resolved, name, 'duplicate-field-name', `field "${name}" is declared twice (in ${previous.owner.name} and ${property.owner.name})`);
+        this.report(
+          resolved,
+          name,
+          'duplicate-field-name',
+          `field "${name}" is declared twice (in ${previous.owner.name} and ${property.owner.name})`,
+        );
         continue;
       }
       byName.set(name, property);
@@ -202,7 +222,12 @@ export class DeclarationSetBuilder {
     }
     this.checkName(resolved, name, name, 'field');
     if (!isFieldType(type)) {
-      this.report(resolved, name, 'unknown-field-type', `"${String(type)}" is not a field type (known: ${Object.values(FieldType).join(', ')})`);
+      this.report(
+        resolved,
+        name,
+        'unknown-field-type',
+        `"${String(type)}" is not a field type (known: ${Object.values(FieldType).join(', ')})`,
+      );
       return null;
     }
     if (record.field && type === FieldType.RELATION) {
@@ -225,7 +250,12 @@ export class DeclarationSetBuilder {
     }
     const isNullable = record.isNullable ?? false;
     if (!isNullable && definition.kind === 'plain' && defaultValue === null) {
-      this.report(resolved, name, 'non-nullable-without-default', 'a field that is not @WorkspaceIsNullable needs a defaultValue, or adding it to a table with rows fails');
+      this.report(
+        resolved,
+        name,
+        'non-nullable-without-default',
+        'a field that is not @WorkspaceIsNullable needs a defaultValue, or adding it to a table with rows fails',
+      );
     }
 
     let relation: DeclaredField['relation'] = null;
@@ -234,7 +264,12 @@ export class DeclarationSetBuilder {
       const targetEntity = target ? declarationStorage.find(target)?.entity : undefined;
       const inTheSet = target !== undefined && this.classes.some((candidate) => candidate.target === target);
       if (!targetEntity || !inTheSet) {
-        this.report(resolved, name, 'relation-target-unknown', `the relation's target ${target?.name ?? '(none)'} is not an object of this declaration set`);
+        this.report(
+          resolved,
+          name,
+          'relation-target-unknown',
+          `the relation's target ${target?.name ?? '(none)'} is not an object of this declaration set`,
+        );
       }
       if (!record.relation.inverseSideFieldKey && !isCustomBase) {
         this.report(resolved, name, 'relation-inverse-missing', 'the relation names no inverseSideFieldKey on its target');
@@ -246,9 +281,7 @@ export class DeclarationSetBuilder {
         type: record.relation.type,
         targetObject: targetEntity?.nameSingular ?? '',
         inverseFieldName: record.relation.inverseSideFieldKey ?? null,
-        ...(record.relation.type === RelationType.MANY_TO_ONE
-          ? { onDelete: record.relation.onDelete ?? OnDeleteAction.SET_NULL }
-          : {}),
+        ...(record.relation.type === RelationType.MANY_TO_ONE ? { onDelete: record.relation.onDelete ?? OnDeleteAction.SET_NULL } : {}),
       };
     }
 
@@ -295,7 +328,12 @@ export class DeclarationSetBuilder {
       for (const column of fieldColumns(field)) {
         const owner = owners.get(column);
         if (owner !== undefined) {
-          this.report(resolved, field.name, 'column-name-collision', `column "${column}" of field "${field.name}" is also a column of field "${owner}"`);
+          this.report(
+            resolved,
+            field.name,
+            'column-name-collision',
+            `column "${column}" of field "${field.name}" is also a column of field "${owner}"`,
+          );
         } else if (column.length > MAX_IDENTIFIER_LENGTH) {
           this.report(resolved, field.name, 'name-too-long', `column "${column}" is longer than ${MAX_IDENTIFIER_LENGTH} characters`);
         }
@@ -317,7 +355,12 @@ export class DeclarationSetBuilder {
       for (const entry of index.fields) {
         const entryColumns = indexEntryColumns(fields, entry);
         if (entryColumns.length === 0) {
-          this.report(resolved, index.propertyName, 'index-unknown-field', `index names "${entry}", which is no column-holding field (or subfield) of this object`);
+          this.report(
+            resolved,
+            index.propertyName,
+            'index-unknown-field',
+            `index names "${entry}", which is no column-holding field (or subfield) of this object`,
+          );
           continue;
         }
         columns.push(...entryColumns);
@@ -363,7 +406,12 @@ export class DeclarationSetBuilder {
         const where = `${className}.${property.record.propertyName}`;
         const previous = fieldStandardIds.get(declared.standardId) ?? standardIds.get(declared.standardId);
         if (previous && previous !== where && !previous.startsWith(`${className}.`)) {
-          this.report(className, property.record.propertyName, 'duplicate-standard-id', `standardId ${declared.standardId} is already used by ${previous}`);
+          this.report(
+            className,
+            property.record.propertyName,
+            'duplicate-standard-id',
+            `standardId ${declared.standardId} is already used by ${previous}`,
+          );
         }
         fieldStandardIds.set(declared.standardId, where);
       }
@@ -381,7 +429,12 @@ export class DeclarationSetBuilder {
       if (!targetClass) continue;
       const inverse = targetClass.properties.find((p) => p.record.propertyName === field.relation!.inverseFieldName);
       if (!inverse || !inverse.record.relation) {
-        this.report(className, field.name, 'relation-inverse-missing', `the inverse field "${field.relation.inverseFieldName}" is not a relation of ${targetClass.className}`);
+        this.report(
+          className,
+          field.name,
+          'relation-inverse-missing',
+          `the inverse field "${field.relation.inverseFieldName}" is not a relation of ${targetClass.className}`,
+        );
         continue;
       }
       const expectedType = field.relation.type === RelationType.MANY_TO_ONE ? RelationType.ONE_TO_MANY : RelationType.MANY_TO_ONE;

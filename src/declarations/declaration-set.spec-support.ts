@@ -4,7 +4,6 @@ import { WorkspaceEntityOptions } from './declaration.storage';
 import { WorkspaceField } from './decorators/workspace.decorators';
 import { FieldType } from './field-type';
 
-
 /**
  * Every test declares its own classes: the decorator storage is keyed by class object, so sets
  * never leak into each other. Relation properties are typed `object`, not as the target class,

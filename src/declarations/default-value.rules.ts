@@ -19,11 +19,7 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
  * Returns why `value` is not a valid default for a field of `type`, or null when it is.
  * `'uuid'` (a generated UUID) and `'now'` (the current time) are the two function defaults.
  */
-export const defaultValueProblem = (
-  type: FieldType,
-  value: unknown,
-  options: DeclaredSelectOption[] | null,
-): string | null => {
+export const defaultValueProblem = (type: FieldType, value: unknown, options: DeclaredSelectOption[] | null): string | null => {
   if (value === undefined || value === null) {
     return null;
   }
@@ -38,9 +34,7 @@ export const defaultValueProblem = (
     case FieldType.PHONE:
       return isString(value) ? null : 'expected a string';
     case FieldType.UUID:
-      return value === 'uuid' || (isString(value) && UUID_PATTERN.test(value))
-        ? null
-        : "expected 'uuid' or a UUID";
+      return value === 'uuid' || (isString(value) && UUID_PATTERN.test(value)) ? null : "expected 'uuid' or a UUID";
     case FieldType.NUMBER:
     case FieldType.NUMERIC:
     case FieldType.POSITION:
@@ -56,9 +50,7 @@ export const defaultValueProblem = (
         ? null
         : "expected 'now' or an ISO date-time";
     case FieldType.SELECT:
-      return isString(value) && optionValues.has(value)
-        ? null
-        : `expected one of the options (${[...optionValues].join(', ')})`;
+      return isString(value) && optionValues.has(value) ? null : `expected one of the options (${[...optionValues].join(', ')})`;
     case FieldType.MULTI_SELECT:
       return Array.isArray(value) && value.every((item) => isString(item) && optionValues.has(item))
         ? null

@@ -2,17 +2,7 @@ import { FieldType } from './field-type';
 
 /** A Postgres column type, as written in DDL. `enum` and `enum[]` are per-field enum types. */
 export type ColumnType =
-  | 'uuid'
-  | 'text'
-  | 'double precision'
-  | 'numeric'
-  | 'boolean'
-  | 'date'
-  | 'timestamptz'
-  | 'jsonb'
-  | 'text[]'
-  | 'enum'
-  | 'enum[]';
+  'uuid' | 'text' | 'double precision' | 'numeric' | 'boolean' | 'date' | 'timestamptz' | 'jsonb' | 'text[]' | 'enum' | 'enum[]';
 
 export interface SubfieldDefinition {
   name: string;
@@ -34,11 +24,7 @@ export interface FieldTypeDefinition {
   hasOptions: boolean;
 }
 
-const plain = (
-  type: FieldType,
-  columnType: ColumnType,
-  extra: Partial<FieldTypeDefinition> = {},
-): FieldTypeDefinition => ({
+const plain = (type: FieldType, columnType: ColumnType, extra: Partial<FieldTypeDefinition> = {}): FieldTypeDefinition => ({
   type,
   kind: 'plain',
   isLegacy: false,
@@ -48,11 +34,7 @@ const plain = (
   ...extra,
 });
 
-const composite = (
-  type: FieldType,
-  subfields: SubfieldDefinition[],
-  extra: Partial<FieldTypeDefinition> = {},
-): FieldTypeDefinition => ({
+const composite = (type: FieldType, subfields: SubfieldDefinition[], extra: Partial<FieldTypeDefinition> = {}): FieldTypeDefinition => ({
   type,
   kind: 'composite',
   isLegacy: false,
@@ -84,11 +66,7 @@ const DEFINITIONS: FieldTypeDefinition[] = [
   plain(FieldType.ARRAY, 'text[]'),
   { type: FieldType.RELATION, kind: 'relation', isLegacy: false, isCreatable: true, hasOptions: false },
   composite(FieldType.FULL_NAME, [text('firstName'), text('lastName')]),
-  composite(FieldType.LINKS, [
-    text('primaryLinkUrl'),
-    text('primaryLinkLabel'),
-    { name: 'secondaryLinks', columnType: 'jsonb' },
-  ]),
+  composite(FieldType.LINKS, [text('primaryLinkUrl'), text('primaryLinkLabel'), { name: 'secondaryLinks', columnType: 'jsonb' }]),
   composite(FieldType.EMAILS, [text('primaryEmail'), { name: 'additionalEmails', columnType: 'jsonb' }]),
   composite(FieldType.PHONES, [
     text('primaryPhoneNumber'),
@@ -106,11 +84,7 @@ const DEFINITIONS: FieldTypeDefinition[] = [
     { name: 'addressLng', columnType: 'numeric' },
   ]),
   composite(FieldType.CURRENCY, [{ name: 'amountMicros', columnType: 'numeric' }, text('currencyCode')]),
-  composite(FieldType.ACTOR, [
-    text('source'),
-    { name: 'workspaceMemberId', columnType: 'uuid' },
-    text('name'),
-  ], { isCreatable: false }),
+  composite(FieldType.ACTOR, [text('source'), { name: 'workspaceMemberId', columnType: 'uuid' }, text('name')], { isCreatable: false }),
   plain(FieldType.EMAIL, 'text', LEGACY),
   plain(FieldType.PHONE, 'text', LEGACY),
   composite(FieldType.LINK, [text('label'), text('url')], LEGACY),

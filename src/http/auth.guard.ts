@@ -1,4 +1,12 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, NotFoundException, SetMetadata, UnauthorizedException } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  NotFoundException,
+  SetMetadata,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Request } from 'express';
 
@@ -34,10 +42,13 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]) ?? 'workspace';
+    const access =
+      this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]) ?? 'workspace';
     const principal = await this.apiKeys.authenticate(bearerToken(request.headers.authorization));
     if (!principal) {
-      throw new UnauthorizedException('a valid bearer token is required: "Authorization: Bearer <key>" with the admin token or a workspace API key');
+      throw new UnauthorizedException(
+        'a valid bearer token is required: "Authorization: Bearer <key>" with the admin token or a workspace API key',
+      );
     }
     const workspaceId = typeof request.params.workspaceId === 'string' ? request.params.workspaceId : undefined;
     if (principal.kind === 'workspace') {
@@ -46,7 +57,9 @@ export class AuthGuard implements CanActivate {
         throw new NotFoundException(`workspace ${workspaceId.slice(0, 80)} does not exist`);
       }
     } else if (access === 'workspace') {
-      throw new ForbiddenException("this endpoint needs an API key of the workspace; create one with POST /workspaces/{workspaceId}/api-keys");
+      throw new ForbiddenException(
+        'this endpoint needs an API key of the workspace; create one with POST /workspaces/{workspaceId}/api-keys',
+      );
     }
     request.principal = principal;
     return true;

@@ -7,7 +7,10 @@ import { HttpModule } from './http.module';
 
 /** The HTTP application, with its OpenAPI document at /docs (JSON at /docs-json). Not yet listening. */
 export const createHttpApp = async (options: { logger?: false } = {}): Promise<INestApplication> => {
-  const app = await NestFactory.create<NestExpressApplication>(HttpModule, { logger: options.logger ?? ['error', 'warn', 'log'], abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(HttpModule, {
+    logger: options.logger ?? ['error', 'warn', 'log'],
+    abortOnError: false,
+  });
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

@@ -18,11 +18,23 @@ interface ErrorBody {
   errors?: unknown[];
 }
 
-const STATUS_NAMES: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 500: 'Internal Server Error' };
+const STATUS_NAMES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  500: 'Internal Server Error',
+};
 
 /** Turns the domain errors into HTTP answers; the domain code knows nothing of HTTP. */
 export const toErrorBody = (error: unknown): ErrorBody => {
-  const body = (statusCode: number, message: string, field?: string): ErrorBody => ({ statusCode, error: STATUS_NAMES[statusCode] ?? 'Error', message, ...(field ? { field } : {}) });
+  const body = (statusCode: number, message: string, field?: string): ErrorBody => ({
+    statusCode,
+    error: STATUS_NAMES[statusCode] ?? 'Error',
+    message,
+    ...(field ? { field } : {}),
+  });
   if (error instanceof HttpException) {
     const response = error.getResponse();
     const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
@@ -30,7 +42,8 @@ export const toErrorBody = (error: unknown): ErrorBody => {
   }
   if (error instanceof CsvImportError) return { ...body(400, error.message, error.property), errors: error.errors };
   if (error instanceof RecordError) return body(error.code === 'NOT_FOUND' ? 404 : 400, error.message, error.property);
-  if (error instanceof CustomMetadataError) return body(error.code === 'NOT_FOUND' ? 404 : error.code === 'CONFLICT' ? 409 : 400, error.message, error.property);
+  if (error instanceof CustomMetadataError)
+    return body(error.code === 'NOT_FOUND' ? 404 : error.code === 'CONFLICT' ? 409 : 400, error.message, error.property);
   if (error instanceof ApiKeyError) return body(error.code === 'NOT_FOUND' ? 404 : 400, error.message, error.property);
   if (error instanceof WorkspaceCreationError) return body(400, error.message, 'displayName');
   // A statement the database refused: the transaction rolled back, so nothing was written.

@@ -73,7 +73,11 @@ export class CreateFieldBody {
   @ApiProperty({ example: 'Tier' })
   label: string;
 
-  @ApiProperty({ example: 'SELECT', description: 'TEXT, NUMBER, NUMERIC, BOOLEAN, DATE, DATE_TIME, SELECT, MULTI_SELECT, RATING, RAW_JSON, ARRAY, UUID, FULL_NAME, LINKS, EMAILS, PHONES, ADDRESS, CURRENCY' })
+  @ApiProperty({
+    example: 'SELECT',
+    description:
+      'TEXT, NUMBER, NUMERIC, BOOLEAN, DATE, DATE_TIME, SELECT, MULTI_SELECT, RATING, RAW_JSON, ARRAY, UUID, FULL_NAME, LINKS, EMAILS, PHONES, ADDRESS, CURRENCY',
+  })
   type: string;
 
   @ApiPropertyOptional({ example: [{ value: 'GOLD', label: 'Gold' }], description: 'SELECT and MULTI_SELECT options' })

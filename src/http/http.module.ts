@@ -18,7 +18,10 @@ const HTTP_POOL_SIZE = 10;
 @Module({
   imports: [ConfigModule, DatabaseModule, StandardDeclarationsModule, ServicesModule],
   controllers: [WorkspacesController, MetadataController, RecordsController],
-  providers: [{ provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_FILTER, useClass: HttpExceptionFilter }],
+  providers: [
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_FILTER, useClass: HttpExceptionFilter },
+  ],
 })
 export class HttpModule implements OnModuleInit {
   constructor(@Inject(DatabaseService) private readonly database: DatabaseService) {}

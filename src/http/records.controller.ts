@@ -37,13 +37,21 @@ export class RecordsController {
     @Query('offset') offset?: string,
     @Query('viewId') viewId?: string,
   ) {
-    return this.records.list(workspaceId, objectName, { limit: wholeNumber('limit', limit), offset: wholeNumber('offset', offset), viewId });
+    return this.records.list(workspaceId, objectName, {
+      limit: wholeNumber('limit', limit),
+      offset: wholeNumber('offset', offset),
+      viewId,
+    });
   }
 
   @Get('export')
   @ApiProduces('text/csv')
   @ApiOperation({ summary: 'Export every record as CSV, streamed: one column per composite subfield ("Emails / Primary Email")' })
-  async export(@Param('workspaceId') workspaceId: string, @Param('objectName') objectName: string, @Res() response: Response): Promise<void> {
+  async export(
+    @Param('workspaceId') workspaceId: string,
+    @Param('objectName') objectName: string,
+    @Res() response: Response,
+  ): Promise<void> {
     await this.csv.export(workspaceId, objectName, (context) => {
       response.status(200);
       response.setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -55,10 +63,21 @@ export class RecordsController {
   @Post('import')
   @HttpCode(200)
   @ApiConsumes('text/csv')
-  @ApiBody({ schema: { type: 'string', example: 'Name / First Name,Name / Last Name,Emails / Primary Email\nAda,Lovelace,ada@example.com\n' } })
-  @ApiQuery({ name: 'skipInvalid', required: false, description: 'true: import the good rows and report the bad ones; default: any bad row imports nothing' })
+  @ApiBody({
+    schema: { type: 'string', example: 'Name / First Name,Name / Last Name,Emails / Primary Email\nAda,Lovelace,ada@example.com\n' },
+  })
+  @ApiQuery({
+    name: 'skipInvalid',
+    required: false,
+    description: 'true: import the good rows and report the bad ones; default: any bad row imports nothing',
+  })
   @ApiOperation({ summary: 'Import records from CSV (headers as the export writes them; files of older versions are mapped)' })
-  async import(@Param('workspaceId') workspaceId: string, @Param('objectName') objectName: string, @Req() request: Request, @Query('skipInvalid') skipInvalid?: string) {
+  async import(
+    @Param('workspaceId') workspaceId: string,
+    @Param('objectName') objectName: string,
+    @Req() request: Request,
+    @Query('skipInvalid') skipInvalid?: string,
+  ) {
     const skip = parseFlag('skipInvalid', skipInvalid);
     if (!/^text\/(csv|plain)\b/i.test(request.headers['content-type'] ?? '')) {
       throw new RecordError('INVALID', 'Content-Type', 'send the CSV file as the request body with Content-Type: text/csv');
@@ -73,7 +92,12 @@ export class RecordsController {
   }
 
   @Post()
-  @ApiBody({ schema: { type: 'object', example: { name: { firstName: 'Ada', lastName: 'Lovelace' }, emails: { primaryEmail: 'ada@example.com', additionalEmails: [] } } } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      example: { name: { firstName: 'Ada', lastName: 'Lovelace' }, emails: { primaryEmail: 'ada@example.com', additionalEmails: [] } },
+    },
+  })
   @ApiOperation({ summary: 'Create a record; composite fields as objects of their subfields' })
   async create(@Param('workspaceId') workspaceId: string, @Param('objectName') objectName: string, @Body() body: unknown) {
     return this.records.create(workspaceId, objectName, body);
@@ -82,7 +106,12 @@ export class RecordsController {
   @Patch(':id')
   @ApiBody({ schema: { type: 'object', example: { jobTitle: 'CTO' } } })
   @ApiOperation({ summary: 'Change some fields of a record; subfields left out of a composite stay as they are' })
-  async update(@Param('workspaceId') workspaceId: string, @Param('objectName') objectName: string, @Param('id') id: string, @Body() body: unknown) {
+  async update(
+    @Param('workspaceId') workspaceId: string,
+    @Param('objectName') objectName: string,
+    @Param('id') id: string,
+    @Body() body: unknown,
+  ) {
     return this.records.update(workspaceId, objectName, id, body);
   }
 

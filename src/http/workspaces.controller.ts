@@ -37,10 +37,17 @@ export class WorkspacesController {
     if (body.version !== undefined && (typeof body.version !== 'string' || !snapshotVersions().includes(body.version))) {
       throw new RecordError('INVALID', 'version', `version must be one of ${snapshotVersions().join(', ')}`);
     }
-    if (body.featureFlags !== undefined && !(Array.isArray(body.featureFlags) && body.featureFlags.every((flag) => typeof flag === 'string' && /^[A-Za-z0-9_]{1,100}$/.test(flag)))) {
+    if (
+      body.featureFlags !== undefined &&
+      !(
+        Array.isArray(body.featureFlags) &&
+        body.featureFlags.every((flag) => typeof flag === 'string' && /^[A-Za-z0-9_]{1,100}$/.test(flag))
+      )
+    ) {
       throw new RecordError('INVALID', 'featureFlags', 'featureFlags must be a list of flag names (letters, digits, _)');
     }
-    if (body.prefill !== undefined && typeof body.prefill !== 'boolean') throw new RecordError('INVALID', 'prefill', 'prefill must be true or false');
+    if (body.prefill !== undefined && typeof body.prefill !== 'boolean')
+      throw new RecordError('INVALID', 'prefill', 'prefill must be true or false');
     const created = await this.creation.create({
       displayName: body.displayName,
       version: body.version as string | undefined,

@@ -253,12 +253,18 @@ export class ActualStateRepository {
     );
     const [{ locked }] = before[1] as Array<{ locked: boolean }>;
     const state = stateOf(workspaceId, schemaName, rows[0] as StateRow);
-    if (!scope && locked) state.danglingViewReferences = await this.danglingViewReferences(workspaceId, schemaName, state.objects, state.live);
+    if (!scope && locked)
+      state.danglingViewReferences = await this.danglingViewReferences(workspaceId, schemaName, state.objects, state.live);
     return { locked, state };
   }
 
   /** Rows of the view tables whose fieldMetadataId names no field of this workspace, in one statement. */
-  private async danglingViewReferences(workspaceId: string, schemaName: string, objects: ActualObject[], live: LiveSchema): Promise<DanglingViewReference[]> {
+  private async danglingViewReferences(
+    workspaceId: string,
+    schemaName: string,
+    objects: ActualObject[],
+    live: LiveSchema,
+  ): Promise<DanglingViewReference[]> {
     const tables = objects
       .filter((object) => !object.isCustom && object.standardId !== null && VIEW_OBJECTS_WITH_FIELDS.includes(object.standardId))
       .map((object) => object.tableName)

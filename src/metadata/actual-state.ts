@@ -108,18 +108,59 @@ export interface DanglingViewReference {
  * (StatementRenderer, which adds "workspaceId" after "id"): one list per table, for both.
  */
 export const OBJECT_COLUMNS = [
-  'id', 'standardId', 'nameSingular', 'namePlural', 'labelSingular', 'labelPlural', 'description', 'icon',
-  'tableName', 'isCustom', 'isSystem', 'isActive', 'labelIdentifierFieldMetadataId',
+  'id',
+  'standardId',
+  'nameSingular',
+  'namePlural',
+  'labelSingular',
+  'labelPlural',
+  'description',
+  'icon',
+  'tableName',
+  'isCustom',
+  'isSystem',
+  'isActive',
+  'labelIdentifierFieldMetadataId',
 ] as const satisfies ReadonlyArray<keyof ActualObject>;
 export const FIELD_COLUMNS = [
-  'id', 'objectMetadataId', 'standardId', 'name', 'label', 'type', 'description', 'icon', 'isCustom',
-  'isSystem', 'isActive', 'isNullable', 'isUnique', 'isDeprecated', 'defaultValue', 'options', 'settings',
-  'relationType', 'relationTargetObjectMetadataId', 'relationTargetFieldMetadataId', 'onDelete',
+  'id',
+  'objectMetadataId',
+  'standardId',
+  'name',
+  'label',
+  'type',
+  'description',
+  'icon',
+  'isCustom',
+  'isSystem',
+  'isActive',
+  'isNullable',
+  'isUnique',
+  'isDeprecated',
+  'defaultValue',
+  'options',
+  'settings',
+  'relationType',
+  'relationTargetObjectMetadataId',
+  'relationTargetFieldMetadataId',
+  'onDelete',
 ] as const satisfies ReadonlyArray<keyof ActualField>;
-export const INDEX_COLUMNS = ['id', 'objectMetadataId', 'name', 'columns', 'isUnique', 'whereClause', 'isCustom'] as const satisfies ReadonlyArray<keyof ActualIndex>;
+export const INDEX_COLUMNS = [
+  'id',
+  'objectMetadataId',
+  'name',
+  'columns',
+  'isUnique',
+  'whereClause',
+  'isCustom',
+] as const satisfies ReadonlyArray<keyof ActualIndex>;
 
 /** The standard view objects whose rows point at a field (by standardId), each in a column "fieldMetadataId". */
-export const VIEW_OBJECTS_WITH_FIELDS: readonly string[] = [STANDARD_OBJECT_IDS.viewField, STANDARD_OBJECT_IDS.viewFilter, STANDARD_OBJECT_IDS.viewSort];
+export const VIEW_OBJECTS_WITH_FIELDS: readonly string[] = [
+  STANDARD_OBJECT_IDS.viewField,
+  STANDARD_OBJECT_IDS.viewFilter,
+  STANDARD_OBJECT_IDS.viewSort,
+];
 
 export interface ActualState {
   workspaceId: string;

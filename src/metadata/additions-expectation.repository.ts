@@ -45,7 +45,9 @@ export interface AdditionsExpectation {
  * the statement's name).
  */
 export const additionsExpectation = (additions: readonly ExpectedAddition[]): AdditionsExpectation => {
-  const conditions = [`EXISTS (SELECT FROM core.workspace w WHERE w."id" = $1 AND w."fingerprint" = $2 AND w."version" IS NOT DISTINCT FROM $3)`];
+  const conditions = [
+    `EXISTS (SELECT FROM core.workspace w WHERE w."id" = $1 AND w."fingerprint" = $2 AND w."version" IS NOT DISTINCT FROM $3)`,
+  ];
   additions.forEach(({ object, fields }, index) => {
     const objectId = `$5[${index + 1}]`;
     const table = `to_regclass(format('%I.%I', $4, ${quoteLiteral(object.tableName)}))`;

@@ -10,7 +10,9 @@ import { SqlStatement } from '../database/sql-statement';
 const FINGERPRINT_FORMAT = 1;
 
 export const fingerprintOf = (schema: DeclaredSchema): string =>
-  createHash('sha256').update(JSON.stringify({ format: FINGERPRINT_FORMAT, schema })).digest('hex');
+  createHash('sha256')
+    .update(JSON.stringify({ format: FINGERPRINT_FORMAT, schema }))
+    .digest('hex');
 
 /** A declared state with its fingerprint, as a sync desires it. */
 export interface FingerprintedState {
@@ -73,7 +75,10 @@ export class DeclaredStateRepository {
   async find(manager: EntityManager, fingerprint: string): Promise<DeclaredSchema | null> {
     const cache = memo(found, this.dataSource, () => new Map<string, DeclaredSchema | null>());
     if (cache.has(fingerprint)) return cache.get(fingerprint)!;
-    const [row]: Array<{ declared: DeclaredSchema }> = await manager.query(`SELECT "declared" FROM core."declaredState" WHERE "fingerprint" = $1`, [fingerprint]);
+    const [row]: Array<{ declared: DeclaredSchema }> = await manager.query(
+      `SELECT "declared" FROM core."declaredState" WHERE "fingerprint" = $1`,
+      [fingerprint],
+    );
     const declared = row && fingerprintOf(row.declared) === fingerprint ? row.declared : null;
     cache.set(fingerprint, declared);
     return declared;

@@ -56,10 +56,20 @@ export class ContactCreationService {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   async importFile(workspaceId: string, input: Readable): Promise<ContactImportResult> {
-    const parser = parse({ bom: true, columns: (header: string[]) => header.map((name) => name.trim()), skip_empty_lines: true, info: true });
+    const parser = parse({
+      bom: true,
+      columns: (header: string[]) => header.map((name) => name.trim()),
+      skip_empty_lines: true,
+      info: true,
+    });
     input.on('error', (error) => parser.destroy(error));
     input.pipe(parser);
-    const total: ContactImportResult = { people: { created: 0, existing: 0 }, companies: { created: 0, existing: 0 }, skipped: [], columns: { personEmail: [], companyDomain: [] } };
+    const total: ContactImportResult = {
+      people: { created: 0, existing: 0 },
+      companies: { created: 0, existing: 0 },
+      skipped: [],
+      columns: { personEmail: [], companyDomain: [] },
+    };
     let chunk: Participant[] = [];
     const flush = async () => {
       if (chunk.length === 0) return;
@@ -78,7 +88,11 @@ export class ContactCreationService {
       for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
         const email = record.email ?? record.handle;
         if (email === undefined) {
-          throw new RecordError('INVALID', 'file', 'the participants file needs an "email" (or "handle") column, and may have "displayName"');
+          throw new RecordError(
+            'INVALID',
+            'file',
+            'the participants file needs an "email" (or "handle") column, and may have "displayName"',
+          );
         }
         chunk.push({ email, displayName: record.displayName ?? record.name ?? '', line: info.lines });
         if (chunk.length >= CHUNK) await flush();
@@ -110,7 +124,12 @@ export class ContactCreationService {
     ]);
     const shape = (objectId: string, fieldId: string): FieldShape => {
       const found = shapes.find((candidate) => candidate.objectStandardId === objectId && candidate.standardId === fieldId);
-      if (!found) throw new RecordError('INVALID', 'workspaceId', `workspace ${workspace.id} has no standard field ${fieldId}; run workspace:sync-metadata`);
+      if (!found)
+        throw new RecordError(
+          'INVALID',
+          'workspaceId',
+          `workspace ${workspace.id} has no standard field ${fieldId}; run workspace:sync-metadata`,
+        );
       return found;
     };
     const personEmail = shape(STANDARD_OBJECT_IDS.person, PERSON_STANDARD_FIELD_IDS.emails);

@@ -38,7 +38,10 @@ export class CsvImportError extends RecordError {
     super(
       'INVALID',
       'file',
-      `${errors.length} bad row(s), nothing imported: ${errors.slice(0, 5).map((problem) => `line ${problem.line}: ${problem.message}`).join('; ')}${errors.length > 5 ? '; …' : ''}. Fix them, or import with skip-invalid to import the other rows.`,
+      `${errors.length} bad row(s), nothing imported: ${errors
+        .slice(0, 5)
+        .map((problem) => `line ${problem.line}: ${problem.message}`)
+        .join('; ')}${errors.length > 5 ? '; …' : ''}. Fix them, or import with skip-invalid to import the other rows.`,
     );
   }
 }
@@ -73,7 +76,11 @@ export class RecordCsvService {
       let rows = 0;
       try {
         await write(columns.map((column) => column.header));
-        for await (const batch of records.inBatches(context.object.tableName, columns.map((column) => column.column), EXPORT_BATCH_SIZE)) {
+        for await (const batch of records.inBatches(
+          context.object.tableName,
+          columns.map((column) => column.column),
+          EXPORT_BATCH_SIZE,
+        )) {
           for (const row of batch) await write(columns.map((column) => formatCell(column, row[column.column.name])));
           rows += batch.length;
         }
@@ -141,7 +148,12 @@ export class RecordCsvService {
   }
 
   /** Copies a batch in under a savepoint; if the database refuses it, inserts row by row to name the bad ones. */
-  private async insertBatch(manager: EntityManager, context: ObjectContext, batch: Array<{ line: number; params: Record<string, unknown> }>, errors: RowProblem[]): Promise<number> {
+  private async insertBatch(
+    manager: EntityManager,
+    context: ObjectContext,
+    batch: Array<{ line: number; params: Record<string, unknown> }>,
+    errors: RowProblem[],
+  ): Promise<number> {
     if (batch.length === 0) return 0;
     const records = new RecordRepository(manager, context.workspace.schemaName);
     const table = context.object.tableName;
@@ -150,7 +162,10 @@ export class RecordCsvService {
         if (copy) await records.copyInsert(table, rows);
         else await records.insert(table, rows);
       });
-    const failure = await attempt(batch.map((row) => row.params), true);
+    const failure = await attempt(
+      batch.map((row) => row.params),
+      true,
+    );
     if (failure === null) return batch.length;
     let inserted = 0;
     for (const row of batch) {

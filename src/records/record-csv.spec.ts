@@ -12,7 +12,12 @@ const person = actualObject(
     actualField('name', FieldType.FULL_NAME, { standardId: PERSON_STANDARD_FIELD_IDS.name, isCustom: false }),
     actualField('emails', FieldType.EMAILS, { standardId: PERSON_STANDARD_FIELD_IDS.emails, isCustom: false }),
     actualField('tags', FieldType.ARRAY),
-    actualField('skills', FieldType.MULTI_SELECT, { options: [{ value: 'SQL', label: 'SQL', position: 0 }, { value: 'GO', label: 'Go', position: 1 }] }),
+    actualField('skills', FieldType.MULTI_SELECT, {
+      options: [
+        { value: 'SQL', label: 'SQL', position: 0 },
+        { value: 'GO', label: 'Go', position: 1 },
+      ],
+    }),
     actualField('score', FieldType.NUMBER),
     actualField('company', FieldType.RELATION, { relationType: RelationType.MANY_TO_ONE, label: 'Company' }),
     actualField('position', FieldType.POSITION, { isSystem: true }),
@@ -24,7 +29,15 @@ const columns = csvColumns(recordFields(person));
 describe('CSV columns', () => {
   it('has the id first, one column per composite subfield, relations as ids, no system fields', () => {
     expect(columns.map((column) => column.header)).toEqual([
-      'Id', 'Name / First Name', 'Name / Last Name', 'Emails / Primary Email', 'Emails / Additional Emails', 'Tags', 'Skills', 'Score', 'Company Id',
+      'Id',
+      'Name / First Name',
+      'Name / Last Name',
+      'Emails / Primary Email',
+      'Emails / Additional Emails',
+      'Tags',
+      'Skills',
+      'Score',
+      'Company Id',
     ]);
   });
 
@@ -86,13 +99,30 @@ describe('CSV columns of older versions', () => {
   });
 
   it('maps the LINK columns of a 0.22 company file onto LINKS, a bare domain becoming https://domain', () => {
-    const company = actualObject('company', [actualField('domainName', FieldType.LINKS, { standardId: COMPANY_STANDARD_FIELD_IDS.domainName, isCustom: false, label: 'Domain Name' })], {
-      standardId: STANDARD_OBJECT_IDS.company,
-    });
+    const company = actualObject(
+      'company',
+      [
+        actualField('domainName', FieldType.LINKS, {
+          standardId: COMPANY_STANDARD_FIELD_IDS.domainName,
+          isCustom: false,
+          label: 'Domain Name',
+        }),
+      ],
+      {
+        standardId: STANDARD_OBJECT_IDS.company,
+      },
+    );
     const fields = recordFields(company);
-    const resolved = resolveHeaders(['Domain Name / URL', 'Domain Name / Label'], csvColumns(fields), legacyCsvColumns(company, fields, snapshots));
+    const resolved = resolveHeaders(
+      ['Domain Name / URL', 'Domain Name / Label'],
+      csvColumns(fields),
+      legacyCsvColumns(company, fields, snapshots),
+    );
     expect(resolved.map((column) => column.column.name)).toEqual(['domainNamePrimaryLinkUrl', 'domainNamePrimaryLinkLabel']);
-    expect(rowParams(resolved, ['acme.com', 'Acme'])).toEqual({ domainNamePrimaryLinkUrl: 'https://acme.com', domainNamePrimaryLinkLabel: 'Acme' });
+    expect(rowParams(resolved, ['acme.com', 'Acme'])).toEqual({
+      domainNamePrimaryLinkUrl: 'https://acme.com',
+      domainNamePrimaryLinkLabel: 'Acme',
+    });
     expect(rowParams(resolved, ['http://old.example', ''])).toMatchObject({ domainNamePrimaryLinkUrl: 'http://old.example' });
   });
 

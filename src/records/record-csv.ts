@@ -45,16 +45,28 @@ export const csvColumns = (fields: RecordField[]): CsvColumn[] => {
   for (const field of ordered.filter(exported)) {
     if (field.kind === 'composite') {
       for (const subfield of field.subfields) {
-        columns.push({ header: `${field.field.label} / ${subfieldLabel(subfield.name)}`, field, subfield: subfield.name, column: subfield.column });
+        columns.push({
+          header: `${field.field.label} / ${subfieldLabel(subfield.name)}`,
+          field,
+          subfield: subfield.name,
+          column: subfield.column,
+        });
       }
     } else {
-      columns.push({ header: field.kind === 'relation' ? `${field.field.label} Id` : field.field.label, field, subfield: null, column: field.columns[0] });
+      columns.push({
+        header: field.kind === 'relation' ? `${field.field.label} Id` : field.field.label,
+        field,
+        subfield: null,
+        column: field.columns[0],
+      });
     }
   }
   // Two fields may share a label: the field name tells their columns apart.
   const counts = new Map<string, number>();
   columns.forEach((column) => counts.set(column.header, (counts.get(column.header) ?? 0) + 1));
-  return columns.map((column) => ((counts.get(column.header) ?? 0) > 1 ? { ...column, header: `${column.header} (${column.column.name})` } : column));
+  return columns.map((column) =>
+    (counts.get(column.header) ?? 0) > 1 ? { ...column, header: `${column.header} (${column.column.name})` } : column,
+  );
 };
 
 /** A value as read from the table, as a CSV cell. MULTI_SELECT: A,B; ARRAY and JSON: JSON text. */
@@ -70,7 +82,11 @@ const parseJsonCell = (column: CsvColumn, text: string): unknown => {
   try {
     return JSON.parse(text);
   } catch {
-    throw new RecordError('INVALID', column.header, `"${column.header}" must hold JSON${column.column.type === 'text[]' ? ' (a list such as ["a","b"])' : ''}; got "${text.slice(0, 40)}"`);
+    throw new RecordError(
+      'INVALID',
+      column.header,
+      `"${column.header}" must hold JSON${column.column.type === 'text[]' ? ' (a list such as ["a","b"])' : ''}; got "${text.slice(0, 40)}"`,
+    );
   }
 };
 
@@ -82,14 +98,21 @@ const parseCell = (column: CsvColumn, text: string): unknown => {
   switch (type) {
     case 'double precision': {
       const value = Number(text);
-      if (!Number.isFinite(value)) throw new RecordError('INVALID', column.header, `"${column.header}" must be a number; got "${text.slice(0, 40)}"`);
+      if (!Number.isFinite(value))
+        throw new RecordError('INVALID', column.header, `"${column.header}" must be a number; got "${text.slice(0, 40)}"`);
       return value;
     }
     case 'boolean':
-      if (text !== 'true' && text !== 'false') throw new RecordError('INVALID', column.header, `"${column.header}" must be true or false; got "${text.slice(0, 40)}"`);
+      if (text !== 'true' && text !== 'false')
+        throw new RecordError('INVALID', column.header, `"${column.header}" must be true or false; got "${text.slice(0, 40)}"`);
       return text === 'true';
     case 'enum[]':
-      return text.trim().startsWith('[') ? parseJsonCell(column, text) : text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+      return text.trim().startsWith('[')
+        ? parseJsonCell(column, text)
+        : text
+            .split(',')
+            .map((item) => item.trim())
+            .filter((item) => item !== '');
     case 'text[]':
     case 'jsonb':
       return parseJsonCell(column, text);
@@ -110,7 +133,10 @@ export const resolveHeaders = (headers: string[], columns: CsvColumn[], legacy: 
       throw new RecordError(
         'INVALID',
         'file',
-        `line 1: the column "${trimmed.slice(0, 80)}" matches no field of this object; expected headers such as ${columns.slice(0, 6).map((c) => `"${c.header}"`).join(', ')} (export the object to see them all)`,
+        `line 1: the column "${trimmed.slice(0, 80)}" matches no field of this object; expected headers such as ${columns
+          .slice(0, 6)
+          .map((c) => `"${c.header}"`)
+          .join(', ')} (export the object to see them all)`,
       );
     }
     return column;
@@ -119,7 +145,11 @@ export const resolveHeaders = (headers: string[], columns: CsvColumn[], legacy: 
   resolved.forEach((column, index) => {
     const previous = seen.get(column.column.name);
     if (previous !== undefined) {
-      throw new RecordError('INVALID', 'file', `line 1: the columns "${previous}" and "${headers[index]}" both fill ${column.column.name}; keep one`);
+      throw new RecordError(
+        'INVALID',
+        'file',
+        `line 1: the columns "${previous}" and "${headers[index]}" both fill ${column.column.name}; keep one`,
+      );
     }
     seen.set(column.column.name, headers[index]);
   });
@@ -144,7 +174,8 @@ export const rowParams = (columns: CsvColumn[], cells: string[]): Record<string,
       try {
         Object.assign(params, fieldParams(column.field, value));
       } catch (error) {
-        if (error instanceof RecordError) throw new RecordError('INVALID', column.header, error.message.replace(column.field.key, `"${column.header}"`));
+        if (error instanceof RecordError)
+          throw new RecordError('INVALID', column.header, error.message.replace(column.field.key, `"${column.header}"`));
         throw error;
       }
       return;
@@ -176,14 +207,17 @@ export const legacyCsvColumns = (object: ActualObject, fields: RecordField[], sn
   const legacy: CsvColumn[] = [];
   const add = (header: string, field: RecordField, subfield: string, convert?: (text: string) => string) => {
     const target = field.subfields.find((candidate) => candidate.name === subfield);
-    if (target && !legacy.some((candidate) => candidate.header === header)) legacy.push({ header, field, subfield, column: target.column, convert });
+    if (target && !legacy.some((candidate) => candidate.header === header))
+      legacy.push({ header, field, subfield, column: target.column, convert });
   };
   const linkUrl = (text: string) => toLinkUrl(text) ?? '';
   const labelsOf = (field: RecordField): Array<{ label: string; type: FieldType }> => {
     const labels = [{ label: field.field.label, type: field.field.type }];
     if (object.isCustom || !field.field.standardId || field.field.isCustom) return labels;
     for (const snapshot of snapshots) {
-      const old = snapshot.objects.find((candidate) => candidate.standardId === object.standardId)?.fields.find((candidate) => candidate.standardId === field.field.standardId);
+      const old = snapshot.objects
+        .find((candidate) => candidate.standardId === object.standardId)
+        ?.fields.find((candidate) => candidate.standardId === field.field.standardId);
       if (old && (old.label !== field.field.label || old.type !== field.field.type)) labels.push({ label: old.label, type: old.type });
     }
     return labels;

@@ -32,7 +32,10 @@ export const SYSTEM_COLUMNS = ['id', 'createdAt', 'updatedAt', 'deletedAt'];
 /** The fields of an object that hold a value in its table: active, and not the one-to-many side. */
 export const recordFields = (object: ActualObject, options: { includeInactive?: boolean } = {}): RecordField[] =>
   object.fields
-    .filter((field) => (field.isActive || options.includeInactive || SERVICE_FIELDS.has(field.name)) && field.relationType !== RelationType.ONE_TO_MANY)
+    .filter(
+      (field) =>
+        (field.isActive || options.includeInactive || SERVICE_FIELDS.has(field.name)) && field.relationType !== RelationType.ONE_TO_MANY,
+    )
     .map((field) => {
       const definition = getFieldTypeDefinition(field.type);
       if (definition.kind === 'relation') {
@@ -57,7 +60,7 @@ const optionValues = (field: ActualField): string[] =>
   field.type === FieldType.RATING ? RATING_VALUES : (field.options ?? []).map((option) => option.value);
 
 const describe = (value: unknown): string => {
-  const text = typeof value === 'string' ? `"${value}"` : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? `"${value}"` : (JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 };
 
@@ -81,7 +84,9 @@ const plainParam = (field: ActualField, property: string, value: unknown): unkno
     case FieldType.POSITION:
       return typeof value === 'number' && Number.isFinite(value) ? value : fail('a number');
     case FieldType.NUMERIC:
-      return (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && NUMERIC_TEXT.test(value)) ? String(value) : fail('a number');
+      return (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && NUMERIC_TEXT.test(value))
+        ? String(value)
+        : fail('a number');
     case FieldType.BOOLEAN:
       return typeof value === 'boolean' ? value : fail('true or false');
     case FieldType.DATE:
@@ -113,7 +118,9 @@ const subfieldParam = (column: RecordColumn, property: string, value: unknown): 
     case 'text':
       return typeof value === 'string' ? value : fail('a string');
     case 'numeric':
-      return (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && NUMERIC_TEXT.test(value)) ? String(value) : fail('a number');
+      return (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && NUMERIC_TEXT.test(value))
+        ? String(value)
+        : fail('a number');
     case 'uuid':
       return typeof value === 'string' && UUID_PATTERN.test(value) ? value : fail('a UUID');
     case 'jsonb':
@@ -152,7 +159,11 @@ export const fieldParams = (recordField: RecordField, value: unknown): Record<st
   for (const [name, item] of Object.entries(value as Record<string, unknown>)) {
     const subfield = recordField.subfields.find((candidate) => candidate.name === name);
     if (!subfield) {
-      throw new RecordError('INVALID', `${key}.${name}`, `${key}.${name} is not a subfield of ${key}; its subfields are ${recordField.subfields.map((s) => s.name).join(', ')}`);
+      throw new RecordError(
+        'INVALID',
+        `${key}.${name}`,
+        `${key}.${name} is not a subfield of ${key}; its subfields are ${recordField.subfields.map((s) => s.name).join(', ')}`,
+      );
     }
     params[subfield.column.name] = subfieldParam(subfield.column, `${key}.${name}`, item);
   }
@@ -178,7 +189,14 @@ export const recordParams = (fields: RecordField[], body: unknown, options: { ex
     }
     const field = fields.find((candidate) => candidate.key === key);
     if (!field) {
-      throw new RecordError('INVALID', key.slice(0, 80), `"${key.slice(0, 80)}" is not a field of this object; its fields are ${fields.filter(isWritable).map((f) => f.key).join(', ')}`);
+      throw new RecordError(
+        'INVALID',
+        key.slice(0, 80),
+        `"${key.slice(0, 80)}" is not a field of this object; its fields are ${fields
+          .filter(isWritable)
+          .map((f) => f.key)
+          .join(', ')}`,
+      );
     }
     if (!isWritable(field)) {
       throw new RecordError('INVALID', key, `${key} cannot be written: it is set by the service`);

@@ -29,7 +29,10 @@ export const columnsForValue = (field: ShapedField, value: unknown): Record<stri
   if (definition.kind !== 'composite') {
     if (field.type === FieldType.RAW_JSON) return { [field.name]: jsonValue(value) };
     if (typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date)) {
-      const main = (value as Record<string, unknown>).primaryEmail ?? (value as Record<string, unknown>).primaryLinkUrl ?? (value as Record<string, unknown>).url;
+      const main =
+        (value as Record<string, unknown>).primaryEmail ??
+        (value as Record<string, unknown>).primaryLinkUrl ??
+        (value as Record<string, unknown>).url;
       return { [field.name]: main ?? null };
     }
     return { [field.name]: value ?? null };
@@ -41,13 +44,21 @@ export const columnsForValue = (field: ShapedField, value: unknown): Record<stri
         subfields = { primaryEmail: value, additionalEmails: value === null ? null : [] };
         break;
       case FieldType.LINKS:
-        subfields = { primaryLinkUrl: toLinkUrl(value), primaryLinkLabel: value === null ? null : '', secondaryLinks: value === null ? null : [] };
+        subfields = {
+          primaryLinkUrl: toLinkUrl(value),
+          primaryLinkLabel: value === null ? null : '',
+          secondaryLinks: value === null ? null : [],
+        };
         break;
       case FieldType.LINK:
         subfields = { url: value, label: value === null ? null : '' };
         break;
       case FieldType.PHONES:
-        subfields = { primaryPhoneNumber: value, primaryPhoneCountryCode: value === null ? null : '', additionalPhones: value === null ? null : [] };
+        subfields = {
+          primaryPhoneNumber: value,
+          primaryPhoneCountryCode: value === null ? null : '',
+          additionalPhones: value === null ? null : [],
+        };
         break;
       case FieldType.ADDRESS:
         subfields = { addressStreet1: value };

@@ -60,10 +60,15 @@ export class RecordRepository {
       return ids;
     }
     const params: unknown[] = [];
-    const values = rows.map((row) => `(${columns.map((column) => {
-      params.push(row[column]);
-      return `$${params.length}`;
-    }).join(', ')})`);
+    const values = rows.map(
+      (row) =>
+        `(${columns
+          .map((column) => {
+            params.push(row[column]);
+            return `$${params.length}`;
+          })
+          .join(', ')})`,
+    );
     const inserted: Array<{ id: string }> = await this.manager.query(
       `INSERT INTO ${this.table(table)} (${columns.map(quoteIdentifier).join(', ')}) VALUES ${values.join(', ')} RETURNING "id"`,
       params,
@@ -86,12 +91,16 @@ export class RecordRepository {
     // On PostgreSQL, a query runner's connection is the pg client of the transaction.
     const client = (await runner.connect()) as PoolClient;
     const text = rows.map((row) => columns.map((column) => copyCell(row[column])).join(',')).join('\n');
-    const copy = client.query(copyFrom(`COPY ${this.table(table)} (${columns.map(quoteIdentifier).join(', ')}) FROM STDIN WITH (FORMAT csv)`));
+    const copy = client.query(
+      copyFrom(`COPY ${this.table(table)} (${columns.map(quoteIdentifier).join(', ')}) FROM STDIN WITH (FORMAT csv)`),
+    );
     await pipeline(Readable.from([`${text}\n`]), copy);
   }
 
   async findById(table: string, columns: RecordColumn[], id: string): Promise<Record<string, unknown> | null> {
-    const [row] = await this.manager.query(`SELECT ${columns.map(selectExpression).join(', ')} FROM ${this.table(table)} WHERE "id" = $1`, [id]);
+    const [row] = await this.manager.query(`SELECT ${columns.map(selectExpression).join(', ')} FROM ${this.table(table)} WHERE "id" = $1`, [
+      id,
+    ]);
     return row ?? null;
   }
 
@@ -112,7 +121,13 @@ export class RecordRepository {
   }
 
   /** One page of rows matching every condition, in the query's order (then by id), and the total. */
-  async list(table: string, columns: RecordColumn[], query: ListQuery, limit: number, offset: number): Promise<{ rows: Array<Record<string, unknown>>; total: number }> {
+  async list(
+    table: string,
+    columns: RecordColumn[],
+    query: ListQuery,
+    limit: number,
+    offset: number,
+  ): Promise<{ rows: Array<Record<string, unknown>>; total: number }> {
     const params: unknown[] = [];
     const where = ['"deletedAt" IS NULL', ...query.conditions.map((condition) => this.conditionSql(condition, params))];
     const order = [...query.sorts.map((sort) => `${quoteIdentifier(sort.column.name)} ${sort.direction} NULLS LAST`), '"id" ASC'];
@@ -197,7 +212,9 @@ export class RecordRepository {
   /** Of `ids`, those that exist in `table`. */
   async existingIds(table: string, ids: string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const rows: Array<{ id: string }> = await this.manager.query(`SELECT "id" FROM ${this.table(table)} WHERE "id" = ANY($1::uuid[])`, [ids]);
+    const rows: Array<{ id: string }> = await this.manager.query(`SELECT "id" FROM ${this.table(table)} WHERE "id" = ANY($1::uuid[])`, [
+      ids,
+    ]);
     return new Set(rows.map((row) => row.id));
   }
 
@@ -208,7 +225,9 @@ export class RecordRepository {
       if (column.type === 'text') return `coalesce(${quoted}, '') <> ''`;
       return `${quoted} IS NOT NULL`;
     });
-    const [{ count }] = await this.manager.query(`SELECT count(*)::int AS count FROM ${this.table(table)} WHERE ${holds.join(' OR ') || 'false'}`);
+    const [{ count }] = await this.manager.query(
+      `SELECT count(*)::int AS count FROM ${this.table(table)} WHERE ${holds.join(' OR ') || 'false'}`,
+    );
     return count;
   }
 
@@ -218,7 +237,11 @@ export class RecordRepository {
   }
 
   /** A view of the object with its filters and sorts; null when the object has no such view. */
-  async findView(tables: ViewTables, viewId: string, objectMetadataId: string): Promise<{ filters: ViewFilterRow[]; sorts: ViewSortRow[] } | null> {
+  async findView(
+    tables: ViewTables,
+    viewId: string,
+    objectMetadataId: string,
+  ): Promise<{ filters: ViewFilterRow[]; sorts: ViewSortRow[] } | null> {
     const [view] = await this.manager.query(
       `SELECT "id" FROM ${this.table(tables.view)} WHERE "id" = $1 AND "objectMetadataId" = $2 AND "deletedAt" IS NULL`,
       [viewId, objectMetadataId],

@@ -42,7 +42,11 @@ export const loadObjectContext = async (manager: EntityManager, workspaceId: str
   const objects = await new ActualStateRepository(manager).objects(workspace.id);
   const object = objects.find((candidate) => candidate.nameSingular === objectName || candidate.namePlural === objectName);
   if (!object) {
-    throw new RecordError('INVALID', 'object', `object "${objectName.slice(0, 80)}" does not exist in this workspace; objects are named by nameSingular or namePlural (e.g. person, company)`);
+    throw new RecordError(
+      'INVALID',
+      'object',
+      `object "${objectName.slice(0, 80)}" does not exist in this workspace; objects are named by nameSingular or namePlural (e.g. person, company)`,
+    );
   }
   if (!object.isActive) throw new RecordError('INVALID', 'object', `object "${object.nameSingular}" is inactive; activate it first`);
   return { workspace, objects, object, fields: recordFields(object), allFields: recordFields(object, { includeInactive: true }) };
@@ -50,7 +54,11 @@ export const loadObjectContext = async (manager: EntityManager, workspaceId: str
 
 export const viewTablesOf = (objects: ActualObject[]): ViewTables | null => {
   const table = (standardId: string) => objects.find((object) => !object.isCustom && object.standardId === standardId)?.tableName;
-  const [view, viewFilter, viewSort] = [table(STANDARD_OBJECT_IDS.view), table(STANDARD_OBJECT_IDS.viewFilter), table(STANDARD_OBJECT_IDS.viewSort)];
+  const [view, viewFilter, viewSort] = [
+    table(STANDARD_OBJECT_IDS.view),
+    table(STANDARD_OBJECT_IDS.viewFilter),
+    table(STANDARD_OBJECT_IDS.viewSort),
+  ];
   return view && viewFilter && viewSort ? { view, viewFilter, viewSort } : null;
 };
 
@@ -60,7 +68,11 @@ export const recordErrorFrom = (error: unknown, fields: RecordField[]): RecordEr
   const driverError = error.driverError as { code?: string; column?: string; detail?: string };
   const column = driverError.column ?? /Key \("?([^")]+)"?\)/.exec(driverError.detail ?? '')?.[1];
   const field = fields.find((candidate) => candidate.columns.some((item) => item.name === column));
-  const property = field ? (field.kind === 'composite' ? `${field.key}.${field.subfields.find((s) => s.column.name === column)?.name}` : field.key) : (column ?? 'body');
+  const property = field
+    ? field.kind === 'composite'
+      ? `${field.key}.${field.subfields.find((s) => s.column.name === column)?.name}`
+      : field.key
+    : (column ?? 'body');
   switch (driverError.code) {
     case '23503':
       return new RecordError('INVALID', property, `${property} does not name an existing ${field?.field.name ?? 'target'} record`);
@@ -97,7 +109,12 @@ export class RecordService {
       if (options.viewId !== undefined) {
         const tables = viewTablesOf(context.objects);
         const view = UUID_PATTERN.test(options.viewId) && tables ? await records.findView(tables, options.viewId, context.object.id) : null;
-        if (!view) throw new RecordError('INVALID', 'viewId', `viewId "${options.viewId.slice(0, 80)}" is not a view of ${context.object.nameSingular}`);
+        if (!view)
+          throw new RecordError(
+            'INVALID',
+            'viewId',
+            `viewId "${options.viewId.slice(0, 80)}" is not a view of ${context.object.nameSingular}`,
+          );
         query = viewQuery(context.fields, context.allFields, view.filters, view.sorts);
       }
       const columns = context.fields.flatMap((field) => field.columns);
@@ -162,7 +179,9 @@ export class RecordService {
 
   private async read(manager: EntityManager, context: ObjectContext, id: string): Promise<Record<string, unknown>> {
     const columns = context.fields.flatMap((field) => field.columns);
-    const row = UUID_PATTERN.test(id) ? await new RecordRepository(manager, context.workspace.schemaName).findById(context.object.tableName, columns, id) : null;
+    const row = UUID_PATTERN.test(id)
+      ? await new RecordRepository(manager, context.workspace.schemaName).findById(context.object.tableName, columns, id)
+      : null;
     if (!row) throw this.notFound(context, id);
     return rowToRecord(context.fields, row);
   }

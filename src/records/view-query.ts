@@ -41,7 +41,18 @@ export interface ListQuery {
   sorts: SortSpec[];
 }
 
-export const VIEW_FILTER_OPERANDS = ['is', 'isNot', 'contains', 'doesNotContain', 'greaterThan', 'lessThan', 'isBefore', 'isAfter', 'isEmpty', 'isNotEmpty'];
+export const VIEW_FILTER_OPERANDS = [
+  'is',
+  'isNot',
+  'contains',
+  'doesNotContain',
+  'greaterThan',
+  'lessThan',
+  'isBefore',
+  'isAfter',
+  'isEmpty',
+  'isNotEmpty',
+];
 
 const NUMERIC_COLUMN_TYPES = new Set(['double precision', 'numeric']);
 
@@ -70,14 +81,22 @@ const toCondition = (field: RecordField, filter: ViewFilterRow): Condition => {
   const number = (): number => {
     const value = Number(filter.value);
     if (filter.value.trim() === '' || !Number.isFinite(value)) {
-      throw new RecordError('INVALID', 'viewId', `${property} on ${field.key} needs a number as its value; got "${filter.value.slice(0, 40)}". Fix the view's filter.`);
+      throw new RecordError(
+        'INVALID',
+        'viewId',
+        `${property} on ${field.key} needs a number as its value; got "${filter.value.slice(0, 40)}". Fix the view's filter.`,
+      );
     }
     // Currency filters are written in units; the column holds micros.
     return isCurrency ? value * 1_000_000 : value;
   };
   const date = (): string => {
     if (Number.isNaN(Date.parse(filter.value))) {
-      throw new RecordError('INVALID', 'viewId', `${property} on ${field.key} needs a date as its value; got "${filter.value.slice(0, 40)}". Fix the view's filter.`);
+      throw new RecordError(
+        'INVALID',
+        'viewId',
+        `${property} on ${field.key} needs a date as its value; got "${filter.value.slice(0, 40)}". Fix the view's filter.`,
+      );
     }
     return filter.value;
   };
@@ -106,7 +125,11 @@ const toCondition = (field: RecordField, filter: ViewFilterRow): Condition => {
       if (NUMERIC_COLUMN_TYPES.has(type)) return { columns, operator: 'eq', negate, value: number() };
       if (type === 'boolean') {
         if (filter.value !== 'true' && filter.value !== 'false') {
-          throw new RecordError('INVALID', 'viewId', `${property} on ${field.key} needs true or false as its value. Fix the view's filter.`);
+          throw new RecordError(
+            'INVALID',
+            'viewId',
+            `${property} on ${field.key} needs true or false as its value. Fix the view's filter.`,
+          );
         }
         return { columns, operator: 'eq', negate, value: filter.value === 'true' };
       }
@@ -131,7 +154,11 @@ export const viewQuery = (fields: RecordField[], allFields: RecordField[], filte
     const field = fields.find((candidate) => candidate.field.id === fieldMetadataId);
     if (field) return field;
     if (allFields.some((candidate) => candidate.field.id === fieldMetadataId)) return null;
-    throw new RecordError('INVALID', 'viewId', `${what} ${id} points at a field (${fieldMetadataId}) that this object does not have. Fix the view.`);
+    throw new RecordError(
+      'INVALID',
+      'viewId',
+      `${what} ${id} points at a field (${fieldMetadataId}) that this object does not have. Fix the view.`,
+    );
   };
   const conditions: Condition[] = [];
   for (const filter of filters) {
@@ -144,7 +171,11 @@ export const viewQuery = (fields: RecordField[], allFields: RecordField[], filte
     if (!field) continue;
     const direction = sort.direction.toLowerCase();
     if (direction !== 'asc' && direction !== 'desc') {
-      throw new RecordError('INVALID', 'viewId', `viewSort ${sort.id} has the direction "${sort.direction.slice(0, 20)}"; use asc or desc. Fix the view.`);
+      throw new RecordError(
+        'INVALID',
+        'viewId',
+        `viewSort ${sort.id} has the direction "${sort.direction.slice(0, 20)}"; use asc or desc. Fix the view.`,
+      );
     }
     for (const column of filterColumns(field)) sortSpecs.push({ column, direction: direction === 'asc' ? 'ASC' : 'DESC' });
   }

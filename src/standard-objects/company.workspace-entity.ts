@@ -94,8 +94,7 @@ export class CompanyWorkspaceEntity extends BaseWorkspaceEntity {
     standardId: COMPANY_STANDARD_FIELD_IDS.idealCustomerProfile,
     type: FieldType.BOOLEAN,
     label: 'ICP',
-    description:
-      'Ideal Customer Profile: Indicates whether the company is the most suitable and valuable customer for you',
+    description: 'Ideal Customer Profile: Indicates whether the company is the most suitable and valuable customer for you',
     icon: 'IconTarget',
     defaultValue: false,
   })

@@ -1,9 +1,4 @@
-import {
-  WorkspaceField,
-  WorkspaceIsNullable,
-  WorkspaceIsSystem,
-  WorkspaceRelation,
-} from '../declarations/decorators/workspace.decorators';
+import { WorkspaceField, WorkspaceIsNullable, WorkspaceIsSystem, WorkspaceRelation } from '../declarations/decorators/workspace.decorators';
 import { FieldType, RelationType } from '../declarations/field-type';
 import { AttachmentWorkspaceEntity } from './attachment.workspace-entity';
 import { BaseWorkspaceEntity } from './base.workspace-entity';

@@ -1,9 +1,4 @@
-import {
-  WorkspaceEntity,
-  WorkspaceIndex,
-  WorkspaceIsSystem,
-  WorkspaceRelation,
-} from '../declarations/decorators/workspace.decorators';
+import { WorkspaceEntity, WorkspaceIndex, WorkspaceIsSystem, WorkspaceRelation } from '../declarations/decorators/workspace.decorators';
 import { OnDeleteAction, RelationType } from '../declarations/field-type';
 import { BaseWorkspaceEntity } from './base.workspace-entity';
 import { CompanyWorkspaceEntity } from './company.workspace-entity';

@@ -48,24 +48,18 @@ describe('standard objects', () => {
 
   it('gives every object the base fields and its own standardId', () => {
     for (const declared of schema.objects) {
-      expect(declared.fields.map((field) => field.name)).toEqual(
-        expect.arrayContaining(['id', 'createdAt', 'updatedAt', 'deletedAt']),
-      );
+      expect(declared.fields.map((field) => field.name)).toEqual(expect.arrayContaining(['id', 'createdAt', 'updatedAt', 'deletedAt']));
     }
     expect(object('person').standardId).toBe(STANDARD_OBJECT_IDS.person);
   });
 
   it('pairs every MANY_TO_ONE relation with a ONE_TO_MANY inverse naming it back', () => {
     const manyToOne = schema.objects.flatMap((source) =>
-      source.fields
-        .filter((field) => field.relation?.type === RelationType.MANY_TO_ONE)
-        .map((field) => ({ source, field })),
+      source.fields.filter((field) => field.relation?.type === RelationType.MANY_TO_ONE).map((field) => ({ source, field })),
     );
     expect(manyToOne.length).toBeGreaterThan(0);
     for (const { source, field } of manyToOne) {
-      const inverse = object(field.relation!.targetObject).fields.find(
-        (candidate) => candidate.name === field.relation!.inverseFieldName,
-      );
+      const inverse = object(field.relation!.targetObject).fields.find((candidate) => candidate.name === field.relation!.inverseFieldName);
       expect({ from: `${source.nameSingular}.${field.name}`, inverse: inverse?.relation }).toEqual({
         from: `${source.nameSingular}.${field.name}`,
         inverse: expect.objectContaining({
@@ -81,9 +75,7 @@ describe('standard objects', () => {
     for (const declared of schema.objects) {
       const indexed = new Set(declared.indexes.flatMap((index) => index.fields));
       for (const field of declared.fields.filter((f) => f.relation?.type === RelationType.MANY_TO_ONE)) {
-        expect(`${declared.nameSingular}.${field.name}:${indexed.has(field.name)}`).toBe(
-          `${declared.nameSingular}.${field.name}:true`,
-        );
+        expect(`${declared.nameSingular}.${field.name}:${indexed.has(field.name)}`).toBe(`${declared.nameSingular}.${field.name}:true`);
       }
     }
   });
@@ -97,9 +89,7 @@ describe('standard objects', () => {
   });
 
   it('uses valid UUIDs as standardIds and never repeats an object standardId', () => {
-    const fieldIds = [...schema.objects.flatMap((o) => o.fields), ...schema.customObjectFields].map(
-      (field) => field.standardId,
-    );
+    const fieldIds = [...schema.objects.flatMap((o) => o.fields), ...schema.customObjectFields].map((field) => field.standardId);
     const objectIds = schema.objects.map((o) => o.standardId);
     for (const id of [...objectIds, ...fieldIds]) {
       expect(id).toMatch(UUID_PATTERN);

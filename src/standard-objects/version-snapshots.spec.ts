@@ -35,7 +35,10 @@ describe('version snapshots', () => {
   });
 
   it('0.23 holds the new shapes under the same standardIds', () => {
-    expect(field('0.23', 'person', 'emails')).toMatchObject({ type: FieldType.EMAILS, standardId: field('0.22', 'person', 'email')!.standardId });
+    expect(field('0.23', 'person', 'emails')).toMatchObject({
+      type: FieldType.EMAILS,
+      standardId: field('0.22', 'person', 'email')!.standardId,
+    });
     expect(field('0.23', 'company', 'domainName')?.type).toBe(FieldType.LINKS);
     expect(field('0.23', 'company', 'address')?.type).toBe(FieldType.ADDRESS);
   });

@@ -22,7 +22,8 @@ export interface EnumType {
 }
 
 /** A metadata."objectMetadata" row to insert. A standard object's gets its label identifier once its fields exist (SetLabelIdentifier). */
-export type ObjectRow = Omit<ActualObject, 'fields' | 'labelIdentifierFieldMetadataId'> & Partial<Pick<ActualObject, 'labelIdentifierFieldMetadataId'>>;
+export type ObjectRow = Omit<ActualObject, 'fields' | 'labelIdentifierFieldMetadataId'> &
+  Partial<Pick<ActualObject, 'labelIdentifierFieldMetadataId'>>;
 
 /** A metadata."fieldMetadata" row. */
 export type FieldRow = ActualField;
@@ -271,7 +272,10 @@ export type ChangeKind = Change['kind'];
 /** The metadata row of a declared field, with the ids and flags the caller gives it. */
 export const declaredFieldRow = (
   field: DeclaredField,
-  row: Pick<FieldRow, 'id' | 'objectMetadataId' | 'standardId' | 'isCustom' | 'relationTargetObjectMetadataId' | 'relationTargetFieldMetadataId'>,
+  row: Pick<
+    FieldRow,
+    'id' | 'objectMetadataId' | 'standardId' | 'isCustom' | 'relationTargetObjectMetadataId' | 'relationTargetFieldMetadataId'
+  >,
 ): FieldRow => ({
   ...row,
   name: field.name,

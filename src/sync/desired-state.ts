@@ -101,7 +101,11 @@ export const desiredStateOfGated = (gated: DeclaredSchema): DesiredState => {
   const objects = gated.objects.map((object) => {
     const tableName = standardTableName(object);
     const fields = object.fields.filter((field) => !field.isDeprecated).map((field) => desiredField(field, tableName));
-    const columnsOf = (entry: string): string[] => indexEntryColumns(fields.map((field) => field.declared), entry);
+    const columnsOf = (entry: string): string[] =>
+      indexEntryColumns(
+        fields.map((field) => field.declared),
+        entry,
+      );
     const indexes: IndexSpec[] = object.indexes
       .filter((index) => index.fields.every((name) => columnsOf(name).length > 0))
       .map((index) => ({ name: index.name, columns: index.fields.flatMap(columnsOf), isUnique: index.isUnique, where: index.where }));
@@ -111,7 +115,13 @@ export const desiredStateOfGated = (gated: DeclaredSchema): DesiredState => {
     }
     return { declared: object, tableName, fields, indexes };
   });
-  return { version: gated.version, objects, customObjectFields: gated.customObjectFields, schema: gated, fingerprint: fingerprintOf(gated) };
+  return {
+    version: gated.version,
+    objects,
+    customObjectFields: gated.customObjectFields,
+    schema: gated,
+    fingerprint: fingerprintOf(gated),
+  };
 };
 
 /** The metadata row of a standard object as its declaration makes it, under `id`, with `fields`. */

@@ -6,7 +6,8 @@ import { Plan, PlanAction, PreflightCheck } from './plan';
 import { SyncError } from './sync.error';
 import { renderStatement, SqlStatement } from '../database/sql-statement';
 
-const abbreviate = (text: string, max = 400): string => (text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`);
+const abbreviate = (text: string, max = 400): string =>
+  text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
 
 export interface ApplyOptions {
   /** Called after each statement (progress, fault injection in tests): the statements then go one at a time. */
@@ -58,7 +59,9 @@ export class PlanApplier {
       if (check.kind === 'NO_NULLS') {
         rows = await this.manager.query(`SELECT "id" FROM ${table} WHERE ${columns.map((c) => `${c} IS NULL`).join(' OR ')} LIMIT 5`);
         if (rows.length > 0) {
-          const [{ count }] = await this.manager.query(`SELECT count(*)::int AS count FROM ${table} WHERE ${columns.map((c) => `${c} IS NULL`).join(' OR ')}`);
+          const [{ count }] = await this.manager.query(
+            `SELECT count(*)::int AS count FROM ${table} WHERE ${columns.map((c) => `${c} IS NULL`).join(' OR ')}`,
+          );
           failures.push({ check, count, examples: rows.map((row) => row.id) });
         }
       } else if (check.kind === 'NO_DUPLICATES') {
@@ -126,7 +129,10 @@ export class PlanApplier {
     return oneByOne();
   }
 
-  private async applyEach(steps: Array<{ action: PlanAction; statement: SqlStatement }>, onStatement?: (index: number) => Promise<void> | void): Promise<void> {
+  private async applyEach(
+    steps: Array<{ action: PlanAction; statement: SqlStatement }>,
+    onStatement?: (index: number) => Promise<void> | void,
+  ): Promise<void> {
     let executed = 0;
     for (const { action, statement } of steps) {
       try {

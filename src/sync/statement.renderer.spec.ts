@@ -13,7 +13,14 @@ const OTHER = 'c1a8f1b4-0e7e-4c53-8a4b-2f4b0f6a1d03';
 const renderer = new StatementRenderer(WORKSPACE, SCHEMA);
 const sql = (change: Change): string[] => renderer.render(change).map(renderStatement);
 
-const column = (name: string, type: ColumnSpec['type'], extra: Partial<ColumnSpec> = {}): ColumnSpec => ({ name, type, enumName: null, isNullable: true, defaultSql: null, ...extra });
+const column = (name: string, type: ColumnSpec['type'], extra: Partial<ColumnSpec> = {}): ColumnSpec => ({
+  name,
+  type,
+  enumName: null,
+  isNullable: true,
+  defaultSql: null,
+  ...extra,
+});
 
 const objectRow: ObjectRow = {
   id: OBJECT,
@@ -70,7 +77,11 @@ describe('StatementRenderer', () => {
       kind: 'createObject',
       object: objectRow,
       enumTypes: [{ name: 'company_stage_enum', values: ['NEW', "IT'S"] }],
-      columns: [column('stage', 'enum', { enumName: 'company_stage_enum', isNullable: false, defaultSql: `'NEW'` }), column('tags', 'enum[]', { enumName: 'company_tags_enum' }), column('id', 'uuid', { isNullable: false, defaultSql: 'gen_random_uuid()' })],
+      columns: [
+        column('stage', 'enum', { enumName: 'company_stage_enum', isNullable: false, defaultSql: `'NEW'` }),
+        column('tags', 'enum[]', { enumName: 'company_tags_enum' }),
+        column('id', 'uuid', { isNullable: false, defaultSql: 'gen_random_uuid()' }),
+      ],
       fields: [fieldRow],
     });
     expect(statements).toEqual([
@@ -83,7 +94,15 @@ describe('StatementRenderer', () => {
   });
 
   it('createObject: a label identifier given is written with the row; a table without "id" has no primary key; no field rows, no insert', () => {
-    expect(sql({ kind: 'createObject', object: { ...objectRow, labelIdentifierFieldMetadataId: FIELD }, enumTypes: [], columns: [column('name', 'text')], fields: [] })).toEqual([
+    expect(
+      sql({
+        kind: 'createObject',
+        object: { ...objectRow, labelIdentifierFieldMetadataId: FIELD },
+        enumTypes: [],
+        columns: [column('name', 'text')],
+        fields: [],
+      }),
+    ).toEqual([
       'INSERT INTO metadata."objectMetadata" ("id", "workspaceId", "standardId", "nameSingular", "namePlural", "labelSingular", "labelPlural", "description", "icon", "tableName", "isCustom", "isSystem", "isActive", "labelIdentifierFieldMetadataId")\n' +
         `              VALUES ('${OBJECT}', '${WORKSPACE}', 'std-company', 'company', 'companies', 'Company', 'Companies', NULL, 'IconBuilding', 'company', false, false, true, '${FIELD}')`,
       'CREATE TABLE "workspace_test"."company" ("name" text)',
@@ -92,13 +111,43 @@ describe('StatementRenderer', () => {
 
   it('metadata rows are written with parameters, JSON columns as $n::jsonb', () => {
     const [insert] = renderer.render({ kind: 'createField', tableName: 'company', enumTypes: [], columns: [], field: fieldRow });
-    expect(insert.sql).toBe(`INSERT INTO metadata."fieldMetadata" (${FIELD_COLUMN_LIST}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::jsonb, $17::jsonb, $18::jsonb, $19, $20, $21, $22)`);
-    expect(insert.params).toEqual([FIELD, WORKSPACE, OBJECT, 'std-stage', 'stage', 'Stage', 'SELECT', null, null, false, false, true, false, false, false, '"NEW"', '[{"value":"NEW","label":"New","position":0}]', null, null, null, null, null]);
+    expect(insert.sql).toBe(
+      `INSERT INTO metadata."fieldMetadata" (${FIELD_COLUMN_LIST}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::jsonb, $17::jsonb, $18::jsonb, $19, $20, $21, $22)`,
+    );
+    expect(insert.params).toEqual([
+      FIELD,
+      WORKSPACE,
+      OBJECT,
+      'std-stage',
+      'stage',
+      'Stage',
+      'SELECT',
+      null,
+      null,
+      false,
+      false,
+      true,
+      false,
+      false,
+      false,
+      '"NEW"',
+      '[{"value":"NEW","label":"New","position":0}]',
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
   });
 
   it('updateObject and setLabelIdentifier: the columns given, in order', () => {
     const update = renderer.render({ kind: 'updateObject', objectId: OBJECT, set: { labelPlural: 'Firms', isSystem: true } });
-    expect(update).toEqual([{ sql: `UPDATE metadata."objectMetadata" SET "labelPlural" = $1, "isSystem" = $2, "updatedAt" = now() WHERE "id" = $3`, params: ['Firms', true, OBJECT] }]);
+    expect(update).toEqual([
+      {
+        sql: `UPDATE metadata."objectMetadata" SET "labelPlural" = $1, "isSystem" = $2, "updatedAt" = now() WHERE "id" = $3`,
+        params: ['Firms', true, OBJECT],
+      },
+    ]);
     expect(sql({ kind: 'setLabelIdentifier', objectId: OBJECT, fieldId: null })).toEqual([
       `UPDATE metadata."objectMetadata" SET "labelIdentifierFieldMetadataId" = NULL, "updatedAt" = now() WHERE "id" = '${OBJECT}'`,
     ]);
@@ -125,7 +174,9 @@ describe('StatementRenderer', () => {
   });
 
   it('turnObjectCustom and dropObject', () => {
-    expect(sql({ kind: 'turnObjectCustom', objectId: OBJECT })).toEqual([`UPDATE metadata."objectMetadata" SET "isCustom" = true, "updatedAt" = now() WHERE "id" = '${OBJECT}'`]);
+    expect(sql({ kind: 'turnObjectCustom', objectId: OBJECT })).toEqual([
+      `UPDATE metadata."objectMetadata" SET "isCustom" = true, "updatedAt" = now() WHERE "id" = '${OBJECT}'`,
+    ]);
     expect(sql({ kind: 'dropObject', objectId: OBJECT, tableName: 'company' })).toEqual([
       'DROP TABLE "workspace_test"."company" CASCADE',
       `DELETE FROM metadata."objectMetadata" WHERE "id" = '${OBJECT}'`,
@@ -138,7 +189,10 @@ describe('StatementRenderer', () => {
         kind: 'createField',
         tableName: 'company',
         enumTypes: [{ name: 'company_stage_enum', values: ['NEW'] }],
-        columns: [column('stage', 'enum', { enumName: 'company_stage_enum', isNullable: false, defaultSql: `'NEW'` }), column('stageNote', 'text')],
+        columns: [
+          column('stage', 'enum', { enumName: 'company_stage_enum', isNullable: false, defaultSql: `'NEW'` }),
+          column('stageNote', 'text'),
+        ],
         field: fieldRow,
       }),
     ).toEqual([
@@ -146,7 +200,9 @@ describe('StatementRenderer', () => {
       `ALTER TABLE "workspace_test"."company" ADD COLUMN "stage" "workspace_test"."company_stage_enum" NOT NULL DEFAULT 'NEW', ADD COLUMN "stageNote" text`,
       `INSERT INTO metadata."fieldMetadata" (${FIELD_COLUMN_LIST}) VALUES ${FIELD_VALUES}`,
     ]);
-    expect(sql({ kind: 'createField', tableName: 'company', enumTypes: [], columns: [], field: fieldRow })).toEqual([`INSERT INTO metadata."fieldMetadata" (${FIELD_COLUMN_LIST}) VALUES ${FIELD_VALUES}`]);
+    expect(sql({ kind: 'createField', tableName: 'company', enumTypes: [], columns: [], field: fieldRow })).toEqual([
+      `INSERT INTO metadata."fieldMetadata" (${FIELD_COLUMN_LIST}) VALUES ${FIELD_VALUES}`,
+    ]);
   });
 
   it('updateField: nullability, new enum labels, defaults, then the row (JSON as jsonb)', () => {
@@ -157,8 +213,18 @@ describe('StatementRenderer', () => {
         tableName: 'company',
         set: { isNullable: false, options: [{ value: 'NEW', label: 'New', position: 0 }] },
         nullability: { column: 'stage', isNullable: false },
-        enumValues: { action: 'add', enumType: 'company_stage_enum', added: [{ value: 'OPEN', before: 'NEW' }, { value: 'LOST', before: null }] },
-        defaults: [{ column: 'stage', defaultSql: `'OPEN'` }, { column: 'note', defaultSql: null }],
+        enumValues: {
+          action: 'add',
+          enumType: 'company_stage_enum',
+          added: [
+            { value: 'OPEN', before: 'NEW' },
+            { value: 'LOST', before: null },
+          ],
+        },
+        defaults: [
+          { column: 'stage', defaultSql: `'OPEN'` },
+          { column: 'note', defaultSql: null },
+        ],
       }),
     ).toEqual([
       'ALTER TABLE "workspace_test"."company" ALTER COLUMN "stage" SET NOT NULL',
@@ -199,7 +265,10 @@ describe('StatementRenderer', () => {
         kind: 'renameField',
         fieldId: FIELD,
         tableName: 'company',
-        columns: [{ from: 'stage', to: 'phase', enumType: { from: 'company_stage_enum', to: 'company_phase_enum' } }, { from: 'ownerId', to: 'leadId', enumType: null }],
+        columns: [
+          { from: 'stage', to: 'phase', enumType: { from: 'company_stage_enum', to: 'company_phase_enum' } },
+          { from: 'ownerId', to: 'leadId', enumType: null },
+        ],
         foreignKey: { from: 'FK_company_ownerId', to: 'FK_company_leadId' },
         set: { label: 'Phase', name: 'phase' },
       }),
@@ -237,12 +306,15 @@ describe('StatementRenderer', () => {
       `DELETE FROM metadata."indexMetadata" WHERE "objectMetadataId" = '${OBJECT}' AND "columns" && ARRAY['addressStreet', 'addressCity']::text[]`,
       `DELETE FROM metadata."fieldMetadata" WHERE "id" = '${FIELD}'`,
     ]);
-    expect(sql({ ...change, columns: [], enumTypes: [], viewTables: [], withIndexRows: false })).toEqual([`DELETE FROM metadata."fieldMetadata" WHERE "id" = '${FIELD}'`]);
+    expect(sql({ ...change, columns: [], enumTypes: [], viewTables: [], withIndexRows: false })).toEqual([
+      `DELETE FROM metadata."fieldMetadata" WHERE "id" = '${FIELD}'`,
+    ]);
   });
 
   it('createForeignKey and updateForeignKey (the old constraint dropped first)', () => {
     const foreignKey = { name: 'FK_person_companyId', column: 'companyId', targetTable: 'company', onDelete: OnDeleteAction.SET_NULL };
-    const add = 'ALTER TABLE "workspace_test"."person" ADD CONSTRAINT "FK_person_companyId" FOREIGN KEY ("companyId") REFERENCES "workspace_test"."company" ("id") ON DELETE SET NULL';
+    const add =
+      'ALTER TABLE "workspace_test"."person" ADD CONSTRAINT "FK_person_companyId" FOREIGN KEY ("companyId") REFERENCES "workspace_test"."company" ("id") ON DELETE SET NULL';
     expect(sql({ kind: 'createForeignKey', tableName: 'person', foreignKey })).toEqual([add]);
     expect(sql({ kind: 'updateForeignKey', tableName: 'person', replaces: 'FK_person_companyId', foreignKey })).toEqual([
       'ALTER TABLE "workspace_test"."person" DROP CONSTRAINT "FK_person_companyId"',
@@ -251,7 +323,15 @@ describe('StatementRenderer', () => {
   });
 
   it('createIndex: the live index replaced, the build, the row inserted or updated', () => {
-    const row: IndexRow = { id: OTHER, objectMetadataId: OBJECT, name: 'IDX_UNIQUE_company_domain', columns: ['domain'], isUnique: true, whereClause: '"deletedAt" IS NULL', isCustom: false };
+    const row: IndexRow = {
+      id: OTHER,
+      objectMetadataId: OBJECT,
+      name: 'IDX_UNIQUE_company_domain',
+      columns: ['domain'],
+      isUnique: true,
+      whereClause: '"deletedAt" IS NULL',
+      isCustom: false,
+    };
     const index = { name: 'IDX_UNIQUE_company_domain', columns: ['domain'], isUnique: true, where: '"deletedAt" IS NULL' };
     const build = 'CREATE UNIQUE INDEX "IDX_UNIQUE_company_domain" ON "workspace_test"."company" ("domain") WHERE "deletedAt" IS NULL';
     expect(sql({ kind: 'createIndex', tableName: 'company', index, replacesLiveIndex: false, row, rowExists: false })).toEqual([
@@ -273,14 +353,36 @@ describe('StatementRenderer', () => {
   });
 
   it('createGeneratedRelation: join column, cascading foreign key, index with its row (no whereClause), field row', () => {
-    const field: FieldRow = { ...fieldRow, id: OTHER, standardId: null, name: 'invoice', label: 'Invoice', type: FieldType.RELATION, isCustom: true, isNullable: true, defaultValue: null, options: null, relationType: RelationType.MANY_TO_ONE, relationTargetObjectMetadataId: OBJECT, relationTargetFieldMetadataId: FIELD, onDelete: OnDeleteAction.CASCADE };
+    const field: FieldRow = {
+      ...fieldRow,
+      id: OTHER,
+      standardId: null,
+      name: 'invoice',
+      label: 'Invoice',
+      type: FieldType.RELATION,
+      isCustom: true,
+      isNullable: true,
+      defaultValue: null,
+      options: null,
+      relationType: RelationType.MANY_TO_ONE,
+      relationTargetObjectMetadataId: OBJECT,
+      relationTargetFieldMetadataId: FIELD,
+      onDelete: OnDeleteAction.CASCADE,
+    };
     const statements = sql({
       kind: 'createGeneratedRelation',
       relation: {
         tableName: 'noteTarget',
         column: column('invoiceId', 'uuid'),
         foreignKey: { name: 'FK_noteTarget_invoiceId', column: 'invoiceId', targetTable: '_invoice', onDelete: OnDeleteAction.CASCADE },
-        index: { id: FIELD, objectMetadataId: OTHER, name: 'IDX_noteTarget_invoiceId', columns: ['invoiceId'], isUnique: false, isCustom: true },
+        index: {
+          id: FIELD,
+          objectMetadataId: OTHER,
+          name: 'IDX_noteTarget_invoiceId',
+          columns: ['invoiceId'],
+          isUnique: false,
+          isCustom: true,
+        },
         field,
       },
     });

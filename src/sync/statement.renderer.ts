@@ -24,7 +24,6 @@ import {
 } from './changes';
 import { IndexSpec } from './desired-state';
 
-
 const JSONB_COLUMNS: ReadonlySet<string> = new Set(['defaultValue', 'options', 'settings']);
 
 const jsonParam = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
@@ -85,7 +84,9 @@ export class StatementRenderer {
       case 'setLabelIdentifier':
         return [this.updateObjectRow(change.objectId, { labelIdentifierFieldMetadataId: change.fieldId })];
       case 'turnObjectCustom':
-        return [{ sql: `UPDATE metadata."objectMetadata" SET "isCustom" = true, "updatedAt" = now() WHERE "id" = $1`, params: [change.objectId] }];
+        return [
+          { sql: `UPDATE metadata."objectMetadata" SET "isCustom" = true, "updatedAt" = now() WHERE "id" = $1`, params: [change.objectId] },
+        ];
       case 'dropObject':
         return [{ sql: `DROP TABLE ${this.inSchema(change.tableName)} CASCADE` }, this.deleteObjectRow(change.objectId)];
       case 'createField':
@@ -126,7 +127,10 @@ export class StatementRenderer {
       case 'renameCustomObject':
         return this.renameCustomObject(change);
       case 'deleteViewEntries':
-        return change.tables.map((table) => ({ sql: `DELETE FROM ${this.inSchema(table)} WHERE "fieldMetadataId" = ANY($1::uuid[])`, params: [change.fieldIds] }));
+        return change.tables.map((table) => ({
+          sql: `DELETE FROM ${this.inSchema(table)} WHERE "fieldMetadataId" = ANY($1::uuid[])`,
+          params: [change.fieldIds],
+        }));
       case 'deleteCustomObject':
         return this.deleteCustomObject(change);
     }
@@ -154,7 +158,9 @@ export class StatementRenderer {
       this.renameTable(change.tableName.from, change.tableName.to),
       this.updateObjectRow(change.objectId, { nameSingular: change.nameSingular, tableName: change.tableName.to }),
       ...change.dependents.map((rename) =>
-        rename.of === 'enumType' ? this.renameEnum(rename.from, rename.to) : this.renameConstraint(change.tableName.to, rename.from, rename.to),
+        rename.of === 'enumType'
+          ? this.renameEnum(rename.from, rename.to)
+          : this.renameConstraint(change.tableName.to, rename.from, rename.to),
       ),
     ];
   }
@@ -179,7 +185,9 @@ export class StatementRenderer {
 
   private deleteCustomObject(change: DeleteCustomObject): SqlStatement[] {
     return [
-      ...(change.viewTable ? [{ sql: `DELETE FROM ${this.inSchema(change.viewTable)} WHERE "objectMetadataId" = $1`, params: [change.objectId] }] : []),
+      ...(change.viewTable
+        ? [{ sql: `DELETE FROM ${this.inSchema(change.viewTable)} WHERE "objectMetadataId" = $1`, params: [change.objectId] }]
+        : []),
       ...change.relations.flatMap((relation) => [
         this.dropColumns(relation.tableName, [relation.column]),
         {
@@ -201,7 +209,9 @@ export class StatementRenderer {
     const statements: SqlStatement[] = [];
     if (change.nullability) {
       const { column, isNullable } = change.nullability;
-      statements.push({ sql: `ALTER TABLE ${this.inSchema(change.tableName)} ALTER COLUMN ${quoteIdentifier(column)} ${isNullable ? 'DROP' : 'SET'} NOT NULL` });
+      statements.push({
+        sql: `ALTER TABLE ${this.inSchema(change.tableName)} ALTER COLUMN ${quoteIdentifier(column)} ${isNullable ? 'DROP' : 'SET'} NOT NULL`,
+      });
     }
     if (change.enumValues) statements.push(...this.changeEnumValues(change.tableName, change.enumValues));
     for (const { column, defaultSql } of change.defaults) statements.push(this.setDefault(change.tableName, column, defaultSql));
@@ -224,7 +234,9 @@ export class StatementRenderer {
       { sql: `ALTER TYPE ${type} RENAME TO ${quoteIdentifier(oldType)}` },
       this.createEnum({ name: change.enumType, values: change.values }),
       this.setDefault(tableName, change.column, null),
-      { sql: `ALTER TABLE ${this.inSchema(tableName)} ALTER COLUMN ${column} TYPE ${type}${arraySuffix} USING ${column}::text${arraySuffix}::${type}${arraySuffix}` },
+      {
+        sql: `ALTER TABLE ${this.inSchema(tableName)} ALTER COLUMN ${column} TYPE ${type}${arraySuffix} USING ${column}::text${arraySuffix}::${type}${arraySuffix}`,
+      },
       this.dropEnum(oldType),
       ...(change.defaultSql ? [this.setDefault(tableName, change.column, change.defaultSql)] : []),
     ];
@@ -245,9 +257,17 @@ export class StatementRenderer {
     return [
       ...(change.columns.length > 0 ? [this.dropColumns(change.tableName, change.columns)] : []),
       ...change.enumTypes.map((name) => this.dropEnum(name)),
-      ...change.viewTables.map((table) => ({ sql: `DELETE FROM ${this.inSchema(table)} WHERE "fieldMetadataId" = $1`, params: [change.fieldId] })),
+      ...change.viewTables.map((table) => ({
+        sql: `DELETE FROM ${this.inSchema(table)} WHERE "fieldMetadataId" = $1`,
+        params: [change.fieldId],
+      })),
       ...(change.withIndexRows
-        ? [{ sql: `DELETE FROM metadata."indexMetadata" WHERE "objectMetadataId" = $1 AND "columns" && $2::text[]`, params: [change.objectId, change.columns] }]
+        ? [
+            {
+              sql: `DELETE FROM metadata."indexMetadata" WHERE "objectMetadataId" = $1 AND "columns" && $2::text[]`,
+              params: [change.objectId, change.columns],
+            },
+          ]
         : []),
       this.deleteFieldRow(change.fieldId),
     ];
@@ -286,7 +306,12 @@ export class StatementRenderer {
     return [
       this.addColumns(relation.tableName, [relation.column]),
       this.addForeignKey(relation.tableName, relation.foreignKey),
-      this.createIndexSql(relation.tableName, { name: index.name, columns: index.columns, isUnique: index.isUnique, where: index.whereClause ?? null }),
+      this.createIndexSql(relation.tableName, {
+        name: index.name,
+        columns: index.columns,
+        isUnique: index.isUnique,
+        where: index.whereClause ?? null,
+      }),
       this.insertIndexRow(index),
       this.insertFieldRows([relation.field]),
     ];
@@ -295,7 +320,9 @@ export class StatementRenderer {
   // Metadata rows
 
   private insertObjectRow(row: ObjectRow): SqlStatement {
-    const columns = withWorkspace(OBJECT_COLUMNS).filter((column) => column !== 'labelIdentifierFieldMetadataId' || row.labelIdentifierFieldMetadataId !== undefined);
+    const columns = withWorkspace(OBJECT_COLUMNS).filter(
+      (column) => column !== 'labelIdentifierFieldMetadataId' || row.labelIdentifierFieldMetadataId !== undefined,
+    );
     const parts = insertParts(columns, [{ ...row, workspaceId: this.workspaceId }]);
     return { sql: `INSERT INTO metadata."objectMetadata" (${parts.columns})\n              VALUES ${parts.values}`, params: parts.params };
   }
@@ -341,7 +368,12 @@ export class StatementRenderer {
 
   /** A column definition for CREATE TABLE / ADD COLUMN; enum types are qualified with the schema. */
   private columnSql(column: ColumnSpec): string {
-    const type = column.type === 'enum' ? this.inSchema(column.enumName!) : column.type === 'enum[]' ? `${this.inSchema(column.enumName!)}[]` : column.type;
+    const type =
+      column.type === 'enum'
+        ? this.inSchema(column.enumName!)
+        : column.type === 'enum[]'
+          ? `${this.inSchema(column.enumName!)}[]`
+          : column.type;
     return `${quoteIdentifier(column.name)} ${type}${column.isNullable ? '' : ' NOT NULL'}${column.defaultSql ? ` DEFAULT ${column.defaultSql}` : ''}`;
   }
 
@@ -350,11 +382,15 @@ export class StatementRenderer {
   }
 
   private dropColumns(tableName: string, columns: string[]): SqlStatement {
-    return { sql: `ALTER TABLE ${this.inSchema(tableName)} ${columns.map((column) => `DROP COLUMN ${quoteIdentifier(column)}`).join(', ')}` };
+    return {
+      sql: `ALTER TABLE ${this.inSchema(tableName)} ${columns.map((column) => `DROP COLUMN ${quoteIdentifier(column)}`).join(', ')}`,
+    };
   }
 
   private setDefault(tableName: string, column: string, defaultSql: string | null): SqlStatement {
-    return { sql: `ALTER TABLE ${this.inSchema(tableName)} ALTER COLUMN ${quoteIdentifier(column)} ${defaultSql ? `SET DEFAULT ${defaultSql}` : 'DROP DEFAULT'}` };
+    return {
+      sql: `ALTER TABLE ${this.inSchema(tableName)} ALTER COLUMN ${quoteIdentifier(column)} ${defaultSql ? `SET DEFAULT ${defaultSql}` : 'DROP DEFAULT'}`,
+    };
   }
 
   private renameTable(from: string, to: string): SqlStatement {

@@ -36,7 +36,11 @@ describe('scopeOfChange', () => {
     expect(found.desired.objects.map((object) => object.declared.nameSingular).sort()).toEqual(['person', ...targets].sort());
     const inverses = person.fields.flatMap((field) =>
       field.relation?.inverseFieldName
-        ? [standard.objects.find((object) => object.nameSingular === field.relation!.targetObject)!.fields.find((candidate) => candidate.name === field.relation!.inverseFieldName)!.standardId]
+        ? [
+            standard.objects
+              .find((object) => object.nameSingular === field.relation!.targetObject)!
+              .fields.find((candidate) => candidate.name === field.relation!.inverseFieldName)!.standardId,
+          ]
         : [],
     );
     expect(inverses.length).toBeGreaterThan(0);
@@ -66,8 +70,18 @@ describe('scopeOfChange', () => {
     const withoutNote = { ...standard, objects: standard.objects.filter((object) => object.standardId !== STANDARD_OBJECT_IDS.note) };
     expect(scope(withoutNote, standard)).toBeNull();
     expect(scope(standard, withoutNote)).toBeNull();
-    expect(scope(standard, withObject(standard, STANDARD_OBJECT_IDS.company, (object) => ({ ...object, nameSingular: 'account', namePlural: 'accounts' })))).toBeNull();
-    expect(scope(standard, withObject(standard, STANDARD_OBJECT_IDS.company, (object) => ({ ...object, namePlural: 'firms' })))).toBeNull();
+    expect(
+      scope(
+        standard,
+        withObject(standard, STANDARD_OBJECT_IDS.company, (object) => ({ ...object, nameSingular: 'account', namePlural: 'accounts' })),
+      ),
+    ).toBeNull();
+    expect(
+      scope(
+        standard,
+        withObject(standard, STANDARD_OBJECT_IDS.company, (object) => ({ ...object, namePlural: 'firms' })),
+      ),
+    ).toBeNull();
     expect(scope(standard, { ...standard, customObjectFields: standard.customObjectFields.slice(1) })).toBeNull();
   });
 
@@ -75,7 +89,10 @@ describe('scopeOfChange', () => {
     const without = (schema: DeclaredSchema, standardId: string, name: string): DeclaredSchema =>
       withObject(schema, standardId, (object) => ({ ...object, fields: object.fields.filter((field) => field.name !== name) }));
     const additions = (previous: DeclaredSchema, next: DeclaredSchema) =>
-      scope(previous, next)!.additions?.map(({ object, fields }) => [object.declared.nameSingular, fields.map((field) => field.declared.name)]) ?? null;
+      scope(previous, next)!.additions?.map(({ object, fields }) => [
+        object.declared.nameSingular,
+        fields.map((field) => field.declared.name),
+      ]) ?? null;
 
     it('are the new fields, by object, when nothing else changed', () => {
       expect(additions(withoutPersonCity, standard)).toEqual([['person', ['city']]]);

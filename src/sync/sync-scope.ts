@@ -41,7 +41,13 @@ export interface SyncScope {
 /** JSON with keys in sorted order: equal texts for equal values, whatever the order keys were written in. */
 const stableJson = (value: unknown): string =>
   JSON.stringify(value, (_key, item) =>
-    item && typeof item === 'object' && !Array.isArray(item) ? Object.fromEntries(Object.keys(item).sort().map((key) => [key, item[key]])) : item,
+    item && typeof item === 'object' && !Array.isArray(item)
+      ? Object.fromEntries(
+          Object.keys(item)
+            .sort()
+            .map((key) => [key, item[key]]),
+        )
+      : item,
   );
 
 /** A new field whose plan is its columns and its metadata row, and nothing else. */
@@ -98,7 +104,8 @@ export const scopeOfChange = (previous: DesiredState, next: DesiredState): SyncS
     return before.get(object.declared.standardId)!.fields.some((field) => !kept.has(field.declared.standardId));
   });
   if (losesField) {
-    for (const object of next.objects.filter((candidate) => VIEW_OBJECTS_WITH_FIELDS.includes(candidate.declared.standardId))) compared.add(object);
+    for (const object of next.objects.filter((candidate) => VIEW_OBJECTS_WITH_FIELDS.includes(candidate.declared.standardId)))
+      compared.add(object);
   }
   const byName = new Map(next.objects.map((object) => [object.declared.nameSingular, object]));
   const read = new Set<DesiredObject>(compared);
@@ -126,7 +133,11 @@ export const scopeOfChange = (previous: DesiredState, next: DesiredState): SyncS
     referencedFieldIds: [...referencedFieldIds],
     tableNames: comparedObjects.map((object) => object.tableName),
     enumNames: [
-      ...new Set(comparedObjects.flatMap((object) => object.fields.flatMap((field) => field.columns.flatMap((column) => (column.enumName ? [column.enumName] : []))))),
+      ...new Set(
+        comparedObjects.flatMap((object) =>
+          object.fields.flatMap((field) => field.columns.flatMap((column) => (column.enumName ? [column.enumName] : []))),
+        ),
+      ),
     ],
     desired: { ...next, objects: next.objects.filter((object) => read.has(object)) },
     additions: additions.length > 0 && additions.every((addition) => addition !== null) ? (additions as Addition[]) : null,

@@ -47,7 +47,12 @@ export const checkWorkspaceHealth = (actual: ActualState): HealthIssue[] => {
     claimedTables.add(object.tableName);
     const table = actual.live.tables.get(object.tableName);
     if (!table) {
-      issues.push({ kind: 'MISSING_TABLE', table: object.tableName, column: null, message: `object ${object.nameSingular} has no table ${object.tableName}` });
+      issues.push({
+        kind: 'MISSING_TABLE',
+        table: object.tableName,
+        column: null,
+        message: `object ${object.nameSingular} has no table ${object.tableName}`,
+      });
       continue;
     }
     const claimedColumns = new Set<string>();
@@ -58,12 +63,22 @@ export const checkWorkspaceHealth = (actual: ActualState): HealthIssue[] => {
         claimedColumns.add(column.name);
         const live = table.columns.get(column.name);
         if (!live) {
-          issues.push({ kind: 'MISSING_COLUMN', table: object.tableName, column: column.name, message: `field ${object.nameSingular}.${field.name} has no column "${column.name}"` });
+          issues.push({
+            kind: 'MISSING_COLUMN',
+            table: object.tableName,
+            column: column.name,
+            message: `field ${object.nameSingular}.${field.name} has no column "${column.name}"`,
+          });
           continue;
         }
         const expected = expectedLiveType(column);
         if (live.type !== expected) {
-          issues.push({ kind: 'WRONG_TYPE', table: object.tableName, column: column.name, message: `column "${column.name}" of ${object.tableName} is ${live.type}, field ${object.nameSingular}.${field.name} (${field.type}) expects ${expected}` });
+          issues.push({
+            kind: 'WRONG_TYPE',
+            table: object.tableName,
+            column: column.name,
+            message: `column "${column.name}" of ${object.tableName} is ${live.type}, field ${object.nameSingular}.${field.name} (${field.type}) expects ${expected}`,
+          });
         }
         if (isPlain && live.isNullable !== field.isNullable) {
           issues.push({
@@ -77,13 +92,23 @@ export const checkWorkspaceHealth = (actual: ActualState): HealthIssue[] => {
       if (field.relationType === RelationType.MANY_TO_ONE) {
         const name = foreignKeyName(object.tableName, columns[0].name);
         if (!actual.live.foreignKeys.some((fk) => fk.name === name)) {
-          issues.push({ kind: 'MISSING_FOREIGN_KEY', table: object.tableName, column: columns[0].name, message: `relation ${object.nameSingular}.${field.name} has no foreign key ${name}` });
+          issues.push({
+            kind: 'MISSING_FOREIGN_KEY',
+            table: object.tableName,
+            column: columns[0].name,
+            message: `relation ${object.nameSingular}.${field.name} has no foreign key ${name}`,
+          });
         }
       }
     }
     for (const column of table.columns.keys()) {
       if (!claimedColumns.has(column)) {
-        issues.push({ kind: 'EXTRA_COLUMN', table: object.tableName, column, message: `column "${column}" of ${object.tableName} belongs to no field of ${object.nameSingular}` });
+        issues.push({
+          kind: 'EXTRA_COLUMN',
+          table: object.tableName,
+          column,
+          message: `column "${column}" of ${object.tableName} belongs to no field of ${object.nameSingular}`,
+        });
       }
     }
   }
@@ -91,9 +116,19 @@ export const checkWorkspaceHealth = (actual: ActualState): HealthIssue[] => {
     const object = actual.objects.find((candidate) => candidate.id === index.objectMetadataId);
     const live = actual.live.indexes.find((candidate) => candidate.name === index.name);
     if (!live) {
-      issues.push({ kind: 'MISSING_INDEX', table: object?.tableName ?? '', column: null, message: `index ${index.name} is in metadata but not in the schema` });
+      issues.push({
+        kind: 'MISSING_INDEX',
+        table: object?.tableName ?? '',
+        column: null,
+        message: `index ${index.name} is in metadata but not in the schema`,
+      });
     } else if (!live.isValid) {
-      issues.push({ kind: 'INVALID_INDEX', table: live.table, column: null, message: `index ${index.name} is invalid (an interrupted build); the next sync rebuilds it` });
+      issues.push({
+        kind: 'INVALID_INDEX',
+        table: live.table,
+        column: null,
+        message: `index ${index.name} is invalid (an interrupted build); the next sync rebuilds it`,
+      });
     }
   }
   for (const reference of actual.danglingViewReferences ?? []) {

@@ -19,7 +19,6 @@ import { WorkspaceComparator } from './workspace.comparator';
 import { checkWorkspaceHealth, HealthIssueKind } from './workspace-health';
 import { WorkspaceStateWriter } from './workspace-state.writer';
 
-
 export interface SyncOptions {
   dryRun?: boolean;
   /**
@@ -161,7 +160,9 @@ export class WorkspaceSyncService {
       actual = await new ActualStateRepository(manager).read(workspace.id, workspace.schemaName);
     }
     // Of a scope, only the compared objects' tables were read.
-    const checked = scope ? { ...actual, objects: actual.objects.filter((object) => scope!.compared.has(object.standardId ?? '')) } : actual;
+    const checked = scope
+      ? { ...actual, objects: actual.objects.filter((object) => scope!.compared.has(object.standardId ?? '')) }
+      : actual;
     const drift = checkWorkspaceHealth(checked).filter((issue) => BLOCKING_DRIFT.has(issue.kind));
     if (drift.length > 0 && !options.skipHealthCheck) {
       throw new SyncError(

@@ -37,12 +37,25 @@ abstract class Base {
   id: string;
 }
 
-@WorkspaceEntity({ standardId: IDS.company, nameSingular: 'company', namePlural: 'companies', labelSingular: 'Company', labelPlural: 'Companies', labelIdentifierStandardId: IDS.companyName })
+@WorkspaceEntity({
+  standardId: IDS.company,
+  nameSingular: 'company',
+  namePlural: 'companies',
+  labelSingular: 'Company',
+  labelPlural: 'Companies',
+  labelIdentifierStandardId: IDS.companyName,
+})
 class Company extends Base {
   @WorkspaceField({ standardId: IDS.companyName, type: FieldType.TEXT, label: 'Name', defaultValue: '' })
   name: string;
 
-  @WorkspaceRelation({ standardId: IDS.companyPeople, type: RelationType.ONE_TO_MANY, label: 'People', inverseSideTarget: () => Person, inverseSideFieldKey: 'company' })
+  @WorkspaceRelation({
+    standardId: IDS.companyPeople,
+    type: RelationType.ONE_TO_MANY,
+    label: 'People',
+    inverseSideTarget: () => Person,
+    inverseSideFieldKey: 'company',
+  })
   people: Person[];
 }
 
@@ -61,11 +74,21 @@ class Person extends Base {
     type: FieldType.SELECT,
     label: 'Stage',
     defaultValue: 'NEW',
-    options: [{ value: 'NEW', label: 'New', position: 0 }, { value: 'WON', label: 'Won', position: 1 }],
+    options: [
+      { value: 'NEW', label: 'New', position: 0 },
+      { value: 'WON', label: 'Won', position: 1 },
+    ],
   })
   stage: string;
 
-  @WorkspaceRelation({ standardId: IDS.personCompany, type: RelationType.MANY_TO_ONE, label: 'Company', inverseSideTarget: () => Company, inverseSideFieldKey: 'people', onDelete: OnDeleteAction.CASCADE })
+  @WorkspaceRelation({
+    standardId: IDS.personCompany,
+    type: RelationType.MANY_TO_ONE,
+    label: 'Company',
+    inverseSideTarget: () => Company,
+    inverseSideFieldKey: 'people',
+    onDelete: OnDeleteAction.CASCADE,
+  })
   @WorkspaceIndex()
   company: Company;
 }
@@ -84,17 +107,37 @@ class PersonV2 extends Base {
   @WorkspaceField({ standardId: IDS.personNickname, type: FieldType.TEXT, label: 'Nickname', defaultValue: '' })
   nickname: string;
 
-  @WorkspaceRelation({ standardId: IDS.personCompany, type: RelationType.MANY_TO_ONE, label: 'Company', inverseSideTarget: () => CompanyV2, inverseSideFieldKey: 'people', onDelete: OnDeleteAction.CASCADE })
+  @WorkspaceRelation({
+    standardId: IDS.personCompany,
+    type: RelationType.MANY_TO_ONE,
+    label: 'Company',
+    inverseSideTarget: () => CompanyV2,
+    inverseSideFieldKey: 'people',
+    onDelete: OnDeleteAction.CASCADE,
+  })
   @WorkspaceIndex()
   company: unknown;
 }
 
-@WorkspaceEntity({ standardId: IDS.company, nameSingular: 'company', namePlural: 'companies', labelSingular: 'Company', labelPlural: 'Companies', labelIdentifierStandardId: IDS.companyName })
+@WorkspaceEntity({
+  standardId: IDS.company,
+  nameSingular: 'company',
+  namePlural: 'companies',
+  labelSingular: 'Company',
+  labelPlural: 'Companies',
+  labelIdentifierStandardId: IDS.companyName,
+})
 class CompanyV2 extends Base {
   @WorkspaceField({ standardId: IDS.companyName, type: FieldType.TEXT, label: 'Name', defaultValue: '' })
   name: string;
 
-  @WorkspaceRelation({ standardId: IDS.companyPeople, type: RelationType.ONE_TO_MANY, label: 'People', inverseSideTarget: () => PersonV2, inverseSideFieldKey: 'company' })
+  @WorkspaceRelation({
+    standardId: IDS.companyPeople,
+    type: RelationType.ONE_TO_MANY,
+    label: 'People',
+    inverseSideTarget: () => PersonV2,
+    inverseSideFieldKey: 'company',
+  })
   people: unknown[];
 }
 
@@ -102,7 +145,8 @@ const v1 = (): DeclaredSchema => DeclarationSetBuilder.build({ entities: [Compan
 
 const changesOf = (plan: Plan): Change[] => plan.actions.flatMap((action) => action.changes ?? []);
 
-const createdObjects = (plan: Plan): CreateObject[] => changesOf(plan).filter((change): change is CreateObject => change.kind === 'createObject');
+const createdObjects = (plan: Plan): CreateObject[] =>
+  changesOf(plan).filter((change): change is CreateObject => change.kind === 'createObject');
 
 /** The actual state a workspace has right after a plan for `desired` was applied to an empty one: rows as declared, under the ids the plan gave them. */
 const appliedState = (desired: DesiredState): ActualState => {
@@ -137,7 +181,8 @@ const appliedState = (desired: DesiredState): ActualState => {
   });
   for (const object of objects) {
     const declared = desired.objects.find((candidate) => candidate.declared.standardId === object.standardId)!.declared;
-    object.labelIdentifierFieldMetadataId = object.fields.find((field) => field.standardId === declared.labelIdentifierStandardId)?.id ?? null;
+    object.labelIdentifierFieldMetadataId =
+      object.fields.find((field) => field.standardId === declared.labelIdentifierStandardId)?.id ?? null;
     for (const field of object.fields) {
       const relation = declared.fields.find((candidate) => candidate.standardId === field.standardId)!.relation;
       if (!relation) continue;
@@ -152,7 +197,12 @@ const appliedState = (desired: DesiredState): ActualState => {
     tables.set(object.tableName, {
       name: object.tableName,
       estimatedRows: 0,
-      columns: new Map(columns.map((column) => [column.name, { name: column.name, type: column.type, enumName: column.enumName, isNullable: column.isNullable }])),
+      columns: new Map(
+        columns.map((column) => [
+          column.name,
+          { name: column.name, type: column.type, enumName: column.enumName, isNullable: column.isNullable },
+        ]),
+      ),
     });
   }
   return {
@@ -176,8 +226,16 @@ const appliedState = (desired: DesiredState): ActualState => {
       foreignKeys: desired.objects.flatMap((object) =>
         object.fields.filter((field) => field.foreignKey).map((field) => ({ ...field.foreignKey!, table: object.tableName })),
       ),
-      indexes: desired.objects.flatMap((object) => object.indexes.map((index) => ({ name: index.name, table: object.tableName, isUnique: index.isUnique, isValid: true }))),
-      enums: new Map(desired.objects.flatMap((object) => object.fields.flatMap((field) => field.columns.filter((c) => c.enumName).map((c) => [c.enumName!, field.enumValues!] as [string, string[]])))),
+      indexes: desired.objects.flatMap((object) =>
+        object.indexes.map((index) => ({ name: index.name, table: object.tableName, isUnique: index.isUnique, isValid: true })),
+      ),
+      enums: new Map(
+        desired.objects.flatMap((object) =>
+          object.fields.flatMap((field) =>
+            field.columns.filter((c) => c.enumName).map((c) => [c.enumName!, field.enumValues!] as [string, string[]]),
+          ),
+        ),
+      ),
     },
   };
 };
@@ -197,7 +255,13 @@ describe('WorkspaceComparator', () => {
     const [person] = plan.actions[2].changes as [CreateObject];
     expect(person.enumTypes).toContainEqual({ name: 'person_stage_enum', values: ['NEW', 'WON'] });
     // The table's columns in order (an "id" column makes the primary key: see the renderer's spec).
-    const column = (name: string, type: string, isNullable = true, defaultSql: string | null = null, enumName: string | null = null) => ({ name, type, enumName, isNullable, defaultSql });
+    const column = (name: string, type: string, isNullable = true, defaultSql: string | null = null, enumName: string | null = null) => ({
+      name,
+      type,
+      enumName,
+      isNullable,
+      defaultSql,
+    });
     expect(person.object.tableName).toBe('person');
     expect(person.columns).toEqual([
       column('nameFirstName', 'text'),
@@ -209,7 +273,11 @@ describe('WorkspaceComparator', () => {
       column('id', 'uuid', false, 'gen_random_uuid()'),
     ]);
     expect(plan.actions[3].changes).toEqual([
-      { kind: 'createForeignKey', tableName: 'person', foreignKey: { name: 'FK_person_companyId', column: 'companyId', targetTable: 'company', onDelete: OnDeleteAction.CASCADE } },
+      {
+        kind: 'createForeignKey',
+        tableName: 'person',
+        foreignKey: { name: 'FK_person_companyId', column: 'companyId', targetTable: 'company', onDelete: OnDeleteAction.CASCADE },
+      },
     ]);
   });
 
@@ -217,7 +285,10 @@ describe('WorkspaceComparator', () => {
     const desired = buildDesiredState(v1());
     const next = buildDesiredState(DeclarationSetBuilder.build({ entities: [CompanyV2, PersonV2], version: 'v2' }));
     const renderer = new StatementRenderer(WORKSPACE, SCHEMA);
-    const plans = [WorkspaceComparator.compare(desired, emptyActualState(WORKSPACE, SCHEMA)), WorkspaceComparator.compare(next, appliedState(desired))];
+    const plans = [
+      WorkspaceComparator.compare(desired, emptyActualState(WORKSPACE, SCHEMA)),
+      WorkspaceComparator.compare(next, appliedState(desired)),
+    ];
     for (const action of plans.flatMap((plan): PlanAction[] => plan.actions)) {
       expect(action.changes!.length).toBeGreaterThan(0);
       expect(action.statements).toEqual(renderer.renderAll(action.changes!));
@@ -243,11 +314,13 @@ describe('WorkspaceComparator', () => {
     const plan = WorkspaceComparator.compare(next, appliedState(desired));
     expect(plan.refusals).toEqual([]);
     const summaries = plan.actions.map((action) => action.summary);
-    expect(summaries).toEqual(expect.arrayContaining([
-      'rename field person.name to fullName',
-      'create field person.nickname (TEXT)',
-      'field person.emails is deprecated: kept, with its data, as a custom field',
-    ]));
+    expect(summaries).toEqual(
+      expect.arrayContaining([
+        'rename field person.name to fullName',
+        'create field person.nickname (TEXT)',
+        'field person.emails is deprecated: kept, with its data, as a custom field',
+      ]),
+    );
     const rename = plan.actions.find((action) => action.kind === 'RENAME_FIELD')!.changes!;
     expect(rename).toEqual([
       expect.objectContaining({
@@ -283,7 +356,12 @@ describe('WorkspaceComparator', () => {
     email.name = 'email';
     const plan = WorkspaceComparator.compare(desired, actual, { upgradeCommand: 'upgrade-0.23' });
     expect(plan.refusals).toEqual([
-      expect.objectContaining({ hazard: Hazard.TYPE_CHANGE, object: 'person', field: 'email', message: expect.stringContaining('run `upgrade-0.23`') }),
+      expect.objectContaining({
+        hazard: Hazard.TYPE_CHANGE,
+        object: 'person',
+        field: 'email',
+        message: expect.stringContaining('run `upgrade-0.23`'),
+      }),
     ]);
   });
 
@@ -293,10 +371,23 @@ describe('WorkspaceComparator', () => {
     const person = actual.objects.find((object) => object.nameSingular === 'person')!;
     const stage = person.fields.find((field) => field.name === 'stage')!;
     person.fields = person.fields.filter((field) => field !== stage);
-    person.fields.push({ ...stage, id: 'custom-stage', standardId: null, isCustom: true, type: FieldType.TEXT, options: null, defaultValue: '' });
+    person.fields.push({
+      ...stage,
+      id: 'custom-stage',
+      standardId: null,
+      isCustom: true,
+      type: FieldType.TEXT,
+      options: null,
+      defaultValue: '',
+    });
     const plan = WorkspaceComparator.compare(desired, actual);
     expect(plan.refusals).toEqual([
-      expect.objectContaining({ hazard: Hazard.NAME_CONFLICT, object: 'person', field: 'stage', message: expect.stringContaining('rename the custom field') }),
+      expect.objectContaining({
+        hazard: Hazard.NAME_CONFLICT,
+        object: 'person',
+        field: 'stage',
+        message: expect.stringContaining('rename the custom field'),
+      }),
     ]);
   });
 
@@ -310,7 +401,10 @@ describe('WorkspaceComparator', () => {
     added.enumValues = ['NEW', 'WON', 'LOST'];
     const addPlan = WorkspaceComparator.compare(withOption, actual);
     expect(changesOf(addPlan)).toContainEqual(
-      expect.objectContaining({ kind: 'updateField', enumValues: { action: 'add', enumType: 'person_stage_enum', added: [{ value: 'LOST', before: null }] } }),
+      expect.objectContaining({
+        kind: 'updateField',
+        enumValues: { action: 'add', enumType: 'person_stage_enum', added: [{ value: 'LOST', before: null }] },
+      }),
     );
     const removed = structuredClone(desired);
     const fewer = removed.objects[1].fields.find((field) => field.declared.name === 'stage')!;

@@ -21,7 +21,13 @@ export class WorkspaceComparator {
   static compare(desired: DesiredState, actual: ActualState, options: CompareOptions = {}): Plan {
     const comparison = new Comparison(desired, actual, options);
     if (!actual.live.exists) {
-      comparison.add(Phase.SCHEMA, { kind: 'CREATE_SCHEMA', object: '', field: null, summary: `create schema ${actual.schemaName}`, changes: [{ kind: 'createSchema' }] });
+      comparison.add(Phase.SCHEMA, {
+        kind: 'CREATE_SCHEMA',
+        object: '',
+        field: null,
+        summary: `create schema ${actual.schemaName}`,
+        changes: [{ kind: 'createSchema' }],
+      });
     }
     const matches = comparison.ids.assign(desired, actual, options.compareOnly);
     const objects = new ObjectComparator(comparison);
@@ -48,7 +54,13 @@ export class WorkspaceComparator {
    * workspace is so: the caller does, under the workspace's lock, before the plan runs
    * (additionsExpectation).
    */
-  static planAdditions(desired: DesiredState, workspaceId: string, schemaName: string, additions: readonly Addition[], objectIds: readonly string[]): Plan {
+  static planAdditions(
+    desired: DesiredState,
+    workspaceId: string,
+    schemaName: string,
+    additions: readonly Addition[],
+    objectIds: readonly string[],
+  ): Plan {
     const objects = additions.map(({ object }, index) => declaredObjectRow(object, objectIds[index], []));
     const actual: ActualState = { workspaceId, schemaName, objects, indexes: [], live: { ...emptyLiveSchema(), exists: true } };
     const comparison = new Comparison(desired, actual, {});
@@ -67,7 +79,9 @@ export class WorkspaceComparator {
   /** The planned actions in statement order, each with its statements, and the refusals, with those of hazards not allowed. */
   private static render(comparison: Comparison): Plan {
     const renderer = new StatementRenderer(comparison.actual.workspaceId, comparison.actual.schemaName);
-    const actions: PlanAction[] = comparison.actions().map(({ changes, ...action }) => ({ ...action, statements: renderer.renderAll(changes), changes }));
+    const actions: PlanAction[] = comparison
+      .actions()
+      .map(({ changes, ...action }) => ({ ...action, statements: renderer.renderAll(changes), changes }));
     return { actions, refusals: [...comparison.refusals, ...comparison.hazards.refusals(actions)] };
   }
 }

@@ -35,7 +35,10 @@ export class LedgerRepository {
   }
 
   async list(workspaceId: string): Promise<LedgerEntry[]> {
-    return this.manager.query(`SELECT ${COLUMNS} FROM core."upgradeLedger" WHERE "workspaceId" = $1 ORDER BY "version", "startedAt", "step"`, [workspaceId]);
+    return this.manager.query(
+      `SELECT ${COLUMNS} FROM core."upgradeLedger" WHERE "workspaceId" = $1 ORDER BY "version", "startedAt", "step"`,
+      [workspaceId],
+    );
   }
 
   /** Marks a step running (a new row, or a resumed one keeping its checkpoint). */

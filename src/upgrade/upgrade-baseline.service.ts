@@ -34,28 +34,32 @@ export class UpgradeBaselineService {
       return { status: 'up-to-date', differences: [] };
     }
     const writer = new WorkspaceStateWriter(this.dataSource);
-    const result = await inLockedTransaction(this.dataSource, (manager) => new WorkspaceRepository(manager).tryLock(workspace.id), async (manager): Promise<BaselineResult & { write?: StateWrite }> => {
-      const actual = await new ActualStateRepository(manager).read(workspace.id, workspace.schemaName);
-      const desired = buildDesiredState(snapshot, new Set(workspace.featureFlags));
-      const plan = WorkspaceComparator.compare(desired, actual);
-      const differences = [
-        ...plan.refusals.map((refusal) => refusal.message),
-        ...plan.actions.map((action) => action.summary),
-        ...checkWorkspaceHealth(actual).map((issue) => `${issue.kind}: ${issue.message}`),
-      ];
-      if (differences.length > 0) {
-        return { status: 'refused', differences };
-      }
-      if (!options.dryRun) {
-        const ledger = new LedgerRepository(manager);
-        for (const step of upgrade?.steps ?? []) {
-          await ledger.baseline(workspace.id, version, step.name, stepChecksum(step));
+    const result = await inLockedTransaction(
+      this.dataSource,
+      (manager) => new WorkspaceRepository(manager).tryLock(workspace.id),
+      async (manager): Promise<BaselineResult & { write?: StateWrite }> => {
+        const actual = await new ActualStateRepository(manager).read(workspace.id, workspace.schemaName);
+        const desired = buildDesiredState(snapshot, new Set(workspace.featureFlags));
+        const plan = WorkspaceComparator.compare(desired, actual);
+        const differences = [
+          ...plan.refusals.map((refusal) => refusal.message),
+          ...plan.actions.map((action) => action.summary),
+          ...checkWorkspaceHealth(actual).map((issue) => `${issue.kind}: ${issue.message}`),
+        ];
+        if (differences.length > 0) {
+          return { status: 'refused', differences };
         }
-        await new WorkspaceRepository(manager).setVersion(workspace.id, version);
-        return { status: 'baselined', differences: [], write: await writer.record(manager, workspace.id, desired) };
-      }
-      return { status: 'baselined', differences: [] };
-    });
+        if (!options.dryRun) {
+          const ledger = new LedgerRepository(manager);
+          for (const step of upgrade?.steps ?? []) {
+            await ledger.baseline(workspace.id, version, step.name, stepChecksum(step));
+          }
+          await new WorkspaceRepository(manager).setVersion(workspace.id, version);
+          return { status: 'baselined', differences: [], write: await writer.record(manager, workspace.id, desired) };
+        }
+        return { status: 'baselined', differences: [] };
+      },
+    );
     if (result === LOCKED) return { status: 'refused', differences: ['locked by another runner'] };
     if (result.write) writer.committed(result.write);
     return { status: result.status, differences: result.differences };

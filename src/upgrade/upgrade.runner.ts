@@ -47,7 +47,12 @@ export interface UpgradeOutcome {
   sync: WorkspaceOutcome | null;
 }
 
-export const DEFAULT_STEP_OPTIONS: UpgradeStepOptions = { batchSize: 10_000, batchTargetMs: 100, lockTimeoutMs: 5_000, statementTimeoutMs: 60_000 };
+export const DEFAULT_STEP_OPTIONS: UpgradeStepOptions = {
+  batchSize: 10_000,
+  batchTargetMs: 100,
+  lockTimeoutMs: 5_000,
+  statementTimeoutMs: 60_000,
+};
 
 /** The step options of a run: an explicit batch size is taken as it is, unless a batch time is given too. */
 export const stepOptionsOf = (options: UpgradeOptions): UpgradeStepOptions => ({
@@ -78,7 +83,15 @@ export class UpgradeRunner {
 
   async upgrade(workspace: WorkspaceRow, version: string, options: UpgradeOptions = {}): Promise<UpgradeOutcome> {
     const target = findUpgradeVersion(version);
-    const outcome: UpgradeOutcome = { workspaceId: workspace.id, version: workspace.version, schemaName: workspace.schemaName, status: 'failed', message: null, steps: [], sync: null };
+    const outcome: UpgradeOutcome = {
+      workspaceId: workspace.id,
+      version: workspace.version,
+      schemaName: workspace.schemaName,
+      status: 'failed',
+      message: null,
+      steps: [],
+      sync: null,
+    };
     if (!target) {
       return { ...outcome, message: `no upgrade to ${version} exists (known: ${UPGRADE_VERSIONS.map((v) => v.version).join(', ')})` };
     }
@@ -131,7 +144,15 @@ export class UpgradeRunner {
   /** Runs every pending upgrade in order (upgrade:latest); stops at the first that does not succeed. */
   async upgradeToLatest(workspace: WorkspaceRow, options: UpgradeOptions = {}): Promise<UpgradeOutcome> {
     let current = workspace;
-    const combined: UpgradeOutcome = { workspaceId: workspace.id, version: workspace.version, schemaName: workspace.schemaName, status: 'up-to-date', message: null, steps: [], sync: null };
+    const combined: UpgradeOutcome = {
+      workspaceId: workspace.id,
+      version: workspace.version,
+      schemaName: workspace.schemaName,
+      status: 'up-to-date',
+      message: null,
+      steps: [],
+      sync: null,
+    };
     for (let next = nextUpgradeFor(current.version); next; next = nextUpgradeFor(current.version)) {
       const outcome = await this.upgrade(current, next, options);
       combined.steps.push(...outcome.steps);
@@ -196,10 +217,25 @@ export class UpgradeRunner {
   }
 
   private wouldRun(step: UpgradeStep): StepOutcome {
-    return { version: step.version, step: step.name, phase: step.phase, status: 'would-run', notes: [step.description], rowsAffected: 0, maxBatchMs: 0, error: null };
+    return {
+      version: step.version,
+      step: step.name,
+      phase: step.phase,
+      status: 'would-run',
+      notes: [step.description],
+      rowsAffected: 0,
+      maxBatchMs: 0,
+      error: null,
+    };
   }
 
-  private async runStep(connection: QueryRunner, workspace: WorkspaceRow, step: UpgradeStep, options: UpgradeStepOptions, dryRun: boolean): Promise<StepOutcome> {
+  private async runStep(
+    connection: QueryRunner,
+    workspace: WorkspaceRow,
+    step: UpgradeStep,
+    options: UpgradeStepOptions,
+    dryRun: boolean,
+  ): Promise<StepOutcome> {
     const ledger = new LedgerRepository(connection.manager);
     const checksum = stepChecksum(step);
     const existing = await ledger.find(workspace.id, step.version, step.name);
@@ -226,7 +262,10 @@ export class UpgradeRunner {
     };
     try {
       const report = await step.run(context);
-      await ledger.appendLog(entry.id, report.notes.map((note) => ({ note })));
+      await ledger.appendLog(
+        entry.id,
+        report.notes.map((note) => ({ note })),
+      );
       await ledger.finish(entry.id, report.rowsAffected);
       return { ...base, status: 'done', notes: report.notes, rowsAffected: report.rowsAffected, maxBatchMs: report.maxBatchMs };
     } catch (error) {

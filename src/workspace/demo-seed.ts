@@ -20,12 +20,129 @@ export interface DemoSeedCounts {
   views: number;
 }
 
-const FIRST_NAMES = ['Ada', 'Alan', 'Amara', 'Ben', 'Chen', 'Clara', 'Diego', 'Elena', 'Farah', 'Grace', 'Hugo', 'Ines', 'Jonas', 'Kenji', 'Lea', 'Malik', 'Nora', 'Omar', 'Priya', 'Quentin', 'Rosa', 'Sami', 'Tara', 'Umar', 'Vera', 'Wei', 'Yara', 'Zoe'];
-const LAST_NAMES = ['Adams', 'Baptiste', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'Garcia', 'Haddad', 'Ivanova', 'Jensen', 'Kowalski', 'Lopez', 'Moreau', 'Nakamura', 'Okafor', 'Petrov', 'Quinn', 'Rossi', 'Schmidt', 'Tanaka', 'Usman', 'Varga', 'Weber', 'Xu', 'Young', 'Zimmermann'];
-const CITIES = ['Paris', 'Berlin', 'London', 'New York', 'San Francisco', 'Seattle', 'Lisbon', 'Tokyo', 'Lagos', 'Toronto', 'Madrid', 'Stockholm'];
-const JOB_TITLES = ['CEO', 'CTO', 'Head of Sales', 'Account Executive', 'Product Manager', 'Engineer', 'Designer', 'Marketing Lead', 'Operations Manager', 'Procurement Officer'];
-const COMPANY_FIRST = ['Acme', 'Blue', 'Bright', 'Cedar', 'Delta', 'Ember', 'Falcon', 'Granite', 'Harbor', 'Iris', 'Juniper', 'Kite', 'Lumen', 'Maple', 'Nimbus', 'Orbit', 'Pine', 'Quartz', 'River', 'Summit'];
-const COMPANY_SECOND = ['Labs', 'Systems', 'Works', 'Analytics', 'Cloud', 'Foods', 'Health', 'Logistics', 'Media', 'Robotics', 'Energy', 'Finance', 'Studio', 'Networks', 'Bio'];
+const FIRST_NAMES = [
+  'Ada',
+  'Alan',
+  'Amara',
+  'Ben',
+  'Chen',
+  'Clara',
+  'Diego',
+  'Elena',
+  'Farah',
+  'Grace',
+  'Hugo',
+  'Ines',
+  'Jonas',
+  'Kenji',
+  'Lea',
+  'Malik',
+  'Nora',
+  'Omar',
+  'Priya',
+  'Quentin',
+  'Rosa',
+  'Sami',
+  'Tara',
+  'Umar',
+  'Vera',
+  'Wei',
+  'Yara',
+  'Zoe',
+];
+const LAST_NAMES = [
+  'Adams',
+  'Baptiste',
+  'Costa',
+  'Dubois',
+  'Eriksen',
+  'Fischer',
+  'Garcia',
+  'Haddad',
+  'Ivanova',
+  'Jensen',
+  'Kowalski',
+  'Lopez',
+  'Moreau',
+  'Nakamura',
+  'Okafor',
+  'Petrov',
+  'Quinn',
+  'Rossi',
+  'Schmidt',
+  'Tanaka',
+  'Usman',
+  'Varga',
+  'Weber',
+  'Xu',
+  'Young',
+  'Zimmermann',
+];
+const CITIES = [
+  'Paris',
+  'Berlin',
+  'London',
+  'New York',
+  'San Francisco',
+  'Seattle',
+  'Lisbon',
+  'Tokyo',
+  'Lagos',
+  'Toronto',
+  'Madrid',
+  'Stockholm',
+];
+const JOB_TITLES = [
+  'CEO',
+  'CTO',
+  'Head of Sales',
+  'Account Executive',
+  'Product Manager',
+  'Engineer',
+  'Designer',
+  'Marketing Lead',
+  'Operations Manager',
+  'Procurement Officer',
+];
+const COMPANY_FIRST = [
+  'Acme',
+  'Blue',
+  'Bright',
+  'Cedar',
+  'Delta',
+  'Ember',
+  'Falcon',
+  'Granite',
+  'Harbor',
+  'Iris',
+  'Juniper',
+  'Kite',
+  'Lumen',
+  'Maple',
+  'Nimbus',
+  'Orbit',
+  'Pine',
+  'Quartz',
+  'River',
+  'Summit',
+];
+const COMPANY_SECOND = [
+  'Labs',
+  'Systems',
+  'Works',
+  'Analytics',
+  'Cloud',
+  'Foods',
+  'Health',
+  'Logistics',
+  'Media',
+  'Robotics',
+  'Energy',
+  'Finance',
+  'Studio',
+  'Networks',
+  'Bio',
+];
 const PRODUCTS = ['renewal', 'expansion', 'pilot', 'platform deal', 'annual plan', 'add-on seats', 'services'];
 const STAGES = ['NEW', 'SCREENING', 'MEETING', 'PROPOSAL', 'CUSTOMER'];
 
@@ -39,7 +156,11 @@ const random = (seed: number) => {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  return { next, pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)], int: (min: number, max: number): number => min + Math.floor(next() * (max - min + 1)) };
+  return {
+    next,
+    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)],
+    int: (min: number, max: number): number => min + Math.floor(next() * (max - min + 1)),
+  };
 };
 
 /** How `records` records split between companies, people and opportunities. */
@@ -93,7 +214,10 @@ export class DemoSeeder {
 
     // Person i works at company i mod C; its name and email follow from i alone.
     const personIds = Array.from({ length: split.people }, () => randomUUID());
-    const personName = (index: number) => ({ first: FIRST_NAMES[(index * 7 + 3) % FIRST_NAMES.length], last: LAST_NAMES[(index * 11 + 5) % LAST_NAMES.length] });
+    const personName = (index: number) => ({
+      first: FIRST_NAMES[(index * 7 + 3) % FIRST_NAMES.length],
+      last: LAST_NAMES[(index * 11 + 5) % LAST_NAMES.length],
+    });
     // The index keeps every email unique (0.24 holds a unique index on it).
     const personEmail = (index: number) => {
       const { first, last } = personName(index);
@@ -110,7 +234,8 @@ export class DemoSeeder {
     }));
 
     // Opportunity j is for company j mod C, with one of that company's people as point of contact.
-    const peopleAt = (companyIndex: number) => (companyIndex < split.people ? Math.floor((split.people - 1 - companyIndex) / companies.length) + 1 : 0);
+    const peopleAt = (companyIndex: number) =>
+      companyIndex < split.people ? Math.floor((split.people - 1 - companyIndex) / companies.length) + 1 : 0;
     await this.insertBatches(opportunity, split.opportunities, (index) => {
       const customerIndex = index % companies.length;
       const customer = companies[customerIndex];
@@ -161,7 +286,12 @@ export class DemoSeeder {
         object: STANDARD_OBJECT_IDS.person,
         name: 'People in Paris',
         icon: 'IconMap',
-        fields: [PERSON_STANDARD_FIELD_IDS.name, PERSON_STANDARD_FIELD_IDS.emails, PERSON_STANDARD_FIELD_IDS.jobTitle, PERSON_STANDARD_FIELD_IDS.company],
+        fields: [
+          PERSON_STANDARD_FIELD_IDS.name,
+          PERSON_STANDARD_FIELD_IDS.emails,
+          PERSON_STANDARD_FIELD_IDS.jobTitle,
+          PERSON_STANDARD_FIELD_IDS.company,
+        ],
         filters: [{ field: PERSON_STANDARD_FIELD_IDS.city, operand: 'is', value: 'Paris' }],
         sorts: [{ field: PERSON_STANDARD_FIELD_IDS.jobTitle, direction: 'asc' }],
       },
@@ -177,7 +307,12 @@ export class DemoSeeder {
         object: STANDARD_OBJECT_IDS.opportunity,
         name: 'Pipeline by amount',
         icon: 'IconTargetArrow',
-        fields: [OPPORTUNITY_STANDARD_FIELD_IDS.name, OPPORTUNITY_STANDARD_FIELD_IDS.amount, OPPORTUNITY_STANDARD_FIELD_IDS.stage, OPPORTUNITY_STANDARD_FIELD_IDS.closeDate],
+        fields: [
+          OPPORTUNITY_STANDARD_FIELD_IDS.name,
+          OPPORTUNITY_STANDARD_FIELD_IDS.amount,
+          OPPORTUNITY_STANDARD_FIELD_IDS.stage,
+          OPPORTUNITY_STANDARD_FIELD_IDS.closeDate,
+        ],
         filters: [{ field: OPPORTUNITY_STANDARD_FIELD_IDS.stage, operand: 'isNot', value: 'CUSTOMER' }],
         sorts: [{ field: OPPORTUNITY_STANDARD_FIELD_IDS.amount, direction: 'desc' }],
       },
@@ -189,12 +324,24 @@ export class DemoSeeder {
       const fieldIds = definition.fields.map((field) => this.fieldId(definition.object, field)).filter((id): id is string => id !== null);
       if (!objectId || fieldIds.length === 0) continue;
       const [viewId] = await this.records.insert(table(STANDARD_OBJECT_IDS.view), [
-        { name: definition.name, objectMetadataId: objectId, type: 'table', key: null, icon: definition.icon, position: firstPosition + added },
+        {
+          name: definition.name,
+          objectMetadataId: objectId,
+          type: 'table',
+          key: null,
+          icon: definition.icon,
+          position: firstPosition + added,
+        },
       ]);
-      await this.records.insert(table(STANDARD_OBJECT_IDS.viewField), fieldIds.map((fieldMetadataId, position) => ({ viewId, fieldMetadataId, position, isVisible: true, size: 150 })));
+      await this.records.insert(
+        table(STANDARD_OBJECT_IDS.viewField),
+        fieldIds.map((fieldMetadataId, position) => ({ viewId, fieldMetadataId, position, isVisible: true, size: 150 })),
+      );
       const filters = definition.filters.flatMap((filter) => {
         const fieldMetadataId = this.fieldId(definition.object, filter.field);
-        return fieldMetadataId ? [{ viewId, fieldMetadataId, operand: filter.operand, value: filter.value, displayValue: filter.value }] : [];
+        return fieldMetadataId
+          ? [{ viewId, fieldMetadataId, operand: filter.operand, value: filter.value, displayValue: filter.value }]
+          : [];
       });
       if (filters.length > 0) await this.records.insert(table(STANDARD_OBJECT_IDS.viewFilter), filters);
       const sorts = definition.sorts.flatMap((sort) => {

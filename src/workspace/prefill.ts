@@ -1,6 +1,10 @@
 import { DesiredObject } from '../sync/desired-state';
 import { columnsForValue } from '../records/record-shape';
-import { COMPANY_STANDARD_FIELD_IDS, OPPORTUNITY_STANDARD_FIELD_IDS, PERSON_STANDARD_FIELD_IDS } from '../standard-objects/standard-ids.constant';
+import {
+  COMPANY_STANDARD_FIELD_IDS,
+  OPPORTUNITY_STANDARD_FIELD_IDS,
+  PERSON_STANDARD_FIELD_IDS,
+} from '../standard-objects/standard-ids.constant';
 
 interface PrefillCompany {
   name: string;
@@ -84,7 +88,11 @@ export const prefillPersonRows = (person: DesiredObject, companyIds: string[]): 
  * Up to 0.23 an opportunity names its contact by email (`pointOfContactEmail`); from 0.24 it points
  * at the person (`pointOfContact`). Each version's shape takes the value it has a field for.
  */
-export const prefillOpportunityRows = (opportunity: DesiredObject, companyIds: string[], personIds: string[]): Array<Record<string, unknown>> =>
+export const prefillOpportunityRows = (
+  opportunity: DesiredObject,
+  companyIds: string[],
+  personIds: string[],
+): Array<Record<string, unknown>> =>
   PREFILL_OPPORTUNITIES.map((item, position) =>
     shapeRow(opportunity, {
       [OPPORTUNITY_STANDARD_FIELD_IDS.name]: item.name,

@@ -84,7 +84,10 @@ export class WorkspaceCreationService {
         );
       }
     }
-    if (input.demoRecords !== undefined && !(Number.isSafeInteger(input.demoRecords) && input.demoRecords >= 0 && input.demoRecords <= MAX_DEMO_RECORDS)) {
+    if (
+      input.demoRecords !== undefined &&
+      !(Number.isSafeInteger(input.demoRecords) && input.demoRecords >= 0 && input.demoRecords <= MAX_DEMO_RECORDS)
+    ) {
       throw new WorkspaceCreationError(`the number of demo records must be a whole number from 0 to ${MAX_DEMO_RECORDS}`);
     }
     let declared = this.current;
@@ -124,7 +127,10 @@ export class WorkspaceCreationService {
       const viewObject = desired.objects.find((object) => object.declared.standardId === STANDARD_OBJECT_IDS.view);
       const viewFieldObject = desired.objects.find((object) => object.declared.standardId === STANDARD_OBJECT_IDS.viewField);
       if (viewObject && viewFieldObject) {
-        const viewIds = await records.insert(viewObject.tableName, views.map((view) => view.view));
+        const viewIds = await records.insert(
+          viewObject.tableName,
+          views.map((view) => view.view),
+        );
         await records.insert(
           viewFieldObject.tableName,
           views.flatMap((view, index) => view.fields.map((field) => ({ ...field, viewId: viewIds[index] }))),
@@ -134,7 +140,10 @@ export class WorkspaceCreationService {
       let viewCount = viewObject ? views.length : 0;
       const counts = { companies: 0, people: 0, opportunities: 0 };
       if (input.demoRecords !== undefined) {
-        const { views: added, ...seeded } = await new DemoSeeder(records, desired.objects, actual.objects).seed(input.demoRecords, viewCount);
+        const { views: added, ...seeded } = await new DemoSeeder(records, desired.objects, actual.objects).seed(
+          input.demoRecords,
+          viewCount,
+        );
         Object.assign(counts, seeded);
         viewCount += added;
       } else if (input.prefill !== false) {
@@ -147,7 +156,10 @@ export class WorkspaceCreationService {
     return { workspace: created.workspace, plan: created.plan, views: created.views, records: created.records };
   }
 
-  private async prefill(records: RecordRepository, objects: DesiredObject[]): Promise<{ companies: number; people: number; opportunities: number }> {
+  private async prefill(
+    records: RecordRepository,
+    objects: DesiredObject[],
+  ): Promise<{ companies: number; people: number; opportunities: number }> {
     const find = (standardId: string) => objects.find((object) => object.declared.standardId === standardId);
     const company = find(STANDARD_OBJECT_IDS.company);
     const person = find(STANDARD_OBJECT_IDS.person);
@@ -155,7 +167,9 @@ export class WorkspaceCreationService {
     if (!company || !person) return { companies: 0, people: 0, opportunities: 0 };
     const companyIds = await records.insert(company.tableName, prefillCompanyRows(company));
     const personIds = await records.insert(person.tableName, prefillPersonRows(person, companyIds));
-    const opportunityIds = opportunity ? await records.insert(opportunity.tableName, prefillOpportunityRows(opportunity, companyIds, personIds)) : [];
+    const opportunityIds = opportunity
+      ? await records.insert(opportunity.tableName, prefillOpportunityRows(opportunity, companyIds, personIds))
+      : [];
     return { companies: companyIds.length, people: personIds.length, opportunities: opportunityIds.length };
   }
 }

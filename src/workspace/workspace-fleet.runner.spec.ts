@@ -50,7 +50,15 @@ describe('WorkspaceFleetRunner', () => {
       },
       { concurrency: 4, continueOnError: false },
     );
-    expect(summary).toMatchObject({ total: 250, succeeded: 250, failed: 0, skipped: 0, stoppedEarly: false, interrupted: false, results: [] });
+    expect(summary).toMatchObject({
+      total: 250,
+      succeeded: 250,
+      failed: 0,
+      skipped: 0,
+      stoppedEarly: false,
+      interrupted: false,
+      results: [],
+    });
     expect(seen).toEqual(Array.from({ length: 250 }, (_, n) => idOf(n)));
     expect(maxInFlight).toBe(4);
     expect(pages).toEqual([FLEET_PAGE_SIZE, FLEET_PAGE_SIZE, 50]);
@@ -82,7 +90,9 @@ describe('WorkspaceFleetRunner', () => {
 
     const going = await new WorkspaceFleetRunner(manager).run({}, work, { concurrency: 1, continueOnError: true, keepResults: true });
     expect(going).toMatchObject({ succeeded: 19, failed: 1, stoppedEarly: false });
-    expect(going.results.filter((result) => result.status === 'failed')).toEqual([{ workspaceId: idOf(3), status: 'failed', detail: null, message: 'no' }]);
+    expect(going.results.filter((result) => result.status === 'failed')).toEqual([
+      { workspaceId: idOf(3), status: 'failed', detail: null, message: 'no' },
+    ]);
   });
 
   it('on abort, lets the workspaces in flight finish and takes no other; withdrawn ones are not counted', async () => {

@@ -72,7 +72,15 @@ export class WorkspaceFleetRunner {
     options: FleetRunOptions<T>,
   ): Promise<FleetSummary<T>> {
     const repository = new WorkspaceRepository(this.manager);
-    const summary: FleetSummary<T> = { results: [], succeeded: 0, failed: 0, skipped: 0, total: 0, stoppedEarly: false, interrupted: false };
+    const summary: FleetSummary<T> = {
+      results: [],
+      succeeded: 0,
+      failed: 0,
+      skipped: 0,
+      total: 0,
+      stoppedEarly: false,
+      interrupted: false,
+    };
     const record = (result: FleetItemResult<T>) => {
       if (options.keepResults) summary.results.push(result);
       summary[result.status] += 1;

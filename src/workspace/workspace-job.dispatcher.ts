@@ -43,7 +43,9 @@ export class WorkspaceJobDispatcher {
    * per workspace in flight, and one for the walk's own reads). Close it once run.
    */
   async open<T, O extends WalkOptions>(handler: WorkspaceJobHandler<T, O>, options: O): Promise<WorkspaceWalk<T, O>> {
-    const queue = options.queue ? await WorkspaceJobQueue.open(this.config.REDIS_URL!, queueNameFor(this.config.DATABASE_URL!), randomUUID()) : null;
+    const queue = options.queue
+      ? await WorkspaceJobQueue.open(this.config.REDIS_URL!, queueNameFor(this.config.DATABASE_URL!), randomUUID())
+      : null;
     const concurrency = queue ? (options.concurrency ?? DEFAULT_QUEUE_WINDOW) : this.database.isEmbedded ? 1 : (options.concurrency ?? 1);
     try {
       await this.database.connect({ poolSize: queue ? 2 : concurrency + 1 });
@@ -59,7 +61,11 @@ export class WorkspaceJobDispatcher {
    * run in process would do it. A workspace locked by another runner throws RetryLaterError, to
    * be tried again later, but on the job's last attempt.
    */
-  async runJob<T, O>(handler: WorkspaceJobHandler<T, O>, data: WorkspaceJobData, context: WorkspaceJobContext): Promise<FleetItemResult<T>> {
+  async runJob<T, O>(
+    handler: WorkspaceJobHandler<T, O>,
+    data: WorkspaceJobData,
+    context: WorkspaceJobContext,
+  ): Promise<FleetItemResult<T>> {
     const [workspace] = await this.workspaces.findByIds([data.workspaceId]);
     await this.faults.onWorkspaceStart?.();
     const result: FleetItemResult<T> = workspace

@@ -17,4 +17,5 @@ export interface WorkspaceJobHandler<TDetail = unknown, TOptions = never> {
 }
 
 /** A sync's or an upgrade's status as the fleet counts it. */
-export const fleetStatusOf = (status: string): FleetStatus => (status === 'failed' ? 'failed' : status === 'skipped' ? 'skipped' : 'succeeded');
+export const fleetStatusOf = (status: string): FleetStatus =>
+  status === 'failed' ? 'failed' : status === 'skipped' ? 'skipped' : 'succeeded';

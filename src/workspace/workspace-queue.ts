@@ -61,7 +61,13 @@ export const queueNameFor = (databaseUrl: string): string => {
 /** Fails fast, with one line, when Redis cannot be reached (BullMQ itself would retry forever). */
 export const ensureRedisReachable = async (url: string): Promise<void> => {
   const { default: Redis } = await import('ioredis');
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 5_000, enableOfflineQueue: false });
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 5_000,
+    enableOfflineQueue: false,
+  });
   // The connection's own error (ECONNREFUSED, ENOTFOUND...) says more than the failed command's.
   let cause: Error | undefined;
   probe.on('error', (error: Error) => (cause ??= error));
@@ -119,7 +125,11 @@ export class WorkspaceJobQueue {
     const queue = new Queue<WorkspaceJobData, WorkspaceJobResult>(queueName, { connection: connection(redisUrl), prefix: QUEUE_PREFIX });
     // Stream ids start with a time in ms: read every event from a second before this run began,
     // so that none of this run's events is missed between start-up and the first read.
-    const events = new QueueEvents(queueName, { connection: connection(redisUrl), prefix: QUEUE_PREFIX, lastEventId: `${Date.now() - 1_000}-0` });
+    const events = new QueueEvents(queueName, {
+      connection: connection(redisUrl),
+      prefix: QUEUE_PREFIX,
+      lastEventId: `${Date.now() - 1_000}-0`,
+    });
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
     return new WorkspaceJobQueue(queue, events, runId);
   }
@@ -273,7 +283,9 @@ export class WorkspaceJobWorker {
     worker.on('failed', (job, error) => {
       if (!job) return;
       const willRetry = !(error instanceof UnrecoverableError) && job.attemptsMade < (job.opts.attempts ?? 1);
-      log(`workspace ${job.data.workspaceId} (run ${job.data.runId}), attempt ${job.attemptsMade}: ${error.message}${willRetry ? '; will retry' : ''}`);
+      log(
+        `workspace ${job.data.workspaceId} (run ${job.data.runId}), attempt ${job.attemptsMade}: ${error.message}${willRetry ? '; will retry' : ''}`,
+      );
     });
     worker.on('error', (error) => log(`queue error: ${error.message}`));
     await worker.waitUntilReady();

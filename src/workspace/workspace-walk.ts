@@ -34,7 +34,14 @@ export interface WalkRun<T> {
 
 /** The options a worker needs to do a queued workspace exactly as this run would (no selection). */
 const jobOptionsOf = (options: WalkOptions): Record<string, unknown> => {
-  const { workspaceId: _ids, startFromWorkspaceId: _from, workspaceCountLimit: _limit, concurrency: _concurrency, queue: _queue, ...rest } = options;
+  const {
+    workspaceId: _ids,
+    startFromWorkspaceId: _from,
+    workspaceCountLimit: _limit,
+    concurrency: _concurrency,
+    queue: _queue,
+    ...rest
+  } = options;
   return rest as Record<string, unknown>;
 };
 
@@ -61,7 +68,11 @@ export class WorkspaceWalk<T, O extends WalkOptions> {
         const outcome = await queue.submit(handler.name, workspace.id, jobOptions);
         if (!outcome) return null;
         if (outcome.kind === 'failed') {
-          return { status: 'failed', message: outcome.message, detail: run.render({ workspaceId: workspace.id, status: 'failed', detail: null, message: outcome.message }) };
+          return {
+            status: 'failed',
+            message: outcome.message,
+            detail: run.render({ workspaceId: workspace.id, status: 'failed', detail: null, message: outcome.message }),
+          };
         }
         const { result } = outcome;
         return { status: result.status, message: result.message, detail: { lines: result.lines, json: options.json ? result.json : null } };

@@ -119,7 +119,9 @@ describe('CLI', () => {
       const first = await runCli(['database:migrate'], { DATABASE_URL: database.url }, cwd);
       expect(first.code).toBe(0);
       expect(first.stderr).toBe(`Database: PostgreSQL server at 127.0.0.1:5432/${database.name}\n`);
-      expect(first.stdout).toContain('Applied 4 migration(s): CoreSchema1763769600000, ApiKeys1764028800000, DeclaredStates1764201600000, SyncExpectations1764460800000');
+      expect(first.stdout).toContain(
+        'Applied 4 migration(s): CoreSchema1763769600000, ApiKeys1764028800000, DeclaredStates1764201600000, SyncExpectations1764460800000',
+      );
       expect(await tableExists('core.workspace')).toBe(true);
       expect(await tableExists('metadata."fieldMetadata"')).toBe(true);
 

@@ -151,15 +151,22 @@ describe('workspace:sync-metadata', () => {
     expect(real.code).toBe(0);
     const applied = parseReport(real);
     expect(applied.workspaces[0]).toMatchObject({ id: workspace.id, status: 'applied' });
-    expect(applied.workspaces[0].actions.map(({ kind, object, field, hazard, sql }) => ({ kind, object, field, hazard, sql }))).toEqual(actions);
+    expect(applied.workspaces[0].actions.map(({ kind, object, field, hazard, sql }) => ({ kind, object, field, hazard, sql }))).toEqual(
+      actions,
+    );
     expect(applied.summary).toEqual({ succeeded: 1, failed: 0, skipped: 0 });
 
     expect(await columnNames(client, workspace.schemaName, 'person')).toContain('city');
     expect((await workspaceRow(client, workspace.id)).fingerprint).toBe(workspace.fingerprint);
     // The field comes back with its old id, so the default view's column points at it again.
-    const viewField = await client.query(`SELECT count(*)::int AS n FROM "${workspace.schemaName}"."viewField" WHERE "fieldMetadataId" = $1`, [cityFieldId]);
+    const viewField = await client.query(
+      `SELECT count(*)::int AS n FROM "${workspace.schemaName}"."viewField" WHERE "fieldMetadataId" = $1`,
+      [cityFieldId],
+    );
     expect(viewField.rows[0].n).toBe(1);
-    expect((await metadataOf(client, workspace.id)).fields.find((field) => field.object === 'person' && field.name === 'city')).toMatchObject({
+    expect(
+      (await metadataOf(client, workspace.id)).fields.find((field) => field.object === 'person' && field.name === 'city'),
+    ).toMatchObject({
       type: 'TEXT',
       isCustom: false,
     });
@@ -172,7 +179,9 @@ describe('workspace:sync-metadata', () => {
 
     const after = await runCli([SYNC, '--dry-run', '--check', '--json', '-w', workspace.id], env, cwd);
     expect(after.code).toBe(0);
-    expect(parseReport(after).workspaces.map(({ status, actions }) => ({ status, actions }))).toEqual([{ status: 'up-to-date', actions: [] }]);
+    expect(parseReport(after).workspaces.map(({ status, actions }) => ({ status, actions }))).toEqual([
+      { status: 'up-to-date', actions: [] },
+    ]);
   });
 
   it('marks a hazardous action, refuses it without --allow-hazards, and applies it with', async () => {
@@ -184,7 +193,8 @@ describe('workspace:sync-metadata', () => {
     await client.query(`ANALYZE "${workspace.schemaName}"."person"`);
     await client.query(`UPDATE core.workspace SET "fingerprint" = NULL WHERE "id" = $1`, [workspace.id]);
     const indexExists = async () =>
-      (await client.query(`SELECT to_regclass($1) IS NOT NULL AS exists`, [`"${workspace.schemaName}"."IDX_person_companyId"`])).rows[0].exists;
+      (await client.query(`SELECT to_regclass($1) IS NOT NULL AS exists`, [`"${workspace.schemaName}"."IDX_person_companyId"`])).rows[0]
+        .exists;
 
     const refused = await runCli([SYNC, '--dry-run', '-w', workspace.id], env, cwd);
     expect(refused.code).toBe(1);
@@ -286,15 +296,30 @@ describe('workspace:sync-metadata', () => {
       const missing = randomUUID();
       const result = await runCli([SYNC, '-w', missing], env, cwd);
       expect(result.code).toBe(1);
-      expect(stdoutLines(result)).toEqual([`✖ ${missing}: failed: workspace ${missing} does not exist`, '0 succeeded, 1 failed, 0 skipped']);
+      expect(stdoutLines(result)).toEqual([
+        `✖ ${missing}: failed: workspace ${missing} does not exist`,
+        '0 succeeded, 1 failed, 0 skipped',
+      ]);
     });
 
     it.each([
       ['-w not-a-uuid', ['-w', 'not-a-uuid'], '--workspace-id takes a workspace id (a UUID); got "not-a-uuid".'],
-      ['--start-from-workspace-id 42', ['--start-from-workspace-id', '42'], '--start-from-workspace-id takes a workspace id (a UUID); got "42".'],
-      ['--allow-hazards TYPE_CHANGE', ['--allow-hazards', 'TYPE_CHANGE'], 'TYPE_CHANGE cannot be allowed: type changes go through the upgrade commands'],
+      [
+        '--start-from-workspace-id 42',
+        ['--start-from-workspace-id', '42'],
+        '--start-from-workspace-id takes a workspace id (a UUID); got "42".',
+      ],
+      [
+        '--allow-hazards TYPE_CHANGE',
+        ['--allow-hazards', 'TYPE_CHANGE'],
+        'TYPE_CHANGE cannot be allowed: type changes go through the upgrade commands',
+      ],
       ['--allow-hazards NAME_CONFLICT', ['--allow-hazards', 'NAME_CONFLICT'], 'NAME_CONFLICT cannot be allowed'],
-      ['--allow-hazards DROP_EVERYTHING', ['--allow-hazards', 'DROP_EVERYTHING'], '"DROP_EVERYTHING" is not a hazard that can be allowed (DROPS_DATA, REWRITES_TABLE, BLOCKS_WRITES).'],
+      [
+        '--allow-hazards DROP_EVERYTHING',
+        ['--allow-hazards', 'DROP_EVERYTHING'],
+        '"DROP_EVERYTHING" is not a hazard that can be allowed (DROPS_DATA, REWRITES_TABLE, BLOCKS_WRITES).',
+      ],
       ['--workspace-count-limit 0', ['--workspace-count-limit', '0'], '--workspace-count-limit takes a whole number from 1 to'],
       ['--concurrency many', ['--concurrency', 'many'], '--concurrency takes a whole number from 1 to 64; got "many".'],
     ])('%s is a bad argument: exit 2', async (_case, args, message) => {
@@ -347,7 +372,11 @@ describe('workspace:sync-metadata', () => {
           '0 succeeded, 1 failed, 0 skipped',
         ]);
         const stoppedJson = await runCli([SYNC, '--json'], fleetEnv, cwd);
-        expect(JSON.parse(stoppedJson.stdout)).toMatchObject({ stoppedEarly: true, notReached: 1, summary: { succeeded: 0, failed: 1, skipped: 0 } });
+        expect(JSON.parse(stoppedJson.stdout)).toMatchObject({
+          stoppedEarly: true,
+          notReached: 1,
+          summary: { succeeded: 0, failed: 1, skipped: 0 },
+        });
 
         const all = await runCli([SYNC, '--continue-on-error'], fleetEnv, cwd);
         expect(all.code).toBe(1);

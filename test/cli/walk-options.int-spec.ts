@@ -29,10 +29,15 @@ describe('walk options and forced syncs', () => {
 
   it('refuses -w together with --workspace-count-limit or --start-from-workspace-id', async () => {
     const id = '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f';
-    for (const extra of [['--workspace-count-limit', '1'], ['--start-from-workspace-id', id]]) {
+    for (const extra of [
+      ['--workspace-count-limit', '1'],
+      ['--start-from-workspace-id', id],
+    ]) {
       const result = await runCli(['workspace:sync-metadata', '-w', id, ...extra], env, cwd);
       expect(result.code).toBe(2);
-      expect(result.stderr).toContain('-w selects workspaces by id; it cannot be combined with --start-from-workspace-id or --workspace-count-limit.');
+      expect(result.stderr).toContain(
+        '-w selects workspaces by id; it cannot be combined with --start-from-workspace-id or --workspace-count-limit.',
+      );
     }
   });
 

@@ -30,7 +30,17 @@ const SNAPSHOT: { objects: SnapshotObject[] } = JSON.parse(
 const VERSION_PATTERN = CURRENT_VERSION.replace('.', '\\.');
 
 const STANDARD_TABLES = [
-  'attachment', 'company', 'note', 'noteTarget', 'opportunity', 'person', 'view', 'viewField', 'viewFilter', 'viewSort', 'workspaceMember',
+  'attachment',
+  'company',
+  'note',
+  'noteTarget',
+  'opportunity',
+  'person',
+  'view',
+  'viewField',
+  'viewFilter',
+  'viewSort',
+  'workspaceMember',
 ];
 
 const PREFILL = [
@@ -69,7 +79,11 @@ describe('workspace:create', () => {
       expect(result.code).toBe(0);
       expect(result.stderr).toMatch(new RegExp(`^Database: PostgreSQL server at \\S+/${database.name}\n$`));
       const [head, counts] = stdoutLines(result);
-      const match = head.match(new RegExp(`^Created workspace ([0-9a-f-]{36}) "Acme Corp" \\(schema (workspace_[a-z0-9]+), version ${VERSION_PATTERN}\\) in \\d+ ms$`));
+      const match = head.match(
+        new RegExp(
+          `^Created workspace ([0-9a-f-]{36}) "Acme Corp" \\(schema (workspace_[a-z0-9]+), version ${VERSION_PATTERN}\\) in \\d+ ms$`,
+        ),
+      );
       expect(match).not.toBeNull();
       expect(counts).toMatch(/^\d+ action\(s\), 4 default view\(s\), 5 companies, 5 people and 3 opportunities$/);
       const row = await workspaceRow(client, match![1]);
@@ -95,10 +109,25 @@ describe('workspace:create', () => {
       );
       expect(tables.rows.map((row) => row.table_name)).toEqual(STANDARD_TABLES);
       const person = await columnNames(client, schema, 'person');
-      expect(person).toEqual(expect.arrayContaining(['id', 'nameFirstName', 'nameLastName', 'emailsPrimaryEmail', 'emailsAdditionalEmails', 'city', 'companyId', 'createdAt', 'updatedAt', 'deletedAt']));
+      expect(person).toEqual(
+        expect.arrayContaining([
+          'id',
+          'nameFirstName',
+          'nameLastName',
+          'emailsPrimaryEmail',
+          'emailsAdditionalEmails',
+          'city',
+          'companyId',
+          'createdAt',
+          'updatedAt',
+          'deletedAt',
+        ]),
+      );
       expect(person).not.toContain('email');
       const company = await columnNames(client, schema, 'company');
-      expect(company).toEqual(expect.arrayContaining(['domainNamePrimaryLinkUrl', 'domainNamePrimaryLinkLabel', 'addressAddressCity', 'addressAddressStreet1']));
+      expect(company).toEqual(
+        expect.arrayContaining(['domainNamePrimaryLinkUrl', 'domainNamePrimaryLinkLabel', 'addressAddressCity', 'addressAddressStreet1']),
+      );
       expect(company).not.toContain('domainNameUrl');
       expect(company).not.toContain('address');
     });
@@ -108,7 +137,11 @@ describe('workspace:create', () => {
       expect(objects).toHaveLength(11);
       expect(objects.map((object) => object.tableName).sort()).toEqual(STANDARD_TABLES);
       expect(objects.every((object) => !object.isCustom && object.isActive && object.standardId)).toBe(true);
-      expect(objects.find((object) => object.nameSingular === 'person')).toMatchObject({ namePlural: 'people', isSystem: false, labelIdentifier: 'name' });
+      expect(objects.find((object) => object.nameSingular === 'person')).toMatchObject({
+        namePlural: 'people',
+        isSystem: false,
+        labelIdentifier: 'name',
+      });
 
       const declaredFields = SNAPSHOT.objects.flatMap((object) => object.fields.filter((field) => !field.isDeprecated));
       expect(fields).toHaveLength(declaredFields.length);
@@ -123,7 +156,11 @@ describe('workspace:create', () => {
         relationTargetField: 'people',
         onDelete: 'SET_NULL',
       });
-      expect(field('company', 'people')).toMatchObject({ relationType: 'ONE_TO_MANY', relationTargetObject: 'person', relationTargetField: 'company' });
+      expect(field('company', 'people')).toMatchObject({
+        relationType: 'ONE_TO_MANY',
+        relationTargetObject: 'person',
+        relationTargetField: 'company',
+      });
       expect(field('company', 'domainName')).toMatchObject({ type: 'LINKS', isActive: true });
     });
 
@@ -166,13 +203,25 @@ describe('workspace:create', () => {
           WHERE vf."viewId" = $1 ORDER BY vf."position"`,
         [views.rows[0].id],
       );
-      expect(personView.rows.map((row) => row.name)).toEqual(['name', 'emails', 'jobTitle', 'phone', 'city', 'createdBy', 'company', 'createdAt', 'updatedAt']);
+      expect(personView.rows.map((row) => row.name)).toEqual([
+        'name',
+        'emails',
+        'jobTitle',
+        'phone',
+        'city',
+        'createdBy',
+        'company',
+        'createdAt',
+        'updatedAt',
+      ]);
       const total = await client.query(`SELECT count(*)::int AS n FROM "${schema}"."viewField"`);
       expect(total.rows[0].n).toBe(33);
     });
 
     it('writes the prefill records in the current shapes, each person tied to the company of their email', async () => {
-      const companies = await client.query(`SELECT "name", "domainNamePrimaryLinkUrl" AS "url" FROM "${schema}"."company" ORDER BY "position"`);
+      const companies = await client.query(
+        `SELECT "name", "domainNamePrimaryLinkUrl" AS "url" FROM "${schema}"."company" ORDER BY "position"`,
+      );
       expect(companies.rows).toEqual(PREFILL.map((item) => ({ name: item.company, url: `https://${item.domain}` })));
       const people = await client.query(
         `SELECT p."emailsPrimaryEmail" AS "email", c."name" AS "company"
@@ -233,20 +282,30 @@ describe('workspace:create', () => {
     expect(result.code).toBe(0);
     const document = JSON.parse(result.stdout);
     expect(document).toEqual({
-      workspace: expect.objectContaining({ displayName: 'Json Inc', activationStatus: 'ACTIVE', version: CURRENT_VERSION, schemaName: expect.stringMatching(/^workspace_/) }),
+      workspace: expect.objectContaining({
+        displayName: 'Json Inc',
+        activationStatus: 'ACTIVE',
+        version: CURRENT_VERSION,
+        schemaName: expect.stringMatching(/^workspace_/),
+      }),
       actions: expect.any(Number),
       views: 4,
       records: { companies: 5, people: 5, opportunities: 3 },
       durationMs: expect.any(Number),
     });
-    expect(await workspaceRow(client, document.workspace.id)).toMatchObject({ displayName: 'Json Inc', schemaName: document.workspace.schemaName });
+    expect(await workspaceRow(client, document.workspace.id)).toMatchObject({
+      displayName: 'Json Inc',
+      schemaName: document.workspace.schemaName,
+    });
   });
 
   it('is one transaction: a failure at the last write leaves nothing behind', async () => {
     // Fail the very last statement of creation (storing the fingerprint), after tables, views and records.
     await client.query(`CREATE FUNCTION public.wms_refuse_fingerprint() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN IF NEW."fingerprint" IS NOT NULL THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$`);
-    await client.query(`CREATE TRIGGER refuse_fingerprint BEFORE UPDATE ON core.workspace FOR EACH ROW EXECUTE FUNCTION public.wms_refuse_fingerprint()`);
+    await client.query(
+      `CREATE TRIGGER refuse_fingerprint BEFORE UPDATE ON core.workspace FOR EACH ROW EXECUTE FUNCTION public.wms_refuse_fingerprint()`,
+    );
     const before = await footprintOf(client);
     try {
       const result = await runCli(['workspace:create', '--name', 'Doomed'], env, cwd);
@@ -265,7 +324,11 @@ describe('workspace:create', () => {
   describe('bad input exits 2 and writes nothing', () => {
     it.each([
       ['no --name', [], "required option '--name <name>' not specified"],
-      ['an unknown --version', ['--name', 'Acme', '--version', '9.9'], `Error: --version must be one of ${SUPPORTED_VERSIONS.join(', ')}; got "9.9".`],
+      [
+        'an unknown --version',
+        ['--name', 'Acme', '--version', '9.9'],
+        `Error: --version must be one of ${SUPPORTED_VERSIONS.join(', ')}; got "9.9".`,
+      ],
       ['an empty name', ['--name', ''], 'the workspace name must be 1 to 200 characters'],
       ['a blank name', ['--name', '   '], 'the workspace name must be 1 to 200 characters'],
       ['a name over 200 characters', ['--name', 'x'.repeat(201)], 'the workspace name must be 1 to 200 characters'],

@@ -6,7 +6,16 @@ import { Client } from 'pg';
 
 import { runCli } from '../utils/cli';
 import { connectClient, createTestDatabase, TestDatabase } from '../utils/test-database';
-import { columnNames, createWorkspace, CreatedWorkspaceJson, lastStdoutLine, liveSchemaOf, metadataOf, stdoutLines, workspaceRow } from './workspace-state';
+import {
+  columnNames,
+  createWorkspace,
+  CreatedWorkspaceJson,
+  lastStdoutLine,
+  liveSchemaOf,
+  metadataOf,
+  stdoutLines,
+  workspaceRow,
+} from './workspace-state';
 
 const HEALTH = 'workspace:health';
 

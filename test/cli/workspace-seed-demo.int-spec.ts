@@ -45,7 +45,11 @@ describe('workspace:seed:demo', () => {
       expect(await count(schema, 'person')).toBe(1400);
       expect(await count(schema, 'opportunity')).toBe(400);
       expect(await count(schema, 'view')).toBe(7);
-      expect(await workspaceRow(db.client, seeded.workspace.id)).toMatchObject({ displayName: 'Big demo', version: CURRENT_VERSION, activationStatus: 'ACTIVE' });
+      expect(await workspaceRow(db.client, seeded.workspace.id)).toMatchObject({
+        displayName: 'Big demo',
+        version: CURRENT_VERSION,
+        activationStatus: 'ACTIVE',
+      });
     });
 
     it('ties every person to a company and every opportunity to a company and to one of its people', async () => {
@@ -71,7 +75,15 @@ describe('workspace:seed:demo', () => {
 
     it('adds views whose filters and sorts select and order the records', async () => {
       const views = (await db.client.query(`SELECT "id", "name" FROM "${schema}"."view" ORDER BY "position"`)).rows;
-      expect(views.map((view) => view.name)).toEqual(['All People', 'All Companies', 'All Opportunities', 'All Notes', 'People in Paris', 'Large companies', 'Pipeline by amount']);
+      expect(views.map((view) => view.name)).toEqual([
+        'All People',
+        'All Companies',
+        'All Opportunities',
+        'All Notes',
+        'People in Paris',
+        'Large companies',
+        'Pipeline by amount',
+      ]);
       const service = new RecordService(db.dataSource);
       const byName = new Map(views.map((view) => [view.name, view.id as string]));
 

@@ -103,7 +103,12 @@ export const columnNames = async (client: Client, schemaName: string, table: str
   ).rows.map((row) => row.column_name);
 
 export const workspaceRow = async (client: Client, id: string) =>
-  (await client.query(`SELECT "displayName", "schemaName", "activationStatus", "version", "fingerprint" FROM core.workspace WHERE "id" = $1`, [id])).rows[0];
+  (
+    await client.query(
+      `SELECT "displayName", "schemaName", "activationStatus", "version", "fingerprint" FROM core.workspace WHERE "id" = $1`,
+      [id],
+    )
+  ).rows[0];
 
 /** Counts of what workspace:create writes outside a workspace: rows of core.workspace and workspace schemas. */
 export const footprintOf = async (client: Client) => {
@@ -121,7 +126,12 @@ export const footprintOf = async (client: Client) => {
  * Removes a standard field behind the service's back (metadata row and column), and clears the
  * workspace's fingerprint, as if the declarations had gained the field since the last sync.
  */
-export const removeStandardField = async (client: Client, workspace: CreatedWorkspaceJson, object: string, field: string): Promise<void> => {
+export const removeStandardField = async (
+  client: Client,
+  workspace: CreatedWorkspaceJson,
+  object: string,
+  field: string,
+): Promise<void> => {
   const deleted = await client.query(
     `DELETE FROM metadata."fieldMetadata" f USING metadata."objectMetadata" o
       WHERE f."objectMetadataId" = o."id" AND o."workspaceId" = $1 AND o."nameSingular" = $2 AND f."name" = $3 AND NOT f."isCustom"`,

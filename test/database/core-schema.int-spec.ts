@@ -33,15 +33,40 @@ describe('core schema (migrated template)', () => {
   it('creates the metadata tables with standardId, flags and relation columns', async () => {
     const fieldColumns = await columns('metadata', 'fieldMetadata');
     for (const column of [
-      'standardId', 'type', 'isCustom', 'isSystem', 'isActive', 'isNullable', 'isUnique', 'defaultValue',
-      'options', 'settings', 'relationType', 'relationTargetObjectMetadataId', 'relationTargetFieldMetadataId', 'onDelete',
+      'standardId',
+      'type',
+      'isCustom',
+      'isSystem',
+      'isActive',
+      'isNullable',
+      'isUnique',
+      'defaultValue',
+      'options',
+      'settings',
+      'relationType',
+      'relationTargetObjectMetadataId',
+      'relationTargetFieldMetadataId',
+      'onDelete',
     ]) {
       expect(fieldColumns).toContain(column);
     }
-    expect(await columns('metadata', 'objectMetadata')).toEqual(expect.arrayContaining(['nameSingular', 'namePlural', 'tableName', 'standardId']));
+    expect(await columns('metadata', 'objectMetadata')).toEqual(
+      expect.arrayContaining(['nameSingular', 'namePlural', 'tableName', 'standardId']),
+    );
     expect(await columns('metadata', 'indexMetadata')).toEqual(expect.arrayContaining(['name', 'columns', 'isUnique', 'whereClause']));
     expect(await columns('core', 'upgradeLedger')).toEqual(
-      expect.arrayContaining(['workspaceId', 'version', 'step', 'checksum', 'status', 'checkpoint', 'startedAt', 'finishedAt', 'durationMs', 'error']),
+      expect.arrayContaining([
+        'workspaceId',
+        'version',
+        'step',
+        'checksum',
+        'status',
+        'checkpoint',
+        'startedAt',
+        'finishedAt',
+        'durationMs',
+        'error',
+      ]),
     );
   });
 
@@ -69,9 +94,9 @@ describe('core schema (migrated template)', () => {
     });
 
     it('refuses a schema name that is not workspace_<id>', async () => {
-      await expect(
-        client.query(`INSERT INTO core.workspace ("displayName", "schemaName") VALUES ('Bad', 'public')`),
-      ).rejects.toThrow(/CHK_workspace_schemaName/);
+      await expect(client.query(`INSERT INTO core.workspace ("displayName", "schemaName") VALUES ('Bad', 'public')`)).rejects.toThrow(
+        /CHK_workspace_schemaName/,
+      );
     });
 
     it('refuses two objects with the same name in one workspace', async () => {

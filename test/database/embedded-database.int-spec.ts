@@ -55,7 +55,9 @@ describe('embedded database (no DATABASE_URL)', () => {
     const migrate = await runCli(['database:migrate'], {}, cwd);
     expect(migrate.code).toBe(0);
     expect(migrate.stderr).toBe(`Database: embedded PostgreSQL (PGlite) in ${join(cwd, '.data', 'pglite')}\n`);
-    expect(migrate.stdout).toContain('Applied 4 migration(s): CoreSchema1763769600000, ApiKeys1764028800000, DeclaredStates1764201600000, SyncExpectations1764460800000');
+    expect(migrate.stdout).toContain(
+      'Applied 4 migration(s): CoreSchema1763769600000, ApiKeys1764028800000, DeclaredStates1764201600000, SyncExpectations1764460800000',
+    );
 
     const list = await runCli(['workspace:list', '--json'], {}, cwd);
     expect(list.code).toBe(0);
@@ -76,6 +78,8 @@ describe('embedded database (no DATABASE_URL)', () => {
     const reset = await runCli(['database:reset', '--yes'], {}, cwd);
     expect(reset.code).toBe(0);
     expect(reset.stdout).toContain(`Dropped 3 schema(s): core, metadata, ${workspace.schemaName}.`);
-    expect(reset.stdout).toContain('Applied 4 migration(s): CoreSchema1763769600000, ApiKeys1764028800000, DeclaredStates1764201600000, SyncExpectations1764460800000');
+    expect(reset.stdout).toContain(
+      'Applied 4 migration(s): CoreSchema1763769600000, ApiKeys1764028800000, DeclaredStates1764201600000, SyncExpectations1764460800000',
+    );
   });
 });

@@ -73,12 +73,15 @@ describe('a fleet already in sync', () => {
   it.each([
     [250, 1],
     [1_050, 4],
-  ])('is recognised with one query per page of workspaces, none per workspace (%i workspaces, concurrency %i)', async (total, concurrency) => {
-    await addWorkspacesInSync(total - (await dataSource.query(`SELECT count(*)::int AS n FROM core.workspace`))[0].n);
-    const { summary, queries } = await syncFleet(concurrency);
-    expect(summary).toMatchObject({ total, succeeded: total, failed: 0, skipped: 0 });
-    // One count for the progress bar, then the pages.
-    expect(queries).toHaveLength(1 + Math.ceil(total / FLEET_PAGE_SIZE));
-    expect(queries.every((query) => /FROM core\.workspace/.test(query))).toBe(true);
-  });
+  ])(
+    'is recognised with one query per page of workspaces, none per workspace (%i workspaces, concurrency %i)',
+    async (total, concurrency) => {
+      await addWorkspacesInSync(total - (await dataSource.query(`SELECT count(*)::int AS n FROM core.workspace`))[0].n);
+      const { summary, queries } = await syncFleet(concurrency);
+      expect(summary).toMatchObject({ total, succeeded: total, failed: 0, skipped: 0 });
+      // One count for the progress bar, then the pages.
+      expect(queries).toHaveLength(1 + Math.ceil(total / FLEET_PAGE_SIZE));
+      expect(queries.every((query) => /FROM core\.workspace/.test(query))).toBe(true);
+    },
+  );
 });

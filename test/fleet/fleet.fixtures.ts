@@ -42,11 +42,16 @@ export const takeCityAway = async (client: Client, workspaces: FleetWorkspace[])
     );
     await client.query(`ALTER TABLE "${workspace.schemaName}"."person" DROP COLUMN "city"`);
   }
-  await client.query(`UPDATE core.workspace SET "fingerprint" = NULL WHERE "id" = ANY($1::uuid[])`, [workspaces.map((workspace) => workspace.id)]);
+  await client.query(`UPDATE core.workspace SET "fingerprint" = NULL WHERE "id" = ANY($1::uuid[])`, [
+    workspaces.map((workspace) => workspace.id),
+  ]);
 };
 
 /** For each workspace: its person.city metadata rows and whether the column exists. */
-export const cityOf = async (client: Client, workspaces: FleetWorkspace[]): Promise<Array<{ id: string; rows: number; column: boolean }>> => {
+export const cityOf = async (
+  client: Client,
+  workspaces: FleetWorkspace[],
+): Promise<Array<{ id: string; rows: number; column: boolean }>> => {
   const result: Array<{ id: string; rows: number; column: boolean }> = [];
   for (const workspace of workspaces) {
     const [{ rows, column }] = (
@@ -63,7 +68,8 @@ export const cityOf = async (client: Client, workspaces: FleetWorkspace[]): Prom
 };
 
 /** The queue of a test database, for assertions and to remove it from Redis at the end. */
-export const queueOf = (databaseUrl: string): Queue => new Queue(queueNameFor(databaseUrl), { connection: { url: REDIS_URL }, prefix: QUEUE_PREFIX });
+export const queueOf = (databaseUrl: string): Queue =>
+  new Queue(queueNameFor(databaseUrl), { connection: { url: REDIS_URL }, prefix: QUEUE_PREFIX });
 
 /** How many times each workspace id starts a line with `mark` (e.g. "✔") in these outputs. */
 export const linesPerWorkspace = (outputs: string[], mark: string): Map<string, number> => {

@@ -60,7 +60,11 @@ describe('SIGINT during an in-process walk', () => {
     await takeCityAway(client, fleet.slice(0, 3));
     const interrupted = await runCli([SYNC, '--json', '--workspace-count-limit', '3'], { ...env, WMS_FAULT_SIGINT_AT_WORKSPACE: '1' }, cwd);
     expect(interrupted.code).toBe(1);
-    expect(JSON.parse(interrupted.stdout)).toMatchObject({ interrupted: true, notReached: 2, summary: { succeeded: 1, failed: 0, skipped: 0 } });
+    expect(JSON.parse(interrupted.stdout)).toMatchObject({
+      interrupted: true,
+      notReached: 2,
+      summary: { succeeded: 1, failed: 0, skipped: 0 },
+    });
     expect(interrupted.stderr.trimEnd().split('\n').slice(-2)).toEqual([
       'Interrupted by SIGINT after the workspaces in flight; 2 workspace(s) not reached. Run the command again to do the rest.',
       '1 succeeded, 0 failed, 0 skipped',

@@ -119,7 +119,13 @@ describe('queue mode: workspace:sync-metadata --queue and worker', () => {
       expect(run.stdout).toContain(`✔ ${free.id} (${free.schemaName}): applied`);
       expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('1 succeeded, 0 failed, 1 skipped');
       // Three attempts in all: two retried, the last one reported.
-      expect(worker.stderr().match(new RegExp(`workspace ${locked.id} \\(run [0-9a-f-]+\\), attempt \\d: skipped: locked by another runner; will retry`, 'g'))).toHaveLength(2);
+      expect(
+        worker
+          .stderr()
+          .match(
+            new RegExp(`workspace ${locked.id} \\(run [0-9a-f-]+\\), attempt \\d: skipped: locked by another runner; will retry`, 'g'),
+          ),
+      ).toHaveLength(2);
       expect(await cityOf(client, [locked])).toEqual([{ id: locked.id, rows: 0, column: false }]);
     } finally {
       await client.query(`SELECT pg_advisory_unlock(hashtext('workspace'), hashtext($1))`, [locked.id]);
@@ -145,7 +151,14 @@ describe('queue mode: workspace:sync-metadata --queue and worker', () => {
     try {
       const { code } = await producer.exited;
       // The output comes with the exit code: a failure says which workspace and why.
-      expect({ code, output: producer.stdout().trimEnd().split('\n').filter((line) => !line.startsWith('✔')) }).toEqual({
+      expect({
+        code,
+        output: producer
+          .stdout()
+          .trimEnd()
+          .split('\n')
+          .filter((line) => !line.startsWith('✔')),
+      }).toEqual({
         code: 0,
         output: ['10 succeeded, 0 failed, 0 skipped'],
       });
@@ -170,7 +183,9 @@ describe('queue mode: workspace:sync-metadata --queue and worker', () => {
       expect(run.stdout).toContain(`✔ ${workspace.id} (${workspace.schemaName}): upgraded to 0.23`);
     }
     expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('2 succeeded, 0 failed, 0 skipped');
-    const versions = await client.query(`SELECT "version" FROM core.workspace WHERE "id" = ANY($1::uuid[])`, [old.map((workspace) => workspace.id)]);
+    const versions = await client.query(`SELECT "version" FROM core.workspace WHERE "id" = ANY($1::uuid[])`, [
+      old.map((workspace) => workspace.id),
+    ]);
     expect(versions.rows).toEqual([{ version: '0.23' }, { version: '0.23' }]);
 
     const again = await runCli(['upgrade-0.23', '--queue', ...ids], env, cwd);
@@ -186,7 +201,11 @@ describe('queue mode: workspace:sync-metadata --queue and worker', () => {
   it('SIGINT on a queued run withdraws the jobs no worker has started; a rerun with a worker does them', async () => {
     const some = fleet.slice(20, 23);
     await takeCityAway(client, some);
-    const events = new QueueEvents(queue.name, { connection: { url: REDIS_URL }, prefix: QUEUE_PREFIX, lastEventId: `${Date.now() - 1_000}-0` });
+    const events = new QueueEvents(queue.name, {
+      connection: { url: REDIS_URL },
+      prefix: QUEUE_PREFIX,
+      lastEventId: `${Date.now() - 1_000}-0`,
+    });
     await events.waitUntilReady();
     const queued = new Promise<void>((resolve) => {
       let waiting = 0;

@@ -56,7 +56,11 @@ describe('golden plans', () => {
   const db = useTestDatabase();
 
   const create = async (declared: DeclaredSchema, id: string) =>
-    new WorkspaceCreationService(db.dataSource, STANDARD_DECLARATIONS_SCHEMA).createFrom(declared, { displayName: 'Golden', prefill: false }, id);
+    new WorkspaceCreationService(db.dataSource, STANDARD_DECLARATIONS_SCHEMA).createFrom(
+      declared,
+      { displayName: 'Golden', prefill: false },
+      id,
+    );
 
   const reload = async (id: string): Promise<WorkspaceRow> => (await new WorkspaceRepository(db.dataSource.manager).findById(id))!;
 
@@ -69,7 +73,10 @@ describe('golden plans', () => {
     const id = '22222222-2222-4222-8222-222222222222';
     const created = await create(v1, id);
     expectGolden('create-v1.json', dryRunJson(id, 'applied', created.plan));
-    for (const [name, declared] of [['v2', v2], ['v3', v3]] as const) {
+    for (const [name, declared] of [
+      ['v2', v2],
+      ['v3', v3],
+    ] as const) {
       const service = new WorkspaceSyncService(db.dataSource, declared);
       const dryRun = await service.sync(await reload(id), { dryRun: true });
       expect(dryRun.status).toBe('planned');
@@ -86,7 +93,10 @@ describe('golden plans', () => {
     const id = '33333333-3333-4333-8333-333333333333';
     await create(v1, id);
     const allow = new Set(['DROPS_DATA', 'REWRITES_TABLE', 'BLOCKS_WRITES'] as const);
-    for (const [name, declared] of [['v2', v2], ['v3', v3]] as const) {
+    for (const [name, declared] of [
+      ['v2', v2],
+      ['v3', v3],
+    ] as const) {
       const service = new WorkspaceSyncService(db.dataSource, declared);
       const dryRun = await service.sync(await reload(id), { dryRun: true, check: true, allowHazards: new Set(allow) as never });
       expectGolden(`sync-to-${name}-allow-hazards.json`, dryRunJson(id, dryRun.status, dryRun.plan));
@@ -116,7 +126,14 @@ describe('golden plans', () => {
     const company = actual.objects.find((object) => object.nameSingular === 'company')!;
     const plans: Record<string, Plan> = {
       createObject: planner.planObject(
-        { nameSingular: 'invoice', namePlural: 'invoices', labelSingular: 'Invoice', labelPlural: 'Invoices', description: 'Bills', icon: 'IconReceipt' },
+        {
+          nameSingular: 'invoice',
+          namePlural: 'invoices',
+          labelSingular: 'Invoice',
+          labelPlural: 'Invoices',
+          description: 'Bills',
+          icon: 'IconReceipt',
+        },
         STANDARD_DECLARATIONS_SCHEMA.customObjectFields,
       ),
       createTextField: planner.planField('company', { name: 'tagline', label: 'Tagline', type: 'TEXT', defaultValue: 'x' }),
@@ -124,18 +141,28 @@ describe('golden plans', () => {
         name: 'tier',
         label: 'Tier',
         type: 'SELECT',
-        options: [{ value: 'GOLD', label: 'Gold', position: 0 }, { value: 'SILVER', label: 'Silver', position: 1 }],
+        options: [
+          { value: 'GOLD', label: 'Gold', position: 0 },
+          { value: 'SILVER', label: 'Silver', position: 1 },
+        ],
         defaultValue: 'GOLD',
         isNullable: false,
       }),
       createCompositeField: planner.planField('company', { name: 'billing', label: 'Billing', type: 'ADDRESS' }),
-      updateStandardField: planner.planFieldUpdate('company', company.fields.find((field) => field.name === 'employees')!.name, { isActive: false }),
+      updateStandardField: planner.planFieldUpdate('company', company.fields.find((field) => field.name === 'employees')!.name, {
+        isActive: false,
+      }),
       updateStandardObject: planner.planObjectUpdate('person', { isActive: false }),
     };
     // Plans against custom metadata that exists: a second state read after applying some.
     const service = new CustomMetadataService(db.dataSource, STANDARD_DECLARATIONS_SCHEMA);
     await service.createObject(id, { nameSingular: 'invoice', namePlural: 'invoices', labelSingular: 'Invoice', labelPlural: 'Invoices' });
-    await service.createField(id, 'invoice', { name: 'stage', label: 'Stage', type: 'MULTI_SELECT', options: [{ value: 'OPEN', label: 'Open', position: 0 }] });
+    await service.createField(id, 'invoice', {
+      name: 'stage',
+      label: 'Stage',
+      type: 'MULTI_SELECT',
+      options: [{ value: 'OPEN', label: 'Open', position: 0 }],
+    });
     await service.createField(id, 'person', { name: 'nickname', label: 'Nickname', type: 'TEXT' });
     const after = await new ActualStateRepository(db.dataSource.manager).read(workspace.id, workspace.schemaName);
     // Ids of rows made through the service are random: give them fixed ones by their place.
@@ -148,15 +175,23 @@ describe('golden plans', () => {
       deleteCustomObject: renamed.planObjectDelete('invoice', 2, true),
     });
     const ids = new Map<string, string>();
-    for (const object of after.objects.filter((candidate) => candidate.isCustom || candidate === invoice)) ids.set(object.id, `custom-object:${object.nameSingular}`);
+    for (const object of after.objects.filter((candidate) => candidate.isCustom || candidate === invoice))
+      ids.set(object.id, `custom-object:${object.nameSingular}`);
     for (const object of after.objects) {
-      for (const field of object.fields.filter((candidate) => candidate.isCustom || object.isCustom || candidate.relationTargetObjectMetadataId === invoice.id)) {
+      for (const field of object.fields.filter(
+        (candidate) => candidate.isCustom || object.isCustom || candidate.relationTargetObjectMetadataId === invoice.id,
+      )) {
         ids.set(field.id, `custom-field:${object.nameSingular}.${field.name}`);
       }
     }
     const text = JSON.stringify(
       Object.fromEntries(Object.entries(plans).map(([name, plan]) => [name, dryRunJson(id, 'planned', plan)])),
-      (_key, value: unknown) => (typeof value === 'string' && ids.has(value) ? ids.get(value) : typeof value === 'string' ? [...ids].reduce((text, [from, to]) => text.split(from).join(to), value) : value),
+      (_key, value: unknown) =>
+        typeof value === 'string' && ids.has(value)
+          ? ids.get(value)
+          : typeof value === 'string'
+            ? [...ids].reduce((text, [from, to]) => text.split(from).join(to), value)
+            : value,
     );
     expectGolden('custom-metadata.json', JSON.parse(text));
   });

@@ -15,8 +15,12 @@ const bin = (name: string): string => resolve(PROJECT_ROOT, 'node_modules', '.bi
 
 const run = (command: string, args: string[], options: { cwd: string; input?: string }): Promise<{ code: number; output: string }> =>
   new Promise((resolvePromise) => {
-    const child = execFile(command, args, { cwd: options.cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME } }, (error, stdout, stderr) =>
-      resolvePromise({ code: error ? ((error as { code?: number }).code ?? 1) : 0, output: `${stdout}${stderr}` }),
+    const child = execFile(
+      command,
+      args,
+      { cwd: options.cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME } },
+      (error, stdout, stderr) =>
+        resolvePromise({ code: error ? ((error as { code?: number }).code ?? 1) : 0, output: `${stdout}${stderr}` }),
     );
     child.stdin?.end(options.input ?? '');
   });
@@ -36,7 +40,11 @@ describe('house rules', () => {
     });
 
     it('takes the same SQL in a repository, the renderer and an upgrade step', async () => {
-      for (const file of ['src/records/planted.repository.ts', 'src/sync/statement.renderer.ts', 'src/upgrade/versions/0-24/planted.step.ts']) {
+      for (const file of [
+        'src/records/planted.repository.ts',
+        'src/sync/statement.renderer.ts',
+        'src/upgrade/versions/0-24/planted.step.ts',
+      ]) {
         const result = await eslint(file, sql);
         expect({ file, code: result.code, output: result.output }).toEqual({ file, code: 0, output: '' });
       }
@@ -79,7 +87,10 @@ describe('house rules', () => {
         'src/database/sql.ts': 'export const quoteIdentifier = (name: string): string => name;\n',
       });
       const result = await cruise();
-      expect({ code: result.code, output: result.output }).toEqual({ code: 0, output: expect.stringContaining('no dependency violations') });
+      expect({ code: result.code, output: result.output }).toEqual({
+        code: 0,
+        output: expect.stringContaining('no dependency violations'),
+      });
     });
 
     it('refuses a folder that imports from a folder above it', async () => {

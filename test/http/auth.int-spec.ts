@@ -32,7 +32,11 @@ describe('HTTP authentication', () => {
       { method: 'post', path: `${base}/api-keys`, body: { name: 'stolen' } },
       { method: 'get', path: `${base}/api-keys` },
       { method: 'delete', path: `${base}/api-keys/${b.keyId}` },
-      { method: 'post', path: `${base}/objects`, body: { nameSingular: 'invoice', namePlural: 'invoices', labelSingular: 'Invoice', labelPlural: 'Invoices' } },
+      {
+        method: 'post',
+        path: `${base}/objects`,
+        body: { nameSingular: 'invoice', namePlural: 'invoices', labelSingular: 'Invoice', labelPlural: 'Invoices' },
+      },
       { method: 'patch', path: `${base}/objects/person/fields/jobTitle`, body: { isActive: false } },
       { method: 'post', path: `${base}/objects/person/fields`, body: { name: 'tier', label: 'Tier', type: 'TEXT' } },
       { method: 'delete', path: `${base}/objects/person?force=true` },
@@ -63,18 +67,24 @@ describe('HTTP authentication', () => {
     const before = await footprint(test.client);
     for (const item of requests()) {
       const response = await send(item, headers as Record<string, string>);
-      expect({ request: `${item.method} ${item.path}`, status: response.status }).toEqual({ request: `${item.method} ${item.path}`, status: 401 });
+      expect({ request: `${item.method} ${item.path}`, status: response.status }).toEqual({
+        request: `${item.method} ${item.path}`,
+        status: 401,
+      });
       expect(response.body.message).toMatch(/bearer token is required/);
       expect(JSON.stringify(response.body)).not.toContain(personOfB);
     }
     expect(await footprint(test.client)).toEqual(before);
   });
 
-  it("answers 404 to a key of workspace A on anything of workspace B, and writes nothing", async () => {
+  it('answers 404 to a key of workspace A on anything of workspace B, and writes nothing', async () => {
     const before = await footprint(test.client);
     for (const item of requests().filter((candidate) => candidate.path !== '/workspaces' && !candidate.path.includes('/api-keys'))) {
       const response = await send(item, bearer(a.key));
-      expect({ request: `${item.method} ${item.path}`, status: response.status }).toEqual({ request: `${item.method} ${item.path}`, status: 404 });
+      expect({ request: `${item.method} ${item.path}`, status: response.status }).toEqual({
+        request: `${item.method} ${item.path}`,
+        status: 404,
+      });
       expect(response.body.message).toBe(`workspace ${b.workspaceId} does not exist`);
     }
     expect(await footprint(test.client)).toEqual(before);
@@ -119,7 +129,10 @@ describe('HTTP authentication', () => {
     const before = await footprint(test.client);
     for (const item of requests().map((candidate) => ({ ...candidate, path: candidate.path.replace(b.workspaceId, a.workspaceId) }))) {
       const response = await send(item, bearer(created.body.key));
-      expect({ request: `${item.method} ${item.path}`, status: response.status }).toEqual({ request: `${item.method} ${item.path}`, status: 401 });
+      expect({ request: `${item.method} ${item.path}`, status: response.status }).toEqual({
+        request: `${item.method} ${item.path}`,
+        status: 401,
+      });
     }
     expect(await footprint(test.client)).toEqual(before);
     // The other key of the workspace still works.
@@ -127,10 +140,17 @@ describe('HTTP authentication', () => {
   });
 
   it('answers 404 to the admin on a workspace or key that does not exist, 400 on a bad key name', async () => {
-    const missing = await test.http().post('/workspaces/00000000-0000-4000-8000-000000000000/api-keys').set(bearer(ADMIN_KEY)).send({ name: 'x' });
+    const missing = await test
+      .http()
+      .post('/workspaces/00000000-0000-4000-8000-000000000000/api-keys')
+      .set(bearer(ADMIN_KEY))
+      .send({ name: 'x' });
     expect(missing.status).toBe(404);
     expect(missing.body.field).toBe('workspaceId');
-    const noKey = await test.http().delete(`/workspaces/${a.workspaceId}/api-keys/00000000-0000-4000-8000-000000000000`).set(bearer(ADMIN_KEY));
+    const noKey = await test
+      .http()
+      .delete(`/workspaces/${a.workspaceId}/api-keys/00000000-0000-4000-8000-000000000000`)
+      .set(bearer(ADMIN_KEY));
     expect(noKey.status).toBe(404);
     const badName = await test.http().post(`/workspaces/${a.workspaceId}/api-keys`).set(bearer(ADMIN_KEY)).send({ name: 42 });
     expect(badName.status).toBe(400);

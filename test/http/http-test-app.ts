@@ -47,7 +47,10 @@ export const startHttpTest = async (): Promise<HttpTest> => {
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 /** Creates a workspace and a key of it through the API. */
-export const createWorkspaceWithKey = async (test: HttpTest, body: Record<string, unknown> = { displayName: 'Acme' }): Promise<{ workspaceId: string; schemaName: string; key: string; keyId: string }> => {
+export const createWorkspaceWithKey = async (
+  test: HttpTest,
+  body: Record<string, unknown> = { displayName: 'Acme' },
+): Promise<{ workspaceId: string; schemaName: string; key: string; keyId: string }> => {
   const created = await test.http().post('/workspaces').set(bearer(ADMIN_KEY)).send(body);
   if (created.status !== 201) throw new Error(`POST /workspaces answered ${created.status}: ${JSON.stringify(created.body)}`);
   const key = await test.http().post(`/workspaces/${created.body.workspace.id}/api-keys`).set(bearer(ADMIN_KEY)).send({ name: 'tests' });
@@ -97,7 +100,11 @@ export const footprint = async (client: Client): Promise<Record<string, unknown>
   const result: Record<string, unknown> = {};
   for (const { schema, table, columns } of tables.rows) {
     const name = `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`;
-    const [{ digest, count }] = (await client.query(`SELECT count(*)::int AS count, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS digest FROM ${name} t`)).rows;
+    const [{ digest, count }] = (
+      await client.query(
+        `SELECT count(*)::int AS count, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS digest FROM ${name} t`,
+      )
+    ).rows;
     result[`${schema}.${table}`] = { columns, count, digest };
   }
   const types = await client.query(

@@ -12,7 +12,12 @@ describe('HTTP workspaces and custom metadata', () => {
   const { api } = http;
 
   const columnsOf = async (table: string): Promise<string[]> =>
-    (await http.test.client.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY column_name`, [http.ws.schemaName, table])).rows.map((row) => row.column_name);
+    (
+      await http.test.client.query(
+        `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY column_name`,
+        [http.ws.schemaName, table],
+      )
+    ).rows.map((row) => row.column_name);
 
   const healthIssues = async () => {
     const actual = await new ActualStateRepository(http.test.dataSource.manager).read(http.ws.workspaceId, http.ws.schemaName);
@@ -21,11 +26,20 @@ describe('HTTP workspaces and custom metadata', () => {
 
   describe('POST /workspaces', () => {
     it('creates a workspace like workspace:create, at the current version or a released one', async () => {
-      const created = await http.test.http().post('/workspaces').set(bearer(ADMIN_KEY)).send({ displayName: 'Old', version: '0.22', prefill: false });
+      const created = await http.test
+        .http()
+        .post('/workspaces')
+        .set(bearer(ADMIN_KEY))
+        .send({ displayName: 'Old', version: '0.22', prefill: false });
       expect(created.status).toBe(201);
       expect(created.body.workspace).toMatchObject({ displayName: 'Old', version: '0.22', activationStatus: 'ACTIVE' });
       expect(created.body.records).toEqual({ companies: 0, people: 0, opportunities: 0 });
-      const columns = (await http.test.client.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'person'`, [created.body.workspace.schemaName])).rows.map((row) => row.column_name);
+      const columns = (
+        await http.test.client.query(
+          `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'person'`,
+          [created.body.workspace.schemaName],
+        )
+      ).rows.map((row) => row.column_name);
       expect(columns).toContain('email');
       expect(columns).not.toContain('emailsPrimaryEmail');
     });
@@ -34,7 +48,8 @@ describe('HTTP workspaces and custom metadata', () => {
       const name = `x"; DROP SCHEMA core CASCADE; --`;
       const created = await http.test.http().post('/workspaces').set(bearer(ADMIN_KEY)).send({ displayName: name, prefill: false });
       expect(created.status).toBe(201);
-      const [row] = (await http.test.client.query(`SELECT "displayName" FROM core.workspace WHERE "id" = $1`, [created.body.workspace.id])).rows;
+      const [row] = (await http.test.client.query(`SELECT "displayName" FROM core.workspace WHERE "id" = $1`, [created.body.workspace.id]))
+        .rows;
       expect(row.displayName).toBe(name);
     });
 
@@ -48,7 +63,11 @@ describe('HTTP workspaces and custom metadata', () => {
       [[1, 2], 'body'],
     ])('refuses %j with a 400 naming %s and writes nothing', async (body, field) => {
       const before = await footprint(http.test.client);
-      const response = await http.test.http().post('/workspaces').set(bearer(ADMIN_KEY)).send(body as object);
+      const response = await http.test
+        .http()
+        .post('/workspaces')
+        .set(bearer(ADMIN_KEY))
+        .send(body as object);
       expect(response.status).toBe(400);
       expect(response.body.field).toBe(field);
       expect(response.body.message).toContain(field === 'body' ? 'JSON object' : field);
@@ -59,16 +78,24 @@ describe('HTTP workspaces and custom metadata', () => {
       // A failure injected after the workspace row and schema exist, while metadata is written.
       await http.test.client.query(`CREATE FUNCTION public.fail_explode() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN IF (SELECT "displayName" FROM core.workspace WHERE "id" = NEW."workspaceId") = 'Explode' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$`);
-      await http.test.client.query(`CREATE TRIGGER fail_explode BEFORE INSERT ON metadata."objectMetadata" FOR EACH ROW EXECUTE FUNCTION public.fail_explode()`);
+      await http.test.client.query(
+        `CREATE TRIGGER fail_explode BEFORE INSERT ON metadata."objectMetadata" FOR EACH ROW EXECUTE FUNCTION public.fail_explode()`,
+      );
       try {
-        const schemasBefore = (await http.test.client.query(`SELECT count(*)::int AS n FROM pg_namespace WHERE nspname LIKE 'workspace\\_%'`)).rows[0].n;
+        const schemasBefore = (
+          await http.test.client.query(`SELECT count(*)::int AS n FROM pg_namespace WHERE nspname LIKE 'workspace\\_%'`)
+        ).rows[0].n;
         const before = await footprint(http.test.client);
         const response = await http.test.http().post('/workspaces').set(bearer(ADMIN_KEY)).send({ displayName: 'Explode' });
         expect(response.status).toBe(500);
         expect(response.body.message).toMatch(/injected failure[\s\S]*nothing was written/);
         expect(await footprint(http.test.client)).toEqual(before);
-        expect((await http.test.client.query(`SELECT count(*)::int AS n FROM pg_namespace WHERE nspname LIKE 'workspace\\_%'`)).rows[0].n).toBe(schemasBefore);
-        expect((await http.test.client.query(`SELECT count(*)::int AS n FROM core.workspace WHERE "displayName" = 'Explode'`)).rows[0].n).toBe(0);
+        expect(
+          (await http.test.client.query(`SELECT count(*)::int AS n FROM pg_namespace WHERE nspname LIKE 'workspace\\_%'`)).rows[0].n,
+        ).toBe(schemasBefore);
+        expect(
+          (await http.test.client.query(`SELECT count(*)::int AS n FROM core.workspace WHERE "displayName" = 'Explode'`)).rows[0].n,
+        ).toBe(0);
       } finally {
         await http.test.client.query(`DROP TRIGGER fail_explode ON metadata."objectMetadata"`);
         await http.test.client.query(`DROP FUNCTION public.fail_explode()`);
@@ -78,22 +105,43 @@ describe('HTTP workspaces and custom metadata', () => {
 
   describe('custom objects and fields', () => {
     it('creates, renames, deactivates and deletes, leaving the workspace healthy at every step', async () => {
-      const object = await api('post', '/objects').send({ nameSingular: 'invoice', namePlural: 'invoices', labelSingular: 'Invoice', labelPlural: 'Invoices' });
+      const object = await api('post', '/objects').send({
+        nameSingular: 'invoice',
+        namePlural: 'invoices',
+        labelSingular: 'Invoice',
+        labelPlural: 'Invoices',
+      });
       expect(object.status).toBe(201);
       expect(object.body.actions).toEqual([expect.objectContaining({ kind: 'CREATE_OBJECT', object: 'invoice', hazard: null })]);
       for (const field of [
         { name: 'amount', label: 'Amount', type: 'NUMBER' },
         { name: 'tags', label: 'Tags', type: 'ARRAY' },
-        { name: 'tier', label: 'Tier', type: 'SELECT', options: [{ value: 'GOLD', label: 'Gold' }, { value: 'SILVER', label: 'Silver' }] },
+        {
+          name: 'tier',
+          label: 'Tier',
+          type: 'SELECT',
+          options: [
+            { value: 'GOLD', label: 'Gold' },
+            { value: 'SILVER', label: 'Silver' },
+          ],
+        },
         { name: 'billing', label: 'Billing', type: 'EMAILS' },
       ]) {
         const response = await api('post', '/objects/invoice/fields').send(field);
         expect({ field: field.name, status: response.status }).toEqual({ field: field.name, status: 201 });
       }
-      expect(await columnsOf('_invoice')).toEqual(expect.arrayContaining(['amount', 'tags', 'tier', 'billingPrimaryEmail', 'billingAdditionalEmails']));
+      expect(await columnsOf('_invoice')).toEqual(
+        expect.arrayContaining(['amount', 'tags', 'tier', 'billingPrimaryEmail', 'billingAdditionalEmails']),
+      );
       expect(await healthIssues()).toEqual([]);
 
-      const record = await api('post', '/objects/invoice/records').send({ name: 'INV-1', amount: 12.5, tier: 'GOLD', tags: ['a', 'b'], billing: { primaryEmail: 'pay@acme.com' } });
+      const record = await api('post', '/objects/invoice/records').send({
+        name: 'INV-1',
+        amount: 12.5,
+        tier: 'GOLD',
+        tags: ['a', 'b'],
+        billing: { primaryEmail: 'pay@acme.com' },
+      });
       expect(record.status).toBe(201);
 
       const renamedField = await api('patch', '/objects/invoice/fields/tier').send({ name: 'level', label: 'Level' });
@@ -101,7 +149,12 @@ describe('HTTP workspaces and custom metadata', () => {
       expect(renamedField.body.actions[0]).toMatchObject({ kind: 'RENAME_FIELD', field: 'level' });
       const renamedComposite = await api('patch', '/objects/invoice/fields/billing').send({ name: 'payer' });
       expect(renamedComposite.status).toBe(200);
-      const renamedObject = await api('patch', '/objects/invoice').send({ nameSingular: 'bill', namePlural: 'bills', labelSingular: 'Bill', labelPlural: 'Bills' });
+      const renamedObject = await api('patch', '/objects/invoice').send({
+        nameSingular: 'bill',
+        namePlural: 'bills',
+        labelSingular: 'Bill',
+        labelPlural: 'Bills',
+      });
       expect(renamedObject.status).toBe(200);
       expect(renamedObject.body.actions[0]).toMatchObject({ kind: 'RENAME_OBJECT', object: 'bill' });
       expect(await columnsOf('_invoice')).toEqual([]);
@@ -111,7 +164,13 @@ describe('HTTP workspaces and custom metadata', () => {
       expect(await healthIssues()).toEqual([]);
 
       const read = await api('get', `/objects/bill/records/${record.body.id}`);
-      expect(read.body).toMatchObject({ name: 'INV-1', amount: 12.5, level: 'GOLD', tags: ['a', 'b'], payer: { primaryEmail: 'pay@acme.com', additionalEmails: null } });
+      expect(read.body).toMatchObject({
+        name: 'INV-1',
+        amount: 12.5,
+        level: 'GOLD',
+        tags: ['a', 'b'],
+        payer: { primaryEmail: 'pay@acme.com', additionalEmails: null },
+      });
 
       const deactivated = await api('patch', '/objects/bill/fields/amount').send({ isActive: false });
       expect(deactivated.status).toBe(200);
@@ -134,7 +193,14 @@ describe('HTTP workspaces and custom metadata', () => {
       await api('patch', `/objects/bill/records/${record.body.id}`).send({ tags: null, level: null });
       expect((await api('delete', '/objects/bill/fields/tags')).status).toBe(200);
       expect((await api('delete', '/objects/bill/fields/level')).status).toBe(200);
-      expect((await http.test.client.query(`SELECT count(*)::int AS n FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 AND t.typname LIKE '\\_bill\\_level%'`, [http.ws.schemaName])).rows[0].n).toBe(0);
+      expect(
+        (
+          await http.test.client.query(
+            `SELECT count(*)::int AS n FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 AND t.typname LIKE '\\_bill\\_level%'`,
+            [http.ws.schemaName],
+          )
+        ).rows[0].n,
+      ).toBe(0);
       expect(await healthIssues()).toEqual([]);
 
       before = await footprint(http.test.client);
@@ -147,19 +213,29 @@ describe('HTTP workspaces and custom metadata', () => {
       expect(await columnsOf('_bill')).toEqual([]);
       expect(await columnsOf('noteTarget')).not.toContain('billId');
       expect(await columnsOf('attachment')).not.toContain('billId');
-      const leftovers = await http.test.client.query(`SELECT count(*)::int AS n FROM metadata."fieldMetadata" WHERE "workspaceId" = $1 AND "name" = 'bill'`, [http.ws.workspaceId]);
+      const leftovers = await http.test.client.query(
+        `SELECT count(*)::int AS n FROM metadata."fieldMetadata" WHERE "workspaceId" = $1 AND "name" = 'bill'`,
+        [http.ws.workspaceId],
+      );
       expect(leftovers.rows[0].n).toBe(0);
-      const views = await http.test.client.query(`SELECT count(*)::int AS n FROM "${http.ws.schemaName}"."view" WHERE "name" = 'All Bills' OR "name" = 'All Invoices'`);
+      const views = await http.test.client.query(
+        `SELECT count(*)::int AS n FROM "${http.ws.schemaName}"."view" WHERE "name" = 'All Bills' OR "name" = 'All Invoices'`,
+      );
       expect(views.rows[0].n).toBe(0);
       expect(await healthIssues()).toEqual([]);
     });
 
     it("refuses a composite field whose columns clash with another field's name, and writes nothing", async () => {
-      expect((await api('post', '/objects/person/fields').send({ name: 'payFirstName', label: 'Pay first name', type: 'TEXT' })).status).toBe(201);
+      expect(
+        (await api('post', '/objects/person/fields').send({ name: 'payFirstName', label: 'Pay first name', type: 'TEXT' })).status,
+      ).toBe(201);
       const before = await footprint(http.test.client);
       const response = await api('post', '/objects/person/fields').send({ name: 'pay', label: 'Pay', type: 'FULL_NAME' });
       expect(response.status).toBe(400);
-      expect(response.body).toMatchObject({ field: 'name', message: '"payFirstName" is already used on person by the field "payFirstName"' });
+      expect(response.body).toMatchObject({
+        field: 'name',
+        message: '"payFirstName" is already used on person by the field "payFirstName"',
+      });
       expect(await footprint(http.test.client)).toEqual(before);
     });
 
@@ -172,7 +248,11 @@ describe('HTTP workspaces and custom metadata', () => {
 
     it('creates legacy-typed fields only on workspaces at 0.22', async () => {
       const old = await createWorkspaceWithKey(http.test, { displayName: 'Old', version: '0.22' });
-      const created = await http.test.http().post(`/workspaces/${old.workspaceId}/objects/person/fields`).set(bearer(old.key)).send({ name: 'workEmail', label: 'Work Email', type: 'EMAIL' });
+      const created = await http.test
+        .http()
+        .post(`/workspaces/${old.workspaceId}/objects/person/fields`)
+        .set(bearer(old.key))
+        .send({ name: 'workEmail', label: 'Work Email', type: 'EMAIL' });
       expect(created.status).toBe(201);
       const refused = await api('post', '/objects/person/fields').send({ name: 'workEmail', label: 'Work Email', type: 'EMAIL' });
       expect(refused.status).toBe(400);
@@ -181,23 +261,114 @@ describe('HTTP workspaces and custom metadata', () => {
     });
 
     const invalid: Array<[string, 'post' | 'patch' | 'delete', string, unknown, string, RegExp]> = [
-      ['a name that is not camelCase', 'post', '/objects', { nameSingular: 'Invoice', namePlural: 'invoices', labelSingular: 'I', labelPlural: 'I' }, 'nameSingular', /camelCase/],
-      ['SQL text as a name', 'post', '/objects', { nameSingular: 'x"; DROP SCHEMA core CASCADE; --', namePlural: 'xs', labelSingular: 'X', labelPlural: 'X' }, 'nameSingular', /camelCase/],
-      ['a name too long', 'post', '/objects', { nameSingular: `a${'b'.repeat(60)}`, namePlural: 'xs', labelSingular: 'X', labelPlural: 'X' }, 'nameSingular', /too long/],
-      ['a reserved name', 'post', '/objects', { nameSingular: 'workspace', namePlural: 'workspacez', labelSingular: 'X', labelPlural: 'X' }, 'nameSingular', /reserved/],
-      ['a name in use', 'post', '/objects', { nameSingular: 'person', namePlural: 'persons', labelSingular: 'X', labelPlural: 'X' }, 'nameSingular', /already used/],
-      ['an empty label', 'post', '/objects', { nameSingular: 'invoice', namePlural: 'invoices', labelSingular: '', labelPlural: 'X' }, 'labelSingular', /required/],
-      ['a name as a number', 'post', '/objects', { nameSingular: 42, namePlural: 'xs', labelSingular: 'X', labelPlural: 'X' }, 'nameSingular', /required/],
-      ['a field name that is a column of a composite field', 'post', '/objects/person/fields', { name: 'emailsPrimaryEmail', label: 'X', type: 'TEXT' }, 'name', /already used on person by the field "emails"/],
+      [
+        'a name that is not camelCase',
+        'post',
+        '/objects',
+        { nameSingular: 'Invoice', namePlural: 'invoices', labelSingular: 'I', labelPlural: 'I' },
+        'nameSingular',
+        /camelCase/,
+      ],
+      [
+        'SQL text as a name',
+        'post',
+        '/objects',
+        { nameSingular: 'x"; DROP SCHEMA core CASCADE; --', namePlural: 'xs', labelSingular: 'X', labelPlural: 'X' },
+        'nameSingular',
+        /camelCase/,
+      ],
+      [
+        'a name too long',
+        'post',
+        '/objects',
+        { nameSingular: `a${'b'.repeat(60)}`, namePlural: 'xs', labelSingular: 'X', labelPlural: 'X' },
+        'nameSingular',
+        /too long/,
+      ],
+      [
+        'a reserved name',
+        'post',
+        '/objects',
+        { nameSingular: 'workspace', namePlural: 'workspacez', labelSingular: 'X', labelPlural: 'X' },
+        'nameSingular',
+        /reserved/,
+      ],
+      [
+        'a name in use',
+        'post',
+        '/objects',
+        { nameSingular: 'person', namePlural: 'persons', labelSingular: 'X', labelPlural: 'X' },
+        'nameSingular',
+        /already used/,
+      ],
+      [
+        'an empty label',
+        'post',
+        '/objects',
+        { nameSingular: 'invoice', namePlural: 'invoices', labelSingular: '', labelPlural: 'X' },
+        'labelSingular',
+        /required/,
+      ],
+      [
+        'a name as a number',
+        'post',
+        '/objects',
+        { nameSingular: 42, namePlural: 'xs', labelSingular: 'X', labelPlural: 'X' },
+        'nameSingular',
+        /required/,
+      ],
+      [
+        'a field name that is a column of a composite field',
+        'post',
+        '/objects/person/fields',
+        { name: 'emailsPrimaryEmail', label: 'X', type: 'TEXT' },
+        'name',
+        /already used on person by the field "emails"/,
+      ],
       ['a field name in use', 'post', '/objects/person/fields', { name: 'jobTitle', label: 'X', type: 'TEXT' }, 'name', /already used/],
       ['a reserved field name', 'post', '/objects/person/fields', { name: 'xmin', label: 'X', type: 'TEXT' }, 'name', /reserved/],
-      ['SQL text as a field name', 'post', '/objects/person/fields', { name: "a'); DROP TABLE person; --", label: 'X', type: 'TEXT' }, 'name', /camelCase/],
+      [
+        'SQL text as a field name',
+        'post',
+        '/objects/person/fields',
+        { name: "a'); DROP TABLE person; --", label: 'X', type: 'TEXT' },
+        'name',
+        /camelCase/,
+      ],
       ['an unknown type', 'post', '/objects/person/fields', { name: 'tier', label: 'X', type: 'NOPE' }, 'type', /not a field type/],
       ['a type as a number', 'post', '/objects/person/fields', { name: 'tier', label: 'X', type: 7 }, 'type', /not a field type/],
-      ['a SELECT without options', 'post', '/objects/person/fields', { name: 'tier', label: 'X', type: 'SELECT' }, 'options', /at least one option/],
-      ['SQL text as an option', 'post', '/objects/person/fields', { name: 'tier', label: 'X', type: 'SELECT', options: [{ value: "A'); DROP TABLE person; --", label: 'A' }] }, 'options', /UPPER_SNAKE_CASE/],
-      ['a default of the wrong type', 'post', '/objects/person/fields', { name: 'score', label: 'X', type: 'NUMBER', defaultValue: 'high' }, 'defaultValue', /finite number/],
-      ['an unknown object', 'post', '/objects/ghost/fields', { name: 'tier', label: 'X', type: 'TEXT' }, 'object', /"ghost" does not exist/],
+      [
+        'a SELECT without options',
+        'post',
+        '/objects/person/fields',
+        { name: 'tier', label: 'X', type: 'SELECT' },
+        'options',
+        /at least one option/,
+      ],
+      [
+        'SQL text as an option',
+        'post',
+        '/objects/person/fields',
+        { name: 'tier', label: 'X', type: 'SELECT', options: [{ value: "A'); DROP TABLE person; --", label: 'A' }] },
+        'options',
+        /UPPER_SNAKE_CASE/,
+      ],
+      [
+        'a default of the wrong type',
+        'post',
+        '/objects/person/fields',
+        { name: 'score', label: 'X', type: 'NUMBER', defaultValue: 'high' },
+        'defaultValue',
+        /finite number/,
+      ],
+      [
+        'an unknown object',
+        'post',
+        '/objects/ghost/fields',
+        { name: 'tier', label: 'X', type: 'TEXT' },
+        'object',
+        /"ghost" does not exist/,
+      ],
       ['an unknown object to rename', 'patch', '/objects/ghost', { labelSingular: 'X' }, 'object', /does not exist/],
       ['an unknown field', 'patch', '/objects/person/fields/ghost', { label: 'X' }, 'field', /"ghost" does not exist on person/],
       ['isActive that is not a boolean', 'patch', '/objects/person/fields/jobTitle', { isActive: 'no' }, 'isActive', /true or false/],

@@ -19,9 +19,14 @@ const freePort = async (): Promise<number> => {
 };
 
 /** Starts the built server (`npm start` runs this file); resolves once it listens, or with its exit. */
-const startServer = (env: Record<string, string>): Promise<{ child: ChildProcess; stderr: () => string; listening: boolean; code: number | null }> =>
+const startServer = (
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; stderr: () => string; listening: boolean; code: number | null }> =>
   new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [SERVER_ENTRY], { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'error', ...env } });
+    const child = spawn(process.execPath, [SERVER_ENTRY], {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'error', ...env },
+    });
     let stderr = '';
     child.stderr.on('data', (chunk) => {
       stderr += chunk;
@@ -53,7 +58,10 @@ describe('npm start', () => {
     const port = await freePort();
     const started = await startServer({ DATABASE_URL: database.url, PORT: String(port), ADMIN_API_KEY: ADMIN });
     server = started.child;
-    expect({ listening: started.listening, stderr: started.stderr() }).toEqual({ listening: true, stderr: expect.stringContaining(`Listening on http://localhost:${port}`) });
+    expect({ listening: started.listening, stderr: started.stderr() }).toEqual({
+      listening: true,
+      stderr: expect.stringContaining(`Listening on http://localhost:${port}`),
+    });
 
     const docs = await fetch(`http://127.0.0.1:${port}/docs-json`);
     expect(docs.status).toBe(200);
@@ -72,7 +80,11 @@ describe('npm start', () => {
     expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect((await fetch(`http://127.0.0.1:${port}/docs`)).status).toBe(200);
 
-    const refused = await fetch(`http://127.0.0.1:${port}/workspaces`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"displayName":"X"}' });
+    const refused = await fetch(`http://127.0.0.1:${port}/workspaces`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"displayName":"X"}',
+    });
     expect(refused.status).toBe(401);
     const created = await fetch(`http://127.0.0.1:${port}/workspaces`, {
       method: 'POST',

@@ -30,8 +30,15 @@ const AFTER = ['handle,displayName', 'after@fresh.example,After Upgrade', 'ada@a
 
 /** Every address the files name, as the people table must hold it: once each. */
 const ALL_EMAILS = [
-  'ada@acme.io', 'grace.hopper@navy.example', 'christoph.callisto@airbnb.com', 'new.person@airbnb.com', 'linus@www.kernel.example',
-  'solo@acme.io', 'during.move@acme.io', 'late@fresh.example', 'after@fresh.example',
+  'ada@acme.io',
+  'grace.hopper@navy.example',
+  'christoph.callisto@airbnb.com',
+  'new.person@airbnb.com',
+  'linus@www.kernel.example',
+  'solo@acme.io',
+  'during.move@acme.io',
+  'late@fresh.example',
+  'after@fresh.example',
 ];
 const ALL_DOMAINS = ['acme.io', 'navy.example', 'airbnb.com', 'kernel.example', 'fresh.example'];
 
@@ -69,13 +76,20 @@ describe('contacts:import-from-emails across upgrade-0.23', () => {
   });
 
   const columns = async (schema: string, table: string): Promise<string[]> =>
-    (await client.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2`, [schema, table])).rows.map((row) => row.column_name);
+    (
+      await client.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2`, [schema, table])
+    ).rows.map((row) => row.column_name);
 
   it('writes to the shapes of 0.22, then of the move, then of 0.23, and never duplicates', async () => {
-    const { workspace } = await new WorkspaceCreationService(dataSource, buildStandardDeclarations()).create({ displayName: 'Writer', version: '0.22' });
+    const { workspace } = await new WorkspaceCreationService(dataSource, buildStandardDeclarations()).create({
+      displayName: 'Writer',
+      version: '0.22',
+    });
     const schema = workspace.schemaName;
     // Enough people for the email move to take several batches.
-    await client.query(`INSERT INTO "${schema}"."person" ("nameFirstName", "email") SELECT 'Bulk ' || n, 'bulk' || n || '@bulk.example' FROM generate_series(1, 25) AS n`);
+    await client.query(
+      `INSERT INTO "${schema}"."person" ("nameFirstName", "email") SELECT 'Bulk ' || n, 'bulk' || n || '@bulk.example' FROM generate_series(1, 25) AS n`,
+    );
     const env = { DATABASE_URL: database.url };
 
     // Before: 0.22 shapes, through the command as a user runs it.
@@ -88,7 +102,9 @@ describe('contacts:import-from-emails across upgrade-0.23', () => {
       skipped: [{ line: 8, email: 'not-an-email', reason: 'not an email address' }],
       columns: { personEmail: ['email'], companyDomain: ['domainNameUrl'] },
     });
-    const [acme] = (await client.query(`SELECT "domainNameUrl", "domainNameLabel", "name" FROM "${schema}"."company" WHERE "domainNameUrl" = 'acme.io'`)).rows;
+    const [acme] = (
+      await client.query(`SELECT "domainNameUrl", "domainNameLabel", "name" FROM "${schema}"."company" WHERE "domainNameUrl" = 'acme.io'`)
+    ).rows;
     expect(acme).toEqual({ domainNameUrl: 'acme.io', domainNameLabel: '', name: 'Acme' });
     expect(await columns(schema, 'person')).not.toContain('emailsPrimaryEmail');
 
@@ -128,20 +144,38 @@ describe('contacts:import-from-emails across upgrade-0.23', () => {
     }
 
     expect(await columns(schema, 'person')).not.toContain('email');
-    const people = (await client.query(`SELECT lower("emailsPrimaryEmail") AS email, count(*)::int AS n FROM "${schema}"."person" WHERE "emailsPrimaryEmail" NOT LIKE '%@bulk.example' GROUP BY 1 ORDER BY 1`)).rows;
-    const prefilled = ['sylvie.palmer@qonto.com', 'christopher.gonzalez@stripe.com', 'ashley.parker@figma.com', 'nicholas.wright@notion.so'];
+    const people = (
+      await client.query(
+        `SELECT lower("emailsPrimaryEmail") AS email, count(*)::int AS n FROM "${schema}"."person" WHERE "emailsPrimaryEmail" NOT LIKE '%@bulk.example' GROUP BY 1 ORDER BY 1`,
+      )
+    ).rows;
+    const prefilled = [
+      'sylvie.palmer@qonto.com',
+      'christopher.gonzalez@stripe.com',
+      'ashley.parker@figma.com',
+      'nicholas.wright@notion.so',
+    ];
     expect(people).toEqual([...ALL_EMAILS, ...prefilled].sort().map((email) => ({ email, n: 1 })));
-    expect((await client.query(`SELECT count(*)::int AS n FROM "${schema}"."person" WHERE "emailsPrimaryEmail" LIKE '%@bulk.example'`)).rows[0].n).toBe(25);
+    expect(
+      (await client.query(`SELECT count(*)::int AS n FROM "${schema}"."person" WHERE "emailsPrimaryEmail" LIKE '%@bulk.example'`)).rows[0]
+        .n,
+    ).toBe(25);
 
-    const companies = (await client.query(`SELECT "name", "domainNamePrimaryLinkUrl" AS url FROM "${schema}"."company" ORDER BY "domainNamePrimaryLinkUrl"`)).rows;
-    const expectedUrls = [...new Set([...ALL_DOMAINS, 'figma.com', 'notion.so', 'qonto.com', 'stripe.com'])].map((domain) => `https://${domain}`);
+    const companies = (
+      await client.query(`SELECT "name", "domainNamePrimaryLinkUrl" AS url FROM "${schema}"."company" ORDER BY "domainNamePrimaryLinkUrl"`)
+    ).rows;
+    const expectedUrls = [...new Set([...ALL_DOMAINS, 'figma.com', 'notion.so', 'qonto.com', 'stripe.com'])].map(
+      (domain) => `https://${domain}`,
+    );
     expect(companies.map((company) => company.url).sort()).toEqual(expectedUrls.sort());
     expect(companies.filter((company) => company.url === 'https://airbnb.com')).toEqual([{ name: 'Airbnb', url: 'https://airbnb.com' }]);
 
-    const links = (await client.query(
-      `SELECT lower(p."emailsPrimaryEmail") AS email, c."domainNamePrimaryLinkUrl" AS url FROM "${schema}"."person" p JOIN "${schema}"."company" c ON c."id" = p."companyId"
+    const links = (
+      await client.query(
+        `SELECT lower(p."emailsPrimaryEmail") AS email, c."domainNamePrimaryLinkUrl" AS url FROM "${schema}"."person" p JOIN "${schema}"."company" c ON c."id" = p."companyId"
         WHERE p."emailsPrimaryEmail" NOT LIKE '%@bulk.example' ORDER BY 1`,
-    )).rows;
+      )
+    ).rows;
     expect(links).toHaveLength(ALL_EMAILS.length + prefilled.length);
     for (const { email, url } of links) {
       expect(url).toBe(`https://${email.split('@')[1].replace(/^www\./, '')}`);

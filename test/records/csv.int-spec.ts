@@ -9,7 +9,16 @@ type Workspace = { workspaceId: string; schemaName: string; key: string };
 
 const CUSTOM_FIELDS = [
   { name: 'tags', label: 'Tags', type: 'ARRAY' },
-  { name: 'skills', label: 'Skills', type: 'MULTI_SELECT', options: [{ value: 'SQL', label: 'SQL' }, { value: 'GO', label: 'Go' }, { value: 'RUST', label: 'Rust' }] },
+  {
+    name: 'skills',
+    label: 'Skills',
+    type: 'MULTI_SELECT',
+    options: [
+      { value: 'SQL', label: 'SQL' },
+      { value: 'GO', label: 'Go' },
+      { value: 'RUST', label: 'Rust' },
+    ],
+  },
   { name: 'score', label: 'Score', type: 'NUMBER' },
   { name: 'birthday', label: 'Birthday', type: 'DATE' },
   { name: 'links', label: 'Links', type: 'LINKS' },
@@ -34,13 +43,16 @@ describe('CSV import and export', () => {
     rmSync(cwd, { recursive: true, force: true });
   });
 
-  const api = (ws: Workspace, method: 'get' | 'post', path: string) => test.http()[method](`/workspaces/${ws.workspaceId}${path}`).set(bearer(ws.key));
+  const api = (ws: Workspace, method: 'get' | 'post', path: string) =>
+    test.http()[method](`/workspaces/${ws.workspaceId}${path}`).set(bearer(ws.key));
   const exportCsv = async (ws: Workspace, object: string): Promise<string> => {
-    const response = await api(ws, 'get', `/objects/${object}/records/export`).buffer(true).parse((res, done) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-      res.on('end', () => done(null, text));
-    });
+    const response = await api(ws, 'get', `/objects/${object}/records/export`)
+      .buffer(true)
+      .parse((res, done) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        res.on('end', () => done(null, text));
+      });
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/csv/);
     return response.body as string;
@@ -59,8 +71,29 @@ describe('CSV import and export', () => {
     await withCustomFields(source);
     const [stripe] = (await test.client.query(`SELECT "id" FROM "${source.schemaName}"."company" WHERE "name" = 'Stripe'`)).rows;
     const tricky = [
-      { name: { firstName: 'Zoë', lastName: 'O\'Brien, "Jr."' }, emails: { primaryEmail: 'zoe@example.com', additionalEmails: ['z@a.example', 'z,b@example.com'] }, tags: ['a,b', 'say "hi"', ''], skills: ['SQL', 'RUST'], score: 0.1, birthday: '1990-02-28', jobTitle: 'line one\nline two', companyId: stripe.id, links: { primaryLinkUrl: 'https://zoe.example', primaryLinkLabel: 'Blog', secondaryLinks: [{ url: 'https://x.example', label: 'X' }] } },
-      { name: { firstName: '', lastName: '' }, emails: { primaryEmail: null, additionalEmails: null }, tags: [], skills: [], score: -12345.678, city: '  padded  ' },
+      {
+        name: { firstName: 'Zoë', lastName: 'O\'Brien, "Jr."' },
+        emails: { primaryEmail: 'zoe@example.com', additionalEmails: ['z@a.example', 'z,b@example.com'] },
+        tags: ['a,b', 'say "hi"', ''],
+        skills: ['SQL', 'RUST'],
+        score: 0.1,
+        birthday: '1990-02-28',
+        jobTitle: 'line one\nline two',
+        companyId: stripe.id,
+        links: {
+          primaryLinkUrl: 'https://zoe.example',
+          primaryLinkLabel: 'Blog',
+          secondaryLinks: [{ url: 'https://x.example', label: 'X' }],
+        },
+      },
+      {
+        name: { firstName: '', lastName: '' },
+        emails: { primaryEmail: null, additionalEmails: null },
+        tags: [],
+        skills: [],
+        score: -12345.678,
+        city: '  padded  ',
+      },
       { name: { firstName: 'Null', lastName: 'Values' }, tags: null, skills: null, score: null, birthday: null },
     ];
     for (const record of tricky) {
@@ -72,7 +105,19 @@ describe('CSV import and export', () => {
     const people = await exportCsv(source, 'person');
     const header = people.split('\n')[0].split(',');
     expect(header[0]).toBe('Id');
-    expect(header).toEqual(expect.arrayContaining(['Emails / Primary Email', 'Emails / Additional Emails', 'Name / First Name', 'Name / Last Name', 'Tags', 'Skills', 'Company Id', 'Links / Primary Link URL', 'Links / Secondary Links']));
+    expect(header).toEqual(
+      expect.arrayContaining([
+        'Emails / Primary Email',
+        'Emails / Additional Emails',
+        'Name / First Name',
+        'Name / Last Name',
+        'Tags',
+        'Skills',
+        'Company Id',
+        'Links / Primary Link URL',
+        'Links / Secondary Links',
+      ]),
+    );
     expect(companies.split('\n')[0]).toContain('Domain Name / Primary Link URL');
     expect(companies.split('\n')[0]).toContain('Address / City');
     expect(people).toContain('"[""a,b"",""say \\""hi\\"""",""""]"');
@@ -90,8 +135,17 @@ describe('CSV import and export', () => {
 
     expect(await exportCsv(target, 'company')).toBe(companies);
     expect(await exportCsv(target, 'person')).toBe(people);
-    const [zoe] = (await test.client.query(`SELECT "tags", "skills"::text[] AS skills, "emailsAdditionalEmails", "jobTitle" FROM "${target.schemaName}"."person" WHERE "nameFirstName" = 'Zoë'`)).rows;
-    expect(zoe).toEqual({ tags: ['a,b', 'say "hi"', ''], skills: ['SQL', 'RUST'], emailsAdditionalEmails: ['z@a.example', 'z,b@example.com'], jobTitle: 'line one\nline two' });
+    const [zoe] = (
+      await test.client.query(
+        `SELECT "tags", "skills"::text[] AS skills, "emailsAdditionalEmails", "jobTitle" FROM "${target.schemaName}"."person" WHERE "nameFirstName" = 'Zoë'`,
+      )
+    ).rows;
+    expect(zoe).toEqual({
+      tags: ['a,b', 'say "hi"', ''],
+      skills: ['SQL', 'RUST'],
+      emailsAdditionalEmails: ['z@a.example', 'z,b@example.com'],
+      jobTitle: 'line one\nline two',
+    });
   });
 
   it('reports every bad row with its line number and imports nothing; with skipInvalid, imports the rest', async () => {
@@ -128,7 +182,9 @@ describe('CSV import and export', () => {
     expect(skipped.status).toBe(200);
     expect(skipped.body).toMatchObject({ imported: 3, skipped: 5 });
     expect(skipped.body.errors.map((error: { line: number }) => error.line)).toEqual([3, 4, 8, 9, 10]);
-    const names = (await test.client.query(`SELECT "nameFirstName" AS name, "jobTitle" FROM "${ws.schemaName}"."person" ORDER BY "emailsPrimaryEmail"`)).rows;
+    const names = (
+      await test.client.query(`SELECT "nameFirstName" AS name, "jobTitle" FROM "${ws.schemaName}"."person" ORDER BY "emailsPrimaryEmail"`)
+    ).rows;
     expect(names).toEqual([
       { name: 'Multi\nline', jobTitle: 'also\nmulti' },
       { name: 'Good', jobTitle: 'ok' },
@@ -157,27 +213,44 @@ describe('CSV import and export', () => {
     const env = { DATABASE_URL: test.database.url };
     const old = await test.http().post('/workspaces').set(bearer(ADMIN_KEY)).send({ displayName: 'Old', version: '0.22' });
     const oldId = old.body.workspace.id;
-    await test.client.query(`UPDATE "${old.body.workspace.schemaName}"."company" SET "domainNameLabel" = 'Home of ' || "name" WHERE "name" = 'Qonto'`);
+    await test.client.query(
+      `UPDATE "${old.body.workspace.schemaName}"."company" SET "domainNameLabel" = 'Home of ' || "name" WHERE "name" = 'Qonto'`,
+    );
     const companiesFile = join(cwd, 'companies-0.22.csv');
     const peopleFile = join(cwd, 'people-0.22.csv');
-    for (const [object, file] of [['company', companiesFile], ['person', peopleFile]]) {
+    for (const [object, file] of [
+      ['company', companiesFile],
+      ['person', peopleFile],
+    ]) {
       const exported = await runCli(['records:export', '-w', oldId, '--object', object, '--file', file], env);
-      expect({ code: exported.code, stderr: exported.stderr }).toEqual({ code: 0, stderr: expect.stringContaining('Exported 5 record(s)') });
+      expect({ code: exported.code, stderr: exported.stderr }).toEqual({
+        code: 0,
+        stderr: expect.stringContaining('Exported 5 record(s)'),
+      });
     }
     const peopleHeader = readFileSync(peopleFile, 'utf8').split('\n')[0];
     expect(peopleHeader.split(',')).toContain('Email');
     expect(readFileSync(companiesFile, 'utf8').split('\n')[0]).toContain('Domain Name / URL');
 
     const fresh = await createWorkspaceWithKey(test, { displayName: 'New', version: '0.23', prefill: false });
-    for (const [object, file] of [['company', companiesFile], ['person', peopleFile]]) {
+    for (const [object, file] of [
+      ['company', companiesFile],
+      ['person', peopleFile],
+    ]) {
       const imported = await runCli(['records:import', '-w', fresh.workspaceId, '--object', object, '--file', file, '--json'], env);
       expect({ code: imported.code, stderr: imported.stderr.replace(/^Database: .*\n/, '') }).toEqual({ code: 0, stderr: '' });
       expect(JSON.parse(imported.stdout)).toMatchObject({ imported: 5, skipped: 0 });
     }
     const oldPeople = (await test.client.query(`SELECT "id", "email" FROM "${old.body.workspace.schemaName}"."person" ORDER BY "id"`)).rows;
-    const newPeople = (await test.client.query(`SELECT "id", "emailsPrimaryEmail" AS email FROM "${fresh.schemaName}"."person" ORDER BY "id"`)).rows;
+    const newPeople = (
+      await test.client.query(`SELECT "id", "emailsPrimaryEmail" AS email FROM "${fresh.schemaName}"."person" ORDER BY "id"`)
+    ).rows;
     expect(newPeople).toEqual(oldPeople);
-    const companies = (await test.client.query(`SELECT "name", "domainNamePrimaryLinkUrl" AS url, "domainNamePrimaryLinkLabel" AS label, "addressAddressStreet1" AS street FROM "${fresh.schemaName}"."company" ORDER BY "name"`)).rows;
+    const companies = (
+      await test.client.query(
+        `SELECT "name", "domainNamePrimaryLinkUrl" AS url, "domainNamePrimaryLinkLabel" AS label, "addressAddressStreet1" AS street FROM "${fresh.schemaName}"."company" ORDER BY "name"`,
+      )
+    ).rows;
     expect(companies).toEqual([
       { name: 'Airbnb', url: 'https://airbnb.com', label: '', street: '888 Brannan St, San Francisco' },
       { name: 'Figma', url: 'https://figma.com', label: '', street: '760 Market St, San Francisco' },
@@ -207,7 +280,9 @@ describe('CSV import and export', () => {
     const skipped = await runCli(['records:import', '-w', ws.workspaceId, '--object', 'person', '--file', file, '--skip-invalid'], env);
     expect(skipped.code).toBe(0);
     expect(skipped.stdout).toContain('Imported 2 record(s) of person, skipped 2');
-    expect((await test.client.query(`SELECT "nameFirstName" FROM "${ws.schemaName}"."person" ORDER BY 1`)).rows.map((row) => row.nameFirstName)).toEqual(['Ada', 'Cy']);
+    expect(
+      (await test.client.query(`SELECT "nameFirstName" FROM "${ws.schemaName}"."person" ORDER BY 1`)).rows.map((row) => row.nameFirstName),
+    ).toEqual(['Ada', 'Cy']);
 
     const toStdout = await runCli(['records:export', '-w', ws.workspaceId, '--object', 'people'], env);
     expect(toStdout.code).toBe(0);

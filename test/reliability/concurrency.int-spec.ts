@@ -28,9 +28,15 @@ const runAtOnce = async (start: () => Promise<ProcessResult>): Promise<JsonRun[]
   const results = await Promise.all(Array.from({ length: PROCESSES }, start));
   return results.map((result) => {
     const run: JsonRun = JSON.parse(result.stdout);
-    const stderr = result.stderr.split('\n').filter((line) => line !== '' && !line.startsWith('Database: ') && !/^\d+ succeeded, \d+ failed, \d+ skipped$/.test(line));
+    const stderr = result.stderr
+      .split('\n')
+      .filter((line) => line !== '' && !line.startsWith('Database: ') && !/^\d+ succeeded, \d+ failed, \d+ skipped$/.test(line));
     // Exit 1 only because of skipped workspaces (another process held them).
-    expect({ code: result.code, stderr, failed: run.summary.failed }).toEqual({ code: run.summary.skipped > 0 ? 1 : 0, stderr: [], failed: 0 });
+    expect({ code: result.code, stderr, failed: run.summary.failed }).toEqual({
+      code: run.summary.skipped > 0 ? 1 : 0,
+      stderr: [],
+      failed: 0,
+    });
     return run;
   });
 };
@@ -81,7 +87,11 @@ describe('four processes, the same command, the same 20 workspaces', () => {
       const alone = await runProductCli(['upgrade-0.23', '-w', reference.id], { env: databaseEnv() });
       expect(alone.code).toBe(0);
       const ids = workspaces.flatMap((workspace) => ['-w', workspace.id]);
-      runs = await runAtOnce(() => runProductCli(['upgrade-0.23', ...ids, '--concurrency', '3', '--batch-size', '2', '--continue-on-error', '--json'], { env: databaseEnv() }));
+      runs = await runAtOnce(() =>
+        runProductCli(['upgrade-0.23', ...ids, '--concurrency', '3', '--batch-size', '2', '--continue-on-error', '--json'], {
+          env: databaseEnv(),
+        }),
+      );
     }, HOOK_TIMEOUT);
 
     it('upgrades each workspace in exactly one process; the others skip it or find it done', () => {
@@ -89,7 +99,10 @@ describe('four processes, the same command, the same 20 workspaces', () => {
       expect(byWorkspace.size).toBe(WORKSPACES);
       for (const [id, statuses] of byWorkspace) {
         expect({ id, upgraded: statuses.filter((status) => status === 'upgraded').length }).toEqual({ id, upgraded: 1 });
-        expect({ id, others: statuses.filter((status) => !['upgraded', 'skipped', 'up-to-date'].includes(status)) }).toEqual({ id, others: [] });
+        expect({ id, others: statuses.filter((status) => !['upgraded', 'skipped', 'up-to-date'].includes(status)) }).toEqual({
+          id,
+          others: [],
+        });
       }
     });
 
@@ -105,11 +118,21 @@ describe('four processes, the same command, the same 20 workspaces', () => {
       const expectedLedger = await ledgerOf(reference.id);
       expect(expectedLedger.map((row) => row.status)).toEqual(['DONE', 'DONE', 'DONE', 'DONE']);
       const referenceState = await endState(db.client, reference.id, reference.schemaName);
-      const expected = { metadata: referenceState.metadata, catalog: referenceState.catalog, views: referenceState.views, records: await recordsWithoutIds(db.client, reference.schemaName) };
+      const expected = {
+        metadata: referenceState.metadata,
+        catalog: referenceState.catalog,
+        views: referenceState.views,
+        records: await recordsWithoutIds(db.client, reference.schemaName),
+      };
       for (const workspace of workspaces) {
         expect({ id: workspace.id, ledger: await ledgerOf(workspace.id) }).toEqual({ id: workspace.id, ledger: expectedLedger });
         const state: EndState = await endState(db.client, workspace.id, workspace.schemaName);
-        expect({ metadata: state.metadata, catalog: state.catalog, views: state.views, records: await recordsWithoutIds(db.client, workspace.schemaName) }).toEqual(expected);
+        expect({
+          metadata: state.metadata,
+          catalog: state.catalog,
+          views: state.views,
+          records: await recordsWithoutIds(db.client, workspace.schemaName),
+        }).toEqual(expected);
         expect(await integrityProblems(db.client, db.dataSource, workspace.id, workspace.schemaName)).toEqual([]);
         const { rows } = await db.client.query(`SELECT "version" FROM core.workspace WHERE "id" = $1`, [workspace.id]);
         expect(rows[0].version).toBe('0.23');
@@ -137,7 +160,11 @@ describe('four processes, the same command, the same 20 workspaces', () => {
         env: databaseEnv(),
         holdStdoutUntilStderr: /\d+ succeeded, \d+ failed, \d+ skipped/,
       });
-      runs = await runAtOnce(() => fixtureCli.run('v2', ['workspace:sync-metadata', ...ids, '--concurrency', '3', '--continue-on-error', '--json'], { env: databaseEnv() }));
+      runs = await runAtOnce(() =>
+        fixtureCli.run('v2', ['workspace:sync-metadata', ...ids, '--concurrency', '3', '--continue-on-error', '--json'], {
+          env: databaseEnv(),
+        }),
+      );
     }, HOOK_TIMEOUT);
 
     it('a dry run prints the plans of all 20 as one whole JSON document, even to a reader slower than the process', () => {
@@ -150,7 +177,10 @@ describe('four processes, the same command, the same 20 workspaces', () => {
     it('applies each workspace in exactly one process; the others skip it or find it up to date', () => {
       for (const [id, statuses] of statusesByWorkspace(runs)) {
         expect({ id, applied: statuses.filter((status) => status === 'applied').length }).toEqual({ id, applied: 1 });
-        expect({ id, others: statuses.filter((status) => !['applied', 'skipped', 'up-to-date'].includes(status)) }).toEqual({ id, others: [] });
+        expect({ id, others: statuses.filter((status) => !['applied', 'skipped', 'up-to-date'].includes(status)) }).toEqual({
+          id,
+          others: [],
+        });
       }
     });
 
@@ -159,15 +189,21 @@ describe('four processes, the same command, the same 20 workspaces', () => {
       for (const workspace of workspaces) {
         expect(await integrityProblems(db.client, db.dataSource, workspace.id, workspace.schemaName)).toEqual([]);
         const state = await endState(db.client, workspace.id, workspace.schemaName);
-        expect({ company: Object.keys(state.records.company).length, person: Object.keys(state.records.person).length }).toEqual({ company: 5, person: 10 });
+        expect({ company: Object.keys(state.records.company).length, person: Object.keys(state.records.person).length }).toEqual({
+          company: 5,
+          person: 10,
+        });
         states.push({ metadata: state.metadata, catalog: state.catalog });
       }
       expect(states.every((state) => JSON.stringify(state) === JSON.stringify(states[0]))).toBe(true);
-      const check = await fixtureCli.run('v2', ['workspace:sync-metadata', ...workspaces.flatMap((workspace) => ['-w', workspace.id]), '--check'], { env: databaseEnv() });
+      const check = await fixtureCli.run(
+        'v2',
+        ['workspace:sync-metadata', ...workspaces.flatMap((workspace) => ['-w', workspace.id]), '--check'],
+        { env: databaseEnv() },
+      );
       expect(check.code).toBe(0);
       expect(check.stdout).toContain(`${WORKSPACES} succeeded, 0 failed, 0 skipped`);
       expect(check.stdout).not.toContain('applied');
     });
   });
-
 });

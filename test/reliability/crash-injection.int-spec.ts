@@ -10,14 +10,7 @@ import { insertRowsWithEveryColumn } from '../utils/every-column-rows';
 import { tableData } from '../utils/schema-snapshot';
 import { useTestDatabase } from '../utils/test-services';
 import { EndState, endState, integrityProblems, recordsWithoutIds, valueCount } from './support/end-state';
-import {
-  FixtureCli,
-  ProcessResult,
-  queriesOf,
-  runProductCli,
-  stderrProblems,
-  waitForServiceSessionsToEnd,
-} from './support/processes';
+import { FixtureCli, ProcessResult, queriesOf, runProductCli, stderrProblems, waitForServiceSessionsToEnd } from './support/processes';
 
 /**
  * Crash injection: create, sync (v1 -> v2, and of a new field alone) and upgrade-0.23 run in a
@@ -67,7 +60,12 @@ const expectKilled = (k: number, result: ProcessResult): void => {
 };
 
 const expectSucceeded = (k: number, result: ProcessResult): void => {
-  expect({ k, code: result.code, signal: result.signal, problems: stderrProblems(result) }).toEqual({ k, code: 0, signal: null, problems: [] });
+  expect({ k, code: result.code, signal: result.signal, problems: stderrProblems(result) }).toEqual({
+    k,
+    code: 0,
+    signal: null,
+    problems: [],
+  });
 };
 
 const rowCounts = (data: Record<string, Record<string, unknown>>): Record<string, number> =>
@@ -109,7 +107,8 @@ describe('crash injection: killed at every statement boundary, rerun, same end s
   it(
     'workspace:create',
     async () => {
-      const create = (name: string, extra: Record<string, string> = {}) => runProductCli(['workspace:create', '--name', name, '--json'], { env: env(extra) });
+      const create = (name: string, extra: Record<string, string> = {}) =>
+        runProductCli(['workspace:create', '--name', name, '--json'], { env: env(extra) });
       const reference = await create('Crash reference', { WMS_FAULT_COUNT_QUERIES: '1' });
       expectSucceeded(0, reference);
       const total = queriesOf(reference);
@@ -143,7 +142,9 @@ describe('crash injection: killed at every statement boundary, rerun, same end s
         expect({ k, metadata: state.metadata, catalog: state.catalog, records, views: state.views }).toEqual({ k, ...expected });
         expect({ k, problems: await integrityProblems(db.client, db.dataSource, id, schemaName) }).toEqual({ k, problems: [] });
         figures.valuesVerified += valueCount(state.records);
-        figures.rowsLost += Object.values(expected.records).reduce((sum, table) => sum + table.length, 0) - Object.values(records).reduce((sum, table) => sum + table.length, 0);
+        figures.rowsLost +=
+          Object.values(expected.records).reduce((sum, table) => sum + table.length, 0) -
+          Object.values(records).reduce((sum, table) => sum + table.length, 0);
       }
       report(figures);
       expect(figures.rowsLost).toBe(0);
@@ -197,7 +198,14 @@ describe('crash injection: killed at every statement boundary, rerun, same end s
     };
     const expected = withoutSyncTime(await endState(db.client, reference.id, reference.schemaName));
     expect(rowCounts(expected.records)).toEqual(options.expectedCounts(rowCounts(seedData)));
-    const figures: Figures = { scenario: options.scenario, boundaries: total, killed: 0, valuesVerified: 0, rowsLost: 0, every: options.every };
+    const figures: Figures = {
+      scenario: options.scenario,
+      boundaries: total,
+      killed: 0,
+      valuesVerified: 0,
+      rowsLost: 0,
+      every: options.every,
+    };
 
     for (const k of boundariesToKill(total, options.every || FULL)) {
       const workspace = await clone(`killed at ${k}`);
@@ -207,12 +215,22 @@ describe('crash injection: killed at every statement boundary, rerun, same end s
       expectSucceeded(k, await sync(workspace));
       const state = withoutSyncTime(await endState(db.client, workspace.id, workspace.schemaName));
       expect({ k, ...state }).toEqual({ k, ...expected });
-      expect({ k, problems: await integrityProblems(db.client, db.dataSource, workspace.id, workspace.schemaName) }).toEqual({ k, problems: [] });
+      expect({ k, problems: await integrityProblems(db.client, db.dataSource, workspace.id, workspace.schemaName) }).toEqual({
+        k,
+        problems: [],
+      });
       // Converged: a check against the live schema plans nothing.
-      const check = await new WorkspaceSyncService(db.dataSource, v2).sync((await new WorkspaceRepository(db.dataSource.manager).findById(workspace.id))!, { check: true, dryRun: true });
+      const check = await new WorkspaceSyncService(db.dataSource, v2).sync(
+        (await new WorkspaceRepository(db.dataSource.manager).findById(workspace.id))!,
+        { check: true, dryRun: true },
+      );
       expect({ k, status: check.status, actions: check.plan?.actions.length }).toEqual({ k, status: 'up-to-date', actions: 0 });
       figures.valuesVerified += valueCount(state.records);
-      figures.rowsLost += Object.keys(seedData.person).length + Object.keys(seedData.company).length - Object.keys(state.records.person).length - Object.keys(state.records.company).length;
+      figures.rowsLost +=
+        Object.keys(seedData.person).length +
+        Object.keys(seedData.company).length -
+        Object.keys(state.records.person).length -
+        Object.keys(state.records.company).length;
     }
     report(figures);
     expect(figures.rowsLost).toBe(0);
@@ -238,7 +256,9 @@ describe('crash injection: killed at every statement boundary, rerun, same end s
         from: {
           ...v2,
           objects: v2.objects.map((object) =>
-            object.nameSingular === 'person' ? { ...object, fields: object.fields.filter((field) => field.name !== 'lastContactAt') } : object,
+            object.nameSingular === 'person'
+              ? { ...object, fields: object.fields.filter((field) => field.name !== 'lastContactAt') }
+              : object,
           ),
         },
         scenario: 'workspace:sync-metadata of a new field alone',
@@ -248,7 +268,10 @@ describe('crash injection: killed at every statement boundary, rerun, same end s
         // The change is one the sync plans without reading the workspace, in one script.
         check: async (clone) => {
           const outcome = await new WorkspaceSyncService(db.dataSource, v2).sync(await clone('in process'));
-          expect({ status: outcome.status, plannedWithoutReading: outcome.plannedWithoutReading }).toEqual({ status: 'applied', plannedWithoutReading: true });
+          expect({ status: outcome.status, plannedWithoutReading: outcome.plannedWithoutReading }).toEqual({
+            status: 'applied',
+            plannedWithoutReading: true,
+          });
         },
       }),
     TIMEOUT,
@@ -316,7 +339,11 @@ describe('crash injection: killed at every statement boundary, rerun, same end s
       const moved = await db.client.query(
         `SELECT p."id"::text AS id, p."emailsPrimaryEmail" AS email, p."workEmailPrimaryEmail" AS "workEmail" FROM "${reference.schemaName}".person p ORDER BY p."id"`,
       );
-      expect(moved.rows).toEqual(Object.values(seedData.person).map((row) => ({ id: row.id, email: row.email, workEmail: row.workEmail })).sort((a, b) => (a.id! < b.id! ? -1 : 1)));
+      expect(moved.rows).toEqual(
+        Object.values(seedData.person)
+          .map((row) => ({ id: row.id, email: row.email, workEmail: row.workEmail }))
+          .sort((a, b) => (a.id! < b.id! ? -1 : 1)),
+      );
       const links = await db.client.query(
         `SELECT "id"::text AS id, "domainNamePrimaryLinkUrl" AS url, "blogPrimaryLinkLabel" AS "blogLabel", "addressOld" FROM "${reference.schemaName}".company ORDER BY "id"`,
       );
@@ -336,7 +363,10 @@ describe('crash injection: killed at every statement boundary, rerun, same end s
         expectSucceeded(k, await upgrade(workspace));
         const state = { ...(await endState(db.client, workspace.id, workspace.schemaName)), ledger: await ledger(workspace.id) };
         expect({ k, ...state }).toEqual({ k, ...expected });
-        expect({ k, problems: await integrityProblems(db.client, db.dataSource, workspace.id, workspace.schemaName) }).toEqual({ k, problems: [] });
+        expect({ k, problems: await integrityProblems(db.client, db.dataSource, workspace.id, workspace.schemaName) }).toEqual({
+          k,
+          problems: [],
+        });
         const version = await db.client.query(`SELECT "version" FROM core.workspace WHERE "id" = $1`, [workspace.id]);
         expect({ k, version: version.rows[0].version }).toEqual({ k, version: '0.23' });
         figures.valuesVerified += valueCount(state.records);

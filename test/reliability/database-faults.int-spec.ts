@@ -63,10 +63,21 @@ describe('database connections terminated in the middle of a fleet run', () => {
 
   const expectUpgradedLikeReference = async (workspaces: WorkspaceRow[], reference: WorkspaceRow): Promise<void> => {
     const referenceState = await endState(db.client, reference.id, reference.schemaName);
-    const expected = { metadata: referenceState.metadata, catalog: referenceState.catalog, views: referenceState.views, records: await recordsWithoutIds(db.client, reference.schemaName) };
+    const expected = {
+      metadata: referenceState.metadata,
+      catalog: referenceState.catalog,
+      views: referenceState.views,
+      records: await recordsWithoutIds(db.client, reference.schemaName),
+    };
     for (const workspace of workspaces) {
       const state = await endState(db.client, workspace.id, workspace.schemaName);
-      expect({ id: workspace.id, metadata: state.metadata, catalog: state.catalog, views: state.views, records: await recordsWithoutIds(db.client, workspace.schemaName) }).toEqual({
+      expect({
+        id: workspace.id,
+        metadata: state.metadata,
+        catalog: state.catalog,
+        views: state.views,
+        records: await recordsWithoutIds(db.client, workspace.schemaName),
+      }).toEqual({
         id: workspace.id,
         ...expected,
       });
@@ -83,13 +94,18 @@ describe('database connections terminated in the middle of a fleet run', () => {
     beforeAll(async () => {
       workspaces = await createAt022(4, 'Stop');
       [reference] = await createAt022(1, 'Reference');
-      expect((await runProductCli(['upgrade-0.23', '-w', reference.id, '--batch-size', '2'], { env: { DATABASE_URL: db.database.url } })).code).toBe(0);
+      expect(
+        (await runProductCli(['upgrade-0.23', '-w', reference.id, '--batch-size', '2'], { env: { DATABASE_URL: db.database.url } })).code,
+      ).toBe(0);
       // 5 people and 5 companies, batches of 2: 3 email, 3 domainName, 3 linkedinLink batches per workspace.
       // Batch 14 is the 2nd domainName batch of the 2nd workspace.
-      run = await runProductCli(['upgrade-0.23', ...workspaces.flatMap((workspace) => ['-w', workspace.id]), '--batch-size', '2', '--json'], {
-        env: { DATABASE_URL: db.database.url, WMS_FAULT_PAUSE_IN_BATCH: '14' },
-        onStderrLine: terminateWhenPaused(terminated),
-      });
+      run = await runProductCli(
+        ['upgrade-0.23', ...workspaces.flatMap((workspace) => ['-w', workspace.id]), '--batch-size', '2', '--json'],
+        {
+          env: { DATABASE_URL: db.database.url, WMS_FAULT_PAUSE_IN_BATCH: '14' },
+          onStderrLine: terminateWhenPaused(terminated),
+        },
+      );
     }, HOOK_TIMEOUT);
 
     it('reports the workspace in flight as failed because the connection was lost, and exits 1', () => {
@@ -122,8 +138,13 @@ describe('database connections terminated in the middle of a fleet run', () => {
 
     it('a rerun completes every workspace, each like one upgraded without a fault', async () => {
       await waitForServiceSessionsToEnd(db.client);
-      const rerun = await runProductCli(['upgrade-0.23', ...workspaces.flatMap((workspace) => ['-w', workspace.id]), '--batch-size', '2'], { env: { DATABASE_URL: db.database.url } });
-      expect({ code: rerun.code, last: rerun.stdout.trimEnd().split('\n').at(-1) }).toEqual({ code: 0, last: '4 succeeded, 0 failed, 0 skipped' });
+      const rerun = await runProductCli(['upgrade-0.23', ...workspaces.flatMap((workspace) => ['-w', workspace.id]), '--batch-size', '2'], {
+        env: { DATABASE_URL: db.database.url },
+      });
+      expect({ code: rerun.code, last: rerun.stdout.trimEnd().split('\n').at(-1) }).toEqual({
+        code: 0,
+        last: '4 succeeded, 0 failed, 0 skipped',
+      });
       await expectUpgradedLikeReference(workspaces, reference);
     });
   });
@@ -137,9 +158,20 @@ describe('database connections terminated in the middle of a fleet run', () => {
     beforeAll(async () => {
       workspaces = await createAt022(6, 'Go on');
       [reference] = await createAt022(1, 'Reference 2');
-      expect((await runProductCli(['upgrade-0.23', '-w', reference.id, '--batch-size', '2'], { env: { DATABASE_URL: db.database.url } })).code).toBe(0);
+      expect(
+        (await runProductCli(['upgrade-0.23', '-w', reference.id, '--batch-size', '2'], { env: { DATABASE_URL: db.database.url } })).code,
+      ).toBe(0);
       run = await runProductCli(
-        ['upgrade-0.23', ...workspaces.flatMap((workspace) => ['-w', workspace.id]), '--batch-size', '2', '--concurrency', '2', '--continue-on-error', '--json'],
+        [
+          'upgrade-0.23',
+          ...workspaces.flatMap((workspace) => ['-w', workspace.id]),
+          '--batch-size',
+          '2',
+          '--concurrency',
+          '2',
+          '--continue-on-error',
+          '--json',
+        ],
         { env: { DATABASE_URL: db.database.url, WMS_FAULT_PAUSE_IN_BATCH: '20' }, onStderrLine: terminateWhenPaused(terminated) },
       );
     }, HOOK_TIMEOUT);
@@ -153,13 +185,21 @@ describe('database connections terminated in the middle of a fleet run', () => {
       expect(failed.length).toBeGreaterThanOrEqual(1);
       expect(failed.length).toBeLessThanOrEqual(2);
       for (const result of failed) expect(result.message).toMatch(LOST);
-      expect(results.filter((result) => result.status !== 'failed').map((result) => result.status)).toEqual(Array(6 - failed.length).fill('upgraded'));
+      expect(results.filter((result) => result.status !== 'failed').map((result) => result.status)).toEqual(
+        Array(6 - failed.length).fill('upgraded'),
+      );
     });
 
     it('a rerun completes them', async () => {
       await waitForServiceSessionsToEnd(db.client);
-      const rerun = await runProductCli(['upgrade-0.23', ...workspaces.flatMap((workspace) => ['-w', workspace.id]), '--concurrency', '2'], { env: { DATABASE_URL: db.database.url } });
-      expect({ code: rerun.code, last: rerun.stdout.trimEnd().split('\n').at(-1) }).toEqual({ code: 0, last: '6 succeeded, 0 failed, 0 skipped' });
+      const rerun = await runProductCli(
+        ['upgrade-0.23', ...workspaces.flatMap((workspace) => ['-w', workspace.id]), '--concurrency', '2'],
+        { env: { DATABASE_URL: db.database.url } },
+      );
+      expect({ code: rerun.code, last: rerun.stdout.trimEnd().split('\n').at(-1) }).toEqual({
+        code: 0,
+        last: '6 succeeded, 0 failed, 0 skipped',
+      });
       await expectUpgradedLikeReference(workspaces, reference);
     });
   });
@@ -180,15 +220,24 @@ describe('database connections terminated in the middle of a fleet run', () => {
         workspaces.push(workspace);
       }
       workspaces.sort((a, b) => (a.id < b.id ? -1 : 1));
-      const dryRun = await fixtureCli.run('v2', ['workspace:sync-metadata', '-w', workspaces[0].id, '--dry-run', '-v'], { env: { DATABASE_URL: db.database.url } });
+      const dryRun = await fixtureCli.run('v2', ['workspace:sync-metadata', '-w', workspaces[0].id, '--dry-run', '-v'], {
+        env: { DATABASE_URL: db.database.url },
+      });
       expect(dryRun.code).toBe(0);
       statementsPerWorkspace = countStatements(dryRun.stdout);
       expect(statementsPerWorkspace).toBeGreaterThan(10);
       before = await tableData(db.client, workspaces[1].schemaName);
-      run = await fixtureCli.run('v2', ['workspace:sync-metadata', ...workspaces.flatMap((workspace) => ['-w', workspace.id]), '--continue-on-error', '--json'], {
-        env: { DATABASE_URL: db.database.url, WMS_FAULT_PAUSE_AT_STATEMENT: String(statementsPerWorkspace + Math.ceil(statementsPerWorkspace / 2)) },
-        onStderrLine: terminateWhenPaused(terminated),
-      });
+      run = await fixtureCli.run(
+        'v2',
+        ['workspace:sync-metadata', ...workspaces.flatMap((workspace) => ['-w', workspace.id]), '--continue-on-error', '--json'],
+        {
+          env: {
+            DATABASE_URL: db.database.url,
+            WMS_FAULT_PAUSE_AT_STATEMENT: String(statementsPerWorkspace + Math.ceil(statementsPerWorkspace / 2)),
+          },
+          onStderrLine: terminateWhenPaused(terminated),
+        },
+      );
     }, HOOK_TIMEOUT);
 
     it('reports the second workspace failed because the connection was lost; the others applied; exit 1', () => {
@@ -206,10 +255,16 @@ describe('database connections terminated in the middle of a fleet run', () => {
     it('left the failed workspace exactly as it was (one transaction), and a rerun applies it', async () => {
       expect(await tableData(db.client, workspaces[1].schemaName)).toEqual(before);
       await waitForServiceSessionsToEnd(db.client);
-      const rerun = await fixtureCli.run('v2', ['workspace:sync-metadata', ...workspaces.flatMap((workspace) => ['-w', workspace.id])], { env: { DATABASE_URL: db.database.url } });
-      expect({ code: rerun.code, last: rerun.stdout.trimEnd().split('\n').at(-1) }).toEqual({ code: 0, last: '3 succeeded, 0 failed, 0 skipped' });
+      const rerun = await fixtureCli.run('v2', ['workspace:sync-metadata', ...workspaces.flatMap((workspace) => ['-w', workspace.id])], {
+        env: { DATABASE_URL: db.database.url },
+      });
+      expect({ code: rerun.code, last: rerun.stdout.trimEnd().split('\n').at(-1) }).toEqual({
+        code: 0,
+        last: '3 succeeded, 0 failed, 0 skipped',
+      });
       expect(rerun.stdout).toContain(`${workspaces[1].id} (${workspaces[1].schemaName}): applied`);
-      for (const workspace of workspaces) expect(await integrityProblems(db.client, db.dataSource, workspace.id, workspace.schemaName)).toEqual([]);
+      for (const workspace of workspaces)
+        expect(await integrityProblems(db.client, db.dataSource, workspace.id, workspace.schemaName)).toEqual([]);
     });
   });
 });

@@ -41,7 +41,8 @@ describe('dirty data, reported per workspace before any write', () => {
   });
 
   const env = () => ({ DATABASE_URL: db.database.url });
-  const resultsOf = (result: ProcessResult): Map<string, JsonResult> => new Map((JSON.parse(result.stdout).workspaces as JsonResult[]).map((item) => [item.id, item]));
+  const resultsOf = (result: ProcessResult): Map<string, JsonResult> =>
+    new Map((JSON.parse(result.stdout).workspaces as JsonResult[]).map((item) => [item.id, item]));
 
   const fixtureWorkspace = async (declarations: typeof v1, name: string): Promise<WorkspaceRow> => {
     const { workspace } = await new WorkspaceCreationService(db.dataSource, declarations).createFrom(declarations, { displayName: name });
@@ -51,15 +52,27 @@ describe('dirty data, reported per workspace before any write', () => {
   };
 
   /** Runs a fleet sync; returns its per-workspace results after checking each dirty workspace was left untouched. */
-  const syncFleet = async (declarations: string, workspaces: WorkspaceRow[], dirty: WorkspaceRow[], extra: string[] = []): Promise<Map<string, JsonResult>> => {
+  const syncFleet = async (
+    declarations: string,
+    workspaces: WorkspaceRow[],
+    dirty: WorkspaceRow[],
+    extra: string[] = [],
+  ): Promise<Map<string, JsonResult>> => {
     const before = new Map<string, WorkspaceSnapshot>();
     for (const workspace of dirty) before.set(workspace.id, await workspaceSnapshot(db.client, workspace.id, workspace.schemaName));
-    const run = await fixtureCli.run(declarations, ['workspace:sync-metadata', ...workspaces.flatMap((workspace) => ['-w', workspace.id]), '--continue-on-error', '--json', ...extra], { env: env() });
+    const run = await fixtureCli.run(
+      declarations,
+      ['workspace:sync-metadata', ...workspaces.flatMap((workspace) => ['-w', workspace.id]), '--continue-on-error', '--json', ...extra],
+      { env: env() },
+    );
     expect(run.code).toBe(1);
     const results = resultsOf(run);
     expect(results.size).toBe(workspaces.length);
     for (const workspace of dirty) {
-      expect({ id: workspace.id, after: await workspaceSnapshot(db.client, workspace.id, workspace.schemaName) }).toEqual({ id: workspace.id, after: before.get(workspace.id) });
+      expect({ id: workspace.id, after: await workspaceSnapshot(db.client, workspace.id, workspace.schemaName) }).toEqual({
+        id: workspace.id,
+        after: before.get(workspace.id),
+      });
     }
     for (const workspace of workspaces.filter((candidate) => !dirty.includes(candidate))) {
       expect(results.get(workspace.id)!.status).toBe('applied');
@@ -72,9 +85,15 @@ describe('dirty data, reported per workspace before any write', () => {
   it('v1 -> v2: NULLs where a field becomes non-nullable, a custom field named like a new standard field; the clean workspace applies', async () => {
     const clean = await fixtureWorkspace(v1, 'Clean');
     const nulls = await fixtureWorkspace(v1, 'Nulls');
-    await db.client.query(`UPDATE "${nulls.schemaName}".person SET "score" = NULL WHERE "id" IN (SELECT "id" FROM "${nulls.schemaName}".person ORDER BY "id" LIMIT 3)`);
+    await db.client.query(
+      `UPDATE "${nulls.schemaName}".person SET "score" = NULL WHERE "id" IN (SELECT "id" FROM "${nulls.schemaName}".person ORDER BY "id" LIMIT 3)`,
+    );
     const conflict = await fixtureWorkspace(v1, 'Conflict');
-    const [{ id: personId }] = (await db.client.query(`SELECT "id" FROM metadata."objectMetadata" WHERE "workspaceId" = $1 AND "nameSingular" = 'person'`, [conflict.id])).rows;
+    const [{ id: personId }] = (
+      await db.client.query(`SELECT "id" FROM metadata."objectMetadata" WHERE "workspaceId" = $1 AND "nameSingular" = 'person'`, [
+        conflict.id,
+      ])
+    ).rows;
     await db.client.query(
       `INSERT INTO metadata."fieldMetadata" ("workspaceId", "objectMetadataId", "name", "label", "type", "isCustom", "isNullable") VALUES ($1, $2, 'externalId', 'External id', 'TEXT', true, true)`,
       [conflict.id, personId],
@@ -86,7 +105,9 @@ describe('dirty data, reported per workspace before any write', () => {
     expect(results.get(nulls.id)).toEqual(
       expect.objectContaining({
         status: 'failed',
-        message: expect.stringMatching(/^pre-flight checks failed, nothing was written: 3 row\(s\) of person have no value in score \(e\.g\. ids .+\); to resolve: fill the empty values of person\.score, or keep the field nullable$/),
+        message: expect.stringMatching(
+          /^pre-flight checks failed, nothing was written: 3 row\(s\) of person have no value in score \(e\.g\. ids .+\); to resolve: fill the empty values of person\.score, or keep the field nullable$/,
+        ),
       }),
     );
     expect(results.get(conflict.id)!.status).toBe('failed');
@@ -97,12 +118,16 @@ describe('dirty data, reported per workspace before any write', () => {
   it('v2 -> v3: duplicates where a unique index appears', async () => {
     const clean = await fixtureWorkspace(v2, 'Unique clean');
     const duplicates = await fixtureWorkspace(v2, 'Duplicates');
-    await db.client.query(`UPDATE "${duplicates.schemaName}".person SET "email" = 'same@example.com' WHERE "id" IN (SELECT "id" FROM "${duplicates.schemaName}".person ORDER BY "id" LIMIT 4)`);
+    await db.client.query(
+      `UPDATE "${duplicates.schemaName}".person SET "email" = 'same@example.com' WHERE "id" IN (SELECT "id" FROM "${duplicates.schemaName}".person ORDER BY "id" LIMIT 4)`,
+    );
     const results = await syncFleet('v3', [clean, duplicates], [duplicates]);
     expect(results.get(duplicates.id)).toEqual(
       expect.objectContaining({
         status: 'failed',
-        message: expect.stringMatching(/^pre-flight checks failed, nothing was written: person holds duplicate values of email: \{"email":"same@example\.com","count":4\}; to resolve: make the values of email on person unique$/),
+        message: expect.stringMatching(
+          /^pre-flight checks failed, nothing was written: person holds duplicate values of email: \{"email":"same@example\.com","count":4\}; to resolve: make the values of email on person unique$/,
+        ),
       }),
     );
   });
@@ -111,7 +136,9 @@ describe('dirty data, reported per workspace before any write', () => {
     const clean = await fixtureWorkspace(v2, 'Options clean');
     await db.client.query(`UPDATE "${clean.schemaName}".person SET "stage" = 'NEW'`);
     const lost = await fixtureWorkspace(v2, 'Holds LOST');
-    await db.client.query(`UPDATE "${lost.schemaName}".person SET "stage" = CASE WHEN "id" IN (SELECT "id" FROM "${lost.schemaName}".person ORDER BY "id" LIMIT 2) THEN 'LOST' ELSE 'NEW' END::"${lost.schemaName}".person_stage_enum`);
+    await db.client.query(
+      `UPDATE "${lost.schemaName}".person SET "stage" = CASE WHEN "id" IN (SELECT "id" FROM "${lost.schemaName}".person ORDER BY "id" LIMIT 2) THEN 'LOST' ELSE 'NEW' END::"${lost.schemaName}".person_stage_enum`,
+    );
     const results = await syncFleet('v2-without-lost', [clean, lost], [lost], ['--allow-hazards', 'REWRITES_TABLE']);
     expect(results.get(lost.id)).toEqual(
       expect.objectContaining({
@@ -128,7 +155,9 @@ describe('dirty data, reported per workspace before any write', () => {
     expect(run.code).toBe(1);
     const result = resultsOf(run).get(typed.id)!;
     expect(result.refusals).toEqual([expect.objectContaining({ hazard: 'TYPE_CHANGE' })]);
-    expect(result.message).toMatch(/field person\.city changes type TEXT -> NUMBER; sync does not change types: an upgrade command must migrate it with its data/);
+    expect(result.message).toMatch(
+      /field person\.city changes type TEXT -> NUMBER; sync does not change types: an upgrade command must migrate it with its data/,
+    );
     expect(await workspaceSnapshot(db.client, typed.id, typed.schemaName)).toEqual(before);
     workspacesChecked += 1;
   });
@@ -139,13 +168,14 @@ describe('dirty data, reported per workspace before any write', () => {
     let deletedFieldId: string;
 
     beforeAll(async () => {
-      workspace = (await new WorkspaceCreationService(db.dataSource, standard).create({ displayName: 'Dangling', version: '0.22' })).workspace;
+      workspace = (await new WorkspaceCreationService(db.dataSource, standard).create({ displayName: 'Dangling', version: '0.22' }))
+        .workspace;
       const [view] = (await db.client.query(`SELECT "id" FROM "${workspace.schemaName}".view ORDER BY "position" LIMIT 1`)).rows;
       deletedFieldId = randomUUID();
-      await db.client.query(`INSERT INTO "${workspace.schemaName}"."viewField" ("fieldMetadataId", "viewId", "position", "isVisible", "size") VALUES ($1, $2, 99, true, 100)`, [
-        deletedFieldId,
-        view.id,
-      ]);
+      await db.client.query(
+        `INSERT INTO "${workspace.schemaName}"."viewField" ("fieldMetadataId", "viewId", "position", "isVisible", "size") VALUES ($1, $2, 99, true, 100)`,
+        [deletedFieldId, view.id],
+      );
       workspacesChecked += 1;
     });
 
@@ -158,7 +188,10 @@ describe('dirty data, reported per workspace before any write', () => {
 
     it('every upgrade (upgrade:latest) and a sync --check handle the workspace without failing', async () => {
       const upgrade = await runProductCli(['upgrade:latest', '-w', workspace.id], { env: env() });
-      expect({ code: upgrade.code, out: upgrade.stdout }).toEqual({ code: 0, out: expect.stringContaining(`upgraded to ${CURRENT_VERSION}`) });
+      expect({ code: upgrade.code, out: upgrade.stdout }).toEqual({
+        code: 0,
+        out: expect.stringContaining(`upgraded to ${CURRENT_VERSION}`),
+      });
       const sync = await runProductCli(['workspace:sync-metadata', '-w', workspace.id, '--check'], { env: env() });
       expect({ code: sync.code, out: sync.stdout }).toEqual({ code: 0, out: expect.stringContaining('up to date') });
     });
@@ -169,7 +202,11 @@ describe('dirty data, reported per workspace before any write', () => {
         `SELECT count(*)::int AS count FROM "${target.schemaName}"."viewField" vf JOIN metadata."fieldMetadata" f ON f."id" = vf."fieldMetadataId" WHERE f."name" = 'city'`,
       );
       expect(shown.rows[0].count).toBeGreaterThan(0);
-      const run = await fixtureCli.run('standard-without-city', ['workspace:sync-metadata', '-w', target.id, '--allow-hazards', 'DROPS_DATA'], { env: env() });
+      const run = await fixtureCli.run(
+        'standard-without-city',
+        ['workspace:sync-metadata', '-w', target.id, '--allow-hazards', 'DROPS_DATA'],
+        { env: env() },
+      );
       expect({ code: run.code, out: run.stdout }).toEqual({ code: 0, out: expect.stringContaining('applied') });
       expect(await integrityProblems(db.client, db.dataSource, target.id, target.schemaName)).toEqual([]);
       workspacesChecked += 1;

@@ -49,9 +49,30 @@ const INJECTIONS = [
 const LONG = 'a'.repeat(10_000);
 const UNICODE = ['Ünïcødé', '名前', '🚀', '\u202eevil'];
 const EMPTY = ['', '   '];
-const NOT_NAMES = [...INJECTIONS, LONG, ...UNICODE, ...EMPTY, '0', '-1', 'NaN', '../../etc/passwd', 'Has Space', 'snake_case', 'PascalCase', 'kebab-case'];
+const NOT_NAMES = [
+  ...INJECTIONS,
+  LONG,
+  ...UNICODE,
+  ...EMPTY,
+  '0',
+  '-1',
+  'NaN',
+  '../../etc/passwd',
+  'Has Space',
+  'snake_case',
+  'PascalCase',
+  'kebab-case',
+];
 const NOT_NUMBERS = ['0', '-1', '1.5', 'abc', '1e3', '', ' ', '10; DROP TABLE core.workspace', LONG, '٣'];
-const NOT_UUIDS = [...INJECTIONS, LONG, '', 'not-a-uuid', '00000000-0000-0000-0000-00000000000g', '{00000000-0000-0000-0000-000000000000}', '😀'];
+const NOT_UUIDS = [
+  ...INJECTIONS,
+  LONG,
+  '',
+  'not-a-uuid',
+  '00000000-0000-0000-0000-00000000000g',
+  '{00000000-0000-0000-0000-000000000000}',
+  '😀',
+];
 
 interface Case {
   entry: string;
@@ -75,7 +96,13 @@ describe('hostile input', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     client = await connectClient(database.url);
-    dataSource = await new DataSource({ type: 'postgres', url: database.url, migrations: CORE_MIGRATIONS, migrationsTableName: MIGRATIONS_TABLE, extra: { max: 2 } }).initialize();
+    dataSource = await new DataSource({
+      type: 'postgres',
+      url: database.url,
+      migrations: CORE_MIGRATIONS,
+      migrationsTableName: MIGRATIONS_TABLE,
+      extra: { max: 2 },
+    }).initialize();
     const creation = new WorkspaceCreationService(dataSource, standard);
     a = (await creation.create({ displayName: 'A' })).workspace;
     b = (await creation.create({ displayName: 'B' })).workspace;
@@ -123,39 +150,158 @@ describe('hostile input', () => {
     const missing = '00000000-0000-4000-8000-000000000000';
     const [drop, dropTable] = INJECTIONS;
 
-    add('workspace:create --name', ['workspace:create', '--name', ''], 2, /Cannot create the workspace: the workspace name must be 1 to 200 characters/);
+    add(
+      'workspace:create --name',
+      ['workspace:create', '--name', ''],
+      2,
+      /Cannot create the workspace: the workspace name must be 1 to 200 characters/,
+    );
     add('workspace:create --name', ['workspace:create', '--name', LONG], 2, /the workspace name must be 1 to 200 characters/);
-    add('workspace:create --name', ['workspace:create', '--name', '\u001b[2J\u001b[31mred\nline'], 2, /the workspace name is not valid: it contains a control character/);
+    add(
+      'workspace:create --name',
+      ['workspace:create', '--name', '\u001b[2J\u001b[31mred\nline'],
+      2,
+      /the workspace name is not valid: it contains a control character/,
+    );
     add('workspace:create --version', ['workspace:create', '--name', 'X', '--version', drop], 2, /--version must be one of 0\.22, 0\.23/);
-    add('workspace:create --feature-flag', ['workspace:create', '--name', 'X', '--feature-flag', drop], 2, /feature flag ".*" is not valid/s);
+    add(
+      'workspace:create --feature-flag',
+      ['workspace:create', '--name', 'X', '--feature-flag', drop],
+      2,
+      /feature flag ".*" is not valid/s,
+    );
     // -w is one shared option (its parser is run on every command in process, below).
     for (const command of ['workspace:sync-metadata', 'upgrade-0.23:migrate-email-fields-to-emails', 'upgrade:status']) {
       add(`${command} -w`, [command, '-w', drop], 2, /--workspace-id takes a workspace id \(a UUID\)/);
     }
-    add('workspace:sync-metadata -w (no such workspace)', ['workspace:sync-metadata', '-w', missing], 1, new RegExp(`workspace ${missing} does not exist`));
+    add(
+      'workspace:sync-metadata -w (no such workspace)',
+      ['workspace:sync-metadata', '-w', missing],
+      1,
+      new RegExp(`workspace ${missing} does not exist`),
+    );
     add('upgrade-0.23 -w (no such workspace)', ['upgrade-0.23', '-w', missing], 1, new RegExp(`workspace ${missing} does not exist`));
-    add('-w with --start-from', ['workspace:health', '-w', a.id, '--start-from-workspace-id', b.id], 2, /-w selects workspaces by id; it cannot be combined/);
-    add('--concurrency', ['workspace:sync-metadata', '--concurrency', '10; DROP TABLE core.workspace'], 2, /--concurrency takes a whole number from 1 to 64/);
+    add(
+      '-w with --start-from',
+      ['workspace:health', '-w', a.id, '--start-from-workspace-id', b.id],
+      2,
+      /-w selects workspaces by id; it cannot be combined/,
+    );
+    add(
+      '--concurrency',
+      ['workspace:sync-metadata', '--concurrency', '10; DROP TABLE core.workspace'],
+      2,
+      /--concurrency takes a whole number from 1 to 64/,
+    );
     add('--batch-size', ['upgrade-0.23', '--batch-size', '0'], 2, /--batch-size takes a whole number from 1 to 1000000/);
     add('--allow-hazards', ['workspace:sync-metadata', '--allow-hazards', `DROPS_DATA,${drop}`], 2, /is not a hazard that can be allowed/);
     add('--dedupe', ['upgrade-0.23', '--dedupe', drop], 2, /--dedupe takes one of keep-oldest/);
-    add('upgrade:mark-applied --version', ['upgrade:mark-applied', '--version', drop, '-w', a.id], 2, /--version must be one of 0\.22, 0\.23/);
+    add(
+      'upgrade:mark-applied --version',
+      ['upgrade:mark-applied', '--version', drop, '-w', a.id],
+      2,
+      /--version must be one of 0\.22, 0\.23/,
+    );
     add('upgrade:mark-applied without -w', ['upgrade:mark-applied', '--version', '0.23'], 2, /needs the workspaces named with -w/);
     add('database:reset without --yes', ['database:reset'], 2, /Pass --yes to confirm/);
     add('unknown command', [drop], 2, /unknown command/);
     add('unknown option', ['workspace:list', '--drop-everything'], 2, /unknown option '--drop-everything'/);
-    add('object:create -w', ['object:create', '-w', drop, '--name-singular', 'ship', '--name-plural', 'ships'], 2, /--workspace-id takes a workspace id/);
-    add('object:create -w (no such workspace)', ['object:create', '-w', missing, '--name-singular', 'ship', '--name-plural', 'ships'], 2, /workspace .* does not exist/);
-    add('object:create --name-singular', ['object:create', '-w', a.id, '--name-singular', drop, '--name-plural', 'ships'], 2, /nameSingular ".*" must be camelCase/s);
-    add('object:create --name-plural', ['object:create', '-w', a.id, '--name-singular', 'ship', '--name-plural', '名前'], 2, /namePlural ".*" must be camelCase/s);
-    add('object:create --label-plural', ['object:create', '-w', a.id, '--name-singular', 'ship', '--name-plural', 'ships', '--label-plural', 'two\nlines'], 2, /labelPlural is not valid/);
-    add('field:create --object', ['field:create', '-w', a.id, '--object', `${b.schemaName}.person`, '--name', 'nickname', '--type', 'TEXT'], 2, /object ".*" does not exist in this workspace/s);
-    add('field:create --name', ['field:create', '-w', a.id, '--object', 'person', '--name', dropTable, '--type', 'TEXT'], 2, /name ".*" must be camelCase/s);
-    add('field:create --type', ['field:create', '-w', a.id, '--object', 'person', '--name', 'nickname', '--type', 'TEXT; DROP TABLE core.workspace'], 2, /type ".*" is not a field type/s);
-    add('field:create --options', ['field:create', '-w', a.id, '--object', 'person', '--name', 'tier', '--type', 'SELECT', '--options', `[{"value":"A'); DROP TYPE x; --"}]`], 2, /must be UPPER_SNAKE_CASE/);
-    add('field:create --default', ['field:create', '-w', a.id, '--object', 'person', '--name', 'born', '--type', 'DATE', '--default', `"2024-01-01'); DROP TABLE core.workspace; --"`], 2, /defaultValue is invalid for DATE/);
-    add('field:create --default', ['field:create', '-w', a.id, '--object', 'person', '--name', 'motto', '--type', 'TEXT', '--default', '"a\\u0000b"'], 2, /defaultValue is invalid for TEXT: contains a NUL character/);
-    add('field:create --label', ['field:create', '-w', a.id, '--object', 'person', '--name', 'motto', '--type', 'TEXT', '--label', LONG], 2, /label is required: 1 to 200 characters/);
+    add(
+      'object:create -w',
+      ['object:create', '-w', drop, '--name-singular', 'ship', '--name-plural', 'ships'],
+      2,
+      /--workspace-id takes a workspace id/,
+    );
+    add(
+      'object:create -w (no such workspace)',
+      ['object:create', '-w', missing, '--name-singular', 'ship', '--name-plural', 'ships'],
+      2,
+      /workspace .* does not exist/,
+    );
+    add(
+      'object:create --name-singular',
+      ['object:create', '-w', a.id, '--name-singular', drop, '--name-plural', 'ships'],
+      2,
+      /nameSingular ".*" must be camelCase/s,
+    );
+    add(
+      'object:create --name-plural',
+      ['object:create', '-w', a.id, '--name-singular', 'ship', '--name-plural', '名前'],
+      2,
+      /namePlural ".*" must be camelCase/s,
+    );
+    add(
+      'object:create --label-plural',
+      ['object:create', '-w', a.id, '--name-singular', 'ship', '--name-plural', 'ships', '--label-plural', 'two\nlines'],
+      2,
+      /labelPlural is not valid/,
+    );
+    add(
+      'field:create --object',
+      ['field:create', '-w', a.id, '--object', `${b.schemaName}.person`, '--name', 'nickname', '--type', 'TEXT'],
+      2,
+      /object ".*" does not exist in this workspace/s,
+    );
+    add(
+      'field:create --name',
+      ['field:create', '-w', a.id, '--object', 'person', '--name', dropTable, '--type', 'TEXT'],
+      2,
+      /name ".*" must be camelCase/s,
+    );
+    add(
+      'field:create --type',
+      ['field:create', '-w', a.id, '--object', 'person', '--name', 'nickname', '--type', 'TEXT; DROP TABLE core.workspace'],
+      2,
+      /type ".*" is not a field type/s,
+    );
+    add(
+      'field:create --options',
+      [
+        'field:create',
+        '-w',
+        a.id,
+        '--object',
+        'person',
+        '--name',
+        'tier',
+        '--type',
+        'SELECT',
+        '--options',
+        `[{"value":"A'); DROP TYPE x; --"}]`,
+      ],
+      2,
+      /must be UPPER_SNAKE_CASE/,
+    );
+    add(
+      'field:create --default',
+      [
+        'field:create',
+        '-w',
+        a.id,
+        '--object',
+        'person',
+        '--name',
+        'born',
+        '--type',
+        'DATE',
+        '--default',
+        `"2024-01-01'); DROP TABLE core.workspace; --"`,
+      ],
+      2,
+      /defaultValue is invalid for DATE/,
+    );
+    add(
+      'field:create --default',
+      ['field:create', '-w', a.id, '--object', 'person', '--name', 'motto', '--type', 'TEXT', '--default', '"a\\u0000b"'],
+      2,
+      /defaultValue is invalid for TEXT: contains a NUL character/,
+    );
+    add(
+      'field:create --label',
+      ['field:create', '-w', a.id, '--object', 'person', '--name', 'motto', '--type', 'TEXT', '--label', LONG],
+      2,
+      /label is required: 1 to 200 characters/,
+    );
     return cases;
   };
 
@@ -186,22 +332,50 @@ describe('hostile input', () => {
     for (const command of walkCommands) {
       const name = command.constructor.name;
       for (const id of NOT_UUIDS) {
-        expectRefused(`${name} -w ${id.slice(0, 30)}`, () => command.parseWorkspaceId(id), /--workspace-id takes a workspace id \(a UUID\)/);
-        expectRefused(`${name} --start-from ${id.slice(0, 30)}`, () => command.parseStartFrom(id), /--start-from-workspace-id takes a workspace id/);
+        expectRefused(
+          `${name} -w ${id.slice(0, 30)}`,
+          () => command.parseWorkspaceId(id),
+          /--workspace-id takes a workspace id \(a UUID\)/,
+        );
+        expectRefused(
+          `${name} --start-from ${id.slice(0, 30)}`,
+          () => command.parseStartFrom(id),
+          /--start-from-workspace-id takes a workspace id/,
+        );
       }
-      for (const value of [...NOT_NUMBERS, '65']) expectRefused(`${name} --concurrency ${value.slice(0, 30)}`, () => command.parseConcurrency(value), /--concurrency takes a whole number from 1 to 64/);
-      for (const value of NOT_NUMBERS) expectRefused(`${name} --workspace-count-limit ${value.slice(0, 30)}`, () => command.parseCountLimit(value), /--workspace-count-limit takes a whole number/);
+      for (const value of [...NOT_NUMBERS, '65'])
+        expectRefused(
+          `${name} --concurrency ${value.slice(0, 30)}`,
+          () => command.parseConcurrency(value),
+          /--concurrency takes a whole number from 1 to 64/,
+        );
+      for (const value of NOT_NUMBERS)
+        expectRefused(
+          `${name} --workspace-count-limit ${value.slice(0, 30)}`,
+          () => command.parseCountLimit(value),
+          /--workspace-count-limit takes a whole number/,
+        );
       const upgrade = command as unknown as { parseBatchSize?: (value: string) => number; parseDedupe?: (value: string) => string };
       for (const value of [...NOT_NUMBERS, '1000001']) {
-        if (upgrade.parseBatchSize) expectRefused(`${name} --batch-size ${value.slice(0, 30)}`, () => upgrade.parseBatchSize!(value), /--batch-size takes a whole number from 1 to 1000000/);
+        if (upgrade.parseBatchSize)
+          expectRefused(
+            `${name} --batch-size ${value.slice(0, 30)}`,
+            () => upgrade.parseBatchSize!(value),
+            /--batch-size takes a whole number from 1 to 1000000/,
+          );
       }
       for (const value of ['keep-newest', '', ...INJECTIONS]) {
-        if (upgrade.parseDedupe) expectRefused(`${name} --dedupe ${value.slice(0, 30)}`, () => upgrade.parseDedupe!(value), /--dedupe takes one of keep-oldest/);
+        if (upgrade.parseDedupe)
+          expectRefused(`${name} --dedupe ${value.slice(0, 30)}`, () => upgrade.parseDedupe!(value), /--dedupe takes one of keep-oldest/);
       }
     }
     const sync = walkCommands[0] as SyncMetadataCommand;
     for (const hazards of ['TYPE_CHANGE', 'NAME_CONFLICT', 'DROPS_DATA,TYPE_CHANGE', 'drops_data', ...INJECTIONS, LONG, ...UNICODE]) {
-      expectRefused(`--allow-hazards ${hazards.slice(0, 30)}`, () => sync.parseAllowHazards(hazards), /(cannot be allowed|is not a hazard that can be allowed)/);
+      expectRefused(
+        `--allow-hazards ${hazards.slice(0, 30)}`,
+        () => sync.parseAllowHazards(hazards),
+        /(cannot be allowed|is not a hazard that can be allowed)/,
+      );
     }
     const field = new FieldCreateCommand(database, database);
     const object = new ObjectCreateCommand(database, database);
@@ -230,7 +404,15 @@ describe('hostile input', () => {
           item.message.test(text) &&
           !/unexpected error|\n\s+at \S+ \(/.test(text) &&
           (item.code === 1 || errors.length === 1);
-        return ok ? null : { entry: item.entry, args: item.args.map((arg) => arg.slice(0, 60)), code: result.code, expected: item.code, output: text.slice(0, 600) };
+        return ok
+          ? null
+          : {
+              entry: item.entry,
+              args: item.args.map((arg) => arg.slice(0, 60)),
+              code: result.code,
+              expected: item.code,
+              output: text.slice(0, 600),
+            };
       })
       .filter((item) => item !== null);
     expect(wrong).toEqual([]);
@@ -251,9 +433,26 @@ describe('hostile input', () => {
       created.push(workspace);
     }
     const label = `Label "; DROP SCHEMA core CASCADE; -- 名前 🚀`;
-    const field = await run(['field:create', '-w', created[0].id, '--object', 'person', '--name', 'motto', '--type', 'TEXT', '--label', label, '--default', JSON.stringify(`'); DROP TABLE core.workspace; --`)]);
+    const field = await run([
+      'field:create',
+      '-w',
+      created[0].id,
+      '--object',
+      'person',
+      '--name',
+      'motto',
+      '--type',
+      'TEXT',
+      '--label',
+      label,
+      '--default',
+      JSON.stringify(`'); DROP TABLE core.workspace; --`),
+    ]);
     expect(field.code).toBe(0);
-    const stored = await client.query(`SELECT "label", "defaultValue" FROM metadata."fieldMetadata" WHERE "workspaceId" = $1 AND "name" = 'motto'`, [created[0].id]);
+    const stored = await client.query(
+      `SELECT "label", "defaultValue" FROM metadata."fieldMetadata" WHERE "workspaceId" = $1 AND "name" = 'motto'`,
+      [created[0].id],
+    );
     expect(stored.rows).toEqual([{ label, defaultValue: `'); DROP TABLE core.workspace; --` }]);
     expect(await databaseFingerprint(client, created)).toEqual(before);
   }, 300_000);
@@ -264,17 +463,34 @@ describe('hostile input', () => {
     const custom = new CustomMetadataService(dataSource, standard);
     const bad: Array<[string, () => Promise<unknown>, RegExp]> = [];
     for (const displayName of [42, null, {}, [], undefined, true, '', LONG, 'a\u0000b', 'a\ud800b']) {
-      bad.push([`create displayName ${String(displayName).slice(0, 20)}`, () => creation.create({ displayName } as never), /the workspace name (must be text|must be 1 to 200|is not valid)/]);
+      bad.push([
+        `create displayName ${String(displayName).slice(0, 20)}`,
+        () => creation.create({ displayName } as never),
+        /the workspace name (must be text|must be 1 to 200|is not valid)/,
+      ]);
     }
     for (const featureFlags of [[1], [null], ['x y'], [INJECTIONS[0]]]) {
       bad.push([`create featureFlags`, () => creation.create({ displayName: 'X', featureFlags } as never), /feature flag .* is not valid/]);
     }
     for (const version of [22, {}, '0.21', INJECTIONS[1]]) {
-      bad.push([`create version`, () => creation.create({ displayName: 'X', version } as never), /(the version must be text|Unknown version)/]);
+      bad.push([
+        `create version`,
+        () => creation.create({ displayName: 'X', version } as never),
+        /(the version must be text|Unknown version)/,
+      ]);
     }
     for (const workspaceId of [42, null, INJECTIONS[0], '', b.schemaName]) {
-      bad.push([`field workspaceId`, () => custom.createField(workspaceId as never, 'person', { name: 'nickname', label: 'N', type: 'TEXT' }), /workspaceId must be a workspace id/]);
-      bad.push([`object workspaceId`, () => custom.createObject(workspaceId as never, { nameSingular: 'ship', namePlural: 'ships', labelSingular: 'S', labelPlural: 'S' }), /workspaceId must be a workspace id/]);
+      bad.push([
+        `field workspaceId`,
+        () => custom.createField(workspaceId as never, 'person', { name: 'nickname', label: 'N', type: 'TEXT' }),
+        /workspaceId must be a workspace id/,
+      ]);
+      bad.push([
+        `object workspaceId`,
+        () =>
+          custom.createObject(workspaceId as never, { nameSingular: 'ship', namePlural: 'ships', labelSingular: 'S', labelPlural: 'S' }),
+        /workspaceId must be a workspace id/,
+      ]);
     }
     const fieldInputs: Array<Record<string, unknown>> = [
       { name: 42, label: 'N', type: 'TEXT' },
@@ -296,28 +512,78 @@ describe('hostile input', () => {
       bad.push([`field ${JSON.stringify(input)}`, () => custom.createField(a.id, 'person', input as never), /./]);
     }
     for (const name of NOT_NAMES) {
-      bad.push([`field name ${name.slice(0, 20)}`, () => custom.createField(a.id, 'person', { name, label: 'N', type: 'TEXT' }), /name (is required|".*" (must be camelCase|is too long))/s]);
-      bad.push([`object name ${name.slice(0, 20)}`, () => custom.createObject(a.id, { nameSingular: name, namePlural: 'ships', labelSingular: 'S', labelPlural: 'S' }), /nameSingular (is required|".*" (must be camelCase|is too long))/s]);
+      bad.push([
+        `field name ${name.slice(0, 20)}`,
+        () => custom.createField(a.id, 'person', { name, label: 'N', type: 'TEXT' }),
+        /name (is required|".*" (must be camelCase|is too long))/s,
+      ]);
+      bad.push([
+        `object name ${name.slice(0, 20)}`,
+        () => custom.createObject(a.id, { nameSingular: name, namePlural: 'ships', labelSingular: 'S', labelPlural: 'S' }),
+        /nameSingular (is required|".*" (must be camelCase|is too long))/s,
+      ]);
     }
     for (const type of ['text', 'RELATION', 'EMAIL', 'TEXT; DROP TABLE core.workspace', '', ...INJECTIONS, LONG]) {
-      bad.push([`field type ${type.slice(0, 20)}`, () => custom.createField(a.id, 'person', { name: 'nickname', label: 'N', type }), /(is not a field type|relation fields are created|EMAIL is a legacy type)/]);
+      bad.push([
+        `field type ${type.slice(0, 20)}`,
+        () => custom.createField(a.id, 'person', { name: 'nickname', label: 'N', type }),
+        /(is not a field type|relation fields are created|EMAIL is a legacy type)/,
+      ]);
     }
-    for (const options of [[], [{ value: 'a b' }], [{ value: `A'); DROP TYPE x; --` }], [{ value: 'A' }, { value: 'A' }], [{ value: 'A'.repeat(64) }], [{ value: 'A', label: 'two\nlines' }]]) {
-      bad.push([`options ${JSON.stringify(options).slice(0, 30)}`, () => custom.createField(a.id, 'person', { name: 'tier', label: 'T', type: 'SELECT', options } as never), /option/]);
+    for (const options of [
+      [],
+      [{ value: 'a b' }],
+      [{ value: `A'); DROP TYPE x; --` }],
+      [{ value: 'A' }, { value: 'A' }],
+      [{ value: 'A'.repeat(64) }],
+      [{ value: 'A', label: 'two\nlines' }],
+    ]) {
+      bad.push([
+        `options ${JSON.stringify(options).slice(0, 30)}`,
+        () => custom.createField(a.id, 'person', { name: 'tier', label: 'T', type: 'SELECT', options } as never),
+        /option/,
+      ]);
     }
     for (const [type, defaultValue] of [
-      ['NUMBER', 'abc'], ['TEXT', 42], ['TEXT', 'a\u0000b'], ['BOOLEAN', 'true'], ['DATE', '2024-02-30'], ['DATE', `2024-01-01'); DROP TABLE core.workspace; --`],
-      ['DATE_TIME', '1'], ['UUID', INJECTIONS[0]], ['ARRAY', [1, 2]], ['EMAILS', 'x'], ['EMAILS', { primaryEmail: 'a', evil: 'b' }], ['RAW_JSON', { a: '\u0000' }],
+      ['NUMBER', 'abc'],
+      ['TEXT', 42],
+      ['TEXT', 'a\u0000b'],
+      ['BOOLEAN', 'true'],
+      ['DATE', '2024-02-30'],
+      ['DATE', `2024-01-01'); DROP TABLE core.workspace; --`],
+      ['DATE_TIME', '1'],
+      ['UUID', INJECTIONS[0]],
+      ['ARRAY', [1, 2]],
+      ['EMAILS', 'x'],
+      ['EMAILS', { primaryEmail: 'a', evil: 'b' }],
+      ['RAW_JSON', { a: '\u0000' }],
     ] as Array<[string, unknown]>) {
-      bad.push([`default ${type} ${JSON.stringify(defaultValue).slice(0, 30)}`, () => custom.createField(a.id, 'person', { name: 'nickname', label: 'N', type, defaultValue }), /defaultValue is invalid for/]);
+      bad.push([
+        `default ${type} ${JSON.stringify(defaultValue).slice(0, 30)}`,
+        () => custom.createField(a.id, 'person', { name: 'nickname', label: 'N', type, defaultValue }),
+        /defaultValue is invalid for/,
+      ]);
     }
     for (const label of ['', '   ', LONG, 'two\nlines', '\u0007bell', 'a\ud800b']) {
-      bad.push([`label ${JSON.stringify(label).slice(0, 20)}`, () => custom.createField(a.id, 'person', { name: 'nickname', label, type: 'TEXT' }), /label is (required|not valid)/]);
+      bad.push([
+        `label ${JSON.stringify(label).slice(0, 20)}`,
+        () => custom.createField(a.id, 'person', { name: 'nickname', label, type: 'TEXT' }),
+        /label is (required|not valid)/,
+      ]);
     }
     for (const objectName of [42, null, {}, `${b.schemaName}.person`, ...INJECTIONS]) {
-      bad.push([`field object`, () => custom.createField(a.id, objectName as never, { name: 'nickname', label: 'N', type: 'TEXT' }), /does not exist in this workspace/]);
+      bad.push([
+        `field object`,
+        () => custom.createField(a.id, objectName as never, { name: 'nickname', label: 'N', type: 'TEXT' }),
+        /does not exist in this workspace/,
+      ]);
     }
-    for (const input of [{ nameSingular: 42 }, { nameSingular: 'ship', namePlural: null }, { nameSingular: 'ship', namePlural: 'ships', labelSingular: {} }, { nameSingular: 'ship', namePlural: 'ships', labelSingular: 'S', labelPlural: ['S'] }]) {
+    for (const input of [
+      { nameSingular: 42 },
+      { nameSingular: 'ship', namePlural: null },
+      { nameSingular: 'ship', namePlural: 'ships', labelSingular: {} },
+      { nameSingular: 'ship', namePlural: 'ships', labelSingular: 'S', labelPlural: ['S'] },
+    ]) {
       bad.push([`object ${JSON.stringify(input)}`, () => custom.createObject(a.id, input as never), /./]);
     }
     const wrong: unknown[] = [];
@@ -326,8 +592,12 @@ describe('hostile input', () => {
         await call();
         wrong.push({ what, error: 'accepted' });
       } catch (error) {
-        const typed = error instanceof CustomMetadataError || error instanceof WorkspaceCreationError || (error as Error).name === 'UnknownVersionError';
-        if (!typed || !message.test((error as Error).message)) wrong.push({ what, error: `${(error as Error).name}: ${(error as Error).message}` });
+        const typed =
+          error instanceof CustomMetadataError ||
+          error instanceof WorkspaceCreationError ||
+          (error as Error).name === 'UnknownVersionError';
+        if (!typed || !message.test((error as Error).message))
+          wrong.push({ what, error: `${(error as Error).name}: ${(error as Error).message}` });
       }
     }
     expect(wrong).toEqual([]);
@@ -362,7 +632,9 @@ describe('hostile input', () => {
       await watched.destroy();
     }
     expect(queries.length).toBeGreaterThan(50);
-    const mentions = queries.filter(({ sql, params }) => [sql, ...params.map((param) => JSON.stringify(param))].some((text) => text.includes(b.schemaName) || text.includes(b.id)));
+    const mentions = queries.filter(({ sql, params }) =>
+      [sql, ...params.map((param) => JSON.stringify(param))].some((text) => text.includes(b.schemaName) || text.includes(b.id)),
+    );
     expect(mentions).toEqual([]);
     expect(await workspaceSnapshot(client, b.id, b.schemaName)).toEqual(bBefore);
   });

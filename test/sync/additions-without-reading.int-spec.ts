@@ -25,7 +25,9 @@ import { useTestDatabase } from '../utils/test-services';
 const standard = buildStandardDeclarations();
 const without = (schema: DeclaredSchema, standardId: string, name: string): DeclaredSchema => ({
   ...schema,
-  objects: schema.objects.map((object) => (object.standardId === standardId ? { ...object, fields: object.fields.filter((field) => field.name !== name) } : object)),
+  objects: schema.objects.map((object) =>
+    object.standardId === standardId ? { ...object, fields: object.fields.filter((field) => field.name !== name) } : object,
+  ),
 });
 const withoutPersonCity = without(standard, STANDARD_OBJECT_IDS.person, 'city');
 const withoutCityAndStage = without(withoutPersonCity, STANDARD_OBJECT_IDS.opportunity, 'stage');
@@ -55,9 +57,12 @@ describe('new fields planned from the declarations', () => {
   const { create, reload, sync, expectConverged, expectSameAsFresh } = syncHelpers(db);
 
   const columnsOf = async (schema: string, table: string): Promise<string[]> =>
-    (await db.client.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY column_name`, [schema, table])).rows.map(
-      (row) => row.column_name,
-    );
+    (
+      await db.client.query(
+        `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY column_name`,
+        [schema, table],
+      )
+    ).rows.map((row) => row.column_name);
 
   const fieldNames = async (workspaceId: string, object: string): Promise<string[]> =>
     (
@@ -72,7 +77,10 @@ describe('new fields planned from the declarations', () => {
     const first = await create(withoutCityAndStage, 'First', true);
     const second = await create(withoutCityAndStage, 'Second', true);
     const whole = await sync(standard, await reload(second.id), { dryRun: true, check: true });
-    expect(whole.plan!.actions.map((action) => action.summary).sort()).toEqual(['create field opportunity.stage (SELECT)', 'create field person.city (TEXT)']);
+    expect(whole.plan!.actions.map((action) => action.summary).sort()).toEqual([
+      'create field opportunity.stage (SELECT)',
+      'create field person.city (TEXT)',
+    ]);
 
     const counting = await countingDataSource(db.database.url);
     try {
@@ -87,7 +95,11 @@ describe('new fields planned from the declarations', () => {
       const before = counting.queries();
       const second_ = await service.sync(await reload(second.id));
       expect(counting.queries() - before).toBe(1);
-      expect({ status: second_.status, plannedWithoutReading: second_.plannedWithoutReading, statements: second_.statementsExecuted }).toEqual({
+      expect({
+        status: second_.status,
+        plannedWithoutReading: second_.plannedWithoutReading,
+        statements: second_.statementsExecuted,
+      }).toEqual({
         status: 'applied',
         plannedWithoutReading: true,
         statements: 5,
@@ -127,7 +139,10 @@ describe('new fields planned from the declarations', () => {
     await db.client.query(`ALTER TABLE "${workspace.schemaName}".person ADD COLUMN "city" integer`);
 
     const outcome = await sync(standard, await reload(workspace.id));
-    expect({ status: outcome.status, plannedWithoutReading: outcome.plannedWithoutReading }).toEqual({ status: 'failed', plannedWithoutReading: false });
+    expect({ status: outcome.status, plannedWithoutReading: outcome.plannedWithoutReading }).toEqual({
+      status: 'failed',
+      plannedWithoutReading: false,
+    });
     expect(outcome.message).toContain('city');
     expect(await fieldNames(workspace.id, 'person')).not.toContain('city');
     expect((await reload(workspace.id)).fingerprint).toBe(buildDesiredState(withoutPersonCity).fingerprint);
@@ -138,7 +153,10 @@ describe('new fields planned from the declarations', () => {
     await addRawCustomTextField(db.client, workspace, 'person', 'cit', 'Cit (custom)');
 
     const outcome = await sync(standard, await reload(workspace.id));
-    expect({ status: outcome.status, plannedWithoutReading: outcome.plannedWithoutReading }).toEqual({ status: 'applied', plannedWithoutReading: false });
+    expect({ status: outcome.status, plannedWithoutReading: outcome.plannedWithoutReading }).toEqual({
+      status: 'applied',
+      plannedWithoutReading: false,
+    });
     expect(outcome.plan!.actions.map((action) => action.summary)).toEqual(['create field person.city (TEXT)']);
     expect(await fieldNames(workspace.id, 'person')).toEqual(expect.arrayContaining(['cit', 'city']));
     await expectConverged(standard, workspace.id);
@@ -146,7 +164,11 @@ describe('new fields planned from the declarations', () => {
 
   it('plans from a read when the object holds another id than its creation gives it, and refers to the one it holds', async () => {
     const workspace = await create(withoutPersonCity, 'Rekeyed');
-    const oldId = (await db.client.query(`SELECT "id" FROM metadata."objectMetadata" WHERE "workspaceId" = $1 AND "nameSingular" = 'person'`, [workspace.id])).rows[0].id;
+    const oldId = (
+      await db.client.query(`SELECT "id" FROM metadata."objectMetadata" WHERE "workspaceId" = $1 AND "nameSingular" = 'person'`, [
+        workspace.id,
+      ])
+    ).rows[0].id;
     const newId = (await db.client.query(`SELECT gen_random_uuid() AS id`)).rows[0].id;
     // As a workspace made by an earlier release holds it: the person object under an id of its own
     // (foreign keys held back while every reference moves with it).
@@ -162,15 +184,24 @@ describe('new fields planned from the declarations', () => {
       ]) {
         await admin.query(`UPDATE metadata."${table}" SET "${column}" = $2 WHERE "${column}" = $1`, [oldId, newId]);
       }
-      await admin.query(`UPDATE "${workspace.schemaName}"."view" SET "objectMetadataId" = $2 WHERE "objectMetadataId" = $1`, [oldId, newId]);
+      await admin.query(`UPDATE "${workspace.schemaName}"."view" SET "objectMetadataId" = $2 WHERE "objectMetadataId" = $1`, [
+        oldId,
+        newId,
+      ]);
       await admin.query('COMMIT');
     } finally {
       await admin.end();
     }
 
     const outcome = await sync(standard, await reload(workspace.id));
-    expect({ status: outcome.status, plannedWithoutReading: outcome.plannedWithoutReading }).toEqual({ status: 'applied', plannedWithoutReading: false });
-    const city = await db.client.query(`SELECT "objectMetadataId" FROM metadata."fieldMetadata" WHERE "workspaceId" = $1 AND "name" = 'city'`, [workspace.id]);
+    expect({ status: outcome.status, plannedWithoutReading: outcome.plannedWithoutReading }).toEqual({
+      status: 'applied',
+      plannedWithoutReading: false,
+    });
+    const city = await db.client.query(
+      `SELECT "objectMetadataId" FROM metadata."fieldMetadata" WHERE "workspaceId" = $1 AND "name" = 'city'`,
+      [workspace.id],
+    );
     expect(city.rows).toEqual([{ objectMetadataId: newId }]);
     await expectConverged(standard, workspace.id);
   });
@@ -196,7 +227,10 @@ describe('new fields planned from the declarations', () => {
     try {
       await holder.query(`SELECT pg_advisory_lock(hashtext('workspace'), hashtext($1))`, [workspace.id]);
       const outcome = await sync(standard, await reload(workspace.id));
-      expect({ status: outcome.status, message: outcome.message }).toEqual({ status: 'skipped', message: 'skipped: locked by another runner' });
+      expect({ status: outcome.status, message: outcome.message }).toEqual({
+        status: 'skipped',
+        message: 'skipped: locked by another runner',
+      });
       expect(await columnsOf(workspace.schemaName, 'person')).not.toContain('city');
     } finally {
       await holder.end();
@@ -214,7 +248,10 @@ describe('new fields planned from the declarations', () => {
       const service = new WorkspaceSyncService(counting.dataSource, standard);
       const before = counting.queries();
       const outcome = await service.sync(await reload(workspace.id), { lockTimeoutMs: 100 });
-      expect({ status: outcome.status, plannedWithoutReading: outcome.plannedWithoutReading }).toEqual({ status: 'failed', plannedWithoutReading: false });
+      expect({ status: outcome.status, plannedWithoutReading: outcome.plannedWithoutReading }).toEqual({
+        status: 'failed',
+        plannedWithoutReading: false,
+      });
       expect(outcome.message).toContain('lock timeout');
       // The registry look-up, the script and its ROLLBACK: no read, no second wait.
       expect(counting.queries() - before).toBe(3);
@@ -241,7 +278,10 @@ describe('new fields planned from the declarations', () => {
     );
 
     const outcome = await sync(standard, await reload(workspace.id));
-    expect({ status: outcome.status, plannedWithoutReading: outcome.plannedWithoutReading }).toEqual({ status: 'failed', plannedWithoutReading: false });
+    expect({ status: outcome.status, plannedWithoutReading: outcome.plannedWithoutReading }).toEqual({
+      status: 'failed',
+      plannedWithoutReading: false,
+    });
     expect(outcome.message).toContain('create field person.city (TEXT) failed');
     expect(await columnsOf(workspace.schemaName, 'person')).not.toContain('city');
     expect(await fieldNames(workspace.id, 'person')).not.toContain('city');

@@ -108,7 +108,12 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
       statements: 0,
     });
     const check = await sync(declared, id, { ...options, dryRun: true, check: true });
-    expect({ status: check.status, message: check.message, actions: check.plan?.actions.map((a) => a.summary), refusals: check.plan?.refusals }).toEqual({
+    expect({
+      status: check.status,
+      message: check.message,
+      actions: check.plan?.actions.map((a) => a.summary),
+      refusals: check.plan?.refusals,
+    }).toEqual({
       status: 'up-to-date',
       message: null,
       actions: [],
@@ -138,7 +143,9 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
     const tableOf = new Map(upgradedMetadata.objects.map((row) => [row.nameSingular, row.tableName]));
     const customColumns = new Set(
       customFields.flatMap((row) =>
-        fieldColumns({ name: row.name as string, type: row.type as FieldType, relation: null }).map((column) => `${tableOf.get(row.objectName)}.${column}`),
+        fieldColumns({ name: row.name as string, type: row.type as FieldType, relation: null }).map(
+          (column) => `${tableOf.get(row.objectName)}.${column}`,
+        ),
       ),
     );
     expect(upgradedMetadata.objects).toEqual(freshMetadata.objects);
@@ -148,7 +155,9 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
     const upgradedCatalog = await catalogSnapshot(db.client, upgraded.schemaName);
     const freshCatalog = await catalogSnapshot(db.client, fresh.schemaName);
     const columns = (catalog: typeof freshCatalog) => catalog.columns.map(({ position: _position, ...column }) => column);
-    expect(columns(upgradedCatalog).filter((column) => !customColumns.has(`${column.table}.${column.column}`))).toEqual(columns(freshCatalog));
+    expect(columns(upgradedCatalog).filter((column) => !customColumns.has(`${column.table}.${column.column}`))).toEqual(
+      columns(freshCatalog),
+    );
     expect(upgradedCatalog.constraints).toEqual(freshCatalog.constraints);
     expect(upgradedCatalog.foreignKeys).toEqual(freshCatalog.foreignKeys);
     expect(upgradedCatalog.indexes).toEqual(freshCatalog.indexes);
@@ -166,7 +175,10 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
     for (const [table, rows] of Object.entries(before)) {
       // Not vacuous: every column compared holds a value in some row.
       const columns = Object.keys(Object.values(rows)[0] ?? {});
-      expect({ table, empty: columns.filter((column) => Object.values(rows).every((row) => row[column] === null)) }).toEqual({ table, empty: [] });
+      expect({ table, empty: columns.filter((column) => Object.values(rows).every((row) => row[column] === null)) }).toEqual({
+        table,
+        empty: [],
+      });
       const expected: TableData[string] = {};
       const actual: TableData[string] = {};
       for (const [id, row] of Object.entries(rows)) {
@@ -198,12 +210,32 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
   it('the fixtures cover every plain and composite type of the registry', () => {
     expect([...EVERY_FIELD_TYPE].sort()).toEqual(
       [
-        'UUID', 'TEXT', 'NUMBER', 'NUMERIC', 'BOOLEAN', 'DATE', 'DATE_TIME', 'SELECT', 'MULTI_SELECT', 'RATING', 'POSITION',
-        'RAW_JSON', 'ARRAY', 'FULL_NAME', 'LINKS', 'EMAILS', 'PHONES', 'ADDRESS', 'CURRENCY', 'ACTOR',
+        'UUID',
+        'TEXT',
+        'NUMBER',
+        'NUMERIC',
+        'BOOLEAN',
+        'DATE',
+        'DATE_TIME',
+        'SELECT',
+        'MULTI_SELECT',
+        'RATING',
+        'POSITION',
+        'RAW_JSON',
+        'ARRAY',
+        'FULL_NAME',
+        'LINKS',
+        'EMAILS',
+        'PHONES',
+        'ADDRESS',
+        'CURRENCY',
+        'ACTOR',
       ].sort(),
     );
     const added = personOf(v2).fields.filter((candidate) => !personOf(v1).fields.some((old) => old.standardId === candidate.standardId));
-    expect([...new Set(added.map((candidate) => candidate.type))].filter((type) => type !== FieldType.RELATION).sort()).toEqual([...EVERY_FIELD_TYPE].sort());
+    expect([...new Set(added.map((candidate) => candidate.type))].filter((type) => type !== FieldType.RELATION).sort()).toEqual(
+      [...EVERY_FIELD_TYPE].sort(),
+    );
   });
 
   describe('the chain', () => {
@@ -252,8 +284,16 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
         const columnsAfter = await attnums(workspace.schemaName, 'person');
         expect(columnsAfter.jobTitle).toBe(columnsBefore.title);
         expect(columnsAfter.title).toBeUndefined();
-        expect(actionsOn(outcome.plan, 'person', 'title', 'jobTitle').map((action) => action.kind)).toEqual(['RENAME_FIELD', 'UPDATE_FIELD']);
-        expect(await field(workspace.id, 'person', 'jobTitle')).toMatchObject({ id: titleFieldId, standardId: FIXTURE_PERSON_FIELD_IDS.title, label: 'Job title', isCustom: false });
+        expect(actionsOn(outcome.plan, 'person', 'title', 'jobTitle').map((action) => action.kind)).toEqual([
+          'RENAME_FIELD',
+          'UPDATE_FIELD',
+        ]);
+        expect(await field(workspace.id, 'person', 'jobTitle')).toMatchObject({
+          id: titleFieldId,
+          standardId: FIXTURE_PERSON_FIELD_IDS.title,
+          label: 'Job title',
+          isCustom: false,
+        });
         expect(await field(workspace.id, 'person', 'title')).toBeUndefined();
       });
 
@@ -266,7 +306,10 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
       });
 
       it('adds a field of every plain and composite type, with its columns and metadata', async () => {
-        const added = personOf(v2).fields.filter((candidate) => candidate.type !== FieldType.RELATION && !personOf(v1).fields.some((old) => old.standardId === candidate.standardId));
+        const added = personOf(v2).fields.filter(
+          (candidate) =>
+            candidate.type !== FieldType.RELATION && !personOf(v1).fields.some((old) => old.standardId === candidate.standardId),
+        );
         const { rows } = await db.client.query(
           `SELECT column_name, udt_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'person'`,
           [workspace.schemaName],
@@ -276,7 +319,10 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
           const definition = getFieldTypeDefinition(declared.type);
           const expectedColumns =
             definition.kind === 'composite'
-              ? definition.subfields!.map((subfield) => [`${declared.name}${subfield.name[0].toUpperCase()}${subfield.name.slice(1)}`, subfield.columnType] as const)
+              ? definition.subfields!.map(
+                  (subfield) =>
+                    [`${declared.name}${subfield.name[0].toUpperCase()}${subfield.name.slice(1)}`, subfield.columnType] as const,
+                )
               : [[declared.name, definition.columnType!] as const];
           const expected = Object.fromEntries(
             expectedColumns.map(([column, type]) => [
@@ -284,11 +330,18 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
               type === 'enum' ? `person_${column}_enum` : type === 'enum[]' ? `_person_${column}_enum` : UDT_NAMES[type],
             ]),
           );
-          expect({ field: declared.name, columns: Object.fromEntries(Object.keys(expected).map((column) => [column, live[column]])) }).toEqual({
+          expect({
+            field: declared.name,
+            columns: Object.fromEntries(Object.keys(expected).map((column) => [column, live[column]])),
+          }).toEqual({
             field: declared.name,
             columns: expected,
           });
-          expect(await field(workspace.id, 'person', declared.name)).toMatchObject({ type: declared.type, standardId: declared.standardId, isCustom: false });
+          expect(await field(workspace.id, 'person', declared.name)).toMatchObject({
+            type: declared.type,
+            standardId: declared.standardId,
+            isCustom: false,
+          });
           expect(actionsOn(outcome.plan, 'person', declared.name).map((action) => action.kind)).toEqual(['CREATE_FIELD']);
         }
         expect(new Set(added.map((candidate) => candidate.type)).size).toBe(EVERY_FIELD_TYPE.length);
@@ -303,14 +356,26 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
         expect(rows).toHaveLength(4);
         for (const row of rows) {
           expect(row).toEqual({
-            bio: '', visits: 0, isVip: false, priority: 'MEDIUM', interests: '{MUSIC}', rating: 'RATING_3', profile: '{}', tags: '{}',
-            salaryCurrencyCode: 'USD', createdBySource: 'MANUAL', linksSecondaryLinks: '[]', hasLastContact: true,
+            bio: '',
+            visits: 0,
+            isVip: false,
+            priority: 'MEDIUM',
+            interests: '{MUSIC}',
+            rating: 'RATING_3',
+            profile: '{}',
+            tags: '{}',
+            salaryCurrencyCode: 'USD',
+            createdBySource: 'MANUAL',
+            linksSecondaryLinks: '[]',
+            hasLastContact: true,
           });
         }
       });
 
       it('adds the object project with its composite field', async () => {
-        expect(outcome.plan!.actions.filter((action) => action.kind === 'CREATE_OBJECT').map((action) => action.object)).toEqual(['project']);
+        expect(outcome.plan!.actions.filter((action) => action.kind === 'CREATE_OBJECT').map((action) => action.object)).toEqual([
+          'project',
+        ]);
         const { rows } = await db.client.query(
           `SELECT column_name, data_type, column_default FROM information_schema.columns
             WHERE table_schema = $1 AND table_name = 'project' AND column_name LIKE 'budget%' ORDER BY column_name`,
@@ -320,7 +385,10 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
           { column_name: 'budgetAmountMicros', data_type: 'numeric', column_default: '0' },
           { column_name: 'budgetCurrencyCode', data_type: 'text', column_default: "'EUR'::text" },
         ]);
-        expect(await field(workspace.id, 'project', 'budget')).toMatchObject({ type: 'CURRENCY', defaultValue: { amountMicros: 0, currencyCode: 'EUR' } });
+        expect(await field(workspace.id, 'project', 'budget')).toMatchObject({
+          type: 'CURRENCY',
+          defaultValue: { amountMicros: 0, currencyCode: 'EUR' },
+        });
       });
 
       it('adds the relation person.company <-> company.people both ways, with a SET NULL foreign key', async () => {
@@ -332,14 +400,21 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
         expect(company!.relationTargetObjectMetadataId).toBe(person!.objectMetadataId);
         const { foreignKeys } = await catalogSnapshot(db.client, workspace.schemaName);
         expect(foreignKeys).toEqual(
-          expect.arrayContaining([{ name: 'FK_person_companyId', table: 'person', column: 'companyId', targetTable: 'company', onDelete: 'n' }]),
+          expect.arrayContaining([
+            { name: 'FK_person_companyId', table: 'person', column: 'companyId', targetTable: 'company', onDelete: 'n' },
+          ]),
         );
       });
 
       it('adds the index on person.city to pg_indexes and metadata."indexMetadata"', async () => {
-        const { rows } = await db.client.query(`SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = 'IDX_person_city'`, [workspace.schemaName]);
+        const { rows } = await db.client.query(`SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = 'IDX_person_city'`, [
+          workspace.schemaName,
+        ]);
         expect(rows).toEqual([{ indexdef: `CREATE INDEX "IDX_person_city" ON ${workspace.schemaName}.person USING btree (city)` }]);
-        const metadata = await db.client.query(`SELECT "columns", "isUnique", "isCustom" FROM metadata."indexMetadata" WHERE "workspaceId" = $1 AND "name" = 'IDX_person_city'`, [workspace.id]);
+        const metadata = await db.client.query(
+          `SELECT "columns", "isUnique", "isCustom" FROM metadata."indexMetadata" WHERE "workspaceId" = $1 AND "name" = 'IDX_person_city'`,
+          [workspace.id],
+        );
         expect(metadata.rows).toEqual([{ columns: ['city'], isUnique: false, isCustom: false }]);
       });
 
@@ -351,9 +426,9 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
           [workspace.schemaName],
         );
         expect(rows[0].labels).toEqual(['NEW', 'QUALIFIED', 'WON', 'LOST']);
-        expect(((await field(workspace.id, 'person', 'stage'))!.options as Array<{ value: string }>).map((option) => option.value)).toEqual([
-          'NEW', 'QUALIFIED', 'WON', 'LOST',
-        ]);
+        expect(((await field(workspace.id, 'person', 'stage'))!.options as Array<{ value: string }>).map((option) => option.value)).toEqual(
+          ['NEW', 'QUALIFIED', 'WON', 'LOST'],
+        );
       });
 
       it('makes score non-nullable with its default', async () => {
@@ -415,12 +490,9 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
           columnsBefore.fullNameLastName,
           columnsBefore.stage,
         ]);
-        expect(actionsOn(outcome.plan, 'person', 'fullName', 'name', 'stage', 'pipelineStage').map((action) => `${action.kind} ${action.field}`)).toEqual([
-          'RENAME_FIELD name',
-          'RENAME_FIELD pipelineStage',
-          'UPDATE_FIELD name',
-          'UPDATE_FIELD pipelineStage',
-        ]);
+        expect(
+          actionsOn(outcome.plan, 'person', 'fullName', 'name', 'stage', 'pipelineStage').map((action) => `${action.kind} ${action.field}`),
+        ).toEqual(['RENAME_FIELD name', 'RENAME_FIELD pipelineStage', 'UPDATE_FIELD name', 'UPDATE_FIELD pipelineStage']);
         const { enums } = await catalogSnapshot(db.client, workspace.schemaName);
         expect(enums.map((type) => type.name)).toContain('person_pipelineStage_enum');
         expect(enums.map((type) => type.name)).not.toContain('person_stage_enum');
@@ -428,9 +500,15 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
 
       it('keeps the removed field nickname as a custom field with its data; only DROPS_DATA would drop it', async () => {
         expect(await field(workspace.id, 'person', 'nickname')).toMatchObject({ isCustom: true, isDeprecated: false });
-        expect(actionsOn(outcome.plan, 'person', 'nickname').map((action) => [action.kind, action.hazard])).toEqual([['TURN_FIELD_CUSTOM', null]]);
-        expect(actionsOn(dryRunDroppingData.plan, 'person', 'nickname').map((action) => [action.kind, action.hazard])).toEqual([['DROP_FIELD', Hazard.DROPS_DATA]]);
-        const { rows } = await db.client.query(`SELECT count(*)::int AS count FROM "${workspace.schemaName}".person WHERE "nickname" IS NOT NULL`);
+        expect(actionsOn(outcome.plan, 'person', 'nickname').map((action) => [action.kind, action.hazard])).toEqual([
+          ['TURN_FIELD_CUSTOM', null],
+        ]);
+        expect(actionsOn(dryRunDroppingData.plan, 'person', 'nickname').map((action) => [action.kind, action.hazard])).toEqual([
+          ['DROP_FIELD', Hazard.DROPS_DATA],
+        ]);
+        const { rows } = await db.client.query(
+          `SELECT count(*)::int AS count FROM "${workspace.schemaName}".person WHERE "nickname" IS NOT NULL`,
+        );
         expect(rows[0].count).toBe(Object.keys(before.person).length);
       });
 
@@ -442,7 +520,11 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
         );
         expect(rows).toEqual([{ confdeltype: 'c' }]);
         expect(await field(workspace.id, 'person', 'company')).toMatchObject({ onDelete: 'CASCADE' });
-        expect(actionsOn(outcome.plan, 'person', 'company').map((action) => action.kind).sort()).toEqual(['UPDATE_FIELD', 'UPDATE_FOREIGN_KEY']);
+        expect(
+          actionsOn(outcome.plan, 'person', 'company')
+            .map((action) => action.kind)
+            .sort(),
+        ).toEqual(['UPDATE_FIELD', 'UPDATE_FOREIGN_KEY']);
 
         const schema = workspace.schemaName;
         const [{ companyId }] = (await db.client.query(`SELECT "companyId"::text AS "companyId" FROM "${schema}".person LIMIT 1`)).rows;
@@ -457,9 +539,17 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
       });
 
       it('adds the unique index on person.email to pg_indexes and metadata', async () => {
-        const { rows } = await db.client.query(`SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = 'IDX_UNIQUE_person_email'`, [workspace.schemaName]);
-        expect(rows).toEqual([{ indexdef: `CREATE UNIQUE INDEX "IDX_UNIQUE_person_email" ON ${workspace.schemaName}.person USING btree (email)` }]);
-        const metadata = await db.client.query(`SELECT "columns", "isUnique" FROM metadata."indexMetadata" WHERE "workspaceId" = $1 AND "name" = 'IDX_UNIQUE_person_email'`, [workspace.id]);
+        const { rows } = await db.client.query(
+          `SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = 'IDX_UNIQUE_person_email'`,
+          [workspace.schemaName],
+        );
+        expect(rows).toEqual([
+          { indexdef: `CREATE UNIQUE INDEX "IDX_UNIQUE_person_email" ON ${workspace.schemaName}.person USING btree (email)` },
+        ]);
+        const metadata = await db.client.query(
+          `SELECT "columns", "isUnique" FROM metadata."indexMetadata" WHERE "workspaceId" = $1 AND "name" = 'IDX_UNIQUE_person_email'`,
+          [workspace.id],
+        );
         expect(metadata.rows).toEqual([{ columns: ['email'], isUnique: true }]);
         expect(await field(workspace.id, 'person', 'email')).toMatchObject({ isUnique: true });
       });
@@ -538,7 +628,12 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
           if (n === k) throw new Error('injected');
         },
       });
-      expect({ k, reached, status: outcome.status, injected: outcome.message?.includes('injected') }).toEqual({ k, reached: k, status: 'failed', injected: true });
+      expect({ k, reached, status: outcome.status, injected: outcome.message?.includes('injected') }).toEqual({
+        k,
+        reached: k,
+        status: 'failed',
+        injected: true,
+      });
       expect({ k, after: await workspaceSnapshot(db.client, workspace.id, workspace.schemaName) }).toEqual({ k, after: before });
     };
 
@@ -622,17 +717,24 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
       await fillV1(schema, 600);
 
       const outcome = await expectNothingWritten(workspace, v2);
-      expect(outcome.plan!.refusals).toEqual([expect.objectContaining({ hazard: Hazard.NAME_CONFLICT, object: 'person', field: 'externalId' })]);
+      expect(outcome.plan!.refusals).toEqual([
+        expect.objectContaining({ hazard: Hazard.NAME_CONFLICT, object: 'person', field: 'externalId' }),
+      ]);
       expect(outcome.message).toContain('person.externalId');
       expect(outcome.message).toContain('custom field "externalId"');
       expect(outcome.message).toContain('rename the custom field');
 
       const customValues = (await db.client.query(`SELECT "id"::text AS id, "externalId" FROM "${schema}".person ORDER BY "id"`)).rows;
-      await db.client.query(`UPDATE metadata."fieldMetadata" SET "name" = 'externalIdCustom' WHERE "workspaceId" = $1 AND "name" = 'externalId'`, [workspace.id]);
+      await db.client.query(
+        `UPDATE metadata."fieldMetadata" SET "name" = 'externalIdCustom' WHERE "workspaceId" = $1 AND "name" = 'externalId'`,
+        [workspace.id],
+      );
       await db.client.query(`ALTER TABLE "${schema}".person RENAME COLUMN "externalId" TO "externalIdCustom"`);
       expect((await sync(v2, workspace.id)).status).toBe('applied');
       expect(await expectSameAsFresh(workspace.id, v2)).toEqual(['person.externalIdCustom', 'person.legacyCode']);
-      const kept = (await db.client.query(`SELECT "id"::text AS id, "externalIdCustom" AS "externalId" FROM "${schema}".person ORDER BY "id"`)).rows;
+      const kept = (
+        await db.client.query(`SELECT "id"::text AS id, "externalIdCustom" AS "externalId" FROM "${schema}".person ORDER BY "id"`)
+      ).rows;
       expect(kept).toEqual(customValues);
     });
   });

@@ -28,7 +28,9 @@ const standard = buildStandardDeclarations();
 const withoutPersonCity: DeclaredSchema = {
   ...standard,
   objects: standard.objects.map((object) =>
-    object.standardId === STANDARD_OBJECT_IDS.person ? { ...object, fields: object.fields.filter((field) => field.name !== 'city') } : object,
+    object.standardId === STANDARD_OBJECT_IDS.person
+      ? { ...object, fields: object.fields.filter((field) => field.name !== 'city') }
+      : object,
   ),
 };
 /**
@@ -37,7 +39,9 @@ const withoutPersonCity: DeclaredSchema = {
  */
 const variant = (label: string): DeclaredSchema => ({
   ...withoutPersonCity,
-  objects: withoutPersonCity.objects.map((object) => (object.standardId === STANDARD_OBJECT_IDS.person ? { ...object, labelSingular: label } : object)),
+  objects: withoutPersonCity.objects.map((object) =>
+    object.standardId === STANDARD_OBJECT_IDS.person ? { ...object, labelSingular: label } : object,
+  ),
 });
 /** The fixtures under one version: a sync between them stays within a version. */
 const sameVersion = (declared: DeclaredSchema): DeclaredSchema => ({ ...declared, version: 'fixtures' });
@@ -47,11 +51,19 @@ describe('planning from what changed in the declarations', () => {
   const { create, reload, sync, expectConverged, expectSameAsFresh } = syncHelpers(db);
 
   /** The plan made from the scope equals the plan made from the whole workspace; returns the scoped dry run. */
-  const expectSamePlanAsWholeComparison = async (declared: DeclaredSchema, id: string, options: SyncOptions = {}): Promise<WorkspaceOutcome> => {
+  const expectSamePlanAsWholeComparison = async (
+    declared: DeclaredSchema,
+    id: string,
+    options: SyncOptions = {},
+  ): Promise<WorkspaceOutcome> => {
     const scoped = await sync(declared, await reload(id), { ...options, dryRun: true });
     const whole = await sync(declared, await reload(id), { ...options, dryRun: true, check: true });
     expect(whole.scope).toBeNull();
-    expect({ status: scoped.status, message: scoped.message, plan: scoped.plan }).toEqual({ status: whole.status, message: whole.message, plan: whole.plan });
+    expect({ status: scoped.status, message: scoped.message, plan: scoped.plan }).toEqual({
+      status: whole.status,
+      message: whole.message,
+      plan: whole.plan,
+    });
     return scoped;
   };
 
@@ -68,7 +80,11 @@ describe('planning from what changed in the declarations', () => {
   it('adds a new field comparing only its object, with the plan of a whole comparison, and ends as a fresh workspace', async () => {
     const workspace = await create(withoutPersonCity, 'New field', true);
     const people = async () =>
-      (await db.client.query(`SELECT to_jsonb(p) - 'city' AS "row", to_jsonb(p) -> 'city' AS "city" FROM "${workspace.schemaName}".person p ORDER BY p."id"`)).rows;
+      (
+        await db.client.query(
+          `SELECT to_jsonb(p) - 'city' AS "row", to_jsonb(p) -> 'city' AS "city" FROM "${workspace.schemaName}".person p ORDER BY p."id"`,
+        )
+      ).rows;
     const before = await people();
     expect(before.length).toBeGreaterThan(0);
 
@@ -77,7 +93,11 @@ describe('planning from what changed in the declarations', () => {
     expect(planned.plan!.actions.map((action) => action.summary)).toEqual(['create field person.city (TEXT)']);
 
     const applied = await sync(standard, await reload(workspace.id));
-    expect({ status: applied.status, scope: applied.scope, plan: applied.plan }).toEqual({ status: 'applied', scope: ['person'], plan: planned.plan });
+    expect({ status: applied.status, scope: applied.scope, plan: applied.plan }).toEqual({
+      status: 'applied',
+      scope: ['person'],
+      plan: planned.plan,
+    });
     const after = await people();
     expect(after.map((person) => person.row)).toEqual(before.map((person) => person.row));
     expect(after.map((person) => person.city)).toEqual(before.map(() => ''));
@@ -87,7 +107,9 @@ describe('planning from what changed in the declarations', () => {
 
   it('refers to the ids the workspace holds, not those a new workspace would get: an inverse field with an id of its own', async () => {
     const workspace = await create(withoutPersonCity, 'Ids of its own');
-    const personCompany = standard.objects.find((object) => object.standardId === STANDARD_OBJECT_IDS.person)!.fields.find((field) => field.name === 'company')!;
+    const personCompany = standard.objects
+      .find((object) => object.standardId === STANDARD_OBJECT_IDS.person)!
+      .fields.find((field) => field.name === 'company')!;
     const inverseName = personCompany.relation!.inverseFieldName!;
     const fieldId = async (object: string, name: string): Promise<string> =>
       (
@@ -100,10 +122,16 @@ describe('planning from what changed in the declarations', () => {
     const [inverseId, relationId] = [await fieldId('company', inverseName), await fieldId('person', 'company')];
     // As a workspace whose field was created by an earlier release holds it: under another id.
     await db.client.query('BEGIN');
-    await db.client.query(`UPDATE metadata."fieldMetadata" SET "relationTargetFieldMetadataId" = NULL WHERE "relationTargetFieldMetadataId" = $1`, [inverseId]);
+    await db.client.query(
+      `UPDATE metadata."fieldMetadata" SET "relationTargetFieldMetadataId" = NULL WHERE "relationTargetFieldMetadataId" = $1`,
+      [inverseId],
+    );
     await db.client.query(`UPDATE metadata."fieldMetadata" SET "id" = gen_random_uuid() WHERE "id" = $1`, [inverseId]);
     const movedId = await fieldId('company', inverseName);
-    await db.client.query(`UPDATE metadata."fieldMetadata" SET "relationTargetFieldMetadataId" = $1 WHERE "id" = $2`, [movedId, relationId]);
+    await db.client.query(`UPDATE metadata."fieldMetadata" SET "relationTargetFieldMetadataId" = $1 WHERE "id" = $2`, [
+      movedId,
+      relationId,
+    ]);
     await db.client.query('COMMIT');
 
     const planned = await expectSamePlanAsWholeComparison(standard, workspace.id);
@@ -122,7 +150,10 @@ describe('planning from what changed in the declarations', () => {
       await db.client.query(`SELECT "id" FROM metadata."fieldMetadata" WHERE "workspaceId" = $1 AND "name" = 'city'`, [dropped.id])
     ).rows[0].id;
     const view = (await db.client.query(`SELECT "id" FROM "${dropped.schemaName}"."view" LIMIT 1`)).rows[0].id;
-    await db.client.query(`INSERT INTO "${dropped.schemaName}"."viewField" ("viewId", "fieldMetadataId", "position") VALUES ($1, $2, 99)`, [view, cityFieldId]);
+    await db.client.query(`INSERT INTO "${dropped.schemaName}"."viewField" ("viewId", "fieldMetadataId", "position") VALUES ($1, $2, 99)`, [
+      view,
+      cityFieldId,
+    ]);
     const options = { allowHazards: new Set([Hazard.DROPS_DATA]) };
     const drop = await expectSamePlanAsWholeComparison(withoutPersonCity, dropped.id, options);
     expect(drop.plan!.actions.map((action) => action.kind)).toEqual(['DROP_FIELD']);
@@ -130,7 +161,13 @@ describe('planning from what changed in the declarations', () => {
       `DELETE FROM "${dropped.schemaName}"."viewField" WHERE "fieldMetadataId" = $1`,
     );
     expect((await sync(withoutPersonCity, await reload(dropped.id), options)).status).toBe('applied');
-    expect((await db.client.query(`SELECT count(*)::int AS n FROM "${dropped.schemaName}"."viewField" WHERE "fieldMetadataId" = $1`, [cityFieldId])).rows[0].n).toBe(0);
+    expect(
+      (
+        await db.client.query(`SELECT count(*)::int AS n FROM "${dropped.schemaName}"."viewField" WHERE "fieldMetadataId" = $1`, [
+          cityFieldId,
+        ])
+      ).rows[0].n,
+    ).toBe(0);
     await expectConverged(withoutPersonCity, dropped.id);
   });
 
@@ -161,13 +198,19 @@ describe('planning from what changed in the declarations', () => {
     const planned = await expectSamePlanAsWholeComparison(standard, workspace.id);
     expect(planned.plan!.refusals).toEqual([expect.objectContaining({ hazard: Hazard.NAME_CONFLICT, object: 'person', field: 'city' })]);
     const outcome = await sync(standard, await reload(workspace.id));
-    expect({ status: outcome.status, scope: outcome.scope, statements: outcome.statementsExecuted }).toEqual({ status: 'failed', scope: ['person'], statements: 0 });
+    expect({ status: outcome.status, scope: outcome.scope, statements: outcome.statementsExecuted }).toEqual({
+      status: 'failed',
+      scope: ['person'],
+      statements: 0,
+    });
     expect((await reload(workspace.id)).fingerprint).toBe(buildDesiredState(withoutPersonCity).fingerprint);
   });
 
   it('compares the whole workspace where the scope cannot be trusted', async () => {
     const unrecorded = await create(variant('Unrecorded'), 'Unrecorded');
-    await db.client.query(`DELETE FROM core."declaredState" WHERE "fingerprint" = $1`, [buildDesiredState(variant('Unrecorded')).fingerprint]);
+    await db.client.query(`DELETE FROM core."declaredState" WHERE "fingerprint" = $1`, [
+      buildDesiredState(variant('Unrecorded')).fingerprint,
+    ]);
     const cases: Array<[WorkspaceRow, DeclaredSchema, SyncOptions]> = [
       [unrecorded, standard, {}],
       [await create(sameVersion(v1), 'Object added'), sameVersion(v2), {}],
@@ -176,7 +219,11 @@ describe('planning from what changed in the declarations', () => {
     ];
     for (const [workspace, declared, options] of cases) {
       const outcome = await sync(declared, await reload(workspace.id), options);
-      expect({ name: workspace.displayName, status: outcome.status, scope: outcome.scope }).toEqual({ name: workspace.displayName, status: 'applied', scope: null });
+      expect({ name: workspace.displayName, status: outcome.status, scope: outcome.scope }).toEqual({
+        name: workspace.displayName,
+        status: 'applied',
+        scope: null,
+      });
       await expectConverged(declared, workspace.id);
     }
   });
@@ -187,7 +234,9 @@ describe('planning from what changed in the declarations', () => {
     // Meanwhile another runner synced it to other declarations: person.city there, companies relabelled.
     const other: DeclaredSchema = {
       ...standard,
-      objects: standard.objects.map((object) => (object.standardId === STANDARD_OBJECT_IDS.company ? { ...object, labelPlural: 'Accounts' } : object)),
+      objects: standard.objects.map((object) =>
+        object.standardId === STANDARD_OBJECT_IDS.company ? { ...object, labelPlural: 'Accounts' } : object,
+      ),
     };
     expect((await sync(other, stale)).status).toBe('applied');
 
@@ -201,7 +250,10 @@ describe('planning from what changed in the declarations', () => {
   it('reads on a connection that made every kind of read before, in either order', async () => {
     const first = await create(withoutPersonCity, 'Same connection');
     const second = await create(withoutPersonCity, 'Same connection too');
-    for (const order of [['whole', 'read', 'scoped'], ['read', 'scoped', 'whole']]) {
+    for (const order of [
+      ['whole', 'read', 'scoped'],
+      ['read', 'scoped', 'whole'],
+    ]) {
       // A data source of its own: a connection that has prepared nothing yet.
       const dataSource = await openDataSource(db.database.url, 1);
       const runner = dataSource.createQueryRunner();
@@ -210,7 +262,9 @@ describe('planning from what changed in the declarations', () => {
         for (const [index, kind] of order.entries()) {
           const workspace = index % 2 === 0 ? first : second;
           if (kind === 'read') {
-            expect((await new ActualStateRepository(runner.manager).read(workspace.id, workspace.schemaName)).objects.length).toBeGreaterThan(0);
+            expect(
+              (await new ActualStateRepository(runner.manager).read(workspace.id, workspace.schemaName)).objects.length,
+            ).toBeGreaterThan(0);
           } else {
             const outcome = await sync(standard, await reload(workspace.id), { connection: runner, dryRun: true, check: kind === 'whole' });
             expect({ order, kind, status: outcome.status, scope: outcome.scope }).toEqual({
@@ -230,7 +284,9 @@ describe('planning from what changed in the declarations', () => {
 
   it('ignores a record that does not hash to its fingerprint, and compares the whole workspace', async () => {
     const workspace = await create(variant('Tampered'), 'Tampered');
-    await db.client.query(`UPDATE core."declaredState" SET "declared" = '{"objects": []}' WHERE "fingerprint" = $1`, [buildDesiredState(variant('Tampered')).fingerprint]);
+    await db.client.query(`UPDATE core."declaredState" SET "declared" = '{"objects": []}' WHERE "fingerprint" = $1`, [
+      buildDesiredState(variant('Tampered')).fingerprint,
+    ]);
     const outcome = await sync(standard, await reload(workspace.id));
     expect({ status: outcome.status, scope: outcome.scope }).toEqual({ status: 'applied', scope: null });
     await expectConverged(standard, workspace.id);

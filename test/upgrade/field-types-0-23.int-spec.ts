@@ -56,17 +56,31 @@ describe('custom field types at 0.23', () => {
     await custom.createField(legacy.id, 'person', { name, label: `Legacy ${type}`, type });
     expect(await fieldRow(db.client, legacy.id, 'person', name)).toEqual(expect.objectContaining({ type, isCustom: true }));
     for (const column of columns) {
-      expect({ column, live: await columnOf(legacy.schemaName, 'person', column) }).toEqual({ column, live: expect.objectContaining({ dataType: 'text' }) });
+      expect({ column, live: await columnOf(legacy.schemaName, 'person', column) }).toEqual({
+        column,
+        live: expect.objectContaining({ dataType: 'text' }),
+      });
     }
   });
 
   it('creates a custom ARRAY field: a text[] column defaulting to {}, metadata default [], values read back as arrays', async () => {
     await custom.createField(current.id, 'company', { name: 'tags', label: 'Tags', type: 'ARRAY' });
-    expect(await fieldRow(db.client, current.id, 'company', 'tags')).toEqual(expect.objectContaining({ type: 'ARRAY', isCustom: true, isNullable: true, defaultValue: [] }));
-    expect(await columnOf(current.schemaName, 'company', 'tags')).toEqual({ dataType: 'ARRAY', udtName: '_text', isNullable: 'YES', default: `'{}'::text[]` });
+    expect(await fieldRow(db.client, current.id, 'company', 'tags')).toEqual(
+      expect.objectContaining({ type: 'ARRAY', isCustom: true, isNullable: true, defaultValue: [] }),
+    );
+    expect(await columnOf(current.schemaName, 'company', 'tags')).toEqual({
+      dataType: 'ARRAY',
+      udtName: '_text',
+      isNullable: 'YES',
+      default: `'{}'::text[]`,
+    });
 
     const table = `"${current.schemaName}".company`;
-    const [tagged] = (await db.client.query(`INSERT INTO ${table} ("name", "tags") VALUES ('Tagged', $1) RETURNING "id"`, [['saas', 'b2b', 'with "quotes", and commas']])).rows;
+    const [tagged] = (
+      await db.client.query(`INSERT INTO ${table} ("name", "tags") VALUES ('Tagged', $1) RETURNING "id"`, [
+        ['saas', 'b2b', 'with "quotes", and commas'],
+      ])
+    ).rows;
     const [untagged] = (await db.client.query(`INSERT INTO ${table} ("name") VALUES ('Untagged') RETURNING "id"`)).rows;
     const read = async (id: string) => (await db.client.query(`SELECT "tags" FROM ${table} WHERE "id" = $1`, [id])).rows[0].tags;
     expect(await read(tagged.id)).toEqual(['saas', 'b2b', 'with "quotes", and commas']);
@@ -75,8 +89,12 @@ describe('custom field types at 0.23', () => {
 
   it('creates a custom ARRAY field with a default of its own', async () => {
     await custom.createField(current.id, 'person', { name: 'labels', label: 'Labels', type: 'ARRAY', defaultValue: ['new', 'to "call"'] });
-    expect(await fieldRow(db.client, current.id, 'person', 'labels')).toEqual(expect.objectContaining({ type: 'ARRAY', defaultValue: ['new', 'to "call"'] }));
-    const [row] = (await db.client.query(`INSERT INTO "${current.schemaName}".person ("nameFirstName") VALUES ('Labelled') RETURNING "labels"`)).rows;
+    expect(await fieldRow(db.client, current.id, 'person', 'labels')).toEqual(
+      expect.objectContaining({ type: 'ARRAY', defaultValue: ['new', 'to "call"'] }),
+    );
+    const [row] = (
+      await db.client.query(`INSERT INTO "${current.schemaName}".person ("nameFirstName") VALUES ('Labelled') RETURNING "labels"`)
+    ).rows;
     expect(row.labels).toEqual(['new', 'to "call"']);
   });
 });

@@ -19,7 +19,10 @@ export interface ProcessResult {
 /** The built CLI, as runCli starts it, reporting the signal that ended it too. */
 export const runCliProcess = (args: string[], env: Record<string, string>): Promise<ProcessResult> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_ENTRY, ...args], { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
+    const child = spawn(process.execPath, [CLI_ENTRY, ...args], {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -30,7 +33,11 @@ export const runCliProcess = (args: string[], env: Record<string, string>): Prom
 
 /** Exit 0, and no error reported (stderr carries only the line naming the database). */
 export const expectSucceeded = (result: ProcessResult): void => {
-  expect({ code: result.code, signal: result.signal, errors: result.stderr.split('\n').filter((line) => line !== '' && !line.startsWith('Database: ')) }).toEqual({
+  expect({
+    code: result.code,
+    signal: result.signal,
+    errors: result.stderr.split('\n').filter((line) => line !== '' && !line.startsWith('Database: ')),
+  }).toEqual({
     code: 0,
     signal: null,
     errors: [],
@@ -44,7 +51,9 @@ export const expectKilled = (result: ProcessResult): void => {
 /** The killed process's session (and its advisory lock) ends when the server sees the socket close. */
 export const waitForSessionsToEnd = async (client: Client): Promise<void> => {
   for (let attempt = 0; attempt < 10_000; attempt += 1) {
-    const { rows } = await client.query(`SELECT count(*)::int AS count FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`);
+    const { rows } = await client.query(
+      `SELECT count(*)::int AS count FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    );
     if (rows[0].count === 0) return;
   }
   throw new Error('the killed process still holds its advisory lock');
@@ -55,7 +64,13 @@ export const waitForSessionsToEnd = async (client: Client): Promise<void> => {
  * (each holding `rows` rows; ids are the same in both workspaces), the metadata, the catalog, the
  * views and the ledger.
  */
-export const expectSameEndState = async (client: Client, workspace: WorkspaceRow, reference: WorkspaceRow, version: string, tables: Record<string, number>): Promise<void> => {
+export const expectSameEndState = async (
+  client: Client,
+  workspace: WorkspaceRow,
+  reference: WorkspaceRow,
+  version: string,
+  tables: Record<string, number>,
+): Promise<void> => {
   expect(await workspaceVersion(client, workspace.id)).toBe(version);
   const data = await tableData(client, workspace.schemaName);
   const expected = await tableData(client, reference.schemaName);
@@ -66,6 +81,13 @@ export const expectSameEndState = async (client: Client, workspace: WorkspaceRow
   expect(await comparableMetadata(client, workspace.id)).toEqual(await comparableMetadata(client, reference.id));
   expect(await catalogSnapshot(client, workspace.schemaName)).toEqual(await catalogSnapshot(client, reference.schemaName));
   expect(await viewLayout(client, workspace.schemaName)).toEqual(await viewLayout(client, reference.schemaName));
-  const ledger = async (id: string) => (await ledgerRows(client, id)).map(({ step, status, checksum, rowsAffected, error }) => ({ step, status, checksum, rowsAffected, error }));
+  const ledger = async (id: string) =>
+    (await ledgerRows(client, id)).map(({ step, status, checksum, rowsAffected, error }) => ({
+      step,
+      status,
+      checksum,
+      rowsAffected,
+      error,
+    }));
   expect(await ledger(workspace.id)).toEqual(await ledger(reference.id));
 };

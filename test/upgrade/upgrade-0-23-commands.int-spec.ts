@@ -16,7 +16,12 @@ import { fieldRow, ledgerRows, liveColumns, STEP_NAMES, workspaceVersion } from 
  */
 
 interface StatusJson {
-  workspaces: Array<{ id: string; version: string | null; pending: string | null; ledger: Array<{ step: string; version: string; status: string; rowsAffected: number; finishedAt: string | null; checksum: string }> }>;
+  workspaces: Array<{
+    id: string;
+    version: string | null;
+    pending: string | null;
+    ledger: Array<{ step: string; version: string; status: string; rowsAffected: number; finishedAt: string | null; checksum: string }>;
+  }>;
   summary: { succeeded: number; failed: number; skipped: number };
 }
 
@@ -45,7 +50,9 @@ describe('upgrade-0.23 commands', () => {
 
     beforeAll(async () => {
       workspace = await createWorkspace('Step by step', '0.22');
-      await db.client.query(`INSERT INTO "${workspace.schemaName}".person ("nameFirstName", "email") VALUES ('Extra', 'Extra.Person@Example.org'), ('None', '')`);
+      await db.client.query(
+        `INSERT INTO "${workspace.schemaName}".person ("nameFirstName", "email") VALUES ('Extra', 'Extra.Person@Example.org'), ('None', '')`,
+      );
     });
 
     it('upgrade:status --json lists the version, the next upgrade and an empty ledger of every workspace', async () => {
@@ -63,7 +70,10 @@ describe('upgrade-0.23 commands', () => {
       const before = await tableData(db.client, schema);
       const emailField = (await fieldRow(db.client, workspace.id, 'person', 'email'))!;
       const result = await cli('upgrade-0.23:migrate-email-fields-to-emails', '-w', workspace.id);
-      expect({ code: result.code, stdout: result.stdout }).toEqual({ code: 0, stdout: expect.stringContaining(`ran migrate-email-fields-to-emails`) });
+      expect({ code: result.code, stdout: result.stdout }).toEqual({
+        code: 0,
+        stdout: expect.stringContaining(`ran migrate-email-fields-to-emails`),
+      });
       expect(result.stdout).toContain('1 succeeded, 0 failed, 0 skipped');
 
       expect(await workspaceVersion(db.client, workspace.id)).toBe('0.22');
@@ -73,18 +83,28 @@ describe('upgrade-0.23 commands', () => {
       for (const [id, row] of people) {
         expect({ id, email: after.person[id].emailsPrimaryEmail }).toEqual({ id, email: row.email });
       }
-      expect(await fieldRow(db.client, workspace.id, 'person', 'emails')).toEqual(expect.objectContaining({ id: emailField.id, type: 'EMAILS' }));
+      expect(await fieldRow(db.client, workspace.id, 'person', 'emails')).toEqual(
+        expect.objectContaining({ id: emailField.id, type: 'EMAILS' }),
+      );
       // The rest of 0.23 has not run: links, the address and the version are as they were.
       expect(after.company).toEqual(before.company);
-      expect(await liveColumns(db.client, schema, 'company')).toEqual(expect.arrayContaining(['domainNameUrl', 'domainNameLabel', 'linkedinLinkUrl', 'address']));
+      expect(await liveColumns(db.client, schema, 'company')).toEqual(
+        expect.arrayContaining(['domainNameUrl', 'domainNameLabel', 'linkedinLinkUrl', 'address']),
+      );
       expect(await fieldRow(db.client, workspace.id, 'company', 'domainName')).toEqual(expect.objectContaining({ type: 'LINK' }));
-      expect(await fieldRow(db.client, workspace.id, 'company', 'address')).toEqual(expect.objectContaining({ type: 'TEXT', isCustom: false }));
+      expect(await fieldRow(db.client, workspace.id, 'company', 'address')).toEqual(
+        expect.objectContaining({ type: 'TEXT', isCustom: false }),
+      );
       expect((await ledgerRows(db.client, workspace.id)).map((row) => [row.step, row.status, row.rowsAffected])).toEqual([
         ['migrate-email-fields-to-emails', 'DONE', people.length],
       ]);
 
       const report = await status(workspace.id);
-      expect({ version: report.version, pending: report.pending, ledger: report.ledger.map((entry) => [entry.version, entry.step, entry.status, entry.rowsAffected]) }).toEqual({
+      expect({
+        version: report.version,
+        pending: report.pending,
+        ledger: report.ledger.map((entry) => [entry.version, entry.step, entry.status, entry.rowsAffected]),
+      }).toEqual({
         version: '0.22',
         pending: 'upgrade-0.23',
         ledger: [['0.23', 'migrate-email-fields-to-emails', 'DONE', people.length]],
@@ -96,7 +116,13 @@ describe('upgrade-0.23 commands', () => {
       const companiesBefore = (await tableData(db.client, workspace.schemaName)).company;
       const result = await cli('upgrade-0.23', '-w', workspace.id, '--json');
       const report = json<{ workspaces: Array<{ id: string; status: string; steps: Array<{ step: string; status: string }> }> }>(result);
-      expect(report.workspaces.map((entry) => ({ id: entry.id, status: entry.status, steps: entry.steps.map((step) => [step.step, step.status]) }))).toEqual([
+      expect(
+        report.workspaces.map((entry) => ({
+          id: entry.id,
+          status: entry.status,
+          steps: entry.steps.map((step) => [step.step, step.status]),
+        })),
+      ).toEqual([
         {
           id: workspace.id,
           status: 'upgraded',
@@ -115,11 +141,19 @@ describe('upgrade-0.23 commands', () => {
       const companiesAfter = (await tableData(db.client, workspace.schemaName)).company;
       expect(Object.keys(companiesBefore).length).toBeGreaterThan(0);
       for (const [id, row] of Object.entries(companiesBefore)) {
-        expect({ id, label: companiesAfter[id].domainNamePrimaryLinkLabel, address: companiesAfter[id].addressOld }).toEqual({ id, label: row.domainNameLabel, address: row.address });
+        expect({ id, label: companiesAfter[id].domainNamePrimaryLinkLabel, address: companiesAfter[id].addressOld }).toEqual({
+          id,
+          label: row.domainNameLabel,
+          address: row.address,
+        });
       }
 
       const after = await status(workspace.id);
-      expect({ version: after.version, pending: after.pending, ledger: after.ledger.map((entry) => [entry.step, entry.status]).sort() }).toEqual({
+      expect({
+        version: after.version,
+        pending: after.pending,
+        ledger: after.ledger.map((entry) => [entry.step, entry.status]).sort(),
+      }).toEqual({
         version: '0.23',
         pending: upgradeCommandFor('0.23'),
         ledger: [...STEP_NAMES].sort().map((name) => [name, 'DONE']),
@@ -159,17 +193,24 @@ describe('upgrade-0.23 commands', () => {
       await db.client.query(`UPDATE core.workspace SET "version" = '0.22' WHERE "id" = $1`, [workspace.id]);
       const snapshot = await workspaceSnapshot(db.client, workspace.id, workspace.schemaName);
       const result = await cli('upgrade:mark-applied', '--version', '0.23', '-w', workspace.id);
-      expect({ code: result.code, stdout: result.stdout }).toEqual({ code: 0, stdout: expect.stringContaining(`✔ ${workspace.id}: marked at 0.23`) });
+      expect({ code: result.code, stdout: result.stdout }).toEqual({
+        code: 0,
+        stdout: expect.stringContaining(`✔ ${workspace.id}: marked at 0.23`),
+      });
       expect(await workspaceVersion(db.client, workspace.id)).toBe('0.23');
       expect((await ledgerRows(db.client, workspace.id)).map((row) => [row.step, row.version, row.status, row.checksum])).toEqual(
-        [...UPGRADE_0_23_STEPS].sort((a, b) => a.name.localeCompare(b.name)).map((step) => [step.name, '0.23', 'BASELINED', stepChecksum(step)]),
+        [...UPGRADE_0_23_STEPS]
+          .sort((a, b) => a.name.localeCompare(b.name))
+          .map((step) => [step.name, '0.23', 'BASELINED', stepChecksum(step)]),
       );
       const after = await workspaceSnapshot(db.client, workspace.id, workspace.schemaName);
       expect({ ...after.metadata, workspace: null }).toEqual({ ...snapshot.metadata, workspace: null });
       expect(after.catalog).toEqual(snapshot.catalog);
       expect(after.data).toEqual(snapshot.data);
 
-      const upgrade = json<{ workspaces: Array<{ status: string; steps: unknown[] }> }>(await cli('upgrade-0.23', '-w', workspace.id, '--json'));
+      const upgrade = json<{ workspaces: Array<{ status: string; steps: unknown[] }> }>(
+        await cli('upgrade-0.23', '-w', workspace.id, '--json'),
+      );
       expect(upgrade.workspaces.map((entry) => [entry.status, entry.steps])).toEqual([['up-to-date', []]]);
     });
 

@@ -4,7 +4,14 @@ import { buildStandardDeclarations } from '../../src/standard-objects/standard-o
 import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
 import { WorkspaceRow } from '../../src/metadata/workspace.repository';
 import { useTestDatabase } from '../utils/test-services';
-import { expectKilled, expectSameEndState, expectSucceeded, ProcessResult, runCliProcess, waitForSessionsToEnd } from './interrupted.fixtures';
+import {
+  expectKilled,
+  expectSameEndState,
+  expectSucceeded,
+  ProcessResult,
+  runCliProcess,
+  waitForSessionsToEnd,
+} from './interrupted.fixtures';
 import { fieldRow, ledgerRow, ledgerRows, liveColumns, workspaceVersion } from './upgrade-0-23.fixtures';
 
 /**
@@ -20,9 +27,11 @@ const EMAIL_BATCHES = PEOPLE / BATCH_SIZE;
 
 /** Same ids and values in every workspace, so that two upgraded workspaces compare row by row. */
 const personIds = Array.from({ length: PEOPLE }, () => randomUUID()).sort();
-const emailOf = (index: number): string => (index % 10 === 0 ? '' : index % 3 === 0 ? `Person.${index}@Example.COM` : `person.${index}@example.com`);
+const emailOf = (index: number): string =>
+  index % 10 === 0 ? '' : index % 3 === 0 ? `Person.${index}@Example.COM` : `person.${index}@example.com`;
 const companyIds = Array.from({ length: COMPANIES }, () => randomUUID()).sort();
-const domainOf = (index: number): string | null => (index % 7 === 0 ? null : index % 5 === 0 ? `https://c${index}.example/path` : index % 11 === 0 ? '' : `c${index}.example`);
+const domainOf = (index: number): string | null =>
+  index % 7 === 0 ? null : index % 5 === 0 ? `https://c${index}.example/path` : index % 11 === 0 ? '' : `c${index}.example`;
 
 describe('upgrade-0.23 killed in the middle of a data move', () => {
   const db = useTestDatabase();
@@ -35,7 +44,11 @@ describe('upgrade-0.23 killed in the middle of a data move', () => {
   });
 
   const createSeededWorkspace = async (displayName: string): Promise<WorkspaceRow> => {
-    const { workspace } = await new WorkspaceCreationService(db.dataSource, buildStandardDeclarations()).create({ displayName, version: '0.22', prefill: false });
+    const { workspace } = await new WorkspaceCreationService(db.dataSource, buildStandardDeclarations()).create({
+      displayName,
+      version: '0.22',
+      prefill: false,
+    });
     const schema = workspace.schemaName;
     await db.client.query(
       `INSERT INTO "${schema}".company ("id", "name", "domainNameUrl", "domainNameLabel", "linkedinLinkUrl", "address", "createdAt", "updatedAt")
@@ -71,16 +84,23 @@ describe('upgrade-0.23 killed in the middle of a data move', () => {
   const expectSameAsReference = async (workspace: WorkspaceRow): Promise<void> => {
     await expectSameEndState(db.client, workspace, reference, '0.23', { person: PEOPLE, company: COMPANIES });
     expect(await triggerCount(workspace.schemaName)).toBe(0);
-    const functions = await db.client.query(`SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1`, [workspace.schemaName]);
+    const functions = await db.client.query(
+      `SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1`,
+      [workspace.schemaName],
+    );
     expect(functions.rows).toEqual([]);
 
     // No value lost: every original email exactly once, in its own row.
-    const { rows } = await db.client.query(`SELECT "id"::text AS id, "emailsPrimaryEmail" AS email FROM "${workspace.schemaName}".person ORDER BY "id"`);
+    const { rows } = await db.client.query(
+      `SELECT "id"::text AS id, "emailsPrimaryEmail" AS email FROM "${workspace.schemaName}".person ORDER BY "id"`,
+    );
     expect(rows).toEqual(personIds.map((id, index) => ({ id, email: emailOf(index) })));
     const counts = new Map<string, number>();
     for (const row of rows) counts.set(row.email, (counts.get(row.email) ?? 0) + 1);
     expect([...counts.entries()].filter(([email, count]) => email !== '' && count !== 1)).toEqual([]);
-    const urls = await db.client.query(`SELECT "id"::text AS id, "domainNamePrimaryLinkUrl" AS url FROM "${workspace.schemaName}".company ORDER BY "id"`);
+    const urls = await db.client.query(
+      `SELECT "id"::text AS id, "domainNamePrimaryLinkUrl" AS url FROM "${workspace.schemaName}".company ORDER BY "id"`,
+    );
     expect(urls.rows).toEqual(
       companyIds.map((id, index) => {
         const old = domainOf(index);
@@ -106,12 +126,18 @@ describe('upgrade-0.23 killed in the middle of a data move', () => {
     expectKilled(killed);
 
     const entry = await ledgerRow(db.client, workspace.id, 'migrate-email-fields-to-emails');
-    expect({ status: entry?.status, rowsAffected: entry?.rowsAffected, finishedAt: entry?.finishedAt }).toEqual({ status: 'RUNNING', rowsAffected: 4 * BATCH_SIZE, finishedAt: null });
+    expect({ status: entry?.status, rowsAffected: entry?.rowsAffected, finishedAt: entry?.finishedAt }).toEqual({
+      status: 'RUNNING',
+      rowsAffected: 4 * BATCH_SIZE,
+      finishedAt: null,
+    });
     expect(entry?.checkpoint).toEqual({ [`field:${emailField.id}`]: { lastId: personIds[4 * BATCH_SIZE - 1] } });
     expect((await ledgerRows(db.client, workspace.id)).map((row) => row.step)).toEqual(['migrate-email-fields-to-emails']);
     expect(await movedCount(workspace.schemaName, 'person', 'emailsAdditionalEmails')).toBe(4 * BATCH_SIZE);
     expect(await workspaceVersion(db.client, workspace.id)).toBe('0.22');
-    expect(await fieldRow(db.client, workspace.id, 'person', 'email')).toEqual(expect.objectContaining({ id: emailField.id, type: 'EMAIL' }));
+    expect(await fieldRow(db.client, workspace.id, 'person', 'email')).toEqual(
+      expect.objectContaining({ id: emailField.id, type: 'EMAIL' }),
+    );
     expect(await liveColumns(db.client, workspace.schemaName, 'person')).toEqual(expect.arrayContaining(['email', 'emailsPrimaryEmail']));
 
     // The trigger that keeps writes to the old column is in place while the upgrade is down.
@@ -132,11 +158,18 @@ describe('upgrade-0.23 killed in the middle of a data move', () => {
     // Until the upgrade finishes, writers see the 0.22 shape: a moved row, a row not yet moved, a new row.
     await db.client.query(`UPDATE ${person} SET "email" = 'moved-then-changed@new.test' WHERE "id" = $1`, [personIds[0]]);
     await db.client.query(`UPDATE ${person} SET "email" = 'changed-before-move@new.test' WHERE "id" = $1`, [personIds[PEOPLE - 1]]);
-    const [inserted] = (await db.client.query(`INSERT INTO ${person} ("email") VALUES ('inserted-while-down@new.test') RETURNING "id"::text AS id`)).rows;
+    const [inserted] = (
+      await db.client.query(`INSERT INTO ${person} ("email") VALUES ('inserted-while-down@new.test') RETURNING "id"::text AS id`)
+    ).rows;
 
     await waitForSessionsToEnd(db.client);
     expectSucceeded(await upgrade(workspace));
-    const emails = new Map((await db.client.query(`SELECT "id"::text AS id, "emailsPrimaryEmail" AS email FROM ${person}`)).rows.map((row) => [row.id, row.email]));
+    const emails = new Map(
+      (await db.client.query(`SELECT "id"::text AS id, "emailsPrimaryEmail" AS email FROM ${person}`)).rows.map((row) => [
+        row.id,
+        row.email,
+      ]),
+    );
     expect(emails.size).toBe(PEOPLE + 1);
     expect(emails.get(personIds[0])).toBe('moved-then-changed@new.test');
     expect(emails.get(personIds[PEOPLE - 1])).toBe('changed-before-move@new.test');
@@ -152,7 +185,11 @@ describe('upgrade-0.23 killed in the middle of a data move', () => {
     expectKilled(killed);
 
     const entry = await ledgerRow(db.client, workspace.id, 'migrate-email-fields-to-emails');
-    expect({ status: entry?.status, rowsAffected: entry?.rowsAffected, checkpoint: entry?.checkpoint }).toEqual({ status: 'RUNNING', rowsAffected: 0, checkpoint: null });
+    expect({ status: entry?.status, rowsAffected: entry?.rowsAffected, checkpoint: entry?.checkpoint }).toEqual({
+      status: 'RUNNING',
+      rowsAffected: 0,
+      checkpoint: null,
+    });
     expect(await movedCount(workspace.schemaName, 'person', 'emailsAdditionalEmails')).toBe(0);
     expect(await workspaceVersion(db.client, workspace.id)).toBe('0.22');
 
@@ -181,8 +218,13 @@ describe('upgrade-0.23 killed in the middle of a data move', () => {
       companyIds.slice(0, 2 * BATCH_SIZE).filter((_, index) => domainOf(index) !== null || (index + 1) % 2 === 0).length,
     );
     const personColumns = await liveColumns(db.client, workspace.schemaName, 'person');
-    expect({ email: personColumns.includes('email'), emails: personColumns.includes('emailsPrimaryEmail') }).toEqual({ email: false, emails: true });
-    expect(await liveColumns(db.client, workspace.schemaName, 'company')).toEqual(expect.arrayContaining(['domainNameUrl', 'domainNameLabel', 'domainNamePrimaryLinkUrl']));
+    expect({ email: personColumns.includes('email'), emails: personColumns.includes('emailsPrimaryEmail') }).toEqual({
+      email: false,
+      emails: true,
+    });
+    expect(await liveColumns(db.client, workspace.schemaName, 'company')).toEqual(
+      expect.arrayContaining(['domainNameUrl', 'domainNameLabel', 'domainNamePrimaryLinkUrl']),
+    );
     expect(await workspaceVersion(db.client, workspace.id)).toBe('0.22');
 
     await waitForSessionsToEnd(db.client);

@@ -69,7 +69,10 @@ export const fieldById = async (client: Client, fieldId: string): Promise<FieldR
 /** Live columns of one table, by name. */
 export const liveColumns = async (client: Client, schema: string, table: string): Promise<string[]> =>
   (
-    await client.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY column_name`, [schema, table])
+    await client.query(
+      `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY column_name`,
+      [schema, table],
+    )
   ).rows.map((row) => row.column_name);
 
 export { viewLayout } from '../utils/schema-snapshot';
@@ -94,21 +97,27 @@ export const standardParts = async (
   const metadata = await comparableMetadata(client, workspaceId);
   const customObjects = new Set(metadata.objects.filter((row) => row.isCustom).map((row) => row.nameSingular as string));
   const customTables = [...new Set(metadata.objects.filter((row) => row.isCustom).map((row) => row.tableName as string))];
-  const customIndexes = new Set(metadata.indexes.filter((row) => row.isCustom || customObjects.has(row.objectName as string)).map((row) => row.name as string));
+  const customIndexes = new Set(
+    metadata.indexes.filter((row) => row.isCustom || customObjects.has(row.objectName as string)).map((row) => row.name as string),
+  );
   const catalog = await catalogSnapshot(client, schema);
   const isCustomTable = (table: string) => customTables.includes(table);
   return {
     metadata: {
       objects: metadata.objects.filter((row) => !row.isCustom),
       fields: metadata.fields.filter(
-        (row) => !row.isCustom && !customObjects.has(row.objectName as string) && !customObjects.has(row.relationTargetObjectName as string),
+        (row) =>
+          !row.isCustom && !customObjects.has(row.objectName as string) && !customObjects.has(row.relationTargetObjectName as string),
       ),
       indexes: metadata.indexes.filter((row) => !customIndexes.has(row.name as string)),
     },
     catalog: {
-      columns: catalog.columns.filter((column) => !isCustomTable(column.table) && !customColumns.has(`${column.table}.${column.column}`)).map((column) => ({ ...column, position: 0 })),
+      columns: catalog.columns
+        .filter((column) => !isCustomTable(column.table) && !customColumns.has(`${column.table}.${column.column}`))
+        .map((column) => ({ ...column, position: 0 })),
       constraints: catalog.constraints.filter(
-        (constraint) => !isCustomTable(constraint.table) && !customTables.some((table) => constraint.definition.includes(`REFERENCES ${table}(`)),
+        (constraint) =>
+          !isCustomTable(constraint.table) && !customTables.some((table) => constraint.definition.includes(`REFERENCES ${table}(`)),
       ),
       foreignKeys: catalog.foreignKeys.filter((fk) => !isCustomTable(fk.table) && !isCustomTable(fk.targetTable)),
       indexes: catalog.indexes.filter((index) => !isCustomTable(index.table) && !customIndexes.has(index.name)),

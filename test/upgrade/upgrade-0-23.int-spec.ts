@@ -39,7 +39,11 @@ const PEOPLE: Array<{ firstName: string; email: string; workEmail: string | null
   { firstName: 'Empty again', email: '', workEmail: null },
   { firstName: 'Padded', email: ' padded@example.com ', workEmail: null },
   { firstName: 'Quote', email: "o'brien+tag@example.ie", workEmail: 'Quote@Work.example' },
-  ...Array.from({ length: 13 }, (_, index) => ({ firstName: `Bulk ${index}`, email: `Bulk.${index}@Example.com`, workEmail: index % 3 === 0 ? null : `bulk${index}@work.example` })),
+  ...Array.from({ length: 13 }, (_, index) => ({
+    firstName: `Bulk ${index}`,
+    email: `Bulk.${index}@Example.com`,
+    workEmail: index % 3 === 0 ? null : `bulk${index}@work.example`,
+  })),
 ];
 
 interface LinkCase {
@@ -107,7 +111,11 @@ const COMPANIES: Array<{ name: string; domainName: LinkCase; linkedinLink: LinkC
 ];
 
 const PARTNERS: Array<{ name: string; contactEmail: string | null; website: LinkCase }> = [
-  { name: 'P bare', contactEmail: 'Ops@Partner.COM', website: { url: 'partner.example', label: 'Partner', expectedUrl: 'https://partner.example' } },
+  {
+    name: 'P bare',
+    contactEmail: 'Ops@Partner.COM',
+    website: { url: 'partner.example', label: 'Partner', expectedUrl: 'https://partner.example' },
+  },
   { name: 'P nulls', contactEmail: null, website: { url: null, label: null, expectedUrl: null } },
   { name: 'P empty', contactEmail: '', website: { url: 'https://p.example/x/y', label: null, expectedUrl: 'https://p.example/x/y' } },
   { name: 'P ftp', contactEmail: 'b@p.io', website: { url: 'ftp://files.example', label: 'Files', expectedUrl: 'ftp://files.example' } },
@@ -144,14 +152,14 @@ describe('upgrade-0.23', () => {
 
     const insertViewField = async (viewId: string, fieldId: string, position: number, isVisible: boolean, size: number): Promise<void> => {
       // As the application places a field in a view: the fields from there move one position on.
-      await db.client.query(`UPDATE "${schema}"."viewField" SET "position" = "position" + 1 WHERE "viewId" = $1 AND "position" >= $2`, [viewId, position]);
-      await db.client.query(`INSERT INTO "${schema}"."viewField" ("viewId", "fieldMetadataId", "position", "isVisible", "size") VALUES ($1, $2, $3, $4, $5)`, [
+      await db.client.query(`UPDATE "${schema}"."viewField" SET "position" = "position" + 1 WHERE "viewId" = $1 AND "position" >= $2`, [
         viewId,
-        fieldId,
         position,
-        isVisible,
-        size,
       ]);
+      await db.client.query(
+        `INSERT INTO "${schema}"."viewField" ("viewId", "fieldMetadataId", "position", "isVisible", "size") VALUES ($1, $2, $3, $4, $5)`,
+        [viewId, fieldId, position, isVisible, size],
+      );
     };
 
     const viewId = async (name: string): Promise<string> => {
@@ -161,14 +169,24 @@ describe('upgrade-0.23', () => {
     };
 
     const objectId = async (nameSingular: string): Promise<string> =>
-      (await db.client.query(`SELECT "id"::text AS id FROM metadata."objectMetadata" WHERE "workspaceId" = $1 AND "nameSingular" = $2`, [workspace.id, nameSingular])).rows[0].id;
+      (
+        await db.client.query(`SELECT "id"::text AS id FROM metadata."objectMetadata" WHERE "workspaceId" = $1 AND "nameSingular" = $2`, [
+          workspace.id,
+          nameSingular,
+        ])
+      ).rows[0].id;
 
     beforeAll(async () => {
       workspace = await createWorkspace('Legacy', '0.22');
       schema = workspace.schemaName;
       const custom = new CustomMetadataService(db.dataSource, declared);
       await custom.createField(workspace.id, 'person', { name: 'workEmail', label: 'Work email', type: 'EMAIL' });
-      await custom.createObject(workspace.id, { nameSingular: 'partner', namePlural: 'partners', labelSingular: 'Partner', labelPlural: 'Partners' });
+      await custom.createObject(workspace.id, {
+        nameSingular: 'partner',
+        namePlural: 'partners',
+        labelSingular: 'Partner',
+        labelPlural: 'Partners',
+      });
       await custom.createField(workspace.id, 'partner', { name: 'contactEmail', label: 'Contact email', type: 'EMAIL' });
       await custom.createField(workspace.id, 'partner', { name: 'website', label: 'Website', type: 'LINK' });
       await custom.createField(workspace.id, 'company', { name: 'blog', label: 'Blog', type: 'LINK' });
@@ -220,9 +238,13 @@ describe('upgrade-0.23', () => {
       }
       // Soft-deleted records move like any other.
       await db.client.query(`UPDATE "${schema}".person SET "deletedAt" = '2024-05-01T00:00:00Z' WHERE "id" = $1`, [personIds.get('Bob')]);
-      await db.client.query(`UPDATE "${schema}".company SET "deletedAt" = '2024-05-01T00:00:00Z' WHERE "id" = $1`, [companyIds.get('Acme')]);
+      await db.client.query(`UPDATE "${schema}".company SET "deletedAt" = '2024-05-01T00:00:00Z' WHERE "id" = $1`, [
+        companyIds.get('Acme'),
+      ]);
       // A person that never got an email keeps the column default ('').
-      const [defaulted] = (await db.client.query(`INSERT INTO "${schema}".person ("nameFirstName") VALUES ('Defaulted') RETURNING "id"::text AS id, "email"`)).rows;
+      const [defaulted] = (
+        await db.client.query(`INSERT INTO "${schema}".person ("nameFirstName") VALUES ('Defaulted') RETURNING "id"::text AS id, "email"`)
+      ).rows;
       expect(defaulted.email).toBe('');
       personIds.set('Defaulted', defaulted.id);
       for (const partner of PARTNERS) {
@@ -240,9 +262,14 @@ describe('upgrade-0.23', () => {
       const partners = await viewId('All Partners');
       const companies = await viewId('All Companies');
       await insertViewField(people, ids['person.workEmail'], 2, true, 210);
-      await db.client.query(`UPDATE "${schema}"."viewField" SET "isVisible" = false, "size" = 321 WHERE "viewId" = $1 AND "fieldMetadataId" = $2`, [people, ids['person.email']]);
+      await db.client.query(
+        `UPDATE "${schema}"."viewField" SET "isVisible" = false, "size" = 321 WHERE "viewId" = $1 AND "fieldMetadataId" = $2`,
+        [people, ids['person.email']],
+      );
       await insertViewField(partners, ids['partner.contactEmail'], 1, true, 180);
-      const [{ last }] = (await db.client.query(`SELECT max("position")::float8 AS last FROM "${schema}"."viewField" WHERE "viewId" = $1`, [partners])).rows;
+      const [{ last }] = (
+        await db.client.query(`SELECT max("position")::float8 AS last FROM "${schema}"."viewField" WHERE "viewId" = $1`, [partners])
+      ).rows;
       await insertViewField(partners, ids['partner.website'], last + 1, false, 260);
       const companyObject = await objectId('company');
       const [byAddress, withoutAddress, addressLast] = (
@@ -264,11 +291,29 @@ describe('upgrade-0.23', () => {
         `INSERT INTO "${schema}"."viewFilter" ("viewId", "fieldMetadataId", "operand", "value", "displayValue") VALUES
            ($1, $2, 'contains', '@example.com', 'example'), ($1, $3, 'isNotEmpty', '', ''), ($4, $5, 'contains', 'partner', 'partner'),
            ($4, $6, 'contains', 'example', ''), ($7, $8, 'is', 'acme.com', 'Acme'), ($7, $9, 'contains', 'Main', 'Main')`,
-        [people, ids['person.email'], ids['person.workEmail'], partners, ids['partner.contactEmail'], ids['partner.website'], companies, ids['company.domainName'], ids['company.address']],
+        [
+          people,
+          ids['person.email'],
+          ids['person.workEmail'],
+          partners,
+          ids['partner.contactEmail'],
+          ids['partner.website'],
+          companies,
+          ids['company.domainName'],
+          ids['company.address'],
+        ],
       );
       await db.client.query(
         `INSERT INTO "${schema}"."viewSort" ("viewId", "fieldMetadataId", "direction") VALUES ($1, $2, 'asc'), ($3, $4, 'desc'), ($3, $5, 'asc'), ($6, $7, 'desc')`,
-        [people, ids['person.email'], partners, ids['partner.website'], ids['partner.contactEmail'], companies, ids['company.linkedinLink']],
+        [
+          people,
+          ids['person.email'],
+          partners,
+          ids['partner.website'],
+          ids['partner.contactEmail'],
+          companies,
+          ids['company.linkedinLink'],
+        ],
       );
 
       before = await tableData(db.client, schema);
@@ -278,11 +323,17 @@ describe('upgrade-0.23', () => {
     });
 
     it('upgrades to 0.23, every step done, the data moved in many batches', async () => {
-      expect({ status: outcome.status, message: outcome.message, sync: outcome.sync?.status }).toEqual({ status: 'upgraded', message: null, sync: 'applied' });
+      expect({ status: outcome.status, message: outcome.message, sync: outcome.sync?.status }).toEqual({
+        status: 'upgraded',
+        message: null,
+        sync: 'applied',
+      });
       expect(outcome.steps.map((step) => [step.step, step.status])).toEqual(STEP_NAMES.map((name) => [name, 'done']));
       expect(await workspaceVersion(db.client, workspace.id)).toBe('0.23');
       const ledger = await ledgerRows(db.client, workspace.id);
-      expect(ledger.map((row) => [row.step, row.status, row.version])).toEqual([...STEP_NAMES].sort().map((name) => [name, 'DONE', '0.23']));
+      expect(ledger.map((row) => [row.step, row.status, row.version])).toEqual(
+        [...STEP_NAMES].sort().map((name) => [name, 'DONE', '0.23']),
+      );
       const emailStep = outcome.steps.find((step) => step.step === 'migrate-email-fields-to-emails')!;
       // person.email and person.workEmail move every person, partner.contactEmail every partner.
       expect(emailStep.rowsAffected).toBe(2 * personIds.size + partnerIds.size);
@@ -316,7 +367,9 @@ describe('upgrade-0.23', () => {
     });
 
     it('moves the custom EMAIL field of person to workEmailPrimaryEmail, NULL staying NULL', async () => {
-      const rows = await db.client.query(`SELECT "id"::text AS id, "workEmailPrimaryEmail", "workEmailAdditionalEmails" FROM "${schema}".person`);
+      const rows = await db.client.query(
+        `SELECT "id"::text AS id, "workEmailPrimaryEmail", "workEmailAdditionalEmails" FROM "${schema}".person`,
+      );
       const after = new Map(rows.rows.map((row) => [row.id, row]));
       for (const person of [...PEOPLE, { firstName: 'Defaulted', workEmail: null }]) {
         expect({ person: person.firstName, row: after.get(personIds.get(person.firstName)!) }).toEqual({
@@ -393,7 +446,12 @@ describe('upgrade-0.23', () => {
       const skipped: Record<string, string[]> = { viewField: ['position'] };
       let compared = 0;
       for (const [table, rows] of Object.entries(before)) {
-        expect({ table, ids: Object.keys(after[table] ?? {}).filter((id) => rows[id]).sort() }).toEqual({ table, ids: Object.keys(rows).sort() });
+        expect({
+          table,
+          ids: Object.keys(after[table] ?? {})
+            .filter((id) => rows[id])
+            .sort(),
+        }).toEqual({ table, ids: Object.keys(rows).sort() });
         for (const [id, row] of Object.entries(rows)) {
           for (const [column, value] of Object.entries(row)) {
             if (skipped[table]?.includes(column) || (moved[table]?.includes(column) && !renamed[table]?.[column])) continue;
@@ -411,12 +469,31 @@ describe('upgrade-0.23', () => {
       const company = await liveColumns(db.client, schema, 'company');
       const partner = await liveColumns(db.client, schema, '_partner');
       for (const column of ['email', 'workEmail']) expect({ column, present: person.includes(column) }).toEqual({ column, present: false });
-      for (const column of ['domainNameUrl', 'domainNameLabel', 'linkedinLinkUrl', 'linkedinLinkLabel', 'address', 'blogUrl', 'blogLabel']) {
+      for (const column of [
+        'domainNameUrl',
+        'domainNameLabel',
+        'linkedinLinkUrl',
+        'linkedinLinkLabel',
+        'address',
+        'blogUrl',
+        'blogLabel',
+      ]) {
         expect({ column, present: company.includes(column) }).toEqual({ column, present: false });
       }
-      for (const column of ['contactEmail', 'websiteUrl', 'websiteLabel']) expect({ column, present: partner.includes(column) }).toEqual({ column, present: false });
-      expect(person).toEqual(expect.arrayContaining(['emailsPrimaryEmail', 'emailsAdditionalEmails', 'workEmailPrimaryEmail', 'workEmailAdditionalEmails']));
-      expect(partner).toEqual(expect.arrayContaining(['contactEmailPrimaryEmail', 'contactEmailAdditionalEmails', 'websitePrimaryLinkUrl', 'websitePrimaryLinkLabel', 'websiteSecondaryLinks']));
+      for (const column of ['contactEmail', 'websiteUrl', 'websiteLabel'])
+        expect({ column, present: partner.includes(column) }).toEqual({ column, present: false });
+      expect(person).toEqual(
+        expect.arrayContaining(['emailsPrimaryEmail', 'emailsAdditionalEmails', 'workEmailPrimaryEmail', 'workEmailAdditionalEmails']),
+      );
+      expect(partner).toEqual(
+        expect.arrayContaining([
+          'contactEmailPrimaryEmail',
+          'contactEmailAdditionalEmails',
+          'websitePrimaryLinkUrl',
+          'websitePrimaryLinkLabel',
+          'websiteSecondaryLinks',
+        ]),
+      );
     });
 
     it('keeps the id of every field whose type changed, now EMAILS or LINKS', async () => {
@@ -430,7 +507,10 @@ describe('upgrade-0.23', () => {
         ['partner.website', { name: 'website', type: 'LINKS', label: 'Website', isCustom: true }],
       ];
       for (const [key, shape] of expected) {
-        expect({ key, field: await fieldById(db.client, ids[key]) }).toEqual({ key, field: expect.objectContaining({ id: ids[key], ...shape }) });
+        expect({ key, field: await fieldById(db.client, ids[key]) }).toEqual({
+          key,
+          field: expect.objectContaining({ id: ids[key], ...shape }),
+        });
       }
       const emails = await fieldRow(db.client, workspace.id, 'person', 'emails');
       expect(emails?.id).toBe(ids['person.email']);
@@ -446,7 +526,10 @@ describe('upgrade-0.23', () => {
       // Every field they point at is still there, under the same id.
       for (const row of [...Object.values(after.viewFilter), ...Object.values(after.viewSort)]) {
         const field = await fieldById(db.client, row.fieldMetadataId!);
-        expect({ fieldMetadataId: row.fieldMetadataId, exists: field !== undefined }).toEqual({ fieldMetadataId: row.fieldMetadataId, exists: true });
+        expect({ fieldMetadataId: row.fieldMetadataId, exists: field !== undefined }).toEqual({
+          fieldMetadataId: row.fieldMetadataId,
+          exists: true,
+        });
       }
     });
 
@@ -457,18 +540,27 @@ describe('upgrade-0.23', () => {
       const rows = await db.client.query(`SELECT "id"::text AS id, "addressOld" FROM "${schema}".company`);
       const addresses = new Map(rows.rows.map((row) => [row.id, row.addressOld]));
       for (const company of COMPANIES) {
-        expect({ company: company.name, address: addresses.get(companyIds.get(company.name)!) }).toEqual({ company: company.name, address: company.address });
+        expect({ company: company.name, address: addresses.get(companyIds.get(company.name)!) }).toEqual({
+          company: company.name,
+          address: company.address,
+        });
       }
     });
 
     it('creates the standard ADDRESS field address, empty for existing companies', async () => {
       const address = await fieldRow(db.client, workspace.id, 'company', 'address');
-      expect(address).toEqual(expect.objectContaining({ type: 'ADDRESS', isCustom: false, isDeprecated: false, standardId: COMPANY_STANDARD_FIELD_IDS.address }));
+      expect(address).toEqual(
+        expect.objectContaining({ type: 'ADDRESS', isCustom: false, isDeprecated: false, standardId: COMPANY_STANDARD_FIELD_IDS.address }),
+      );
       expect(address!.id).not.toBe(ids['company.address']);
       const columns = await liveColumns(db.client, schema, 'company');
       const subfields = ['Street1', 'Street2', 'City', 'Postcode', 'State', 'Country', 'Lat', 'Lng'].map((name) => `addressAddress${name}`);
       expect(columns).toEqual(expect.arrayContaining(subfields));
-      const [{ filled }] = (await db.client.query(`SELECT count(*)::int AS filled FROM "${schema}".company WHERE ${subfields.map((column) => `"${column}" IS NOT NULL`).join(' OR ')}`)).rows;
+      const [{ filled }] = (
+        await db.client.query(
+          `SELECT count(*)::int AS filled FROM "${schema}".company WHERE ${subfields.map((column) => `"${column}" IS NOT NULL`).join(' OR ')}`,
+        )
+      ).rows;
       expect(filled).toBe(0);
     });
 
@@ -485,7 +577,9 @@ describe('upgrade-0.23', () => {
         fieldMetadataId: row.fieldMetadataId,
         isVisible: row.isVisible,
         size: row.size,
-        position: Number(row.position) + (oldPosition.has(row.viewId as string) && Number(row.position) >= oldPosition.get(row.viewId as string)! ? 1 : 0),
+        position:
+          Number(row.position) +
+          (oldPosition.has(row.viewId as string) && Number(row.position) >= oldPosition.get(row.viewId as string)! ? 1 : 0),
       }));
       const keptIds = new Set(viewFieldsBefore.map((row) => row.id));
       const shape = (row: Record<string, unknown>) => ({
@@ -499,9 +593,28 @@ describe('upgrade-0.23', () => {
       expect(after.filter((row) => keptIds.has(row.id)).map(shape)).toEqual(expectedKept);
       // One new row per view showing addressOld: the new address, at addressOld's old place, with its visibility and size.
       const added = after.filter((row) => !keptIds.has(row.id));
-      const sortByView = (rows: Array<Record<string, unknown>>) => [...rows].sort((a, b) => String(a.viewId).localeCompare(String(b.viewId)));
-      expect(sortByView(added.map(({ viewId, fieldMetadataId, position, isVisible, size }) => ({ viewId, fieldMetadataId, position: Number(position), isVisible, size })))).toEqual(
-        sortByView(oldAddressRows.map((row) => ({ viewId: row.viewId, fieldMetadataId: address.id, position: Number(row.position), isVisible: row.isVisible, size: row.size }))),
+      const sortByView = (rows: Array<Record<string, unknown>>) =>
+        [...rows].sort((a, b) => String(a.viewId).localeCompare(String(b.viewId)));
+      expect(
+        sortByView(
+          added.map(({ viewId, fieldMetadataId, position, isVisible, size }) => ({
+            viewId,
+            fieldMetadataId,
+            position: Number(position),
+            isVisible,
+            size,
+          })),
+        ),
+      ).toEqual(
+        sortByView(
+          oldAddressRows.map((row) => ({
+            viewId: row.viewId,
+            fieldMetadataId: address.id,
+            position: Number(row.position),
+            isVisible: row.isVisible,
+            size: row.size,
+          })),
+        ),
       );
       // Right before addressOld: the next position in its view holds addressOld.
       for (const row of added) {
@@ -541,13 +654,24 @@ describe('upgrade-0.23', () => {
       expect(upgraded.metadata.fields.length).toBeGreaterThan(100);
       expect(upgraded.catalog.columns.length).toBeGreaterThan(100);
       // What was left out is exactly the custom parts.
-      expect(await customFieldNames(db.client, workspace.id)).toEqual(['attachment.partner', 'company.addressOld', 'company.blog', 'noteTarget.partner', 'partner.contactEmail', 'partner.website', 'person.workEmail']);
+      expect(await customFieldNames(db.client, workspace.id)).toEqual([
+        'attachment.partner',
+        'company.addressOld',
+        'company.blog',
+        'noteTarget.partner',
+        'partner.contactEmail',
+        'partner.website',
+        'person.workEmail',
+      ]);
     });
 
     it('is healthy, and in sync with the 0.23 declarations', async () => {
       const actual = await new ActualStateRepository(db.dataSource.manager).read(workspace.id, schema);
       expect(checkWorkspaceHealth(actual)).toEqual([]);
-      const check = await new WorkspaceSyncService(db.dataSource, getVersionSnapshot('0.23')).sync(await reload(workspace.id), { check: true, dryRun: true });
+      const check = await new WorkspaceSyncService(db.dataSource, getVersionSnapshot('0.23')).sync(await reload(workspace.id), {
+        check: true,
+        dryRun: true,
+      });
       expect({ status: check.status, message: check.message, actions: check.plan?.actions.map((action) => action.summary) }).toEqual({
         status: 'up-to-date',
         message: null,
@@ -570,7 +694,12 @@ describe('upgrade-0.23', () => {
         const ledgerBefore = await ledgerRows(db.client, workspace.id);
         const snapshot = await workspaceSnapshot(db.client, workspace.id, schema);
         const stale = await new UpgradeRunner(db.dataSource).upgrade(workspace, '0.23', { batchSize: 3 });
-        expect({ status: stale.status, message: stale.message, steps: stale.steps, sync: stale.sync }).toEqual({ status: 'up-to-date', message: 'already at 0.23', steps: [], sync: null });
+        expect({ status: stale.status, message: stale.message, steps: stale.steps, sync: stale.sync }).toEqual({
+          status: 'up-to-date',
+          message: 'already at 0.23',
+          steps: [],
+          sync: null,
+        });
         expect(await ledgerRows(db.client, workspace.id)).toEqual(ledgerBefore);
         expect(await workspaceSnapshot(db.client, workspace.id, schema)).toEqual(snapshot);
         expect(await workspaceVersion(db.client, workspace.id)).toBe('0.23');
@@ -580,7 +709,9 @@ describe('upgrade-0.23', () => {
 
   it('does nothing on a workspace created at 0.23, and writes no ledger row', async () => {
     const fresh = await createWorkspace('Fresh', '0.23');
-    await db.client.query(`INSERT INTO "${fresh.schemaName}".person ("emailsPrimaryEmail", "emailsAdditionalEmails") VALUES ('a@b.c', '[]')`);
+    await db.client.query(
+      `INSERT INTO "${fresh.schemaName}".person ("emailsPrimaryEmail", "emailsAdditionalEmails") VALUES ('a@b.c', '[]')`,
+    );
     const snapshot = await workspaceSnapshot(db.client, fresh.id, fresh.schemaName);
     expect(Object.keys(snapshot.data.person)).toHaveLength(1);
     const outcome = await new UpgradeRunner(db.dataSource).upgrade(fresh, '0.23');
@@ -602,16 +733,22 @@ describe('upgrade-0.23', () => {
 
     await db.client.query(`UPDATE core.workspace SET "version" = NULL WHERE "id" = $1`, [old.id]);
     const unversioned = await new UpgradeRunner(db.dataSource).upgrade(await reload(old.id), '0.23');
-    expect({ status: unversioned.status, message: unversioned.message }).toEqual({ status: 'failed', message: expect.stringContaining('needs 0.22') });
+    expect({ status: unversioned.status, message: unversioned.message }).toEqual({
+      status: 'failed',
+      message: expect.stringContaining('needs 0.22'),
+    });
     expect(await ledgerRows(db.client, old.id)).toEqual([]);
   });
 
   it('sync before the upgrade refuses the type changes of a 0.22 workspace, names upgrade-0.23, and changes nothing', async () => {
-    const legacy = (await new WorkspaceCreationService(db.dataSource, declared).create({ displayName: 'Sync first', version: '0.22' })).workspace;
+    const legacy = (await new WorkspaceCreationService(db.dataSource, declared).create({ displayName: 'Sync first', version: '0.22' }))
+      .workspace;
     const snapshot = await workspaceSnapshot(db.client, legacy.id, legacy.schemaName);
     expect(Object.keys(snapshot.data.person).length).toBeGreaterThan(0);
     expect(upgradeCommandFor(legacy.version)).toBe('upgrade-0.23');
-    const outcome = await new WorkspaceSyncService(db.dataSource, declared).sync(legacy, { upgradeCommand: upgradeCommandFor(legacy.version) });
+    const outcome = await new WorkspaceSyncService(db.dataSource, declared).sync(legacy, {
+      upgradeCommand: upgradeCommandFor(legacy.version),
+    });
     expect({ status: outcome.status, statements: outcome.statementsExecuted }).toEqual({ status: 'failed', statements: 0 });
     const typeChanges = outcome.plan!.refusals.filter((refusal) => refusal.hazard === Hazard.TYPE_CHANGE);
     expect(typeChanges.map((refusal) => [refusal.object, refusal.field]).sort()).toEqual(

@@ -34,7 +34,9 @@ describe('upgrade-0.24 and upgrade:latest commands', () => {
     const snapshot = await workspaceSnapshot(db.client, old.id, old.schemaName);
     const result = await cli('upgrade-0.24', '-w', old.id);
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain(`✖ ${old.id} (${old.schemaName}): failed: workspace is at 0.22, upgrade-0.24 needs 0.23; run upgrade-0.23 first`);
+    expect(result.stdout).toContain(
+      `✖ ${old.id} (${old.schemaName}): failed: workspace is at 0.22, upgrade-0.24 needs 0.23; run upgrade-0.23 first`,
+    );
     expect(lastLine(result)).toBe('0 succeeded, 1 failed, 0 skipped');
     expect(await workspaceSnapshot(db.client, old.id, old.schemaName)).toEqual(snapshot);
     expect(await ledgerRows(db.client, old.id)).toEqual([]);
@@ -70,14 +72,23 @@ describe('upgrade-0.24 and upgrade:latest commands', () => {
     );
     const stopped = await cli('upgrade-0.24', '-w', workspace.id);
     expect(stopped.code).toBe(1);
-    expect(stopped.stdout).toContain(`1 duplicated primary email(s) on person, the unique index cannot be built: "dup@example.com" (ids ${rows[0].id}, ${rows[1].id})`);
+    expect(stopped.stdout).toContain(
+      `1 duplicated primary email(s) on person, the unique index cannot be built: "dup@example.com" (ids ${rows[0].id}, ${rows[1].id})`,
+    );
     expect(stopped.stdout).toContain('pass --dedupe keep-oldest');
     expect(await workspaceVersion(db.client, workspace.id)).toBe('0.23');
 
     const resolved = await cli('upgrade-0.24', '-w', workspace.id, '--dedupe', 'keep-oldest');
     expect({ code: resolved.code, last: lastLine(resolved) }).toEqual({ code: 0, last: '1 succeeded, 0 failed, 0 skipped' });
-    expect(resolved.stdout).toContain('keep-oldest: renamed 1 duplicate email(s), originals kept in additionalEmails and listed in the ledger');
-    const emails = (await db.client.query(`SELECT "id"::text AS id, "emailsPrimaryEmail" AS email FROM ${person} WHERE "id" = ANY($1::uuid[]) ORDER BY "createdAt"`, [rows.map((row) => row.id)])).rows;
+    expect(resolved.stdout).toContain(
+      'keep-oldest: renamed 1 duplicate email(s), originals kept in additionalEmails and listed in the ledger',
+    );
+    const emails = (
+      await db.client.query(
+        `SELECT "id"::text AS id, "emailsPrimaryEmail" AS email FROM ${person} WHERE "id" = ANY($1::uuid[]) ORDER BY "createdAt"`,
+        [rows.map((row) => row.id)],
+      )
+    ).rows;
     expect(emails).toEqual([
       { id: rows[0].id, email: 'dup@example.com' },
       { id: rows[1].id, email: 'dup+duplicate-1@example.com' },
@@ -89,9 +100,14 @@ describe('upgrade-0.24 and upgrade:latest commands', () => {
     const [at022, at023] = [await createWorkspace('Latest from 0.22', '0.22'), await createWorkspace('Latest from 0.23', '0.23')];
     const status = async () =>
       Object.fromEntries(
-        (JSON.parse((await cli('upgrade:status', '--json', '-w', at022.id, '-w', at023.id)).stdout) as StatusJson).workspaces.map(({ id, version, pending }) => [id, { version, pending }]),
+        (JSON.parse((await cli('upgrade:status', '--json', '-w', at022.id, '-w', at023.id)).stdout) as StatusJson).workspaces.map(
+          ({ id, version, pending }) => [id, { version, pending }],
+        ),
       );
-    expect(await status()).toEqual({ [at022.id]: { version: '0.22', pending: 'upgrade-0.23' }, [at023.id]: { version: '0.23', pending: 'upgrade-0.24' } });
+    expect(await status()).toEqual({
+      [at022.id]: { version: '0.22', pending: 'upgrade-0.23' },
+      [at023.id]: { version: '0.23', pending: 'upgrade-0.24' },
+    });
 
     const result = await cli('upgrade:latest', '-w', at022.id, '-w', at023.id);
     expect({ code: result.code, last: lastLine(result) }).toEqual({ code: 0, last: '2 succeeded, 0 failed, 0 skipped' });

@@ -5,7 +5,14 @@ import { PERSON_EMAIL_INDEX } from '../../src/upgrade/versions/0-24/build-person
 import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
 import { WorkspaceRow } from '../../src/metadata/workspace.repository';
 import { useTestDatabase } from '../utils/test-services';
-import { expectKilled, expectSameEndState, expectSucceeded, ProcessResult, runCliProcess, waitForSessionsToEnd } from './interrupted.fixtures';
+import {
+  expectKilled,
+  expectSameEndState,
+  expectSucceeded,
+  ProcessResult,
+  runCliProcess,
+  waitForSessionsToEnd,
+} from './interrupted.fixtures';
 import { ledgerRow, ledgerRows, workspaceVersion } from './upgrade-0-23.fixtures';
 
 /**
@@ -22,7 +29,13 @@ const personIds = Array.from({ length: PEOPLE }, () => randomUUID()).sort();
 const opportunityIds = Array.from({ length: OPPORTUNITIES }, () => randomUUID()).sort();
 /** Blanks, exact duplicates of the previous person (deduplicated), case variants (ambiguous matches). */
 const emailOf = (index: number): string =>
-  index % 10 === 0 ? '' : index % 50 === 7 ? `person.${index - 1}@example.com` : index % 50 === 13 ? `Person.${index - 1}@Example.com` : `person.${index}@example.com`;
+  index % 10 === 0
+    ? ''
+    : index % 50 === 7
+      ? `person.${index - 1}@example.com`
+      : index % 50 === 13
+        ? `Person.${index - 1}@Example.com`
+        : `person.${index}@example.com`;
 /** NULL, blank, nobody's, upper-case, and plain emails of people. */
 const pointOfContactOf = (index: number): string | null => {
   const person = (index * 7) % PEOPLE;
@@ -50,7 +63,11 @@ describe('upgrade-0.24 killed and run again', () => {
   });
 
   const createSeededWorkspace = async (displayName: string): Promise<WorkspaceRow> => {
-    const { workspace } = await new WorkspaceCreationService(db.dataSource, buildStandardDeclarations()).create({ displayName, version: '0.23', prefill: false });
+    const { workspace } = await new WorkspaceCreationService(db.dataSource, buildStandardDeclarations()).create({
+      displayName,
+      version: '0.23',
+      prefill: false,
+    });
     const schema = workspace.schemaName;
     await db.client.query(
       `INSERT INTO "${schema}".person ("id", "nameFirstName", "emailsPrimaryEmail", "emailsAdditionalEmails", "createdAt", "updatedAt")
@@ -68,11 +85,17 @@ describe('upgrade-0.24 killed and run again', () => {
   };
 
   const upgrade = (workspace: WorkspaceRow, env: Record<string, string> = {}): Promise<ProcessResult> =>
-    runCliProcess(['upgrade-0.24', '-w', workspace.id, '--batch-size', String(BATCH_SIZE), '--dedupe', 'keep-oldest'], { DATABASE_URL: db.database.url, ...env });
+    runCliProcess(['upgrade-0.24', '-w', workspace.id, '--batch-size', String(BATCH_SIZE), '--dedupe', 'keep-oldest'], {
+      DATABASE_URL: db.database.url,
+      ...env,
+    });
 
   const dedupeLog = async (workspaceId: string): Promise<unknown[]> =>
     (
-      await db.client.query(`SELECT "log" FROM core."upgradeLedger" WHERE "workspaceId" = $1 AND "step" = 'build-person-email-unique-index'`, [workspaceId])
+      await db.client.query(
+        `SELECT "log" FROM core."upgradeLedger" WHERE "workspaceId" = $1 AND "step" = 'build-person-email-unique-index'`,
+        [workspaceId],
+      )
     ).rows[0].log.filter((entry: Record<string, unknown>) => entry.dedupe);
 
   /** The resumed workspace ends as the uninterrupted one: every value, the metadata, the catalog, the views and the ledger. */
@@ -80,15 +103,25 @@ describe('upgrade-0.24 killed and run again', () => {
     // Opportunities point at people of their own workspace, under the same ids in both.
     await expectSameEndState(db.client, workspace, reference, '0.24', { person: PEOPLE, opportunity: OPPORTUNITIES });
     expect(await dedupeLog(workspace.id)).toEqual(await dedupeLog(reference.id));
-    const leftovers = await db.client.query(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND indexname LIKE 'wms_%'`, [workspace.schemaName]);
+    const leftovers = await db.client.query(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND indexname LIKE 'wms_%'`, [
+      workspace.schemaName,
+    ]);
     expect(leftovers.rows).toEqual([]);
     // No value lost: every point-of-contact email as seeded, every original email once in its row or kept in additionalEmails.
-    const emails = (await db.client.query(`SELECT "pointOfContactEmail" AS email FROM "${workspace.schemaName}".opportunity ORDER BY "id"`)).rows.map((row) => row.email);
+    const emails = (
+      await db.client.query(`SELECT "pointOfContactEmail" AS email FROM "${workspace.schemaName}".opportunity ORDER BY "id"`)
+    ).rows.map((row) => row.email);
     expect(emails).toEqual(opportunityIds.map((_, index) => pointOfContactOf(index)));
     const people = (
-      await db.client.query(`SELECT "emailsPrimaryEmail" AS email, "emailsAdditionalEmails" AS additional FROM "${workspace.schemaName}".person ORDER BY "id"`)
+      await db.client.query(
+        `SELECT "emailsPrimaryEmail" AS email, "emailsAdditionalEmails" AS additional FROM "${workspace.schemaName}".person ORDER BY "id"`,
+      )
     ).rows;
-    expect(people.map((row, index) => (row.email === emailOf(index) ? 'kept' : row.additional.includes(emailOf(index)) ? 'moved' : 'lost')).filter((state) => state === 'lost')).toEqual([]);
+    expect(
+      people
+        .map((row, index) => (row.email === emailOf(index) ? 'kept' : row.additional.includes(emailOf(index)) ? 'moved' : 'lost'))
+        .filter((state) => state === 'lost'),
+    ).toEqual([]);
   };
 
   it('the uninterrupted run resolved duplicates, counted every kind of match, and backfilled in batches', async () => {
@@ -101,14 +134,21 @@ describe('upgrade-0.24 killed and run again', () => {
     ]);
     expect(ledger.find((row) => row.step === 'build-person-email-unique-index')!.rowsAffected).toBe(renamed);
     expect(await dedupeLog(reference.id)).toHaveLength(renamed);
-    const [{ log }] = (await db.client.query(`SELECT "log" FROM core."upgradeLedger" WHERE "workspaceId" = $1 AND "step" = 'backfill-opportunity-point-of-contact'`, [reference.id])).rows;
+    const [{ log }] = (
+      await db.client.query(
+        `SELECT "log" FROM core."upgradeLedger" WHERE "workspaceId" = $1 AND "step" = 'backfill-opportunity-point-of-contact'`,
+        [reference.id],
+      )
+    ).rows;
     const counts = log[0].counts;
     expect(counts.matched).toBeGreaterThan(0);
     expect(counts.unmatched).toBeGreaterThan(0);
     expect(counts.ambiguous).toBeGreaterThan(0);
     expect(counts.empty).toBeGreaterThan(0);
     expect(counts.matched + counts.unmatched + counts.ambiguous + counts.empty).toBe(OPPORTUNITIES);
-    const set = (await db.client.query(`SELECT count(*)::int AS count FROM "${reference.schemaName}".opportunity WHERE "pointOfContactId" IS NOT NULL`)).rows[0].count;
+    const set = (
+      await db.client.query(`SELECT count(*)::int AS count FROM "${reference.schemaName}".opportunity WHERE "pointOfContactId" IS NOT NULL`)
+    ).rows[0].count;
     expect(set).toBe(counts.matched);
   });
 
@@ -131,7 +171,10 @@ describe('upgrade-0.24 killed and run again', () => {
       [workspace.schemaName, PERSON_EMAIL_INDEX],
     );
     expect(index.rows).toEqual([{ isValid: true }]);
-    const metadata = await db.client.query(`SELECT 1 FROM metadata."indexMetadata" WHERE "workspaceId" = $1 AND "name" = $2`, [workspace.id, PERSON_EMAIL_INDEX]);
+    const metadata = await db.client.query(`SELECT 1 FROM metadata."indexMetadata" WHERE "workspaceId" = $1 AND "name" = $2`, [
+      workspace.id,
+      PERSON_EMAIL_INDEX,
+    ]);
     expect(metadata.rows).toEqual([]);
     await waitForSessionsToEnd(db.client);
     const rerun = await upgrade(workspace);
@@ -143,7 +186,10 @@ describe('upgrade-0.24 killed and run again', () => {
   it('killed inside the sync to 0.24: the sync rolls back whole, and the rerun finishes', async () => {
     const workspace = await createSeededWorkspace('Killed in the sync');
     expectKilled(await upgrade(workspace, { WMS_FAULT_KILL_AT_STATEMENT: '3' }));
-    const fields = await db.client.query(`SELECT 1 FROM metadata."fieldMetadata" WHERE "workspaceId" = $1 AND "name" IN ('birthdate', 'pointOfContact')`, [workspace.id]);
+    const fields = await db.client.query(
+      `SELECT 1 FROM metadata."fieldMetadata" WHERE "workspaceId" = $1 AND "name" IN ('birthdate', 'pointOfContact')`,
+      [workspace.id],
+    );
     expect(fields.rows).toEqual([]);
     await waitForSessionsToEnd(db.client);
     expectSucceeded(await upgrade(workspace));
@@ -158,11 +204,14 @@ describe('upgrade-0.24 killed and run again', () => {
       status: 'RUNNING',
       backfill: { lastId: opportunityIds[4 * BATCH_SIZE - 1] },
     });
-    const set = (await db.client.query(`SELECT count(*)::int AS count FROM "${workspace.schemaName}".opportunity WHERE "pointOfContactId" IS NOT NULL`)).rows[0].count;
+    const set = (
+      await db.client.query(`SELECT count(*)::int AS count FROM "${workspace.schemaName}".opportunity WHERE "pointOfContactId" IS NOT NULL`)
+    ).rows[0].count;
     expect(set).toBe(entry?.rowsAffected);
-    const untouched = await db.client.query(`SELECT count(*)::int AS count FROM "${workspace.schemaName}".opportunity WHERE "pointOfContactId" IS NOT NULL AND "id" > $1`, [
-      opportunityIds[4 * BATCH_SIZE - 1],
-    ]);
+    const untouched = await db.client.query(
+      `SELECT count(*)::int AS count FROM "${workspace.schemaName}".opportunity WHERE "pointOfContactId" IS NOT NULL AND "id" > $1`,
+      [opportunityIds[4 * BATCH_SIZE - 1]],
+    );
     expect(untouched.rows[0].count).toBe(0);
     expect(await workspaceVersion(db.client, workspace.id)).toBe('0.23');
     await waitForSessionsToEnd(db.client);

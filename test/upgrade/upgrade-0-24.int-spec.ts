@@ -10,7 +10,15 @@ import { WorkspaceCreationService } from '../../src/workspace/workspace-creation
 import { WorkspaceRepository, WorkspaceRow } from '../../src/metadata/workspace.repository';
 import { tableData, TableData, workspaceSnapshot } from '../utils/schema-snapshot';
 import { useTestDatabase } from '../utils/test-services';
-import { customFieldNames, expectSameStandardParts, fieldRow, ledgerRows, liveColumns, standardParts, workspaceVersion } from './upgrade-0-23.fixtures';
+import {
+  customFieldNames,
+  expectSameStandardParts,
+  fieldRow,
+  ledgerRows,
+  liveColumns,
+  standardParts,
+  workspaceVersion,
+} from './upgrade-0-23.fixtures';
 
 /**
  * upgrade-0.24 (and upgrade:latest from 0.22): the inactive birthdate, the deprecated ARR and
@@ -70,7 +78,10 @@ describe('upgrade-0.24', () => {
       )
     ).rows[0]?.rule;
 
-  const liveIndex = async (schema: string, name: string): Promise<{ isValid: boolean; isUnique: boolean; definition: string } | undefined> =>
+  const liveIndex = async (
+    schema: string,
+    name: string,
+  ): Promise<{ isValid: boolean; isUnique: boolean; definition: string } | undefined> =>
     (
       await db.client.query(
         `SELECT x.indisvalid AS "isValid", x.indisunique AS "isUnique", pg_get_indexdef(x.indexrelid) AS definition
@@ -80,7 +91,8 @@ describe('upgrade-0.24', () => {
     ).rows[0];
 
   const ledgerLog = async (workspaceId: string, step: string): Promise<Array<Record<string, unknown>>> =>
-    (await db.client.query(`SELECT "log" FROM core."upgradeLedger" WHERE "workspaceId" = $1 AND "step" = $2`, [workspaceId, step])).rows[0]?.log ?? [];
+    (await db.client.query(`SELECT "log" FROM core."upgradeLedger" WHERE "workspaceId" = $1 AND "step" = $2`, [workspaceId, step])).rows[0]
+      ?.log ?? [];
 
   /** Field names of a view, in position order, with visibility and size. */
   const viewFields = async (schema: string, viewName: string): Promise<Array<[string, number, boolean, number]>> =>
@@ -113,22 +125,20 @@ describe('upgrade-0.24', () => {
       }
       for (const person of PEOPLE) {
         const [row] = (
-          await db.client.query(`INSERT INTO "${schema}".person ("nameFirstName", "email", "deletedAt") VALUES ($1, $2, $3) RETURNING "id"::text AS id`, [
-            person.key,
-            person.email,
-            person.deleted ? '2024-06-01T00:00:00Z' : null,
-          ])
+          await db.client.query(
+            `INSERT INTO "${schema}".person ("nameFirstName", "email", "deletedAt") VALUES ($1, $2, $3) RETURNING "id"::text AS id`,
+            [person.key, person.email, person.deleted ? '2024-06-01T00:00:00Z' : null],
+          )
         ).rows;
         personIds.set(person.key, row.id);
       }
       const [acme] = (await db.client.query(`SELECT "id"::text AS id FROM "${schema}".company WHERE "name" = 'Acme'`)).rows;
       for (const opportunity of OPPORTUNITIES) {
         const [row] = (
-          await db.client.query(`INSERT INTO "${schema}".opportunity ("name", "pointOfContactEmail", "companyId") VALUES ($1, $2, $3) RETURNING "id"::text AS id`, [
-            opportunity.name,
-            opportunity.email,
-            acme.id,
-          ])
+          await db.client.query(
+            `INSERT INTO "${schema}".opportunity ("name", "pointOfContactEmail", "companyId") VALUES ($1, $2, $3) RETURNING "id"::text AS id`,
+            [opportunity.name, opportunity.email, acme.id],
+          )
         ).rows;
         opportunityIds.set(opportunity.name, row.id);
       }
@@ -140,9 +150,16 @@ describe('upgrade-0.24', () => {
         ids[`${object}.${name}`] = (await fieldRow(db.client, workspace.id, object, name))!.id;
       }
       // A second opportunity view showing the email hidden, at the end, with its own size.
-      const [objectRow] = (await db.client.query(`SELECT "id" FROM metadata."objectMetadata" WHERE "workspaceId" = $1 AND "nameSingular" = 'opportunity'`, [workspace.id])).rows;
+      const [objectRow] = (
+        await db.client.query(`SELECT "id" FROM metadata."objectMetadata" WHERE "workspaceId" = $1 AND "nameSingular" = 'opportunity'`, [
+          workspace.id,
+        ])
+      ).rows;
       const [view] = (
-        await db.client.query(`INSERT INTO "${schema}"."view" ("name", "objectMetadataId", "type", "icon", "position") VALUES ('Pipeline', $1, 'kanban', '', 9) RETURNING "id"`, [objectRow.id])
+        await db.client.query(
+          `INSERT INTO "${schema}"."view" ("name", "objectMetadataId", "type", "icon", "position") VALUES ('Pipeline', $1, 'kanban', '', 9) RETURNING "id"`,
+          [objectRow.id],
+        )
       ).rows;
       await db.client.query(
         `INSERT INTO "${schema}"."viewField" ("viewId", "fieldMetadataId", "position", "isVisible", "size") VALUES ($1, $2, 0, true, 150), ($1, $3, 1, false, 222)`,
@@ -153,7 +170,11 @@ describe('upgrade-0.24', () => {
     });
 
     it('runs 0.23 then 0.24, every step done, and records version 0.24', async () => {
-      expect({ status: outcome.status, message: outcome.message, version: outcome.version }).toEqual({ status: 'upgraded', message: null, version: '0.24' });
+      expect({ status: outcome.status, message: outcome.message, version: outcome.version }).toEqual({
+        status: 'upgraded',
+        message: null,
+        version: '0.24',
+      });
       expect(outcome.steps.map((step) => [step.version, step.step, step.status])).toEqual([
         ...STEPS_0_23.map((name) => ['0.23', name, 'done']),
         ...STEPS_0_24.map((name) => ['0.24', name, 'done']),
@@ -175,7 +196,9 @@ describe('upgrade-0.24', () => {
     });
 
     it('sets each point of contact to the one live person with that email, and leaves ambiguous, unmatched and empty rows unset', async () => {
-      const { rows } = await db.client.query(`SELECT "name", "pointOfContactId"::text AS "personId" FROM "${schema}".opportunity ORDER BY "name"`);
+      const { rows } = await db.client.query(
+        `SELECT "name", "pointOfContactId"::text AS "personId" FROM "${schema}".opportunity ORDER BY "name"`,
+      );
       expect(rows).toEqual(
         [...OPPORTUNITIES]
           .sort((a, b) => (a.name < b.name ? -1 : 1))
@@ -198,12 +221,20 @@ describe('upgrade-0.24', () => {
       }
       const after = await tableData(db.client, schema);
       const columns = (table: string, names: string[], data: TableData) =>
-        Object.fromEntries(Object.entries(data[table]).map(([id, row]) => [id, Object.fromEntries(names.map((name) => [name, row[name]]))]));
+        Object.fromEntries(
+          Object.entries(data[table]).map(([id, row]) => [id, Object.fromEntries(names.map((name) => [name, row[name]]))]),
+        );
       const arr = ['name', 'annualRecurringRevenueAmountMicros', 'annualRecurringRevenueCurrencyCode'];
       expect(columns('company', arr, after)).toEqual(columns('company', arr, before));
       expect(Object.keys(after.company)).toHaveLength(COMPANIES.length);
-      expect(columns('opportunity', ['name', 'pointOfContactEmail'], after)).toEqual(columns('opportunity', ['name', 'pointOfContactEmail'], before));
-      expect(Object.values(after.opportunity).map((row) => row.pointOfContactEmail).sort()).toEqual(OPPORTUNITIES.map((row) => row.email).sort());
+      expect(columns('opportunity', ['name', 'pointOfContactEmail'], after)).toEqual(
+        columns('opportunity', ['name', 'pointOfContactEmail'], before),
+      );
+      expect(
+        Object.values(after.opportunity)
+          .map((row) => row.pointOfContactEmail)
+          .sort(),
+      ).toEqual(OPPORTUNITIES.map((row) => row.email).sort());
     });
 
     it('creates birthdate inactive, with its column', async () => {
@@ -221,10 +252,16 @@ describe('upgrade-0.24', () => {
       expect(index).toEqual({
         isValid: true,
         isUnique: true,
-        definition: expect.stringContaining(`("emailsPrimaryEmail") WHERE (("emailsPrimaryEmail" IS NOT NULL) AND ("emailsPrimaryEmail" <> ''::text))`),
+        definition: expect.stringContaining(
+          `("emailsPrimaryEmail") WHERE (("emailsPrimaryEmail" IS NOT NULL) AND ("emailsPrimaryEmail" <> ''::text))`,
+        ),
       });
-      await expect(db.client.query(`INSERT INTO "${schema}".person ("emailsPrimaryEmail") VALUES ('ann@example.com')`)).rejects.toThrow(/duplicate key/);
-      const inserted = (await db.client.query(`INSERT INTO "${schema}".person ("emailsPrimaryEmail") VALUES (''), (''), (NULL), (NULL) RETURNING "id"`)).rows.map((row) => row.id);
+      await expect(db.client.query(`INSERT INTO "${schema}".person ("emailsPrimaryEmail") VALUES ('ann@example.com')`)).rejects.toThrow(
+        /duplicate key/,
+      );
+      const inserted = (
+        await db.client.query(`INSERT INTO "${schema}".person ("emailsPrimaryEmail") VALUES (''), (''), (NULL), (NULL) RETURNING "id"`)
+      ).rows.map((row) => row.id);
       expect(inserted).toHaveLength(4);
       await db.client.query(`DELETE FROM "${schema}".person WHERE "id" = ANY($1::uuid[])`, [inserted]);
     });
@@ -266,7 +303,11 @@ describe('upgrade-0.24', () => {
       const expected = await standardParts(db.client, fresh.id, fresh.schemaName);
       expectSameStandardParts(upgraded, expected);
       expect(upgraded.metadata.fields.length).toBeGreaterThan(100);
-      expect(await customFieldNames(db.client, workspace.id)).toEqual(['company.addressOld', 'company.annualRecurringRevenue', 'opportunity.pointOfContactEmail']);
+      expect(await customFieldNames(db.client, workspace.id)).toEqual([
+        'company.addressOld',
+        'company.annualRecurringRevenue',
+        'opportunity.pointOfContactEmail',
+      ]);
     });
 
     it('is healthy, leaves no temporary index behind, and is in sync with the declarations', async () => {
@@ -286,14 +327,22 @@ describe('upgrade-0.24', () => {
       const snapshot = await workspaceSnapshot(db.client, workspace.id, schema);
       const ledger = await ledgerRows(db.client, workspace.id);
       const again = await new UpgradeRunner(db.dataSource).upgradeToLatest(await reload(workspace.id));
-      expect({ status: again.status, steps: again.steps, message: again.message }).toEqual({ status: 'up-to-date', steps: [], message: 'already at 0.24' });
+      expect({ status: again.status, steps: again.steps, message: again.message }).toEqual({
+        status: 'up-to-date',
+        steps: [],
+        message: 'already at 0.24',
+      });
       expect(await ledgerRows(db.client, workspace.id)).toEqual(ledger);
       expect(await workspaceSnapshot(db.client, workspace.id, schema)).toEqual(snapshot);
     });
 
     it('deleting a company now deletes its opportunities (CASCADE), and deleting a person unsets the point of contact', async () => {
       await db.client.query(`DELETE FROM "${schema}".person WHERE "id" = $1`, [personIds.get('dana')]);
-      const dana = (await db.client.query(`SELECT "pointOfContactId" FROM "${schema}".opportunity WHERE "id" = $1`, [opportunityIds.get('Dana lower case')])).rows[0];
+      const dana = (
+        await db.client.query(`SELECT "pointOfContactId" FROM "${schema}".opportunity WHERE "id" = $1`, [
+          opportunityIds.get('Dana lower case'),
+        ])
+      ).rows[0];
       expect(dana).toEqual({ pointOfContactId: null });
       await db.client.query(`DELETE FROM "${schema}".company WHERE "name" = 'Acme'`);
       const { rows } = await db.client.query(`SELECT count(*)::int AS count FROM "${schema}".opportunity`);
@@ -314,7 +363,11 @@ describe('upgrade-0.24', () => {
       expect(await liveColumns(db.client, fresh.schemaName, 'company')).not.toContain('annualRecurringRevenueAmountMicros');
       expect(await liveColumns(db.client, fresh.schemaName, 'opportunity')).toEqual(expect.arrayContaining(['pointOfContactId']));
       expect(await liveColumns(db.client, fresh.schemaName, 'opportunity')).not.toContain('pointOfContactEmail');
-      const birthdate = (await db.client.query(`SELECT "isActive" FROM metadata."fieldMetadata" WHERE "workspaceId" = $1 AND "name" = 'birthdate'`, [fresh.id])).rows;
+      const birthdate = (
+        await db.client.query(`SELECT "isActive" FROM metadata."fieldMetadata" WHERE "workspaceId" = $1 AND "name" = 'birthdate'`, [
+          fresh.id,
+        ])
+      ).rows;
       expect(birthdate).toEqual([{ isActive: false }]);
       const names = (await viewFields(fresh.schemaName, 'All Opportunities')).map(([name]) => name);
       expect(names).toContain('pointOfContact');
@@ -331,10 +384,16 @@ describe('upgrade-0.24', () => {
     });
 
     it('keeps birthdate active through later syncs once the workspace activated it', async () => {
-      await db.client.query(`UPDATE metadata."fieldMetadata" SET "isActive" = true WHERE "workspaceId" = $1 AND "name" = 'birthdate'`, [fresh.id]);
+      await db.client.query(`UPDATE metadata."fieldMetadata" SET "isActive" = true WHERE "workspaceId" = $1 AND "name" = 'birthdate'`, [
+        fresh.id,
+      ]);
       const outcome = await new WorkspaceSyncService(db.dataSource, declared).sync(await reload(fresh.id), { check: true });
       expect({ status: outcome.status, actions: outcome.plan?.actions.length }).toEqual({ status: 'up-to-date', actions: 0 });
-      const birthdate = (await db.client.query(`SELECT "isActive" FROM metadata."fieldMetadata" WHERE "workspaceId" = $1 AND "name" = 'birthdate'`, [fresh.id])).rows;
+      const birthdate = (
+        await db.client.query(`SELECT "isActive" FROM metadata."fieldMetadata" WHERE "workspaceId" = $1 AND "name" = 'birthdate'`, [
+          fresh.id,
+        ])
+      ).rows;
       expect(birthdate).toEqual([{ isActive: true }]);
     });
   });
@@ -396,10 +455,15 @@ describe('upgrade-0.24', () => {
           `Resolve them, or pass --dedupe keep-oldest to keep the email on the oldest record and rename the others'.`,
       );
       const after = await workspaceSnapshot(db.client, workspace.id, workspace.schemaName);
-      expect({ ...after, metadata: { ...after.metadata, workspace: undefined } }).toEqual({ ...snapshot, metadata: { ...snapshot.metadata, workspace: undefined } });
+      expect({ ...after, metadata: { ...after.metadata, workspace: undefined } }).toEqual({
+        ...snapshot,
+        metadata: { ...snapshot.metadata, workspace: undefined },
+      });
       expect(await workspaceVersion(db.client, workspace.id)).toBe('0.23');
       expect(await liveIndex(workspace.schemaName, PERSON_EMAIL_INDEX)).toBeUndefined();
-      expect((await ledgerRows(db.client, workspace.id)).map((row) => [row.step, row.status])).toEqual([['build-person-email-unique-index', 'FAILED']]);
+      expect((await ledgerRows(db.client, workspace.id)).map((row) => [row.step, row.status])).toEqual([
+        ['build-person-email-unique-index', 'FAILED'],
+      ]);
     });
 
     it('with --dedupe keep-oldest: the oldest keeps the email, the others get a suffix nobody holds with the original kept, every change in the ledger, the index built', async () => {
@@ -437,10 +501,14 @@ describe('upgrade-0.24', () => {
       const table = `"${workspace.schemaName}".person`;
       // A concurrent build that fails on the duplicates leaves an invalid index behind, as a killed one does.
       await expect(
-        db.client.query(`CREATE UNIQUE INDEX CONCURRENTLY "${PERSON_EMAIL_INDEX}" ON ${table} ("emailsPrimaryEmail") WHERE "emailsPrimaryEmail" IS NOT NULL AND "emailsPrimaryEmail" <> ''`),
+        db.client.query(
+          `CREATE UNIQUE INDEX CONCURRENTLY "${PERSON_EMAIL_INDEX}" ON ${table} ("emailsPrimaryEmail") WHERE "emailsPrimaryEmail" IS NOT NULL AND "emailsPrimaryEmail" <> ''`,
+        ),
       ).rejects.toThrow(/could not create unique index/);
       expect(await liveIndex(workspace.schemaName, PERSON_EMAIL_INDEX)).toEqual(expect.objectContaining({ isValid: false }));
-      await db.client.query(`DELETE FROM ${table} WHERE "id" = ANY($1::uuid[])`, [[ids.get('x-second'), ids.get('x-third'), ids.get('y-second')]]);
+      await db.client.query(`DELETE FROM ${table} WHERE "id" = ANY($1::uuid[])`, [
+        [ids.get('x-second'), ids.get('x-third'), ids.get('y-second')],
+      ]);
 
       const outcome = await new UpgradeRunner(db.dataSource).upgrade(workspace, '0.24', { concurrentIndexRows: 0 });
       expect({ status: outcome.status, message: outcome.message }).toEqual({ status: 'upgraded', message: null });
@@ -450,7 +518,10 @@ describe('upgrade-0.24', () => {
       ]);
       expect(await liveIndex(workspace.schemaName, PERSON_EMAIL_INDEX)).toEqual(expect.objectContaining({ isValid: true, isUnique: true }));
       const check = await new WorkspaceSyncService(db.dataSource, declared).sync(await reload(workspace.id), { check: true, dryRun: true });
-      expect({ status: check.status, actions: check.plan?.actions.map((action) => action.summary) }).toEqual({ status: 'up-to-date', actions: [] });
+      expect({ status: check.status, actions: check.plan?.actions.map((action) => action.summary) }).toEqual({
+        status: 'up-to-date',
+        actions: [],
+      });
     });
   });
 });

@@ -30,11 +30,17 @@ describe('writers during the 0.23 data moves', () => {
   });
 
   it('keeps every write made between batches, to moved rows, unmoved rows and new rows', async () => {
-    const { workspace } = await new WorkspaceCreationService(dataSource, buildStandardDeclarations()).create({ displayName: 'Writers', version: '0.22', prefill: false });
+    const { workspace } = await new WorkspaceCreationService(dataSource, buildStandardDeclarations()).create({
+      displayName: 'Writers',
+      version: '0.22',
+      prefill: false,
+    });
     const person = qualified(workspace.schemaName, 'person');
     const company = qualified(workspace.schemaName, 'company');
     await dataSource.query(`INSERT INTO ${person} ("email") SELECT 'p' || n || '@old.test' FROM generate_series(1, 40) AS n`);
-    await dataSource.query(`INSERT INTO ${company} ("name", "domainNameUrl", "domainNameLabel") SELECT 'c' || n, 'c' || n || '.test', 'C' || n FROM generate_series(1, 40) AS n`);
+    await dataSource.query(
+      `INSERT INTO ${company} ("name", "domainNameUrl", "domainNameLabel") SELECT 'c' || n, 'c' || n || '.test', 'C' || n FROM generate_series(1, 40) AS n`,
+    );
     const ids: string[] = (await dataSource.query(`SELECT "id" FROM ${person} ORDER BY "id"`)).map((row: { id: string }) => row.id);
     const companyIds: string[] = (await dataSource.query(`SELECT "id" FROM ${company} ORDER BY "id"`)).map((row: { id: string }) => row.id);
 
@@ -51,7 +57,9 @@ describe('writers during the 0.23 data moves', () => {
           await writer.query(`UPDATE ${person} SET "email" = 'changed-before-move@new.test' WHERE "id" = $1`, [ids[39]]);
           await writer.query(`INSERT INTO ${person} ("email") VALUES ('inserted-during-move@new.test')`);
         } else {
-          await writer.query(`UPDATE ${company} SET "domainNameUrl" = 'changed.test', "domainNameLabel" = 'Changed' WHERE "id" = $1`, [companyIds[0]]);
+          await writer.query(`UPDATE ${company} SET "domainNameUrl" = 'changed.test', "domainNameLabel" = 'Changed' WHERE "id" = $1`, [
+            companyIds[0],
+          ]);
           await writer.query(`INSERT INTO ${company} ("name", "domainNameUrl", "domainNameLabel") VALUES ('new', 'inserted.test', 'New')`);
         }
       },
@@ -60,7 +68,10 @@ describe('writers during the 0.23 data moves', () => {
     expect(writes).toHaveLength(2);
 
     const emails = new Map<string, string>(
-      (await dataSource.query(`SELECT "id", "emailsPrimaryEmail" AS email FROM ${person}`)).map((row: { id: string; email: string }) => [row.id, row.email]),
+      (await dataSource.query(`SELECT "id", "emailsPrimaryEmail" AS email FROM ${person}`)).map((row: { id: string; email: string }) => [
+        row.id,
+        row.email,
+      ]),
     );
     expect(emails.size).toBe(41);
     expect(emails.get(ids[0])).toBe('moved-then-changed@new.test');
@@ -71,11 +82,17 @@ describe('writers during the 0.23 data moves', () => {
       expect(emails.get(id)).toMatch(/^p\d+@old\.test$/);
     }
 
-    const [changed] = await dataSource.query(`SELECT "domainNamePrimaryLinkUrl" AS url, "domainNamePrimaryLinkLabel" AS label FROM ${company} WHERE "id" = $1`, [companyIds[0]]);
+    const [changed] = await dataSource.query(
+      `SELECT "domainNamePrimaryLinkUrl" AS url, "domainNamePrimaryLinkLabel" AS label FROM ${company} WHERE "id" = $1`,
+      [companyIds[0]],
+    );
     expect(changed).toEqual({ url: 'https://changed.test', label: 'Changed' });
     const [inserted] = await dataSource.query(`SELECT "domainNamePrimaryLinkUrl" AS url FROM ${company} WHERE "name" = 'new'`);
     expect(inserted.url).toBe('https://inserted.test');
-    const triggers = await dataSource.query(`SELECT tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND NOT t.tgisinternal`, [workspace.schemaName]);
+    const triggers = await dataSource.query(
+      `SELECT tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND NOT t.tgisinternal`,
+      [workspace.schemaName],
+    );
     expect(triggers).toEqual([]);
   });
 });

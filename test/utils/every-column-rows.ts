@@ -77,7 +77,10 @@ export const insertRowsWithEveryColumn = async (
   const enumLabels = new Map<number, string[]>();
   for (const oid of new Set(columns.map((column) => column.enumOid).filter((oid) => oid !== null))) {
     const labels = await client.query(`SELECT enumlabel FROM pg_enum WHERE enumtypid = $1 ORDER BY enumsortorder`, [oid]);
-    enumLabels.set(oid!, labels.rows.map((row) => row.enumlabel));
+    enumLabels.set(
+      oid!,
+      labels.rows.map((row) => row.enumlabel),
+    );
   }
   const foreignKeys = await client.query<{ column: string; target: string }>(
     `SELECT a.attname AS "column", dst.relname AS "target"

@@ -1,4 +1,11 @@
-import { databaseUrl, migrateDatabase, ADMIN_DATABASE_URL, TEMPLATE_DATABASE, TEST_DATABASE_PREFIX, withAdminClient } from './test-database';
+import {
+  databaseUrl,
+  migrateDatabase,
+  ADMIN_DATABASE_URL,
+  TEMPLATE_DATABASE,
+  TEST_DATABASE_PREFIX,
+  withAdminClient,
+} from './test-database';
 
 const isAlive = (pid: number): boolean => {
   try {
@@ -16,7 +23,9 @@ const isAlive = (pid: number): boolean => {
 export default async (): Promise<void> => {
   process.env.WMS_TEST_RUN_ID = String(process.pid);
   await withAdminClient(async (client) => {
-    const existing = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`${TEST_DATABASE_PREFIX}%`]);
+    const existing = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [
+      `${TEST_DATABASE_PREFIX}%`,
+    ]);
     for (const { datname } of existing.rows) {
       const pid = Number(/^wms_test_(\d+)_/.exec(datname)?.[1]);
       if (!pid || !isAlive(pid) || pid === process.pid) {

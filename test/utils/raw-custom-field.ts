@@ -12,7 +12,10 @@ export const addRawCustomTextField = async (
   label: string,
 ): Promise<void> => {
   const [{ id: objectId }] = (
-    await client.query(`SELECT "id" FROM metadata."objectMetadata" WHERE "workspaceId" = $1 AND "nameSingular" = $2`, [workspace.id, objectName])
+    await client.query(`SELECT "id" FROM metadata."objectMetadata" WHERE "workspaceId" = $1 AND "nameSingular" = $2`, [
+      workspace.id,
+      objectName,
+    ])
   ).rows;
   await client.query(
     `INSERT INTO metadata."fieldMetadata" ("workspaceId", "objectMetadataId", "name", "label", "type", "isCustom", "isNullable")

@@ -158,7 +158,9 @@ export const comparableMetadata = async (client: Client, workspaceId: string): P
   const always = ['id', 'workspaceId', 'createdAt', 'updatedAt'];
   return {
     objects: objects.rows.map((row) => omit(row, [...always, 'labelIdentifierFieldMetadataId'])),
-    fields: fields.rows.map((row) => omit(row, [...always, 'objectMetadataId', 'relationTargetObjectMetadataId', 'relationTargetFieldMetadataId'])),
+    fields: fields.rows.map((row) =>
+      omit(row, [...always, 'objectMetadataId', 'relationTargetObjectMetadataId', 'relationTargetFieldMetadataId']),
+    ),
     indexes: indexes.rows.map((row) => omit(row, [...always, 'objectMetadataId'])),
   };
 };

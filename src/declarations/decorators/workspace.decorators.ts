@@ -81,10 +81,7 @@ export const WorkspaceGate =
  */
 export function WorkspaceIndex(fields: string[], options?: IndexOptions): ClassDecorator;
 export function WorkspaceIndex(options?: IndexOptions): PropertyDecorator;
-export function WorkspaceIndex(
-  fieldsOrOptions?: string[] | IndexOptions,
-  options: IndexOptions = {},
-): ClassOrPropertyDecorator {
+export function WorkspaceIndex(fieldsOrOptions?: string[] | IndexOptions, options: IndexOptions = {}): ClassOrPropertyDecorator {
   return (target, propertyKey) => {
     if (propertyKey === undefined) {
       const fields = Array.isArray(fieldsOrOptions) ? fieldsOrOptions : [];

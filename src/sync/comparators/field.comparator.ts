@@ -16,7 +16,14 @@ import { sameJson } from './same-json';
 export class FieldComparator {
   constructor(private readonly comparison: Comparison) {}
 
-  compare(objectName: string, tableName: string, actual: ActualObject, fields: DesiredField[], declaredFields: DeclaredField[], options: { keepUnmatched?: boolean } = {}): void {
+  compare(
+    objectName: string,
+    tableName: string,
+    actual: ActualObject,
+    fields: DesiredField[],
+    declaredFields: DeclaredField[],
+    options: { keepUnmatched?: boolean } = {},
+  ): void {
     const matched = new Set<ActualField>();
     const newFields: DesiredField[] = [];
     for (const field of fields) {
@@ -28,7 +35,9 @@ export class FieldComparator {
       matched.add(existing);
       if (existing.type !== field.declared.type) {
         const command = this.comparison.options.upgradeCommand;
-        const upgrade = command ? `run \`${command}\`, which migrates it with its data` : 'an upgrade command must migrate it with its data';
+        const upgrade = command
+          ? `run \`${command}\`, which migrates it with its data`
+          : 'an upgrade command must migrate it with its data';
         this.comparison.refuse(
           Hazard.TYPE_CHANGE,
           objectName,
@@ -90,7 +99,13 @@ export class FieldComparator {
       hazard: rewritesWithVolatileDefault && this.comparison.hazards.isLarge(tableName) ? Hazard.REWRITES_TABLE : null,
       summary: `create field ${objectName}.${name} (${field.declared.type}${field.declared.isActive ? '' : ', inactive'})`,
       changes: [
-        { kind: 'createField', tableName, enumTypes: enumTypesOf(field.columns, field.enumValues), columns: field.columns, field: this.rowOf(objectName, actual.id, field) },
+        {
+          kind: 'createField',
+          tableName,
+          enumTypes: enumTypesOf(field.columns, field.enumValues),
+          columns: field.columns,
+          field: this.rowOf(objectName, actual.id, field),
+        },
       ],
     });
   }
@@ -112,7 +127,8 @@ export class FieldComparator {
     oldColumns.forEach((column, index) => {
       const target = field.columns[index];
       if (!target || column.name === target.name) return;
-      const renamesEnum = column.enumName && target.enumName && column.enumName !== target.enumName && this.comparison.actual.live.enums.has(column.enumName);
+      const renamesEnum =
+        column.enumName && target.enumName && column.enumName !== target.enumName && this.comparison.actual.live.enums.has(column.enumName);
       columns.push({ from: column.name, to: target.name, enumType: renamesEnum ? { from: column.enumName!, to: target.enumName! } : null });
     });
     let foreignKey: Rename | null = null;
@@ -168,7 +184,12 @@ export class FieldComparator {
       const column = field.columns[0].name;
       change.nullability = { column, isNullable: declared.isNullable };
       if (!declared.isNullable) {
-        preflight.push({ kind: 'NO_NULLS', table: tableName, columns: [column], remedy: `fill the empty values of ${objectName}.${declared.name}, or keep the field nullable` });
+        preflight.push({
+          kind: 'NO_NULLS',
+          table: tableName,
+          columns: [column],
+          remedy: `fill the empty values of ${objectName}.${declared.name}, or keep the field nullable`,
+        });
         if (this.comparison.hazards.isLarge(tableName)) hazard = Hazard.BLOCKS_WRITES;
       }
     }
@@ -195,7 +216,12 @@ export class FieldComparator {
   }
 
   /** New enum labels, or (when some are removed) the type replaced, with the check that no value uses those. */
-  private enumValuesChange(objectName: string, tableName: string, field: DesiredField, preflight: PreflightCheck[]): EnumValuesChange | null {
+  private enumValuesChange(
+    objectName: string,
+    tableName: string,
+    field: DesiredField,
+    preflight: PreflightCheck[],
+  ): EnumValuesChange | null {
     const column = field.columns[0];
     const values = field.enumValues!;
     const current = this.comparison.actual.live.enums.get(column.enumName!) ?? [];
@@ -209,7 +235,14 @@ export class FieldComparator {
         isArray: column.type === 'enum[]',
         remedy: `change the records of ${objectName}.${field.declared.name} that hold ${removed.join(', ')} to a remaining option, or keep those options`,
       });
-      return { action: 'replace', enumType: column.enumName!, column: column.name, isArray: column.type === 'enum[]', values, defaultSql: column.defaultSql };
+      return {
+        action: 'replace',
+        enumType: column.enumName!,
+        column: column.name,
+        isArray: column.type === 'enum[]',
+        values,
+        defaultSql: column.defaultSql,
+      };
     }
     // Enum labels sort in creation order: place each new one before the next declared option
     // that exists, so an upgraded workspace sorts like a new one.

@@ -30,7 +30,13 @@ export class IndexComparator {
       for (const index of object.indexes) {
         const current = existing.find((candidate) => candidate.name === index.name);
         const liveIndex = actual.live.indexes.find((candidate) => candidate.name === index.name);
-        if (current && liveIndex?.isValid && sameJson(current.columns, index.columns) && current.isUnique === index.isUnique && (current.whereClause ?? null) === index.where) {
+        if (
+          current &&
+          liveIndex?.isValid &&
+          sameJson(current.columns, index.columns) &&
+          current.isUnique === index.isUnique &&
+          (current.whereClause ?? null) === index.where
+        ) {
           continue;
         }
         this.create(object, objectId, index, current?.id ?? null, !!match);

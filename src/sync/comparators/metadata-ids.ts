@@ -56,7 +56,9 @@ export class MetadataIds {
   relationTargets(relation: DeclaredRelation | null): Pick<FieldRow, 'relationTargetObjectMetadataId' | 'relationTargetFieldMetadataId'> {
     return {
       relationTargetObjectMetadataId: relation ? (this.object(relation.targetObject) ?? null) : null,
-      relationTargetFieldMetadataId: relation?.inverseFieldName ? (this.field(relation.targetObject, relation.inverseFieldName) ?? null) : null,
+      relationTargetFieldMetadataId: relation?.inverseFieldName
+        ? (this.field(relation.targetObject, relation.inverseFieldName) ?? null)
+        : null,
     };
   }
 
@@ -66,7 +68,9 @@ export class MetadataIds {
    * its other fields.
    */
   assign(desired: DesiredState, actual: ActualState, compareOnly?: ReadonlySet<string>): Map<DesiredObject, ActualObject> {
-    const standardObjects = new Map(actual.objects.filter((object) => !object.isCustom && object.standardId).map((object) => [object.standardId!, object]));
+    const standardObjects = new Map(
+      actual.objects.filter((object) => !object.isCustom && object.standardId).map((object) => [object.standardId!, object]),
+    );
     const matches = new Map<DesiredObject, ActualObject>();
     for (const object of desired.objects) {
       const match = standardObjects.get(object.declared.standardId);
@@ -76,7 +80,11 @@ export class MetadataIds {
       for (const field of object.fields) {
         const existing = match?.fields.find((candidate) => !candidate.isCustom && candidate.standardId === field.declared.standardId);
         if (!existing && referredOnly) continue;
-        this.setField(object.declared.nameSingular, field.declared.name, existing?.id ?? this.newFieldId(object.declared.standardId, field));
+        this.setField(
+          object.declared.nameSingular,
+          field.declared.name,
+          existing?.id ?? this.newFieldId(object.declared.standardId, field),
+        );
       }
     }
     return matches;

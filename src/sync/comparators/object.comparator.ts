@@ -25,7 +25,8 @@ export class ObjectComparator {
     const { actual } = this.comparison;
     const clash = actual.objects.find(
       (candidate) =>
-        [candidate.nameSingular, candidate.namePlural].some((taken) => taken === name || taken === object.declared.namePlural) || candidate.tableName === object.tableName,
+        [candidate.nameSingular, candidate.namePlural].some((taken) => taken === name || taken === object.declared.namePlural) ||
+        candidate.tableName === object.tableName,
     );
     if (clash || actual.live.tables.has(object.tableName)) {
       this.comparison.refuse(
@@ -85,7 +86,9 @@ export class ObjectComparator {
   private rename(object: DesiredObject, actual: ActualObject): void {
     const name = object.declared.nameSingular;
     const { live } = this.comparison.actual;
-    const clash = this.comparison.actual.objects.find((candidate) => candidate !== actual && (candidate.nameSingular === name || candidate.tableName === object.tableName));
+    const clash = this.comparison.actual.objects.find(
+      (candidate) => candidate !== actual && (candidate.nameSingular === name || candidate.tableName === object.tableName),
+    );
     if (clash) {
       this.comparison.refuse(
         Hazard.NAME_CONFLICT,
@@ -104,7 +107,11 @@ export class ObjectComparator {
         }
       }
       if (field.relationType === RelationType.MANY_TO_ONE) {
-        const column = fieldColumns({ name: field.name, type: field.type, relation: { type: RelationType.MANY_TO_ONE, targetObject: '', inverseFieldName: null } })[0];
+        const column = fieldColumns({
+          name: field.name,
+          type: field.type,
+          relation: { type: RelationType.MANY_TO_ONE, targetObject: '', inverseFieldName: null },
+        })[0];
         const oldName = foreignKeyName(actual.tableName, column);
         if (live.foreignKeys.some((candidate) => candidate.name === oldName)) {
           const newName = foreignKeyName(object.tableName, column);
@@ -118,14 +125,24 @@ export class ObjectComparator {
       object: name,
       field: null,
       summary: `rename object ${actual.nameSingular} to ${name} (table ${actual.tableName} -> ${object.tableName})`,
-      changes: [{ kind: 'renameObject', objectId: actual.id, nameSingular: name, tableName: { from: actual.tableName, to: object.tableName }, dependents }],
+      changes: [
+        {
+          kind: 'renameObject',
+          objectId: actual.id,
+          nameSingular: name,
+          tableName: { from: actual.tableName, to: object.tableName },
+          dependents,
+        },
+      ],
     });
   }
 
   /** Standard objects no longer declared: kept as custom, or dropped when DROPS_DATA is allowed. */
   compareRemoved(matched: Set<ActualObject>): void {
     const only = this.comparison.options.compareOnly;
-    const removed = this.comparison.actual.objects.filter((object) => !object.isCustom && !matched.has(object) && (!only || only.has(object.standardId ?? '')));
+    const removed = this.comparison.actual.objects.filter(
+      (object) => !object.isCustom && !matched.has(object) && (!only || only.has(object.standardId ?? '')),
+    );
     for (const actual of removed) {
       if (this.comparison.hazards.allows(Hazard.DROPS_DATA)) {
         this.comparison.add(Phase.DROP, {

@@ -26,12 +26,20 @@ export class ColumnSyncTrigger {
 
   async install(manager: EntityManager): Promise<void> {
     const fn = qualified(this.schema, this.name);
-    await manager.query(`CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN ${this.assignments} RETURN NEW; END $fn$`);
+    await manager.query(
+      `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN ${this.assignments} RETURN NEW; END $fn$`,
+    );
     const table = qualified(this.schema, this.table);
-    const changed = this.watchedColumns.map((column) => `NEW.${quoteIdentifier(column)} IS DISTINCT FROM OLD.${quoteIdentifier(column)}`).join(' OR ');
+    const changed = this.watchedColumns
+      .map((column) => `NEW.${quoteIdentifier(column)} IS DISTINCT FROM OLD.${quoteIdentifier(column)}`)
+      .join(' OR ');
     await this.drop(manager);
-    await manager.query(`CREATE TRIGGER ${quoteIdentifier(`${this.name}_i`)} BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
-    await manager.query(`CREATE TRIGGER ${quoteIdentifier(`${this.name}_u`)} BEFORE UPDATE ON ${table} FOR EACH ROW WHEN (${changed}) EXECUTE FUNCTION ${fn}()`);
+    await manager.query(
+      `CREATE TRIGGER ${quoteIdentifier(`${this.name}_i`)} BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
+    );
+    await manager.query(
+      `CREATE TRIGGER ${quoteIdentifier(`${this.name}_u`)} BEFORE UPDATE ON ${table} FOR EACH ROW WHEN (${changed}) EXECUTE FUNCTION ${fn}()`,
+    );
   }
 
   private async drop(manager: EntityManager): Promise<void> {

@@ -9,7 +9,12 @@ import { WorkspaceRow } from '../../metadata/workspace.repository';
  * anchor and not yet the field, with the anchor's visibility and size; the fields from there on
  * move one position up, so no two fields share a position. Returns how many views changed.
  */
-export const placeFieldBeforeInViews = async (manager: EntityManager, workspace: Pick<WorkspaceRow, 'id' | 'schemaName'>, fieldId: string, anchorFieldId: string): Promise<number> => {
+export const placeFieldBeforeInViews = async (
+  manager: EntityManager,
+  workspace: Pick<WorkspaceRow, 'id' | 'schemaName'>,
+  fieldId: string,
+  anchorFieldId: string,
+): Promise<number> => {
   const [viewField]: Array<{ tableName: string }> = await manager.query(
     `SELECT "tableName" FROM metadata."objectMetadata" WHERE "workspaceId" = $1 AND "standardId" = $2 AND NOT "isCustom"`,
     [workspace.id, STANDARD_OBJECT_IDS.viewField],
@@ -25,7 +30,10 @@ export const placeFieldBeforeInViews = async (manager: EntityManager, workspace:
     [anchorFieldId, fieldId],
   );
   for (const target of targets) {
-    await manager.query(`UPDATE ${table} SET "position" = "position" + 1 WHERE "viewId" = $1 AND "position" >= $2`, [target.viewId, target.position]);
+    await manager.query(`UPDATE ${table} SET "position" = "position" + 1 WHERE "viewId" = $1 AND "position" >= $2`, [
+      target.viewId,
+      target.position,
+    ]);
     await manager.query(`INSERT INTO ${table} ("fieldMetadataId", "viewId", "position", "isVisible", "size") VALUES ($1, $2, $3, $4, $5)`, [
       fieldId,
       target.viewId,

@@ -15,7 +15,10 @@ const WORKSPACE_ROWS: Record<string, string> = {
  * The workspaces in `except` (their schemas and their rows in the shared tables) are left out, so
  * that a command aimed at them proves it touched nothing else.
  */
-export const databaseFingerprint = async (client: Client, except: Array<{ id: string; schemaName: string }> = []): Promise<Record<string, unknown>> => {
+export const databaseFingerprint = async (
+  client: Client,
+  except: Array<{ id: string; schemaName: string }> = [],
+): Promise<Record<string, unknown>> => {
   const skipped = except.map((workspace) => workspace.schemaName);
   const ids = except.map((workspace) => workspace.id);
   const userSchemas = `n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg_temp%' AND n.nspname NOT LIKE 'pg_toast_temp%' AND NOT (n.nspname = ANY($1::text[]))`;
@@ -39,12 +42,16 @@ export const databaseFingerprint = async (client: Client, except: Array<{ id: st
     `SELECT n.nspname, con.conname, pg_get_constraintdef(con.oid) AS definition FROM pg_constraint con JOIN pg_namespace n ON n.oid = con.connamespace
       WHERE ${userSchemas} ORDER BY 1, 2`,
   );
-  const indexes = await query(`SELECT schemaname, indexname, indexdef FROM pg_indexes WHERE NOT (schemaname = ANY($1::text[])) AND schemaname NOT IN ('pg_catalog') ORDER BY 1, 2`);
+  const indexes = await query(
+    `SELECT schemaname, indexname, indexdef FROM pg_indexes WHERE NOT (schemaname = ANY($1::text[])) AND schemaname NOT IN ('pg_catalog') ORDER BY 1, 2`,
+  );
   const triggers = await query(
     `SELECT n.nspname, c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE ${userSchemas} AND NOT t.tgisinternal ORDER BY 1, 2, 3`,
   );
-  const functions = await query(`SELECT n.nspname, p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE ${userSchemas} ORDER BY 1, 2`);
+  const functions = await query(
+    `SELECT n.nspname, p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE ${userSchemas} ORDER BY 1, 2`,
+  );
   const rows: Record<string, unknown> = {};
   for (const relation of relations.filter((candidate) => candidate.relkind === 'r')) {
     const name = `${relation.nspname}.${relation.relname}`;
@@ -52,7 +59,10 @@ export const databaseFingerprint = async (client: Client, except: Array<{ id: st
     const column = WORKSPACE_ROWS[name];
     const where = column ? `WHERE NOT ("${column}" = ANY($1::uuid[]))` : '';
     const [{ count, hash }] = (
-      await client.query(`SELECT count(*)::int AS count, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS hash FROM ${table} t ${where}`, column ? [ids] : [])
+      await client.query(
+        `SELECT count(*)::int AS count, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS hash FROM ${table} t ${where}`,
+        column ? [ids] : [],
+      )
     ).rows;
     rows[name] = { count, hash };
   }

@@ -3,7 +3,15 @@ import { DataSource } from 'typeorm';
 
 import { ActualStateRepository } from '../../../src/metadata/actual-state.repository';
 import { checkWorkspaceHealth } from '../../../src/sync/workspace-health';
-import { CatalogSnapshot, catalogSnapshot, ComparableMetadata, comparableMetadata, TableData, tableData, viewLayout } from '../../utils/schema-snapshot';
+import {
+  CatalogSnapshot,
+  catalogSnapshot,
+  ComparableMetadata,
+  comparableMetadata,
+  TableData,
+  tableData,
+  viewLayout,
+} from '../../utils/schema-snapshot';
 
 const VIEW_TABLES = new Set(['view', 'viewField', 'viewFilter', 'viewSort']);
 
@@ -41,7 +49,9 @@ export const recordsWithoutIds = async (client: Client, schema: string): Promise
   const result: Record<string, string[]> = {};
   for (const [table, names] of byTable) {
     if (VIEW_TABLES.has(table)) continue;
-    const { rows } = await client.query(`SELECT ${names.map((name) => `"${name}"::text AS "${name}"`).join(', ')} FROM "${schema}"."${table}"`);
+    const { rows } = await client.query(
+      `SELECT ${names.map((name) => `"${name}"::text AS "${name}"`).join(', ')} FROM "${schema}"."${table}"`,
+    );
     result[table] = rows.map((row) => JSON.stringify(row)).sort();
   }
   return result;
@@ -60,7 +70,12 @@ export const valueCount = (records: TableData): number =>
  * functions, unfinished ledger entries, metadata of workspaces that do not exist, schemas without
  * a workspace. Empty when clean.
  */
-export const integrityProblems = async (client: Client, dataSource: DataSource, workspaceId: string | null, schema: string | null): Promise<string[]> => {
+export const integrityProblems = async (
+  client: Client,
+  dataSource: DataSource,
+  workspaceId: string | null,
+  schema: string | null,
+): Promise<string[]> => {
   const problems: string[] = [];
   if (workspaceId && schema) {
     const actual = await new ActualStateRepository(dataSource.manager).read(workspaceId, schema);
@@ -70,9 +85,15 @@ export const integrityProblems = async (client: Client, dataSource: DataSource, 
       [schema],
     );
     problems.push(...triggers.rows.map((row) => `leftover trigger ${row.tgname}`));
-    const functions = await client.query(`SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1`, [schema]);
+    const functions = await client.query(
+      `SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1`,
+      [schema],
+    );
     problems.push(...functions.rows.map((row) => `leftover function ${row.proname}`));
-    const ledger = await client.query(`SELECT "step", "status" FROM core."upgradeLedger" WHERE "workspaceId" = $1 AND "status" NOT IN ('DONE', 'BASELINED')`, [workspaceId]);
+    const ledger = await client.query(
+      `SELECT "step", "status" FROM core."upgradeLedger" WHERE "workspaceId" = $1 AND "status" NOT IN ('DONE', 'BASELINED')`,
+      [workspaceId],
+    );
     problems.push(...ledger.rows.map((row) => `ledger step ${row.step} is ${row.status}`));
   }
   const orphans = await client.query(
@@ -88,6 +109,10 @@ export const integrityProblems = async (client: Client, dataSource: DataSource, 
     `SELECT n.nspname AS "schema", w."id" AS "workspace" FROM pg_namespace n FULL JOIN core.workspace w ON w."schemaName" = n.nspname
       WHERE (n.nspname LIKE 'workspace\\_%' OR w."id" IS NOT NULL) AND (n.nspname IS NULL OR w."id" IS NULL)`,
   );
-  problems.push(...schemas.rows.map((row) => (row.schema ? `schema ${row.schema} belongs to no workspace` : `workspace ${row.workspace} has no schema`)));
+  problems.push(
+    ...schemas.rows.map((row) =>
+      row.schema ? `schema ${row.schema} belongs to no workspace` : `workspace ${row.workspace} has no schema`,
+    ),
+  );
   return problems;
 };

@@ -6,7 +6,13 @@ import { v2 } from '../../fixtures/declarations/v2';
 import { v3 } from '../../fixtures/declarations/v3';
 
 /** A copy of `schema` with `change` applied to field `object.field`. */
-const changeField = (schema: DeclaredSchema, version: string, object: string, field: string, change: (declared: DeclaredSchema['objects'][number]['fields'][number]) => object | null): DeclaredSchema => {
+const changeField = (
+  schema: DeclaredSchema,
+  version: string,
+  object: string,
+  field: string,
+  change: (declared: DeclaredSchema['objects'][number]['fields'][number]) => object | null,
+): DeclaredSchema => {
   const copy: DeclaredSchema = JSON.parse(JSON.stringify(schema));
   const target = copy.objects.find((candidate) => candidate.nameSingular === object)!;
   target.fields = target.fields.flatMap((candidate) => {

@@ -81,7 +81,12 @@ export class FixtureCli {
   ) {}
 
   static build(): FixtureCli {
-    const directory = join(PROJECT_ROOT, 'node_modules', '.cache', `wms-fixture-cli-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+    const directory = join(
+      PROJECT_ROOT,
+      'node_modules',
+      '.cache',
+      `wms-fixture-cli-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+    );
     const compilerOptions: ts.CompilerOptions = {
       module: ts.ModuleKind.CommonJS,
       target: ts.ScriptTarget.ES2022,

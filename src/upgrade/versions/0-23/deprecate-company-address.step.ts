@@ -18,7 +18,12 @@ export const deprecateCompanyAddress: UpgradeStep = {
   name: 'deprecate-company-address',
   phase: 'before-sync',
   description: 'Keep the TEXT company address as the deprecated custom field addressOld, making room for the ADDRESS field',
-  definition: { revision: 1, standardId: from.standardId, from: { name: from.name, type: from.type }, to: { name: ADDRESS_OLD_NAME, label: ADDRESS_OLD_LABEL } },
+  definition: {
+    revision: 1,
+    standardId: from.standardId,
+    from: { name: from.name, type: from.type },
+    to: { name: ADDRESS_OLD_NAME, label: ADDRESS_OLD_LABEL },
+  },
   async run(context: UpgradeStepContext): Promise<StepReport> {
     return context.transaction(async (manager) => {
       const [field]: Array<{ id: string; tableName: string; objectMetadataId: string }> = await manager.query(
@@ -31,10 +36,10 @@ export const deprecateCompanyAddress: UpgradeStep = {
       if (!field) {
         return { rowsAffected: 0, notes: ['company.address is no TEXT standard field: nothing to do'], maxBatchMs: 0 };
       }
-      const [clash] = await manager.query(
-        `SELECT "name" FROM metadata."fieldMetadata" WHERE "objectMetadataId" = $1 AND "name" = $2`,
-        [field.objectMetadataId, ADDRESS_OLD_NAME],
-      );
+      const [clash] = await manager.query(`SELECT "name" FROM metadata."fieldMetadata" WHERE "objectMetadataId" = $1 AND "name" = $2`, [
+        field.objectMetadataId,
+        ADDRESS_OLD_NAME,
+      ]);
       if (clash) {
         throw new Error(`company already has a field "${ADDRESS_OLD_NAME}"; rename it, then run the step again`);
       }

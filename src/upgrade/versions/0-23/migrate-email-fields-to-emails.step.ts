@@ -18,9 +18,13 @@ const target = (object: ActualObject, field: ActualField) => {
   const newName = isStandardEmail ? to.name : field.name;
   const primary = compositeColumnName(newName, 'primaryEmail');
   const additional = compositeColumnName(newName, 'additionalEmails');
-  const clash = object.fields.find((other) => other !== field && (other.name === newName || other.name === primary || other.name === additional));
+  const clash = object.fields.find(
+    (other) => other !== field && (other.name === newName || other.name === primary || other.name === additional),
+  );
   const error = clash
-    ? new Error(`${object.nameSingular}.${field.name} cannot become ${newName} (EMAILS): field "${clash.name}" is in the way; rename it, then run the step again`)
+    ? new Error(
+        `${object.nameSingular}.${field.name} cannot become ${newName} (EMAILS): field "${clash.name}" is in the way; rename it, then run the step again`,
+      )
     : null;
   return { newName, primary, additional, error };
 };
@@ -66,7 +70,9 @@ export const migrateEmailFieldsToEmails: UpgradeStep = {
           field.id,
         );
         await context.transaction(async (manager) => {
-          await manager.query(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${quoteIdentifier(primary)} text, ADD COLUMN IF NOT EXISTS ${quoteIdentifier(additional)} jsonb`);
+          await manager.query(
+            `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${quoteIdentifier(primary)} text, ADD COLUMN IF NOT EXISTS ${quoteIdentifier(additional)} jsonb`,
+          );
           await trigger.install(manager);
         });
         const assignments = `${quoteIdentifier(primary)} = t.${old}, ${quoteIdentifier(additional)} = ${additionalValue('t')}`;
@@ -81,12 +87,16 @@ export const migrateEmailFieldsToEmails: UpgradeStep = {
             [FieldType.EMAILS, newName, to.label, field.id],
           );
           await manager.query(`ALTER TABLE ${table} DROP COLUMN ${old}`);
-          await context.ledger(manager).appendLog(context.entry.id, [
-            { field: `${object.nameSingular}.${field.name}`, to: `${object.nameSingular}.${newName}`, rows: moved.rows },
-          ]);
+          await context
+            .ledger(manager)
+            .appendLog(context.entry.id, [
+              { field: `${object.nameSingular}.${field.name}`, to: `${object.nameSingular}.${newName}`, rows: moved.rows },
+            ]);
         });
         report.rowsAffected += moved.rows;
-        report.notes.push(`${object.nameSingular}.${field.name} -> ${newName} (EMAILS): ${moved.rows} row(s) in ${moved.batches} batch(es)`);
+        report.notes.push(
+          `${object.nameSingular}.${field.name} -> ${newName} (EMAILS): ${moved.rows} row(s) in ${moved.batches} batch(es)`,
+        );
       }
     }
     if (report.notes.length === 0) report.notes.push('no EMAIL field left');

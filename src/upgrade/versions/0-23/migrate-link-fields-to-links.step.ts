@@ -20,13 +20,16 @@ const urlSql = (column: string): string =>
 
 /** The LINKS field a LINK field becomes, and the step's error when another field (or a column of one) is in its way. */
 const target = (object: ActualObject, field: ActualField) => {
-  const standard = !field.isCustom && object.standardId === COMPANY ? standardLinks.find((link) => link.from.standardId === field.standardId) : undefined;
+  const standard =
+    !field.isCustom && object.standardId === COMPANY ? standardLinks.find((link) => link.from.standardId === field.standardId) : undefined;
   const name = standard?.to.name ?? field.name;
   const columns = ['primaryLinkUrl', 'primaryLinkLabel', 'secondaryLinks'].map((subfield) => compositeColumnName(name, subfield));
   const taken = (other: ActualField) => [other.name, ...actualFieldColumns(other, object.tableName).map((column) => column.name)];
   const clash = object.fields.find((other) => other !== field && taken(other).some((used) => used === name || columns.includes(used)));
   const error = clash
-    ? new Error(`${object.nameSingular}.${field.name} cannot become ${name} (LINKS): field "${clash.name}" is in the way; rename it, then run the step again`)
+    ? new Error(
+        `${object.nameSingular}.${field.name} cannot become ${name} (LINKS): field "${clash.name}" is in the way; rename it, then run the step again`,
+      )
     : null;
   return { name, error };
 };
@@ -65,7 +68,8 @@ export const migrateLinkFieldsToLinks: UpgradeStep = {
         const url = quoteIdentifier(compositeColumnName(name, 'primaryLinkUrl'));
         const label = quoteIdentifier(compositeColumnName(name, 'primaryLinkLabel'));
         const secondary = quoteIdentifier(compositeColumnName(name, 'secondaryLinks'));
-        const secondaryValue = (row: string) => `CASE WHEN ${row}.${oldUrl} IS NULL AND ${row}.${oldLabel} IS NULL THEN NULL ELSE '[]'::jsonb END`;
+        const secondaryValue = (row: string) =>
+          `CASE WHEN ${row}.${oldUrl} IS NULL AND ${row}.${oldLabel} IS NULL THEN NULL ELSE '[]'::jsonb END`;
         const trigger = new ColumnSyncTrigger(
           context.workspace.schemaName,
           object.tableName,
@@ -74,7 +78,9 @@ export const migrateLinkFieldsToLinks: UpgradeStep = {
           field.id,
         );
         await context.transaction(async (manager) => {
-          await manager.query(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${url} text, ADD COLUMN IF NOT EXISTS ${label} text, ADD COLUMN IF NOT EXISTS ${secondary} jsonb`);
+          await manager.query(
+            `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${url} text, ADD COLUMN IF NOT EXISTS ${label} text, ADD COLUMN IF NOT EXISTS ${secondary} jsonb`,
+          );
           await trigger.install(manager);
         });
         const assignments = `${url} = ${urlSql(`t.${oldUrl}`)}, ${label} = t.${oldLabel}, ${secondary} = ${secondaryValue('t')}`;
@@ -88,7 +94,9 @@ export const migrateLinkFieldsToLinks: UpgradeStep = {
             [FieldType.LINKS, name, field.id],
           );
           await manager.query(`ALTER TABLE ${table} DROP COLUMN ${oldUrl}, DROP COLUMN ${oldLabel}`);
-          await context.ledger(manager).appendLog(context.entry.id, [{ field: `${object.nameSingular}.${field.name}`, to: 'LINKS', rows: moved.rows }]);
+          await context
+            .ledger(manager)
+            .appendLog(context.entry.id, [{ field: `${object.nameSingular}.${field.name}`, to: 'LINKS', rows: moved.rows }]);
         });
         report.rowsAffected += moved.rows;
         report.notes.push(`${object.nameSingular}.${field.name} -> LINKS: ${moved.rows} row(s) in ${moved.batches} batch(es)`);

@@ -11,14 +11,22 @@ export const addPointOfContactToViews: UpgradeStep = {
   name: 'add-point-of-contact-to-views',
   phase: 'after-sync',
   description: 'Place opportunity.pointOfContact in every view that shows pointOfContactEmail, right before it',
-  definition: { revision: 1, field: OPPORTUNITY_STANDARD_FIELD_IDS.pointOfContact, before: OPPORTUNITY_STANDARD_FIELD_IDS.pointOfContactEmail },
+  definition: {
+    revision: 1,
+    field: OPPORTUNITY_STANDARD_FIELD_IDS.pointOfContact,
+    before: OPPORTUNITY_STANDARD_FIELD_IDS.pointOfContactEmail,
+  },
   async run(context: UpgradeStepContext): Promise<StepReport> {
     return context.transaction(async (manager) => {
       const fields: Array<{ id: string; standardId: string }> = await manager.query(
         `SELECT f."id", f."standardId" FROM metadata."fieldMetadata" f
            JOIN metadata."objectMetadata" o ON o."id" = f."objectMetadataId"
           WHERE f."workspaceId" = $1 AND o."standardId" = $2 AND NOT o."isCustom" AND f."standardId" = ANY($3::uuid[])`,
-        [context.workspace.id, STANDARD_OBJECT_IDS.opportunity, [OPPORTUNITY_STANDARD_FIELD_IDS.pointOfContact, OPPORTUNITY_STANDARD_FIELD_IDS.pointOfContactEmail]],
+        [
+          context.workspace.id,
+          STANDARD_OBJECT_IDS.opportunity,
+          [OPPORTUNITY_STANDARD_FIELD_IDS.pointOfContact, OPPORTUNITY_STANDARD_FIELD_IDS.pointOfContactEmail],
+        ],
       );
       const relation = fields.find((field) => field.standardId === OPPORTUNITY_STANDARD_FIELD_IDS.pointOfContact);
       const email = fields.find((field) => field.standardId === OPPORTUNITY_STANDARD_FIELD_IDS.pointOfContactEmail);

@@ -50,7 +50,11 @@ export const backfillOpportunityPointOfContact: UpgradeStep = {
       [
         workspace.id,
         [STANDARD_OBJECT_IDS.opportunity, STANDARD_OBJECT_IDS.person],
-        [OPPORTUNITY_STANDARD_FIELD_IDS.pointOfContactEmail, OPPORTUNITY_STANDARD_FIELD_IDS.pointOfContact, PERSON_STANDARD_FIELD_IDS.emails],
+        [
+          OPPORTUNITY_STANDARD_FIELD_IDS.pointOfContactEmail,
+          OPPORTUNITY_STANDARD_FIELD_IDS.pointOfContact,
+          PERSON_STANDARD_FIELD_IDS.emails,
+        ],
       ],
     );
     const tableOf = (id: string) => tables.find((table) => table.standardId === id)?.tableName;
@@ -74,7 +78,13 @@ export const backfillOpportunityPointOfContact: UpgradeStep = {
       `(SELECT count(*) FROM ${person} p WHERE coalesce(btrim(${row}.${email}), '') <> '' AND lower(btrim(p.${personEmail})) = lower(btrim(${row}.${email})) AND p."deletedAt" IS NULL)`;
 
     // An expression index makes each lookup an index probe; dropped again at the end.
-    await ensureIndex(context, { schema: workspace.schemaName, table: tableOf(STANDARD_OBJECT_IDS.person)!, name: MATCH_INDEX, isUnique: false, keys: `lower(btrim(${personEmail}))` });
+    await ensureIndex(context, {
+      schema: workspace.schemaName,
+      table: tableOf(STANDARD_OBJECT_IDS.person)!,
+      name: MATCH_INDEX,
+      isUnique: false,
+      keys: `lower(btrim(${personEmail}))`,
+    });
 
     const checkpoint = (context.entry.checkpoint ??= {});
     if (!checkpoint.counts) {
@@ -89,7 +99,9 @@ export const backfillOpportunityPointOfContact: UpgradeStep = {
       await context.transaction(async (manager) => {
         checkpoint.counts = counts;
         await context.ledger(manager).checkpoint(context.entry.id, checkpoint, 0);
-        await context.ledger(manager).appendLog(context.entry.id, [{ counts }, { ambiguous, listed: ambiguous.length, total: counts.ambiguous }]);
+        await context
+          .ledger(manager)
+          .appendLog(context.entry.id, [{ counts }, { ambiguous, listed: ambiguous.length, total: counts.ambiguous }]);
       });
     }
     const counts = checkpoint.counts as Counts;

@@ -34,10 +34,19 @@ export const buildPersonEmailUniqueIndex: UpgradeStep = {
   version: '0.24',
   name: 'build-person-email-unique-index',
   phase: 'before-sync',
-  description: 'Find duplicate person emails (or resolve them with --dedupe keep-oldest), then build the unique index on emailsPrimaryEmail',
-  definition: { revision: 1, index: PERSON_EMAIL_INDEX, column: COLUMN, where: WHERE, dedupe: { 'keep-oldest': 'suffix +duplicate-<n>, original kept in additionalEmails' } },
+  description:
+    'Find duplicate person emails (or resolve them with --dedupe keep-oldest), then build the unique index on emailsPrimaryEmail',
+  definition: {
+    revision: 1,
+    index: PERSON_EMAIL_INDEX,
+    column: COLUMN,
+    where: WHERE,
+    dedupe: { 'keep-oldest': 'suffix +duplicate-<n>, original kept in additionalEmails' },
+  },
   async run(context: UpgradeStepContext): Promise<StepReport> {
-    const declared = getVersionSnapshot('0.24').objects.find((object) => object.standardId === STANDARD_OBJECT_IDS.person)?.indexes.find((index) => index.name === PERSON_EMAIL_INDEX);
+    const declared = getVersionSnapshot('0.24')
+      .objects.find((object) => object.standardId === STANDARD_OBJECT_IDS.person)
+      ?.indexes.find((index) => index.name === PERSON_EMAIL_INDEX);
     if (!declared || declared.where !== WHERE) {
       throw new Error(`the 0.24 snapshot does not declare ${PERSON_EMAIL_INDEX} as this step builds it`);
     }
@@ -63,16 +72,20 @@ export const buildPersonEmailUniqueIndex: UpgradeStep = {
     const found = await duplicates(connection.manager);
     if (found.length > 0) {
       if (context.options.dedupe !== 'keep-oldest') {
-        const shown = found.slice(0, 20).map((group) => `"${group.value}" (ids ${group.ids.join(', ')})`).join('; ');
+        const shown = found
+          .slice(0, 20)
+          .map((group) => `"${group.value}" (ids ${group.ids.join(', ')})`)
+          .join('; ');
         throw new Error(
           `${found.length} duplicated primary email(s) on person, the unique index cannot be built: ${shown}${found.length > 20 ? `; and ${found.length - 20} more` : ''}. ` +
-            'Resolve them, or pass --dedupe keep-oldest to keep the email on the oldest record and rename the others\'.',
+            "Resolve them, or pass --dedupe keep-oldest to keep the email on the oldest record and rename the others'.",
         );
       }
       const changes = await context.transaction(async (manager) => {
         const log: Array<{ personId: string; from: string; to: string }> = [];
         // Read again under the transaction: the resolution applies to what is there now.
-        const taken = async (email: string): Promise<boolean> => (await manager.query(`SELECT 1 FROM ${table} WHERE "${COLUMN}" = $1 LIMIT 1`, [email])).length > 0;
+        const taken = async (email: string): Promise<boolean> =>
+          (await manager.query(`SELECT 1 FROM ${table} WHERE "${COLUMN}" = $1 LIMIT 1`, [email])).length > 0;
         for (const group of await duplicates(manager)) {
           let rank = 0;
           for (const id of group.ids.slice(1)) {
@@ -91,17 +104,29 @@ export const buildPersonEmailUniqueIndex: UpgradeStep = {
             log.push({ personId: id, from: group.value, to: renamed });
           }
         }
-        await context.ledger(manager).appendLog(context.entry.id, log.map((change) => ({ dedupe: 'keep-oldest', ...change })));
+        await context.ledger(manager).appendLog(
+          context.entry.id,
+          log.map((change) => ({ dedupe: 'keep-oldest', ...change })),
+        );
         // Counted with the renames themselves, so a run resumed after them still reports them.
         await context.ledger(manager).checkpoint(context.entry.id, { ...context.entry.checkpoint, deduped: log.length }, log.length);
         return log;
       });
       report.rowsAffected += changes.length;
-      report.notes.push(`keep-oldest: renamed ${changes.length} duplicate email(s), originals kept in additionalEmails and listed in the ledger`);
+      report.notes.push(
+        `keep-oldest: renamed ${changes.length} duplicate email(s), originals kept in additionalEmails and listed in the ledger`,
+      );
     }
 
     context.options.crashPoint?.('before-index-build');
-    const build = await ensureIndex(context, { schema: workspace.schemaName, table: person.tableName, name: PERSON_EMAIL_INDEX, isUnique: true, keys: quoteIdentifier(COLUMN), where: WHERE });
+    const build = await ensureIndex(context, {
+      schema: workspace.schemaName,
+      table: person.tableName,
+      name: PERSON_EMAIL_INDEX,
+      isUnique: true,
+      keys: quoteIdentifier(COLUMN),
+      where: WHERE,
+    });
     if (build.droppedInvalid) report.notes.push(`dropped the invalid ${PERSON_EMAIL_INDEX} left by an interrupted build`);
     if (build.built) {
       report.notes.push(`built ${PERSON_EMAIL_INDEX}${build.concurrently ? ' CONCURRENTLY' : ''}`);
@@ -113,7 +138,14 @@ export const buildPersonEmailUniqueIndex: UpgradeStep = {
          SELECT $6, $1, $2, $3, $4, true, $5, false
           WHERE NOT EXISTS (SELECT 1 FROM metadata."indexMetadata" WHERE "workspaceId" = $1 AND "name" = $3)`,
         // The id sync would give it, so an upgraded workspace's metadata equals a fresh one's.
-        [workspace.id, person.id, PERSON_EMAIL_INDEX, [COLUMN], WHERE, deterministicUuid(workspace.id, 'index', STANDARD_OBJECT_IDS.person, PERSON_EMAIL_INDEX)],
+        [
+          workspace.id,
+          person.id,
+          PERSON_EMAIL_INDEX,
+          [COLUMN],
+          WHERE,
+          deterministicUuid(workspace.id, 'index', STANDARD_OBJECT_IDS.person, PERSON_EMAIL_INDEX),
+        ],
       ),
     );
     if (report.notes.length === 0) report.notes.push(`${PERSON_EMAIL_INDEX} already in place`);
