@@ -41,6 +41,7 @@ export default tseslint.config(
     ignores: [
       'src/**/*.repository.ts',
       'src/**/*.spec.ts',
+      'src/**/*.spec-support.ts',
       'src/database/**',
       'src/sync/statement.renderer.ts',
       'src/sync/plan.applier.ts',

@@ -1,6 +1,8 @@
 import { fieldColumns, indexEntryColumns, indexName } from './column-names';
 import { DeclarationError, DeclarationIssue, DeclarationRule } from './declaration.error';
-import { ClassRecord, declarationStorage, EntityClass, PropertyRecord } from './declaration.storage';
+import { declarationStorage, EntityClass, PropertyRecord } from './declaration.storage';
+import { checkObjectIdentity, checkRelations } from './declaration-set.checks';
+import { resolveClass, ResolvedClass, ResolvedProperty } from './resolved-class';
 import { DeclaredField, DeclaredIndex, DeclaredObject, DeclaredSchema } from './declared-schema';
 import { defaultValueProblem } from './default-value.rules';
 import { FieldType, isFieldType, OnDeleteAction, RelationType } from './field-type';
@@ -22,19 +24,6 @@ export interface DeclarationSetInput {
   version?: string;
 }
 
-interface ResolvedProperty {
-  record: PropertyRecord;
-  /** The class that declared it (a base class for inherited fields). */
-  owner: EntityClass;
-}
-
-interface ResolvedClass {
-  target: EntityClass;
-  className: string;
-  record: ClassRecord | undefined;
-  properties: ResolvedProperty[];
-}
-
 const LABEL_IDENTIFIER_TYPES = new Set([FieldType.TEXT, FieldType.FULL_NAME, FieldType.UUID]);
 
 /**
@@ -48,8 +37,8 @@ export class DeclarationSetBuilder {
   private readonly sources = new Map<DeclaredObject, ResolvedClass>();
 
   constructor(private readonly input: DeclarationSetInput) {
-    this.classes = input.entities.map((target) => this.resolve(target));
-    this.customBase = input.customObjectBase ? this.resolve(input.customObjectBase) : undefined;
+    this.classes = input.entities.map(resolveClass);
+    this.customBase = input.customObjectBase ? resolveClass(input.customObjectBase) : undefined;
   }
 
   static build(input: DeclarationSetInput): DeclaredSchema {
@@ -70,30 +59,15 @@ export class DeclarationSetBuilder {
     }
     const customObjectFields = this.customBase ? this.buildFields(this.customBase, true) : [];
 
-    this.checkObjectIdentity(objects);
+    const report = this.report.bind(this);
+    checkObjectIdentity(objects, this.sources, report);
     for (const object of objects) {
-      this.checkRelations(object);
+      checkRelations(object, this.sources.get(object)!, this.classes, report);
     }
     if (this.issues.length > 0) {
       throw new DeclarationError(this.issues);
     }
     return { version: this.input.version ?? null, objects, customObjectFields };
-  }
-
-  private resolve(target: EntityClass): ResolvedClass {
-    const chain: EntityClass[] = [];
-    for (let current = target; current && current !== Object.prototype.constructor;) {
-      chain.push(current);
-      const parent = Object.getPrototypeOf(current);
-      current = parent && parent !== Function.prototype ? parent : undefined;
-    }
-    const properties: ResolvedProperty[] = [];
-    for (const owner of chain) {
-      for (const record of declarationStorage.find(owner)?.properties.values() ?? []) {
-        properties.push({ record, owner });
-      }
-    }
-    return { target, className: target.name, record: declarationStorage.find(target), properties };
   }
 
   private report(resolved: ResolvedClass | string, propertyName: string | null, rule: DeclarationRule, message: string): void {
@@ -374,83 +348,5 @@ export class DeclarationSetBuilder {
       });
     }
     return indexes;
-  }
-
-  private checkObjectIdentity(objects: DeclaredObject[]): void {
-    const names = new Map<string, string>();
-    const standardIds = new Map<string, string>();
-    const fieldStandardIds = new Map<string, string>();
-    for (const object of objects) {
-      const resolved = this.sources.get(object)!;
-      const className = resolved.className;
-      if (object.nameSingular === object.namePlural) {
-        this.report(className, null, 'duplicate-object-name', `nameSingular and namePlural are both "${object.nameSingular}"`);
-      }
-      for (const name of [object.nameSingular, object.namePlural]) {
-        const other = names.get(name);
-        if (other && other !== className) {
-          this.report(className, null, 'duplicate-object-name', `object name "${name}" is already used by ${other}`);
-        }
-        names.set(name, className);
-      }
-      const other = standardIds.get(object.standardId) ?? fieldStandardIds.get(object.standardId);
-      if (other) {
-        this.report(className, null, 'duplicate-standard-id', `standardId ${object.standardId} is already used by ${other}`);
-      }
-      standardIds.set(object.standardId, className);
-
-      // Fields inherited from a shared base carry the same standardId in every object on purpose.
-      for (const property of resolved.properties.filter((p) => p.owner === resolved.target)) {
-        const declared = property.record.field ?? property.record.relation;
-        if (!declared) continue;
-        const where = `${className}.${property.record.propertyName}`;
-        const previous = fieldStandardIds.get(declared.standardId) ?? standardIds.get(declared.standardId);
-        if (previous && previous !== where && !previous.startsWith(`${className}.`)) {
-          this.report(
-            className,
-            property.record.propertyName,
-            'duplicate-standard-id',
-            `standardId ${declared.standardId} is already used by ${previous}`,
-          );
-        }
-        fieldStandardIds.set(declared.standardId, where);
-      }
-    }
-  }
-
-  private checkRelations(object: DeclaredObject): void {
-    const resolved = this.sources.get(object)!;
-    const className = resolved.className;
-    for (const field of object.fields) {
-      if (!field.relation || !field.relation.inverseFieldName) continue;
-      const property = resolved.properties.find((p) => p.record.propertyName === field.name)!;
-      const target = property.record.relation!.inverseSideTarget();
-      const targetClass = this.classes.find((candidate) => candidate.target === target);
-      if (!targetClass) continue;
-      const inverse = targetClass.properties.find((p) => p.record.propertyName === field.relation!.inverseFieldName);
-      if (!inverse || !inverse.record.relation) {
-        this.report(
-          className,
-          field.name,
-          'relation-inverse-missing',
-          `the inverse field "${field.relation.inverseFieldName}" is not a relation of ${targetClass.className}`,
-        );
-        continue;
-      }
-      const expectedType = field.relation.type === RelationType.MANY_TO_ONE ? RelationType.ONE_TO_MANY : RelationType.MANY_TO_ONE;
-      const inverseRelation = inverse.record.relation;
-      if (
-        inverseRelation.type !== expectedType ||
-        inverseRelation.inverseSideTarget?.() !== resolved.target ||
-        inverseRelation.inverseSideFieldKey !== field.name
-      ) {
-        this.report(
-          className,
-          field.name,
-          'relation-inverse-mismatch',
-          `${targetClass.className}.${inverse.record.propertyName} must be a ${expectedType} relation back to ${className}.${field.name}`,
-        );
-      }
-    }
   }
 }
