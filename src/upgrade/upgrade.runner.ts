@@ -134,6 +134,7 @@ export class UpgradeRunner {
         const refusal = await upgradePreflight(
           connection.manager,
           current,
+          options.onlyStep ? [] : [version, ...later.map((upgrade) => upgrade.version)],
           [...steps, ...later.flatMap((upgrade) => upgrade.steps)],
           stepOptionsOf(options),
         );

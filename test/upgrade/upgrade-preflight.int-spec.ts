@@ -137,4 +137,19 @@ describe('upgrade pre-flight', () => {
       'renamed by keep-oldest would be 2704 bytes; the unique index on it holds at most 2692 bytes',
     );
   });
+
+  it('a custom person field birthdate at 0.22: upgrade:latest refuses before 0.23 writes, naming the name conflict of the 0.24 sync', async () => {
+    const workspace = await createWorkspace('Birthdate taken', '0.22');
+    await new CustomMetadataService(db.dataSource, declared).createField(workspace.id, 'person', {
+      name: 'birthdate',
+      label: 'Birthday',
+      type: 'TEXT',
+    });
+
+    await expectRefusedUntouched(
+      workspace,
+      ['upgrade:latest'],
+      'sync to 0.24: the new standard field person.birthdate collides with the custom field "birthdate"; rename the custom field',
+    );
+  });
 });
