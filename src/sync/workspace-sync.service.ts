@@ -45,7 +45,13 @@ export interface SyncOptions {
 const UP_TO_DATE: LockedResult = { status: 'up-to-date', plan: { actions: [], refusals: [] } };
 
 /** Drift the plan cannot be trusted over: it would run against tables that are not what metadata says. */
-const BLOCKING_DRIFT = new Set<HealthIssueKind>(['MISSING_TABLE', 'MISSING_COLUMN', 'WRONG_TYPE', 'WRONG_NULLABILITY', 'EXTRA_COLUMN']);
+export const BLOCKING_DRIFT: ReadonlySet<HealthIssueKind> = new Set<HealthIssueKind>([
+  'MISSING_TABLE',
+  'MISSING_COLUMN',
+  'WRONG_TYPE',
+  'WRONG_NULLABILITY',
+  'EXTRA_COLUMN',
+]);
 
 const describePreflight = (failure: PreflightFailure): string => {
   const { check } = failure;

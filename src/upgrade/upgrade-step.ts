@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 
 import { EntityManager, QueryRunner } from 'typeorm';
 
+import { ActualState } from '../metadata/actual-state';
 import { WorkspaceRow } from '../metadata/workspace.repository';
 import { LedgerEntry, LedgerRepository } from './ledger.repository';
 
@@ -53,6 +54,15 @@ export interface UpgradeStepContext {
   ledger(manager: EntityManager): LedgerRepository;
 }
 
+/** What a step's pre-flight reads: the workspace as it is before any step of the run writes. */
+export interface UpgradePreflightContext {
+  workspace: WorkspaceRow;
+  /** Its metadata rows and live catalog, read once for every step. */
+  state: ActualState;
+  manager: EntityManager;
+  options: UpgradeStepOptions;
+}
+
 /**
  * One step of a version's upgrade. Self-contained: it names the fields it touches by standardId
  * and reads the shapes of its version from the frozen snapshots, never from today's classes.
@@ -66,6 +76,12 @@ export interface UpgradeStep {
   description: string;
   /** What the step does, as data: its checksum changes when its definition does. */
   definition: Record<string, unknown>;
+  /**
+   * Read-only checks of what would make the step (or a later one) stop part-way, run for every
+   * step of the run before the first one writes: each problem found, with what to do. Written
+   * against whichever shape the field has before this run (a run from 0.22 checks 0.24's steps too).
+   */
+  preflight?(context: UpgradePreflightContext): Promise<string[]>;
   run(context: UpgradeStepContext): Promise<StepReport>;
 }
 

@@ -10,6 +10,7 @@ import { WorkspaceRepository, WorkspaceRow } from '../metadata/workspace.reposit
 import { LedgerRepository } from './ledger.repository';
 import { stepChecksum, UpgradeStep, UpgradeStepContext, UpgradeStepOptions } from './upgrade-step';
 import { findUpgradeVersion, upgradeCommandName, UPGRADE_VERSIONS } from './upgrade-versions';
+import { upgradePreflight } from './upgrade-preflight';
 import { WorkspaceOutcome } from '../sync/sync-result';
 
 export interface UpgradeOptions extends Partial<UpgradeStepOptions> {
@@ -19,6 +20,8 @@ export interface UpgradeOptions extends Partial<UpgradeStepOptions> {
   allowHazards?: ReadonlySet<Hazard>;
   /** Passed to the sync (fault injection in tests). */
   onStatement?: (executed: number) => Promise<void> | void;
+  /** Pre-flight the steps of every later version too (upgrade:latest: a value 0.24 cannot index is refused before 0.23 writes). */
+  preflightLaterVersions?: boolean;
 }
 
 export type StepStatus = 'done' | 'skipped' | 'failed' | 'checksum-changed' | 'would-run';
@@ -126,6 +129,16 @@ export class UpgradeRunner {
         if (current.version === version) {
           return { ...outcome, version, status: 'up-to-date', message: `already at ${version}` };
         }
+        // Everything that would stop the upgrade part-way is refused before its first step writes.
+        const later = options.preflightLaterVersions ? UPGRADE_VERSIONS.slice(UPGRADE_VERSIONS.indexOf(target) + 1) : [];
+        const refusal = await upgradePreflight(
+          connection.manager,
+          current,
+          options.onlyStep ? [] : [version, ...later.map((upgrade) => upgrade.version)],
+          [...steps, ...later.flatMap((upgrade) => upgrade.steps)],
+          stepOptionsOf(options),
+        );
+        if (refusal) return { ...outcome, message: refusal };
         return await this.upgradeLocked(connection, current, version, steps, options, outcome);
       } finally {
         // On a lost connection the server ended the session, and its lock with it.
@@ -153,8 +166,10 @@ export class UpgradeRunner {
       steps: [],
       sync: null,
     };
+    let first = true;
     for (let next = nextUpgradeFor(current.version); next; next = nextUpgradeFor(current.version)) {
-      const outcome = await this.upgrade(current, next, options);
+      const outcome = await this.upgrade(current, next, { ...options, preflightLaterVersions: first });
+      first = false;
       combined.steps.push(...outcome.steps);
       combined.sync = outcome.sync ?? combined.sync;
       combined.version = outcome.version;

@@ -13,7 +13,7 @@ import { EndState, endState, integrityProblems, recordsWithoutIds, valueCount } 
 import { FixtureCli, ProcessResult, queriesOf, runProductCli, stderrProblems, waitForServiceSessionsToEnd } from './support/processes';
 
 /**
- * Crash injection: create, sync (v1 -> v2, and of a new field alone) and upgrade-0.23 run in a
+ * Crash injection: create, sync (v1 -> v2, and of a new field alone), upgrade-0.23 and upgrade-0.24 run in a
  * child process that is killed (SIGKILL, no chance to clean up) right after the server answered
  * its k-th query, for every k of the uninterrupted run: every statement boundary, BEGIN and COMMIT included. After each kill the
  * run is repeated to completion, and the workspace must equal the one of an uninterrupted run:
@@ -371,6 +371,105 @@ describe('crash injection: killed at every statement boundary, rerun, same end s
         expect({ k, version: version.rows[0].version }).toEqual({ k, version: '0.23' });
         figures.valuesVerified += valueCount(state.records);
         figures.rowsLost += PEOPLE + COMPANIES - Object.keys(state.records.person).length - Object.keys(state.records.company).length;
+      }
+      report(figures);
+      expect(figures.rowsLost).toBe(0);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'upgrade-0.24 (duplicates resolved, unique index, sync, batched backfill, views)',
+    async () => {
+      const PEOPLE = 45;
+      const COMPANIES = 10;
+      const OPPORTUNITIES = 40;
+      const BATCH_SIZE = 10;
+      const creation = new WorkspaceCreationService(db.dataSource, standard);
+      const seed = (await creation.create({ displayName: 'Upgrade 0.24 seed', version: '0.23', prefill: false })).workspace;
+      await db.client.query(
+        `INSERT INTO "${seed.schemaName}".company ("name", "annualRecurringRevenueAmountMicros", "annualRecurringRevenueCurrencyCode")
+         SELECT 'Company ' || n, CASE WHEN n % 3 <> 0 THEN n * 1000000 END, CASE WHEN n % 3 <> 0 THEN 'EUR' END FROM generate_series(1, $1) AS n`,
+        [COMPANIES],
+      );
+      // Emails p1..p30: people n and n + 30 share one, every 11th has none: 12 duplicates to rename.
+      await db.client.query(
+        `INSERT INTO "${seed.schemaName}".person ("nameFirstName", "emailsPrimaryEmail", "emailsAdditionalEmails", "createdAt", "companyId")
+         SELECT 'First ' || n, CASE WHEN n % 11 = 0 THEN NULL ELSE 'p' || (n % 30) || '@example.com' END, '[]'::jsonb,
+                '2024-01-01'::timestamptz + n * interval '1 minute',
+                (SELECT "id" FROM "${seed.schemaName}".company ORDER BY "id" OFFSET (n % $2) LIMIT 1)
+           FROM generate_series(1, $1) AS n`,
+        [PEOPLE, COMPANIES],
+      );
+      // Points of contact: matched (case and spaces aside), unmatched, empty.
+      await db.client.query(
+        `INSERT INTO "${seed.schemaName}".opportunity ("name", "pointOfContactEmail", "companyId")
+         SELECT 'Deal ' || n, CASE WHEN n % 8 = 0 THEN NULL WHEN n % 5 = 0 THEN 'nobody' || n || '@example.com'
+                                   WHEN n % 2 = 0 THEN ' P' || (n % 30) || '@Example.com ' ELSE 'p' || (n % 30) || '@example.com' END,
+                (SELECT "id" FROM "${seed.schemaName}".company ORDER BY "id" OFFSET (n % $2) LIMIT 1)
+           FROM generate_series(1, $1) AS n`,
+        [OPPORTUNITIES, COMPANIES],
+      );
+      const clone = async (name: string): Promise<WorkspaceRow> => {
+        const { workspace } = await creation.create({ displayName: name, version: '0.23', prefill: false });
+        await copyRecords(seed, workspace, ['company', 'person', 'opportunity']);
+        return workspace;
+      };
+      const upgrade = (workspace: WorkspaceRow, extra: Record<string, string> = {}) =>
+        runProductCli(['upgrade-0.24', '-w', workspace.id, '--dedupe', 'keep-oldest', '--batch-size', String(BATCH_SIZE)], {
+          env: env(extra),
+        });
+      const ledger = async (workspaceId: string) =>
+        (
+          await db.client.query(
+            `SELECT "step", "status", "checksum", "rowsAffected"::int AS "rowsAffected", "error", "log" FROM core."upgradeLedger" WHERE "workspaceId" = $1 ORDER BY "step"`,
+            [workspaceId],
+          )
+        ).rows.map((row) => ({
+          ...row,
+          // The log's entries of record (renames, counts, ambiguous rows), once each; its notes tell what the last run did.
+          log: (row.log as Array<Record<string, unknown>>).filter((entry) => !('note' in entry)),
+        }));
+
+      const reference = await clone('Upgrade 0.24 reference');
+      const referenceRun = await upgrade(reference, { WMS_FAULT_COUNT_QUERIES: '1' });
+      expectSucceeded(0, referenceRun);
+      const total = queriesOf(referenceRun);
+      const expected = { ...(await endState(db.client, reference.id, reference.schemaName)), ledger: await ledger(reference.id) };
+      expect(expected.ledger.map((row) => [row.step, row.status])).toEqual([
+        ['add-point-of-contact-to-views', 'DONE'],
+        ['backfill-opportunity-point-of-contact', 'DONE'],
+        ['build-person-email-unique-index', 'DONE'],
+      ]);
+      // The reference itself: 12 duplicates renamed with the original kept, points of contact set, ARR kept.
+      const people = Object.values(expected.records.person);
+      expect(people.filter((row) => String(row.emailsPrimaryEmail).includes('+duplicate-1@')).length).toBe(12);
+      expect(people.filter((row) => JSON.stringify(row.emailsAdditionalEmails).includes('@example.com')).length).toBe(12);
+      const opportunities = Object.values(expected.records.opportunity);
+      expect(opportunities.filter((row) => row.pointOfContactId !== null).length).toBeGreaterThan(OPPORTUNITIES / 2);
+      expect(Object.values(expected.records.company).filter((row) => row.annualRecurringRevenueAmountMicros !== null).length).toBe(7);
+      const figures: Figures = { scenario: 'upgrade-0.24', boundaries: total, killed: 0, valuesVerified: 0, rowsLost: 0 };
+
+      for (const k of boundariesToKill(total)) {
+        const workspace = await clone(`Upgrade 0.24 killed at ${k}`);
+        expectKilled(k, await upgrade(workspace, { WMS_FAULT_KILL_AFTER_QUERY: String(k) }));
+        figures.killed += 1;
+        await waitForServiceSessionsToEnd(db.client);
+        expectSucceeded(k, await upgrade(workspace));
+        const state = { ...(await endState(db.client, workspace.id, workspace.schemaName)), ledger: await ledger(workspace.id) };
+        expect({ k, ...state }).toEqual({ k, ...expected });
+        expect({ k, problems: await integrityProblems(db.client, db.dataSource, workspace.id, workspace.schemaName) }).toEqual({
+          k,
+          problems: [],
+        });
+        const version = await db.client.query(`SELECT "version" FROM core.workspace WHERE "id" = $1`, [workspace.id]);
+        expect({ k, version: version.rows[0].version }).toEqual({ k, version: '0.24' });
+        figures.valuesVerified += valueCount(state.records);
+        figures.rowsLost +=
+          PEOPLE +
+          COMPANIES +
+          OPPORTUNITIES -
+          ['person', 'company', 'opportunity'].reduce((sum, table) => sum + Object.keys(state.records[table]).length, 0);
       }
       report(figures);
       expect(figures.rowsLost).toBe(0);

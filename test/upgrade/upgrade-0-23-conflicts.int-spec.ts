@@ -55,19 +55,19 @@ describe('upgrade-0.23 with a custom field in the way', () => {
     ['company', 'domainNamePrimaryLinkUrl', 'migrate-link-fields-to-links'],
     ['company', 'linkedinLinkSecondaryLinks', 'migrate-link-fields-to-links'],
   ])(
-    'a custom %s.%s: the upgrade fails in %s before the step writes anything, and finishes once the field is renamed',
+    'a custom %s.%s: the upgrade is refused by the pre-flight of %s before any step writes, and finishes once the field is renamed',
     async (object, name, step) => {
       const { workspace, values } = await workspaceWithCustomField(object, name);
       const before = await workspaceSnapshot(db.client, workspace.id, workspace.schemaName);
 
       const outcome = await new UpgradeRunner(db.dataSource).upgrade(workspace, '0.23', { batchSize: 2 });
       expect(outcome.status).toBe('failed');
-      expect(outcome.message).toContain(`step ${step} failed`);
+      expect(outcome.message).toContain(`pre-flight checks failed, nothing was written: 0.23 ${step}: `);
       expect(outcome.message).toContain(`field "${name}" is in the way; rename it, then run the step again`);
-      expect((await ledgerRow(db.client, workspace.id, step))?.status).toBe('FAILED');
+      expect(await ledgerRow(db.client, workspace.id, step)).toBeUndefined();
       expect(await workspaceVersion(db.client, workspace.id)).toBe('0.22');
-      // The object's table, columns and field rows as they were before, the custom values included.
-      // (Steps run one after the other: a step before the failing one has done its work.)
+      // The object's table, columns and field rows as they were before, the custom values included:
+      // the pre-flight runs every step's checks before the first step writes.
       const after = await workspaceSnapshot(db.client, workspace.id, workspace.schemaName);
       const fieldsOf = (snapshot: typeof before) => snapshot.metadata.fields.filter((row) => row.objectMetadataId === objectId);
       const columnsOf = (snapshot: typeof before) => snapshot.catalog.columns.filter((column) => column.table === object);

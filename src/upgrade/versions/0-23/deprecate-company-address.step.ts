@@ -1,12 +1,13 @@
 import { FieldType } from '../../../declarations/field-type';
 import { qualified, quoteIdentifier } from '../../../database/sql';
 import { COMPANY_STANDARD_FIELD_IDS } from '../../../standard-objects/standard-ids.constant';
-import { StepReport, UpgradeStep, UpgradeStepContext } from '../../upgrade-step';
+import { StepReport, UpgradePreflightContext, UpgradeStep, UpgradeStepContext } from '../../upgrade-step';
 import { COMPANY, snapshotField } from './snapshot-shapes';
 
 const from = snapshotField('0.22', COMPANY, COMPANY_STANDARD_FIELD_IDS.address);
 export const ADDRESS_OLD_NAME = 'addressOld';
 export const ADDRESS_OLD_LABEL = 'Address (Deprecated)';
+const CLASH = `company already has a field "${ADDRESS_OLD_NAME}"; rename it, then run the step again`;
 
 /**
  * Company `address` TEXT -> ADDRESS without moving data: the old field becomes the custom,
@@ -23,6 +24,13 @@ export const deprecateCompanyAddress: UpgradeStep = {
     standardId: from.standardId,
     from: { name: from.name, type: from.type },
     to: { name: ADDRESS_OLD_NAME, label: ADDRESS_OLD_LABEL },
+  },
+  async preflight({ state }: UpgradePreflightContext): Promise<string[]> {
+    const company = state.objects.find((object) => object.standardId === COMPANY && !object.isCustom);
+    const address = company?.fields.find(
+      (field) => field.standardId === from.standardId && !field.isCustom && field.type === FieldType.TEXT && field.name === from.name,
+    );
+    return address && company!.fields.some((field) => field.name === ADDRESS_OLD_NAME) ? [CLASH] : [];
   },
   async run(context: UpgradeStepContext): Promise<StepReport> {
     return context.transaction(async (manager) => {
@@ -41,7 +49,7 @@ export const deprecateCompanyAddress: UpgradeStep = {
         ADDRESS_OLD_NAME,
       ]);
       if (clash) {
-        throw new Error(`company already has a field "${ADDRESS_OLD_NAME}"; rename it, then run the step again`);
+        throw new Error(CLASH);
       }
       await manager.query(
         `ALTER TABLE ${qualified(context.workspace.schemaName, field.tableName)} RENAME COLUMN ${quoteIdentifier(from.name)} TO ${quoteIdentifier(ADDRESS_OLD_NAME)}`,

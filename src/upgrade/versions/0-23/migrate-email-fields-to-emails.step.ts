@@ -1,11 +1,11 @@
 import { FieldType } from '../../../declarations/field-type';
 import { qualified, quoteIdentifier } from '../../../database/sql';
 import { PERSON_STANDARD_FIELD_IDS } from '../../../standard-objects/standard-ids.constant';
-import { ActualField, ActualObject } from '../../../metadata/actual-state';
+import { ActualField, ActualObject, ActualState } from '../../../metadata/actual-state';
 import { ActualStateRepository } from '../../../metadata/actual-state.repository';
 import { moveInBatches } from '../../steps/batched-move';
 import { ColumnSyncTrigger } from '../../steps/column-sync-trigger';
-import { StepReport, UpgradeStep, UpgradeStepContext } from '../../upgrade-step';
+import { StepReport, UpgradePreflightContext, UpgradeStep, UpgradeStepContext } from '../../upgrade-step';
 import { PERSON, snapshotField } from './snapshot-shapes';
 import { compositeColumnName } from '../../../metadata/column-layout';
 
@@ -29,6 +29,12 @@ const target = (object: ActualObject, field: ActualField) => {
   return { newName, primary, additional, error };
 };
 
+/** Every EMAIL field another field is in the way of, as the step's error. */
+const clashes = (state: ActualState): Error[] =>
+  state.objects.flatMap((object) =>
+    object.fields.filter((field) => field.type === FieldType.EMAIL).flatMap((field) => target(object, field).error ?? []),
+  );
+
 /**
  * EMAIL -> EMAILS for Person `email` and every custom EMAIL field: values move to
  * `<name>PrimaryEmail` in batches, `additionalEmails` becomes empty, the field row keeps its id
@@ -45,17 +51,16 @@ export const migrateEmailFieldsToEmails: UpgradeStep = {
     to: { name: to.name, type: to.type, subfields: ['primaryEmail', 'additionalEmails'] },
     custom: { type: FieldType.EMAIL },
   },
+  async preflight({ state }: UpgradePreflightContext): Promise<string[]> {
+    return clashes(state).map((error) => error.message);
+  },
   async run(context: UpgradeStepContext): Promise<StepReport> {
     const report: StepReport = { rowsAffected: 0, notes: [], maxBatchMs: 0 };
     const actual = await new ActualStateRepository(context.connection.manager).read(context.workspace.id, context.workspace.schemaName);
     const schema = context.workspace.schemaName;
     // Every field in the way is reported before anything moves: nothing is half-applied.
-    for (const object of actual.objects) {
-      for (const field of object.fields.filter((candidate) => candidate.type === FieldType.EMAIL)) {
-        const { error } = target(object, field);
-        if (error) throw error;
-      }
-    }
+    const [clash] = clashes(actual);
+    if (clash) throw clash;
     for (const object of actual.objects) {
       for (const field of object.fields.filter((candidate) => candidate.type === FieldType.EMAIL)) {
         const { newName, primary, additional } = target(object, field);

@@ -1,11 +1,11 @@
 import { FieldType } from '../../../declarations/field-type';
 import { qualified, quoteIdentifier } from '../../../database/sql';
 import { COMPANY_STANDARD_FIELD_IDS } from '../../../standard-objects/standard-ids.constant';
-import { ActualField, ActualObject, actualFieldColumns } from '../../../metadata/actual-state';
+import { ActualField, ActualObject, ActualState, actualFieldColumns } from '../../../metadata/actual-state';
 import { ActualStateRepository } from '../../../metadata/actual-state.repository';
 import { moveInBatches } from '../../steps/batched-move';
 import { ColumnSyncTrigger } from '../../steps/column-sync-trigger';
-import { StepReport, UpgradeStep, UpgradeStepContext } from '../../upgrade-step';
+import { StepReport, UpgradePreflightContext, UpgradeStep, UpgradeStepContext } from '../../upgrade-step';
 import { COMPANY, snapshotField } from './snapshot-shapes';
 import { compositeColumnName } from '../../../metadata/column-layout';
 
@@ -34,6 +34,12 @@ const target = (object: ActualObject, field: ActualField) => {
   return { name, error };
 };
 
+/** Every LINK field another field is in the way of, as the step's error. */
+const clashes = (state: ActualState): Error[] =>
+  state.objects.flatMap((object) =>
+    object.fields.filter((field) => field.type === FieldType.LINK).flatMap((field) => target(object, field).error ?? []),
+  );
+
 /**
  * LINK -> LINKS for Company `domainName`, `linkedinLink` and every custom LINK field: label and
  * url move to the primary link, in batches; the field keeps its id; old columns dropped at the end.
@@ -49,16 +55,15 @@ export const migrateLinkFieldsToLinks: UpgradeStep = {
     custom: { type: FieldType.LINK },
     url: 'bare domain -> https://domain',
   },
+  async preflight({ state }: UpgradePreflightContext): Promise<string[]> {
+    return clashes(state).map((error) => error.message);
+  },
   async run(context: UpgradeStepContext): Promise<StepReport> {
     const report: StepReport = { rowsAffected: 0, notes: [], maxBatchMs: 0 };
     const actual = await new ActualStateRepository(context.connection.manager).read(context.workspace.id, context.workspace.schemaName);
     // Every field in the way is reported before anything moves: its values would be overwritten.
-    for (const object of actual.objects) {
-      for (const field of object.fields.filter((candidate) => candidate.type === FieldType.LINK)) {
-        const { error } = target(object, field);
-        if (error) throw error;
-      }
-    }
+    const [clash] = clashes(actual);
+    if (clash) throw clash;
     for (const object of actual.objects) {
       for (const field of object.fields.filter((candidate) => candidate.type === FieldType.LINK)) {
         const { name } = target(object, field);
