@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 
 import { qualified } from '../../src/database/sql';
+import { RecordService } from '../../src/records/record.service';
 import { buildStandardDeclarations } from '../../src/standard-objects/standard-objects';
 import { UpgradeRunner } from '../../src/upgrade/upgrade.runner';
 import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
@@ -94,5 +95,49 @@ describe('writers during the 0.23 data moves', () => {
       [workspace.schemaName],
     );
     expect(triggers).toEqual([]);
+  });
+
+  it('a record write racing the email switch lands in the new shape instead of failing on the dropped column', async () => {
+    const { workspace } = await new WorkspaceCreationService(dataSource, buildStandardDeclarations()).create({
+      displayName: 'Racing writer',
+      version: '0.22',
+      prefill: false,
+    });
+    const [emailField] = await dataSource.query(
+      `SELECT f."id" FROM metadata."fieldMetadata" f JOIN metadata."objectMetadata" o ON o."id" = f."objectMetadataId"
+        WHERE f."workspaceId" = $1 AND o."nameSingular" = 'person' AND f."name" = 'email'`,
+      [workspace.id],
+    );
+    // The order is forced with locks: the switch takes the person table, then waits on the email
+    // field's row (held here); the write reads the 0.22 shape and queues behind the switch.
+    const holder = dataSource.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query(`SELECT 1 FROM metadata."fieldMetadata" WHERE "id" = $1 FOR UPDATE`, [emailField.id]);
+    const waiting = async (pattern: string): Promise<void> => {
+      for (;;) {
+        // Not on the holder: a transaction sees pg_stat_activity as it was when first read.
+        const [{ count }] = await dataSource.query(
+          `SELECT count(*)::int AS count FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE $1`,
+          [pattern],
+        );
+        if (count > 0) return;
+      }
+    };
+    const upgrade = new UpgradeRunner(dataSource).upgrade(workspace, '0.23');
+    await waiting('UPDATE metadata."fieldMetadata" SET "type"%');
+    const write = new RecordService(writer).create(workspace.id, 'person', { email: 'racing@new.test' }).then(
+      (record) => ({ record }),
+      (error: Error) => ({ error: error.message }),
+    );
+    await waiting('%person%');
+    await holder.commitTransaction();
+    await holder.release();
+
+    expect((await upgrade).status).toBe('upgraded');
+    const outcome = await write;
+    expect(outcome).toEqual({ record: expect.objectContaining({ emails: { primaryEmail: 'racing@new.test', additionalEmails: [] } }) });
+    const rows = await dataSource.query(`SELECT "emailsPrimaryEmail" AS email FROM ${qualified(workspace.schemaName, 'person')}`);
+    expect(rows).toEqual([{ email: 'racing@new.test' }]);
   });
 });
