@@ -56,6 +56,14 @@ export class RecordRepository {
     await this.manager.query(`LOCK TABLE ${this.table(table)} IN ROW EXCLUSIVE MODE`);
   }
 
+  /** Every view's object id, by view id. */
+  async viewObjectIds(viewTable: string): Promise<Map<string, string | null>> {
+    const rows: Array<{ id: string; objectMetadataId: string | null }> = await this.manager.query(
+      `SELECT "id", "objectMetadataId" FROM ${this.table(viewTable)}`,
+    );
+    return new Map(rows.map((row) => [row.id, row.objectMetadataId]));
+  }
+
   /** Inserts rows (all with the same columns) and returns their ids in order. */
   async insert(table: string, rows: Array<Record<string, unknown>>): Promise<string[]> {
     if (rows.length === 0) return [];

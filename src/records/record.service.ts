@@ -10,6 +10,7 @@ import { fieldParams, recordFields, RecordField, recordParams, rowToRecord } fro
 import { RecordRepository, ViewTables } from './record.repository';
 import { RecordError } from './record.error';
 import { ListQuery, viewQuery } from './view-query';
+import { ViewReferences } from './view-references';
 
 export interface ObjectContext {
   workspace: WorkspaceRow;
@@ -174,6 +175,7 @@ export class RecordService {
       if (createdBy && !createdBy.columns.some((column) => column.name in params)) {
         Object.assign(params, fieldParams(createdBy, { source: 'API', name: '' }));
       }
+      (await ViewReferences.load(manager, context))?.check(params);
       const [id] = await records.insert(context.object.tableName, [params]);
       return this.read(manager, context, id);
     });
@@ -182,6 +184,7 @@ export class RecordService {
   async update(workspaceId: string, objectName: string, id: string, body: unknown): Promise<Record<string, unknown>> {
     return this.write(workspaceId, objectName, async (manager, context, records) => {
       const params = recordParams(context.fields, body, { renamed: context.renamed });
+      if (UUID_PATTERN.test(id)) await (await ViewReferences.load(manager, context))?.checkUpdate(manager, id, params);
       if (!UUID_PATTERN.test(id) || !(await records.update(context.object.tableName, id, params))) throw this.notFound(context, id);
       return this.read(manager, context, id);
     });
