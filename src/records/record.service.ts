@@ -59,18 +59,17 @@ export const loadObjectContext = async (manager: EntityManager, workspaceId: str
 };
 
 /**
- * The context a write works with: read again once the object's table is locked for writing, so
- * that a switch of a field's shape made meanwhile (upgrade-0.23 turning `email` into `emails`,
- * dropping the old column) is seen, or waits for this write.
+ * The context a write works with: `before`, read again once the object's table is locked for
+ * writing, so that a switch of a field's shape made meanwhile (upgrade-0.23 turning `email` into
+ * `emails`, dropping the old column) is seen, or waits for this write.
  */
-export const loadObjectContextForWrite = async (
+export const lockObjectContextForWrite = async (
   manager: EntityManager,
-  workspaceId: string,
+  before: ObjectContext,
   objectName: string,
 ): Promise<ObjectContext> => {
-  const before = await loadObjectContext(manager, workspaceId, objectName);
   await new RecordRepository(manager, before.workspace.schemaName).lockForWrite(before.object.tableName);
-  const after = await loadObjectContext(manager, workspaceId, objectName);
+  const after = await loadObjectContext(manager, before.workspace.id, objectName);
   const renamed = new Map<string, RecordField>();
   for (const old of before.fields) {
     const now = after.fields.find((candidate) => candidate.field.id === old.field.id);
@@ -205,7 +204,8 @@ export class RecordService {
     const used: { context?: ObjectContext } = {};
     try {
       return await this.dataSource.transaction(async (manager) => {
-        const context = await loadObjectContextForWrite(manager, workspaceId, objectName);
+        used.context = await loadObjectContext(manager, workspaceId, objectName);
+        const context = await lockObjectContextForWrite(manager, used.context, objectName);
         used.context = context;
         return work(manager, context, new RecordRepository(manager, context.workspace.schemaName));
       });

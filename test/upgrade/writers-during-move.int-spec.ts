@@ -1,6 +1,8 @@
 import { DataSource } from 'typeorm';
 
 import { qualified } from '../../src/database/sql';
+import { CustomMetadataService } from '../../src/custom-metadata/custom-metadata.service';
+import { RecordError } from '../../src/records/record.error';
 import { RecordService } from '../../src/records/record.service';
 import { buildStandardDeclarations } from '../../src/standard-objects/standard-objects';
 import { UpgradeRunner } from '../../src/upgrade/upgrade.runner';
@@ -139,5 +141,54 @@ describe('writers during the 0.23 data moves', () => {
     expect(outcome).toEqual({ record: expect.objectContaining({ emails: { primaryEmail: 'racing@new.test', additionalEmails: [] } }) });
     const rows = await dataSource.query(`SELECT "emailsPrimaryEmail" AS email FROM ${qualified(workspace.schemaName, 'person')}`);
     expect(rows).toEqual([{ email: 'racing@new.test' }]);
+  });
+
+  it("a record write whose object's table is renamed under it gets a conflict that says to retry", async () => {
+    const declarations = buildStandardDeclarations();
+    const { workspace } = await new WorkspaceCreationService(dataSource, declarations).create({ displayName: 'Renamed', prefill: false });
+    const custom = new CustomMetadataService(dataSource, declarations);
+    await custom.createObject(workspace.id, {
+      nameSingular: 'gadget',
+      namePlural: 'gadgets',
+      labelSingular: 'Gadget',
+      labelPlural: 'Gadgets',
+    });
+    const [{ tableName }] = await dataSource.query(
+      `SELECT "tableName" FROM metadata."objectMetadata" WHERE "workspaceId" = $1 AND "nameSingular" = 'gadget'`,
+      [workspace.id],
+    );
+    // The rename waits for the table (held here); the write reads the old name and queues behind the rename.
+    const holder = dataSource.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query(`LOCK TABLE ${qualified(workspace.schemaName, tableName)} IN ACCESS SHARE MODE`);
+    const waiting = async (pattern: string): Promise<void> => {
+      for (;;) {
+        const [{ count }] = await dataSource.query(
+          `SELECT count(*)::int AS count FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE $1`,
+          [pattern],
+        );
+        if (count > 0) return;
+      }
+    };
+    const rename = custom.updateObject(workspace.id, 'gadget', { nameSingular: 'widget', namePlural: 'widgets' });
+    await waiting('%ALTER TABLE%');
+    const write = new RecordService(writer).create(workspace.id, 'gadget', { name: 'first' }).then(
+      () => null,
+      (error: Error) => error,
+    );
+    await waiting('LOCK TABLE%');
+    await holder.commitTransaction();
+    await holder.release();
+    await rename;
+
+    const error = await write;
+    expect(error).toBeInstanceOf(RecordError);
+    expect({ code: (error as RecordError).code, message: error?.message }).toEqual({
+      code: 'CONFLICT',
+      message: 'the fields of gadget changed while this request was written (an upgrade or a sync); nothing was written: retry the request',
+    });
+    const rows = await dataSource.query(`SELECT count(*)::int AS count FROM ${qualified(workspace.schemaName, '_widget')}`);
+    expect(rows).toEqual([{ count: 0 }]);
   });
 });
