@@ -41,7 +41,8 @@ export const toErrorBody = (error: unknown): ErrorBody => {
     return body(error.getStatus(), Array.isArray(message) ? message.join('; ') : String(message ?? error.message));
   }
   if (error instanceof CsvImportError) return { ...body(400, error.message, error.property), errors: error.errors };
-  if (error instanceof RecordError) return body(error.code === 'NOT_FOUND' ? 404 : 400, error.message, error.property);
+  if (error instanceof RecordError)
+    return body(error.code === 'NOT_FOUND' ? 404 : error.code === 'CONFLICT' ? 409 : 400, error.message, error.property);
   if (error instanceof CustomMetadataError)
     return body(error.code === 'NOT_FOUND' ? 404 : error.code === 'CONFLICT' ? 409 : 400, error.message, error.property);
   if (error instanceof ApiKeyError) return body(error.code === 'NOT_FOUND' ? 404 : 400, error.message, error.property);

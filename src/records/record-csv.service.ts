@@ -11,6 +11,7 @@ import { getVersionSnapshot, snapshotVersions } from '../standard-objects/versio
 import { csvColumns, CsvColumn, formatCell, legacyCsvColumns, resolveHeaders, rowParams } from './record-csv';
 import { RecordRepository } from './record.repository';
 import { RecordError } from './record.error';
+import { ViewReferences } from './view-references';
 import { loadObjectContext, ObjectContext, recordErrorFrom } from './record.service';
 
 export interface ImportOptions {
@@ -108,6 +109,7 @@ export class RecordCsvService {
       let columns: CsvColumn[] | null = null;
       let batch: Array<{ line: number; params: Record<string, unknown> }> = [];
       let imported = 0;
+      const references = await ViewReferences.load(manager, context);
       const flush = async () => {
         imported += await this.insertBatch(manager, context, batch, errors);
         batch = [];
@@ -125,7 +127,9 @@ export class RecordCsvService {
             continue;
           }
           try {
-            batch.push({ line, params: rowParams(columns, record) });
+            const params = rowParams(columns, record);
+            references?.check(params);
+            batch.push({ line, params });
           } catch (error) {
             if (!(error instanceof RecordError)) throw error;
             errors.push({ line, message: error.message });

@@ -3,6 +3,7 @@ import { ColumnType, getFieldTypeDefinition, RATING_VALUES } from '../declaratio
 import { UUID_PATTERN } from '../declarations/identifier.rules';
 import { ActualField, ActualObject } from '../metadata/actual-state';
 import { RecordError } from './record.error';
+import { columnsForValue } from './record-shape';
 import { compositeColumnName, joinColumnName } from '../metadata/column-layout';
 
 /** A column of an object's table with its type, as the record code reads and writes it. */
@@ -172,9 +173,15 @@ export const fieldParams = (recordField: RecordField, value: unknown): Record<st
 
 /**
  * Turns a record's JSON into column values, refusing unknown keys and fields that cannot be
- * written; `extra` lists keys the caller may set besides the writable fields (e.g. `id` on create).
+ * written; `extra` lists keys the caller may set besides the writable fields (e.g. `id` on create);
+ * `renamed` maps keys of a shape switched during the write to today's field, whose columns get
+ * the value as the version-tolerant writers put it (a plain email into `emailsPrimaryEmail`).
  */
-export const recordParams = (fields: RecordField[], body: unknown, options: { extraKeys?: string[] } = {}): Record<string, unknown> => {
+export const recordParams = (
+  fields: RecordField[],
+  body: unknown,
+  options: { extraKeys?: string[]; renamed?: Map<string, RecordField> } = {},
+): Record<string, unknown> => {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new RecordError('INVALID', 'body', 'the request body must be a JSON object of field values');
   }
@@ -188,6 +195,11 @@ export const recordParams = (fields: RecordField[], body: unknown, options: { ex
       continue;
     }
     const field = fields.find((candidate) => candidate.key === key);
+    const renamed = field ? undefined : options.renamed?.get(key);
+    if (renamed && isWritable(renamed)) {
+      Object.assign(params, columnsForValue(renamed.field, value));
+      continue;
+    }
     if (!field) {
       throw new RecordError(
         'INVALID',

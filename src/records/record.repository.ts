@@ -47,6 +47,23 @@ export class RecordRepository {
     return qualified(this.schemaName, name);
   }
 
+  /**
+   * Takes the lock every write of `table` takes anyway (ROW EXCLUSIVE), before the writer reads the
+   * fields' shapes: a switch that adds or drops columns holds ACCESS EXCLUSIVE until it commits,
+   * so it is either done (and its shapes are read) or waits for this write.
+   */
+  async lockForWrite(table: string): Promise<void> {
+    await this.manager.query(`LOCK TABLE ${this.table(table)} IN ROW EXCLUSIVE MODE`);
+  }
+
+  /** Every view's object id, by view id. */
+  async viewObjectIds(viewTable: string): Promise<Map<string, string | null>> {
+    const rows: Array<{ id: string; objectMetadataId: string | null }> = await this.manager.query(
+      `SELECT "id", "objectMetadataId" FROM ${this.table(viewTable)}`,
+    );
+    return new Map(rows.map((row) => [row.id, row.objectMetadataId]));
+  }
+
   /** Inserts rows (all with the same columns) and returns their ids in order. */
   async insert(table: string, rows: Array<Record<string, unknown>>): Promise<string[]> {
     if (rows.length === 0) return [];

@@ -10,6 +10,7 @@ import { fieldParams, recordFields, RecordField, recordParams, rowToRecord } fro
 import { RecordRepository, ViewTables } from './record.repository';
 import { RecordError } from './record.error';
 import { ListQuery, viewQuery } from './view-query';
+import { ViewReferences } from './view-references';
 
 export interface ObjectContext {
   workspace: WorkspaceRow;
@@ -19,6 +20,11 @@ export interface ObjectContext {
   fields: RecordField[];
   /** Every field that holds a value, inactive ones included. */
   allFields: RecordField[];
+  /**
+   * Writes only: fields whose key changed while the write waited for its lock (upgrade-0.23's
+   * `email` -> `emails`), by the key the request was read against.
+   */
+  renamed?: Map<string, RecordField>;
 }
 
 export interface ListOptions {
@@ -51,6 +57,34 @@ export const loadObjectContext = async (manager: EntityManager, workspaceId: str
   if (!object.isActive) throw new RecordError('INVALID', 'object', `object "${object.nameSingular}" is inactive; activate it first`);
   return { workspace, objects, object, fields: recordFields(object), allFields: recordFields(object, { includeInactive: true }) };
 };
+
+/**
+ * The context a write works with: `before`, read again once the object's table is locked for
+ * writing, so that a switch of a field's shape made meanwhile (upgrade-0.23 turning `email` into
+ * `emails`, dropping the old column) is seen, or waits for this write.
+ */
+export const lockObjectContextForWrite = async (
+  manager: EntityManager,
+  before: ObjectContext,
+  objectName: string,
+): Promise<ObjectContext> => {
+  await new RecordRepository(manager, before.workspace.schemaName).lockForWrite(before.object.tableName);
+  const after = await loadObjectContext(manager, before.workspace.id, objectName);
+  const renamed = new Map<string, RecordField>();
+  for (const old of before.fields) {
+    const now = after.fields.find((candidate) => candidate.field.id === old.field.id);
+    if (now && now.key !== old.key && !after.fields.some((candidate) => candidate.key === old.key)) renamed.set(old.key, now);
+  }
+  return { ...after, renamed };
+};
+
+/** What a write's columns depend on: the table and each field's name, type and state. */
+const shapeOf = (context: ObjectContext): string =>
+  JSON.stringify([context.object.tableName, context.allFields.map(({ field }) => [field.id, field.name, field.type, field.isActive])]);
+
+/** A column or table the write named is gone: 42703 undefined column, 42P01 undefined table. */
+const isUndefinedColumnOrTable = (error: unknown): boolean =>
+  error instanceof QueryFailedError && ['42703', '42P01'].includes((error.driverError as { code?: string }).code ?? '');
 
 export const viewTablesOf = (objects: ActualObject[]): ViewTables | null => {
   const table = (standardId: string) => objects.find((object) => !object.isCustom && object.standardId === standardId)?.tableName;
@@ -135,11 +169,12 @@ export class RecordService {
 
   async create(workspaceId: string, objectName: string, body: unknown): Promise<Record<string, unknown>> {
     return this.write(workspaceId, objectName, async (manager, context, records) => {
-      const params = recordParams(context.fields, body, { extraKeys: ['id'] });
+      const params = recordParams(context.fields, body, { extraKeys: ['id'], renamed: context.renamed });
       const createdBy = context.fields.find((field) => field.field.name === 'createdBy' && field.kind === 'composite');
       if (createdBy && !createdBy.columns.some((column) => column.name in params)) {
         Object.assign(params, fieldParams(createdBy, { source: 'API', name: '' }));
       }
+      (await ViewReferences.load(manager, context))?.check(params);
       const [id] = await records.insert(context.object.tableName, [params]);
       return this.read(manager, context, id);
     });
@@ -147,7 +182,8 @@ export class RecordService {
 
   async update(workspaceId: string, objectName: string, id: string, body: unknown): Promise<Record<string, unknown>> {
     return this.write(workspaceId, objectName, async (manager, context, records) => {
-      const params = recordParams(context.fields, body);
+      const params = recordParams(context.fields, body, { renamed: context.renamed });
+      if (UUID_PATTERN.test(id)) await (await ViewReferences.load(manager, context))?.checkUpdate(manager, id, params);
       if (!UUID_PATTERN.test(id) || !(await records.update(context.object.tableName, id, params))) throw this.notFound(context, id);
       return this.read(manager, context, id);
     });
@@ -165,16 +201,31 @@ export class RecordService {
     objectName: string,
     work: (manager: EntityManager, context: ObjectContext, records: RecordRepository) => Promise<T>,
   ): Promise<T> {
-    let fields: RecordField[] = [];
+    const used: { context?: ObjectContext } = {};
     try {
       return await this.dataSource.transaction(async (manager) => {
-        const context = await loadObjectContext(manager, workspaceId, objectName);
-        fields = context.fields;
+        used.context = await loadObjectContext(manager, workspaceId, objectName);
+        const context = await lockObjectContextForWrite(manager, used.context, objectName);
+        used.context = context;
         return work(manager, context, new RecordRepository(manager, context.workspace.schemaName));
       });
     } catch (error) {
-      throw recordErrorFrom(error, fields) ?? error;
+      const { context } = used;
+      if (context && isUndefinedColumnOrTable(error) && (await this.shapeChanged(workspaceId, objectName, context))) {
+        throw new RecordError(
+          'CONFLICT',
+          'body',
+          `the fields of ${context.object.nameSingular} changed while this request was written (an upgrade or a sync); nothing was written: retry the request`,
+        );
+      }
+      throw recordErrorFrom(error, context?.fields ?? []) ?? error;
     }
+  }
+
+  /** Whether the object's table or fields differ now from the context a failed write used. */
+  private async shapeChanged(workspaceId: string, objectName: string, context: ObjectContext): Promise<boolean> {
+    const now = await this.dataSource.transaction((manager) => loadObjectContext(manager, workspaceId, objectName)).catch(() => null);
+    return now === null || shapeOf(now) !== shapeOf(context);
   }
 
   private async read(manager: EntityManager, context: ObjectContext, id: string): Promise<Record<string, unknown>> {

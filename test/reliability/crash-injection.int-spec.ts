@@ -11,6 +11,8 @@ import { tableData } from '../utils/schema-snapshot';
 import { useTestDatabase } from '../utils/test-services';
 import { EndState, endState, integrityProblems, recordsWithoutIds, valueCount } from './support/end-state';
 import { FixtureCli, ProcessResult, queriesOf, runProductCli, stderrProblems, waitForServiceSessionsToEnd } from './support/processes';
+import { ApiKeyService } from '../../src/auth/api-key.service';
+import { startServer } from './support/http-server';
 
 /**
  * Crash injection: create, sync (v1 -> v2, and of a new field alone), upgrade-0.23 and upgrade-0.24 run in a
@@ -476,4 +478,195 @@ describe('crash injection: killed at every statement boundary, rerun, same end s
     },
     TIMEOUT,
   );
+});
+
+/**
+ * The record writes over HTTP: the server process is killed right after the database answered its
+ * k-th query while it serves a create, an update, a delete or a CSV import; the client retries the
+ * request on a new server, and the workspace must end as after one uninterrupted request: every
+ * value, no row lost, none half-written. The first queries of a server are its start-up; the kills
+ * go past them, at every boundary of the request with WMS_CRASH_FULL=1, otherwise at every third
+ * one and at the last (how many queries a request makes is known once a server outlives it).
+ */
+describe('crash injection: HTTP record writes, server killed at every statement boundary, request retried', () => {
+  const db = useTestDatabase(2);
+  const SEEDED = '5eed0000-0000-4000-8000-000000000001';
+  const BYSTANDER = '5eed0000-0000-4000-8000-000000000002';
+  const CREATED = 'c0ea7ed0-0000-4000-8000-000000000001';
+  const IMPORTED = ['1a000000-0000-4000-8000-000000000001', '1a000000-0000-4000-8000-000000000002', '1a000000-0000-4000-8000-000000000003'];
+  const STRIDE = FULL ? 1 : 3;
+
+  type Body = { message?: string; errors?: Array<{ message: string }> };
+  interface Scenario {
+    name: string;
+    send: (base: string, key: string) => Promise<Response>;
+    /** An answer a request (or its retry, once the killed one had committed) may get. */
+    accepted: (status: number, body: Body) => boolean;
+  }
+  const json = (method: string, key: string, body?: unknown): RequestInit => ({
+    method,
+    headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const duplicate = /another record already has this value/;
+  const scenarios: Scenario[] = [
+    {
+      name: 'create',
+      send: (base, key) =>
+        fetch(
+          `${base}/objects/person/records`,
+          json('POST', key, {
+            id: CREATED,
+            name: { firstName: 'Ada', lastName: 'Lovelace' },
+            emails: { primaryEmail: 'ada@example.com', additionalEmails: ['ada@work.example'] },
+            city: 'London',
+            jobTitle: 'Analyst',
+          }),
+        ),
+      accepted: (status, body) => status === 201 || (status === 400 && duplicate.test(body.message ?? '')),
+    },
+    {
+      name: 'update',
+      send: (base, key) =>
+        fetch(
+          `${base}/objects/person/records/${SEEDED}`,
+          json('PATCH', key, { city: 'Paris', emails: { primaryEmail: 'new@example.com' } }),
+        ),
+      accepted: (status) => status === 200,
+    },
+    {
+      name: 'delete',
+      send: (base, key) => fetch(`${base}/objects/person/records/${SEEDED}`, json('DELETE', key)),
+      accepted: (status) => status === 200 || status === 404,
+    },
+    {
+      name: 'CSV import',
+      send: (base, key) =>
+        fetch(`${base}/objects/person/records/import`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'text/csv' },
+          body: `Id,Name / First Name,Name / Last Name,Emails / Primary Email,City\n${IMPORTED.map(
+            (id, index) => `${id},First ${index},Last ${index},p${index}@example.com,City ${index}\n`,
+          ).join('')}`,
+        }),
+      accepted: (status, body) =>
+        status === 200 ||
+        (status === 400 && body.errors?.length === IMPORTED.length && body.errors.every((error) => duplicate.test(error.message))),
+    },
+  ];
+
+  /** A fresh workspace with one person, and a key of it. */
+  const workspaceWithKey = async (name: string): Promise<{ workspace: WorkspaceRow; key: string }> => {
+    const { workspace } = await new WorkspaceCreationService(db.dataSource, buildStandardDeclarations()).create({
+      displayName: name,
+      prefill: false,
+    });
+    // The person the update and the delete change, and one that no request touches.
+    await db.client.query(
+      `INSERT INTO "${workspace.schemaName}".person ("id", "nameFirstName", "nameLastName", "emailsPrimaryEmail", "city")
+       VALUES ($1, 'Grace', 'Hopper', 'grace@example.com', 'Arlington'), ($2, 'Alan', 'Turing', 'alan@example.com', 'Wilmslow')`,
+      [SEEDED, BYSTANDER],
+    );
+    const { key } = await new ApiKeyService(db.dataSource, undefined).create(workspace.id, 'crash injection');
+    return { workspace, key };
+  };
+  const env = (extra: Record<string, string> = {}) => ({ DATABASE_URL: db.database.url, ...extra });
+  /** The answer; null when the connection was cut (the server was killed). */
+  const answerOf = async (response: Promise<Response>): Promise<{ status: number; body: Body } | null> =>
+    response.then(
+      async (answer) => ({ status: answer.status, body: (await answer.json()) as Body }),
+      () => null,
+    );
+  /** Sends the request to a server without faults; its answer. */
+  const sendOnce = async (scenario: Scenario, workspace: WorkspaceRow, key: string) => {
+    const server = await startServer(env());
+    expect(await server.listening).toBe(true);
+    const answer = await answerOf(scenario.send(`http://127.0.0.1:${server.port}/workspaces/${workspace.id}`, key));
+    await server.stop();
+    await waitForServiceSessionsToEnd(db.client);
+    return answer;
+  };
+  const stateOf = async (workspace: WorkspaceRow) => ({
+    records: await recordsWithoutIds(db.client, workspace.schemaName),
+    people: (await db.client.query(`SELECT "id" FROM "${workspace.schemaName}".person ORDER BY "id"`)).rows.map((row) => row.id),
+  });
+
+  let startup = 0;
+  beforeAll(async () => {
+    // The queries a server answers before it listens: killed there, it never listens.
+    for (let k = 1; ; k += 1) {
+      const server = await startServer(env({ WMS_FAULT_KILL_AFTER_QUERY: String(k) }));
+      if (await server.listening) {
+        await server.stop();
+        startup = k - 1;
+        break;
+      }
+      expectKilled(k, await server.ended);
+    }
+    await waitForServiceSessionsToEnd(db.client);
+  }, TIMEOUT);
+
+  for (const scenario of scenarios) {
+    it(
+      scenario.name,
+      async () => {
+        const reference = await workspaceWithKey(`HTTP ${scenario.name}: reference`);
+        const referenceAnswer = await sendOnce(scenario, reference.workspace, reference.key);
+        expect({ accepted: referenceAnswer !== null && scenario.accepted(referenceAnswer.status, referenceAnswer.body) }).toEqual({
+          accepted: true,
+        });
+        const expected = await stateOf(reference.workspace);
+        const figures: Figures = { scenario: `HTTP ${scenario.name}`, boundaries: 0, killed: 0, valuesVerified: 0, rowsLost: 0 };
+
+        /** Kills the server after the j-th query of the request and retries; false when the server outlived the request. */
+        const killAt = async (j: number): Promise<boolean> => {
+          const k = startup + j;
+          const { workspace, key } = await workspaceWithKey(`HTTP ${scenario.name}: killed at ${k}`);
+          const server = await startServer(env({ WMS_FAULT_KILL_AFTER_QUERY: String(k) }));
+          expect({ k, listening: await server.listening }).toEqual({ k, listening: true });
+          const answer = await answerOf(scenario.send(`http://127.0.0.1:${server.port}/workspaces/${workspace.id}`, key));
+          if (answer !== null) {
+            await server.stop();
+            await waitForServiceSessionsToEnd(db.client);
+            expect({ k, accepted: scenario.accepted(answer.status, answer.body) }).toEqual({ k, accepted: true });
+            return false;
+          }
+          expectKilled(k, await server.ended);
+          figures.killed += 1;
+          await waitForServiceSessionsToEnd(db.client);
+          const retry = await sendOnce(scenario, workspace, key);
+          expect({ k, retry: retry !== null && scenario.accepted(retry.status, retry.body), answer: retry }).toEqual({
+            k,
+            retry: true,
+            answer: retry,
+          });
+          const state = await stateOf(workspace);
+          expect({ k, ...state }).toEqual({ k, ...expected });
+          expect({ k, problems: await integrityProblems(db.client, db.dataSource, workspace.id, workspace.schemaName) }).toEqual({
+            k,
+            problems: [],
+          });
+          figures.valuesVerified += Object.values(state.records)
+            .flat()
+            .reduce((sum, row) => sum + Object.values(JSON.parse(row)).filter((value) => value !== null).length, state.people.length);
+          figures.rowsLost += expected.people.length - state.people.length;
+          return true;
+        };
+        let last = 0;
+        for (let j = 1; await killAt(j); j += STRIDE) last = j;
+        // The server outlived the request at last + STRIDE: its last boundary is in between, and is killed at too.
+        for (let j = last + STRIDE - 1; j > last; j -= 1) {
+          if (await killAt(j)) {
+            last = j;
+            break;
+          }
+        }
+        figures.boundaries = last;
+        expect(figures.killed).toBeGreaterThan(0);
+        report(figures);
+        expect(figures.rowsLost).toBe(0);
+      },
+      TIMEOUT,
+    );
+  }
 });

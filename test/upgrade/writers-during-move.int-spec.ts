@@ -1,6 +1,9 @@
 import { DataSource } from 'typeorm';
 
 import { qualified } from '../../src/database/sql';
+import { CustomMetadataService } from '../../src/custom-metadata/custom-metadata.service';
+import { RecordError } from '../../src/records/record.error';
+import { RecordService } from '../../src/records/record.service';
 import { buildStandardDeclarations } from '../../src/standard-objects/standard-objects';
 import { UpgradeRunner } from '../../src/upgrade/upgrade.runner';
 import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
@@ -94,5 +97,98 @@ describe('writers during the 0.23 data moves', () => {
       [workspace.schemaName],
     );
     expect(triggers).toEqual([]);
+  });
+
+  it('a record write racing the email switch lands in the new shape instead of failing on the dropped column', async () => {
+    const { workspace } = await new WorkspaceCreationService(dataSource, buildStandardDeclarations()).create({
+      displayName: 'Racing writer',
+      version: '0.22',
+      prefill: false,
+    });
+    const [emailField] = await dataSource.query(
+      `SELECT f."id" FROM metadata."fieldMetadata" f JOIN metadata."objectMetadata" o ON o."id" = f."objectMetadataId"
+        WHERE f."workspaceId" = $1 AND o."nameSingular" = 'person' AND f."name" = 'email'`,
+      [workspace.id],
+    );
+    // The order is forced with locks: the switch takes the person table, then waits on the email
+    // field's row (held here); the write reads the 0.22 shape and queues behind the switch.
+    const holder = dataSource.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query(`SELECT 1 FROM metadata."fieldMetadata" WHERE "id" = $1 FOR UPDATE`, [emailField.id]);
+    const waiting = async (pattern: string): Promise<void> => {
+      for (;;) {
+        // Not on the holder: a transaction sees pg_stat_activity as it was when first read.
+        const [{ count }] = await dataSource.query(
+          `SELECT count(*)::int AS count FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE $1`,
+          [pattern],
+        );
+        if (count > 0) return;
+      }
+    };
+    const upgrade = new UpgradeRunner(dataSource).upgrade(workspace, '0.23');
+    await waiting('UPDATE metadata."fieldMetadata" SET "type"%');
+    const write = new RecordService(writer).create(workspace.id, 'person', { email: 'racing@new.test' }).then(
+      (record) => ({ record }),
+      (error: Error) => ({ error: error.message }),
+    );
+    await waiting('%person%');
+    await holder.commitTransaction();
+    await holder.release();
+
+    expect((await upgrade).status).toBe('upgraded');
+    const outcome = await write;
+    expect(outcome).toEqual({ record: expect.objectContaining({ emails: { primaryEmail: 'racing@new.test', additionalEmails: [] } }) });
+    const rows = await dataSource.query(`SELECT "emailsPrimaryEmail" AS email FROM ${qualified(workspace.schemaName, 'person')}`);
+    expect(rows).toEqual([{ email: 'racing@new.test' }]);
+  });
+
+  it("a record write whose object's table is renamed under it gets a conflict that says to retry", async () => {
+    const declarations = buildStandardDeclarations();
+    const { workspace } = await new WorkspaceCreationService(dataSource, declarations).create({ displayName: 'Renamed', prefill: false });
+    const custom = new CustomMetadataService(dataSource, declarations);
+    await custom.createObject(workspace.id, {
+      nameSingular: 'gadget',
+      namePlural: 'gadgets',
+      labelSingular: 'Gadget',
+      labelPlural: 'Gadgets',
+    });
+    const [{ tableName }] = await dataSource.query(
+      `SELECT "tableName" FROM metadata."objectMetadata" WHERE "workspaceId" = $1 AND "nameSingular" = 'gadget'`,
+      [workspace.id],
+    );
+    // The rename waits for the table (held here); the write reads the old name and queues behind the rename.
+    const holder = dataSource.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query(`LOCK TABLE ${qualified(workspace.schemaName, tableName)} IN ACCESS SHARE MODE`);
+    const waiting = async (pattern: string): Promise<void> => {
+      for (;;) {
+        const [{ count }] = await dataSource.query(
+          `SELECT count(*)::int AS count FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE $1`,
+          [pattern],
+        );
+        if (count > 0) return;
+      }
+    };
+    const rename = custom.updateObject(workspace.id, 'gadget', { nameSingular: 'widget', namePlural: 'widgets' });
+    await waiting('%ALTER TABLE%');
+    const write = new RecordService(writer).create(workspace.id, 'gadget', { name: 'first' }).then(
+      () => null,
+      (error: Error) => error,
+    );
+    await waiting('LOCK TABLE%');
+    await holder.commitTransaction();
+    await holder.release();
+    await rename;
+
+    const error = await write;
+    expect(error).toBeInstanceOf(RecordError);
+    expect({ code: (error as RecordError).code, message: error?.message }).toEqual({
+      code: 'CONFLICT',
+      message: 'the fields of gadget changed while this request was written (an upgrade or a sync); nothing was written: retry the request',
+    });
+    const rows = await dataSource.query(`SELECT count(*)::int AS count FROM ${qualified(workspace.schemaName, '_widget')}`);
+    expect(rows).toEqual([{ count: 0 }]);
   });
 });

@@ -1,0 +1,87 @@
+import { EntityManager } from 'typeorm';
+
+import { ActualObject } from '../metadata/actual-state';
+import { STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
+import { RecordField } from './record-fields';
+import { RecordRepository } from './record.repository';
+import { RecordError } from './record.error';
+
+const VIEW_ROW_OBJECTS: string[] = [STANDARD_OBJECT_IDS.viewField, STANDARD_OBJECT_IDS.viewFilter, STANDARD_OBJECT_IDS.viewSort];
+const REFERENCE_COLUMNS = ['objectMetadataId', 'fieldMetadataId', 'viewId'];
+
+/** What the check needs of a request's object context. */
+interface ReferenceContext {
+  workspace: { schemaName: string };
+  objects: ActualObject[];
+  object: ActualObject;
+  fields: RecordField[];
+}
+
+/**
+ * Rows of the view objects name metadata by id: a view its object (`objectMetadataId`), a view
+ * field, filter or sort its field (`fieldMetadataId`). A row naming another workspace's metadata,
+ * or a field of another object than its view's, would break listing through the view and the
+ * workspace's health, so it is refused before it is written, naming the property.
+ */
+export class ViewReferences {
+  private constructor(
+    private readonly context: ReferenceContext,
+    /** View id -> its object's id; only for the objects whose rows name a field. */
+    private readonly viewObjects: Map<string, string | null>,
+  ) {}
+
+  /** The check for the context's object, or null when its rows name no metadata. */
+  static async load(manager: EntityManager, context: ReferenceContext): Promise<ViewReferences | null> {
+    const { object, objects } = context;
+    if (object.isCustom) return null;
+    if (object.standardId === STANDARD_OBJECT_IDS.view) return new ViewReferences(context, new Map());
+    if (!VIEW_ROW_OBJECTS.includes(object.standardId ?? '')) return null;
+    const view = objects.find((candidate) => !candidate.isCustom && candidate.standardId === STANDARD_OBJECT_IDS.view);
+    const viewObjects = view ? await new RecordRepository(manager, context.workspace.schemaName).viewObjectIds(view.tableName) : new Map();
+    return new ViewReferences(context, viewObjects);
+  }
+
+  /** Checks an update of row `id`: its references as they are, with the new values over them. */
+  async checkUpdate(manager: EntityManager, id: string, values: Record<string, unknown>): Promise<void> {
+    const { object, fields, workspace } = this.context;
+    const columns = fields.flatMap((field) => field.columns).filter((column) => REFERENCE_COLUMNS.includes(column.name));
+    const current = await new RecordRepository(manager, workspace.schemaName).findById(object.tableName, columns, id);
+    if (current) this.check({ ...current, ...values });
+  }
+
+  /** Checks a row's values by column (on update: the row as it will be); throws a RecordError. */
+  check(values: Record<string, unknown>): void {
+    const { objects } = this.context;
+    if (this.context.object.standardId === STANDARD_OBJECT_IDS.view) {
+      const id = values.objectMetadataId;
+      if (id !== null && id !== undefined && !objects.some((object) => object.id === id)) {
+        throw new RecordError(
+          'INVALID',
+          'objectMetadataId',
+          `objectMetadataId ${String(id).slice(0, 80)} is not an object of this workspace; name the id of one of its objects`,
+        );
+      }
+      return;
+    }
+    const id = values.fieldMetadataId;
+    if (id === null || id === undefined) return;
+    const owner = objects.find((object) => object.fields.some((field) => field.id === id));
+    if (!owner) {
+      throw new RecordError(
+        'INVALID',
+        'fieldMetadataId',
+        `fieldMetadataId ${String(id).slice(0, 80)} is not a field of this workspace; name the id of a field of the view's object`,
+      );
+    }
+    const viewId = values.viewId;
+    if (viewId === null || viewId === undefined || !this.viewObjects.has(String(viewId))) return;
+    const viewObject = objects.find((object) => object.id === this.viewObjects.get(String(viewId)));
+    if (viewObject && viewObject.id !== owner.id) {
+      throw new RecordError(
+        'INVALID',
+        'fieldMetadataId',
+        `fieldMetadataId ${String(id)} is a field of ${owner.nameSingular}, not of ${viewObject.nameSingular} (the object of view ${String(viewId)}); name a field of ${viewObject.nameSingular}`,
+      );
+    }
+  }
+}
