@@ -8,15 +8,25 @@ import { stringify } from 'csv-stringify';
 import { DataSource, EntityManager } from 'typeorm';
 
 import { getVersionSnapshot, snapshotVersions } from '../standard-objects/version-snapshots';
+import { CsvDecoder } from './csv-decoding';
 import { csvColumns, CsvColumn, formatCell, legacyCsvColumns, resolveHeaders, rowParams } from './record-csv';
 import { RecordRepository } from './record.repository';
 import { RecordError } from './record.error';
 import { loadObjectContext, ObjectContext, recordErrorFrom } from './record.service';
 
+export interface ExportOptions {
+  /** Escape text that a spreadsheet would run as a formula (default true). */
+  formulaEscape?: boolean;
+}
+
 export interface ImportOptions {
   /** Import the good rows and report the bad ones, instead of importing nothing. */
   skipInvalid?: boolean;
   batchSize?: number;
+  /** Strip the escape that an export put before formulas (default true). */
+  formulaEscape?: boolean;
+  /** Charset of the file (default utf-8); bytes it cannot hold are refused. */
+  charset?: string;
 }
 
 export interface RowProblem {
@@ -63,14 +73,21 @@ export class RecordCsvService {
    * Writes the object's records as CSV to the stream `open` returns; `open` is called once the
    * workspace and object are known to exist, so a caller can still answer an error before it.
    */
-  async export(workspaceId: string, objectName: string, open: (context: ObjectContext) => Writable): Promise<{ rows: number }> {
+  async export(
+    workspaceId: string,
+    objectName: string,
+    open: (context: ObjectContext) => Writable,
+    options: ExportOptions = {},
+  ): Promise<{ rows: number }> {
+    const formulaEscape = options.formulaEscape ?? true;
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const context = await loadObjectContext(manager, workspaceId, objectName);
       const columns = csvColumns(context.fields);
       const records = new RecordRepository(manager, context.workspace.schemaName);
-      const stringifier = stringify();
+      // NULL is an empty unquoted cell; empty text is quoted ("").
+      const stringifier = stringify({ quoted_match: /^$/ });
       const written = pipeline(stringifier, open(context));
-      const write = async (cells: string[]) => {
+      const write = async (cells: Array<string | null>) => {
         if (!stringifier.write(cells)) await Promise.race([once(stringifier, 'drain'), written]);
       };
       let rows = 0;
@@ -81,7 +98,7 @@ export class RecordCsvService {
           columns.map((column) => column.column),
           EXPORT_BATCH_SIZE,
         )) {
-          for (const row of batch) await write(columns.map((column) => formatCell(column, row[column.column.name])));
+          for (const row of batch) await write(columns.map((column) => formatCell(column, row[column.column.name], formulaEscape)));
           rows += batch.length;
         }
         stringifier.end();
@@ -95,14 +112,19 @@ export class RecordCsvService {
 
   async import(workspaceId: string, objectName: string, input: Readable, options: ImportOptions = {}): Promise<ImportResult> {
     const batchSize = options.batchSize ?? IMPORT_BATCH_SIZE;
+    const formulaEscape = options.formulaEscape ?? true;
+    // An unknown charset is refused before anything is read.
+    const decoder = new CsvDecoder(options.charset);
     return this.dataSource.transaction(async (manager) => {
       const context = await loadObjectContext(manager, workspaceId, objectName);
       const current = csvColumns(context.fields);
       const snapshots = snapshotVersions().map(getVersionSnapshot);
       const legacy = legacyCsvColumns(context.object, context.fields, snapshots);
-      const parser = parse({ bom: true, relax_column_count: true });
-      input.on('error', (error) => parser.destroy(error));
-      input.pipe(parser);
+      // An empty unquoted cell is null (NULL); a quoted one ("") is empty text.
+      const parser = parse({ relax_column_count: true, cast: (value, cell) => (value === '' && !cell.quoting ? null : value) });
+      input.on('error', (error) => decoder.destroy(error));
+      decoder.on('error', (error) => parser.destroy(error));
+      input.pipe(decoder).pipe(parser);
 
       const errors: RowProblem[] = [];
       let columns: CsvColumn[] | null = null;
@@ -116,16 +138,16 @@ export class RecordCsvService {
         // Line numbers are counted here (cheaper than the parser's per-record info): a record
         // takes one line plus the line breaks inside its quoted cells.
         let nextLine = 1;
-        for await (const record of parser as AsyncIterable<string[]>) {
+        for await (const record of parser as AsyncIterable<Array<string | null>>) {
           const line = nextLine;
-          nextLine += 1 + record.reduce((breaks, cell) => breaks + (cell.includes('\n') ? cell.split('\n').length - 1 : 0), 0);
-          if (record.length === 1 && record[0] === '') continue;
+          nextLine += 1 + record.reduce((breaks, cell) => breaks + (cell?.includes('\n') ? cell.split('\n').length - 1 : 0), 0);
+          if (record.length === 1 && !record[0]) continue;
           if (columns === null) {
             columns = resolveHeaders(record, current, legacy);
             continue;
           }
           try {
-            batch.push({ line, params: rowParams(columns, record) });
+            batch.push({ line, params: rowParams(columns, record, formulaEscape) });
           } catch (error) {
             if (!(error instanceof RecordError)) throw error;
             errors.push({ line, message: error.message });

@@ -27,7 +27,7 @@ const person = actualObject(
 const columns = csvColumns(recordFields(person));
 
 describe('CSV columns', () => {
-  it('has the id first, one column per composite subfield, relations as ids, no system fields', () => {
+  it('has the id first, one column per composite subfield, relations as ids, system fields such as the position', () => {
     expect(columns.map((column) => column.header)).toEqual([
       'Id',
       'Name / First Name',
@@ -38,35 +38,73 @@ describe('CSV columns', () => {
       'Skills',
       'Score',
       'Company Id',
+      'Position',
     ]);
   });
 
-  it('writes MULTI_SELECT as A,B, ARRAY and JSON as JSON, NULL as an empty cell', () => {
-    const byHeader = (header: string) => columns.find((column) => column.header === header)!;
+  const byHeader = (header: string) => columns.find((column) => column.header === header)!;
+
+  it('writes MULTI_SELECT as A,B, ARRAY and JSON as JSON, NULL as null (an unquoted empty cell)', () => {
     expect(formatCell(byHeader('Skills'), ['SQL', 'GO'])).toBe('SQL,GO');
     expect(formatCell(byHeader('Tags'), ['a,b', 'c'])).toBe('["a,b","c"]');
     expect(formatCell(byHeader('Emails / Additional Emails'), [])).toBe('[]');
-    expect(formatCell(byHeader('Score'), null)).toBe('');
+    expect(formatCell(byHeader('Score'), null)).toBeNull();
+    expect(formatCell(byHeader('Name / First Name'), '')).toBe('');
     expect(formatCell(byHeader('Score'), 0.5)).toBe('0.5');
   });
 
+  it.each([
+    ['=1+1', "'=1+1"],
+    ['+33 6', "'+33 6"],
+    ['-x', "'-x"],
+    ['@A1', "'@A1"],
+    ['\tx', "'\tx"],
+    ['\rx', "'\rx"],
+    ["'=x", "''=x"],
+    ["'plain", "'plain"],
+    ['plain', 'plain'],
+  ])('escapes text that a spreadsheet would run (%j -> %j), and reads it back', (value, cell) => {
+    expect(formatCell(byHeader('Name / First Name'), value)).toBe(cell);
+    expect(formatCell(byHeader('Name / First Name'), value, false)).toBe(value);
+    const cells: Array<string | null> = Array(columns.length).fill(null);
+    cells[1] = cell;
+    expect(rowParams(columns, cells).nameFirstName).toBe(value);
+  });
+
+  it('escapes text only: a negative number stays a number', () => {
+    expect(formatCell(byHeader('Score'), -1.5)).toBe('-1.5');
+  });
+
   it('reads a row back into the columns it came from', () => {
-    const cells = ['7d3c2f4e-2c1a-4b7e-9a55-1f2e3d4c5b6a', 'Ada', '', 'ada@example.com', '["a@b.c"]', '["x"]', 'SQL, GO', '-1.5', ''];
+    const cells = [
+      '7d3c2f4e-2c1a-4b7e-9a55-1f2e3d4c5b6a',
+      'Ada',
+      null,
+      'ada@example.com',
+      '["a@b.c"]',
+      '["x"]',
+      'SQL, GO',
+      '-1.5',
+      null,
+      '2.5',
+    ];
     expect(rowParams(columns, cells)).toEqual({
       id: '7d3c2f4e-2c1a-4b7e-9a55-1f2e3d4c5b6a',
       nameFirstName: 'Ada',
-      nameLastName: '',
+      nameLastName: null,
       emailsPrimaryEmail: 'ada@example.com',
       emailsAdditionalEmails: '["a@b.c"]',
       tags: ['x'],
       skills: ['SQL', 'GO'],
       score: -1.5,
       companyId: null,
+      position: 2.5,
     });
+    expect(rowParams(columns, [...cells.slice(0, 6), '', ...cells.slice(7)])).toMatchObject({ skills: [] });
   });
 
   it('gives a row with an empty id a new one', () => {
-    const params = rowParams(columns, ['', 'Ada', '', '', '', '', '', '', '']);
+    const params = rowParams(columns, ['', 'Ada', '', '', '', '', '', '', '', '']);
     expect(params.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
@@ -77,7 +115,7 @@ describe('CSV columns', () => {
     [5, '[x', /"Tags" must hold JSON/],
     [8, 'not-a-uuid', /"Company Id" must be the id/],
   ])('names the column of a bad cell (cell %i: %s)', (index, text, message) => {
-    const cells = ['7d3c2f4e-2c1a-4b7e-9a55-1f2e3d4c5b6a', '', '', '', '', '', '', '', ''];
+    const cells = ['7d3c2f4e-2c1a-4b7e-9a55-1f2e3d4c5b6a', '', '', '', '', '', '', '', '', ''];
     cells[index] = text;
     expect(() => rowParams(columns, cells)).toThrow(message);
   });

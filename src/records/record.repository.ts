@@ -23,6 +23,16 @@ const selectExpression = (column: RecordColumn): string => {
   return quoted;
 };
 
+/**
+ * How a column is read for an export: as `selectExpression`, but timestamps as ISO 8601 text in
+ * UTC with microseconds (a JS Date keeps milliseconds only).
+ */
+const exportExpression = (column: RecordColumn): string => {
+  const quoted = quoteIdentifier(column.name);
+  if (column.type === 'timestamptz') return `to_char(${quoted} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS ${quoted}`;
+  return selectExpression(column);
+};
+
 const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (match) => `\\${match}`);
 
 /** A Postgres array literal of text items: {"a","b"}. */
@@ -176,11 +186,12 @@ export class RecordRepository {
   /**
    * Every row in id order, `batchSize` at a time, through a server-side cursor of the current
    * transaction: one ordered scan, however large the table, and one batch in memory at a time.
+   * Timestamps come as text with microseconds.
    */
   async *inBatches(table: string, columns: RecordColumn[], batchSize: number): AsyncGenerator<Array<Record<string, unknown>>> {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size must be a positive whole number, got ${batchSize}`);
     await this.manager.query(
-      `DECLARE records_batches NO SCROLL CURSOR FOR SELECT ${columns.map(selectExpression).join(', ')} FROM ${this.table(table)} WHERE "deletedAt" IS NULL ORDER BY "id"`,
+      `DECLARE records_batches NO SCROLL CURSOR FOR SELECT ${columns.map(exportExpression).join(', ')} FROM ${this.table(table)} WHERE "deletedAt" IS NULL ORDER BY "id"`,
     );
     let finished = false;
     try {
