@@ -31,8 +31,9 @@ const reported = async <T>(work: () => Promise<T>): Promise<T> => {
   } catch (error) {
     if (error instanceof CsvImportError) {
       error.errors.forEach((problem) => process.stderr.write(`line ${problem.line}: ${problem.message}\n`));
+      const listed = error.total > error.errors.length ? ` (the first ${error.errors.length} are listed)` : '';
       throw new Error(
-        `${error.errors.length} bad row(s); nothing was imported. Fix them, or rerun with --skip-invalid to import the other rows.`,
+        `${error.total} bad row(s)${listed}; nothing was imported. Fix them, or rerun with --skip-invalid to import the other rows.`,
         { cause: error },
       );
     }

@@ -5,14 +5,15 @@ import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { CsvError, parse } from 'csv-parse';
 import { stringify } from 'csv-stringify';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 
 import { getVersionSnapshot, snapshotVersions } from '../standard-objects/version-snapshots';
 import { CsvDecoder } from './csv-decoding';
+import { CsvImportWriter, ParsedRow, RowProblem, RowProblems } from './csv-import-writer';
 import { csvColumns, CsvColumn, formatCell, legacyCsvColumns, resolveHeaders, rowParams } from './record-csv';
 import { RecordRepository } from './record.repository';
 import { RecordError } from './record.error';
-import { loadObjectContext, ObjectContext, recordErrorFrom } from './record.service';
+import { loadObjectContext, ObjectContext } from './record.service';
 
 export interface ExportOptions {
   /** Escape text that a spreadsheet would run as a formula (default true). */
@@ -29,29 +30,33 @@ export interface ImportOptions {
   charset?: string;
 }
 
-export interface RowProblem {
-  /** Line of the file where the row starts (the header is line 1). */
-  line: number;
-  message: string;
-}
-
 export interface ImportResult {
   object: string;
   imported: number;
+  /** Bad rows, all counted. */
   skipped: number;
+  /** The first MAX_REPORTED_ROWS bad rows, in line order. */
   errors: RowProblem[];
 }
 
-/** An import refused because rows were bad: nothing was written; every bad row is listed. */
+/** Bad rows listed in a result or an error; the others are counted. */
+export const MAX_REPORTED_ROWS = 1000;
+
+/** An import refused because rows were bad: nothing was written; the first bad rows are listed, all counted. */
 export class CsvImportError extends RecordError {
-  constructor(readonly errors: RowProblem[]) {
+  constructor(
+    readonly errors: RowProblem[],
+    readonly total: number,
+  ) {
     super(
       'INVALID',
       'file',
-      `${errors.length} bad row(s), nothing imported: ${errors
+      `${total} bad row(s), nothing imported: ${errors
         .slice(0, 5)
         .map((problem) => `line ${problem.line}: ${problem.message}`)
-        .join('; ')}${errors.length > 5 ? '; …' : ''}. Fix them, or import with skip-invalid to import the other rows.`,
+        .join(
+          '; ',
+        )}${total > 5 ? '; …' : ''}${total > errors.length ? ` (the first ${errors.length} are listed)` : ''}. Fix them, or import with skip-invalid to import the other rows.`,
     );
   }
 }
@@ -63,7 +68,8 @@ const IMPORT_BATCH_SIZE = 2000;
  * CSV export and import of one object's records. Export reads the table in id order through a
  * cursor, one batch at a time, in one snapshot, writing as the output drains: memory does not
  * grow with the table.
- * Import parses as it reads, checks every row, and writes in one transaction.
+ * Import decodes and parses as it reads, checks every row, and writes a batch at a time through
+ * a staging table (CsvImportWriter), in one transaction: memory and locks do not grow with the file.
  */
 @Injectable()
 export class RecordCsvService {
@@ -126,12 +132,13 @@ export class RecordCsvService {
       decoder.on('error', (error) => parser.destroy(error));
       input.pipe(decoder).pipe(parser);
 
-      const errors: RowProblem[] = [];
+      const problems = new RowProblems(MAX_REPORTED_ROWS);
+      const writer = new CsvImportWriter(new RecordRepository(manager, context.workspace.schemaName), context, problems);
       let columns: CsvColumn[] | null = null;
-      let batch: Array<{ line: number; params: Record<string, unknown> }> = [];
+      let batch: ParsedRow[] = [];
       let imported = 0;
       const flush = async () => {
-        imported += await this.insertBatch(manager, context, batch, errors);
+        imported += await writer.write(batch);
         batch = [];
       };
       try {
@@ -150,7 +157,7 @@ export class RecordCsvService {
             batch.push({ line, params: rowParams(columns, record, formulaEscape) });
           } catch (error) {
             if (!(error instanceof RecordError)) throw error;
-            errors.push({ line, message: error.message });
+            problems.add(line, error.message);
             continue;
           }
           if (batch.length >= batchSize) await flush();
@@ -163,43 +170,9 @@ export class RecordCsvService {
       }
       if (columns === null) throw new RecordError('INVALID', 'file', 'the file is empty: it needs a header line and rows');
       await flush();
-      errors.sort((a, b) => a.line - b.line);
-      if (errors.length > 0 && !options.skipInvalid) throw new CsvImportError(errors);
-      return { object: context.object.nameSingular, imported, skipped: errors.length, errors };
+      const errors = problems.first();
+      if (problems.count > 0 && !options.skipInvalid) throw new CsvImportError(errors, problems.count);
+      return { object: context.object.nameSingular, imported, skipped: problems.count, errors };
     });
-  }
-
-  /** Copies a batch in under a savepoint; if the database refuses it, inserts row by row to name the bad ones. */
-  private async insertBatch(
-    manager: EntityManager,
-    context: ObjectContext,
-    batch: Array<{ line: number; params: Record<string, unknown> }>,
-    errors: RowProblem[],
-  ): Promise<number> {
-    if (batch.length === 0) return 0;
-    const records = new RecordRepository(manager, context.workspace.schemaName);
-    const table = context.object.tableName;
-    const attempt = (rows: Array<Record<string, unknown>>, copy = false): Promise<unknown> =>
-      records.underSavepoint(async () => {
-        if (copy) await records.copyInsert(table, rows);
-        else await records.insert(table, rows);
-      });
-    const failure = await attempt(
-      batch.map((row) => row.params),
-      true,
-    );
-    if (failure === null) return batch.length;
-    let inserted = 0;
-    for (const row of batch) {
-      const error = await attempt([row.params]);
-      if (error === null) {
-        inserted += 1;
-        continue;
-      }
-      const known = recordErrorFrom(error, context.fields);
-      if (!known) throw error;
-      errors.push({ line: row.line, message: known.message });
-    }
-    return inserted;
   }
 }

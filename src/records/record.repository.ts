@@ -46,6 +46,11 @@ const copyCell = (value: unknown): string => {
   return `"${text.replace(/"/g, '""')}"`;
 };
 
+/** The staging table of a CSV import, in the session's temporary schema, and its line column. */
+const STAGING_NAME = '"records_csv_staging"';
+const STAGING = `pg_temp.${STAGING_NAME}`;
+const STAGING_LINE = '"__csvLine"';
+
 /** Rows of a workspace's object tables. Table and column names are quoted; values are parameters. */
 export class RecordRepository {
   constructor(
@@ -87,24 +92,53 @@ export class RecordRepository {
   }
 
   /**
-   * Inserts rows (all with the same columns) with COPY, on the connection of the current
-   * transaction: the fast way in for imports. Values are sent as data, never as SQL.
+   * Creates the staging table of a CSV import on the connection of the current transaction: the
+   * line of each row, then `columns` with the types they have in `table`; dropped at commit.
    */
-  async copyInsert(table: string, rows: Array<Record<string, unknown>>): Promise<void> {
+  async createStaging(table: string, columns: string[]): Promise<void> {
+    await this.manager.query(`DROP TABLE IF EXISTS ${STAGING}`);
+    await this.manager.query(
+      `CREATE TEMP TABLE ${STAGING_NAME} ON COMMIT DROP AS SELECT 0 AS ${STAGING_LINE}, ${columns.map(quoteIdentifier).join(', ')}
+        FROM ${this.table(table)} WITH NO DATA`,
+    );
+  }
+
+  /** Copies rows (the line, then the staging table's columns in order) into the emptied staging table. */
+  async stage(columns: string[], rows: unknown[][]): Promise<void> {
+    await this.manager.query(`TRUNCATE ${STAGING}`);
     if (rows.length === 0) return;
-    const columns = Object.keys(rows[0]);
-    const runner = this.manager.queryRunner;
-    if (columns.length === 0 || !runner) {
-      await this.insert(table, rows);
-      return;
-    }
     // On PostgreSQL, a query runner's connection is the pg client of the transaction.
-    const client = (await runner.connect()) as PoolClient;
-    const text = rows.map((row) => columns.map((column) => copyCell(row[column])).join(',')).join('\n');
+    const client = (await this.manager.queryRunner!.connect()) as PoolClient;
+    const text = rows.map((row) => row.map(copyCell).join(',')).join('\n');
     const copy = client.query(
-      copyFrom(`COPY ${this.table(table)} (${columns.map(quoteIdentifier).join(', ')}) FROM STDIN WITH (FORMAT csv)`),
+      copyFrom(`COPY ${STAGING} (${[STAGING_LINE, ...columns.map(quoteIdentifier)].join(', ')}) FROM STDIN WITH (FORMAT csv)`),
     );
     await pipeline(Readable.from([`${text}\n`]), copy);
+  }
+
+  /** Lines of staged rows whose `column` names no row of `targetTable`: one query for the whole batch. */
+  async stagedMissingReferences(column: string, targetTable: string): Promise<number[]> {
+    const quoted = quoteIdentifier(column);
+    const rows: Array<{ line: number }> = await this.manager.query(
+      `SELECT s.${STAGING_LINE} AS line FROM ${STAGING} s
+        WHERE s.${quoted} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${this.table(targetTable)} t WHERE t."id" = s.${quoted})
+        ORDER BY 1`,
+    );
+    return rows.map((row) => row.line);
+  }
+
+  /**
+   * Inserts the staged rows, but those of `skipLines`, in line order; a row that would break a
+   * unique index (its id or a unique value taken) is left out. Returns the ids inserted.
+   */
+  async insertStaged(table: string, columns: string[], skipLines: number[]): Promise<string[]> {
+    const list = columns.map(quoteIdentifier).join(', ');
+    const rows: Array<{ id: string }> = await this.manager.query(
+      `INSERT INTO ${this.table(table)} (${list}) SELECT ${list} FROM ${STAGING}
+        WHERE NOT (${STAGING_LINE} = ANY($1::int[])) ORDER BY ${STAGING_LINE} ON CONFLICT DO NOTHING RETURNING "id"`,
+      [skipLines],
+    );
+    return rows.map((row) => row.id);
   }
 
   async findById(table: string, columns: RecordColumn[], id: string): Promise<Record<string, unknown> | null> {
@@ -204,19 +238,6 @@ export class RecordRepository {
     } finally {
       // After a failure the transaction is rolled back, and the cursor with it.
       if (finished) await this.manager.query('CLOSE records_batches');
-    }
-  }
-
-  /** Runs `work` under a savepoint: on failure only its writes are undone, and the error returned. */
-  async underSavepoint(work: () => Promise<void>): Promise<unknown> {
-    await this.manager.query('SAVEPOINT records_batch');
-    try {
-      await work();
-      await this.manager.query('RELEASE SAVEPOINT records_batch');
-      return null;
-    } catch (error) {
-      await this.manager.query('ROLLBACK TO SAVEPOINT records_batch');
-      return error;
     }
   }
 

@@ -228,7 +228,7 @@ describe('CSV values', () => {
     const refused = await runCli(['records:import', '-w', ws.workspaceId, '--object', 'person', '--file', file], env);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^line 2: companyId does not name an existing company record$/m);
-    expect(refused.stderr).toMatch(/14000 bad row\(s\); nothing was imported/);
+    expect(refused.stderr).toMatch(/14000 bad row\(s\) \(the first 1000 are listed\); nothing was imported/);
     expect(refused.stderr.split('\n').filter((line) => line.startsWith('line '))).toHaveLength(1000);
     expect(await footprint(test.client)).toEqual(before);
 
