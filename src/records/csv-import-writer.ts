@@ -74,7 +74,7 @@ export class CsvImportWriter {
         columns,
         rows.map((row) => [row.line, ...columns.map((column) => row.params[column])]),
       );
-      const refused = await this.missingReferences(rows);
+      const refused = await this.missingReferences();
       const inserted = new Set((await this.records.insertStaged(table, columns, [...refused])).map((id) => id.toLowerCase()));
       const conflicts = rows.filter((row) => !refused.has(row.line) && !inserted.has(String(row.params.id).toLowerCase()));
       if (conflicts.length > 0) {
@@ -121,7 +121,7 @@ export class CsvImportWriter {
   }
 
   /** Lines whose relations name no record: one query per relation column of the file. */
-  private async missingReferences(rows: ParsedRow[]): Promise<Set<number>> {
+  private async missingReferences(): Promise<Set<number>> {
     const refused = new Set<number>();
     for (const field of this.context.fields) {
       if (field.kind !== 'relation' || !this.columns!.includes(field.key)) continue;
