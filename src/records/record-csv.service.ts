@@ -1,16 +1,16 @@
-import { once } from 'node:events';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 import { Inject, Injectable } from '@nestjs/common';
 import { CsvError, parse } from 'csv-parse';
-import { stringify } from 'csv-stringify';
+import { stringify } from 'csv-stringify/sync';
 import { DataSource } from 'typeorm';
 
 import { getVersionSnapshot, snapshotVersions } from '../standard-objects/version-snapshots';
 import { CsvDecoder } from './csv-decoding';
+import { cellsOf, lineBreaks } from './csv-quoting';
 import { CsvImportWriter, ParsedRow, RowProblem, RowProblems } from './csv-import-writer';
-import { csvColumns, CsvColumn, formatCell, legacyCsvColumns, resolveHeaders, rowParams } from './record-csv';
+import { csvColumns, CsvColumn, legacyCsvColumns, resolveHeaders, rowParams } from './record-csv';
 import { RecordRepository } from './record.repository';
 import { RecordError } from './record.error';
 import { loadObjectContext, ObjectContext } from './record.service';
@@ -61,13 +61,12 @@ export class CsvImportError extends RecordError {
   }
 }
 
-export const EXPORT_BATCH_SIZE = 1000;
 const IMPORT_BATCH_SIZE = 2000;
 
 /**
- * CSV export and import of one object's records. Export reads the table in id order through a
- * cursor, one batch at a time, in one snapshot, writing as the output drains: memory does not
- * grow with the table.
+ * CSV export and import of one object's records. Export streams COPY ... TO STDOUT of the table
+ * in id order, in one snapshot, the cells formatted in SQL, writing as the output drains: memory
+ * does not grow with the table.
  * Import decodes and parses as it reads, checks every row, and writes a batch at a time through
  * a staging table (CsvImportWriter), in one transaction: memory and locks do not grow with the file.
  */
@@ -90,29 +89,17 @@ export class RecordCsvService {
       const context = await loadObjectContext(manager, workspaceId, objectName);
       const columns = csvColumns(context.fields);
       const records = new RecordRepository(manager, context.workspace.schemaName);
-      // NULL is an empty unquoted cell; empty text is quoted ("").
-      const stringifier = stringify({ quoted_match: /^$/ });
-      const written = pipeline(stringifier, open(context));
-      const write = async (cells: Array<string | null>) => {
-        if (!stringifier.write(cells)) await Promise.race([once(stringifier, 'drain'), written]);
-      };
-      let rows = 0;
-      try {
-        await write(columns.map((column) => column.header));
-        for await (const batch of records.inBatches(
-          context.object.tableName,
-          columns.map((column) => column.column),
-          EXPORT_BATCH_SIZE,
-        )) {
-          for (const row of batch) await write(columns.map((column) => formatCell(column, row[column.column.name], formulaEscape)));
-          rows += batch.length;
-        }
-        stringifier.end();
-      } catch (error) {
-        stringifier.destroy(error as Error);
-      }
-      await written;
-      return { rows };
+      const copy = await records.copyOut(
+        context.object.tableName,
+        columns.map((column) => column.column),
+        formulaEscape,
+      );
+      const header = stringify([columns.map((column) => column.header)]);
+      await pipeline(async function* () {
+        yield header;
+        yield* copy;
+      }, open(context));
+      return { rows: copy.rowCount };
     });
   }
 
@@ -126,8 +113,8 @@ export class RecordCsvService {
       const current = csvColumns(context.fields);
       const snapshots = snapshotVersions().map(getVersionSnapshot);
       const legacy = legacyCsvColumns(context.object, context.fields, snapshots);
-      // An empty unquoted cell is null (NULL); a quoted one ("") is empty text.
-      const parser = parse({ relax_column_count: true, cast: (value, cell) => (value === '' && !cell.quoting ? null : value) });
+      // The raw text of each record tells quoted cells and the lines the record takes.
+      const parser = parse({ relax_column_count: true, raw: true });
       input.on('error', (error) => decoder.destroy(error));
       decoder.on('error', (error) => parser.destroy(error));
       input.pipe(decoder).pipe(parser);
@@ -142,12 +129,11 @@ export class RecordCsvService {
         batch = [];
       };
       try {
-        // Line numbers are counted here (cheaper than the parser's per-record info): a record
-        // takes one line plus the line breaks inside its quoted cells.
         let nextLine = 1;
-        for await (const record of parser as AsyncIterable<Array<string | null>>) {
+        for await (const parsed of parser as AsyncIterable<{ record: string[]; raw: string }>) {
           const line = nextLine;
-          nextLine += 1 + record.reduce((breaks, cell) => breaks + (cell?.includes('\n') ? cell.split('\n').length - 1 : 0), 0);
+          nextLine += Math.max(1, lineBreaks(parsed.raw));
+          const record = cellsOf(parsed.record, parsed.raw);
           if (record.length === 1 && !record[0]) continue;
           if (columns === null) {
             columns = resolveHeaders(record, current, legacy);

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DeclaredSchema } from '../declarations/declared-schema';
 import { FieldType } from '../declarations/field-type';
 import { ActualObject } from '../metadata/actual-state';
-import { escapeFormula, unescapeFormula } from './csv-formula';
+import { unescapeFormula } from './csv-formula';
 import { toLinkUrl } from './record-shape';
 import { fieldParams, RecordColumn, RecordField } from './record-fields';
 import { RecordError } from './record.error';
@@ -71,20 +71,6 @@ export const csvColumns = (fields: RecordField[]): CsvColumn[] => {
   return columns.map((column) =>
     (counts.get(column.header) ?? 0) > 1 ? { ...column, header: `${column.header} (${column.column.name})` } : column,
   );
-};
-
-/**
- * A value as read from the table, as a CSV cell: null for NULL (written as an empty unquoted
- * cell, while empty text is written `""`). MULTI_SELECT: A,B; ARRAY and JSON: JSON text; text
- * that a spreadsheet would run as a formula is escaped unless `formulaEscape` is false.
- */
-export const formatCell = (column: CsvColumn, value: unknown, formulaEscape = true): string | null => {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Date) return value.toISOString();
-  if (column.column.type === 'enum[]') return (value as string[]).join(',');
-  if (column.column.type === 'jsonb' || column.column.type === 'text[]') return JSON.stringify(value);
-  if (column.column.type === 'text' && formulaEscape) return escapeFormula(String(value));
-  return String(value);
 };
 
 const parseJsonCell = (column: CsvColumn, text: string): unknown => {

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 import { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { CopyToStreamQuery, from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { EntityManager } from 'typeorm';
 
 import { qualified, quoteIdentifier } from '../database/sql';
@@ -24,13 +24,26 @@ const selectExpression = (column: RecordColumn): string => {
 };
 
 /**
- * How a column is read for an export: as `selectExpression`, but timestamps as ISO 8601 text in
- * UTC with microseconds (a JS Date keeps milliseconds only).
+ * A column as a cell of the CSV export, formatted in SQL so that COPY writes the file (docs/csv.md):
+ * date-times in UTC with microseconds, MULTI_SELECT as A,B, ARRAY as compact JSON, text that a
+ * spreadsheet would run as a formula with a leading quote (unless `formulaEscape` is false).
+ * COPY writes NULL as an empty unquoted cell and empty text as "".
  */
-const exportExpression = (column: RecordColumn): string => {
+const exportCell = (column: RecordColumn, formulaEscape: boolean): string => {
   const quoted = quoteIdentifier(column.name);
-  if (column.type === 'timestamptz') return `to_char(${quoted} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS ${quoted}`;
-  return selectExpression(column);
+  switch (column.type) {
+    case 'timestamptz':
+      return `to_char(${quoted} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+    case 'enum[]':
+      return `array_to_string(${quoted}::text[], ',')`;
+    case 'text[]':
+      return `CASE WHEN ${quoted} IS NULL THEN NULL ELSE '[' || array_to_string(ARRAY(SELECT coalesce(to_json(item)::text, 'null')
+        FROM unnest(${quoted}) WITH ORDINALITY AS items (item, place) ORDER BY place), ',') || ']' END`;
+    case 'text':
+      return formulaEscape ? `CASE WHEN ${quoted} ~ '^''*[-=+@\t\r]' THEN '''' || ${quoted} ELSE ${quoted} END` : quoted;
+    default:
+      return `${quoted}::text`;
+  }
 };
 
 const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (match) => `\\${match}`);
@@ -218,27 +231,15 @@ export class RecordRepository {
   }
 
   /**
-   * Every row in id order, `batchSize` at a time, through a server-side cursor of the current
-   * transaction: one ordered scan, however large the table, and one batch in memory at a time.
-   * Timestamps come as text with microseconds.
+   * The live rows in id order as CSV cells (see exportCell), streamed by COPY ... TO STDOUT on the
+   * connection of the current transaction: one ordered scan, written as the reader drains it.
    */
-  async *inBatches(table: string, columns: RecordColumn[], batchSize: number): AsyncGenerator<Array<Record<string, unknown>>> {
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size must be a positive whole number, got ${batchSize}`);
-    await this.manager.query(
-      `DECLARE records_batches NO SCROLL CURSOR FOR SELECT ${columns.map(exportExpression).join(', ')} FROM ${this.table(table)} WHERE "deletedAt" IS NULL ORDER BY "id"`,
+  async copyOut(table: string, columns: RecordColumn[], formulaEscape: boolean): Promise<CopyToStreamQuery> {
+    const client = (await this.manager.queryRunner!.connect()) as PoolClient;
+    const cells = columns.map((column) => exportCell(column, formulaEscape)).join(', ');
+    return client.query(
+      copyTo(`COPY (SELECT ${cells} FROM ${this.table(table)} WHERE "deletedAt" IS NULL ORDER BY "id") TO STDOUT WITH (FORMAT csv)`),
     );
-    let finished = false;
-    try {
-      for (;;) {
-        const rows: Array<Record<string, unknown>> = await this.manager.query(`FETCH FORWARD ${batchSize} FROM records_batches`);
-        if (rows.length === 0) break;
-        yield rows;
-      }
-      finished = true;
-    } finally {
-      // After a failure the transaction is rolled back, and the cursor with it.
-      if (finished) await this.manager.query('CLOSE records_batches');
-    }
   }
 
   /** Of `ids`, those that exist in `table`. */
