@@ -124,9 +124,17 @@ export class RecordCsvService {
       let columns: CsvColumn[] | null = null;
       let batch: ParsedRow[] = [];
       let imported = 0;
+      // A batch is written while the next one is parsed: the database and the parser work at once.
+      let writing: Promise<void> = Promise.resolve();
       const flush = async () => {
-        imported += await writer.write(batch);
+        const rows = batch;
         batch = [];
+        await writing;
+        writing = writer.write(rows).then((count) => {
+          imported += count;
+        });
+        // Awaited at the next flush or at the end; not an unhandled rejection meanwhile.
+        writing.catch(() => undefined);
       };
       try {
         let nextLine = 1;
@@ -149,6 +157,7 @@ export class RecordCsvService {
           if (batch.length >= batchSize) await flush();
         }
       } catch (error) {
+        await writing.catch(() => undefined);
         if (error instanceof CsvError) {
           throw new RecordError('INVALID', 'file', `the file is not valid CSV: ${error.message}. Nothing was imported.`);
         }
@@ -156,6 +165,7 @@ export class RecordCsvService {
       }
       if (columns === null) throw new RecordError('INVALID', 'file', 'the file is empty: it needs a header line and rows');
       await flush();
+      await writing;
       const errors = problems.first();
       if (problems.count > 0 && !options.skipInvalid) throw new CsvImportError(errors, problems.count);
       return { object: context.object.nameSingular, imported, skipped: problems.count, errors };
