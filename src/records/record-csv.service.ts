@@ -1,5 +1,4 @@
 import { Readable, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 
 import { Inject, Injectable } from '@nestjs/common';
 import { CsvError, parse } from 'csv-parse';
@@ -41,6 +40,38 @@ export interface ImportResult {
 
 /** Bad rows listed in a result or an error; the others are counted. */
 export const MAX_REPORTED_ROWS = 1000;
+
+/**
+ * Writes `first`, then the COPY stream, to `output` as it drains. If the output fails (a client
+ * gone), the COPY is still read to its end, so that the connection leaves COPY mode and the
+ * transaction can roll back; then the failure is thrown.
+ */
+const writeAll = async (output: Writable, copy: Readable, first: string): Promise<void> => {
+  let failure: Error | null = null;
+  const fail = (error: Error) => (failure ??= error);
+  output.on('error', fail);
+  output.on('close', () => {
+    if (!output.writableFinished) fail(new Error('the output closed before the export ended'));
+  });
+  const write = async (chunk: Buffer | string) => {
+    if (failure || output.write(chunk)) return;
+    await new Promise<void>((resolve) => {
+      const go = () => {
+        output.off('drain', go).off('error', go).off('close', go);
+        resolve();
+      };
+      output.on('drain', go).on('error', go).on('close', go);
+    });
+  };
+  await write(first);
+  for await (const chunk of copy) await write(chunk as Buffer);
+  if (failure) throw failure;
+  await new Promise<void>((resolve, reject) => {
+    output.end(() => resolve());
+    output.once('error', reject);
+  });
+  if (failure) throw failure;
+};
 
 /** An import refused because rows were bad: nothing was written; the first bad rows are listed, all counted. */
 export class CsvImportError extends RecordError {
@@ -94,11 +125,8 @@ export class RecordCsvService {
         columns.map((column) => column.column),
         formulaEscape,
       );
-      const header = stringify([columns.map((column) => column.header)]);
-      await pipeline(async function* () {
-        yield header;
-        yield* copy;
-      }, open(context));
+      const output = open(context);
+      await writeAll(output, copy, stringify([columns.map((column) => column.header)]));
       return { rows: copy.rowCount };
     });
   }
