@@ -167,10 +167,28 @@ describe('CSV values', () => {
     expect((await importCsv(target, 'person', escaped)).body).toMatchObject({ imported: values.length, skipped: 0 });
     expect(await rowsOf(target.schemaName, 'person')).toEqual(await rowsOf(source.schemaName, 'person'));
 
+    const env = { DATABASE_URL: test.database.url };
+    const rawFile = join(cwd, 'formulas-raw.csv');
+    const cliExport = await runCli(
+      ['records:export', '-w', source.workspaceId, '--object', 'person', '--file', rawFile, '--no-formula-escape'],
+      env,
+    );
+    expect(cliExport.code).toBe(0);
+    expect(readFileSync(rawFile, 'utf8')).toBe(raw);
+
     const unescapedTarget = await createWorkspaceWithKey(test, { displayName: 'Formulas raw', prefill: false });
     await withCustomFields(unescapedTarget);
     expect((await importCsv(unescapedTarget, 'person', raw, '?formulaEscape=false')).body).toMatchObject({ imported: values.length });
     expect(await rowsOf(unescapedTarget.schemaName, 'person')).toEqual(await rowsOf(source.schemaName, 'person'));
+
+    const cliTarget = await createWorkspaceWithKey(test, { displayName: 'Formulas CLI', prefill: false });
+    await withCustomFields(cliTarget);
+    const cliImport = await runCli(
+      ['records:import', '-w', cliTarget.workspaceId, '--object', 'person', '--file', rawFile, '--no-formula-escape'],
+      env,
+    );
+    expect(cliImport.code).toBe(0);
+    expect(await rowsOf(cliTarget.schemaName, 'person')).toEqual(await rowsOf(source.schemaName, 'person'));
   });
 
   it('honours the declared charset, refuses invalid UTF-8 with its line, and accepts a UTF-8 BOM', async () => {
@@ -204,6 +222,12 @@ describe('CSV values', () => {
     const bad = await runCli(['records:import', '-w', ws.workspaceId, '--object', 'person', '--file', file], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/line 2: the file is not valid UTF-8/);
+    const unknownCli = await runCli(
+      ['records:import', '-w', ws.workspaceId, '--object', 'person', '--file', file, '--encoding', 'klingon'],
+      env,
+    );
+    expect(unknownCli.code).toBe(2);
+    expect(unknownCli.stderr).toMatch(/the charset "klingon" is not supported/);
     const cli = await runCli(['records:import', '-w', ws.workspaceId, '--object', 'person', '--file', file, '--encoding', 'latin1'], env);
     expect(cli.code).toBe(0);
     const names = await test.client.query(`SELECT "nameFirstName" AS name, "city" FROM "${ws.schemaName}"."person" ORDER BY 1`);
