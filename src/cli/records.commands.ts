@@ -31,8 +31,9 @@ const reported = async <T>(work: () => Promise<T>): Promise<T> => {
   } catch (error) {
     if (error instanceof CsvImportError) {
       error.errors.forEach((problem) => process.stderr.write(`line ${problem.line}: ${problem.message}\n`));
+      const listed = error.total > error.errors.length ? ` (the first ${error.errors.length} are listed)` : '';
       throw new Error(
-        `${error.errors.length} bad row(s); nothing was imported. Fix them, or rerun with --skip-invalid to import the other rows.`,
+        `${error.total} bad row(s)${listed}; nothing was imported. Fix them, or rerun with --skip-invalid to import the other rows.`,
         { cause: error },
       );
     }
@@ -47,6 +48,8 @@ interface RecordsCommandOptions extends BaseCommandOptions {
   file?: string;
   skipInvalid?: boolean;
   json?: boolean;
+  formulaEscape?: boolean;
+  encoding?: string;
 }
 
 abstract class RecordsCommand extends BaseCommand<RecordsCommandOptions> {
@@ -82,13 +85,25 @@ export class RecordsExportCommand extends RecordsCommand {
     return value;
   }
 
+  @Option({
+    flags: '--no-formula-escape',
+    description: "text starting with =, +, -, @, tab or CR as it is (default: written, and read back, with a leading ')",
+  })
+  parseNoFormulaEscape(): boolean {
+    return false;
+  }
+
   async run(_params: string[], options: RecordsCommandOptions): Promise<void> {
     await this.database.connect();
     const { rows } = await reported(() =>
-      this.csv.export(options.workspaceId!, options.object!, () =>
-        options.file
-          ? createWriteStream(options.file)
-          : new Writable({ write: (chunk, _encoding, done) => void process.stdout.write(chunk, done) }),
+      this.csv.export(
+        options.workspaceId!,
+        options.object!,
+        () =>
+          options.file
+            ? createWriteStream(options.file)
+            : new Writable({ write: (chunk, _encoding, done) => void process.stdout.write(chunk, done) }),
+        { formulaEscape: options.formulaEscape !== false },
       ),
     );
     process.stderr.write(`Exported ${rows} record(s) of ${options.object}${options.file ? ` to ${options.file}` : ''}\n`);
@@ -119,10 +134,27 @@ export class RecordsImportCommand extends RecordsCommand {
     return true;
   }
 
+  @Option({
+    flags: '--no-formula-escape',
+    description: "text starting with =, +, -, @, tab or CR as it is (default: written, and read back, with a leading ')",
+  })
+  parseNoFormulaEscape(): boolean {
+    return false;
+  }
+
+  @Option({ flags: '--encoding <charset>', description: 'charset of the file: utf-8 (default), latin1, windows-1252, utf-16le, ...' })
+  parseEncoding(value: string): string {
+    return value;
+  }
+
   async run(_params: string[], options: RecordsCommandOptions): Promise<void> {
     await this.database.connect();
     const result = await reported(() =>
-      this.csv.import(options.workspaceId!, options.object!, createReadStream(options.file!), { skipInvalid: options.skipInvalid }),
+      this.csv.import(options.workspaceId!, options.object!, createReadStream(options.file!), {
+        skipInvalid: options.skipInvalid,
+        formulaEscape: options.formulaEscape !== false,
+        charset: options.encoding,
+      }),
     );
     if (options.json) {
       this.print(JSON.stringify(result));

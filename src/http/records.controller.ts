@@ -14,6 +14,15 @@ const wholeNumber = (name: string, value: string | undefined): number | undefine
   return Number(value);
 };
 
+/** formulaEscape: true unless the caller says false. */
+const formulaEscapeOf = (value: string | undefined): boolean => value === undefined || parseFlag('formulaEscape', value);
+
+const FORMULA_ESCAPE_QUERY = {
+  name: 'formulaEscape',
+  required: false,
+  description: "default true: text starting with =, +, -, @, tab or CR is written (and read back) with a leading '; false: as it is",
+};
+
 /** Records of any object: composite fields as nested JSON, lists through views, CSV both ways. */
 @ApiTags('records')
 @ApiBearerAuth()
@@ -46,18 +55,26 @@ export class RecordsController {
 
   @Get('export')
   @ApiProduces('text/csv')
+  @ApiQuery(FORMULA_ESCAPE_QUERY)
   @ApiOperation({ summary: 'Export every record as CSV, streamed: one column per composite subfield ("Emails / Primary Email")' })
   async export(
     @Param('workspaceId') workspaceId: string,
     @Param('objectName') objectName: string,
     @Res() response: Response,
+    @Query('formulaEscape') formulaEscape?: string,
   ): Promise<void> {
-    await this.csv.export(workspaceId, objectName, (context) => {
-      response.status(200);
-      response.setHeader('Content-Type', 'text/csv; charset=utf-8');
-      response.setHeader('Content-Disposition', `attachment; filename="${context.object.namePlural}.csv"`);
-      return response;
-    });
+    const escape = formulaEscapeOf(formulaEscape);
+    await this.csv.export(
+      workspaceId,
+      objectName,
+      (context) => {
+        response.status(200);
+        response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+        response.setHeader('Content-Disposition', `attachment; filename="${context.object.namePlural}.csv"`);
+        return response;
+      },
+      { formulaEscape: escape },
+    );
   }
 
   @Post('import')
@@ -71,18 +88,26 @@ export class RecordsController {
     required: false,
     description: 'true: import the good rows and report the bad ones; default: any bad row imports nothing',
   })
-  @ApiOperation({ summary: 'Import records from CSV (headers as the export writes them; files of older versions are mapped)' })
+  @ApiQuery(FORMULA_ESCAPE_QUERY)
+  @ApiOperation({
+    summary:
+      'Import records from CSV (headers as the export writes them; files of older versions are mapped); the charset of Content-Type is honoured (default utf-8)',
+  })
   async import(
     @Param('workspaceId') workspaceId: string,
     @Param('objectName') objectName: string,
     @Req() request: Request,
     @Query('skipInvalid') skipInvalid?: string,
+    @Query('formulaEscape') formulaEscape?: string,
   ) {
     const skip = parseFlag('skipInvalid', skipInvalid);
-    if (!/^text\/(csv|plain)\b/i.test(request.headers['content-type'] ?? '')) {
+    const escape = formulaEscapeOf(formulaEscape);
+    const contentType = request.headers['content-type'] ?? '';
+    if (!/^text\/(csv|plain)\b/i.test(contentType)) {
       throw new RecordError('INVALID', 'Content-Type', 'send the CSV file as the request body with Content-Type: text/csv');
     }
-    return this.csv.import(workspaceId, objectName, request, { skipInvalid: skip });
+    const charset = /;\s*charset="?([^";\s]+)"?/i.exec(contentType)?.[1];
+    return this.csv.import(workspaceId, objectName, request, { skipInvalid: skip, formulaEscape: escape, charset });
   }
 
   @Get(':id')

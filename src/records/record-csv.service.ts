@@ -1,60 +1,106 @@
-import { once } from 'node:events';
 import { Readable, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 
 import { Inject, Injectable } from '@nestjs/common';
 import { CsvError, parse } from 'csv-parse';
-import { stringify } from 'csv-stringify';
-import { DataSource, EntityManager } from 'typeorm';
+import { stringify } from 'csv-stringify/sync';
+import { DataSource } from 'typeorm';
 
 import { getVersionSnapshot, snapshotVersions } from '../standard-objects/version-snapshots';
-import { csvColumns, CsvColumn, formatCell, legacyCsvColumns, resolveHeaders, rowParams } from './record-csv';
+import { CsvDecoder } from './csv-decoding';
+import { cellsOf, lineBreaks } from './csv-quoting';
+import { CsvImportWriter, ParsedRow, RowProblem, RowProblems } from './csv-import-writer';
+import { csvColumns, CsvColumn, legacyCsvColumns, resolveHeaders, rowParams } from './record-csv';
 import { RecordRepository } from './record.repository';
 import { RecordError } from './record.error';
+import { loadObjectContext, ObjectContext } from './record.service';
 import { ViewReferences } from './view-references';
-import { loadObjectContext, ObjectContext, recordErrorFrom } from './record.service';
+
+export interface ExportOptions {
+  /** Escape text that a spreadsheet would run as a formula (default true). */
+  formulaEscape?: boolean;
+}
 
 export interface ImportOptions {
   /** Import the good rows and report the bad ones, instead of importing nothing. */
   skipInvalid?: boolean;
   batchSize?: number;
-}
-
-export interface RowProblem {
-  /** Line of the file where the row starts (the header is line 1). */
-  line: number;
-  message: string;
+  /** Strip the escape that an export put before formulas (default true). */
+  formulaEscape?: boolean;
+  /** Charset of the file (default utf-8); bytes it cannot hold are refused. */
+  charset?: string;
 }
 
 export interface ImportResult {
   object: string;
   imported: number;
+  /** Bad rows, all counted. */
   skipped: number;
+  /** The first MAX_REPORTED_ROWS bad rows, in line order. */
   errors: RowProblem[];
 }
 
-/** An import refused because rows were bad: nothing was written; every bad row is listed. */
+/** Bad rows listed in a result or an error; the others are counted. */
+export const MAX_REPORTED_ROWS = 1000;
+
+/**
+ * Writes `first`, then the COPY stream, to `output` as it drains. If the output fails (a client
+ * gone), the COPY is still read to its end, so that the connection leaves COPY mode and the
+ * transaction can roll back; then the failure is thrown.
+ */
+const writeAll = async (output: Writable, copy: Readable, first: string): Promise<void> => {
+  let failure: Error | null = null;
+  const fail = (error: Error) => (failure ??= error);
+  output.on('error', fail);
+  output.on('close', () => {
+    if (!output.writableFinished) fail(new Error('the output closed before the export ended'));
+  });
+  const write = async (chunk: Buffer | string) => {
+    if (failure || output.write(chunk)) return;
+    await new Promise<void>((resolve) => {
+      const go = () => {
+        output.off('drain', go).off('error', go).off('close', go);
+        resolve();
+      };
+      output.on('drain', go).on('error', go).on('close', go);
+    });
+  };
+  await write(first);
+  for await (const chunk of copy) await write(chunk as Buffer);
+  if (failure) throw failure;
+  await new Promise<void>((resolve, reject) => {
+    output.end(() => resolve());
+    output.once('error', reject);
+  });
+  if (failure) throw failure;
+};
+
+/** An import refused because rows were bad: nothing was written; the first bad rows are listed, all counted. */
 export class CsvImportError extends RecordError {
-  constructor(readonly errors: RowProblem[]) {
+  constructor(
+    readonly errors: RowProblem[],
+    readonly total: number,
+  ) {
     super(
       'INVALID',
       'file',
-      `${errors.length} bad row(s), nothing imported: ${errors
+      `${total} bad row(s), nothing imported: ${errors
         .slice(0, 5)
         .map((problem) => `line ${problem.line}: ${problem.message}`)
-        .join('; ')}${errors.length > 5 ? '; …' : ''}. Fix them, or import with skip-invalid to import the other rows.`,
+        .join(
+          '; ',
+        )}${total > 5 ? '; …' : ''}${total > errors.length ? ` (the first ${errors.length} are listed)` : ''}. Fix them, or import with skip-invalid to import the other rows.`,
     );
   }
 }
 
-export const EXPORT_BATCH_SIZE = 1000;
 const IMPORT_BATCH_SIZE = 2000;
 
 /**
- * CSV export and import of one object's records. Export reads the table in id order through a
- * cursor, one batch at a time, in one snapshot, writing as the output drains: memory does not
- * grow with the table.
- * Import parses as it reads, checks every row, and writes in one transaction.
+ * CSV export and import of one object's records. Export streams COPY ... TO STDOUT of the table
+ * in id order, in one snapshot, the cells formatted in SQL, writing as the output drains: memory
+ * does not grow with the table.
+ * Import decodes and parses as it reads, checks every row, and writes a batch at a time through
+ * a staging table (CsvImportWriter), in one transaction: memory and locks do not grow with the file.
  */
 @Injectable()
 export class RecordCsvService {
@@ -64,80 +110,86 @@ export class RecordCsvService {
    * Writes the object's records as CSV to the stream `open` returns; `open` is called once the
    * workspace and object are known to exist, so a caller can still answer an error before it.
    */
-  async export(workspaceId: string, objectName: string, open: (context: ObjectContext) => Writable): Promise<{ rows: number }> {
+  async export(
+    workspaceId: string,
+    objectName: string,
+    open: (context: ObjectContext) => Writable,
+    options: ExportOptions = {},
+  ): Promise<{ rows: number }> {
+    const formulaEscape = options.formulaEscape ?? true;
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const context = await loadObjectContext(manager, workspaceId, objectName);
       const columns = csvColumns(context.fields);
       const records = new RecordRepository(manager, context.workspace.schemaName);
-      const stringifier = stringify();
-      const written = pipeline(stringifier, open(context));
-      const write = async (cells: string[]) => {
-        if (!stringifier.write(cells)) await Promise.race([once(stringifier, 'drain'), written]);
-      };
-      let rows = 0;
-      try {
-        await write(columns.map((column) => column.header));
-        for await (const batch of records.inBatches(
-          context.object.tableName,
-          columns.map((column) => column.column),
-          EXPORT_BATCH_SIZE,
-        )) {
-          for (const row of batch) await write(columns.map((column) => formatCell(column, row[column.column.name])));
-          rows += batch.length;
-        }
-        stringifier.end();
-      } catch (error) {
-        stringifier.destroy(error as Error);
-      }
-      await written;
-      return { rows };
+      const copy = await records.copyOut(
+        context.object.tableName,
+        columns.map((column) => column.column),
+        formulaEscape,
+      );
+      const output = open(context);
+      await writeAll(output, copy, stringify([columns.map((column) => column.header)]));
+      return { rows: copy.rowCount };
     });
   }
 
   async import(workspaceId: string, objectName: string, input: Readable, options: ImportOptions = {}): Promise<ImportResult> {
     const batchSize = options.batchSize ?? IMPORT_BATCH_SIZE;
+    const formulaEscape = options.formulaEscape ?? true;
+    // An unknown charset is refused before anything is read.
+    const decoder = new CsvDecoder(options.charset);
     return this.dataSource.transaction(async (manager) => {
       const context = await loadObjectContext(manager, workspaceId, objectName);
       const current = csvColumns(context.fields);
       const snapshots = snapshotVersions().map(getVersionSnapshot);
       const legacy = legacyCsvColumns(context.object, context.fields, snapshots);
-      const parser = parse({ bom: true, relax_column_count: true });
-      input.on('error', (error) => parser.destroy(error));
-      input.pipe(parser);
+      // The raw text of each record tells quoted cells and the lines the record takes.
+      const parser = parse({ relax_column_count: true, raw: true });
+      input.on('error', (error) => decoder.destroy(error));
+      decoder.on('error', (error) => parser.destroy(error));
+      input.pipe(decoder).pipe(parser);
 
-      const errors: RowProblem[] = [];
+      const problems = new RowProblems(MAX_REPORTED_ROWS);
+      const writer = new CsvImportWriter(new RecordRepository(manager, context.workspace.schemaName), context, problems);
       let columns: CsvColumn[] | null = null;
-      let batch: Array<{ line: number; params: Record<string, unknown> }> = [];
+      let batch: ParsedRow[] = [];
       let imported = 0;
       const references = await ViewReferences.load(manager, context);
+      // A batch is written while the next one is parsed: the database and the parser work at once.
+      let writing: Promise<void> = Promise.resolve();
       const flush = async () => {
-        imported += await this.insertBatch(manager, context, batch, errors);
+        const rows = batch;
         batch = [];
+        await writing;
+        writing = writer.write(rows).then((count) => {
+          imported += count;
+        });
+        // Awaited at the next flush or at the end; not an unhandled rejection meanwhile.
+        writing.catch(() => undefined);
       };
       try {
-        // Line numbers are counted here (cheaper than the parser's per-record info): a record
-        // takes one line plus the line breaks inside its quoted cells.
         let nextLine = 1;
-        for await (const record of parser as AsyncIterable<string[]>) {
+        for await (const parsed of parser as AsyncIterable<{ record: string[]; raw: string }>) {
           const line = nextLine;
-          nextLine += 1 + record.reduce((breaks, cell) => breaks + (cell.includes('\n') ? cell.split('\n').length - 1 : 0), 0);
-          if (record.length === 1 && record[0] === '') continue;
+          nextLine += Math.max(1, lineBreaks(parsed.raw));
+          const record = cellsOf(parsed.record, parsed.raw);
+          if (record.length === 1 && !record[0]) continue;
           if (columns === null) {
             columns = resolveHeaders(record, current, legacy);
             continue;
           }
           try {
-            const params = rowParams(columns, record);
+            const params = rowParams(columns, record, formulaEscape);
             references?.check(params);
             batch.push({ line, params });
           } catch (error) {
             if (!(error instanceof RecordError)) throw error;
-            errors.push({ line, message: error.message });
+            problems.add(line, error.message);
             continue;
           }
           if (batch.length >= batchSize) await flush();
         }
       } catch (error) {
+        await writing.catch(() => undefined);
         if (error instanceof CsvError) {
           throw new RecordError('INVALID', 'file', `the file is not valid CSV: ${error.message}. Nothing was imported.`);
         }
@@ -145,43 +197,10 @@ export class RecordCsvService {
       }
       if (columns === null) throw new RecordError('INVALID', 'file', 'the file is empty: it needs a header line and rows');
       await flush();
-      errors.sort((a, b) => a.line - b.line);
-      if (errors.length > 0 && !options.skipInvalid) throw new CsvImportError(errors);
-      return { object: context.object.nameSingular, imported, skipped: errors.length, errors };
+      await writing;
+      const errors = problems.first();
+      if (problems.count > 0 && !options.skipInvalid) throw new CsvImportError(errors, problems.count);
+      return { object: context.object.nameSingular, imported, skipped: problems.count, errors };
     });
-  }
-
-  /** Copies a batch in under a savepoint; if the database refuses it, inserts row by row to name the bad ones. */
-  private async insertBatch(
-    manager: EntityManager,
-    context: ObjectContext,
-    batch: Array<{ line: number; params: Record<string, unknown> }>,
-    errors: RowProblem[],
-  ): Promise<number> {
-    if (batch.length === 0) return 0;
-    const records = new RecordRepository(manager, context.workspace.schemaName);
-    const table = context.object.tableName;
-    const attempt = (rows: Array<Record<string, unknown>>, copy = false): Promise<unknown> =>
-      records.underSavepoint(async () => {
-        if (copy) await records.copyInsert(table, rows);
-        else await records.insert(table, rows);
-      });
-    const failure = await attempt(
-      batch.map((row) => row.params),
-      true,
-    );
-    if (failure === null) return batch.length;
-    let inserted = 0;
-    for (const row of batch) {
-      const error = await attempt([row.params]);
-      if (error === null) {
-        inserted += 1;
-        continue;
-      }
-      const known = recordErrorFrom(error, context.fields);
-      if (!known) throw error;
-      errors.push({ line: row.line, message: known.message });
-    }
-    return inserted;
   }
 }

@@ -1,7 +1,7 @@
 import { FieldType, RelationType } from '../declarations/field-type';
 import { COMPANY_STANDARD_FIELD_IDS, PERSON_STANDARD_FIELD_IDS, STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
 import { getVersionSnapshot } from '../standard-objects/version-snapshots';
-import { csvColumns, formatCell, legacyCsvColumns, resolveHeaders, rowParams } from './record-csv';
+import { csvColumns, legacyCsvColumns, resolveHeaders, rowParams } from './record-csv';
 import { actualField, actualObject } from '../../test/fixtures/records';
 import { recordFields } from './record-fields';
 import { RecordError } from './record.error';
@@ -27,7 +27,7 @@ const person = actualObject(
 const columns = csvColumns(recordFields(person));
 
 describe('CSV columns', () => {
-  it('has the id first, one column per composite subfield, relations as ids, no system fields', () => {
+  it('has the id first, one column per composite subfield, relations as ids, system fields such as the position', () => {
     expect(columns.map((column) => column.header)).toEqual([
       'Id',
       'Name / First Name',
@@ -38,35 +38,57 @@ describe('CSV columns', () => {
       'Skills',
       'Score',
       'Company Id',
+      'Position',
     ]);
   });
 
-  it('writes MULTI_SELECT as A,B, ARRAY and JSON as JSON, NULL as an empty cell', () => {
-    const byHeader = (header: string) => columns.find((column) => column.header === header)!;
-    expect(formatCell(byHeader('Skills'), ['SQL', 'GO'])).toBe('SQL,GO');
-    expect(formatCell(byHeader('Tags'), ['a,b', 'c'])).toBe('["a,b","c"]');
-    expect(formatCell(byHeader('Emails / Additional Emails'), [])).toBe('[]');
-    expect(formatCell(byHeader('Score'), null)).toBe('');
-    expect(formatCell(byHeader('Score'), 0.5)).toBe('0.5');
+  it.each([
+    ["'=1+1", '=1+1'],
+    ["'+33 6", '+33 6'],
+    ["'-x", '-x'],
+    ["'@A1", '@A1'],
+    ["'\tx", '\tx'],
+    ["'\rx", '\rx'],
+    ["''=x", "'=x"],
+    ["'plain", "'plain"],
+    ['=raw', '=raw'],
+  ])('strips exactly the quote the export put before a formula (%j -> %j), unless told not to', (cell, value) => {
+    const cells: Array<string | null> = Array(columns.length).fill(null);
+    cells[1] = cell;
+    expect(rowParams(columns, cells).nameFirstName).toBe(value);
+    expect(rowParams(columns, cells, false).nameFirstName).toBe(cell);
   });
 
   it('reads a row back into the columns it came from', () => {
-    const cells = ['7d3c2f4e-2c1a-4b7e-9a55-1f2e3d4c5b6a', 'Ada', '', 'ada@example.com', '["a@b.c"]', '["x"]', 'SQL, GO', '-1.5', ''];
+    const cells = [
+      '7d3c2f4e-2c1a-4b7e-9a55-1f2e3d4c5b6a',
+      'Ada',
+      null,
+      'ada@example.com',
+      '["a@b.c"]',
+      '["x"]',
+      'SQL, GO',
+      '-1.5',
+      null,
+      '2.5',
+    ];
     expect(rowParams(columns, cells)).toEqual({
       id: '7d3c2f4e-2c1a-4b7e-9a55-1f2e3d4c5b6a',
       nameFirstName: 'Ada',
-      nameLastName: '',
+      nameLastName: null,
       emailsPrimaryEmail: 'ada@example.com',
       emailsAdditionalEmails: '["a@b.c"]',
       tags: ['x'],
       skills: ['SQL', 'GO'],
       score: -1.5,
       companyId: null,
+      position: 2.5,
     });
+    expect(rowParams(columns, [...cells.slice(0, 6), '', ...cells.slice(7)])).toMatchObject({ skills: [] });
   });
 
   it('gives a row with an empty id a new one', () => {
-    const params = rowParams(columns, ['', 'Ada', '', '', '', '', '', '', '']);
+    const params = rowParams(columns, ['', 'Ada', '', '', '', '', '', '', '', '']);
     expect(params.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
@@ -77,7 +99,7 @@ describe('CSV columns', () => {
     [5, '[x', /"Tags" must hold JSON/],
     [8, 'not-a-uuid', /"Company Id" must be the id/],
   ])('names the column of a bad cell (cell %i: %s)', (index, text, message) => {
-    const cells = ['7d3c2f4e-2c1a-4b7e-9a55-1f2e3d4c5b6a', '', '', '', '', '', '', '', ''];
+    const cells = ['7d3c2f4e-2c1a-4b7e-9a55-1f2e3d4c5b6a', '', '', '', '', '', '', '', '', ''];
     cells[index] = text;
     expect(() => rowParams(columns, cells)).toThrow(message);
   });

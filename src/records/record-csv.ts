@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DeclaredSchema } from '../declarations/declared-schema';
 import { FieldType } from '../declarations/field-type';
 import { ActualObject } from '../metadata/actual-state';
+import { unescapeFormula } from './csv-formula';
 import { toLinkUrl } from './record-shape';
 import { fieldParams, RecordColumn, RecordField } from './record-fields';
 import { RecordError } from './record.error';
@@ -14,7 +15,7 @@ export interface CsvColumn {
   subfield: string | null;
   column: RecordColumn;
   /** Set for a column of an older version's file: turns its cell into the current shape. */
-  convert?: (text: string) => string;
+  convert?: (text: string | null) => string | null;
 }
 
 /** Readable names of subfields where splitting the camelCase name reads badly. */
@@ -35,8 +36,11 @@ const SUBFIELD_LABELS: Record<string, string> = {
 export const subfieldLabel = (name: string): string =>
   SUBFIELD_LABELS[name] ?? name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/^./, (first) => first.toUpperCase());
 
-/** Fields exported: the id, then every active field that is not a system field. */
-const exported = (field: RecordField): boolean => field.field.name === 'id' || !field.field.isSystem;
+/**
+ * Fields exported: every active field that holds a value, system ones (position) included, so
+ * that an import gives back the same values; not deletedAt, as only live records are exported.
+ */
+const exported = (field: RecordField): boolean => field.field.name !== 'deletedAt';
 
 /** The CSV columns of an object, in field order, one per composite subfield ("Emails / Primary Email"). */
 export const csvColumns = (fields: RecordField[]): CsvColumn[] => {
@@ -69,15 +73,6 @@ export const csvColumns = (fields: RecordField[]): CsvColumn[] => {
   );
 };
 
-/** A value as read from the table, as a CSV cell. MULTI_SELECT: A,B; ARRAY and JSON: JSON text. */
-export const formatCell = (column: CsvColumn, value: unknown): string => {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString();
-  if (column.column.type === 'enum[]') return (value as string[]).join(',');
-  if (column.column.type === 'jsonb' || column.column.type === 'text[]') return JSON.stringify(value);
-  return String(value);
-};
-
 const parseJsonCell = (column: CsvColumn, text: string): unknown => {
   try {
     return JSON.parse(text);
@@ -90,11 +85,20 @@ const parseJsonCell = (column: CsvColumn, text: string): unknown => {
   }
 };
 
-/** A CSV cell as the value the field takes; empty is NULL except for text, where it is empty text. */
-const parseCell = (column: CsvColumn, text: string): unknown => {
+/**
+ * A CSV cell as the value the field takes. An empty unquoted cell (null) is NULL, and empty text
+ * for a text field that cannot be NULL; `""` is empty text (an empty list for a MULTI_SELECT); an
+ * empty cell of another type is NULL.
+ */
+const parseCell = (column: CsvColumn, text: string | null, formulaEscape: boolean): unknown => {
   const type = column.column.type;
-  if (type === 'text') return text;
-  if (text === '') return null;
+  if (type === 'text') {
+    if (text === null) return column.subfield === null && !column.field.field.isNullable ? '' : null;
+    return formulaEscape ? unescapeFormula(text) : text;
+  }
+  // An empty list of options is written `""`, told apart from NULL.
+  if (type === 'enum[]' && text === '') return [];
+  if (text === null || text === '') return null;
   switch (type) {
     case 'double precision': {
       const value = Number(text);
@@ -122,9 +126,9 @@ const parseCell = (column: CsvColumn, text: string): unknown => {
 };
 
 /** Which CSV column each header of a file is; a header that matches nothing is refused. */
-export const resolveHeaders = (headers: string[], columns: CsvColumn[], legacy: CsvColumn[]): CsvColumn[] => {
+export const resolveHeaders = (headers: Array<string | null>, columns: CsvColumn[], legacy: CsvColumn[]): CsvColumn[] => {
   const resolved = headers.map((header) => {
-    const trimmed = header.trim();
+    const trimmed = (header ?? '').trim();
     const column =
       columns.find((candidate) => candidate.header === trimmed) ??
       columns.find((candidate) => candidate.column.name === trimmed) ??
@@ -151,13 +155,13 @@ export const resolveHeaders = (headers: string[], columns: CsvColumn[], legacy: 
         `line 1: the columns "${previous}" and "${headers[index]}" both fill ${column.column.name}; keep one`,
       );
     }
-    seen.set(column.column.name, headers[index]);
+    seen.set(column.column.name, headers[index] ?? '');
   });
   return resolved;
 };
 
-/** One data row of a file as column values; a bad cell throws naming its column. */
-export const rowParams = (columns: CsvColumn[], cells: string[]): Record<string, unknown> => {
+/** One data row of a file as column values (null: an empty unquoted cell); a bad cell throws naming its column. */
+export const rowParams = (columns: CsvColumn[], cells: Array<string | null>, formulaEscape = true): Record<string, unknown> => {
   if (cells.length !== columns.length) {
     throw new RecordError('INVALID', 'file', `the row has ${cells.length} cells; the header has ${columns.length}`);
   }
@@ -166,7 +170,7 @@ export const rowParams = (columns: CsvColumn[], cells: string[]): Record<string,
   const now = new Date().toISOString();
   columns.forEach((column, index) => {
     const text = column.convert ? column.convert(cells[index]) : cells[index];
-    let value = parseCell(column, text);
+    let value = parseCell(column, text, formulaEscape);
     // An empty id or timestamp is the service's to fill, as on a record created through the API.
     if (value === null && column.field.field.name === 'id') value = randomUUID();
     if (value === null && (column.field.field.name === 'createdAt' || column.field.field.name === 'updatedAt')) value = now;
@@ -205,12 +209,11 @@ const mainSubfield: Partial<Record<FieldType, string>> = {
  */
 export const legacyCsvColumns = (object: ActualObject, fields: RecordField[], snapshots: DeclaredSchema[]): CsvColumn[] => {
   const legacy: CsvColumn[] = [];
-  const add = (header: string, field: RecordField, subfield: string, convert?: (text: string) => string) => {
+  const add = (header: string, field: RecordField, subfield: string, convert?: (text: string | null) => string | null) => {
     const target = field.subfields.find((candidate) => candidate.name === subfield);
     if (target && !legacy.some((candidate) => candidate.header === header))
       legacy.push({ header, field, subfield, column: target.column, convert });
   };
-  const linkUrl = (text: string) => toLinkUrl(text) ?? '';
   const labelsOf = (field: RecordField): Array<{ label: string; type: FieldType }> => {
     const labels = [{ label: field.field.label, type: field.field.type }];
     if (object.isCustom || !field.field.standardId || field.field.isCustom) return labels;
@@ -226,10 +229,10 @@ export const legacyCsvColumns = (object: ActualObject, fields: RecordField[], sn
     const main = mainSubfield[field.field.type];
     if (!main) continue;
     for (const { label, type } of labelsOf(field)) {
-      const convert = field.field.type === FieldType.LINKS ? linkUrl : undefined;
+      const convert = field.field.type === FieldType.LINKS ? toLinkUrl : undefined;
       add(label, field, main, convert);
       if (field.field.type === FieldType.LINKS && (type === FieldType.LINK || type === FieldType.LINKS)) {
-        add(`${label} / URL`, field, 'primaryLinkUrl', linkUrl);
+        add(`${label} / URL`, field, 'primaryLinkUrl', toLinkUrl);
         add(`${label} / Label`, field, 'primaryLinkLabel');
       }
     }

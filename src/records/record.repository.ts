@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 import { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { CopyToStreamQuery, from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { EntityManager } from 'typeorm';
 
 import { qualified, quoteIdentifier } from '../database/sql';
@@ -23,6 +23,29 @@ const selectExpression = (column: RecordColumn): string => {
   return quoted;
 };
 
+/**
+ * A column as a cell of the CSV export, formatted in SQL so that COPY writes the file (docs/csv.md):
+ * date-times in UTC with microseconds, MULTI_SELECT as A,B, ARRAY as compact JSON, text that a
+ * spreadsheet would run as a formula with a leading quote (unless `formulaEscape` is false).
+ * COPY writes NULL as an empty unquoted cell and empty text as "".
+ */
+const exportCell = (column: RecordColumn, formulaEscape: boolean): string => {
+  const quoted = quoteIdentifier(column.name);
+  switch (column.type) {
+    case 'timestamptz':
+      return `to_char(${quoted} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+    case 'enum[]':
+      return `array_to_string(${quoted}::text[], ',')`;
+    case 'text[]':
+      return `CASE WHEN ${quoted} IS NULL THEN NULL ELSE '[' || array_to_string(ARRAY(SELECT coalesce(to_json(item)::text, 'null')
+        FROM unnest(${quoted}) WITH ORDINALITY AS items (item, place) ORDER BY place), ',') || ']' END`;
+    case 'text':
+      return formulaEscape ? `CASE WHEN ${quoted} ~ '^''*[-=+@\t\r]' THEN '''' || ${quoted} ELSE ${quoted} END` : quoted;
+    default:
+      return `${quoted}::text`;
+  }
+};
+
 const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (match) => `\\${match}`);
 
 /** A Postgres array literal of text items: {"a","b"}. */
@@ -35,6 +58,11 @@ const copyCell = (value: unknown): string => {
   const text = Array.isArray(value) ? arrayLiteral(value) : value instanceof Date ? value.toISOString() : String(value);
   return `"${text.replace(/"/g, '""')}"`;
 };
+
+/** The staging table of a CSV import, in the session's temporary schema, and its line column. */
+const STAGING_NAME = '"records_csv_staging"';
+const STAGING = `pg_temp.${STAGING_NAME}`;
+const STAGING_LINE = '"__csvLine"';
 
 /** Rows of a workspace's object tables. Table and column names are quoted; values are parameters. */
 export class RecordRepository {
@@ -94,24 +122,53 @@ export class RecordRepository {
   }
 
   /**
-   * Inserts rows (all with the same columns) with COPY, on the connection of the current
-   * transaction: the fast way in for imports. Values are sent as data, never as SQL.
+   * Creates the staging table of a CSV import on the connection of the current transaction: the
+   * line of each row, then `columns` with the types they have in `table`; dropped at commit.
    */
-  async copyInsert(table: string, rows: Array<Record<string, unknown>>): Promise<void> {
+  async createStaging(table: string, columns: string[]): Promise<void> {
+    await this.manager.query(`DROP TABLE IF EXISTS ${STAGING}`);
+    await this.manager.query(
+      `CREATE TEMP TABLE ${STAGING_NAME} ON COMMIT DROP AS SELECT 0 AS ${STAGING_LINE}, ${columns.map(quoteIdentifier).join(', ')}
+        FROM ${this.table(table)} WITH NO DATA`,
+    );
+  }
+
+  /** Copies rows (the line, then the staging table's columns in order) into the emptied staging table. */
+  async stage(columns: string[], rows: unknown[][]): Promise<void> {
+    await this.manager.query(`TRUNCATE ${STAGING}`);
     if (rows.length === 0) return;
-    const columns = Object.keys(rows[0]);
-    const runner = this.manager.queryRunner;
-    if (columns.length === 0 || !runner) {
-      await this.insert(table, rows);
-      return;
-    }
     // On PostgreSQL, a query runner's connection is the pg client of the transaction.
-    const client = (await runner.connect()) as PoolClient;
-    const text = rows.map((row) => columns.map((column) => copyCell(row[column])).join(',')).join('\n');
+    const client = (await this.manager.queryRunner!.connect()) as PoolClient;
+    const text = rows.map((row) => row.map(copyCell).join(',')).join('\n');
     const copy = client.query(
-      copyFrom(`COPY ${this.table(table)} (${columns.map(quoteIdentifier).join(', ')}) FROM STDIN WITH (FORMAT csv)`),
+      copyFrom(`COPY ${STAGING} (${[STAGING_LINE, ...columns.map(quoteIdentifier)].join(', ')}) FROM STDIN WITH (FORMAT csv)`),
     );
     await pipeline(Readable.from([`${text}\n`]), copy);
+  }
+
+  /** Lines of staged rows whose `column` names no row of `targetTable`: one query for the whole batch. */
+  async stagedMissingReferences(column: string, targetTable: string): Promise<number[]> {
+    const quoted = quoteIdentifier(column);
+    const rows: Array<{ line: number }> = await this.manager.query(
+      `SELECT s.${STAGING_LINE} AS line FROM ${STAGING} s
+        WHERE s.${quoted} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${this.table(targetTable)} t WHERE t."id" = s.${quoted})
+        ORDER BY 1`,
+    );
+    return rows.map((row) => row.line);
+  }
+
+  /**
+   * Inserts the staged rows, but those of `skipLines`, in line order; a row that would break a
+   * unique index (its id or a unique value taken) is left out. Returns the ids inserted.
+   */
+  async insertStaged(table: string, columns: string[], skipLines: number[]): Promise<string[]> {
+    const list = columns.map(quoteIdentifier).join(', ');
+    const rows: Array<{ id: string }> = await this.manager.query(
+      `INSERT INTO ${this.table(table)} (${list}) SELECT ${list} FROM ${STAGING}
+        WHERE NOT (${STAGING_LINE} = ANY($1::int[])) ORDER BY ${STAGING_LINE} ON CONFLICT DO NOTHING RETURNING "id"`,
+      [skipLines],
+    );
+    return rows.map((row) => row.id);
   }
 
   async findById(table: string, columns: RecordColumn[], id: string): Promise<Record<string, unknown> | null> {
@@ -191,39 +248,15 @@ export class RecordRepository {
   }
 
   /**
-   * Every row in id order, `batchSize` at a time, through a server-side cursor of the current
-   * transaction: one ordered scan, however large the table, and one batch in memory at a time.
+   * The live rows in id order as CSV cells (see exportCell), streamed by COPY ... TO STDOUT on the
+   * connection of the current transaction: one ordered scan, written as the reader drains it.
    */
-  async *inBatches(table: string, columns: RecordColumn[], batchSize: number): AsyncGenerator<Array<Record<string, unknown>>> {
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size must be a positive whole number, got ${batchSize}`);
-    await this.manager.query(
-      `DECLARE records_batches NO SCROLL CURSOR FOR SELECT ${columns.map(selectExpression).join(', ')} FROM ${this.table(table)} WHERE "deletedAt" IS NULL ORDER BY "id"`,
+  async copyOut(table: string, columns: RecordColumn[], formulaEscape: boolean): Promise<CopyToStreamQuery> {
+    const client = (await this.manager.queryRunner!.connect()) as PoolClient;
+    const cells = columns.map((column) => exportCell(column, formulaEscape)).join(', ');
+    return client.query(
+      copyTo(`COPY (SELECT ${cells} FROM ${this.table(table)} WHERE "deletedAt" IS NULL ORDER BY "id") TO STDOUT WITH (FORMAT csv)`),
     );
-    let finished = false;
-    try {
-      for (;;) {
-        const rows: Array<Record<string, unknown>> = await this.manager.query(`FETCH FORWARD ${batchSize} FROM records_batches`);
-        if (rows.length === 0) break;
-        yield rows;
-      }
-      finished = true;
-    } finally {
-      // After a failure the transaction is rolled back, and the cursor with it.
-      if (finished) await this.manager.query('CLOSE records_batches');
-    }
-  }
-
-  /** Runs `work` under a savepoint: on failure only its writes are undone, and the error returned. */
-  async underSavepoint(work: () => Promise<void>): Promise<unknown> {
-    await this.manager.query('SAVEPOINT records_batch');
-    try {
-      await work();
-      await this.manager.query('RELEASE SAVEPOINT records_batch');
-      return null;
-    } catch (error) {
-      await this.manager.query('ROLLBACK TO SAVEPOINT records_batch');
-      return error;
-    }
   }
 
   /** Of `ids`, those that exist in `table`. */
