@@ -29,6 +29,21 @@ export class AppConfig {
   @IsString()
   DATA_DIR: string;
 
+  /**
+   * How long one workspace's work is retried, with backoff, after its database connection was lost
+   * (a server restart or failover) before it is reported failed. 0: not retried.
+   */
+  @Transform(({ value }) => (value === undefined || value === '' ? 15_000 : Number(value)))
+  @IsInt({ message: 'DATABASE_RETRY_MS must be a whole number of milliseconds' })
+  @Min(0, { message: 'DATABASE_RETRY_MS must be 0 (no retry) or more' })
+  DATABASE_RETRY_MS: number;
+
+  /** How long a queued run waits for Redis when it stops answering before it gives up (exit 1). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 30_000 : Number(value)))
+  @IsInt({ message: 'REDIS_RETRY_MS must be a whole number of milliseconds' })
+  @Min(1, { message: 'REDIS_RETRY_MS must be at least 1' })
+  REDIS_RETRY_MS: number;
+
   /** The HTTP service's admin token: creates workspaces and their API keys. Unset: no admin access. */
   @IsOptional()
   @Matches(/^\S{32,}$/, { message: 'ADMIN_API_KEY must be at least 32 characters without spaces (e.g. openssl rand -hex 32)' })
@@ -57,6 +72,8 @@ export const loadAppConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig =
     LOG_LEVEL: read('LOG_LEVEL'),
     DATA_DIR: read('DATA_DIR'),
     ADMIN_API_KEY: read('ADMIN_API_KEY'),
+    DATABASE_RETRY_MS: read('DATABASE_RETRY_MS'),
+    REDIS_RETRY_MS: read('REDIS_RETRY_MS'),
   };
   const config = plainToInstance(AppConfig, raw);
   const errors = validateSync(config, { skipMissingProperties: false });

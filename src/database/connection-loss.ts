@@ -28,8 +28,13 @@ export const isConnectionLoss = (error: unknown): boolean => {
 
 export const RERUN_ADVICE = 'nothing of the work in progress was kept half-done; run the command again to finish it';
 
+const LOST = 'database connection lost (';
+
 /** The one line a person reads for a lost connection. */
-export const connectionLostMessage = (error: unknown): string => `database connection lost (${(error as Error).message}); ${RERUN_ADVICE}`;
+export const connectionLostMessage = (error: unknown): string => `${LOST}${(error as Error).message}); ${RERUN_ADVICE}`;
+
+/** True when a workspace's outcome message reports a lost connection (services report it, not throw it). */
+export const reportsConnectionLoss = (message: string | null): boolean => message?.includes(LOST) ?? false;
 
 /** The message of any error, a lost connection said as such. */
 export const describeFailure = (error: unknown): string =>

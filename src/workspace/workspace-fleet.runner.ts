@@ -37,6 +37,8 @@ export interface FleetRunOptions<T> {
   onResult?: (result: FleetItemResult<T>) => void;
   /** Called once when the run stops taking workspaces after a failure. */
   onStopped?: () => void;
+  /** Runs each of the walk's own reads (count, pages); e.g. to retry them on a lost connection. */
+  read?: <R>(query: () => Promise<R>) => Promise<R>;
 }
 
 export interface FleetSummary<T> {
@@ -72,6 +74,7 @@ export class WorkspaceFleetRunner {
     options: FleetRunOptions<T>,
   ): Promise<FleetSummary<T>> {
     const repository = new WorkspaceRepository(this.manager);
+    const read = options.read ?? (<R>(query: () => Promise<R>) => query());
     const summary: FleetSummary<T> = {
       results: [],
       succeeded: 0,
@@ -89,10 +92,13 @@ export class WorkspaceFleetRunner {
 
     summary.total = selection.workspaceIds
       ? new Set(selection.workspaceIds).size
-      : Math.min(await repository.count(selection.startFromWorkspaceId ?? null, { activeOnly: true }), selection.countLimit ?? Infinity);
+      : Math.min(
+          await read(() => repository.count(selection.startFromWorkspaceId ?? null, { activeOnly: true })),
+          selection.countLimit ?? Infinity,
+        );
     options.onStart?.(summary.total);
 
-    const source = this.workspaces(repository, selection, (id) =>
+    const source = this.workspaces(repository, read, selection, (id) =>
       record({ workspaceId: id, status: 'failed', detail: null, message: `workspace ${id} does not exist` }),
     );
     let stop = false;
@@ -130,6 +136,7 @@ export class WorkspaceFleetRunner {
   /** One generator shared by the workers: an async generator queues concurrent `next()` calls. */
   private async *workspaces(
     repository: WorkspaceRepository,
+    read: <R>(query: () => Promise<R>) => Promise<R>,
     selection: FleetSelection,
     onMissing: (id: string) => void,
   ): AsyncGenerator<WorkspaceRow> {
@@ -137,7 +144,7 @@ export class WorkspaceFleetRunner {
       const ids = [...new Set(selection.workspaceIds)];
       for (let start = 0; start < ids.length; start += FLEET_PAGE_SIZE) {
         const chunk = ids.slice(start, start + FLEET_PAGE_SIZE);
-        const rows = await repository.findByIds(chunk);
+        const rows = await read(() => repository.findByIds(chunk));
         for (const id of chunk) {
           const row = rows.find((candidate) => candidate.id === id);
           if (row) yield row;
@@ -151,7 +158,7 @@ export class WorkspaceFleetRunner {
     let inclusive = cursor !== null;
     while (remaining > 0) {
       const limit = Math.min(FLEET_PAGE_SIZE, remaining);
-      const page = await repository.page(cursor, limit, { activeOnly: true, inclusive });
+      const page = await read(() => repository.page(cursor, limit, { activeOnly: true, inclusive }));
       for (const row of page) {
         yield row;
       }

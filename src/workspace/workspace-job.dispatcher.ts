@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { FAULT_INJECTION, FaultInjection } from '../config/fault-injection';
 import { DatabaseService } from '../database/database.service';
 import { WorkspaceRepository } from '../metadata/workspace.repository';
+import { retryOnConnectionLoss, retryWorkOnConnectionLoss } from './connection-retry';
 import { FleetItemResult, WorkspaceFleetRunner } from './workspace-fleet.runner';
 import { WorkspaceJobHandler } from './workspace-job.handler';
 import { queueNameFor, RetryLaterError, WorkspaceJobContext, WorkspaceJobData, WorkspaceJobQueue } from './workspace-queue';
@@ -44,7 +45,12 @@ export class WorkspaceJobDispatcher {
    */
   async open<T, O extends WalkOptions>(handler: WorkspaceJobHandler<T, O>, options: O): Promise<WorkspaceWalk<T, O>> {
     const queue = options.queue
-      ? await WorkspaceJobQueue.open(this.config.REDIS_URL!, queueNameFor(this.config.DATABASE_URL!), randomUUID())
+      ? await WorkspaceJobQueue.open(
+          this.config.REDIS_URL!,
+          queueNameFor(this.config.DATABASE_URL!),
+          randomUUID(),
+          this.config.REDIS_RETRY_MS,
+        )
       : null;
     const concurrency = queue ? (options.concurrency ?? DEFAULT_QUEUE_WINDOW) : this.database.isEmbedded ? 1 : (options.concurrency ?? 1);
     try {
@@ -53,7 +59,7 @@ export class WorkspaceJobDispatcher {
       await queue?.close();
       throw error;
     }
-    return new WorkspaceWalk(this.fleet, this.faults, handler, options, queue, concurrency);
+    return new WorkspaceWalk(this.fleet, this.faults, handler, options, queue, concurrency, this.config.DATABASE_RETRY_MS);
   }
 
   /**
@@ -66,10 +72,15 @@ export class WorkspaceJobDispatcher {
     data: WorkspaceJobData,
     context: WorkspaceJobContext,
   ): Promise<FleetItemResult<T>> {
-    const [workspace] = await this.workspaces.findByIds([data.workspaceId]);
+    const retryMs = this.config.DATABASE_RETRY_MS;
+    const [workspace] = await retryOnConnectionLoss(
+      () => this.workspaces.findByIds([data.workspaceId]),
+      () => false,
+      retryMs,
+    );
     await this.faults.onWorkspaceStart?.();
     const result: FleetItemResult<T> = workspace
-      ? { workspaceId: workspace.id, ...(await handler.process(workspace, data.options as O)) }
+      ? { workspaceId: workspace.id, ...(await retryWorkOnConnectionLoss(() => handler.process(workspace, data.options as O), retryMs)) }
       : { workspaceId: data.workspaceId, status: 'failed', detail: null, message: `workspace ${data.workspaceId} does not exist` };
     if (result.status === 'skipped' && !context.isLastAttempt) {
       throw new RetryLaterError(result.message ?? 'skipped');

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 
 import type { Job, Queue, QueueEvents, Worker } from 'bullmq';
 
+import { describeRedis, isRedisConnectionError, RedisWatch } from './redis-watch';
 import { FleetStatus } from './workspace-fleet.runner';
 
 /** Prefix of every Redis key of the service's queues. */
@@ -15,6 +16,8 @@ const MAX_STALLED_COUNT = 2;
 const ABANDONED_JOB_AGE_SECONDS = 24 * 3600;
 /** How often a producer asks for the state of its jobs, in case an event was missed. */
 const RECONCILE_INTERVAL_MS = 2_000;
+/** How often a producer looks whether Redis has been gone for longer than it waits. */
+const WATCH_INTERVAL_MS = 100;
 
 export class QueueError extends Error {
   constructor(message: string) {
@@ -40,13 +43,18 @@ export interface WorkspaceJobResult {
   json: Record<string, unknown>;
 }
 
+/** What a queued run hears from its queue about Redis. */
+export interface QueueListener {
+  /** A line about Redis (lost, back). */
+  note: (line: string) => void;
+  /** The run gave up on Redis: take no new workspace. */
+  onLost: () => void;
+}
+
+const formatSeconds = (ms: number): string => `${Number((ms / 1_000).toFixed(1))} s`;
+
 /** How a queued workspace ended: its result, or the job failed for good (every attempt threw). */
 export type QueuedOutcome = { kind: 'done'; result: WorkspaceJobResult } | { kind: 'failed'; message: string };
-
-const describeRedis = (url: string): string => {
-  const parsed = new URL(url);
-  return `Redis at ${parsed.hostname}:${parsed.port || '6379'}`;
-};
 
 /**
  * The queue of one database: producers and workers connected to the same database (host, port,
@@ -101,13 +109,34 @@ interface Pending {
 export class WorkspaceJobQueue {
   private readonly pending = new Map<string, Pending>();
   private reconcileTimer: NodeJS.Timeout | undefined;
+  /** Not unref'd: while Redis is gone it may be all that keeps the run alive until it gives up. */
+  private watchTimer: NodeJS.Timeout | undefined;
   private reconciling = false;
+  /** Why the run gave up on Redis; null while it has not. */
+  private lostReason: string | null = null;
+  private readonly lost: Promise<void>;
+  private markLost: () => void = () => undefined;
 
   private constructor(
     private readonly queue: Queue<WorkspaceJobData, WorkspaceJobResult>,
     private readonly events: QueueEvents,
+    private readonly watch: RedisWatch,
+    /** Filled in by `listen`; the watch's callbacks read it. */
+    private readonly listener: QueueListener,
+    private readonly redisUrl: string,
+    private readonly lostAfterMs: number,
     readonly runId: string,
   ) {
+    this.lost = new Promise<void>((resolve) => (this.markLost = resolve));
+    // The watch reports a lost connection once; without a listener BullMQ would print each failed reconnection.
+    const onError = (error: Error) => {
+      if (!isRedisConnectionError(error)) this.listener.note(`queue error: ${error.message}`);
+    };
+    queue.on('error', onError);
+    events.on('error', onError);
+    this.watchTimer = setInterval(() => {
+      if (this.watch.downForMs >= this.lostAfterMs) this.giveUp();
+    }, WATCH_INTERVAL_MS);
     events.on('completed', ({ jobId, returnvalue }) => {
       if (this.pending.has(jobId)) void this.settle(jobId, { kind: 'done', result: returnvalue as unknown as WorkspaceJobResult });
     });
@@ -119,9 +148,16 @@ export class WorkspaceJobQueue {
     this.reconcileTimer.unref();
   }
 
-  static async open(redisUrl: string, queueName: string, runId: string): Promise<WorkspaceJobQueue> {
+  /** `lostAfterMs`: how long the run waits for a Redis that stopped answering before it gives up. */
+  static async open(redisUrl: string, queueName: string, runId: string, lostAfterMs: number): Promise<WorkspaceJobQueue> {
     await ensureRedisReachable(redisUrl);
     const { Queue, QueueEvents } = await loadBullmq();
+    const listener: QueueListener = { note: () => undefined, onLost: () => undefined };
+    const seconds = formatSeconds(lostAfterMs);
+    const watch = await RedisWatch.open(redisUrl, {
+      onLost: (reason) => listener.note(`lost ${describeRedis(redisUrl)} (${reason}); waiting up to ${seconds} for it to come back`),
+      onBack: () => listener.note(`${describeRedis(redisUrl)} is back`),
+    });
     const queue = new Queue<WorkspaceJobData, WorkspaceJobResult>(queueName, { connection: connection(redisUrl), prefix: QUEUE_PREFIX });
     // Stream ids start with a time in ms: read every event from a second before this run began,
     // so that none of this run's events is missed between start-up and the first read.
@@ -131,7 +167,35 @@ export class WorkspaceJobQueue {
       lastEventId: `${Date.now() - 1_000}-0`,
     });
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
-    return new WorkspaceJobQueue(queue, events, runId);
+    return new WorkspaceJobQueue(queue, events, watch, listener, redisUrl, lostAfterMs, runId);
+  }
+
+  /** Where lines about Redis go, and what to do when the run gives up on it (stop taking workspaces). */
+  listen(listener: QueueListener): void {
+    Object.assign(this.listener, listener);
+  }
+
+  /** The error that ends a run which gave up on Redis, `notConfirmed` workspaces without a result; null when it did not. */
+  lostError(notConfirmed: number): QueueError | null {
+    if (this.lostReason === null) return null;
+    return new QueueError(
+      `lost ${describeRedis(this.redisUrl)}: ${this.lostReason}; ${notConfirmed} workspace(s) not confirmed. ` +
+        'Once Redis is back, run the command again to resume: workspaces already done are recognised and not done twice.',
+    );
+  }
+
+  /**
+   * Redis has not answered for lostAfterMs: every workspace waiting for its job is given up
+   * (counted as not reached: its job may yet run, and a rerun finds it done), and the run stops.
+   */
+  private giveUp(): void {
+    if (this.lostReason !== null) return;
+    this.lostReason = `no answer for ${formatSeconds(this.lostAfterMs)} (${this.watch.reason})`;
+    clearInterval(this.watchTimer);
+    clearInterval(this.reconcileTimer);
+    this.markLost();
+    for (const jobId of [...this.pending.keys()]) void this.settle(jobId, null);
+    this.listener.onLost();
   }
 
   private jobId(workspaceId: string): string {
@@ -140,12 +204,13 @@ export class WorkspaceJobQueue {
 
   /** Enqueues one workspace and resolves when it is done; null when it was withdrawn before it ran. */
   async submit(command: string, workspaceId: string, options: Record<string, unknown>): Promise<QueuedOutcome | null> {
+    if (this.lostReason !== null) return null;
     const jobId = this.jobId(workspaceId);
     const pending: Pending = { resolve: () => undefined, added: false };
     const done = new Promise<QueuedOutcome | null>((resolve) => (pending.resolve = resolve));
     this.pending.set(jobId, pending);
     try {
-      await this.queue.add(
+      const added = this.queue.add(
         command,
         { runId: this.runId, workspaceId, options },
         {
@@ -156,6 +221,8 @@ export class WorkspaceJobQueue {
           removeOnFail: { age: ABANDONED_JOB_AGE_SECONDS },
         },
       );
+      // While Redis is gone the add waits for it; giving up on Redis ends the wait.
+      if ((await Promise.race([added.then(() => true), this.lost.then(() => false)])) === false) return null;
     } catch (error) {
       this.pending.delete(jobId);
       throw new QueueError(`could not enqueue workspace ${workspaceId}: ${(error as Error).message}`);
@@ -166,6 +233,7 @@ export class WorkspaceJobQueue {
 
   /** Withdraws every job of this run that no worker has started; started ones finish. */
   async withdrawWaiting(): Promise<void> {
+    if (this.lostReason !== null) return;
     for (const jobId of [...this.pending.keys()]) {
       const state = await this.queue.getJobState(jobId);
       if (state === 'waiting' || state === 'delayed' || state === 'prioritized') {
@@ -176,6 +244,14 @@ export class WorkspaceJobQueue {
 
   async close(): Promise<void> {
     clearInterval(this.reconcileTimer);
+    clearInterval(this.watchTimer);
+    this.watch.close();
+    if (this.lostReason !== null) {
+      // Nothing to withdraw from a Redis that is gone, and a graceful close would wait for it; the
+      // disconnections are not awaited either, as they wait for clients that never connect again.
+      for (const client of [this.events, this.queue]) void client.disconnect().catch(() => undefined);
+      return;
+    }
     await this.withdrawWaiting();
     await this.events.close();
     await this.queue.close();
@@ -246,7 +322,11 @@ export interface WorkspaceJobContext {
  * lock expires. `process` returns the result, or throws RetryLaterError to be tried again.
  */
 export class WorkspaceJobWorker {
-  private constructor(private readonly worker: Worker<WorkspaceJobData, WorkspaceJobResult>) {}
+  private constructor(
+    private readonly worker: Worker<WorkspaceJobData, WorkspaceJobResult>,
+    private readonly watch: RedisWatch,
+    private readonly inProgress: Set<Promise<unknown>>,
+  ) {}
 
   static async start(
     redisUrl: string,
@@ -257,15 +337,25 @@ export class WorkspaceJobWorker {
   ): Promise<WorkspaceJobWorker> {
     await ensureRedisReachable(redisUrl);
     const { UnrecoverableError, Worker } = await loadBullmq();
+    // A worker waits for Redis as long as it takes, and says so once (the clients reconnect on their own).
+    const watch = await RedisWatch.open(redisUrl, {
+      onLost: (reason) => log(`lost ${describeRedis(redisUrl)} (${reason}); waiting for it to come back`),
+      onBack: () => log(`${describeRedis(redisUrl)} is back`),
+    });
+    const inProgress = new Set<Promise<unknown>>();
     const worker = new Worker<WorkspaceJobData, WorkspaceJobResult>(
       queueName,
       async (job: Job<WorkspaceJobData, WorkspaceJobResult>) => {
         const attempts = job.opts.attempts ?? 1;
+        const done = process(job.name, job.data, { attempt: job.attemptsMade + 1, isLastAttempt: job.attemptsMade + 1 >= attempts });
+        inProgress.add(done);
         try {
-          return await process(job.name, job.data, { attempt: job.attemptsMade + 1, isLastAttempt: job.attemptsMade + 1 >= attempts });
+          return await done;
         } catch (error) {
           if (error instanceof QueueError) throw new UnrecoverableError(error.message);
           throw error;
+        } finally {
+          inProgress.delete(done);
         }
       },
       {
@@ -287,13 +377,20 @@ export class WorkspaceJobWorker {
         `workspace ${job.data.workspaceId} (run ${job.data.runId}), attempt ${job.attemptsMade}: ${error.message}${willRetry ? '; will retry' : ''}`,
       );
     });
-    worker.on('error', (error) => log(`queue error: ${error.message}`));
+    worker.on('error', (error) => {
+      if (!isRedisConnectionError(error)) log(`queue error: ${error.message}`);
+    });
     await worker.waitUntilReady();
-    return new WorkspaceJobWorker(worker);
+    return new WorkspaceJobWorker(worker, watch, inProgress);
   }
 
-  /** Stops taking jobs and waits for those in progress. */
+  /**
+   * Waits for the jobs in progress, then closes without waiting for BullMQ's own loop: after a Redis
+   * outage that loop may sit in its retry delay, or wait for a Redis that is still gone.
+   */
   async close(): Promise<void> {
-    await this.worker.close();
+    await Promise.allSettled(this.inProgress);
+    await this.worker.close(true).catch(() => undefined);
+    this.watch.close();
   }
 }

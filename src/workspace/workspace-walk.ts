@@ -1,5 +1,6 @@
 import { FaultInjection } from '../config/fault-injection';
 import { WorkspaceRow } from '../metadata/workspace.repository';
+import { retryOnConnectionLoss, retryWorkOnConnectionLoss } from './connection-retry';
 import { FleetItemResult, FleetSummary, FleetWork, WorkspaceFleetRunner } from './workspace-fleet.runner';
 import { WorkspaceJobHandler } from './workspace-job.handler';
 import { WorkspaceJobQueue } from './workspace-queue';
@@ -58,6 +59,8 @@ export class WorkspaceWalk<T, O extends WalkOptions> {
     private readonly options: O,
     private readonly queue: WorkspaceJobQueue | null,
     private readonly concurrency: number,
+    /** How long one workspace's work is retried after a lost database connection (DATABASE_RETRY_MS). */
+    private readonly retryMs: number,
   ) {}
 
   async run(run: WalkRun<T>): Promise<FleetSummary<RenderedResult>> {
@@ -78,26 +81,34 @@ export class WorkspaceWalk<T, O extends WalkOptions> {
         return { status: result.status, message: result.message, detail: { lines: result.lines, json: options.json ? result.json : null } };
       }
       if (!queue) await this.faults.onWorkspaceStart?.();
-      const done = await handler.process(workspace, options);
+      const done = await retryWorkOnConnectionLoss(() => handler.process(workspace, options), this.retryMs);
       return { status: done.status, message: done.message, detail: run.render({ workspaceId: workspace.id, ...done }) };
     };
     const withdraw = () => {
       queue?.withdrawWaiting().catch((error: Error) => run.note(`could not withdraw the queued jobs: ${error.message}`));
     };
     run.signal.addEventListener('abort', withdraw);
-    return this.fleet.run<RenderedResult>(
+    // Redis gone for longer than the run waits: no new workspace, and the run ends with how to resume.
+    const redisLost = new AbortController();
+    queue?.listen({ note: run.note, onLost: () => redisLost.abort() });
+    const summary = await this.fleet.run<RenderedResult>(
       { workspaceIds: options.workspaceId, startFromWorkspaceId: options.startFromWorkspaceId, countLimit: options.workspaceCountLimit },
       work,
       {
         concurrency: this.concurrency,
+        // The walk's own reads (pages of workspaces) wait out a restart as a workspace's work does.
+        read: (query) => retryOnConnectionLoss(query, () => false, this.retryMs),
         continueOnError: run.continueOnError,
-        signal: run.signal,
+        signal: AbortSignal.any([run.signal, redisLost.signal]),
         onStart: run.onStart,
         onStopped: withdraw,
         // A result without its report: the workspace does not exist, or its work threw.
         onResult: (result) => run.onResult(result.detail ?? run.render({ ...result, detail: null })),
       },
     );
+    const lost = queue?.lostError(summary.total - summary.succeeded - summary.failed - summary.skipped);
+    if (lost) throw lost;
+    return summary;
   }
 
   /** Withdraws the jobs no worker has started, and lets go of the queue. */

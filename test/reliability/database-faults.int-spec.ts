@@ -7,6 +7,7 @@ import { tableData } from '../utils/schema-snapshot';
 import { useTestDatabase } from '../utils/test-services';
 import { endState, integrityProblems, recordsWithoutIds } from './support/end-state';
 import { FixtureCli, ProcessResult, runProductCli, waitForServiceSessionsToEnd } from './support/processes';
+import { TcpProxy } from './support/tcp-proxy';
 
 /**
  * The server ends every connection of the service in the middle of a fleet run
@@ -23,6 +24,12 @@ interface JsonResult {
   status: string;
   message: string | null;
 }
+
+/**
+ * The scenarios of terminated backends run without retries (a terminated backend is retried at
+ * once and succeeds): they prove the failure path, what a longer outage than the bound ends in.
+ */
+const NO_RETRY = '0';
 
 /** Guards against a hang only: these hooks start many processes, and the machine may be busy. */
 const HOOK_TIMEOUT = 600_000;
@@ -102,7 +109,7 @@ describe('database connections terminated in the middle of a fleet run', () => {
       run = await runProductCli(
         ['upgrade-0.23', ...workspaces.flatMap((workspace) => ['-w', workspace.id]), '--batch-size', '2', '--json'],
         {
-          env: { DATABASE_URL: db.database.url, WMS_FAULT_PAUSE_IN_BATCH: '14' },
+          env: { DATABASE_URL: db.database.url, DATABASE_RETRY_MS: NO_RETRY, WMS_FAULT_PAUSE_IN_BATCH: '14' },
           onStderrLine: terminateWhenPaused(terminated),
         },
       );
@@ -172,7 +179,10 @@ describe('database connections terminated in the middle of a fleet run', () => {
           '--continue-on-error',
           '--json',
         ],
-        { env: { DATABASE_URL: db.database.url, WMS_FAULT_PAUSE_IN_BATCH: '20' }, onStderrLine: terminateWhenPaused(terminated) },
+        {
+          env: { DATABASE_URL: db.database.url, DATABASE_RETRY_MS: NO_RETRY, WMS_FAULT_PAUSE_IN_BATCH: '20' },
+          onStderrLine: terminateWhenPaused(terminated),
+        },
       );
     }, HOOK_TIMEOUT);
 
@@ -233,6 +243,7 @@ describe('database connections terminated in the middle of a fleet run', () => {
         {
           env: {
             DATABASE_URL: db.database.url,
+            DATABASE_RETRY_MS: NO_RETRY,
             WMS_FAULT_PAUSE_AT_STATEMENT: String(statementsPerWorkspace + Math.ceil(statementsPerWorkspace / 2)),
           },
           onStderrLine: terminateWhenPaused(terminated),
@@ -266,6 +277,106 @@ describe('database connections terminated in the middle of a fleet run', () => {
       for (const workspace of workspaces)
         expect(await integrityProblems(db.client, db.dataSource, workspace.id, workspace.schemaName)).toEqual([]);
     });
+  });
+
+  describe('PostgreSQL restarting in the middle of a fleet upgrade (a proxy between the CLI and the server)', () => {
+    let proxy: TcpProxy;
+
+    beforeAll(async () => {
+      const server = new URL(db.database.url);
+      proxy = await TcpProxy.start({ host: server.hostname, port: Number(server.port || 5432) });
+    });
+
+    afterAll(async () => {
+      await proxy?.close();
+    });
+
+    /** At the pause: every connection cut; back after `refusals` attempts refused, or never (null). */
+    const restartWhenPaused = (refusals: number | null) => async (line: string, stdin: NodeJS.WritableStream) => {
+      if (!line.startsWith('wms-fault: paused')) return;
+      proxy.down((count) => {
+        if (refusals !== null && count >= refusals) proxy.restore();
+      });
+      stdin.write('\n');
+    };
+
+    const upgradeThroughProxy = (workspaces: WorkspaceRow[], env: Record<string, string>, refusals: number | null) =>
+      runProductCli(
+        [
+          'upgrade-0.23',
+          ...workspaces.flatMap((workspace) => ['-w', workspace.id]),
+          '--batch-size',
+          '2',
+          '--concurrency',
+          '2',
+          '--continue-on-error',
+          '--json',
+        ],
+        {
+          env: { DATABASE_URL: proxy.urlFor(db.database.url), WMS_FAULT_PAUSE_IN_BATCH: '14', ...env },
+          onStderrLine: restartWhenPaused(refusals),
+        },
+      );
+
+    it(
+      'a restart shorter than DATABASE_RETRY_MS costs no workspace: each is retried and ends upgraded, exit 0',
+      async () => {
+        const workspaces = await createAt022(6, 'Restart');
+        const [reference] = await createAt022(1, 'Reference 3');
+        expect(
+          (await runProductCli(['upgrade-0.23', '-w', reference.id, '--batch-size', '2'], { env: { DATABASE_URL: db.database.url } })).code,
+        ).toBe(0);
+        // Back once it has refused 3 connections: the retries of the workspaces in flight and of those after them.
+        const run = await upgradeThroughProxy(workspaces, { DATABASE_RETRY_MS: '120000' }, 3);
+        expect(proxy.refused).toBeGreaterThanOrEqual(3);
+        expect({
+          code: run.code,
+          results: resultsOf(run)
+            .map((result) => [result.id, result.status])
+            .sort(),
+        }).toEqual({
+          code: 0,
+          results: workspaces.map((workspace) => [workspace.id, 'upgraded']).sort(),
+        });
+        await waitForServiceSessionsToEnd(db.client);
+        await expectUpgradedLikeReference(workspaces, reference);
+      },
+      HOOK_TIMEOUT,
+    );
+
+    it(
+      'an outage longer than DATABASE_RETRY_MS fails the workspaces clearly, exit 1; a rerun completes them',
+      async () => {
+        const workspaces = await createAt022(4, 'Outage');
+        const [reference] = await createAt022(1, 'Reference 4');
+        expect(
+          (await runProductCli(['upgrade-0.23', '-w', reference.id, '--batch-size', '2'], { env: { DATABASE_URL: db.database.url } })).code,
+        ).toBe(0);
+        const run = await upgradeThroughProxy(workspaces, { DATABASE_RETRY_MS: '1000' }, null);
+        proxy.restore();
+        expect(run.code).toBe(1);
+        const results = resultsOf(run);
+        expect(results.map((result) => result.id).sort()).toEqual(workspaces.map((workspace) => workspace.id));
+        const failed = results.filter((result) => result.status === 'failed');
+        // The workspaces in flight at the cut, and every one after them.
+        expect(failed.length).toBeGreaterThanOrEqual(2);
+        for (const result of failed) expect(result.message).toMatch(LOST);
+        expect(results.filter((result) => result.status !== 'failed').map((result) => result.status)).toEqual(
+          Array(4 - failed.length).fill('upgraded'),
+        );
+
+        await waitForServiceSessionsToEnd(db.client);
+        const rerun = await runProductCli(['upgrade-0.23', ...workspaces.flatMap((workspace) => ['-w', workspace.id])], {
+          env: { DATABASE_URL: db.database.url },
+        });
+        expect({ code: rerun.code, last: rerun.stdout.trimEnd().split('\n').at(-1) }).toEqual({
+          code: 0,
+          last: '4 succeeded, 0 failed, 0 skipped',
+        });
+        await expectUpgradedLikeReference(workspaces, reference);
+      },
+      HOOK_TIMEOUT,
+    );
   });
 });
 
