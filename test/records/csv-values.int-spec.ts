@@ -4,8 +4,7 @@ import { join } from 'node:path';
 
 import { bearer, createWorkspaceWithKey, footprint, HttpTest, startHttpTest } from '../http/http-test-app';
 import { runCli } from '../utils/cli';
-
-type Workspace = { workspaceId: string; schemaName: string; key: string };
+import { csvHelpers } from './csv-test-support';
 
 const CUSTOM_FIELDS = [
   { name: 'nickname', label: 'Nickname', type: 'TEXT' },
@@ -54,27 +53,7 @@ describe('CSV values', () => {
     rmSync(cwd, { recursive: true, force: true });
   });
 
-  const api = (ws: Workspace, method: 'get' | 'post', path: string) =>
-    test.http()[method](`/workspaces/${ws.workspaceId}${path}`).set(bearer(ws.key));
-  const exportCsv = async (ws: Workspace, object: string, query = ''): Promise<string> => {
-    const response = await api(ws, 'get', `/objects/${object}/records/export${query}`)
-      .buffer(true)
-      .parse((res, done) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-        res.on('end', () => done(null, text));
-      });
-    expect(response.status).toBe(200);
-    return response.body as string;
-  };
-  const importCsv = (ws: Workspace, object: string, csv: string | Buffer, query = '', type = 'text/csv') =>
-    api(ws, 'post', `/objects/${object}/records/import${query}`).set('Content-Type', type).send(csv);
-  const withCustomFields = async (ws: Workspace) => {
-    for (const field of CUSTOM_FIELDS) {
-      const response = await api(ws, 'post', '/objects/person/fields').send(field);
-      expect(response.status).toBe(201);
-    }
-  };
+  const { api, exportCsv, importCsv, withCustomFields } = csvHelpers(() => test, CUSTOM_FIELDS);
   /** Every column of every row, as JSON built in SQL: NULL is not '', microseconds are kept. */
   const rowsOf = async (schema: string, table: string) =>
     (await test.client.query(`SELECT to_jsonb(t) AS row FROM "${schema}"."${table}" t ORDER BY "id"`)).rows.map((row) => row.row);

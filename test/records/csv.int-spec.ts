@@ -4,8 +4,7 @@ import { join } from 'node:path';
 
 import { ADMIN_KEY, bearer, createWorkspaceWithKey, footprint, HttpTest, startHttpTest } from '../http/http-test-app';
 import { runCli } from '../utils/cli';
-
-type Workspace = { workspaceId: string; schemaName: string; key: string };
+import { csvHelpers } from './csv-test-support';
 
 const CUSTOM_FIELDS = [
   { name: 'tags', label: 'Tags', type: 'ARRAY' },
@@ -43,28 +42,7 @@ describe('CSV import and export', () => {
     rmSync(cwd, { recursive: true, force: true });
   });
 
-  const api = (ws: Workspace, method: 'get' | 'post', path: string) =>
-    test.http()[method](`/workspaces/${ws.workspaceId}${path}`).set(bearer(ws.key));
-  const exportCsv = async (ws: Workspace, object: string): Promise<string> => {
-    const response = await api(ws, 'get', `/objects/${object}/records/export`)
-      .buffer(true)
-      .parse((res, done) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-        res.on('end', () => done(null, text));
-      });
-    expect(response.status).toBe(200);
-    expect(response.headers['content-type']).toMatch(/^text\/csv/);
-    return response.body as string;
-  };
-  const importCsv = (ws: Workspace, object: string, csv: string, query = '') =>
-    api(ws, 'post', `/objects/${object}/records/import${query}`).set('Content-Type', 'text/csv').send(csv);
-  const withCustomFields = async (ws: Workspace) => {
-    for (const field of CUSTOM_FIELDS) {
-      const response = await api(ws, 'post', '/objects/person/fields').send(field);
-      expect(response.status).toBe(201);
-    }
-  };
+  const { api, exportCsv, importCsv, withCustomFields } = csvHelpers(() => test, CUSTOM_FIELDS);
 
   it('exports one column per subfield with readable headers, and round-trips byte for byte into a fresh workspace', async () => {
     const source = await createWorkspaceWithKey(test, { displayName: 'Source' });
