@@ -155,6 +155,46 @@ describe('crash injection: killed at every statement boundary, rerun, same end s
   );
 
   /**
+   * Kills an upgrade right after each of its sampled statement boundaries (of `total`), runs it again
+   * to completion, and holds the workspace to the uninterrupted run: every value and the ledger as
+   * `expected`, no integrity problem, the version recorded, no row of `rows` (table -> count) lost.
+   */
+  const killEachUpgradeBoundary = async (options: {
+    scenario: string;
+    version: string;
+    total: number;
+    expected: Record<string, unknown>;
+    rows: Record<string, number>;
+    clone: (k: number) => Promise<WorkspaceRow>;
+    upgrade: (workspace: WorkspaceRow, extra?: Record<string, string>) => ReturnType<typeof runProductCli>;
+    ledger: (workspaceId: string) => Promise<unknown[]>;
+  }): Promise<void> => {
+    const figures: Figures = { scenario: options.scenario, boundaries: options.total, killed: 0, valuesVerified: 0, rowsLost: 0 };
+    for (const k of boundariesToKill(options.total)) {
+      const workspace = await options.clone(k);
+      expectKilled(k, await options.upgrade(workspace, { WMS_FAULT_KILL_AFTER_QUERY: String(k) }));
+      figures.killed += 1;
+      await waitForServiceSessionsToEnd(db.client);
+      expectSucceeded(k, await options.upgrade(workspace));
+      const state = { ...(await endState(db.client, workspace.id, workspace.schemaName)), ledger: await options.ledger(workspace.id) };
+      expect({ k, ...state }).toEqual({ k, ...options.expected });
+      expect({ k, problems: await integrityProblems(db.client, db.dataSource, workspace.id, workspace.schemaName) }).toEqual({
+        k,
+        problems: [],
+      });
+      const version = await db.client.query(`SELECT "version" FROM core.workspace WHERE "id" = $1`, [workspace.id]);
+      expect({ k, version: version.rows[0].version }).toEqual({ k, version: options.version });
+      figures.valuesVerified += valueCount(state.records);
+      figures.rowsLost += Object.entries(options.rows).reduce(
+        (lost, [table, count]) => lost + count - Object.keys(state.records[table]).length,
+        0,
+      );
+    }
+    report(figures);
+    expect(figures.rowsLost).toBe(0);
+  };
+
+  /**
    * `workspace:sync-metadata` to v2 of workspaces created from `from` with the same companies and
    * people: a reference run, then a clone killed after each query to kill at and run again, which
    * must end as the reference did, converged.
@@ -355,27 +395,16 @@ describe('crash injection: killed at every statement boundary, rerun, same end s
           .map((row) => ({ id: row.id, url: https(row.domainNameUrl), blogLabel: row.blogLabel, addressOld: row.address }))
           .sort((a, b) => (a.id! < b.id! ? -1 : 1)),
       );
-      const figures: Figures = { scenario: 'upgrade-0.23', boundaries: total, killed: 0, valuesVerified: 0, rowsLost: 0 };
-
-      for (const k of boundariesToKill(total)) {
-        const workspace = await clone(`Upgrade killed at ${k}`);
-        expectKilled(k, await upgrade(workspace, { WMS_FAULT_KILL_AFTER_QUERY: String(k) }));
-        figures.killed += 1;
-        await waitForServiceSessionsToEnd(db.client);
-        expectSucceeded(k, await upgrade(workspace));
-        const state = { ...(await endState(db.client, workspace.id, workspace.schemaName)), ledger: await ledger(workspace.id) };
-        expect({ k, ...state }).toEqual({ k, ...expected });
-        expect({ k, problems: await integrityProblems(db.client, db.dataSource, workspace.id, workspace.schemaName) }).toEqual({
-          k,
-          problems: [],
-        });
-        const version = await db.client.query(`SELECT "version" FROM core.workspace WHERE "id" = $1`, [workspace.id]);
-        expect({ k, version: version.rows[0].version }).toEqual({ k, version: '0.23' });
-        figures.valuesVerified += valueCount(state.records);
-        figures.rowsLost += PEOPLE + COMPANIES - Object.keys(state.records.person).length - Object.keys(state.records.company).length;
-      }
-      report(figures);
-      expect(figures.rowsLost).toBe(0);
+      await killEachUpgradeBoundary({
+        scenario: 'upgrade-0.23',
+        version: '0.23',
+        total,
+        expected,
+        rows: { person: PEOPLE, company: COMPANIES },
+        clone: (k) => clone(`Upgrade killed at ${k}`),
+        upgrade,
+        ledger,
+      });
     },
     TIMEOUT,
   );
@@ -450,31 +479,16 @@ describe('crash injection: killed at every statement boundary, rerun, same end s
       const opportunities = Object.values(expected.records.opportunity);
       expect(opportunities.filter((row) => row.pointOfContactId !== null).length).toBeGreaterThan(OPPORTUNITIES / 2);
       expect(Object.values(expected.records.company).filter((row) => row.annualRecurringRevenueAmountMicros !== null).length).toBe(7);
-      const figures: Figures = { scenario: 'upgrade-0.24', boundaries: total, killed: 0, valuesVerified: 0, rowsLost: 0 };
-
-      for (const k of boundariesToKill(total)) {
-        const workspace = await clone(`Upgrade 0.24 killed at ${k}`);
-        expectKilled(k, await upgrade(workspace, { WMS_FAULT_KILL_AFTER_QUERY: String(k) }));
-        figures.killed += 1;
-        await waitForServiceSessionsToEnd(db.client);
-        expectSucceeded(k, await upgrade(workspace));
-        const state = { ...(await endState(db.client, workspace.id, workspace.schemaName)), ledger: await ledger(workspace.id) };
-        expect({ k, ...state }).toEqual({ k, ...expected });
-        expect({ k, problems: await integrityProblems(db.client, db.dataSource, workspace.id, workspace.schemaName) }).toEqual({
-          k,
-          problems: [],
-        });
-        const version = await db.client.query(`SELECT "version" FROM core.workspace WHERE "id" = $1`, [workspace.id]);
-        expect({ k, version: version.rows[0].version }).toEqual({ k, version: '0.24' });
-        figures.valuesVerified += valueCount(state.records);
-        figures.rowsLost +=
-          PEOPLE +
-          COMPANIES +
-          OPPORTUNITIES -
-          ['person', 'company', 'opportunity'].reduce((sum, table) => sum + Object.keys(state.records[table]).length, 0);
-      }
-      report(figures);
-      expect(figures.rowsLost).toBe(0);
+      await killEachUpgradeBoundary({
+        scenario: 'upgrade-0.24',
+        version: '0.24',
+        total,
+        expected,
+        rows: { person: PEOPLE, company: COMPANIES, opportunity: OPPORTUNITIES },
+        clone: (k) => clone(`Upgrade 0.24 killed at ${k}`),
+        upgrade,
+        ledger,
+      });
     },
     TIMEOUT,
   );
