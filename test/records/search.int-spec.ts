@@ -4,6 +4,7 @@ import { CustomMetadataService } from '../../src/custom-metadata/custom-metadata
 import { RecordCsvService } from '../../src/records/record-csv.service';
 import { RecordService } from '../../src/records/record.service';
 import { WorkspaceRow } from '../../src/metadata/workspace.repository';
+import { Hazard } from '../../src/sync/plan';
 import { LEAD_IDS, withoutSearch, withSearch } from '../fixtures/declarations/search';
 import { syncHelpers } from '../utils/sync-helpers';
 import { useTestDatabase } from '../utils/test-services';
@@ -183,5 +184,27 @@ describe('search fields', () => {
     expect(await search(older, 'zelda')).toEqual({ names: ['Lead contact'], total: 1 });
     await expectConverged(declared, older.id);
     await expectSameAsFresh(older.id, declared);
+  });
+
+  it('a search field that leaves the declarations is kept (and kept current) as custom; with DROPS_DATA it goes with its trigger', async () => {
+    const leaving = await create(declared, 'Leaving');
+    await records.create(leaving.id, 'lead', { name: 'Kept' });
+    const kept = await sync(withoutSearch(), leaving);
+    expect(kept.status).toBe('applied');
+    await records.create(leaving.id, 'lead', { name: 'Still indexed' });
+    expect(await search(leaving, 'still')).toEqual({ names: ['Still indexed'], total: 1 });
+
+    const dropping = await create(declared, 'Dropping');
+    await records.create(dropping.id, 'lead', { name: 'Before drop' });
+    const dropped = await sync(withoutSearch(), dropping, { allowHazards: new Set([Hazard.DROPS_DATA]) });
+    expect(dropped.status).toBe('applied');
+    expect(dropped.plan!.actions.map((action) => action.kind)).toContain('DROP_FIELD');
+    const functions = await db.client.query(
+      `SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1`,
+      [dropping.schemaName],
+    );
+    expect(functions.rows).toEqual([]);
+    expect((await records.create(dropping.id, 'lead', { name: 'After drop', jobTitle: 'Pilot' })).name).toBe('After drop');
+    await expectSameAsFresh(dropping.id, withoutSearch());
   });
 });
