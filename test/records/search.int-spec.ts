@@ -193,6 +193,14 @@ describe('search fields', () => {
     expect(kept.status).toBe('applied');
     await records.create(leaving.id, 'lead', { name: 'Still indexed' });
     expect(await search(leaving, 'still')).toEqual({ names: ['Still indexed'], total: 1 });
+    // Kept as custom: its trigger writes it by name, so it keeps its name, and goes with its trigger.
+    const custom = new CustomMetadataService(db.dataSource, withoutSearch());
+    await expect(custom.updateField(leaving.id, 'lead', 'searchVector', { name: 'renamedSearch' })).rejects.toThrow(
+      'lead.searchVector is a system field and cannot be changed',
+    );
+    await custom.deleteField(leaving.id, 'lead', 'searchVector', { force: true });
+    expect((await records.create(leaving.id, 'lead', { name: 'After delete' })).name).toBe('After delete');
+    await expectSameAsFresh(leaving.id, withoutSearch());
 
     const dropping = await create(declared, 'Dropping');
     await records.create(dropping.id, 'lead', { name: 'Before drop' });
