@@ -61,6 +61,7 @@ const LIBRARY_REASONS: Record<string, PhoneUnparsedReason> = {
 // An extension label before its digits; any other letter is why a value did not parse.
 const EXTENSION_LABELS = /(?:extension|extn|ext|xtn|anexo|ramal|int|x)\.?(?=[\s.:=#]*\d)/giu;
 const LETTER = /\p{L}/u;
+const DIGIT = /\p{Nd}/u;
 const INVISIBLE = /\p{Cf}/gu;
 const BRACKETED_COUNTRY_CODE = /^\(\s*(\+\d{1,3})\s*\)/;
 
@@ -89,7 +90,8 @@ const parseTrimmed = (raw: string, trimmed: string, defaultCountry: CountryCode 
   // Arabic-Indic and Persian digits itself); invisible marks of copied text (U+200E, U+202C...)
   // go. A tel: URI is its number; a country code in brackets, `(+33) 1...`, is read without them.
   const text = trimmed.normalize('NFKC').replace(INVISIBLE, '').replace(/^tel:/i, '').replace(BRACKETED_COUNTRY_CODE, '$1');
-  let outcome = tryParse(text, defaultCountry);
+  // Without a digit nothing can parse (letters are not read as keypad digits): no library call.
+  let outcome = DIGIT.test(text) ? tryParse(text, defaultCountry) : 'NOT_A_NUMBER';
   // 00 is the international prefix in most of the world: written from anywhere, it is read as +.
   if (typeof outcome === 'string' && text.startsWith('00')) {
     const international = tryParse(`+${text.slice(2)}`, defaultCountry);
