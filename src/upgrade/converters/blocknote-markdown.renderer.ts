@@ -195,7 +195,10 @@ const renderOwn = (block: BlockNoteBlock, number: number): { marker?: string; te
   switch (block.type) {
     case 'heading': {
       const level = Math.min(6, Math.max(1, Math.trunc(Number(block.props?.level ?? 1)) || 1));
-      const heading = text().replace(/\\\n/g, ' ');
+      // One line; a closing run of # would be read as the heading's closing sequence.
+      const heading = text()
+        .replace(/\\\n/g, ' ')
+        .replace(/#+$/, (run) => `\\${run}`);
       return { text: heading === '' ? '' : `${'#'.repeat(level)} ${heading}` };
     }
     case 'codeBlock':

@@ -47,8 +47,9 @@ export const BLOCKNOTE_CASES: NoteBodyCase[] = [
       block('heading', [text('This quarter')], { level: 3 }),
       block('heading', [text('Deep')], { level: 9 }),
       block('heading', [text('No level')], {}),
+      block('heading', [text('Ends with C#')], { level: 2 }),
     ),
-    markdown: '# Account plan\n\n## Goals\n\n### This quarter\n\n###### Deep\n\n# No level',
+    markdown: '# Account plan\n\n## Goals\n\n### This quarter\n\n###### Deep\n\n# No level\n\n## Ends with C\\#',
   },
   {
     name: 'paragraphs, empty paragraphs between them dropped',
