@@ -1,4 +1,11 @@
-import { type CountryCode, formatPhoneForLegacy, parsePhone, parsePhones, PhoneConversionError } from './phone.converter';
+import {
+  type CountryCode,
+  formatPhoneForLegacy,
+  parsePhone,
+  parsePhones,
+  PHONE_UNPARSED_REASONS,
+  PhoneConversionError,
+} from './phone.converter';
 import { PHONE_CORPUS } from './phone.corpus.spec-support';
 
 const country = (code: CountryCode | ''): CountryCode | undefined => (code === '' ? undefined : code);
@@ -28,6 +35,11 @@ describe('parsePhone', () => {
       expect({ raw, kept: phone.primaryPhoneNumber, code: phone.primaryPhoneCountryCode }).toEqual({ raw, kept: raw, code: '' });
       expect(phone.reason).toBeDefined();
     }
+  });
+
+  it('meets every reason in the corpus, each described for the ledger', () => {
+    const reasons = new Set(PHONE_CORPUS.flatMap(([, , , , reason]) => (reason ? [reason] : [])));
+    expect([...reasons].sort()).toEqual(Object.keys(PHONE_UNPARSED_REASONS).sort());
   });
 
   it('refuses an unknown default country, saying what to give instead', () => {
