@@ -93,6 +93,11 @@ export const BLOCKNOTE_CASES: NoteBodyCase[] = [
     markdown: '**very *important*** *note* **spaced** end',
   },
   {
+    name: 'styled blanks and a line break between styled words',
+    body: doc(block('paragraph', [text('before', { italic: true }), text(' ', { bold: true }), text('\n'), text('after', { bold: true })])),
+    markdown: '*before* \\\n**after**',
+  },
+  {
     name: 'adjacent text of the same style merged',
     body: doc(block('paragraph', [text('al', { bold: true }), text('so', { bold: true }), text(' fine')])),
     markdown: '**also** fine',
