@@ -18,6 +18,7 @@ export const checkObjectIdentity = (
   const names = new Map<string, string>();
   const standardIds = new Map<string, string>();
   const fieldStandardIds = new Map<string, string>();
+  const shortcuts = new Map<string, string>();
   for (const object of objects) {
     const resolved = sources.get(object)!;
     const className = resolved.className;
@@ -36,6 +37,11 @@ export const checkObjectIdentity = (
       report(className, null, 'duplicate-standard-id', `standardId ${object.standardId} is already used by ${other}`);
     }
     standardIds.set(object.standardId, className);
+    if (object.shortcut !== undefined) {
+      const owner = shortcuts.get(object.shortcut);
+      if (owner) report(className, null, 'invalid-object-property', `shortcut "${object.shortcut}" is already the shortcut of ${owner}`);
+      shortcuts.set(object.shortcut, className);
+    }
 
     // A field's standardId is unique within its object (buildFields checks that); real sets reuse
     // one on several objects, as the metadata constraint (per object) allows. It only may not name an object.
