@@ -29,7 +29,7 @@ export interface DeclarationSetInput {
 const uniqueProblem = (type: FieldType, relationType: RelationType | null): string | null => {
   const definition = getFieldTypeDefinition(type);
   if (definition.kind === 'composite' && !definition.primarySubfield) {
-    return `@WorkspaceIsUnique on a ${type} field: a composite is unique on its primary subfield, and ${type} has none (only EMAILS, LINKS and PHONES do); declare a unique @WorkspaceIndex on the subfields meant instead`;
+    return `@WorkspaceIsUnique on a field of type ${type}: a composite is unique on its primary subfield, and ${type} has none (only EMAILS, LINKS and PHONES do); declare a unique @WorkspaceIndex on the subfields meant instead`;
   }
   if (relationType === RelationType.ONE_TO_MANY) {
     return '@WorkspaceIsUnique on a ONE_TO_MANY relation, which holds no column; put it on the MANY_TO_ONE side';
@@ -163,10 +163,15 @@ export class DeclarationSetBuilder {
         resolved,
         field.name,
         rule,
-        `a ${what} identifier must be ${[...types].join(', ').replace(/, (\w+)$/, ' or $1')}, not ${field.type}`,
+        `${what === 'image' ? 'an' : 'a'} ${what} identifier must be ${[...types].join(', ').replace(/, (\w+)$/, ' or $1')}, not ${field.type}`,
       );
     } else if (field.isDeprecated) {
-      this.report(resolved, field.name, rule, `a ${what} identifier cannot be a deprecated field, which new workspaces do not get`);
+      this.report(
+        resolved,
+        field.name,
+        rule,
+        `${what === 'image' ? 'an' : 'a'} ${what} identifier cannot be a deprecated field, which new workspaces do not get`,
+      );
     }
   }
 

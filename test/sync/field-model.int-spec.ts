@@ -177,6 +177,26 @@ describe('field model', () => {
       await expectSameAsFresh(workspace.id, required);
     });
 
+    it('a new required relation is refused on a table with rows, with the workspace unchanged, and added to an empty one', async () => {
+      const workspace = await create(fieldModelSet(), 'New required relation');
+      const [person] = await rows(workspace, `INSERT INTO $schema."person" DEFAULT VALUES RETURNING "id"`);
+      const [task] = await rows(workspace, `INSERT INTO $schema."task" ("assigneeId") VALUES ($1) RETURNING "id"`, [person.id]);
+      const before = await wholeWorkspace(workspace);
+      const withReviewer = fieldModelSet({ withTaskReviewer: true });
+
+      const refused = await sync(withReviewer, await reload(workspace.id));
+
+      expect(refused.status).toBe('failed');
+      expect(refused.message).toContain(`1 row(s) of task would have no value in the new reviewerId (e.g. ids ${task.id})`);
+      expect(refused.message).toContain('declare task.reviewer optional first, fill it on every record, then make it required');
+      expect(await wholeWorkspace(workspace)).toEqual(before);
+
+      await rows(workspace, `DELETE FROM $schema."task"`);
+      expect((await sync(withReviewer, await reload(workspace.id))).status).toBe('applied');
+      await expectConverged(withReviewer, workspace.id);
+      await expectSameAsFresh(workspace.id, withReviewer);
+    });
+
     it('a required relation is a NOT NULL foreign key that refuses a record without it', async () => {
       const workspace = await create(fieldModelSet(), 'Required task assignee');
       expect(await field(workspace.id, 'task', 'assignee')).toMatchObject({ isNullable: false, onDelete: OnDeleteAction.CASCADE });
