@@ -197,6 +197,18 @@ describe('field model', () => {
       await expectSameAsFresh(workspace.id, withReviewer);
     });
 
+    it('a required relation whose foreign key lost NOT NULL is drift the sync reports', async () => {
+      const declared = fieldModelSet();
+      const workspace = await create(declared, 'Required relation drift');
+      await rows(workspace, `ALTER TABLE $schema."task" ALTER COLUMN "assigneeId" DROP NOT NULL`);
+      await db.client.query(`UPDATE core.workspace SET "fingerprint" = NULL WHERE "id" = $1`, [workspace.id]);
+
+      const outcome = await sync(declared, await reload(workspace.id));
+
+      expect(outcome.status).toBe('failed');
+      expect(outcome.message).toContain('column "assigneeId" of task is nullable, metadata says NOT NULL');
+    });
+
     it('a required relation is a NOT NULL foreign key that refuses a record without it', async () => {
       const workspace = await create(fieldModelSet(), 'Required task assignee');
       expect(await field(workspace.id, 'task', 'assignee')).toMatchObject({ isNullable: false, onDelete: OnDeleteAction.CASCADE });
