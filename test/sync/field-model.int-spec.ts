@@ -1,5 +1,6 @@
 import { OnDeleteAction } from '../../src/declarations/field-type';
 import { WorkspaceRow } from '../../src/metadata/workspace.repository';
+import { RecordService } from '../../src/records/record.service';
 import { Hazard } from '../../src/sync/plan';
 import { FIELD_MODEL_IDS, fieldModelSet, STAGE_OPTIONS } from '../fixtures/declarations/field-model';
 import { catalogSnapshot, comparableMetadata, metadataRows } from '../utils/schema-snapshot';
@@ -252,6 +253,11 @@ describe('field model', () => {
       const acme = await insertCompany(workspace, { name: 'Acme' });
       await rows(workspace, `INSERT INTO $schema."person" ("companyId") VALUES ($1)`, [acme]);
       await expect(rows(workspace, `DELETE FROM $schema."company" WHERE "id" = $1`, [acme])).rejects.toMatchObject({ code: '23503' });
+      await expect(new RecordService(db.dataSource).delete(workspace.id, 'company', acme)).rejects.toMatchObject({
+        code: 'CONFLICT',
+        message:
+          'records of person still point at this record through a relation that restricts deletion: delete them or point them elsewhere first',
+      });
 
       const withoutParent = fieldModelSet({ peopleOnDelete: OnDeleteAction.RESTRICT, withParentCompany: false });
       const dropped = await sync(withoutParent, await reload(workspace.id), { allowHazards: new Set([Hazard.DROPS_DATA]) });
