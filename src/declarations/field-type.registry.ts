@@ -33,6 +33,8 @@ export interface FieldTypeDefinition {
   subfields?: SubfieldDefinition[];
   /** Whether the field carries a list of options (SELECT, MULTI_SELECT). */
   hasOptions: boolean;
+  /** The subfield a unique composite is unique on (EMAILS, LINKS, PHONES); others cannot be unique. */
+  primarySubfield?: string;
 }
 
 const plain = (type: FieldType, columnType: ColumnType, extra: Partial<FieldTypeDefinition> = {}): FieldTypeDefinition => ({
@@ -77,13 +79,17 @@ const DEFINITIONS: FieldTypeDefinition[] = [
   plain(FieldType.ARRAY, 'text[]'),
   { type: FieldType.RELATION, kind: 'relation', isLegacy: false, isCreatable: true, hasOptions: false },
   composite(FieldType.FULL_NAME, [text('firstName'), text('lastName')]),
-  composite(FieldType.LINKS, [text('primaryLinkUrl'), text('primaryLinkLabel'), { name: 'secondaryLinks', columnType: 'jsonb' }]),
-  composite(FieldType.EMAILS, [text('primaryEmail'), { name: 'additionalEmails', columnType: 'jsonb' }]),
-  composite(FieldType.PHONES, [
-    text('primaryPhoneNumber'),
-    text('primaryPhoneCountryCode'),
-    { name: 'additionalPhones', columnType: 'jsonb' },
-  ]),
+  composite(FieldType.LINKS, [text('primaryLinkUrl'), text('primaryLinkLabel'), { name: 'secondaryLinks', columnType: 'jsonb' }], {
+    primarySubfield: 'primaryLinkUrl',
+  }),
+  composite(FieldType.EMAILS, [text('primaryEmail'), { name: 'additionalEmails', columnType: 'jsonb' }], {
+    primarySubfield: 'primaryEmail',
+  }),
+  composite(
+    FieldType.PHONES,
+    [text('primaryPhoneNumber'), text('primaryPhoneCountryCode'), { name: 'additionalPhones', columnType: 'jsonb' }],
+    { primarySubfield: 'primaryPhoneNumber' },
+  ),
   composite(FieldType.ADDRESS, [
     text('addressStreet1'),
     text('addressStreet2'),

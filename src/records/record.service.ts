@@ -136,6 +136,15 @@ export const recordErrorFrom = (error: unknown, fields: RecordField[]): RecordEr
       ? `${field.key}.${field.subfields.find((s) => s.column.name === column)?.name}`
       : field.key
     : (column ?? 'body');
+  // A delete refused by a relation that restricts it names the records that still point here.
+  const referencedFrom = /is still referenced from table "?([^"]+)"?/.exec(driverError.detail ?? '')?.[1];
+  if (driverError.code === '23503' && referencedFrom) {
+    return new RecordError(
+      'CONFLICT',
+      'id',
+      `records of ${referencedFrom.replace(/^_/, '')} still point at this record through a relation that restricts deletion: delete them or point them elsewhere first`,
+    );
+  }
   switch (driverError.code) {
     case '23503':
       return new RecordError('INVALID', property, `${property} does not name an existing ${field?.field.name ?? 'target'} record`);

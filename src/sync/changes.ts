@@ -22,9 +22,15 @@ export interface EnumType {
   values: string[];
 }
 
-/** A metadata."objectMetadata" row to insert. A standard object's gets its label identifier once its fields exist (SetLabelIdentifier). */
-export type ObjectRow = Omit<ActualObject, 'fields' | 'labelIdentifierFieldMetadataId'> &
-  Partial<Pick<ActualObject, 'labelIdentifierFieldMetadataId'>>;
+/** The columns of an object row that an INSERT leaves to their defaults when the row has no value for them. */
+export type OptionalObjectColumn =
+  'labelIdentifierFieldMetadataId' | 'imageIdentifierFieldMetadataId' | 'shortcut' | 'isSearchable' | 'isAuditLogged';
+
+/**
+ * A metadata."objectMetadata" row to insert. A standard object's gets its label and image
+ * identifiers once its fields exist (SetLabelIdentifier, SetImageIdentifier).
+ */
+export type ObjectRow = Omit<ActualObject, 'fields' | OptionalObjectColumn> & Partial<Pick<ActualObject, OptionalObjectColumn>>;
 
 /** A metadata."fieldMetadata" row. */
 export type FieldRow = ActualField;
@@ -55,12 +61,21 @@ export interface ColumnRename extends Rename {
 }
 
 /**
- * New labels of an enum type, each before the label it precedes in the declaration (null: last),
+ * Labels renamed first (an option whose value changed, known by its id: the rows keep it), then
+ * new labels of an enum type, each before the label it precedes in the declaration (null: last),
  * or the type replaced by one without the labels removed (a label cannot be dropped).
  */
 export type EnumValuesChange =
-  | { action: 'add'; enumType: string; added: Array<{ value: string; before: string | null }> }
-  | { action: 'replace'; enumType: string; column: string; isArray: boolean; values: string[]; defaultSql: string | null };
+  | { action: 'add'; enumType: string; renamed: Rename[]; added: Array<{ value: string; before: string | null }> }
+  | {
+      action: 'replace';
+      enumType: string;
+      renamed: Rename[];
+      column: string;
+      isArray: boolean;
+      values: string[];
+      defaultSql: string | null;
+    };
 
 /** The relation a custom object's creation generates on another object: its join column, foreign key, index and field. */
 export interface GeneratedRelation {
@@ -121,6 +136,12 @@ export interface RenameObject {
 
 export interface SetLabelIdentifier {
   kind: 'setLabelIdentifier';
+  objectId: string;
+  fieldId: string | null;
+}
+
+export interface SetImageIdentifier {
+  kind: 'setImageIdentifier';
   objectId: string;
   fieldId: string | null;
 }
@@ -267,6 +288,7 @@ export type Change =
   | UpdateObject
   | RenameObject
   | SetLabelIdentifier
+  | SetImageIdentifier
   | TurnObjectCustom
   | DropObject
   | CreateField

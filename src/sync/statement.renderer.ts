@@ -17,6 +17,7 @@ import {
   IndexRow,
   ObjectColumns,
   ObjectRow,
+  OptionalObjectColumn,
   RenameCustomObject,
   RenameField,
   RenameObject,
@@ -25,6 +26,14 @@ import {
   UpdateField,
 } from './changes';
 import { IndexSpec } from './desired-state';
+
+const OPTIONAL_OBJECT_COLUMNS: ReadonlySet<string> = new Set<OptionalObjectColumn>([
+  'labelIdentifierFieldMetadataId',
+  'imageIdentifierFieldMetadataId',
+  'shortcut',
+  'isSearchable',
+  'isAuditLogged',
+]);
 
 const JSONB_COLUMNS: ReadonlySet<string> = new Set(['defaultValue', 'options', 'settings']);
 
@@ -85,6 +94,8 @@ export class StatementRenderer {
         return this.renameObject(change);
       case 'setLabelIdentifier':
         return [this.updateObjectRow(change.objectId, { labelIdentifierFieldMetadataId: change.fieldId })];
+      case 'setImageIdentifier':
+        return [this.updateObjectRow(change.objectId, { imageIdentifierFieldMetadataId: change.fieldId })];
       case 'turnObjectCustom':
         return [
           { sql: `UPDATE metadata."objectMetadata" SET "isCustom" = true, "updatedAt" = now() WHERE "id" = $1`, params: [change.objectId] },
@@ -236,16 +247,24 @@ export class StatementRenderer {
 
   private changeEnumValues(tableName: string, change: EnumValuesChange): SqlStatement[] {
     const type = this.inSchema(change.enumType);
+    // A renamed label keeps its place and every value that holds it.
+    const renames = change.renamed.map(({ from, to }) => ({
+      sql: `ALTER TYPE ${type} RENAME VALUE ${quoteLiteral(from)} TO ${quoteLiteral(to)}`,
+    }));
     if (change.action === 'add') {
-      return change.added.map(({ value, before }) => ({
-        sql: `ALTER TYPE ${type} ADD VALUE IF NOT EXISTS ${quoteLiteral(value)}${before ? ` BEFORE ${quoteLiteral(before)}` : ''}`,
-      }));
+      return [
+        ...renames,
+        ...change.added.map(({ value, before }) => ({
+          sql: `ALTER TYPE ${type} ADD VALUE IF NOT EXISTS ${quoteLiteral(value)}${before ? ` BEFORE ${quoteLiteral(before)}` : ''}`,
+        })),
+      ];
     }
     // Postgres cannot drop an enum label: swap in a new type, converting through text.
     const oldType = `${change.enumType}_old`;
     const arraySuffix = change.isArray ? '[]' : '';
     const column = quoteIdentifier(change.column);
     return [
+      ...renames,
       { sql: `ALTER TYPE ${type} RENAME TO ${quoteIdentifier(oldType)}` },
       this.createEnum({ name: change.enumType, values: change.values }),
       this.setDefault(tableName, change.column, null),
@@ -376,7 +395,7 @@ export class StatementRenderer {
 
   private insertObjectRow(row: ObjectRow): SqlStatement {
     const columns = withWorkspace(OBJECT_COLUMNS).filter(
-      (column) => column !== 'labelIdentifierFieldMetadataId' || row.labelIdentifierFieldMetadataId !== undefined,
+      (column) => !OPTIONAL_OBJECT_COLUMNS.has(column) || row[column as OptionalObjectColumn] !== undefined,
     );
     const parts = insertParts(columns, [{ ...row, workspaceId: this.workspaceId }]);
     return { sql: `INSERT INTO metadata."objectMetadata" (${parts.columns})\n              VALUES ${parts.values}`, params: parts.params };

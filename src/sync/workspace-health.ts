@@ -81,7 +81,8 @@ export const checkWorkspaceHealth = (actual: ActualState): HealthIssue[] => {
             message: `column "${column.name}" of ${object.tableName} is ${live.type}, field ${object.nameSingular}.${field.name} (${field.type}) expects ${expected}`,
           });
         }
-        if (isPlain && live.isNullable !== field.isNullable) {
+        // A plain field's column, or a relation's foreign key (NOT NULL when the relation is required).
+        if ((isPlain || field.relationType === RelationType.MANY_TO_ONE) && live.isNullable !== field.isNullable) {
           issues.push({
             kind: 'WRONG_NULLABILITY',
             table: object.tableName,

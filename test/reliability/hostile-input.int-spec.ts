@@ -270,7 +270,7 @@ describe('hostile input', () => {
         `[{"value":"A'); DROP TYPE x; --"}]`,
       ],
       2,
-      /must be UPPER_SNAKE_CASE/,
+      /must be letters, digits/,
     );
     add(
       'field:create --default',

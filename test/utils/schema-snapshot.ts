@@ -149,9 +149,10 @@ export interface ComparableMetadata {
  */
 export const comparableMetadata = async (client: Client, workspaceId: string): Promise<ComparableMetadata> => {
   const objects = await client.query(
-    `SELECT o.*, label."name" AS "labelIdentifierFieldName"
+    `SELECT o.*, label."name" AS "labelIdentifierFieldName", image."name" AS "imageIdentifierFieldName"
        FROM metadata."objectMetadata" o
        LEFT JOIN metadata."fieldMetadata" label ON label."id" = o."labelIdentifierFieldMetadataId"
+       LEFT JOIN metadata."fieldMetadata" image ON image."id" = o."imageIdentifierFieldMetadataId"
       WHERE o."workspaceId" = $1 ORDER BY o."nameSingular"`,
     [workspaceId],
   );
@@ -176,7 +177,7 @@ export const comparableMetadata = async (client: Client, workspaceId: string): P
     Object.fromEntries(Object.entries(row).filter(([key]) => !keys.includes(key)));
   const always = ['id', 'workspaceId', 'createdAt', 'updatedAt'];
   return {
-    objects: objects.rows.map((row) => omit(row, [...always, 'labelIdentifierFieldMetadataId'])),
+    objects: objects.rows.map((row) => omit(row, [...always, 'labelIdentifierFieldMetadataId', 'imageIdentifierFieldMetadataId'])),
     fields: fields.rows.map((row) =>
       omit(row, [...always, 'objectMetadataId', 'relationTargetObjectMetadataId', 'relationTargetFieldMetadataId']),
     ),

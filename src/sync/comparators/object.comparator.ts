@@ -3,7 +3,7 @@ import { ActualObject, actualFieldColumns } from '../../metadata/actual-state';
 import { enumTypeName, fieldColumns, foreignKeyName } from '../../metadata/column-layout';
 import { searchFunctionName } from '../../metadata/search-vector';
 import { enumTypesOf, ObjectColumns, TableDependentRename } from '../changes';
-import { declaredObjectRow, desiredField, DesiredObject } from '../desired-state';
+import { declaredObjectProperties, declaredObjectRow, desiredField, DesiredObject } from '../desired-state';
 import { Hazard } from '../plan';
 import { Comparison, Phase } from './comparison';
 import { FieldComparator } from './field.comparator';
@@ -39,8 +39,17 @@ export class ObjectComparator {
       return;
     }
     const objectId = this.comparison.ids.object(name)!;
-    // The label identifier points at a field row: it is set once those exist (compareLabelIdentifiers).
-    const { fields: _fields, labelIdentifierFieldMetadataId: _labelIdentifier, ...row } = declaredObjectRow(object, objectId, []);
+    // The label and image identifiers point at field rows: they are set once those exist (compareLabelIdentifiers).
+    const {
+      fields: _fields,
+      labelIdentifierFieldMetadataId: _labelIdentifier,
+      imageIdentifierFieldMetadataId: _imageIdentifier,
+      shortcut: _shortcut,
+      isSearchable: _isSearchable,
+      isAuditLogged: _isAuditLogged,
+      ...columns
+    } = declaredObjectRow(object, objectId, []);
+    const row = { ...columns, ...declaredObjectProperties(object.declared) };
     this.comparison.add(Phase.CREATE_OBJECT, {
       kind: 'CREATE_OBJECT',
       object: name,
@@ -73,6 +82,9 @@ export class ObjectComparator {
       description: object.declared.description,
       icon: object.declared.icon,
       isSystem: object.declared.isSystem,
+      shortcut: object.declared.shortcut ?? null,
+      isSearchable: object.declared.isSearchable ?? false,
+      isAuditLogged: object.declared.isAuditLogged ?? true,
     };
     const changed = (Object.keys(desiredValues) as Array<keyof ObjectColumns>).filter((key) => !sameJson(actual[key], desiredValues[key]));
     if (changed.length > 0) {
@@ -196,22 +208,31 @@ export class ObjectComparator {
     }
   }
 
+  /** The label and image identifiers of each object, once its fields exist. */
   compareLabelIdentifiers(matches: Map<DesiredObject, ActualObject>): void {
     for (const object of this.comparison.comparedObjects()) {
       const name = object.declared.nameSingular;
       const actual = matches.get(object);
-      const standardId = object.declared.labelIdentifierStandardId;
-      const field = standardId ? object.fields.find((candidate) => candidate.declared.standardId === standardId) : undefined;
-      const fieldId = field ? this.comparison.ids.field(name, field.declared.name)! : null;
       if (!actual && this.comparison.isRefused(name)) continue;
-      if ((actual?.labelIdentifierFieldMetadataId ?? null) === fieldId) continue;
-      this.comparison.add(Phase.FINAL, {
-        kind: 'UPDATE_OBJECT',
-        object: name,
-        field: field?.declared.name ?? null,
-        summary: `set the label identifier of ${name} to ${field?.declared.name ?? 'none'}`,
-        changes: [{ kind: 'setLabelIdentifier', objectId: this.comparison.ids.object(name)!, fieldId }],
-      });
+      const objectId = this.comparison.ids.object(name)!;
+      const identifiers = [
+        { what: 'label', standardId: object.declared.labelIdentifierStandardId, current: actual?.labelIdentifierFieldMetadataId },
+        { what: 'image', standardId: object.declared.imageIdentifierStandardId, current: actual?.imageIdentifierFieldMetadataId },
+      ] as const;
+      for (const { what, standardId, current } of identifiers) {
+        const field = standardId ? object.fields.find((candidate) => candidate.declared.standardId === standardId) : undefined;
+        const fieldId = field ? this.comparison.ids.field(name, field.declared.name)! : null;
+        if ((current ?? null) === fieldId) continue;
+        this.comparison.add(Phase.FINAL, {
+          kind: 'UPDATE_OBJECT',
+          object: name,
+          field: field?.declared.name ?? null,
+          summary: `set the ${what} identifier of ${name} to ${field?.declared.name ?? 'none'}`,
+          changes: [
+            what === 'label' ? { kind: 'setLabelIdentifier', objectId, fieldId } : { kind: 'setImageIdentifier', objectId, fieldId },
+          ],
+        });
+      }
     }
   }
 }
