@@ -41,6 +41,19 @@ export class CustomMetadataService {
     return this.apply(workspaceId, async (planner) => planner.planObject(input, this.declared.customObjectFields), true);
   }
 
+  /**
+   * Gives the workspace's custom objects the target relations they lack, those of a target object
+   * declared after they were created; with `dryRun`, returns the plan and writes nothing.
+   */
+  async addMissingTargetRelations(workspaceId: string, options: { dryRun?: boolean } = {}): Promise<CustomMetadataResult> {
+    return this.apply(
+      workspaceId,
+      async (planner) => planner.planMissingTargetRelations(this.declared.customObjectFields),
+      false,
+      options.dryRun === true,
+    );
+  }
+
   /** The workspace with its objects and their fields, as metadata says; null when there is no such workspace. */
   async describe(workspaceId: string): Promise<{ workspace: WorkspaceRow; objects: ActualObject[] } | null> {
     if (!UUID_PATTERN.test(workspaceId)) return null;
@@ -91,6 +104,7 @@ export class CustomMetadataService {
     workspaceId: string,
     plan: (planner: CustomMetadataPlanner, actual: ActualState, records: RecordRepository) => Promise<Plan>,
     withView = false,
+    dryRun = false,
   ): Promise<CustomMetadataResult> {
     if (typeof workspaceId !== 'string' || !UUID_PATTERN.test(workspaceId)) {
       throw new CustomMetadataError(
@@ -113,6 +127,7 @@ export class CustomMetadataService {
         actual,
         new RecordRepository(manager, workspace.schemaName),
       );
+      if (dryRun) return { plan: result };
       await new PlanApplier(manager, workspace.schemaName).apply(result);
       if (withView) {
         const after = await new ActualStateRepository(manager).read(workspace.id, workspace.schemaName);
