@@ -9,6 +9,7 @@ import {
   WorkspaceIsNullable,
   WorkspaceIsSystem,
   WorkspaceRelation,
+  WorkspaceTargets,
 } from '../src/declarations/decorators/workspace.decorators';
 import { FieldType, OnDeleteAction, RelationType } from '../src/declarations/field-type';
 import { deterministicUuid } from '../src/sync/deterministic-id';
@@ -168,18 +169,6 @@ export const buildSyntheticDeclarations = (version: SyntheticVersion): DeclaredS
 
   const customBase = namedClass('CustomSynthetic', SyntheticBase);
   property(customBase, 'name', WorkspaceField({ standardId: id('custom', 'name'), type: FieldType.TEXT, label: 'Name', defaultValue: '' }));
-  for (const [target, targetClass] of targetClasses) {
-    property(
-      customBase,
-      plural(target),
-      WorkspaceRelation({
-        standardId: id('custom', plural(target)),
-        type: RelationType.ONE_TO_MANY,
-        label: capitalize(plural(target)),
-        inverseSideTarget: () => targetClass,
-      }),
-    );
-  }
 
   SYNTHETIC_OBJECT_NAMES.forEach((name, i) => {
     const entity = business[i];
@@ -255,21 +244,15 @@ export const buildSyntheticDeclarations = (version: SyntheticVersion): DeclaredS
       'note',
       WorkspaceField({ standardId: id(target, 'note'), type: FieldType.TEXT, label: 'Note', defaultValue: '' }),
     );
+    // Declared once: a relation to every business object and every custom object.
+    WorkspaceTargets({
+      objects: () => business,
+      standardIds: Object.fromEntries(SYNTHETIC_OBJECT_NAMES.map((name) => [name, id(target, name)])),
+      inverseSideFieldKey: plural(target),
+      description: (objectName) => `${capitalize(target)} of a ${objectName}`,
+      customObjects: { standardId: id('custom', plural(target)), label: capitalize(plural(target)) },
+    })(targetClass);
     SYNTHETIC_OBJECT_NAMES.forEach((name, i) => {
-      property(
-        targetClass,
-        name,
-        WorkspaceRelation({
-          standardId: id(target, name),
-          type: RelationType.MANY_TO_ONE,
-          label: capitalize(name),
-          inverseSideTarget: () => business[i],
-          inverseSideFieldKey: plural(target),
-          onDelete: OnDeleteAction.CASCADE,
-        }),
-        WorkspaceIsNullable(),
-        WorkspaceIndex(),
-      );
       property(
         business[i],
         plural(target),
