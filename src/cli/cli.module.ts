@@ -4,7 +4,7 @@ import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
 import { ServicesModule } from '../services.module';
 import { StandardDeclarationsModule } from '../standard-objects/standard-declarations.module';
-import { FieldCreateCommand, ObjectCreateCommand } from './custom-metadata.commands';
+import { FieldCreateCommand, ObjectCreateCommand, ObjectDeleteCommand } from './custom-metadata.commands';
 import { DatabaseMigrateCommand } from './database-migrate.command';
 import { DatabaseResetCommand } from './database-reset.command';
 import { DeclarationsCheckCommand } from './declarations-check.command';
@@ -30,6 +30,7 @@ import { WorkerCommand } from './worker.command';
     DeclarationsCheckCommand,
     FieldCreateCommand,
     ObjectCreateCommand,
+    ObjectDeleteCommand,
     RecordsExportCommand,
     RecordsImportCommand,
     SnapshotGenerateCommand,

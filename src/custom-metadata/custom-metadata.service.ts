@@ -37,8 +37,17 @@ export class CustomMetadataService {
     return this.apply(workspaceId, async (planner) => planner.planField(objectName, input));
   }
 
-  async createObject(workspaceId: string, input: CustomObjectInput): Promise<CustomMetadataResult> {
-    return this.apply(workspaceId, async (planner) => planner.planObject(input, this.declared.customObjectFields), true);
+  /**
+   * The object with its table, shared fields and default view, and the relations of every declared
+   * target object to it, in one transaction; with `dryRun`, returns the plan and writes nothing.
+   */
+  async createObject(workspaceId: string, input: CustomObjectInput, options: { dryRun?: boolean } = {}): Promise<CustomMetadataResult> {
+    return this.apply(
+      workspaceId,
+      async (planner) => planner.planObject(input, this.declared.customObjectFields),
+      true,
+      options.dryRun === true,
+    );
   }
 
   /**
@@ -91,13 +100,25 @@ export class CustomMetadataService {
     });
   }
 
-  /** Refused while the object holds records, unless `force`. */
-  async deleteObject(workspaceId: string, objectName: string, options: { force?: boolean } = {}): Promise<CustomMetadataResult> {
-    return this.apply(workspaceId, async (planner, actual, records) => {
-      const object = actual.objects.find((candidate) => candidate.nameSingular === objectName);
-      const rows = object?.isCustom ? await records.countRows(object.tableName) : 0;
-      return planner.planObjectDelete(objectName, rows, options.force === true);
-    });
+  /**
+   * Refused while the object holds records, unless `force`. Its relations on target objects go
+   * with it; with `dryRun`, returns the plan and writes nothing.
+   */
+  async deleteObject(
+    workspaceId: string,
+    objectName: string,
+    options: { force?: boolean; dryRun?: boolean } = {},
+  ): Promise<CustomMetadataResult> {
+    return this.apply(
+      workspaceId,
+      async (planner, actual, records) => {
+        const object = actual.objects.find((candidate) => candidate.nameSingular === objectName);
+        const rows = object?.isCustom ? await records.countRows(object.tableName) : 0;
+        return planner.planObjectDelete(objectName, rows, options.force === true);
+      },
+      false,
+      options.dryRun === true,
+    );
   }
 
   private async apply(
