@@ -8,6 +8,7 @@ import {
   WorkspaceIsDeprecated,
   WorkspaceIsNullable,
   WorkspaceIsSystem,
+  WorkspaceIsUnique,
   WorkspaceRelation,
   WorkspaceTargets,
 } from '../src/declarations/decorators/workspace.decorators';
@@ -16,8 +17,9 @@ import { deterministicUuid } from '../src/sync/deterministic-id';
 
 /**
  * A synthetic declaration set the size of a real CRM's standard set: 34 business objects, each with
- * fields of every type, chained by relations (each object points at the two before it), and
- * polymorphic target objects that point at every business object and every custom object.
+ * fields of every type, chained by relations (each object points at the two before it), some
+ * relating to themselves, a unique EMAILS field, and polymorphic target objects that point at every
+ * business object and every custom object.
  *
  * `v1` is the set as first released; `v2` evolves it the ways a release does: fields renamed by
  * standardId, one deprecated, one removed, an option added, an on-delete rule changed, and a new
@@ -71,6 +73,12 @@ export const SYNTHETIC_FIELD_TYPES: FieldType[] = Object.values(FieldType).filte
 
 /** Typed fields per business object; the type of field k of object i is SYNTHETIC_FIELD_TYPES[(i + k) % n]. */
 const TYPED_FIELDS = 12;
+
+/** Objects 0, 5, 10 ... relate to themselves (`parent` / `children`). */
+export const SELF_RELATION_EVERY = 5;
+
+/** The EMAILS field (type index 15) of object 10 is unique. */
+export const UNIQUE_EMAILS = { object: 10, field: 5 } as const;
 
 /** v2: what changes, by object index and field index. */
 export const SYNTHETIC_V2_CHANGES = {
@@ -196,6 +204,7 @@ export const buildSyntheticDeclarations = (version: SyntheticVersion): DeclaredS
         }),
       ];
       if (nullable) decorators.push(WorkspaceIsNullable());
+      if (i === UNIQUE_EMAILS.object && k === UNIQUE_EMAILS.field) decorators.push(WorkspaceIsUnique());
       if (version === 'v2' && i === changes.deprecated.object && k === changes.deprecated.field) decorators.push(WorkspaceIsDeprecated());
       property(entity, renamed ? `${base}Renamed` : base, ...decorators);
     }
@@ -233,6 +242,34 @@ export const buildSyntheticDeclarations = (version: SyntheticVersion): DeclaredS
           label: `${capitalize(key)} of ${capitalize(name)}`,
           inverseSideTarget: () => entity,
           inverseSideFieldKey: key,
+        }),
+      );
+    }
+    // Every fifth object relates to itself (a company's parent company).
+    if (i % SELF_RELATION_EVERY === 0) {
+      property(
+        entity,
+        'parent',
+        WorkspaceRelation({
+          standardId: id(name, 'parent'),
+          type: RelationType.MANY_TO_ONE,
+          label: `Parent ${name}`,
+          inverseSideTarget: () => entity,
+          inverseSideFieldKey: 'children',
+          onDelete: OnDeleteAction.SET_NULL,
+        }),
+        WorkspaceIsNullable(),
+        WorkspaceIndex(),
+      );
+      property(
+        entity,
+        'children',
+        WorkspaceRelation({
+          standardId: id(name, 'children'),
+          type: RelationType.ONE_TO_MANY,
+          label: `Child ${plural(name)}`,
+          inverseSideTarget: () => entity,
+          inverseSideFieldKey: 'parent',
         }),
       );
     }

@@ -1,10 +1,12 @@
 import {
   buildSyntheticDeclarations,
   SYNTHETIC_FIELD_TYPES,
+  SELF_RELATION_EVERY,
   SYNTHETIC_OBJECT_NAMES,
   SYNTHETIC_V2_CHANGES,
   syntheticFieldName,
   syntheticSetSize,
+  UNIQUE_EMAILS,
 } from '../../bench/synthetic-declarations';
 import { DeclaredSchema } from '../../src/declarations/declared-schema';
 import { FieldType, RelationType } from '../../src/declarations/field-type';
@@ -63,6 +65,18 @@ describe('a synthetic declaration set of a real CRM size', () => {
     expect(size.relations).toBeGreaterThanOrEqual(120);
     const types = new Set(v1.objects.flatMap((object) => object.fields.map((field) => field.type)));
     expect([...types].sort()).toEqual([...SYNTHETIC_FIELD_TYPES, FieldType.RELATION].sort());
+    const selfRelated = v1.objects.filter((object) =>
+      object.fields.some(
+        (field) => field.relation?.type === RelationType.MANY_TO_ONE && field.relation.targetObject === object.nameSingular,
+      ),
+    );
+    expect(selfRelated.map((object) => object.nameSingular)).toEqual(
+      SYNTHETIC_OBJECT_NAMES.filter((_name, i) => i % SELF_RELATION_EVERY === 0),
+    );
+    const uniqueEmails = v1.objects[UNIQUE_EMAILS.object].fields.filter((field) => field.isUnique);
+    expect(uniqueEmails.map((field) => [field.name, field.type])).toEqual([
+      [syntheticFieldName(UNIQUE_EMAILS.object, UNIQUE_EMAILS.field), FieldType.EMAILS],
+    ]);
     for (const target of TARGETS) {
       const object = v1.objects.find((candidate) => candidate.nameSingular === target)!;
       expect(object.fields.filter((field) => field.relation?.type === RelationType.MANY_TO_ONE).map((field) => field.name)).toEqual([
