@@ -13,6 +13,7 @@ import {
   WorkspaceTargets,
 } from '../src/declarations/decorators/workspace.decorators';
 import { FieldType, OnDeleteAction, RelationType } from '../src/declarations/field-type';
+import { SEARCHABLE_TYPES } from '../src/declarations/search-fields';
 import { deterministicUuid } from '../src/sync/deterministic-id';
 
 /**
@@ -68,8 +69,13 @@ export const SYNTHETIC_OBJECT_NAMES = [
 const TARGETS_V1 = ['commentTarget', 'fileTarget', 'starTarget'];
 const TARGETS_V2 = [...TARGETS_V1, 'timelineTarget'];
 
-/** Every field type a declaration can hold, legacy ones included (old sets still carry them). */
-export const SYNTHETIC_FIELD_TYPES: FieldType[] = Object.values(FieldType).filter((type) => type !== FieldType.RELATION);
+/**
+ * Every field type a declaration can hold, legacy ones included (old sets still carry them), but
+ * relations and search fields, which every object declares apart.
+ */
+export const SYNTHETIC_FIELD_TYPES: FieldType[] = Object.values(FieldType).filter(
+  (type) => type !== FieldType.RELATION && type !== FieldType.TS_VECTOR,
+);
 
 /** Typed fields per business object; the type of field k of object i is SYNTHETIC_FIELD_TYPES[(i + k) % n]. */
 const TYPED_FIELDS = 12;
@@ -208,6 +214,28 @@ export const buildSyntheticDeclarations = (version: SyntheticVersion): DeclaredS
       if (version === 'v2' && i === changes.deprecated.object && k === changes.deprecated.field) decorators.push(WorkspaceIsDeprecated());
       property(entity, renamed ? `${base}Renamed` : base, ...decorators);
     }
+    // A search field over the name and the object's typed fields a search field can index.
+    const searchable = Array.from({ length: TYPED_FIELDS }, (_unused, k) => k).filter(
+      (k) =>
+        SEARCHABLE_TYPES.includes(SYNTHETIC_FIELD_TYPES[(i + k) % SYNTHETIC_FIELD_TYPES.length]) &&
+        !(version === 'v2' && i === changes.removed.object && k === changes.removed.field) &&
+        !(version === 'v2' && i === changes.deprecated.object && k === changes.deprecated.field) &&
+        !(version === 'v2' && k === 0 && (changes.renamedOn as readonly number[]).includes(i)),
+    );
+    property(
+      entity,
+      'searchVector',
+      WorkspaceField({
+        standardId: id(name, 'searchVector'),
+        type: FieldType.TS_VECTOR,
+        label: 'Search vector',
+        settings: {
+          searchFields: [{ field: 'name', weight: 'A' }, ...searchable.map((k) => ({ field: syntheticFieldName(i, k), weight: 'B' }))],
+        },
+      }),
+      WorkspaceIsNullable(),
+      WorkspaceIsSystem(),
+    );
     // Each object points at the one before it (SET_NULL) and the one before that (CASCADE).
     for (const [key, distance] of [
       ['previous', 1],
