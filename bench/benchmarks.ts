@@ -1,4 +1,4 @@
-import { createBenchmark } from './create.bench';
+import { createBenchmark, createSyntheticBenchmark } from './create.bench';
 import { csvBenchmark } from './csv.bench';
 import { declarationsBenchmark } from './declarations.bench';
 import { emailMigrationBenchmark } from './email-migration.bench';
@@ -12,6 +12,7 @@ export type Benchmark = (args: string[]) => Promise<Record<string, unknown>>;
 
 export const BENCHMARKS: Record<string, Benchmark> = {
   create: createBenchmark,
+  'create-synthetic': createSyntheticBenchmark,
   csv: csvBenchmark,
   declarations: declarationsBenchmark,
   'email-migration': emailMigrationBenchmark,

@@ -4,9 +4,10 @@ import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
 import { ServicesModule } from '../services.module';
 import { StandardDeclarationsModule } from '../standard-objects/standard-declarations.module';
-import { FieldCreateCommand, ObjectCreateCommand } from './custom-metadata.commands';
+import { FieldCreateCommand, ObjectCreateCommand, ObjectDeleteCommand } from './custom-metadata.commands';
 import { DatabaseMigrateCommand } from './database-migrate.command';
 import { DatabaseResetCommand } from './database-reset.command';
+import { DeclarationsCheckCommand } from './declarations-check.command';
 import { ContactsImportFromEmailsCommand, RecordsExportCommand, RecordsImportCommand } from './records.commands';
 import { SnapshotGenerateCommand } from './snapshot-generate.command';
 import { SyncMetadataCommand } from './sync-metadata.command';
@@ -26,8 +27,10 @@ import { WorkerCommand } from './worker.command';
     ContactsImportFromEmailsCommand,
     DatabaseMigrateCommand,
     DatabaseResetCommand,
+    DeclarationsCheckCommand,
     FieldCreateCommand,
     ObjectCreateCommand,
+    ObjectDeleteCommand,
     RecordsExportCommand,
     RecordsImportCommand,
     SnapshotGenerateCommand,

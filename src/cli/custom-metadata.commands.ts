@@ -48,7 +48,12 @@ interface CustomObjectCommandOptions extends BaseCommandOptions {
   namePlural?: string;
   labelSingular?: string;
   labelPlural?: string;
+  dryRun?: boolean;
 }
+
+/** The plan applied, or with --dry-run the plan that would be (-v: with its SQL). */
+const planLines = (plan: Parameters<typeof formatPlan>[0], options: { dryRun?: boolean; verbose?: boolean }): string[] =>
+  options.dryRun ? ['Dry run: nothing was written.', ...formatPlan(plan, options.verbose)] : formatPlan(plan, options.verbose);
 
 @Command({ name: 'object:create', description: 'Create a custom object in a workspace (table, shared fields, default view)' })
 export class ObjectCreateCommand extends BaseCommand<CustomObjectCommandOptions> {
@@ -84,17 +89,74 @@ export class ObjectCreateCommand extends BaseCommand<CustomObjectCommandOptions>
     return value;
   }
 
+  @Option({ flags: '--dry-run', description: 'print the plan (-v: with its SQL) and write nothing' })
+  parseDryRun(): boolean {
+    return true;
+  }
+
   async run(_params: string[], options: CustomObjectCommandOptions): Promise<void> {
     await this.database.connect();
     const { plan } = await asUsage(() =>
-      this.metadata.createObject(options.workspaceId!, {
-        nameSingular: options.nameSingular!,
-        namePlural: options.namePlural!,
-        labelSingular: options.labelSingular ?? options.nameSingular!,
-        labelPlural: options.labelPlural ?? options.namePlural!,
-      }),
+      this.metadata.createObject(
+        options.workspaceId!,
+        {
+          nameSingular: options.nameSingular!,
+          namePlural: options.namePlural!,
+          labelSingular: options.labelSingular ?? options.nameSingular!,
+          labelPlural: options.labelPlural ?? options.namePlural!,
+        },
+        { dryRun: options.dryRun },
+      ),
     );
-    formatPlan(plan, options.verbose).forEach((line) => this.print(line));
+    planLines(plan, options).forEach((line) => this.print(line));
+  }
+}
+
+interface ObjectDeleteCommandOptions extends BaseCommandOptions {
+  workspaceId?: string;
+  object?: string;
+  force?: boolean;
+  dryRun?: boolean;
+}
+
+@Command({
+  name: 'object:delete',
+  description: 'Delete a custom object of a workspace (table, metadata, views, its relations on target objects)',
+})
+export class ObjectDeleteCommand extends BaseCommand<ObjectDeleteCommandOptions> {
+  constructor(
+    @Inject(DatabaseService) private readonly database: DatabaseService,
+    @Inject(CustomMetadataService) private readonly metadata: CustomMetadataService,
+  ) {
+    super();
+  }
+
+  @Option({ flags: '-w, --workspace-id <id>', description: 'the workspace', required: true })
+  parseWorkspaceId(value: string): string {
+    return parseWorkspaceId(value);
+  }
+
+  @Option({ flags: '--object <name>', description: 'nameSingular of the custom object', required: true })
+  parseObject(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--force', description: 'delete even though the object holds records (they are dropped)' })
+  parseForce(): boolean {
+    return true;
+  }
+
+  @Option({ flags: '--dry-run', description: 'print the plan (-v: with its SQL) and write nothing' })
+  parseDryRun(): boolean {
+    return true;
+  }
+
+  async run(_params: string[], options: ObjectDeleteCommandOptions): Promise<void> {
+    await this.database.connect();
+    const { plan } = await asUsage(() =>
+      this.metadata.deleteObject(options.workspaceId!, options.object!, { force: options.force, dryRun: options.dryRun }),
+    );
+    planLines(plan, options).forEach((line) => this.print(line));
   }
 }
 

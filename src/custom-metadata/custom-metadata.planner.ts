@@ -1,11 +1,12 @@
 import { DeclaredField } from '../declarations/declared-schema';
 import { ActualState } from '../metadata/actual-state';
-import { Plan, PlannedAction } from '../sync/plan';
+import { Plan, PlanAction, PlannedAction } from '../sync/plan';
 import { StatementRenderer } from '../sync/statement.renderer';
 import { CustomFieldPlanner } from './custom-field.planner';
 import { CustomFieldInput, CustomObjectInput, FieldUpdateInput, ObjectUpdateInput } from './custom-metadata.input';
 import { CustomMetadataWorkspace } from './custom-metadata.workspace';
 import { CustomObjectPlanner } from './custom-object.planner';
+import { planMissingTargetRelations } from './target-relations.planner';
 
 // Where the HTTP and CLI layers have always taken the error and the field input from.
 
@@ -18,9 +19,13 @@ export class CustomMetadataPlanner {
   private readonly objects: CustomObjectPlanner;
   private readonly fields: CustomFieldPlanner;
   private readonly renderer: StatementRenderer;
+  private readonly workspace: CustomMetadataWorkspace;
+  private readonly newId: () => string;
 
   constructor(actual: ActualState, workspaceVersion: string | null, newId: () => string) {
     const workspace = new CustomMetadataWorkspace(actual);
+    this.workspace = workspace;
+    this.newId = newId;
     this.objects = new CustomObjectPlanner(workspace, newId);
     this.fields = new CustomFieldPlanner(workspace, workspaceVersion, newId);
     this.renderer = new StatementRenderer(actual.workspaceId, actual.schemaName);
@@ -50,6 +55,27 @@ export class CustomMetadataPlanner {
   /** `rows` (read by the caller) must be 0 unless `force`. */
   planObjectDelete(objectName: string, rows: number, force: boolean): Plan {
     return this.plan(this.objects.delete(objectName, rows, force));
+  }
+
+  /**
+   * The target relations the workspace's custom objects lack (see planMissingTargetRelations): an
+   * action per custom object that lacks any, none when nothing is missing.
+   */
+  planMissingTargetRelations(sharedFields: DeclaredField[]): Plan {
+    const actions = planMissingTargetRelations(this.workspace, sharedFields, this.newId).map(({ object, changes }): PlanAction => ({
+      kind: 'CREATE_FIELD',
+      object,
+      field: null,
+      hazard: null,
+      summary: `add the missing target relations of custom object ${object} (${changes
+        .filter((change) => change.kind === 'createGeneratedRelation')
+        .map((change) => change.relation.tableName)
+        .join(', ')})`,
+      statements: this.renderer.renderAll(changes),
+      changes,
+      preflight: [],
+    }));
+    return { actions, refusals: [] };
   }
 
   /** A plan of one action, with the statements its changes render to. */

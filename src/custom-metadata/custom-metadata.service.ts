@@ -37,8 +37,30 @@ export class CustomMetadataService {
     return this.apply(workspaceId, async (planner) => planner.planField(objectName, input));
   }
 
-  async createObject(workspaceId: string, input: CustomObjectInput): Promise<CustomMetadataResult> {
-    return this.apply(workspaceId, async (planner) => planner.planObject(input, this.declared.customObjectFields), true);
+  /**
+   * The object with its table, shared fields and default view, and the relations of every declared
+   * target object to it, in one transaction; with `dryRun`, returns the plan and writes nothing.
+   */
+  async createObject(workspaceId: string, input: CustomObjectInput, options: { dryRun?: boolean } = {}): Promise<CustomMetadataResult> {
+    return this.apply(
+      workspaceId,
+      async (planner) => planner.planObject(input, this.declared.customObjectFields),
+      true,
+      options.dryRun === true,
+    );
+  }
+
+  /**
+   * Gives the workspace's custom objects the target relations they lack, those of a target object
+   * declared after they were created; with `dryRun`, returns the plan and writes nothing.
+   */
+  async addMissingTargetRelations(workspaceId: string, options: { dryRun?: boolean } = {}): Promise<CustomMetadataResult> {
+    return this.apply(
+      workspaceId,
+      async (planner) => planner.planMissingTargetRelations(this.declared.customObjectFields),
+      false,
+      options.dryRun === true,
+    );
   }
 
   /** The workspace with its objects and their fields, as metadata says; null when there is no such workspace. */
@@ -78,19 +100,32 @@ export class CustomMetadataService {
     });
   }
 
-  /** Refused while the object holds records, unless `force`. */
-  async deleteObject(workspaceId: string, objectName: string, options: { force?: boolean } = {}): Promise<CustomMetadataResult> {
-    return this.apply(workspaceId, async (planner, actual, records) => {
-      const object = actual.objects.find((candidate) => candidate.nameSingular === objectName);
-      const rows = object?.isCustom ? await records.countRows(object.tableName) : 0;
-      return planner.planObjectDelete(objectName, rows, options.force === true);
-    });
+  /**
+   * Refused while the object holds records, unless `force`. Its relations on target objects go
+   * with it; with `dryRun`, returns the plan and writes nothing.
+   */
+  async deleteObject(
+    workspaceId: string,
+    objectName: string,
+    options: { force?: boolean; dryRun?: boolean } = {},
+  ): Promise<CustomMetadataResult> {
+    return this.apply(
+      workspaceId,
+      async (planner, actual, records) => {
+        const object = actual.objects.find((candidate) => candidate.nameSingular === objectName);
+        const rows = object?.isCustom ? await records.countRows(object.tableName) : 0;
+        return planner.planObjectDelete(objectName, rows, options.force === true);
+      },
+      false,
+      options.dryRun === true,
+    );
   }
 
   private async apply(
     workspaceId: string,
     plan: (planner: CustomMetadataPlanner, actual: ActualState, records: RecordRepository) => Promise<Plan>,
     withView = false,
+    dryRun = false,
   ): Promise<CustomMetadataResult> {
     if (typeof workspaceId !== 'string' || !UUID_PATTERN.test(workspaceId)) {
       throw new CustomMetadataError(
@@ -113,6 +148,7 @@ export class CustomMetadataService {
         actual,
         new RecordRepository(manager, workspace.schemaName),
       );
+      if (dryRun) return { plan: result };
       await new PlanApplier(manager, workspace.schemaName).apply(result);
       if (withView) {
         const after = await new ActualStateRepository(manager).read(workspace.id, workspace.schemaName);

@@ -1,6 +1,6 @@
 import { DeclaredField } from '../declarations/declared-schema';
-import { FieldType, OnDeleteAction, RelationType } from '../declarations/field-type';
-import { actualFieldColumns, ActualObject } from '../metadata/actual-state';
+import { FieldType, RelationType } from '../declarations/field-type';
+import { actualFieldColumns } from '../metadata/actual-state';
 import { customTableName, enumTypeName, foreignKeyName, indexName, joinColumnName } from '../metadata/column-layout';
 import { STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
 import {
@@ -8,7 +8,6 @@ import {
   declaredFieldRow,
   enumTypesOf,
   FieldRow,
-  GeneratedRelation,
   GeneratedRelationRename,
   ObjectColumns,
   ObjectRow,
@@ -22,13 +21,13 @@ import {
   checkLabel,
   checkObjectName,
   checkText,
-  customField,
   CustomObjectInput,
   customObjectOf,
   givenProperties,
   ObjectUpdateInput,
 } from './custom-metadata.input';
 import { CustomMetadataWorkspace } from './custom-metadata.workspace';
+import { declaredTargets, targetRelation } from './target-relations.planner';
 
 const OBJECT_UPDATES = ['nameSingular', 'namePlural', 'labelSingular', 'labelPlural', 'description', 'icon', 'isActive'];
 
@@ -41,7 +40,8 @@ export class CustomObjectPlanner {
 
   /**
    * A custom object: its table `_<name>`, the shared fields of custom objects, and its links to
-   * note targets and attachments (a generated relation on each, with a cascading foreign key).
+   * every declared target object (note targets, attachments ...: a generated relation on each,
+   * with a nullable column and a cascading foreign key).
    */
   create(input: CustomObjectInput, sharedFields: DeclaredField[]): PlannedAction {
     const { nameSingular, namePlural, labelSingular, labelPlural, description, icon } = customObjectOf(input);
@@ -70,61 +70,14 @@ export class CustomObjectPlanner {
         relationTargetFieldMetadataId,
       });
 
-    const generated: Array<{ owner: ActualObject; id: string; field: DeclaredField; inverse: DeclaredField }> = [];
-    for (const relation of relations) {
-      const owner = this.workspace.actual.objects.find(
-        (object) => !object.isCustom && object.nameSingular === relation.relation!.targetObject,
-      );
-      if (!owner) continue;
-      const inverse = customField({
-        standardId: '',
-        name: nameSingular,
-        type: FieldType.RELATION,
-        label: labelSingular,
-        description: null,
-        icon,
-        isNullable: true,
-        defaultValue: null,
-        options: null,
-        relation: {
-          type: RelationType.MANY_TO_ONE,
-          targetObject: nameSingular,
-          inverseFieldName: relation.name,
-          onDelete: OnDeleteAction.CASCADE,
-        },
-      });
+    const generated = declaredTargets(this.workspace, relations).map(({ field, owner }) => {
       this.workspace.checkFieldNameFree(owner, nameSingular, [joinColumnName(nameSingular)], 'nameSingular');
-      generated.push({ owner, id: this.newId(), field: relation, inverse });
-    }
-    const generatedRelations = generated.map(({ owner, id, field, inverse }): GeneratedRelation => {
-      const [column] = desiredField(inverse, owner.tableName).columns;
-      return {
-        tableName: owner.tableName,
-        column,
-        foreignKey: {
-          name: foreignKeyName(owner.tableName, column.name),
-          column: column.name,
-          targetTable: tableName,
-          onDelete: OnDeleteAction.CASCADE,
-        },
-        index: {
-          id: this.newId(),
-          objectMetadataId: owner.id,
-          name: indexName(owner.tableName, [column.name], false),
-          columns: [column.name],
-          isUnique: false,
-          isCustom: true,
-        },
-        field: declaredFieldRow(inverse, {
-          id,
-          objectMetadataId: owner.id,
-          standardId: null,
-          isCustom: true,
-          relationTargetObjectMetadataId: objectId,
-          relationTargetFieldMetadataId: ids.get(field.name)!,
-        }),
-      };
+      return { owner, id: this.newId(), field };
     });
+    const targeted = { id: objectId, nameSingular, labelSingular, icon, tableName };
+    const generatedRelations = generated.map(({ owner, id, field }) =>
+      targetRelation(owner, targeted, { field, id: ids.get(field.name)! }, id, this.newId),
+    );
     const object: ObjectRow = {
       id: objectId,
       standardId: null,

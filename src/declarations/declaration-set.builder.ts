@@ -57,6 +57,75 @@ export class DeclarationSetBuilder {
   constructor(private readonly input: DeclarationSetInput) {
     this.classes = input.entities.map(resolveClass);
     this.customBase = input.customObjectBase ? resolveClass(input.customObjectBase) : undefined;
+    for (const resolved of this.classes) this.expandTargets(resolved);
+  }
+
+  /**
+   * A target object's `@WorkspaceTargets` becomes the relations it stands for, as if declared
+   * property by property: one on the target object per targeted object (after its own properties),
+   * and the shared field of custom objects on the custom-object base.
+   */
+  private expandTargets(resolved: ResolvedClass): void {
+    const targets = resolved.record?.targets;
+    if (!targets) return;
+    const generated: ResolvedProperty[] = [];
+    for (const object of targets.objects()) {
+      const entity = declarationStorage.find(object)?.entity;
+      if (!entity) {
+        this.report(resolved, null, 'relation-target-unknown', `@WorkspaceTargets names ${object?.name}, which has no @WorkspaceEntity`);
+        continue;
+      }
+      const standardId = targets.standardIds[entity.nameSingular];
+      if (standardId === undefined) {
+        this.report(resolved, null, 'invalid-standard-id', `@WorkspaceTargets gives no standardId for ${entity.nameSingular}`);
+        continue;
+      }
+      generated.push({
+        owner: resolved.target,
+        record: {
+          propertyName: entity.nameSingular,
+          relation: {
+            standardId,
+            type: RelationType.MANY_TO_ONE,
+            label: entity.labelSingular,
+            description: targets.description?.(entity.nameSingular),
+            icon: entity.icon,
+            inverseSideTarget: () => object,
+            inverseSideFieldKey: targets.inverseSideFieldKey,
+            onDelete: targets.onDelete ?? OnDeleteAction.CASCADE,
+          },
+          isNullable: true,
+          index: {},
+        },
+      });
+    }
+    const own = (of: ResolvedClass) => of.properties.filter((property) => property.owner === of.target).length;
+    resolved.properties.splice(own(resolved), 0, ...generated);
+    const custom = targets.customObjects;
+    if (!custom) return;
+    if (!this.customBase) {
+      this.report(
+        resolved,
+        null,
+        'relation-target-unknown',
+        '@WorkspaceTargets targets custom objects, but the set has no custom-object base',
+      );
+      return;
+    }
+    this.customBase.properties.splice(own(this.customBase), 0, {
+      owner: this.customBase.target,
+      record: {
+        propertyName: targets.inverseSideFieldKey,
+        relation: {
+          standardId: custom.standardId,
+          type: RelationType.ONE_TO_MANY,
+          label: custom.label,
+          description: custom.description,
+          icon: custom.icon,
+          inverseSideTarget: () => resolved.target,
+        },
+      },
+    });
   }
 
   static build(input: DeclarationSetInput): DeclaredSchema {

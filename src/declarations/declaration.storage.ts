@@ -50,6 +50,28 @@ export interface WorkspaceRelationOptions {
   isRequired?: boolean;
 }
 
+/**
+ * A polymorphic target object (noteTarget, attachment ...): one record points at one record of one
+ * of several objects, through one nullable foreign key per object, declared once here.
+ */
+export interface WorkspaceTargetsOptions {
+  /** The standard objects targeted: each gets a nullable MANY_TO_ONE field here, named after it, indexed. */
+  objects: () => EntityClass[];
+  /** The standardId of the field generated for each object, by the object's nameSingular. */
+  standardIds: Record<string, string>;
+  /** The field each targeted object declares for its side (ONE_TO_MANY back to this object). */
+  inverseSideFieldKey: string;
+  /** The description of the field generated for an object, given its nameSingular. */
+  description?: (objectName: string) => string;
+  /** Default CASCADE: a target row goes with the record it points at. */
+  onDelete?: OnDeleteAction;
+  /**
+   * Every custom object is targeted too: each gets this ONE_TO_MANY field, named
+   * `inverseSideFieldKey`, and this object a relation to it when it is created.
+   */
+  customObjects?: { standardId: string; label: string; description?: string; icon?: string };
+}
+
 export interface IndexOptions {
   name?: string;
   isUnique?: boolean;
@@ -71,6 +93,7 @@ export interface PropertyRecord {
 
 export interface ClassRecord {
   entity?: WorkspaceEntityOptions;
+  targets?: WorkspaceTargetsOptions;
   isSystem?: boolean;
   gate?: string;
   indexes: Array<IndexOptions & { fields: string[] }>;

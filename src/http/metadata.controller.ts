@@ -1,14 +1,24 @@
 import { Body, Controller, Delete, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 
+import { renderStatement } from '../database/sql-statement';
 import { RecordError } from '../records/record.error';
 import { CustomMetadataService, CustomMetadataResult } from '../custom-metadata/custom-metadata.service';
 import { Allow } from './auth.guard';
 import { CreateFieldBody, CreateObjectBody, UpdateFieldBody, UpdateObjectBody } from './http.dto';
 import { CustomFieldInput } from '../custom-metadata/custom-metadata.input';
 
-const planBody = ({ plan }: CustomMetadataResult) => ({
-  actions: plan.actions.map(({ kind, object, field, hazard, summary }) => ({ kind, object, field, hazard, summary })),
+/** The actions applied; for a dry run, the actions that would be, with their SQL. */
+const planBody = ({ plan }: CustomMetadataResult, dryRun = false) => ({
+  actions: plan.actions.map(({ kind, object, field, hazard, summary, statements }) => ({
+    kind,
+    object,
+    field,
+    hazard,
+    summary,
+    ...(dryRun ? { sql: statements.map((statement) => `${renderStatement(statement)};`).join('\n') } : {}),
+  })),
+  ...(dryRun ? { dryRun: true } : {}),
 });
 
 export const parseFlag = (name: string, value: string | undefined): boolean => {
@@ -33,9 +43,11 @@ export class MetadataController {
   constructor(@Inject(CustomMetadataService) private readonly metadata: CustomMetadataService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create a custom object: table, shared fields, default view' })
-  async createObject(@Param('workspaceId') workspaceId: string, @Body() body: CreateObjectBody) {
-    return planBody(await this.metadata.createObject(workspaceId, objectBody(body)));
+  @ApiQuery({ name: 'dryRun', required: false, description: 'true: return the plan and write nothing' })
+  @ApiOperation({ summary: 'Create a custom object: table, shared fields, default view, relations from target objects' })
+  async createObject(@Param('workspaceId') workspaceId: string, @Body() body: CreateObjectBody, @Query('dryRun') dryRun?: string) {
+    const isDryRun = parseFlag('dryRun', dryRun);
+    return planBody(await this.metadata.createObject(workspaceId, objectBody(body), { dryRun: isDryRun }), isDryRun);
   }
 
   @Patch(':objectName')
@@ -47,9 +59,19 @@ export class MetadataController {
   @Delete(':objectName')
   @HttpCode(200)
   @ApiQuery({ name: 'force', required: false, description: 'true: delete even though the object holds records (they are dropped)' })
+  @ApiQuery({ name: 'dryRun', required: false, description: 'true: return the plan and write nothing' })
   @ApiOperation({ summary: 'Delete a custom object; refused (409) while it holds records unless force=true' })
-  async deleteObject(@Param('workspaceId') workspaceId: string, @Param('objectName') objectName: string, @Query('force') force?: string) {
-    return planBody(await this.metadata.deleteObject(workspaceId, objectName, { force: parseFlag('force', force) }));
+  async deleteObject(
+    @Param('workspaceId') workspaceId: string,
+    @Param('objectName') objectName: string,
+    @Query('force') force?: string,
+    @Query('dryRun') dryRun?: string,
+  ) {
+    const isDryRun = parseFlag('dryRun', dryRun);
+    return planBody(
+      await this.metadata.deleteObject(workspaceId, objectName, { force: parseFlag('force', force), dryRun: isDryRun }),
+      isDryRun,
+    );
   }
 
   @Post(':objectName/fields')

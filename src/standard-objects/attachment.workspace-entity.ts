@@ -4,6 +4,7 @@ import {
   WorkspaceIndex,
   WorkspaceIsSystem,
   WorkspaceRelation,
+  WorkspaceTargets,
 } from '../declarations/decorators/workspace.decorators';
 import { FieldType, OnDeleteAction, RelationType } from '../declarations/field-type';
 import { BaseWorkspaceEntity } from './base.workspace-entity';
@@ -11,7 +12,7 @@ import { CompanyWorkspaceEntity } from './company.workspace-entity';
 import { NoteWorkspaceEntity } from './note.workspace-entity';
 import { OpportunityWorkspaceEntity } from './opportunity.workspace-entity';
 import { PersonWorkspaceEntity } from './person.workspace-entity';
-import { ATTACHMENT_STANDARD_FIELD_IDS, STANDARD_OBJECT_IDS } from './standard-ids.constant';
+import { ATTACHMENT_STANDARD_FIELD_IDS, CUSTOM_OBJECT_STANDARD_FIELD_IDS, STANDARD_OBJECT_IDS } from './standard-ids.constant';
 import { WorkspaceMemberWorkspaceEntity } from './workspace-member.workspace-entity';
 
 @WorkspaceEntity({
@@ -25,6 +26,18 @@ import { WorkspaceMemberWorkspaceEntity } from './workspace-member.workspace-ent
   labelIdentifierStandardId: ATTACHMENT_STANDARD_FIELD_IDS.name,
 })
 @WorkspaceIsSystem()
+@WorkspaceTargets({
+  objects: () => [NoteWorkspaceEntity, PersonWorkspaceEntity, CompanyWorkspaceEntity, OpportunityWorkspaceEntity],
+  standardIds: ATTACHMENT_STANDARD_FIELD_IDS,
+  inverseSideFieldKey: 'attachments',
+  description: (objectName) => `Attachment ${objectName}`,
+  customObjects: {
+    standardId: CUSTOM_OBJECT_STANDARD_FIELD_IDS.attachments,
+    label: 'Attachments',
+    description: 'Attachments linked to the record',
+    icon: 'IconFileImport',
+  },
+})
 export class AttachmentWorkspaceEntity extends BaseWorkspaceEntity {
   @WorkspaceField({
     standardId: ATTACHMENT_STANDARD_FIELD_IDS.name,
@@ -69,55 +82,8 @@ export class AttachmentWorkspaceEntity extends BaseWorkspaceEntity {
   @WorkspaceIndex()
   author: WorkspaceMemberWorkspaceEntity | null;
 
-  @WorkspaceRelation({
-    standardId: ATTACHMENT_STANDARD_FIELD_IDS.note,
-    type: RelationType.MANY_TO_ONE,
-    label: 'Note',
-    description: 'Attachment note',
-    icon: 'IconNotes',
-    inverseSideTarget: () => NoteWorkspaceEntity,
-    inverseSideFieldKey: 'attachments',
-    onDelete: OnDeleteAction.CASCADE,
-  })
-  @WorkspaceIndex()
   note: NoteWorkspaceEntity | null;
-
-  @WorkspaceRelation({
-    standardId: ATTACHMENT_STANDARD_FIELD_IDS.person,
-    type: RelationType.MANY_TO_ONE,
-    label: 'Person',
-    description: 'Attachment person',
-    icon: 'IconUser',
-    inverseSideTarget: () => PersonWorkspaceEntity,
-    inverseSideFieldKey: 'attachments',
-    onDelete: OnDeleteAction.CASCADE,
-  })
-  @WorkspaceIndex()
   person: PersonWorkspaceEntity | null;
-
-  @WorkspaceRelation({
-    standardId: ATTACHMENT_STANDARD_FIELD_IDS.company,
-    type: RelationType.MANY_TO_ONE,
-    label: 'Company',
-    description: 'Attachment company',
-    icon: 'IconBuildingSkyscraper',
-    inverseSideTarget: () => CompanyWorkspaceEntity,
-    inverseSideFieldKey: 'attachments',
-    onDelete: OnDeleteAction.CASCADE,
-  })
-  @WorkspaceIndex()
   company: CompanyWorkspaceEntity | null;
-
-  @WorkspaceRelation({
-    standardId: ATTACHMENT_STANDARD_FIELD_IDS.opportunity,
-    type: RelationType.MANY_TO_ONE,
-    label: 'Opportunity',
-    description: 'Attachment opportunity',
-    icon: 'IconTargetArrow',
-    inverseSideTarget: () => OpportunityWorkspaceEntity,
-    inverseSideFieldKey: 'attachments',
-    onDelete: OnDeleteAction.CASCADE,
-  })
-  @WorkspaceIndex()
   opportunity: OpportunityWorkspaceEntity | null;
 }

@@ -1,15 +1,14 @@
-import { WorkspaceField, WorkspaceIsNullable, WorkspaceIsSystem, WorkspaceRelation } from '../declarations/decorators/workspace.decorators';
-import { FieldType, RelationType } from '../declarations/field-type';
-import { AttachmentWorkspaceEntity } from './attachment.workspace-entity';
+import { WorkspaceField, WorkspaceIsNullable, WorkspaceIsSystem } from '../declarations/decorators/workspace.decorators';
+import { FieldType } from '../declarations/field-type';
 import { BaseWorkspaceEntity } from './base.workspace-entity';
 import type { ActorValue } from './composite-field.types';
-import { NoteTargetWorkspaceEntity } from './note-target.workspace-entity';
 import { CUSTOM_OBJECT_STANDARD_FIELD_IDS } from './standard-ids.constant';
 
 /**
  * The standard fields every custom object gets. Not an object itself, so no @WorkspaceEntity.
- * The relations name no inverse field: the inverse (a MANY_TO_ONE on noteTarget/attachment named
- * after the custom object) is generated per custom object.
+ * Its relations to target objects (noteTargets, attachments) are declared by the target objects
+ * (`@WorkspaceTargets` with `customObjects`); their inverse, a MANY_TO_ONE named after the custom
+ * object, is generated per custom object.
  */
 export abstract class CustomWorkspaceEntity extends BaseWorkspaceEntity {
   @WorkspaceField({
@@ -42,24 +41,4 @@ export abstract class CustomWorkspaceEntity extends BaseWorkspaceEntity {
     defaultValue: { source: 'MANUAL', name: '' },
   })
   createdBy: ActorValue;
-
-  @WorkspaceRelation({
-    standardId: CUSTOM_OBJECT_STANDARD_FIELD_IDS.noteTargets,
-    type: RelationType.ONE_TO_MANY,
-    label: 'Notes',
-    description: 'Notes tied to the record',
-    icon: 'IconNotes',
-    inverseSideTarget: () => NoteTargetWorkspaceEntity,
-  })
-  noteTargets: NoteTargetWorkspaceEntity[];
-
-  @WorkspaceRelation({
-    standardId: CUSTOM_OBJECT_STANDARD_FIELD_IDS.attachments,
-    type: RelationType.ONE_TO_MANY,
-    label: 'Attachments',
-    description: 'Attachments linked to the record',
-    icon: 'IconFileImport',
-    inverseSideTarget: () => AttachmentWorkspaceEntity,
-  })
-  attachments: AttachmentWorkspaceEntity[];
 }

@@ -1,13 +1,16 @@
-import { WorkspaceEntity, WorkspaceIndex, WorkspaceIsSystem, WorkspaceRelation } from '../declarations/decorators/workspace.decorators';
-import { OnDeleteAction, RelationType } from '../declarations/field-type';
+import { WorkspaceEntity, WorkspaceIsSystem, WorkspaceTargets } from '../declarations/decorators/workspace.decorators';
 import { BaseWorkspaceEntity } from './base.workspace-entity';
 import { CompanyWorkspaceEntity } from './company.workspace-entity';
 import { NoteWorkspaceEntity } from './note.workspace-entity';
 import { OpportunityWorkspaceEntity } from './opportunity.workspace-entity';
 import { PersonWorkspaceEntity } from './person.workspace-entity';
-import { NOTE_TARGET_STANDARD_FIELD_IDS, STANDARD_OBJECT_IDS } from './standard-ids.constant';
+import { CUSTOM_OBJECT_STANDARD_FIELD_IDS, NOTE_TARGET_STANDARD_FIELD_IDS, STANDARD_OBJECT_IDS } from './standard-ids.constant';
 
-/** Ties a note to the records it is about; custom objects get their own relation here too. */
+/**
+ * Ties a note to the record it is about: a nullable relation (`note`, `person`, `company`,
+ * `opportunity`, and one per custom object, generated when it is created), each object's inverse
+ * being `noteTargets`.
+ */
 @WorkspaceEntity({
   standardId: STANDARD_OBJECT_IDS.noteTarget,
   nameSingular: 'noteTarget',
@@ -18,56 +21,21 @@ import { NOTE_TARGET_STANDARD_FIELD_IDS, STANDARD_OBJECT_IDS } from './standard-
   icon: 'IconCheckbox',
 })
 @WorkspaceIsSystem()
-export class NoteTargetWorkspaceEntity extends BaseWorkspaceEntity {
-  @WorkspaceRelation({
-    standardId: NOTE_TARGET_STANDARD_FIELD_IDS.note,
-    type: RelationType.MANY_TO_ONE,
-    label: 'Note',
-    description: 'NoteTarget note',
+@WorkspaceTargets({
+  objects: () => [NoteWorkspaceEntity, PersonWorkspaceEntity, CompanyWorkspaceEntity, OpportunityWorkspaceEntity],
+  standardIds: NOTE_TARGET_STANDARD_FIELD_IDS,
+  inverseSideFieldKey: 'noteTargets',
+  description: (objectName) => `NoteTarget ${objectName}`,
+  customObjects: {
+    standardId: CUSTOM_OBJECT_STANDARD_FIELD_IDS.noteTargets,
+    label: 'Notes',
+    description: 'Notes tied to the record',
     icon: 'IconNotes',
-    inverseSideTarget: () => NoteWorkspaceEntity,
-    inverseSideFieldKey: 'noteTargets',
-    onDelete: OnDeleteAction.CASCADE,
-  })
-  @WorkspaceIndex()
+  },
+})
+export class NoteTargetWorkspaceEntity extends BaseWorkspaceEntity {
   note: NoteWorkspaceEntity | null;
-
-  @WorkspaceRelation({
-    standardId: NOTE_TARGET_STANDARD_FIELD_IDS.person,
-    type: RelationType.MANY_TO_ONE,
-    label: 'Person',
-    description: 'NoteTarget person',
-    icon: 'IconUser',
-    inverseSideTarget: () => PersonWorkspaceEntity,
-    inverseSideFieldKey: 'noteTargets',
-    onDelete: OnDeleteAction.CASCADE,
-  })
-  @WorkspaceIndex()
   person: PersonWorkspaceEntity | null;
-
-  @WorkspaceRelation({
-    standardId: NOTE_TARGET_STANDARD_FIELD_IDS.company,
-    type: RelationType.MANY_TO_ONE,
-    label: 'Company',
-    description: 'NoteTarget company',
-    icon: 'IconBuildingSkyscraper',
-    inverseSideTarget: () => CompanyWorkspaceEntity,
-    inverseSideFieldKey: 'noteTargets',
-    onDelete: OnDeleteAction.CASCADE,
-  })
-  @WorkspaceIndex()
   company: CompanyWorkspaceEntity | null;
-
-  @WorkspaceRelation({
-    standardId: NOTE_TARGET_STANDARD_FIELD_IDS.opportunity,
-    type: RelationType.MANY_TO_ONE,
-    label: 'Opportunity',
-    description: 'NoteTarget opportunity',
-    icon: 'IconTargetArrow',
-    inverseSideTarget: () => OpportunityWorkspaceEntity,
-    inverseSideFieldKey: 'noteTargets',
-    onDelete: OnDeleteAction.CASCADE,
-  })
-  @WorkspaceIndex()
   opportunity: OpportunityWorkspaceEntity | null;
 }

@@ -77,6 +77,11 @@ export interface UpgradeStep {
   /** What the step does, as data: its checksum changes when its definition does. */
   definition: Record<string, unknown>;
   /**
+   * The standardIds of fields whose data the step moves, beside those its definition names: what
+   * `declarations:check` takes as handled by this step. Not part of the checksum.
+   */
+  claims?: string[];
+  /**
    * Read-only checks of what would make the step (or a later one) stop part-way, run for every
    * step of the run before the first one writes: each problem found, with what to do. Written
    * against whichever shape the field has before this run (a run from 0.22 checks 0.24's steps too).

@@ -95,7 +95,13 @@ export const insertRowsWithEveryColumn = async (
     [schema, table],
   );
   const foreignIds = new Map<string, string[]>();
+  const selfReferences: string[] = [];
   for (const { column, target } of foreignKeys.rows) {
+    // A relation of a table to itself points at the rows inserted before (none for the first row).
+    if (target === table) {
+      selfReferences.push(column);
+      continue;
+    }
     const ids = (await client.query(`SELECT "id"::text AS id FROM "${schema}"."${target}" ORDER BY "id"`)).rows.map((row) => row.id);
     if (ids.length === 0) {
       throw new Error(`${table}.${column} references ${target}, which has no rows yet`);
@@ -106,7 +112,9 @@ export const insertRowsWithEveryColumn = async (
   const ids: string[] = [];
   for (let seed = firstSeed; seed < firstSeed + count; seed += 1) {
     const values = columns.map((column) =>
-      valueFor(table, column, seed, enumLabels.get(column.enumOid ?? -1) ?? [], foreignIds.get(column.name)),
+      selfReferences.includes(column.name)
+        ? (ids[ids.length - 1] ?? null)
+        : valueFor(table, column, seed, enumLabels.get(column.enumOid ?? -1) ?? [], foreignIds.get(column.name)),
     );
     const [row] = (
       await client.query(

@@ -6,6 +6,7 @@ import {
   WorkspaceEntityOptions,
   WorkspaceFieldOptions,
   WorkspaceRelationOptions,
+  WorkspaceTargetsOptions,
 } from '../declaration.storage';
 
 type ClassOrPropertyDecorator = (target: object, propertyKey?: string | symbol) => void;
@@ -20,6 +21,16 @@ export const WorkspaceEntity =
   (options: WorkspaceEntityOptions): ClassDecorator =>
   (target) => {
     declarationStorage.classRecord(target).entity = options;
+  };
+
+/**
+ * Declares a polymorphic target object once: a nullable relation (foreign key `<object>Id`,
+ * indexed) to each of the named standard objects, and with `customObjects`, to every custom object.
+ */
+export const WorkspaceTargets =
+  (options: WorkspaceTargetsOptions): ClassDecorator =>
+  (target) => {
+    declarationStorage.classRecord(target).targets = options;
   };
 
 /** Declares a field of a plain or composite type. */

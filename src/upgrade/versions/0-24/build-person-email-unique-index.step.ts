@@ -93,6 +93,7 @@ export const buildPersonEmailUniqueIndex: UpgradeStep = {
     where: WHERE,
     dedupe: { 'keep-oldest': 'suffix +duplicate-<n>, original kept in additionalEmails' },
   },
+  claims: [PERSON_STANDARD_FIELD_IDS.emails],
   /**
    * Values too long for the index, and duplicates without a rule, found before anything is
    * written: before 0.23 the emails are in the EMAIL column `email`, after it in `emailsPrimaryEmail`.
