@@ -17,6 +17,8 @@ import { SyncJobHandler } from './workspace/sync-job.handler';
 import { UPGRADE_JOB_HANDLER_PROVIDERS } from './workspace/upgrade-job.handler';
 import { UpgradeMarkAppliedJobHandler } from './workspace/upgrade-mark-applied-job.handler';
 import { UpgradeStatusJobHandler } from './workspace/upgrade-status-job.handler';
+import { ReadinessService } from './workspace/readiness.service';
+import { WorkspaceOutcomeLog } from './workspace/workspace-outcome.log';
 import { WorkspaceCreationService } from './workspace/workspace-creation.service';
 import { WorkspaceFleetRunner } from './workspace/workspace-fleet.runner';
 import { WorkspaceHealthJobHandler } from './workspace/workspace-health-job.handler';
@@ -30,6 +32,7 @@ const PROVIDERS = [
   CustomMetadataService,
   DeclaredStateRepository,
   LedgerRepository,
+  ReadinessService,
   RecordCsvService,
   RecordService,
   SyncJobHandler,
@@ -42,6 +45,7 @@ const PROVIDERS = [
   WorkspaceFleetRunner,
   WorkspaceHealthJobHandler,
   WorkspaceJobDispatcher,
+  WorkspaceOutcomeLog,
   WorkspaceRepository,
   WorkspaceSyncService,
 ];

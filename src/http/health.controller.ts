@@ -1,0 +1,56 @@
+import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { Response } from 'express';
+
+import { ServiceMetrics } from '../observability/service-metrics';
+import { ReadinessService } from '../workspace/readiness.service';
+import { Allow } from './auth.guard';
+
+/** The operators' endpoints, without a token: liveness, readiness and Prometheus metrics. */
+@ApiExcludeController()
+@Controller()
+@Allow('public')
+export class HealthController {
+  constructor(
+    @Inject(HealthCheckService) private readonly health: HealthCheckService,
+    @Inject(HealthIndicatorService) private readonly indicators: HealthIndicatorService,
+    @Inject(ReadinessService) private readonly readiness: ReadinessService,
+    @Inject(ServiceMetrics) private readonly metrics: ServiceMetrics,
+  ) {}
+
+  /** The process answers: nothing else is checked, so a restart is never asked for a database outage. */
+  @Get('healthz')
+  async live(@Res() response: Response): Promise<void> {
+    await this.answer(response, () => this.health.check([]));
+  }
+
+  /** The database answers, its migrations are applied, and Redis answers when REDIS_URL is set. */
+  @Get('readyz')
+  async ready(@Res() response: Response): Promise<void> {
+    const checks = await this.readiness.check();
+    await this.answer(response, () =>
+      this.health.check(
+        Object.entries(checks).map(([key, check]) => () => {
+          const indicator = this.indicators.check(key);
+          return check.status === 'up' ? indicator.up() : indicator.down({ message: check.message ?? 'down' });
+        }),
+      ),
+    );
+  }
+
+  @Get('metrics')
+  async scrape(@Res() response: Response): Promise<void> {
+    response.type(this.metrics.contentType).send(await this.metrics.render());
+  }
+
+  /** Terminus answers a failed check with a 503 exception: its body is the answer, as it is. */
+  private async answer(response: Response, check: () => Promise<unknown>): Promise<void> {
+    try {
+      response.status(200).json(await check());
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      response.status(503).json(error.getResponse());
+    }
+  }
+}
