@@ -41,7 +41,9 @@ export class HealthController {
 
   @Get('metrics')
   async scrape(@Res() response: Response): Promise<void> {
-    response.type(this.metrics.contentType).send(await this.metrics.render());
+    // As prom-client names it (Express's send would add a charset Prometheus does not ask for).
+    response.status(200).setHeader('Content-Type', this.metrics.contentType);
+    response.end(await this.metrics.render());
   }
 
   /** Terminus answers a failed check with a 503 exception: its body is the answer, as it is. */
