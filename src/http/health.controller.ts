@@ -1,7 +1,8 @@
+import { ServerResponse } from 'node:http';
+
 import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { Response } from 'express';
 
 import { ServiceMetrics } from '../observability/service-metrics';
 import { ReadinessService } from '../workspace/readiness.service';
@@ -21,13 +22,13 @@ export class HealthController {
 
   /** The process answers: nothing else is checked, so a restart is never asked for a database outage. */
   @Get('healthz')
-  async live(@Res() response: Response): Promise<void> {
+  async live(@Res() response: ServerResponse): Promise<void> {
     await this.answer(response, () => this.health.check([]));
   }
 
   /** The database answers, its migrations are applied, and Redis answers when REDIS_URL is set. */
   @Get('readyz')
-  async ready(@Res() response: Response): Promise<void> {
+  async ready(@Res() response: ServerResponse): Promise<void> {
     const checks = await this.readiness.check();
     await this.answer(response, () =>
       this.health.check(
@@ -40,19 +41,20 @@ export class HealthController {
   }
 
   @Get('metrics')
-  async scrape(@Res() response: Response): Promise<void> {
+  async scrape(@Res() response: ServerResponse): Promise<void> {
     // As prom-client names it (Express's send would add a charset Prometheus does not ask for).
-    response.status(200).setHeader('Content-Type', this.metrics.contentType);
-    response.end(await this.metrics.render());
+    response.writeHead(200, { 'Content-Type': this.metrics.contentType }).end(await this.metrics.render());
   }
 
   /** Terminus answers a failed check with a 503 exception: its body is the answer, as it is. */
-  private async answer(response: Response, check: () => Promise<unknown>): Promise<void> {
+  private async answer(response: ServerResponse, check: () => Promise<unknown>): Promise<void> {
+    const json = (status: number, body: unknown) =>
+      response.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
     try {
-      response.status(200).json(await check());
+      json(200, await check());
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
-      response.status(503).json(error.getResponse());
+      json(503, error.getResponse());
     }
   }
 }
