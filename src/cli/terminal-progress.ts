@@ -1,11 +1,11 @@
 import { MultiBar, Presets, SingleBar } from 'cli-progress';
 
 import { LogSink } from '../observability/logger';
-import { ProgressMeter } from '../observability/progress-meter';
+import { formatDuration, ProgressMeter } from '../observability/progress-meter';
 import { StepProgress } from '../observability/step-progress';
 import { taskKey, WalkProgress } from './walk-progress';
 
-const TASK_FORMAT = '   {bar} {value}/{total} rows | {rate} rows/s | {eta_formatted} left | {label}';
+const TASK_FORMAT = '   {bar} {value}/{total} rows | {rate} rows/s | {left} left | {label}';
 
 /**
  * A progress bar with rate and time left on stderr, with result lines (and log lines) printed above
@@ -50,13 +50,20 @@ export class TerminalProgress implements WalkProgress {
       return;
     }
     if (!task) {
+      // An empty table: nothing to show a bar for.
+      if (progress.total === 0) return;
       const label = `${progress.step} (${progress.task}) ${progress.workspaceId.slice(0, 8)}`;
-      const bar = this.bars.create(progress.total, progress.done, { rate: '0', label }, { format: TASK_FORMAT });
+      const bar = this.bars.create(progress.total, progress.done, { rate: '0', left: '?', label }, { format: TASK_FORMAT });
       task = { bar, meter: new ProgressMeter(0), startedAt: progress.done };
       this.tasks.set(key, task);
     }
+    // Rate and time left of this run's rows only: those a resumed move did before do not count.
+    const rate = task.meter.rate(progress.done - task.startedAt);
     task.bar.setTotal(progress.total);
-    task.bar.update(progress.done, { rate: Math.round(task.meter.rate(progress.done - task.startedAt)).toString() });
+    task.bar.update(progress.done, {
+      rate: Math.round(rate).toString(),
+      left: formatDuration(rate > 0 ? (progress.total - progress.done) / rate : null),
+    });
   }
 
   note(line: string): void {

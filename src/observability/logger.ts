@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+
 import { Injectable } from '@nestjs/common';
 import { DestinationStream, Logger, pino } from 'pino';
 import pretty from 'pino-pretty';
@@ -26,6 +28,15 @@ export class LogSink implements DestinationStream {
   }
 }
 
+/** pino-pretty writes to a stream: one that hands each line to the sink as it comes. */
+const streamTo = (sink: LogSink): Writable =>
+  new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      sink.write(String(chunk));
+      done();
+    },
+  });
+
 export interface LoggerOptions {
   level: LogLevel;
   /** Readable coloured lines (a terminal) instead of JSON lines. */
@@ -44,5 +55,7 @@ export const createLogger = ({ level, pretty: readable, sink = new LogSink() }: 
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    readable ? pretty({ destination: sink, colorize: true, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }) : sink,
+    readable
+      ? pretty({ destination: streamTo(sink), colorize: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
+      : sink,
   );
