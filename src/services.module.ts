@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 
 import { ApiKeyRepository } from './auth/api-key.repository';
 import { ApiKeyService } from './auth/api-key.service';
+import { ObservabilityModule } from './observability/observability.module';
 import { CustomMetadataService } from './custom-metadata/custom-metadata.service';
 import { ActualStateRepository } from './metadata/actual-state.repository';
 import { DeclaredStateRepository } from './metadata/declared-state.repository';
@@ -57,6 +58,8 @@ const PROVIDERS = [
  * with (the standard ones, or a test's), so the app imports those beside this one.
  */
 @Module({
+  // Every composition of the services logs and counts through the same observability.
+  imports: [ObservabilityModule],
   providers: PROVIDERS,
   exports: PROVIDERS,
 })
