@@ -5,6 +5,7 @@
 /** Lowest first. A folder may import from the folders before it, never from those after it. */
 const LAYERS = [
   'config',
+  'observability',
   'database',
   'declarations',
   'standard-objects',

@@ -147,6 +147,8 @@ export interface CliRun {
   peakRssMb: number;
   stdoutLines: number;
   lastLine: string;
+  /** JSON log lines it wrote on stderr. */
+  logLines: number;
 }
 
 /**
@@ -181,6 +183,7 @@ export const runBuiltCli = (args: string[], env: Record<string, string>): Promis
         reject(new Error(`CLI ${args.join(' ')} exited ${code}: ${stderr.slice(-500)}`));
         return;
       }
-      resolvePromise({ ms, code, peakRssMb: rss ? Number(rss[1]) : NaN, stdoutLines, lastLine });
+      const logLines = stderr.split('\n').filter((line) => line.startsWith('{')).length;
+      resolvePromise({ ms, code, peakRssMb: rss ? Number(rss[1]) : NaN, stdoutLines, lastLine, logLines });
     });
   });

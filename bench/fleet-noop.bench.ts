@@ -47,9 +47,16 @@ export const fleetNoopBenchmark = async (args: string[]): Promise<Record<string,
       throw new Error(`expected ${workspaces} workspaces up to date, got ${summary.succeeded}`);
     }
 
-    const cli = await runBuiltCli(['workspace:sync-metadata'], { DATABASE_URL: database.url });
-    if (cli.code !== 0 || cli.lastLine !== `${workspaces} succeeded, 0 failed, 0 skipped`) {
-      throw new Error(`the CLI did not report every workspace up to date: exit ${cli.code}, "${cli.lastLine}"`);
+    // As operators run it (LOG_LEVEL=info: one log line per workspace), and without logs, to tell their cost.
+    const cli = await runBuiltCli(['workspace:sync-metadata'], { DATABASE_URL: database.url, LOG_LEVEL: 'info' });
+    const quiet = await runBuiltCli(['workspace:sync-metadata'], { DATABASE_URL: database.url, LOG_LEVEL: 'silent' });
+    for (const run of [cli, quiet]) {
+      if (run.code !== 0 || run.lastLine !== `${workspaces} succeeded, 0 failed, 0 skipped`) {
+        throw new Error(`the CLI did not report every workspace up to date: exit ${run.code}, "${run.lastLine}"`);
+      }
+    }
+    if (cli.logLines !== workspaces || quiet.logLines !== 0) {
+      throw new Error(`expected ${workspaces} log lines at info and none when silent, got ${cli.logLines} and ${quiet.logLines}`);
     }
 
     // With Redis, the same through a queued run: settled workspaces never become jobs.
@@ -75,6 +82,7 @@ export const fleetNoopBenchmark = async (args: string[]): Promise<Record<string,
       perWorkspaceMs: round(syncMs / workspaces, 4),
       cliMs: round(cli.ms),
       cliPeakRssMb: cli.peakRssMb,
+      cliWithoutLogsMs: round(quiet.ms),
       ...(queued ? { cliQueueMs: round(queued.ms), cliQueuePeakRssMb: queued.peakRssMb } : {}),
       baselineFingerprintScanMs: round(rawMs),
       ratio: round(syncMs / rawMs),

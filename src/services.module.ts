@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 
 import { ApiKeyRepository } from './auth/api-key.repository';
 import { ApiKeyService } from './auth/api-key.service';
+import { ObservabilityModule } from './observability/observability.module';
 import { CustomMetadataService } from './custom-metadata/custom-metadata.service';
 import { ActualStateRepository } from './metadata/actual-state.repository';
 import { DeclaredStateRepository } from './metadata/declared-state.repository';
@@ -17,6 +18,8 @@ import { SyncJobHandler } from './workspace/sync-job.handler';
 import { UPGRADE_JOB_HANDLER_PROVIDERS } from './workspace/upgrade-job.handler';
 import { UpgradeMarkAppliedJobHandler } from './workspace/upgrade-mark-applied-job.handler';
 import { UpgradeStatusJobHandler } from './workspace/upgrade-status-job.handler';
+import { ReadinessService } from './workspace/readiness.service';
+import { WorkspaceOutcomeLog } from './workspace/workspace-outcome.log';
 import { WorkspaceCreationService } from './workspace/workspace-creation.service';
 import { WorkspaceFleetRunner } from './workspace/workspace-fleet.runner';
 import { WorkspaceHealthJobHandler } from './workspace/workspace-health-job.handler';
@@ -30,6 +33,7 @@ const PROVIDERS = [
   CustomMetadataService,
   DeclaredStateRepository,
   LedgerRepository,
+  ReadinessService,
   RecordCsvService,
   RecordService,
   SyncJobHandler,
@@ -42,6 +46,7 @@ const PROVIDERS = [
   WorkspaceFleetRunner,
   WorkspaceHealthJobHandler,
   WorkspaceJobDispatcher,
+  WorkspaceOutcomeLog,
   WorkspaceRepository,
   WorkspaceSyncService,
 ];
@@ -53,6 +58,8 @@ const PROVIDERS = [
  * with (the standard ones, or a test's), so the app imports those beside this one.
  */
 @Module({
+  // Every composition of the services logs and counts through the same observability.
+  imports: [ObservabilityModule],
   providers: PROVIDERS,
   exports: PROVIDERS,
 })

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 
 import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
+import { ObservabilityModule } from '../observability/observability.module';
 import { ServicesModule } from '../services.module';
 import { StandardDeclarationsModule } from '../standard-objects/standard-declarations.module';
 import { FieldCreateCommand, ObjectCreateCommand, ObjectDeleteCommand } from './custom-metadata.commands';
@@ -22,7 +23,7 @@ import { WALK_JOBS_PROVIDER } from './walk-jobs';
 import { WorkerCommand } from './worker.command';
 
 @Module({
-  imports: [ConfigModule, DatabaseModule, StandardDeclarationsModule, ServicesModule],
+  imports: [ConfigModule, ObservabilityModule, DatabaseModule, StandardDeclarationsModule, ServicesModule],
   providers: [
     ContactsImportFromEmailsCommand,
     DatabaseMigrateCommand,

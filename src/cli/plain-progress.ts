@@ -1,38 +1,73 @@
-import { WalkProgress } from './walk-progress';
+import { Logger } from 'pino';
 
-const formatDuration = (seconds: number): string => {
-  if (!Number.isFinite(seconds)) return '?';
-  const whole = Math.round(seconds);
-  return whole >= 3600
-    ? `${Math.floor(whole / 3600)}h ${Math.floor((whole % 3600) / 60)}m`
-    : whole >= 60
-      ? `${Math.floor(whole / 60)}m ${whole % 60}s`
-      : `${whole}s`;
-};
+import { formatDuration, ProgressMeter } from '../observability/progress-meter';
+import { StepProgress } from '../observability/step-progress';
+import { taskKey, WalkProgress } from './walk-progress';
 
-/** Not a terminal: the result lines as they come, and a progress line on stderr every 10 seconds. */
+/** How often progress is logged, and the clock it is measured with (tests give their own). */
+export interface PlainProgressOptions {
+  everyMs: number;
+  clock?: () => number;
+}
+
+/**
+ * Not a terminal: the result lines as they come, and log lines of progress every `everyMs`: of the
+ * walk (workspaces done of the total), and of each long task of a workspace (rows done, rate, time
+ * left), with a last line when a task that was reported on ends.
+ */
 export class PlainProgress implements WalkProgress {
-  private static readonly EVERY_MS = 10_000;
-  private started = Date.now();
-  private lastReport = Date.now();
+  private readonly clock: () => number;
+  private readonly walk: ProgressMeter;
+  private readonly tasks = new Map<string, { meter: ProgressMeter; startedAt: number; reported: boolean }>();
   private total = 0;
   private done = 0;
 
+  constructor(
+    private readonly logger: Logger,
+    private readonly options: PlainProgressOptions,
+  ) {
+    this.clock = options.clock ?? Date.now;
+    this.walk = new ProgressMeter(options.everyMs, this.clock);
+  }
+
   start(total: number): void {
     this.total = total;
-    this.started = this.lastReport = Date.now();
+    this.walk.restart();
   }
 
   advance(lines: string[], print: (line: string) => void): void {
     lines.forEach(print);
     this.done += 1;
-    const now = Date.now();
-    if (now - this.lastReport >= PlainProgress.EVERY_MS) {
-      this.lastReport = now;
-      const rate = this.done / ((now - this.started) / 1000);
-      process.stderr.write(
-        `progress: ${this.done}/${this.total} workspaces, ${rate.toFixed(1)}/s, ${formatDuration((this.total - this.done) / rate)} left\n`,
+    if (this.walk.due()) {
+      const rate = this.walk.rate(this.done);
+      const secondsLeft = this.walk.secondsLeft(this.done, this.total);
+      this.logger.info(
+        {
+          done: this.done,
+          total: this.total,
+          perSecond: Number(rate.toFixed(2)),
+          secondsLeft: secondsLeft === null ? null : Math.round(secondsLeft),
+        },
+        `progress: ${this.done}/${this.total} workspaces, ${rate.toFixed(1)}/s, ${formatDuration(secondsLeft)} left`,
       );
+    }
+  }
+
+  step(progress: StepProgress): void {
+    const key = taskKey(progress);
+    let task = this.tasks.get(key);
+    if (!task) {
+      task = { meter: new ProgressMeter(this.options.everyMs, this.clock), startedAt: progress.done, reported: false };
+      this.tasks.set(key, task);
+    }
+    if (progress.finished) {
+      this.tasks.delete(key);
+      if (task.reported || this.options.everyMs === 0) this.log(progress, task.meter, task.startedAt);
+      return;
+    }
+    if (task.meter.due()) {
+      task.reported = true;
+      this.log(progress, task.meter, task.startedAt);
     }
   }
 
@@ -41,4 +76,25 @@ export class PlainProgress implements WalkProgress {
   }
 
   stop(): void {}
+
+  private log(progress: StepProgress, meter: ProgressMeter, startedAt: number): void {
+    // The rate of this run only: rows a resumed task did before do not count.
+    const rate = meter.rate(progress.done - startedAt);
+    const secondsLeft = progress.finished ? 0 : rate > 0 ? (progress.total - progress.done) / rate : null;
+    this.logger.info(
+      {
+        workspaceId: progress.workspaceId,
+        version: progress.version,
+        step: progress.step,
+        task: progress.task,
+        done: progress.done,
+        total: progress.total,
+        rowsPerSecond: Math.round(rate),
+        secondsLeft: secondsLeft === null ? null : Math.round(secondsLeft),
+        finished: progress.finished,
+      },
+      `${progress.step} (${progress.task}) of workspace ${progress.workspaceId}: ${progress.done}/${progress.total} rows, ` +
+        `${Math.round(rate)} rows/s, ${progress.finished ? 'done' : `${formatDuration(secondsLeft)} left`}`,
+    );
+  }
 }

@@ -1,8 +1,16 @@
 import { MultiBar, Presets, SingleBar } from 'cli-progress';
 
-import { WalkProgress } from './walk-progress';
+import { LogSink } from '../observability/logger';
+import { formatDuration, ProgressMeter } from '../observability/progress-meter';
+import { StepProgress } from '../observability/step-progress';
+import { taskKey, WalkProgress } from './walk-progress';
 
-/** A progress bar with rate and time left on stderr, with result lines printed above it. */
+const TASK_FORMAT = '   {bar} {value}/{total} rows | {rate} rows/s | {left} left | {label}';
+
+/**
+ * A progress bar with rate and time left on stderr, with result lines (and log lines) printed above
+ * it; below it, one bar of rows per long task (a data move, a backfill, an index build) in flight.
+ */
 export class TerminalProgress implements WalkProgress {
   private readonly bars = new MultiBar(
     {
@@ -14,12 +22,16 @@ export class TerminalProgress implements WalkProgress {
     Presets.shades_classic,
   );
   private bar: SingleBar | undefined;
+  private readonly tasks = new Map<string, { bar: SingleBar; meter: ProgressMeter; startedAt: number }>();
   private started = Date.now();
   private done = 0;
+
+  constructor(private readonly logs?: LogSink) {}
 
   start(total: number): void {
     this.started = Date.now();
     this.bar = this.bars.create(total, 0, { rate: '0.0' });
+    this.logs?.redirect((line) => this.bars.log(line.endsWith('\n') ? line : `${line}\n`));
   }
 
   advance(lines: string[]): void {
@@ -29,11 +41,39 @@ export class TerminalProgress implements WalkProgress {
     this.bar?.increment(1, { rate: (this.done / seconds).toFixed(1) });
   }
 
+  step(progress: StepProgress): void {
+    const key = taskKey(progress);
+    let task = this.tasks.get(key);
+    if (progress.finished) {
+      if (task) this.bars.remove(task.bar);
+      this.tasks.delete(key);
+      return;
+    }
+    if (!task) {
+      // An empty table: nothing to show a bar for.
+      if (progress.total === 0) return;
+      const label = `${progress.step} (${progress.task}) ${progress.workspaceId.slice(0, 8)}`;
+      const bar = this.bars.create(progress.total, progress.done, { rate: '0', left: '?', label }, { format: TASK_FORMAT });
+      task = { bar, meter: new ProgressMeter(0), startedAt: progress.done };
+      this.tasks.set(key, task);
+    }
+    // Rate and time left of this run's rows only: those a resumed move did before do not count.
+    const rate = task.meter.rate(progress.done - task.startedAt);
+    task.bar.setTotal(progress.total);
+    task.bar.update(progress.done, {
+      rate: Math.round(rate).toString(),
+      left: formatDuration(rate > 0 ? (progress.total - progress.done) / rate : null),
+    });
+  }
+
   note(line: string): void {
     this.bars.log(`${line}\n`);
   }
 
   stop(): void {
+    this.logs?.redirect(null);
+    for (const { bar } of this.tasks.values()) this.bars.remove(bar);
+    this.tasks.clear();
     // Lines logged since the last redraw are written on the next one: flush them before stopping.
     this.bars.update();
     this.bars.stop();

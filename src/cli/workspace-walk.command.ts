@@ -1,6 +1,11 @@
+import { Inject } from '@nestjs/common';
 import { InvalidArgumentError } from 'commander';
 import { Option } from 'nest-commander';
+import { Logger } from 'pino';
 
+import { AppConfig } from '../config/app-config';
+import { LOGGER, LogSink } from '../observability/logger';
+import { StepProgressEvents } from '../observability/step-progress';
 import { UUID_PATTERN } from '../declarations/identifier.rules';
 import { FleetSummary } from '../workspace/workspace-fleet.runner';
 import { WorkspaceJobHandler } from '../workspace/workspace-job.handler';
@@ -45,6 +50,12 @@ export abstract class WorkspaceWalkCommand<
 > extends BaseCommand<TOptions> {
   /** Read-only commands report on every workspace; commands that write stop at the first failure. */
   protected readonly continuesByDefault: boolean = false;
+
+  // Injected as properties: every walk command has them, and none needs them in its constructor.
+  @Inject(AppConfig) private readonly config!: AppConfig;
+  @Inject(LOGGER) private readonly logger!: Logger;
+  @Inject(LogSink) private readonly logSink!: LogSink;
+  @Inject(StepProgressEvents) private readonly stepProgress!: StepProgressEvents;
 
   constructor(
     private readonly dispatcher: WorkspaceJobDispatcher,
@@ -123,7 +134,11 @@ export abstract class WorkspaceWalkCommand<
   /** Runs the walk with its progress and signal handling, and prints its report. */
   private async walk(walk: WorkspaceWalk<TDetail, TOptions>, options: TOptions): Promise<FleetSummary<RenderedResult>> {
     const interrupt = new AbortController();
-    const progress: WalkProgress = process.stderr.isTTY && !options.json ? new TerminalProgress() : new PlainProgress();
+    const progress: WalkProgress =
+      process.stderr.isTTY && !options.json
+        ? new TerminalProgress(this.logSink)
+        : new PlainProgress(this.logger, { everyMs: this.config.PROGRESS_INTERVAL_MS });
+    const unsubscribe = this.stepProgress.subscribe((step) => progress.step(step));
     const report = new WalkReport(Boolean(options.json), (line) => this.print(line));
     const onSignal = (signal: NodeJS.Signals) => {
       if (interrupt.signal.aborted) {
@@ -151,6 +166,7 @@ export abstract class WorkspaceWalkCommand<
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      unsubscribe();
       progress.stop();
     }
     report.finish(summary, interrupt.signal.reason);

@@ -2,7 +2,7 @@ import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 import { config as loadDotenv } from 'dotenv';
 
-export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+export const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** The service's environment, validated once at start-up. `.env.example` documents each variable. */
@@ -44,6 +44,22 @@ export class AppConfig {
   @Min(1, { message: 'REDIS_RETRY_MS must be at least 1' })
   REDIS_RETRY_MS: number;
 
+  /**
+   * How often (ms) a walk that is not on a terminal logs its progress, and a long step (a data
+   * move, a backfill, an index build) its rows done; a terminal shows both as bars. 0: every batch.
+   */
+  @Transform(({ value }) => (value === undefined || value === '' ? 10_000 : Number(value)))
+  @IsInt({ message: 'PROGRESS_INTERVAL_MS must be a whole number of milliseconds' })
+  @Min(0, { message: 'PROGRESS_INTERVAL_MS must be 0 (every batch) or more' })
+  PROGRESS_INTERVAL_MS: number;
+
+  /** Port of a worker's /healthz, /readyz and /metrics. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 9464 : Number(value)))
+  @IsInt({ message: 'WORKER_PORT must be a whole number' })
+  @Min(0, { message: 'WORKER_PORT must be from 0 (any free port) to 65535' })
+  @Max(65535, { message: 'WORKER_PORT must be from 0 (any free port) to 65535' })
+  WORKER_PORT: number;
+
   /** The HTTP service's admin token: creates workspaces and their API keys. Unset: no admin access. */
   @IsOptional()
   @Matches(/^\S{32,}$/, { message: 'ADMIN_API_KEY must be at least 32 characters without spaces (e.g. openssl rand -hex 32)' })
@@ -74,6 +90,8 @@ export const loadAppConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig =
     ADMIN_API_KEY: read('ADMIN_API_KEY'),
     DATABASE_RETRY_MS: read('DATABASE_RETRY_MS'),
     REDIS_RETRY_MS: read('REDIS_RETRY_MS'),
+    PROGRESS_INTERVAL_MS: read('PROGRESS_INTERVAL_MS'),
+    WORKER_PORT: read('WORKER_PORT'),
   };
   const config = plainToInstance(AppConfig, raw);
   const errors = validateSync(config, { skipMissingProperties: false });

@@ -14,6 +14,8 @@ export interface ConnectOptions {
   poolSize?: number;
   /** Skip the pending-migrations check (for the commands that migrate or reset). */
   allowPendingMigrations?: boolean;
+  /** Where the line saying which database is used goes: stderr (a command's output) unless a service logs it. */
+  announce?: (line: string) => void;
 }
 
 const describeServer = (url: string): string => {
@@ -58,7 +60,7 @@ export class DatabaseService implements OnApplicationShutdown {
 
   async connect(options: ConnectOptions = {}): Promise<DataSource> {
     if (!this.dataSource.isInitialized) {
-      await this.open(options.poolSize ?? 1);
+      await this.open(options.poolSize ?? 1, options.announce ?? ((line) => process.stderr.write(`${line}\n`)));
     }
     if (!options.allowPendingMigrations) {
       await this.ensureMigrated(this.dataSource);
@@ -104,16 +106,25 @@ export class DatabaseService implements OnApplicationShutdown {
     await embedded?.stop();
   }
 
-  private async open(poolSize: number): Promise<void> {
+  /**
+   * The core migrations not applied yet, asked of the database (so it also says whether the
+   * database answers: it throws when it does not). For readiness checks of a connected service.
+   */
+  async pendingMigrationsNow(): Promise<string[]> {
+    if (!this.dataSource.isInitialized) throw new DatabaseError('CONNECTION_FAILED', 'not connected to the database yet');
+    return this.pendingMigrations(this.dataSource);
+  }
+
+  private async open(poolSize: number, announce: (line: string) => void): Promise<void> {
     let url = this.config.DATABASE_URL;
     if (!url) {
       // Loaded only when used: a run on a PostgreSQL server starts without PGlite.
       const { EmbeddedDatabase } = await import('./embedded-database');
       this.embedded = await EmbeddedDatabase.start(this.config.DATA_DIR);
       url = this.embedded.url;
-      process.stderr.write(`Database: embedded PostgreSQL (PGlite) in ${this.embedded.dataDir}\n`);
+      announce(`Database: embedded PostgreSQL (PGlite) in ${this.embedded.dataDir}`);
     } else {
-      process.stderr.write(`Database: ${describeServer(url)}\n`);
+      announce(`Database: ${describeServer(url)}`);
     }
     // PostgresDriver reads url and extra from the data source's options when it connects.
     this.dataSource.setOptions({ url, extra: { ...this.dataSource.options.extra, max: this.embedded ? 1 : Math.max(1, poolSize) } });

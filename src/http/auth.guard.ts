@@ -12,11 +12,11 @@ import { Request } from 'express';
 
 import { ApiKeyService, Principal } from '../auth/api-key.service';
 
-export type Access = 'admin' | 'workspace' | 'admin-or-workspace';
+export type Access = 'admin' | 'workspace' | 'admin-or-workspace' | 'public';
 
 const ACCESS_KEY = 'wms:access';
 
-/** Who may call an endpoint: the admin token, a key of the workspace in the path, or either. */
+/** Who may call an endpoint: the admin token, a key of the workspace in the path, either, or anyone (the operators' probes). */
 export const Allow = (access: Access) => SetMetadata(ACCESS_KEY, access);
 
 export interface AuthenticatedRequest extends Request {
@@ -44,6 +44,7 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const access =
       this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]) ?? 'workspace';
+    if (access === 'public') return true;
     const principal = await this.apiKeys.authenticate(bearerToken(request.headers.authorization));
     if (!principal) {
       throw new UnauthorizedException(

@@ -2,15 +2,24 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { Logger as PinoInstance } from 'pino';
 
+import { LOGGER } from '../observability/logger';
+import { ServiceMetrics } from '../observability/service-metrics';
+import { httpMetricsMiddleware } from './http-metrics.middleware';
 import { HttpModule } from './http.module';
 
-/** The HTTP application, with its OpenAPI document at /docs (JSON at /docs-json). Not yet listening. */
+/**
+ * The HTTP application, with its OpenAPI document at /docs (JSON at /docs-json), its logs through
+ * pino (LOG_LEVEL) and /healthz, /readyz, /metrics. Not yet listening.
+ */
 export const createHttpApp = async (options: { logger?: false } = {}): Promise<INestApplication> => {
-  const app = await NestFactory.create<NestExpressApplication>(HttpModule, {
-    logger: options.logger ?? ['error', 'warn', 'log'],
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(HttpModule, { bufferLogs: true, abortOnError: false });
+  if (options.logger === false) app.get<PinoInstance>(LOGGER).level = 'silent';
+  app.useLogger(app.get(Logger));
+  app.use(httpMetricsMiddleware(app.get(ServiceMetrics)));
+  app.get(ServiceMetrics).collectProcessMetrics();
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

@@ -1,33 +1,66 @@
 import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import { Logger } from 'pino';
 
 import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
 import { DatabaseService } from '../database/database.service';
+import { LOGGER } from '../observability/logger';
+import { ObservabilityModule } from '../observability/observability.module';
 import { ServicesModule } from '../services.module';
 import { StandardDeclarationsModule } from '../standard-objects/standard-declarations.module';
 import { AuthGuard } from './auth.guard';
+import { HealthController } from './health.controller';
 import { HttpExceptionFilter } from './http-exception.filter';
 import { MetadataController } from './metadata.controller';
 import { RecordsController } from './records.controller';
 import { WorkspacesController } from './workspaces.controller';
 
+/** Paths polled by orchestrators and Prometheus: not worth a log line each. */
+const PROBE_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
 /** Connections the HTTP service keeps in its pool. */
 const HTTP_POOL_SIZE = 10;
 
 @Module({
-  imports: [ConfigModule, DatabaseModule, StandardDeclarationsModule, ServicesModule],
-  controllers: [WorkspacesController, MetadataController, RecordsController],
+  imports: [
+    ConfigModule,
+    ObservabilityModule,
+    // Nest's own lines and one line per request, through the process's logger; the probes unlogged.
+    LoggerModule.forRootAsync({
+      inject: [LOGGER],
+      useFactory: (logger: Logger) => ({
+        pinoHttp: {
+          logger,
+          autoLogging: { ignore: (request) => PROBE_PATHS.has((request.url ?? '').split('?')[0]) },
+          serializers: {
+            req: (request: { id: unknown; method: string; url: string }) => ({ id: request.id, method: request.method, url: request.url }),
+            res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+          },
+        },
+      }),
+    }),
+    TerminusModule.forRoot({ logger: false }),
+    DatabaseModule,
+    StandardDeclarationsModule,
+    ServicesModule,
+  ],
+  controllers: [WorkspacesController, MetadataController, RecordsController, HealthController],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: HttpExceptionFilter },
   ],
 })
 export class HttpModule implements OnModuleInit {
-  constructor(@Inject(DatabaseService) private readonly database: DatabaseService) {}
+  constructor(
+    @Inject(DatabaseService) private readonly database: DatabaseService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
 
   /** Connects before the app serves: a server that cannot reach the database, or whose core migrations are pending, does not start. */
   async onModuleInit(): Promise<void> {
-    await this.database.connect({ poolSize: HTTP_POOL_SIZE });
+    await this.database.connect({ poolSize: HTTP_POOL_SIZE, announce: (line) => this.logger.info(line) });
   }
 }

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { EntityManager, QueryRunner } from 'typeorm';
 
 import { ActualState } from '../metadata/actual-state';
+import { StepProgress } from '../observability/step-progress';
 import { WorkspaceRow } from '../metadata/workspace.repository';
 import { LedgerEntry, LedgerRepository } from './ledger.repository';
 
@@ -10,6 +11,9 @@ export type UpgradePhase = 'before-sync' | 'after-sync';
 
 export const DEDUPE_RULES = ['keep-oldest'] as const;
 export type DedupeRule = (typeof DEDUPE_RULES)[number];
+
+/** Rows done of one task of a step; the runner adds which workspace and step. */
+export type TaskProgress = Pick<StepProgress, 'task' | 'done' | 'total' | 'finished'>;
 
 export interface UpgradeStepOptions {
   /** Rows per batch of a data move: the fixed size, or the largest one when batchTargetMs is set. */
@@ -24,6 +28,8 @@ export interface UpgradeStepOptions {
   statementTimeoutMs: number;
   /** Hook after each committed batch (progress). */
   onBatch?: (step: string, batch: number) => Promise<void> | void;
+  /** Rows done of a long task of the step (a data move, a backfill, an index build), after each batch. */
+  onProgress?: (progress: TaskProgress) => void;
   /** How duplicates found before a unique index is built are resolved; none: the step stops. */
   dedupe?: DedupeRule;
   /** From this many (estimated) rows on, indexes are built CONCURRENTLY, outside a transaction. */

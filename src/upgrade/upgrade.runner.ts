@@ -1,8 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
+
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
 import { connectionLostMessage, isConnectionLoss } from '../database/connection-loss';
 import { inTransaction } from '../database/transaction';
+import { ServiceMetrics } from '../observability/service-metrics';
+import { StepProgressEvents } from '../observability/step-progress';
 import { getVersionSnapshot } from '../standard-objects/version-snapshots';
 import { Hazard } from '../sync/plan';
 import { WorkspaceSyncService } from '../sync/workspace-sync.service';
@@ -82,7 +86,11 @@ export const nextUpgradeFor = (current: string | null): string | null =>
  */
 @Injectable()
 export class UpgradeRunner {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Optional() @Inject(ServiceMetrics) private readonly metrics?: ServiceMetrics,
+    @Optional() @Inject(StepProgressEvents) private readonly progress?: StepProgressEvents,
+  ) {}
 
   async upgrade(workspace: WorkspaceRow, version: string, options: UpgradeOptions = {}): Promise<UpgradeOutcome> {
     const target = findUpgradeVersion(version);
@@ -267,16 +275,32 @@ export class UpgradeRunner {
     if (dryRun) return this.wouldRun(step);
 
     const entry = await ledger.start(workspace.id, step.version, step.name, checksum);
+    const { progress } = this;
     const context: UpgradeStepContext = {
       workspace,
       entry,
-      options,
+      options: {
+        ...options,
+        onProgress:
+          progress || options.onProgress
+            ? (task) => {
+                options.onProgress?.(task);
+                progress?.publish({ workspaceId: workspace.id, version: step.version, step: step.name, ...task });
+              }
+            : undefined,
+      },
       connection,
       ledger: (manager: EntityManager) => new LedgerRepository(manager),
       transaction: <T>(work: (manager: EntityManager) => Promise<T>): Promise<T> => inTransaction(connection, options, work),
     };
+    const started = performance.now();
+    const measure = (status: 'done' | 'failed', rows: number) => {
+      this.metrics?.stepDuration.observe({ version: step.version, step: step.name, status }, (performance.now() - started) / 1000);
+      if (rows > 0) this.metrics?.rowsMoved.inc({ version: step.version, step: step.name }, rows);
+    };
     try {
       const report = await step.run(context);
+      measure('done', report.rowsAffected);
       await ledger.appendLog(
         entry.id,
         report.notes.map((note) => ({ note })),
@@ -284,6 +308,7 @@ export class UpgradeRunner {
       await ledger.finish(entry.id, report.rowsAffected);
       return { ...base, status: 'done', notes: report.notes, rowsAffected: report.rowsAffected, maxBatchMs: report.maxBatchMs };
     } catch (error) {
+      measure('failed', 0);
       if (isConnectionLoss(error)) {
         // The step stays RUNNING at its last committed checkpoint: the next run resumes it.
         return { ...base, status: 'failed', notes: [], error: connectionLostMessage(error) };

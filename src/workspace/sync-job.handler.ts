@@ -8,6 +8,7 @@ import { WorkspaceSyncService } from '../sync/workspace-sync.service';
 import { FleetWork } from './workspace-fleet.runner';
 import { fleetStatusOf, WorkspaceJobHandler } from './workspace-job.handler';
 import { WorkspaceOutcome } from '../sync/sync-result';
+import { WorkspaceMeasures } from './workspace-outcome.log';
 
 /** The name of the sync's command and jobs. */
 export const SYNC_METADATA_JOB = 'workspace:sync-metadata';
@@ -44,5 +45,9 @@ export class SyncJobHandler implements WorkspaceJobHandler<WorkspaceOutcome, Syn
       onStatement: this.faults.onStatement,
     });
     return { status: fleetStatusOf(outcome.status), detail: outcome, message: outcome.message };
+  }
+
+  measure(outcome: WorkspaceOutcome): WorkspaceMeasures {
+    return { status: outcome.status, actions: outcome.plan?.actions.length ?? 0, rowsMoved: 0 };
   }
 }

@@ -7,6 +7,7 @@ import { upgradeCommandName, UPGRADE_VERSIONS, UpgradeVersion } from '../upgrade
 import { nextUpgradeFor, UpgradeOutcome, UpgradeRunner } from '../upgrade/upgrade.runner';
 import { FleetWork } from './workspace-fleet.runner';
 import { fleetStatusOf, WorkspaceJobHandler } from './workspace-job.handler';
+import { WorkspaceMeasures } from './workspace-outcome.log';
 
 export interface UpgradeJobOptions {
   dryRun?: boolean;
@@ -65,6 +66,16 @@ export class UpgradeJobHandler implements WorkspaceJobHandler<UpgradeOutcome, Up
       ? await this.runner.upgrade(workspace, this.job.upgrade.version, upgradeOptions)
       : await this.runner.upgradeToLatest(workspace, upgradeOptions);
     return { status: fleetStatusOf(outcome.status), detail: outcome, message: outcome.message };
+  }
+
+  /** Actions: the steps that ran (or would) and the sync's plan actions. */
+  measure(outcome: UpgradeOutcome): WorkspaceMeasures {
+    const steps = outcome.steps.filter((step) => step.status === 'done' || step.status === 'would-run');
+    return {
+      status: outcome.status,
+      actions: steps.length + (outcome.sync?.plan?.actions.length ?? 0),
+      rowsMoved: outcome.steps.reduce((sum, step) => sum + step.rowsAffected, 0),
+    };
   }
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 
 import { Inject, Injectable } from '@nestjs/common';
 
@@ -11,6 +12,7 @@ import { FleetItemResult, WorkspaceFleetRunner } from './workspace-fleet.runner'
 import { WorkspaceJobHandler } from './workspace-job.handler';
 import { queueNameFor, RetryLaterError, WorkspaceJobContext, WorkspaceJobData, WorkspaceJobQueue } from './workspace-queue';
 import { WalkOptions, WorkspaceWalk } from './workspace-walk';
+import { WorkspaceMeasures, WorkspaceOutcomeLog } from './workspace-outcome.log';
 
 /** Workspaces a walk does at once, at most. */
 export const MAX_CONCURRENCY = 64;
@@ -32,6 +34,7 @@ export class WorkspaceJobDispatcher {
     @Inject(WorkspaceFleetRunner) private readonly fleet: WorkspaceFleetRunner,
     @Inject(WorkspaceRepository) private readonly workspaces: WorkspaceRepository,
     @Inject(FAULT_INJECTION) private readonly faults: FaultInjection,
+    @Inject(WorkspaceOutcomeLog) private readonly outcomes: WorkspaceOutcomeLog,
   ) {}
 
   get queueUnavailable(): QueueUnavailable | null {
@@ -59,7 +62,7 @@ export class WorkspaceJobDispatcher {
       await queue?.close();
       throw error;
     }
-    return new WorkspaceWalk(this.fleet, this.faults, handler, options, queue, concurrency, this.config.DATABASE_RETRY_MS);
+    return new WorkspaceWalk(this.fleet, this.faults, handler, options, queue, concurrency, this.config.DATABASE_RETRY_MS, this.outcomes);
   }
 
   /**
@@ -79,12 +82,29 @@ export class WorkspaceJobDispatcher {
       retryMs,
     );
     await this.faults.onWorkspaceStart?.();
-    const result: FleetItemResult<T> = workspace
-      ? { workspaceId: workspace.id, ...(await retryWorkOnConnectionLoss(() => handler.process(workspace, data.options as O), retryMs)) }
-      : { workspaceId: data.workspaceId, status: 'failed', detail: null, message: `workspace ${data.workspaceId} does not exist` };
+    const started = performance.now();
+    const record = (result: FleetItemResult<T>, measures: WorkspaceMeasures | null) =>
+      this.outcomes.record({
+        command: handler.name,
+        workspaceId: data.workspaceId,
+        outcome: result.status,
+        message: result.message,
+        durationMs: performance.now() - started,
+        measures,
+      });
+    let result: FleetItemResult<T>;
+    try {
+      result = workspace
+        ? { workspaceId: workspace.id, ...(await retryWorkOnConnectionLoss(() => handler.process(workspace, data.options as O), retryMs)) }
+        : { workspaceId: data.workspaceId, status: 'failed', detail: null, message: `workspace ${data.workspaceId} does not exist` };
+    } catch (error) {
+      record({ workspaceId: data.workspaceId, status: 'failed', detail: null, message: (error as Error).message }, null);
+      throw error;
+    }
     if (result.status === 'skipped' && !context.isLastAttempt) {
       throw new RetryLaterError(result.message ?? 'skipped');
     }
+    record(result, result.detail === null ? null : (handler.measure?.(result.detail) ?? null));
     return result;
   }
 }

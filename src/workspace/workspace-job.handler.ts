@@ -1,5 +1,6 @@
 import { WorkspaceRow } from '../metadata/workspace.repository';
 import { FleetStatus, FleetWork } from './workspace-fleet.runner';
+import { WorkspaceMeasures } from './workspace-outcome.log';
 
 /**
  * The work of one kind of walk (a sync, an upgrade, a report on status or health) on one
@@ -14,6 +15,8 @@ export interface WorkspaceJobHandler<TDetail = unknown, TOptions = never> {
    */
   isSettledByRow?(workspace: WorkspaceRow, options: TOptions): boolean;
   process(workspace: WorkspaceRow, options: TOptions): Promise<FleetWork<TDetail>>;
+  /** What the work amounted to, for its log line and metrics. Absent: reports only, no actions. */
+  measure?(detail: TDetail): WorkspaceMeasures;
 }
 
 /** A sync's or an upgrade's status as the fleet counts it. */

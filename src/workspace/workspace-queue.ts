@@ -4,6 +4,7 @@ import type { Job, Queue, QueueEvents, Worker } from 'bullmq';
 
 import { describeRedis, isRedisConnectionError, RedisWatch } from './redis-watch';
 import { FleetStatus } from './workspace-fleet.runner';
+import { WorkspaceMeasures } from './workspace-outcome.log';
 
 /** Prefix of every Redis key of the service's queues. */
 export const QUEUE_PREFIX = 'wms';
@@ -14,6 +15,8 @@ const BACKOFF_MS = 1_000;
 const MAX_STALLED_COUNT = 2;
 /** Jobs a producer never collected (it was killed) expire after a day. */
 const ABANDONED_JOB_AGE_SECONDS = 24 * 3600;
+/** One-minute data points of completed and failed jobs a worker keeps (a day). */
+const METRICS_DATA_POINTS = 24 * 60;
 /** How often a producer asks for the state of its jobs, in case an event was missed. */
 const RECONCILE_INTERVAL_MS = 2_000;
 /** How often a producer looks whether Redis has been gone for longer than it waits. */
@@ -41,6 +44,8 @@ export interface WorkspaceJobResult {
   message: string | null;
   lines: string[];
   json: Record<string, unknown>;
+  /** What the work amounted to, for the producer's log line. */
+  measures?: WorkspaceMeasures | null;
 }
 
 /** What a queued run hears from its queue about Redis. */
@@ -326,7 +331,14 @@ export class WorkspaceJobWorker {
     private readonly worker: Worker<WorkspaceJobData, WorkspaceJobResult>,
     private readonly watch: RedisWatch,
     private readonly inProgress: Set<Promise<unknown>>,
+    /** The queue's handle for its counts (BullMQ's Prometheus export). */
+    private readonly queue: Queue,
   ) {}
+
+  /** BullMQ's Prometheus series of the queue: jobs by state (its depth), and jobs completed and failed. */
+  prometheusMetrics(): Promise<string> {
+    return this.queue.exportPrometheusMetrics();
+  }
 
   static async start(
     redisUrl: string,
@@ -336,7 +348,7 @@ export class WorkspaceJobWorker {
     log: (line: string) => void,
   ): Promise<WorkspaceJobWorker> {
     await ensureRedisReachable(redisUrl);
-    const { UnrecoverableError, Worker } = await loadBullmq();
+    const { Queue, UnrecoverableError, Worker } = await loadBullmq();
     // A worker waits for Redis as long as it takes, and says so once (the clients reconnect on their own).
     const watch = await RedisWatch.open(redisUrl, {
       onLost: (reason) => log(`lost ${describeRedis(redisUrl)} (${reason}); waiting for it to come back`),
@@ -368,6 +380,8 @@ export class WorkspaceJobWorker {
         // twice before it is reported as failed: the workspace's advisory lock keeps two workers
         // from applying it at once, so taking it again is safe.
         maxStalledCount: MAX_STALLED_COUNT,
+        // Counts of completed and failed jobs per minute, kept a day: BullMQ's export reports their totals.
+        metrics: { maxDataPoints: METRICS_DATA_POINTS },
       },
     );
     worker.on('failed', (job, error) => {
@@ -381,7 +395,11 @@ export class WorkspaceJobWorker {
       if (!isRedisConnectionError(error)) log(`queue error: ${error.message}`);
     });
     await worker.waitUntilReady();
-    return new WorkspaceJobWorker(worker, watch, inProgress);
+    const queue = new Queue(queueName, { connection: connection(redisUrl), prefix: QUEUE_PREFIX });
+    queue.on('error', (error) => {
+      if (!isRedisConnectionError(error)) log(`queue error: ${error.message}`);
+    });
+    return new WorkspaceJobWorker(worker, watch, inProgress, queue);
   }
 
   /**
@@ -391,6 +409,7 @@ export class WorkspaceJobWorker {
   async close(): Promise<void> {
     await Promise.allSettled(this.inProgress);
     await this.worker.close(true).catch(() => undefined);
+    await this.queue.close().catch(() => undefined);
     this.watch.close();
   }
 }

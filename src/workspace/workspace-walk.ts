@@ -1,8 +1,11 @@
+import { performance } from 'node:perf_hooks';
+
 import { FaultInjection } from '../config/fault-injection';
 import { WorkspaceRow } from '../metadata/workspace.repository';
 import { retryOnConnectionLoss, retryWorkOnConnectionLoss } from './connection-retry';
-import { FleetItemResult, FleetSummary, FleetWork, WorkspaceFleetRunner } from './workspace-fleet.runner';
+import { FleetItemResult, FleetStatus, FleetSummary, FleetWork, WorkspaceFleetRunner } from './workspace-fleet.runner';
 import { WorkspaceJobHandler } from './workspace-job.handler';
+import { WorkspaceMeasures, WorkspaceOutcomeLog } from './workspace-outcome.log';
 import { WorkspaceJobQueue } from './workspace-queue';
 
 /** The options every walk takes, as its command parsed them. */
@@ -61,16 +64,29 @@ export class WorkspaceWalk<T, O extends WalkOptions> {
     private readonly concurrency: number,
     /** How long one workspace's work is retried after a lost database connection (DATABASE_RETRY_MS). */
     private readonly retryMs: number,
+    private readonly outcomes: WorkspaceOutcomeLog,
   ) {}
 
   async run(run: WalkRun<T>): Promise<FleetSummary<RenderedResult>> {
     const { handler, options, queue } = this;
     const jobOptions = jobOptionsOf(options);
     const work = async (workspace: WorkspaceRow): Promise<FleetWork<RenderedResult> | null> => {
+      const started = performance.now();
       if (queue && !handler.isSettledByRow?.(workspace, options)) {
         const outcome = await queue.submit(handler.name, workspace.id, jobOptions);
         if (!outcome) return null;
+        const record = (status: FleetStatus, message: string | null, measures: WorkspaceMeasures | null) =>
+          this.outcomes.record({
+            command: handler.name,
+            workspaceId: workspace.id,
+            outcome: status,
+            message,
+            durationMs: performance.now() - started,
+            measures,
+            queued: true,
+          });
         if (outcome.kind === 'failed') {
+          record('failed', outcome.message, null);
           return {
             status: 'failed',
             message: outcome.message,
@@ -78,10 +94,29 @@ export class WorkspaceWalk<T, O extends WalkOptions> {
           };
         }
         const { result } = outcome;
+        record(result.status, result.message, result.measures ?? null);
         return { status: result.status, message: result.message, detail: { lines: result.lines, json: options.json ? result.json : null } };
       }
       if (!queue) await this.faults.onWorkspaceStart?.();
-      const done = await retryWorkOnConnectionLoss(() => handler.process(workspace, options), this.retryMs);
+      const done = await retryWorkOnConnectionLoss(() => handler.process(workspace, options), this.retryMs).catch((error: Error) => {
+        this.outcomes.record({
+          command: handler.name,
+          workspaceId: workspace.id,
+          outcome: 'failed',
+          message: error.message,
+          durationMs: performance.now() - started,
+          measures: null,
+        });
+        throw error;
+      });
+      this.outcomes.record({
+        command: handler.name,
+        workspaceId: workspace.id,
+        outcome: done.status,
+        message: done.message,
+        durationMs: performance.now() - started,
+        measures: handler.measure?.(done.detail) ?? null,
+      });
       return { status: done.status, message: done.message, detail: run.render({ workspaceId: workspace.id, ...done }) };
     };
     const withdraw = () => {

@@ -111,7 +111,8 @@ describe('queue mode: workspace:sync-metadata --queue and worker', () => {
     const [locked, free] = fleet.slice(0, 2);
     await takeCityAway(client, [locked, free]);
     await client.query(`SELECT pg_advisory_lock(hashtext('workspace'), hashtext($1))`, [locked.id]);
-    const worker = startWorker();
+    // The worker logs each failed attempt as a warning.
+    const worker = startWorker({ LOG_LEVEL: 'warn' });
     try {
       const run = await runCli([SYNC, '--queue', '--continue-on-error', '-w', locked.id, '-w', free.id], env, cwd);
       expect(run.code).toBe(1);

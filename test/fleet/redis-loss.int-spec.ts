@@ -7,6 +7,7 @@ import { Client } from 'pg';
 
 import { QUEUE_PREFIX, queueNameFor } from '../../src/workspace/workspace-queue';
 import { startCli } from '../utils/cli';
+import { logLinesOf } from '../operations/operations.spec-support';
 import { connectClient, createTestDatabase, TestDatabase } from '../utils/test-database';
 import { createFleet, FleetWorkspace } from './fleet.fixtures';
 import { PrivateRedis } from './private-redis';
@@ -99,7 +100,7 @@ describe('queue mode: Redis killed in the middle of a run', () => {
 
   it('a worker reports a lost Redis in one line, and that it is back, then stops cleanly', async () => {
     const redis = await PrivateRedis.start();
-    const worker = startCli(['worker'], { DATABASE_URL: database.url, REDIS_URL: redis.url }, cwd);
+    const worker = startCli(['worker'], { DATABASE_URL: database.url, REDIS_URL: redis.url, LOG_LEVEL: 'info' }, cwd);
     try {
       await worker.printed('Worker ready');
       await redis.kill();
@@ -112,10 +113,8 @@ describe('queue mode: Redis killed in the middle of a run', () => {
       } finally {
         await again.kill();
       }
-      const lines = worker
-        .stderr()
-        .split('\n')
-        .filter((line) => line !== '' && !line.startsWith('Database: '));
+      // A worker's lines are its log: JSON lines when stderr is not a terminal.
+      const lines = logLinesOf(worker.stderr()).map((line) => line.msg);
       expect(lines.filter((line) => RAW_ERROR.test(line))).toEqual([]);
       expect(lines.filter((line) => line.includes(`Redis at 127.0.0.1:${redis.port}`))).toEqual([
         expect.stringMatching(new RegExp(`^lost Redis at 127\\.0\\.0\\.1:${redis.port} \\(.+\\); waiting for it to come back$`)),

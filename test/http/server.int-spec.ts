@@ -25,7 +25,7 @@ const startServer = (
   new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [SERVER_ENTRY], {
       cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'error', ...env },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', ...env },
     });
     let stderr = '';
     child.stderr.on('data', (chunk) => {

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { Client } from 'pg';
 
 import { WorkspaceRow } from '../../src/metadata/workspace.repository';
-import { CLI_ENTRY, PROJECT_ROOT } from '../utils/cli';
+import { CLI_ENTRY, PROJECT_ROOT, QUIET_ENV } from '../utils/cli';
 import { catalogSnapshot, comparableMetadata, tableData } from '../utils/schema-snapshot';
 import { ledgerRows, viewLayout, workspaceVersion } from './upgrade-0-23.fixtures';
 
@@ -21,7 +21,7 @@ export const runCliProcess = (args: string[], env: Record<string, string>): Prom
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI_ENTRY, ...args], {
       cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...QUIET_ENV, ...env },
     });
     let stdout = '';
     let stderr = '';

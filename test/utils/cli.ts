@@ -10,9 +10,15 @@ export interface CliResult {
   stderr: string;
 }
 
+/**
+ * What a spawned process of the product gets unless a test says otherwise: no log lines (specs of
+ * the logs ask for them), and a worker's operations port chosen free (workers run in parallel).
+ */
+export const QUIET_ENV = { LOG_LEVEL: 'silent', WORKER_PORT: '0' };
+
 /** The built CLI in a process of its own, with a clean environment plus `env` (undefined values left out). */
 const spawnCli = (args: string[], env: Record<string, string | undefined>, cwd: string) => {
-  const childEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
+  const childEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...QUIET_ENV };
   for (const [key, value] of Object.entries(env)) {
     if (value !== undefined) childEnv[key] = value;
   }

@@ -55,6 +55,17 @@ export const moveInBatches = async (
   const result: BatchedMoveResult = { rows: 0, batches: 0, maxBatchMs: 0 };
   if ((state as { copied?: boolean }).copied) return result;
   const sizer = new BatchSizer(context.options.batchSize, context.options.batchTargetMs);
+  const { onProgress } = context.options;
+  // The rows in all and those a resumed move already did, for its progress.
+  const [counted]: Array<{ total: number; done: number }> = onProgress
+    ? await context.connection.query(
+        `SELECT count(*)::float8 AS "total", count(*) FILTER (WHERE "id" <= $1::uuid)::float8 AS "done" FROM ${table}`,
+        [state.lastId ?? null],
+      )
+    : [{ total: 0, done: 0 }];
+  let done = counted.done;
+  const report = (finished: boolean) => onProgress?.({ task: 'move', done, total: Math.max(counted.total, done), finished });
+  report(false);
   for (;;) {
     const started = performance.now();
     const size = sizer.next;
@@ -79,8 +90,13 @@ export const moveInBatches = async (
       return rows.length;
     });
     const elapsed = performance.now() - started;
-    if (moved === 0) return result;
+    if (moved === 0) {
+      report(true);
+      return result;
+    }
     sizer.record(moved, elapsed);
+    done += moved;
+    report(false);
     result.rows += moved;
     result.batches += 1;
     result.maxBatchMs = Math.max(result.maxBatchMs, elapsed);

@@ -40,6 +40,8 @@ export const ensureIndex = async (context: UpgradeStepContext, index: IndexDefin
     [index.schema, index.table],
   );
   const concurrently = rows >= (context.options.concurrentIndexRows ?? DEFAULT_CONCURRENT_INDEX_ROWS);
+  // The build is one statement: its progress is its start and its end, over the estimated rows.
+  context.options.onProgress?.({ task: 'index', done: 0, total: rows, finished: false });
   const create = `CREATE ${index.isUnique ? 'UNIQUE ' : ''}INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${quoteIdentifier(index.name)} ON ${qualified(index.schema, index.table)} (${index.keys})${index.where ? ` WHERE ${index.where}` : ''}`;
   if (concurrently) {
     // A concurrent build takes as long as the table needs; it blocks no writer meanwhile.
@@ -52,6 +54,7 @@ export const ensureIndex = async (context: UpgradeStepContext, index: IndexDefin
   } else {
     await context.transaction((manager) => manager.query(create));
   }
+  context.options.onProgress?.({ task: 'index', done: rows, total: rows, finished: true });
   return { built: true, concurrently, droppedInvalid: live !== undefined };
 };
 

@@ -32,7 +32,7 @@ export const startServer = async (env: Record<string, string>): Promise<ServerPr
   const port = await freePort();
   const child = spawn(process.execPath, [SERVER_ENTRY], {
     cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), LOG_LEVEL: 'info', ...env },
   });
   let stdout = '';
   let stderr = '';
@@ -41,7 +41,7 @@ export const startServer = async (env: Record<string, string>): Promise<ServerPr
   child.stdout.on('data', (chunk) => (stdout += chunk));
   child.stderr.on('data', (chunk) => {
     stderr += chunk;
-    if (/^Listening on /m.test(stderr)) onListening(true);
+    if (/"msg":"Listening on /.test(stderr)) onListening(true);
   });
   const ended = new Promise<ProcessResult>((resolveEnded, reject) => {
     child.on('error', reject);

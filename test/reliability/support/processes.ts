@@ -5,7 +5,7 @@ import { dirname, join, relative } from 'node:path';
 import { Client } from 'pg';
 import * as ts from 'typescript';
 
-import { CLI_ENTRY, PROJECT_ROOT } from '../../utils/cli';
+import { CLI_ENTRY, PROJECT_ROOT, QUIET_ENV } from '../../utils/cli';
 
 export interface ProcessResult {
   code: number | null;
@@ -25,7 +25,7 @@ export interface RunOptions {
 /** Runs a node script with a clean environment, reporting the signal that ended it too. */
 export const runNode = (script: string, args: string[], options: RunOptions = {}): Promise<ProcessResult> =>
   new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...QUIET_ENV };
     for (const [key, value] of Object.entries(options.env ?? {})) {
       if (value !== undefined) env[key] = value;
     }

@@ -111,6 +111,17 @@ export const backfillOpportunityPointOfContact: UpgradeStep = {
     let maxBatchMs = 0;
     let batches = 0;
     const sizer = new BatchSizer(context.options.batchSize, context.options.batchTargetMs);
+    const { onProgress } = context.options;
+    const [counted]: Array<{ total: number; done: number }> = onProgress
+      ? await context.connection.query(
+          `SELECT count(*)::float8 AS "total", count(*) FILTER (WHERE "id" <= $1::uuid)::float8 AS "done" FROM ${opportunity}`,
+          [state.lastId],
+        )
+      : [{ total: 0, done: 0 }];
+    let scannedSoFar = counted.done;
+    const report = (finished: boolean) =>
+      onProgress?.({ task: 'backfill', done: scannedSoFar, total: Math.max(counted.total, scannedSoFar), finished });
+    report(false);
     while (!state.done) {
       const started = performance.now();
       const size = sizer.next;
@@ -140,6 +151,8 @@ export const backfillOpportunityPointOfContact: UpgradeStep = {
         return result.scanned;
       });
       if (!state.done) {
+        scannedSoFar += scanned;
+        report(false);
         const elapsed = performance.now() - started;
         sizer.record(scanned, elapsed);
         batches += 1;
@@ -147,6 +160,7 @@ export const backfillOpportunityPointOfContact: UpgradeStep = {
         await context.options.onBatch?.('backfill', batches);
       }
     }
+    report(true);
     await dropIndex(context, workspace.schemaName, MATCH_INDEX);
     return {
       rowsAffected: updated,

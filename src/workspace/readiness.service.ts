@@ -1,0 +1,58 @@
+import { Inject, Injectable } from '@nestjs/common';
+
+import { AppConfig } from '../config/app-config';
+import { DatabaseService } from '../database/database.service';
+import { CheckResults } from '../observability/operations-server';
+import { ensureRedisReachable } from './workspace-queue';
+
+/** A check that has not answered by then counts as down: a probe must answer before its own timeout. */
+const CHECK_TIMEOUT_MS = 3_000;
+
+const withinTimeout = async <T>(work: Promise<T>, what: string): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${CHECK_TIMEOUT_MS / 1000} s`)), CHECK_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
+/**
+ * Whether this process can do its work now: the database answers, its core migrations are all
+ * applied, and Redis answers when REDIS_URL is set. What /readyz of the HTTP service and of a
+ * worker reports.
+ */
+@Injectable()
+export class ReadinessService {
+  constructor(
+    @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(DatabaseService) private readonly database: DatabaseService,
+  ) {}
+
+  async check(): Promise<CheckResults> {
+    const results: CheckResults = {};
+    try {
+      const pending = await withinTimeout(this.database.pendingMigrationsNow(), 'the database');
+      results.database = { status: 'up' };
+      results.migrations =
+        pending.length === 0
+          ? { status: 'up' }
+          : { status: 'down', message: `${pending.length} pending (${pending.join(', ')}): run database:migrate` };
+    } catch (error) {
+      results.database = { status: 'down', message: (error as Error).message };
+      results.migrations = { status: 'down', message: 'unknown while the database does not answer' };
+    }
+    if (this.config.REDIS_URL) {
+      try {
+        await withinTimeout(ensureRedisReachable(this.config.REDIS_URL), 'Redis');
+        results.redis = { status: 'up' };
+      } catch (error) {
+        results.redis = { status: 'down', message: (error as Error).message };
+      }
+    }
+    return results;
+  }
+}
