@@ -4,7 +4,7 @@ import { getFieldTypeDefinition } from '../../declarations/field-type.registry';
 import { searchFieldSources } from '../../declarations/search-fields';
 import { ActualField, ActualObject, actualFieldColumns, VIEW_OBJECTS_WITH_FIELDS } from '../../metadata/actual-state';
 import { foreignKeyName } from '../../metadata/column-layout';
-import { searchFunctionName, searchVectorSpec } from '../../metadata/search-vector';
+import { searchFunctionName, searchTriggerName, searchVectorSpec } from '../../metadata/search-vector';
 import { ColumnRename, declaredFieldRow, EnumValuesChange, enumTypesOf, FieldColumns, FieldRow, Rename, UpdateField } from '../changes';
 import { DesiredField } from '../desired-state';
 import { Hazard, PreflightCheck } from '../plan';
@@ -67,7 +67,12 @@ export class FieldComparator {
       }
       this.update(objectName, tableName, existing, field);
       const settingsChanged = !sameJson(existing.settings, field.declared.settings);
-      if (field.declared.type === FieldType.TS_VECTOR && (existing.name !== field.declared.name || settingsChanged)) {
+      if (field.declared.type === FieldType.TS_VECTOR && existing.name === field.declared.name && !settingsChanged) {
+        // A search column whose function or trigger was dropped by hand is no longer kept current: recreate both, fill the rows.
+        if (this.searchVectorMissing(tableName, existing.name)) {
+          this.searchVector(objectName, tableName, field.declared, declaredFields, { replaces: null, backfill: true });
+        }
+      } else if (field.declared.type === FieldType.TS_VECTOR) {
         // Sources renamed with their fields index the same values: only other sources or weights need the rows filled again.
         const indexed = (settings: Record<string, unknown> | null, of: Array<{ name: string; standardId: string | null }>) =>
           searchFieldSources(settings).map((source) => [
@@ -154,6 +159,19 @@ export class FieldComparator {
     if (field.declared.type === FieldType.TS_VECTOR) {
       this.searchVector(objectName, tableName, field.declared, declaredFields, { replaces: null, backfill: true });
     }
+  }
+
+  /** Whether the live schema lacks the function or the trigger of an existing search column. */
+  private searchVectorMissing(tableName: string, column: string): boolean {
+    const { live } = this.comparison.actual;
+    if (!live.exists || !live.tables.has(tableName)) return false;
+    const functionName = searchFunctionName(tableName, column);
+    return (
+      !live.functions.includes(functionName) ||
+      !live.triggers.some(
+        (trigger) => trigger.table === tableName && trigger.name === searchTriggerName(column) && trigger.functionName === functionName,
+      )
+    );
   }
 
   /**
