@@ -39,8 +39,20 @@ export class CreateObjectBody {
   @ApiPropertyOptional()
   description?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: 'IconFileInvoice', description: '"Icon" then letters and digits' })
   icon?: string;
+
+  @ApiPropertyOptional({ example: 'I', description: 'one capital letter (A-Z) that opens the object; unique in the workspace' })
+  shortcut?: string;
+
+  @ApiPropertyOptional({ description: 'whether search covers its records (default false)' })
+  isSearchable?: boolean;
+
+  @ApiPropertyOptional({ description: 'whether changes to its records are logged (default true)' })
+  isAuditLogged?: boolean;
+
+  @ApiPropertyOptional({ example: 'name', description: 'the field that names a record (TEXT, FULL_NAME or UUID); default name' })
+  labelIdentifierFieldName?: string;
 }
 
 export class UpdateObjectBody {
@@ -61,6 +73,18 @@ export class UpdateObjectBody {
 
   @ApiPropertyOptional()
   icon?: string;
+
+  @ApiPropertyOptional({ description: 'one capital letter (A-Z), or null' })
+  shortcut?: string | null;
+
+  @ApiPropertyOptional()
+  isSearchable?: boolean;
+
+  @ApiPropertyOptional()
+  isAuditLogged?: boolean;
+
+  @ApiPropertyOptional({ description: 'an active TEXT, FULL_NAME or UUID field of the object' })
+  labelIdentifierFieldName?: string;
 
   @ApiPropertyOptional({ description: 'false deactivates the object (its records stay)' })
   isActive?: boolean;
