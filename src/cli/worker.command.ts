@@ -14,9 +14,11 @@ import { parsePositiveInteger } from './workspace-walk.command';
 interface WorkerOptions extends BaseCommandOptions {
   concurrency?: number;
   lockDuration?: number;
+  gracePeriod?: number;
 }
 
 const DEFAULT_LOCK_DURATION_MS = 30_000;
+const DEFAULT_GRACE_PERIOD_MS = 60_000;
 
 @Command({
   name: 'worker',
@@ -43,6 +45,14 @@ export class WorkerCommand extends BaseCommand<WorkerOptions> {
   })
   parseLockDuration(value: string): number {
     return parsePositiveInteger(value, '--lock-duration', 3_600_000);
+  }
+
+  @Option({
+    flags: '--grace-period <ms>',
+    description: `on SIGINT or SIGTERM, how long the jobs in progress may take to finish before they are abandoned to another worker (default ${DEFAULT_GRACE_PERIOD_MS})`,
+  })
+  parseGracePeriod(value: string): number {
+    return parsePositiveInteger(value, '--grace-period', 3_600_000);
   }
 
   async run(_params: string[], options: WorkerOptions): Promise<void> {
@@ -78,17 +88,26 @@ export class WorkerCommand extends BaseCommand<WorkerOptions> {
       },
       (line) => process.stderr.write(`${line}\n`),
     );
-    process.stderr.write(`Worker ready (concurrency ${concurrency}); SIGINT or SIGTERM stops it after the jobs in progress.\n`);
+    const graceMs = options.gracePeriod ?? DEFAULT_GRACE_PERIOD_MS;
+    process.stderr.write(
+      `Worker ready (concurrency ${concurrency}); SIGINT or SIGTERM stops it after the jobs in progress (at most ${graceMs / 1000} s; a second signal at once).\n`,
+    );
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
     await new Promise<void>((resolve) => {
       const stop = (signal: NodeJS.Signals) => {
-        process.stderr.write(`${signal}: finishing the jobs in progress.\n`);
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
+        process.stderr.write(`${signal}: taking no new job; finishing the jobs in progress (at most ${graceMs / 1000} s).\n`);
+        signals.forEach((name) => process.off(name, stop));
         resolve();
       };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
+      signals.forEach((name) => process.on(name, stop));
     });
-    await worker.close();
+    // A second signal ends the wait for the jobs in progress.
+    const forceNow = new Promise<void>((resolve) => signals.forEach((name) => process.once(name, () => resolve())));
+    const { inTime, abandoned } = await worker.close(graceMs, forceNow);
+    if (!inTime) {
+      process.stderr.write(
+        `Stopped before the jobs in progress finished: ${abandoned} job(s) abandoned; their transactions are rolled back, and a worker takes them again once their lock expires (--lock-duration).\n`,
+      );
+    }
   }
 }
