@@ -3,6 +3,7 @@ import { Command, Option } from 'nest-commander';
 
 import { AppConfig } from '../config/app-config';
 import { DatabaseService } from '../database/database.service';
+import { DatabaseOutage } from '../workspace/connection-retry';
 import { MAX_CONCURRENCY, WorkspaceJobDispatcher } from '../workspace/workspace-job.dispatcher';
 import { queueNameFor, QueueError, WorkspaceJobResult, WorkspaceJobWorker } from '../workspace/workspace-queue';
 import { BaseCommand, BaseCommandOptions } from './base.command';
@@ -65,6 +66,7 @@ export class WorkerCommand extends BaseCommand<WorkerOptions> {
     const concurrency = options.concurrency ?? 1;
     await this.database.connect({ poolSize: concurrency + 1 });
     const byName = new Map(this.jobs.map((job) => [job.handler.name, job]));
+    const outage = new DatabaseOutage((line) => process.stderr.write(`${line}\n`));
     const worker = await WorkspaceJobWorker.start(
       this.config.REDIS_URL,
       queueNameFor(this.config.DATABASE_URL!),
@@ -72,7 +74,7 @@ export class WorkerCommand extends BaseCommand<WorkerOptions> {
       async (name, data, context) => {
         const job = byName.get(name);
         if (!job) throw new QueueError(`no command ${name} to run this job`);
-        const done = await this.dispatcher.runJob(job.handler, data, context);
+        const done = await this.dispatcher.runJob(job.handler, data, context, outage);
         // The lines the producer prints, rendered with its options as its in-process run would.
         const rendered = renderResult(job.report, done, data.options as never);
         const result: WorkspaceJobResult = {

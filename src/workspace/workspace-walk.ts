@@ -1,6 +1,6 @@
 import { FaultInjection } from '../config/fault-injection';
 import { WorkspaceRow } from '../metadata/workspace.repository';
-import { retryOnConnectionLoss, retryWorkOnConnectionLoss } from './connection-retry';
+import { DatabaseOutage, retryOnConnectionLoss, retryWorkOnConnectionLoss } from './connection-retry';
 import { FleetItemResult, FleetSummary, FleetWork, WorkspaceFleetRunner } from './workspace-fleet.runner';
 import { WorkspaceJobHandler } from './workspace-job.handler';
 import { WorkspaceJobQueue } from './workspace-queue';
@@ -66,6 +66,8 @@ export class WorkspaceWalk<T, O extends WalkOptions> {
   async run(run: WalkRun<T>): Promise<FleetSummary<RenderedResult>> {
     const { handler, options, queue } = this;
     const jobOptions = jobOptionsOf(options);
+    // One line when the database is lost and one when it is back, not one per workspace or attempt.
+    const outage = new DatabaseOutage(run.note);
     const work = async (workspace: WorkspaceRow): Promise<FleetWork<RenderedResult> | null> => {
       if (queue && !handler.isSettledByRow?.(workspace, options)) {
         const outcome = await queue.submit(handler.name, workspace.id, jobOptions);
@@ -81,7 +83,7 @@ export class WorkspaceWalk<T, O extends WalkOptions> {
         return { status: result.status, message: result.message, detail: { lines: result.lines, json: options.json ? result.json : null } };
       }
       if (!queue) await this.faults.onWorkspaceStart?.();
-      const done = await retryWorkOnConnectionLoss(() => handler.process(workspace, options), this.retryMs);
+      const done = await retryWorkOnConnectionLoss(() => handler.process(workspace, options), this.retryMs, outage);
       return { status: done.status, message: done.message, detail: run.render({ workspaceId: workspace.id, ...done }) };
     };
     const withdraw = () => {
@@ -97,7 +99,7 @@ export class WorkspaceWalk<T, O extends WalkOptions> {
       {
         concurrency: this.concurrency,
         // The walk's own reads (pages of workspaces) wait out a restart as a workspace's work does.
-        read: (query) => retryOnConnectionLoss(query, () => false, this.retryMs),
+        read: (query) => retryOnConnectionLoss(query, () => false, this.retryMs, outage),
         continueOnError: run.continueOnError,
         signal: AbortSignal.any([run.signal, redisLost.signal]),
         onStart: run.onStart,
