@@ -239,6 +239,8 @@ describe('queue mode: workspace:sync-metadata --queue and worker', () => {
 
   /** Starts a producer for `some` with no worker running; resolves once their jobs wait in the queue. */
   const enqueue = async (some: FleetWorkspace[]) => {
+    // No worker of an earlier test may take the jobs.
+    await Promise.all(workers.map(stopWorker));
     const events = new QueueEvents(queue.name, {
       connection: { url: REDIS_URL },
       prefix: QUEUE_PREFIX,
