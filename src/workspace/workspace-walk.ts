@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 
 import { FaultInjection } from '../config/fault-injection';
 import { WorkspaceRow } from '../metadata/workspace.repository';
-import { retryOnConnectionLoss, retryWorkOnConnectionLoss } from './connection-retry';
+import { DatabaseOutage, retryOnConnectionLoss, retryWorkOnConnectionLoss } from './connection-retry';
 import { FleetItemResult, FleetStatus, FleetSummary, FleetWork, WorkspaceFleetRunner } from './workspace-fleet.runner';
 import { WorkspaceJobHandler } from './workspace-job.handler';
 import { WorkspaceMeasures, WorkspaceOutcomeLog } from './workspace-outcome.log';
@@ -70,6 +70,8 @@ export class WorkspaceWalk<T, O extends WalkOptions> {
   async run(run: WalkRun<T>): Promise<FleetSummary<RenderedResult>> {
     const { handler, options, queue } = this;
     const jobOptions = jobOptionsOf(options);
+    // One line when the database is lost and one when it is back, not one per workspace or attempt.
+    const outage = new DatabaseOutage(run.note);
     const work = async (workspace: WorkspaceRow): Promise<FleetWork<RenderedResult> | null> => {
       const started = performance.now();
       if (queue && !handler.isSettledByRow?.(workspace, options)) {
@@ -98,7 +100,7 @@ export class WorkspaceWalk<T, O extends WalkOptions> {
         return { status: result.status, message: result.message, detail: { lines: result.lines, json: options.json ? result.json : null } };
       }
       if (!queue) await this.faults.onWorkspaceStart?.();
-      const done = await retryWorkOnConnectionLoss(() => handler.process(workspace, options), this.retryMs).catch((error: Error) => {
+      const done = await retryWorkOnConnectionLoss(() => handler.process(workspace, options), this.retryMs, outage).catch((error: Error) => {
         this.outcomes.record({
           command: handler.name,
           workspaceId: workspace.id,
@@ -132,7 +134,7 @@ export class WorkspaceWalk<T, O extends WalkOptions> {
       {
         concurrency: this.concurrency,
         // The walk's own reads (pages of workspaces) wait out a restart as a workspace's work does.
-        read: (query) => retryOnConnectionLoss(query, () => false, this.retryMs),
+        read: (query) => retryOnConnectionLoss(query, () => false, this.retryMs, outage),
         continueOnError: run.continueOnError,
         signal: AbortSignal.any([run.signal, redisLost.signal]),
         onStart: run.onStart,
