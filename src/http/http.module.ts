@@ -1,5 +1,5 @@
 import { Inject, Module, OnModuleInit } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 
 import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
@@ -10,6 +10,7 @@ import { AuthGuard } from './auth.guard';
 import { HttpExceptionFilter } from './http-exception.filter';
 import { MetadataController } from './metadata.controller';
 import { RecordsController } from './records.controller';
+import { RequestValidationPipe } from './request-validation.pipe';
 import { WorkspacesController } from './workspaces.controller';
 
 /** Connections the HTTP service keeps in its pool. */
@@ -21,6 +22,7 @@ const HTTP_POOL_SIZE = 10;
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: HttpExceptionFilter },
+    { provide: APP_PIPE, useClass: RequestValidationPipe },
   ],
 })
 export class HttpModule implements OnModuleInit {

@@ -17,14 +17,10 @@ export const parseFlag = (name: string, value: string | undefined): boolean => {
   throw new RecordError('INVALID', name, `${name} must be true or false`);
 };
 
-const objectBody = <T>(body: T): T => {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new RecordError('INVALID', 'body', 'the request body must be a JSON object (Content-Type: application/json)');
-  }
-  return body;
-};
-
-/** Custom objects and fields: each change is planned and applied like a sync, in one transaction. */
+/**
+ * Custom objects and fields: each change is planned and applied like a sync, in one transaction.
+ * Objects are named by nameSingular or namePlural, as records are.
+ */
 @ApiTags('metadata')
 @ApiBearerAuth()
 @Allow('workspace')
@@ -35,13 +31,13 @@ export class MetadataController {
   @Post()
   @ApiOperation({ summary: 'Create a custom object: table, shared fields, default view' })
   async createObject(@Param('workspaceId') workspaceId: string, @Body() body: CreateObjectBody) {
-    return planBody(await this.metadata.createObject(workspaceId, objectBody(body)));
+    return planBody(await this.metadata.createObject(workspaceId, body));
   }
 
   @Patch(':objectName')
   @ApiOperation({ summary: 'Rename, relabel, activate or deactivate an object' })
   async updateObject(@Param('workspaceId') workspaceId: string, @Param('objectName') objectName: string, @Body() body: UpdateObjectBody) {
-    return planBody(await this.metadata.updateObject(workspaceId, objectName, objectBody(body)));
+    return planBody(await this.metadata.updateObject(workspaceId, objectName, body));
   }
 
   @Delete(':objectName')
@@ -55,7 +51,7 @@ export class MetadataController {
   @Post(':objectName/fields')
   @ApiOperation({ summary: 'Create a custom field (legacy types EMAIL, LINK, PHONE only on workspaces at 0.22)' })
   async createField(@Param('workspaceId') workspaceId: string, @Param('objectName') objectName: string, @Body() body: CreateFieldBody) {
-    return planBody(await this.metadata.createField(workspaceId, objectName, objectBody(body) as unknown as CustomFieldInput));
+    return planBody(await this.metadata.createField(workspaceId, objectName, body as CustomFieldInput));
   }
 
   @Patch(':objectName/fields/:fieldName')
@@ -66,7 +62,7 @@ export class MetadataController {
     @Param('fieldName') fieldName: string,
     @Body() body: UpdateFieldBody,
   ) {
-    return planBody(await this.metadata.updateField(workspaceId, objectName, fieldName, objectBody(body)));
+    return planBody(await this.metadata.updateField(workspaceId, objectName, fieldName, body));
   }
 
   @Delete(':objectName/fields/:fieldName')
