@@ -1,9 +1,10 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 
 import { HttpModule } from './http.module';
+import { buildOpenApiDocument } from './openapi';
 
 /** The largest JSON body accepted (bytes); a larger one is a 413. CSV imports are streamed and have no limit. */
 export const JSON_BODY_LIMIT = 1024 * 1024;
@@ -17,18 +18,7 @@ export const createHttpApp = async (options: { logger?: false } = {}): Promise<I
   });
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('workspace-metadata-sync')
-      .setDescription(
-        'Workspaces, their custom objects and fields, and their records. Every endpoint needs "Authorization: Bearer <token>": ' +
-          'the admin token (ADMIN_API_KEY) creates workspaces and API keys; a workspace API key reaches only its workspace.',
-      )
-      .setVersion('0.23')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document);
   return app;
 };
