@@ -7,6 +7,7 @@ import { StandardDeclarationsModule } from '../standard-objects/standard-declara
 import { FieldCreateCommand, ObjectCreateCommand } from './custom-metadata.commands';
 import { DatabaseMigrateCommand } from './database-migrate.command';
 import { DatabaseResetCommand } from './database-reset.command';
+import { DemoCommand } from './demo.command';
 import { ContactsImportFromEmailsCommand, RecordsExportCommand, RecordsImportCommand } from './records.commands';
 import { SnapshotGenerateCommand } from './snapshot-generate.command';
 import { SyncMetadataCommand } from './sync-metadata.command';
@@ -26,6 +27,7 @@ import { WorkerCommand } from './worker.command';
     ContactsImportFromEmailsCommand,
     DatabaseMigrateCommand,
     DatabaseResetCommand,
+    DemoCommand,
     FieldCreateCommand,
     ObjectCreateCommand,
     RecordsExportCommand,

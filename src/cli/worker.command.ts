@@ -6,7 +6,6 @@ import { DatabaseService } from '../database/database.service';
 import { MAX_CONCURRENCY, WorkspaceJobDispatcher } from '../workspace/workspace-job.dispatcher';
 import { queueNameFor, QueueError, WorkspaceJobResult, WorkspaceJobWorker } from '../workspace/workspace-queue';
 import { BaseCommand, BaseCommandOptions } from './base.command';
-import { UsageError } from './cli.error';
 import { WALK_JOBS, WalkJob } from './walk-jobs';
 import { renderResult } from './walk-report';
 import { parsePositiveInteger } from './workspace-walk.command';
@@ -47,10 +46,10 @@ export class WorkerCommand extends BaseCommand<WorkerOptions> {
 
   async run(_params: string[], options: WorkerOptions): Promise<void> {
     if (!this.config.REDIS_URL) {
-      throw new UsageError('worker needs Redis: set REDIS_URL (e.g. redis://127.0.0.1:6379) in the environment or .env.');
+      throw new Error('worker needs Redis: set REDIS_URL (e.g. redis://127.0.0.1:6379) in the environment or .env.');
     }
     if (this.database.isEmbedded) {
-      throw new UsageError('worker needs a PostgreSQL server (DATABASE_URL): the embedded database belongs to one process.');
+      throw new Error('worker needs a PostgreSQL server (DATABASE_URL): the embedded database belongs to one process.');
     }
     const concurrency = options.concurrency ?? 1;
     await this.database.connect({ poolSize: concurrency + 1 });

@@ -20,7 +20,7 @@ export class CustomMetadataWorkspace {
     if (!object) {
       throw new CustomMetadataError(
         'object',
-        `object "${String(objectName).slice(0, 80)}" does not exist in this workspace; objects are named by nameSingular or namePlural (e.g. person, people)`,
+        `object "${String(objectName).slice(0, 80)}" does not exist in this workspace; objects are named by their singular or plural name (e.g. person, people)`,
         'NOT_FOUND',
       );
     }

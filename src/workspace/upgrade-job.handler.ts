@@ -19,18 +19,21 @@ export interface UpgradeJobOptions {
 export interface UpgradeJob {
   /** The name of its command and jobs. */
   name: string;
-  /** null: every pending upgrade, in order (upgrade:latest). */
+  /** null: every pending upgrade, in order (`upgrade`, alias upgrade:latest). */
   upgrade: UpgradeVersion | null;
   onlyStep: UpgradeStep | null;
 }
 
-/** Each version's upgrade, then one job per step of it (`upgrade-0.23:<step>`); upgrade:latest last. */
+/** Every pending upgrade of a workspace, in order: the `upgrade` command (alias upgrade:latest). */
+export const LATEST_UPGRADE_JOB: UpgradeJob = { name: 'upgrade', upgrade: null, onlyStep: null };
+
+/** Each version's upgrade, then one job per step of it (`upgrade-0.23:<step>`); `upgrade` (to the latest) last. */
 export const UPGRADE_JOBS: UpgradeJob[] = [
   ...UPGRADE_VERSIONS.flatMap((upgrade) => [
     { name: upgradeCommandName(upgrade.version), upgrade, onlyStep: null },
     ...upgrade.steps.map((step) => ({ name: `${upgradeCommandName(upgrade.version)}:${step.name}`, upgrade, onlyStep: step })),
   ]),
-  { name: 'upgrade:latest', upgrade: null, onlyStep: null },
+  LATEST_UPGRADE_JOB,
 ];
 
 /** Runs one upgrade job on one workspace. */
