@@ -323,7 +323,11 @@ describe('upgrade-0.23', () => {
     });
 
     it('upgrades to 0.23, every step done, the data moved in many batches', async () => {
-      expect({ status: outcome.status, message: outcome.message, syncs: outcome.syncs.map((sync) => [sync.version, sync.outcome.status]) }).toEqual({
+      expect({
+        status: outcome.status,
+        message: outcome.message,
+        syncs: outcome.syncs.map((sync) => [sync.version, sync.outcome.status]),
+      }).toEqual({
         status: 'upgraded',
         message: null,
         syncs: [['0.23', 'applied']],
