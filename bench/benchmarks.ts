@@ -4,6 +4,8 @@ import { declarationsBenchmark } from './declarations.bench';
 import { emailMigrationBenchmark } from './email-migration.bench';
 import { fleetAddFieldBenchmark } from './fleet-add-field.bench';
 import { fleetNoopBenchmark } from './fleet-noop.bench';
+import { phoneParseBenchmark } from './phone-parse.bench';
+import { searchBenchmark } from './search.bench';
 import { seedDemoBenchmark } from './seed-demo.bench';
 
 export type Benchmark = (args: string[]) => Promise<Record<string, unknown>>;
@@ -15,5 +17,7 @@ export const BENCHMARKS: Record<string, Benchmark> = {
   'email-migration': emailMigrationBenchmark,
   'fleet-add-field': fleetAddFieldBenchmark,
   'fleet-noop': fleetNoopBenchmark,
+  'phone-parse': phoneParseBenchmark,
+  search: searchBenchmark,
   'seed-demo': seedDemoBenchmark,
 };

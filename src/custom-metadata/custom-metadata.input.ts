@@ -8,7 +8,8 @@ import {
   isReservedFieldName,
   isReservedObjectName,
   MAX_IDENTIFIER_LENGTH,
-  OPTION_VALUE_PATTERN,
+  optionValueProblem,
+  optionValuesClash,
 } from '../declarations/identifier.rules';
 import { CustomMetadataError } from './custom-metadata.error';
 
@@ -156,6 +157,18 @@ const checkType = (input: unknown, workspaceVersion: string | null): FieldType =
     throw new CustomMetadataError('type', unknownFieldTypeMessage(input));
   }
   const definition = getFieldTypeDefinition(input);
+  if (input === FieldType.RICH_TEXT) {
+    throw new CustomMetadataError(
+      'type',
+      'RICH_TEXT is a legacy type that old workspaces still hold and cannot be chosen for a new field; use RICH_TEXT_V2 (blocknote and markdown)',
+    );
+  }
+  if (input === FieldType.TS_VECTOR) {
+    throw new CustomMetadataError(
+      'type',
+      'TS_VECTOR fields are search fields declared with the standard objects, kept by the database; they cannot be created by users',
+    );
+  }
   if (definition.isLegacy && (workspaceVersion === null || compareVersions(workspaceVersion, LEGACY_TYPES_REMOVED_IN) >= 0)) {
     const replacement = { [FieldType.EMAIL]: 'EMAILS', [FieldType.LINK]: 'LINKS', [FieldType.PHONE]: 'PHONES' }[input as string];
     throw new CustomMetadataError(
@@ -172,7 +185,7 @@ const checkType = (input: unknown, workspaceVersion: string | null): FieldType =
   return input;
 };
 
-/** The options of a field of `type`: required (UPPER_SNAKE_CASE values, once each) where the type has them, absent otherwise. */
+/** The options of a field of `type`: required (values as optionValueProblem allows, once each, in any case) where the type has them, absent otherwise. */
 const checkOptions = (type: FieldType, options: DeclaredSelectOption[] | null): DeclaredSelectOption[] | null => {
   if (!getFieldTypeDefinition(type).hasOptions) {
     if (options !== null) throw new CustomMetadataError('options', `a ${type} field cannot have options`);
@@ -181,17 +194,12 @@ const checkOptions = (type: FieldType, options: DeclaredSelectOption[] | null): 
   if (!Array.isArray(options) || options.length === 0) {
     throw new CustomMetadataError('options', `a ${type} field needs at least one option`);
   }
-  const seen = new Set<string>();
   for (const option of options) {
-    if (typeof option?.value !== 'string' || !OPTION_VALUE_PATTERN.test(option.value) || option.value.length > 63) {
-      throw new CustomMetadataError(
-        'options',
-        `option value "${String(option?.value).slice(0, 40)}" must be UPPER_SNAKE_CASE, at most 63 characters`,
-      );
-    }
-    if (seen.has(option.value)) throw new CustomMetadataError('options', `option value "${option.value}" appears more than once`);
-    seen.add(option.value);
+    const problem = optionValueProblem(option?.value);
+    if (problem) throw new CustomMetadataError('options', problem);
   }
+  const clash = optionValuesClash(options.map((option) => option.value));
+  if (clash) throw new CustomMetadataError('options', clash);
   return options.map((option, position) => ({
     value: option.value,
     label: option.label === undefined || option.label === null ? option.value : checkLabel('options', option.label),

@@ -24,7 +24,15 @@ const changesOf = (plan: Plan): Change[] => plan.actions.flatMap((action) => act
 /** Applies the objects and generated relations of `changes` to `state`: their rows, tables and enum types. */
 const apply = (state: ActualState, changes: Change[]): ActualState => {
   for (const change of changes.filter((candidate): candidate is CreateObject => candidate.kind === 'createObject')) {
-    state.objects.push({ labelIdentifierFieldMetadataId: null, ...change.object, fields: [...change.fields] });
+    state.objects.push({
+      ...change.object,
+      labelIdentifierFieldMetadataId: change.object.labelIdentifierFieldMetadataId ?? null,
+      imageIdentifierFieldMetadataId: change.object.imageIdentifierFieldMetadataId ?? null,
+      shortcut: change.object.shortcut ?? null,
+      isSearchable: change.object.isSearchable ?? false,
+      isAuditLogged: change.object.isAuditLogged ?? true,
+      fields: [...change.fields],
+    });
     state.live.tables.set(change.object.tableName, {
       name: change.object.tableName,
       estimatedRows: 0,

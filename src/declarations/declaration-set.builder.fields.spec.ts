@@ -210,9 +210,9 @@ describe('DeclarationSetBuilder', () => {
       );
     });
 
-    it('invalid-option-value: a lowercase option value', () => {
+    it('invalid-option-value: an option value with a space', () => {
       @WorkspaceEntity(object('5eb2fd89-fbd0-4585-a2fe-519a061ed0b5', 'deal', 'deals'))
-      class LowercaseOptionDealEntity extends SpecBaseEntity {
+      class SpacedOptionDealEntity extends SpecBaseEntity {
         @WorkspaceField({
           standardId: '47f9438f-cf98-4fa4-937b-21ebf72ce62f',
           type: FieldType.SELECT,
@@ -220,21 +220,21 @@ describe('DeclarationSetBuilder', () => {
           defaultValue: 'NEW',
           options: [
             { value: 'NEW', label: 'New', position: 0 },
-            { value: 'won', label: 'Won', position: 1 },
+            { value: 'closed won', label: 'Won', position: 1 },
           ],
         })
         stage: string;
       }
 
-      const error = buildError({ entities: [LowercaseOptionDealEntity] });
+      const error = buildError({ entities: [SpacedOptionDealEntity] });
 
       expect(error.issues).toHaveLength(1);
       expectIssue(
         error,
-        { className: 'LowercaseOptionDealEntity', propertyName: 'stage', rule: 'invalid-option-value' },
-        'LowercaseOptionDealEntity.stage [invalid-option-value]',
+        { className: 'SpacedOptionDealEntity', propertyName: 'stage', rule: 'invalid-option-value' },
+        'SpacedOptionDealEntity.stage [invalid-option-value]',
       );
-      expect(error.message).toContain('"won"');
+      expect(error.message).toContain('"closed won" must be letters, digits');
     });
 
     it('options-not-allowed: options on a TEXT field', () => {

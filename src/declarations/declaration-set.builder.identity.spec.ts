@@ -1,3 +1,4 @@
+import { DeclarationSetBuilder } from './declaration-set.builder';
 import { buildError, expectIssue, object, SpecBaseEntity } from './declaration-set.spec-support';
 import { WorkspaceEntity, WorkspaceField, WorkspaceIsNullable, WorkspaceRelation } from './decorators/workspace.decorators';
 import { FieldType, RelationType } from './field-type';
@@ -114,7 +115,7 @@ describe('DeclarationSetBuilder', () => {
       );
     });
 
-    it('duplicate-standard-id: a field standardId reused in another object', () => {
+    it('accepts a field standardId reused in another object, as real sets do', () => {
       const shared = '9062672d-4527-4e84-9c71-61a45f0710f4';
 
       @WorkspaceEntity(object('f648e60e-4762-4204-9716-81e4aac4a064', 'company', 'companies'))
@@ -129,15 +130,31 @@ describe('DeclarationSetBuilder', () => {
         email: string;
       }
 
-      const error = buildError({ entities: [ReusedFieldCompanyEntity, ReusedFieldPersonEntity] });
+      const declared = DeclarationSetBuilder.build({ entities: [ReusedFieldCompanyEntity, ReusedFieldPersonEntity] });
+
+      expect(declared.objects.map((entry) => entry.fields.find((field) => field.standardId === shared)?.name)).toEqual(['domain', 'email']);
+    });
+
+    it('duplicate-standard-id: a field reusing the standardId of an earlier object', () => {
+      const shared = '0a4c0b5e-5f7e-4f35-8d7e-3b8f0d6f3a51';
+
+      @WorkspaceEntity(object(shared, 'company', 'companies'))
+      class ObjectFirstCompanyEntity extends SpecBaseEntity {}
+
+      @WorkspaceEntity(object('8f3e36f4-13c2-4b8e-9a53-2a4c3a7f7c10', 'person', 'people'))
+      class FieldSecondPersonEntity extends SpecBaseEntity {
+        @WorkspaceField({ standardId: shared, type: FieldType.TEXT, label: 'Email', defaultValue: '' })
+        email: string;
+      }
+
+      const error = buildError({ entities: [ObjectFirstCompanyEntity, FieldSecondPersonEntity] });
 
       expect(error.issues).toHaveLength(1);
       expectIssue(
         error,
-        { className: 'ReusedFieldPersonEntity', propertyName: 'email', rule: 'duplicate-standard-id' },
-        'ReusedFieldPersonEntity.email [duplicate-standard-id]',
+        { className: 'FieldSecondPersonEntity', propertyName: 'email', rule: 'duplicate-standard-id' },
+        `FieldSecondPersonEntity.email [duplicate-standard-id]: standardId ${shared} is already used by ObjectFirstCompanyEntity`,
       );
-      expect(error.message).toContain('ReusedFieldCompanyEntity.domain');
     });
 
     it('duplicate-standard-id: an object reusing the standardId of an earlier object field', () => {

@@ -261,39 +261,28 @@ describe('DeclarationSetBuilder', () => {
       );
     });
 
-    it('relation-on-delete-invalid: onDelete on the ONE_TO_MANY side', () => {
+    it('relation-on-delete-invalid: onDelete on a ONE_TO_MANY side with no inverse field to hold the foreign key', () => {
       @WorkspaceEntity(object('f2f53ecf-9a26-4cc2-ba7a-57c220940633', 'company', 'companies'))
-      class CascadeCompanyEntity extends SpecBaseEntity {
+      class CascadeCompanyEntity extends SpecBaseEntity {}
+
+      class CascadeCustomBase extends SpecBaseEntity {
         @WorkspaceRelation({
           standardId: '35c55379-b6ba-4486-ae7d-ef4d8cc66ea4',
           type: RelationType.ONE_TO_MANY,
-          label: 'People',
-          inverseSideTarget: () => CascadePersonEntity,
-          inverseSideFieldKey: 'company',
+          label: 'Companies',
+          inverseSideTarget: () => CascadeCompanyEntity,
           onDelete: OnDeleteAction.CASCADE,
         })
-        people: object[];
+        companies: object[];
       }
 
-      @WorkspaceEntity(object('7a6b6aa8-d790-4125-8276-75020d6ff2b6', 'person', 'people'))
-      class CascadePersonEntity extends SpecBaseEntity {
-        @WorkspaceRelation({
-          standardId: '4e70def0-0ddd-446b-80d4-f26e80131985',
-          type: RelationType.MANY_TO_ONE,
-          label: 'Company',
-          inverseSideTarget: () => CascadeCompanyEntity,
-          inverseSideFieldKey: 'people',
-        })
-        company: object | null;
-      }
-
-      const error = buildError({ entities: [CascadeCompanyEntity, CascadePersonEntity] });
+      const error = buildError({ entities: [CascadeCompanyEntity], customObjectBase: CascadeCustomBase });
 
       expect(error.issues).toHaveLength(1);
       expectIssue(
         error,
-        { className: 'CascadeCompanyEntity', propertyName: 'people', rule: 'relation-on-delete-invalid' },
-        'CascadeCompanyEntity.people [relation-on-delete-invalid]',
+        { className: 'CascadeCustomBase', propertyName: 'companies', rule: 'relation-on-delete-invalid' },
+        'CascadeCustomBase.companies [relation-on-delete-invalid]: onDelete on a ONE_TO_MANY side applies to the foreign key of its inverse field',
       );
     });
   });

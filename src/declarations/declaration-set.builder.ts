@@ -7,12 +7,14 @@ import { DeclaredField, DeclaredIndex, DeclaredObject, DeclaredSchema } from './
 import { defaultValueProblem } from './default-value.rules';
 import { FieldType, isFieldType, OnDeleteAction, RelationType } from './field-type';
 import { getFieldTypeDefinition } from './field-type.registry';
+import { searchFieldProblems } from './search-fields';
 import {
   CAMEL_CASE_NAME,
   isReservedFieldName,
   isReservedObjectName,
   MAX_IDENTIFIER_LENGTH,
-  OPTION_VALUE_PATTERN,
+  optionValueProblem,
+  optionValuesClash,
   UUID_PATTERN,
 } from './identifier.rules';
 
@@ -24,7 +26,23 @@ export interface DeclarationSetInput {
   version?: string;
 }
 
+/** Why a field of `type` cannot be @WorkspaceIsUnique, or null. */
+const uniqueProblem = (type: FieldType, relationType: RelationType | null): string | null => {
+  const definition = getFieldTypeDefinition(type);
+  if (definition.kind === 'composite' && !definition.primarySubfield) {
+    return `@WorkspaceIsUnique on a field of type ${type}: a composite is unique on its primary subfield, and ${type} has none (only EMAILS, LINKS and PHONES do); declare a unique @WorkspaceIndex on the subfields meant instead`;
+  }
+  if (relationType === RelationType.ONE_TO_MANY) {
+    return '@WorkspaceIsUnique on a ONE_TO_MANY relation, which holds no column; put it on the MANY_TO_ONE side';
+  }
+  return null;
+};
+
 const LABEL_IDENTIFIER_TYPES = new Set([FieldType.TEXT, FieldType.FULL_NAME, FieldType.UUID]);
+/** A record's image: an image URL (TEXT), or the logo of a domain (LINKS). */
+const IMAGE_IDENTIFIER_TYPES = new Set([FieldType.TEXT, FieldType.LINKS]);
+const SHORTCUT_PATTERN = /^[A-Z]$/;
+const ICON_PATTERN = /^Icon[A-Za-z0-9]+$/;
 
 /**
  * Turns a set of decorated classes into the declared state, checking every rule first. Any
@@ -84,25 +102,29 @@ export class DeclarationSetBuilder {
       this.checkName(resolved, null, name, 'object');
     }
     const fields = this.buildFields(resolved, false);
+    this.checkSearchFields(resolved, fields);
 
     const labelIdentifier = entity.labelIdentifierStandardId;
-    if (labelIdentifier !== undefined) {
-      const field = fields.find((candidate) => candidate.standardId === labelIdentifier);
-      if (!field) {
-        this.report(
-          resolved,
-          null,
-          'invalid-label-identifier',
-          `labelIdentifierStandardId ${labelIdentifier} names no field of this object`,
-        );
-      } else if (!LABEL_IDENTIFIER_TYPES.has(field.type)) {
-        this.report(
-          resolved,
-          field.name,
-          'invalid-label-identifier',
-          `a label identifier must be TEXT, FULL_NAME or UUID, not ${field.type}`,
-        );
+    this.checkIdentifier(resolved, fields, 'label', labelIdentifier, LABEL_IDENTIFIER_TYPES);
+    this.checkIdentifier(resolved, fields, 'image', entity.imageIdentifierStandardId, IMAGE_IDENTIFIER_TYPES);
+    if (entity.shortcut !== undefined && !SHORTCUT_PATTERN.test(entity.shortcut)) {
+      this.report(resolved, null, 'invalid-object-property', `shortcut "${entity.shortcut}" must be one capital letter (A-Z)`);
+    }
+    if (entity.icon !== undefined && !ICON_PATTERN.test(entity.icon)) {
+      this.report(resolved, null, 'invalid-object-property', `icon "${entity.icon}" must be an icon name such as IconBuilding`);
+    }
+    for (const flag of ['isSearchable', 'isAuditLogged'] as const) {
+      if (entity[flag] !== undefined && typeof entity[flag] !== 'boolean') {
+        this.report(resolved, null, 'invalid-object-property', `${flag} must be true or false, not ${JSON.stringify(entity[flag])}`);
       }
+    }
+    if (entity.isSearchable === true && labelIdentifier === undefined) {
+      this.report(
+        resolved,
+        null,
+        'invalid-object-property',
+        'a searchable object needs a labelIdentifierStandardId: search results show each record by its label identifier',
+      );
     }
 
     return {
@@ -115,10 +137,60 @@ export class DeclarationSetBuilder {
       icon: entity.icon ?? null,
       isSystem: resolved.record!.isSystem ?? false,
       labelIdentifierStandardId: labelIdentifier ?? null,
+      ...(entity.imageIdentifierStandardId !== undefined ? { imageIdentifierStandardId: entity.imageIdentifierStandardId } : {}),
+      ...(entity.shortcut !== undefined ? { shortcut: entity.shortcut } : {}),
+      ...(entity.isSearchable !== undefined ? { isSearchable: entity.isSearchable } : {}),
+      ...(entity.isAuditLogged !== undefined ? { isAuditLogged: entity.isAuditLogged } : {}),
       gate: resolved.record!.gate ?? null,
       fields,
       indexes: this.buildIndexes(resolved, entity.nameSingular, fields),
     };
+  }
+
+  /** At most one search field per object, naming fields of the object it can index. */
+  private checkSearchFields(resolved: ResolvedClass, fields: DeclaredField[]): void {
+    const searchFields = fields.filter((field) => field.type === FieldType.TS_VECTOR);
+    for (const field of searchFields) {
+      for (const problem of searchFieldProblems(field, fields)) this.report(resolved, field.name, 'invalid-search-field', problem);
+    }
+    for (const extra of searchFields.slice(1)) {
+      this.report(
+        resolved,
+        extra.name,
+        'invalid-search-field',
+        `an object has at most one TS_VECTOR field; "${searchFields[0].name}" is one already: name every field it indexes there`,
+      );
+    }
+  }
+
+  /** A label or image identifier must name a field of the object, of a suitable type, that is created (not deprecated). */
+  private checkIdentifier(
+    resolved: ResolvedClass,
+    fields: DeclaredField[],
+    what: 'label' | 'image',
+    standardId: string | undefined,
+    types: ReadonlySet<FieldType>,
+  ): void {
+    if (standardId === undefined) return;
+    const rule = what === 'label' ? 'invalid-label-identifier' : 'invalid-image-identifier';
+    const field = fields.find((candidate) => candidate.standardId === standardId);
+    if (!field) {
+      this.report(resolved, null, rule, `${what}IdentifierStandardId ${standardId} names no field of this object`);
+    } else if (!types.has(field.type)) {
+      this.report(
+        resolved,
+        field.name,
+        rule,
+        `${what === 'image' ? 'an' : 'a'} ${what} identifier must be ${[...types].join(', ').replace(/, (\w+)$/, ' or $1')}, not ${field.type}`,
+      );
+    } else if (field.isDeprecated) {
+      this.report(
+        resolved,
+        field.name,
+        rule,
+        `${what === 'image' ? 'an' : 'a'} ${what} identifier cannot be a deprecated field, which new workspaces do not get`,
+      );
+    }
   }
 
   private checkName(resolved: ResolvedClass, propertyName: string | null, name: string, kind: 'object' | 'field'): void {
@@ -204,6 +276,10 @@ export class DeclarationSetBuilder {
       );
       return null;
     }
+    if (isCustomBase && type === FieldType.TS_VECTOR) {
+      this.report(resolved, name, 'invalid-search-field', 'the fields every custom object shares cannot include a TS_VECTOR field');
+      return null;
+    }
     if (record.field && type === FieldType.RELATION) {
       this.report(resolved, name, 'unknown-field-type', 'RELATION fields are declared with @WorkspaceRelation');
       return null;
@@ -232,6 +308,11 @@ export class DeclarationSetBuilder {
       );
     }
 
+    if (record.isUnique) {
+      const problem = uniqueProblem(type, record.relation?.type ?? null);
+      if (problem) this.report(resolved, name, 'unique-not-supported', problem);
+    }
+
     let relation: DeclaredField['relation'] = null;
     if (record.relation) {
       const target = record.relation.inverseSideTarget?.();
@@ -245,19 +326,15 @@ export class DeclarationSetBuilder {
           `the relation's target ${target?.name ?? '(none)'} is not an object of this declaration set`,
         );
       }
-      if (!record.relation.inverseSideFieldKey && !isCustomBase) {
-        this.report(resolved, name, 'relation-inverse-missing', 'the relation names no inverseSideFieldKey on its target');
-      }
-      if (record.relation.onDelete && record.relation.type !== RelationType.MANY_TO_ONE) {
-        this.report(resolved, name, 'relation-on-delete-invalid', 'onDelete belongs on the MANY_TO_ONE side, which holds the foreign key');
-      }
+      this.checkRelationSides(resolved, record, isCustomBase);
       relation = {
         type: record.relation.type,
         targetObject: targetEntity?.nameSingular ?? '',
         inverseFieldName: record.relation.inverseSideFieldKey ?? null,
-        ...(record.relation.type === RelationType.MANY_TO_ONE ? { onDelete: record.relation.onDelete ?? OnDeleteAction.SET_NULL } : {}),
+        ...(record.relation.type === RelationType.MANY_TO_ONE ? { onDelete: this.onDeleteRule(resolved, record) } : {}),
       };
     }
+    const isRequired = record.relation?.type === RelationType.MANY_TO_ONE && record.relation.isRequired === true;
 
     return {
       standardId: declared.standardId,
@@ -266,7 +343,7 @@ export class DeclarationSetBuilder {
       label: declared.label,
       description: declared.description ?? null,
       icon: declared.icon ?? null,
-      isNullable: record.relation ? true : isNullable,
+      isNullable: record.relation ? !isRequired : isNullable,
       isSystem: record.isSystem ?? false,
       isActive: !(record.isInactive ?? false),
       isDeprecated: record.isDeprecated ?? false,
@@ -279,21 +356,77 @@ export class DeclarationSetBuilder {
     };
   }
 
+  /**
+   * The on-delete rule of a relation, on its MANY_TO_ONE side (the foreign key's): declared on
+   * either side, once; else RESTRICT for a required relation and SET_NULL for an optional one.
+   */
+  private onDeleteRule(resolved: ResolvedClass, record: PropertyRecord): OnDeleteAction {
+    const relation = record.relation!;
+    const name = record.propertyName;
+    const target = relation.inverseSideTarget?.();
+    const inverse =
+      target && relation.inverseSideFieldKey
+        ? resolveClass(target).properties.find((property) => property.record.propertyName === relation.inverseSideFieldKey)
+        : undefined;
+    const here = relation.onDelete;
+    const there = inverse?.record.relation?.type === RelationType.ONE_TO_MANY ? inverse.record.relation.onDelete : undefined;
+    if (here && there && here !== there) {
+      this.report(
+        resolved,
+        name,
+        'relation-on-delete-conflict',
+        `onDelete is ${here} here and ${there} on ${target!.name}.${relation.inverseSideFieldKey}; a relation has one rule: declare it on one side, or the same on both`,
+      );
+    }
+    const rule = here ?? there ?? (relation.isRequired ? OnDeleteAction.RESTRICT : OnDeleteAction.SET_NULL);
+    if (relation.isRequired && rule === OnDeleteAction.SET_NULL) {
+      this.report(
+        resolved,
+        name,
+        'relation-required-invalid',
+        'a required relation cannot set its foreign key to NULL on delete: declare onDelete CASCADE, RESTRICT or NO_ACTION',
+      );
+    }
+    return rule;
+  }
+
+  private checkRelationSides(resolved: ResolvedClass, record: PropertyRecord, isCustomBase: boolean): void {
+    const relation = record.relation!;
+    const name = record.propertyName;
+    if (!relation.inverseSideFieldKey && !isCustomBase) {
+      this.report(resolved, name, 'relation-inverse-missing', 'the relation names no inverseSideFieldKey on its target');
+    }
+    if (relation.type === RelationType.MANY_TO_ONE) return;
+    if (relation.onDelete && !relation.inverseSideFieldKey) {
+      this.report(
+        resolved,
+        name,
+        'relation-on-delete-invalid',
+        'onDelete on a ONE_TO_MANY side applies to the foreign key of its inverse field: name it with inverseSideFieldKey',
+      );
+    }
+    if (relation.isRequired) {
+      this.report(resolved, name, 'relation-required-invalid', 'isRequired belongs on the MANY_TO_ONE side, which holds the foreign key');
+    }
+  }
+
   private checkOptions(resolved: ResolvedClass, name: string, options: DeclaredField['options']): void {
     if (!options || options.length === 0) {
       this.report(resolved, name, 'select-options-missing', 'a SELECT or MULTI_SELECT field needs at least one option');
       return;
     }
-    const seen = new Set<string>();
     for (const option of options) {
-      if (!OPTION_VALUE_PATTERN.test(option.value ?? '')) {
-        this.report(resolved, name, 'invalid-option-value', `option value "${option.value}" must be UPPER_SNAKE_CASE`);
-      }
-      if (seen.has(option.value)) {
-        this.report(resolved, name, 'select-options-not-unique', `option value "${option.value}" appears more than once`);
-      }
-      seen.add(option.value);
+      const problem = optionValueProblem(option.value);
+      if (problem) this.report(resolved, name, 'invalid-option-value', problem);
     }
+    const clash = optionValuesClash(options.map((option) => option.value).filter((value) => typeof value === 'string'));
+    if (clash) this.report(resolved, name, 'select-options-not-unique', clash);
+    const ids = options.filter((option) => option.id !== undefined).map((option) => option.id!);
+    for (const id of ids.filter((candidate) => !UUID_PATTERN.test(candidate))) {
+      this.report(resolved, name, 'invalid-option-value', `option id "${id}" is not a UUID`);
+    }
+    const duplicateId = ids.find((id, index) => ids.indexOf(id) !== index);
+    if (duplicateId) this.report(resolved, name, 'select-options-not-unique', `option id ${duplicateId} appears more than once`);
   }
 
   private checkColumns(resolved: ResolvedClass, fields: DeclaredField[]): void {
@@ -334,6 +467,15 @@ export class DeclarationSetBuilder {
             index.propertyName,
             'index-unknown-field',
             `index names "${entry}", which is no column-holding field (or subfield) of this object`,
+          );
+          continue;
+        }
+        if (fields.find((field) => field.name === entry.split('.')[0])?.type === FieldType.TS_VECTOR) {
+          this.report(
+            resolved,
+            index.propertyName,
+            'invalid-search-field',
+            `index names "${entry}", a TS_VECTOR field: it gets its GIN index without a declaration; remove it from the index`,
           );
           continue;
         }

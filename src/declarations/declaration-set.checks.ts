@@ -4,7 +4,7 @@ import { RelationType } from './field-type';
 import { ResolvedClass } from './resolved-class';
 
 /*
- * The rules of a declaration set that span objects: names and standardIds unique across the set,
+ * The rules of a declaration set that span objects: object names and standardIds unique across the set,
  * and relations whose two sides agree. Each problem goes to `report`, so that all are told at once.
  */
 
@@ -18,6 +18,7 @@ export const checkObjectIdentity = (
   const names = new Map<string, string>();
   const standardIds = new Map<string, string>();
   const fieldStandardIds = new Map<string, string>();
+  const shortcuts = new Map<string, string>();
   for (const object of objects) {
     const resolved = sources.get(object)!;
     const className = resolved.className;
@@ -36,22 +37,20 @@ export const checkObjectIdentity = (
       report(className, null, 'duplicate-standard-id', `standardId ${object.standardId} is already used by ${other}`);
     }
     standardIds.set(object.standardId, className);
+    if (object.shortcut !== undefined) {
+      const owner = shortcuts.get(object.shortcut);
+      if (owner) report(className, null, 'invalid-object-property', `shortcut "${object.shortcut}" is already the shortcut of ${owner}`);
+      shortcuts.set(object.shortcut, className);
+    }
 
-    // Fields inherited from a shared base carry the same standardId in every object on purpose.
-    for (const property of resolved.properties.filter((p) => p.owner === resolved.target)) {
-      const declared = property.record.field ?? property.record.relation;
-      if (!declared) continue;
-      const where = `${className}.${property.record.propertyName}`;
-      const previous = fieldStandardIds.get(declared.standardId) ?? standardIds.get(declared.standardId);
-      if (previous && previous !== where && !previous.startsWith(`${className}.`)) {
-        report(
-          className,
-          property.record.propertyName,
-          'duplicate-standard-id',
-          `standardId ${declared.standardId} is already used by ${previous}`,
-        );
+    // A field's standardId is unique within its object (buildFields checks that); real sets reuse
+    // one on several objects, as the metadata constraint (per object) allows. It only may not name an object.
+    for (const field of object.fields) {
+      const objectOwner = standardIds.get(field.standardId);
+      if (objectOwner) {
+        report(className, field.name, 'duplicate-standard-id', `standardId ${field.standardId} is already used by ${objectOwner}`);
       }
-      fieldStandardIds.set(declared.standardId, where);
+      if (!fieldStandardIds.has(field.standardId)) fieldStandardIds.set(field.standardId, `${className}.${field.name}`);
     }
   }
 };

@@ -14,6 +14,8 @@ export type DeclarationRule =
   | 'relation-inverse-missing'
   | 'relation-inverse-mismatch'
   | 'relation-on-delete-invalid'
+  | 'relation-on-delete-conflict'
+  | 'relation-required-invalid'
   | 'invalid-default-value'
   | 'non-nullable-without-default'
   | 'select-options-missing'
@@ -21,7 +23,11 @@ export type DeclarationRule =
   | 'invalid-option-value'
   | 'options-not-allowed'
   | 'invalid-label-identifier'
-  | 'index-unknown-field';
+  | 'invalid-image-identifier'
+  | 'invalid-object-property'
+  | 'index-unknown-field'
+  | 'unique-not-supported'
+  | 'invalid-search-field';
 
 export interface DeclarationIssue {
   className: string;

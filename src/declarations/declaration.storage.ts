@@ -14,6 +14,14 @@ export interface WorkspaceEntityOptions {
   icon?: string;
   /** standardId of the field that names a record (TEXT, FULL_NAME or UUID). */
   labelIdentifierStandardId?: string;
+  /** standardId of the field whose value is a record's image (TEXT or LINKS). */
+  imageIdentifierStandardId?: string;
+  /** A keyboard shortcut: one capital letter, unique in the set. */
+  shortcut?: string;
+  /** Whether search covers the object's records (default false); needs a label identifier. */
+  isSearchable?: boolean;
+  /** Whether changes to its records are kept in the audit log (default true). */
+  isAuditLogged?: boolean;
 }
 
 export interface WorkspaceFieldOptions {
@@ -36,7 +44,10 @@ export interface WorkspaceRelationOptions {
   inverseSideTarget: () => EntityClass;
   /** The field on the other side. Omitted only on the custom-object base, where it is generated. */
   inverseSideFieldKey?: string;
+  /** The foreign key's rule; declared on either side of the relation, once. */
   onDelete?: OnDeleteAction;
+  /** On the MANY_TO_ONE side: the foreign key is NOT NULL (every record points at one). */
+  isRequired?: boolean;
 }
 
 export interface IndexOptions {

@@ -5,6 +5,8 @@ import { FieldType, OnDeleteAction, RelationType } from './field-type';
  * workspace must hold. Serialisable to JSON, so that snapshots are just this shape on disk.
  */
 export interface DeclaredSelectOption {
+  /** A UUID that follows the option through renames of its value (which then keep the records' data). */
+  id?: string;
   value: string;
   label: string;
   position: number;
@@ -61,6 +63,18 @@ export interface DeclaredObject {
   icon: string | null;
   isSystem: boolean;
   labelIdentifierStandardId: string | null;
+  /*
+   * The properties below are written only when declared (absent: the default), so that the
+   * declared states and snapshots of sets that do not use them stay as they were.
+   */
+  /** The field whose value is a record's image (TEXT: an image URL; LINKS: a domain's logo). */
+  imageIdentifierStandardId?: string;
+  /** A keyboard shortcut: one capital letter, unique in the set. */
+  shortcut?: string;
+  /** Whether search covers the object's records (default false). */
+  isSearchable?: boolean;
+  /** Whether changes to its records are kept in the audit log (default true). */
+  isAuditLogged?: boolean;
   gate: string | null;
   fields: DeclaredField[];
   indexes: DeclaredIndex[];

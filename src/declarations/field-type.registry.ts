@@ -2,7 +2,18 @@ import { FieldType } from './field-type';
 
 /** A Postgres column type, as written in DDL. `enum` and `enum[]` are per-field enum types. */
 export type ColumnType =
-  'uuid' | 'text' | 'double precision' | 'numeric' | 'boolean' | 'date' | 'timestamptz' | 'jsonb' | 'text[]' | 'enum' | 'enum[]';
+  | 'uuid'
+  | 'text'
+  | 'double precision'
+  | 'numeric'
+  | 'boolean'
+  | 'date'
+  | 'timestamptz'
+  | 'jsonb'
+  | 'text[]'
+  | 'enum'
+  | 'enum[]'
+  | 'tsvector';
 
 export interface SubfieldDefinition {
   name: string;
@@ -22,6 +33,8 @@ export interface FieldTypeDefinition {
   subfields?: SubfieldDefinition[];
   /** Whether the field carries a list of options (SELECT, MULTI_SELECT). */
   hasOptions: boolean;
+  /** The subfield a unique composite is unique on (EMAILS, LINKS, PHONES); others cannot be unique. */
+  primarySubfield?: string;
 }
 
 const plain = (type: FieldType, columnType: ColumnType, extra: Partial<FieldTypeDefinition> = {}): FieldTypeDefinition => ({
@@ -66,13 +79,17 @@ const DEFINITIONS: FieldTypeDefinition[] = [
   plain(FieldType.ARRAY, 'text[]'),
   { type: FieldType.RELATION, kind: 'relation', isLegacy: false, isCreatable: true, hasOptions: false },
   composite(FieldType.FULL_NAME, [text('firstName'), text('lastName')]),
-  composite(FieldType.LINKS, [text('primaryLinkUrl'), text('primaryLinkLabel'), { name: 'secondaryLinks', columnType: 'jsonb' }]),
-  composite(FieldType.EMAILS, [text('primaryEmail'), { name: 'additionalEmails', columnType: 'jsonb' }]),
-  composite(FieldType.PHONES, [
-    text('primaryPhoneNumber'),
-    text('primaryPhoneCountryCode'),
-    { name: 'additionalPhones', columnType: 'jsonb' },
-  ]),
+  composite(FieldType.LINKS, [text('primaryLinkUrl'), text('primaryLinkLabel'), { name: 'secondaryLinks', columnType: 'jsonb' }], {
+    primarySubfield: 'primaryLinkUrl',
+  }),
+  composite(FieldType.EMAILS, [text('primaryEmail'), { name: 'additionalEmails', columnType: 'jsonb' }], {
+    primarySubfield: 'primaryEmail',
+  }),
+  composite(
+    FieldType.PHONES,
+    [text('primaryPhoneNumber'), text('primaryPhoneCountryCode'), { name: 'additionalPhones', columnType: 'jsonb' }],
+    { primarySubfield: 'primaryPhoneNumber' },
+  ),
   composite(FieldType.ADDRESS, [
     text('addressStreet1'),
     text('addressStreet2'),
@@ -84,10 +101,14 @@ const DEFINITIONS: FieldTypeDefinition[] = [
     { name: 'addressLng', columnType: 'numeric' },
   ]),
   composite(FieldType.CURRENCY, [{ name: 'amountMicros', columnType: 'numeric' }, text('currencyCode')]),
+  composite(FieldType.RICH_TEXT_V2, [text('blocknote'), text('markdown')]),
+  // Kept current by the database from the fields it names (see metadata/search-vector.ts); never written by users.
+  plain(FieldType.TS_VECTOR, 'tsvector', { isCreatable: false }),
   composite(FieldType.ACTOR, [text('source'), { name: 'workspaceMemberId', columnType: 'uuid' }, text('name')], { isCreatable: false }),
   plain(FieldType.EMAIL, 'text', LEGACY),
   plain(FieldType.PHONE, 'text', LEGACY),
   composite(FieldType.LINK, [text('label'), text('url')], LEGACY),
+  plain(FieldType.RICH_TEXT, 'text', LEGACY),
 ];
 
 const REGISTRY = new Map<FieldType, FieldTypeDefinition>(DEFINITIONS.map((d) => [d.type, d]));

@@ -138,8 +138,8 @@ export class UpdateObjectBody {
 }
 
 export class SelectOptionBody {
-  @ApiProperty({ example: 'GOLD', description: 'UPPER_SNAKE_CASE, at most 63 characters' })
-  @IsString({ message: 'option value must be UPPER_SNAKE_CASE text, at most 63 characters' })
+  @ApiProperty({ example: 'GOLD', description: 'letters, digits, "_", "." and "-", beginning with a letter or digit' })
+  @IsString({ message: 'option value must be text: letters, digits, "_", "." and "-", beginning with a letter or digit' })
   value: string;
 
   @ApiPropertyOptional({ example: 'Gold', description: 'default: the value' })

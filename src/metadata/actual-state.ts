@@ -43,6 +43,10 @@ export interface ActualObject {
   isSystem: boolean;
   isActive: boolean;
   labelIdentifierFieldMetadataId: string | null;
+  imageIdentifierFieldMetadataId: string | null;
+  shortcut: string | null;
+  isSearchable: boolean;
+  isAuditLogged: boolean;
   fields: ActualField[];
 }
 
@@ -121,6 +125,10 @@ export const OBJECT_COLUMNS = [
   'isSystem',
   'isActive',
   'labelIdentifierFieldMetadataId',
+  'imageIdentifierFieldMetadataId',
+  'shortcut',
+  'isSearchable',
+  'isAuditLogged',
 ] as const satisfies ReadonlyArray<keyof ActualObject>;
 export const FIELD_COLUMNS = [
   'id',

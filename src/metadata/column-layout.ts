@@ -1,8 +1,8 @@
 import { DeclaredField, DeclaredObject } from '../declarations/declared-schema';
 import { FieldType } from '../declarations/field-type';
 import { ColumnType, getFieldTypeDefinition } from '../declarations/field-type.registry';
-import { sqlLiteral } from '../database/sql';
-import { boundedName, fieldColumns } from '../declarations/column-names';
+import { quoteIdentifier, sqlLiteral } from '../database/sql';
+import { boundedName, compositeColumnName, fieldColumns, indexName } from '../declarations/column-names';
 
 /*
  * The layout of a workspace in the database: its schema, its tables, the columns of each field
@@ -53,7 +53,7 @@ export const plainDefaultSql = (type: FieldType, value: unknown): string | null 
 export const fieldColumnSpecs = (field: DeclaredField, tableName: string): ColumnSpec[] => {
   const definition = getFieldTypeDefinition(field.type);
   if (definition.kind === 'relation') {
-    return fieldColumns(field).map((name) => ({ name, type: 'uuid', enumName: null, isNullable: true, defaultSql: null }));
+    return fieldColumns(field).map((name) => ({ name, type: 'uuid', enumName: null, isNullable: field.isNullable, defaultSql: null }));
   }
   if (definition.kind === 'composite') {
     const defaults = (field.defaultValue ?? {}) as Record<string, unknown>;
@@ -83,4 +83,19 @@ export const fieldColumnSpecs = (field: DeclaredField, tableName: string): Colum
       defaultSql: plainDefaultSql(field.type, field.defaultValue),
     },
   ];
+};
+
+/**
+ * The columns and predicate of a unique field's index: a composite is unique on its primary
+ * subfield, where that holds a value (NULL and '' are no value, so never duplicates).
+ */
+export const uniqueFieldIndex = (field: DeclaredField, tableName: string): { name: string; columns: string[]; where: string | null } => {
+  const definition = getFieldTypeDefinition(field.type);
+  if (definition.kind === 'composite' && definition.primarySubfield) {
+    const column = compositeColumnName(field.name, definition.primarySubfield);
+    const quoted = quoteIdentifier(column);
+    return { name: indexName(tableName, [column], true), columns: [column], where: `${quoted} IS NOT NULL AND ${quoted} <> ''` };
+  }
+  const columns = fieldColumns(field);
+  return { name: indexName(tableName, columns, true), columns, where: null };
 };

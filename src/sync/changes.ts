@@ -2,6 +2,7 @@ import { DeclaredField } from '../declarations/declared-schema';
 import { OnDeleteAction } from '../declarations/field-type';
 import { ActualField, ActualIndex, ActualObject } from '../metadata/actual-state';
 import { ColumnSpec } from '../metadata/column-layout';
+import { SearchVectorSpec } from '../metadata/search-vector';
 import { IndexSpec } from './desired-state';
 
 /*
@@ -21,9 +22,15 @@ export interface EnumType {
   values: string[];
 }
 
-/** A metadata."objectMetadata" row to insert. A standard object's gets its label identifier once its fields exist (SetLabelIdentifier). */
-export type ObjectRow = Omit<ActualObject, 'fields' | 'labelIdentifierFieldMetadataId'> &
-  Partial<Pick<ActualObject, 'labelIdentifierFieldMetadataId'>>;
+/** The columns of an object row that an INSERT leaves to their defaults when the row has no value for them. */
+export type OptionalObjectColumn =
+  'labelIdentifierFieldMetadataId' | 'imageIdentifierFieldMetadataId' | 'shortcut' | 'isSearchable' | 'isAuditLogged';
+
+/**
+ * A metadata."objectMetadata" row to insert. A standard object's gets its label and image
+ * identifiers once its fields exist (SetLabelIdentifier, SetImageIdentifier).
+ */
+export type ObjectRow = Omit<ActualObject, 'fields' | OptionalObjectColumn> & Partial<Pick<ActualObject, OptionalObjectColumn>>;
 
 /** A metadata."fieldMetadata" row. */
 export type FieldRow = ActualField;
@@ -43,9 +50,9 @@ export interface ForeignKeyDefinition {
   onDelete: OnDeleteAction;
 }
 
-/** A rename that goes with a table's: of an enum type of its columns or of a foreign key on it, in this order. */
+/** A rename that goes with a table's: of an enum type of its columns, a foreign key on it or a search column's trigger function. */
 export interface TableDependentRename extends Rename {
-  of: 'enumType' | 'foreignKey';
+  of: 'enumType' | 'foreignKey' | 'function';
 }
 
 /** A column of a field that takes a new name, with its enum type (if that exists). */
@@ -54,12 +61,21 @@ export interface ColumnRename extends Rename {
 }
 
 /**
- * New labels of an enum type, each before the label it precedes in the declaration (null: last),
+ * Labels renamed first (an option whose value changed, known by its id: the rows keep it), then
+ * new labels of an enum type, each before the label it precedes in the declaration (null: last),
  * or the type replaced by one without the labels removed (a label cannot be dropped).
  */
 export type EnumValuesChange =
-  | { action: 'add'; enumType: string; added: Array<{ value: string; before: string | null }> }
-  | { action: 'replace'; enumType: string; column: string; isArray: boolean; values: string[]; defaultSql: string | null };
+  | { action: 'add'; enumType: string; renamed: Rename[]; added: Array<{ value: string; before: string | null }> }
+  | {
+      action: 'replace';
+      enumType: string;
+      renamed: Rename[];
+      column: string;
+      isArray: boolean;
+      values: string[];
+      defaultSql: string | null;
+    };
 
 /** The relation a custom object's creation generates on another object: its join column, foreign key, index and field. */
 export interface GeneratedRelation {
@@ -124,6 +140,12 @@ export interface SetLabelIdentifier {
   fieldId: string | null;
 }
 
+export interface SetImageIdentifier {
+  kind: 'setImageIdentifier';
+  objectId: string;
+  fieldId: string | null;
+}
+
 export interface TurnObjectCustom {
   kind: 'turnObjectCustom';
   objectId: string;
@@ -133,6 +155,8 @@ export interface DropObject {
   kind: 'dropObject';
   objectId: string;
   tableName: string;
+  /** Trigger functions of its search columns, which do not go with the table. */
+  functions?: string[];
 }
 
 export interface CreateField {
@@ -181,6 +205,19 @@ export interface DropField {
   viewTables: string[];
   /** The index rows on its columns go too (a custom field is never indexed). */
   withIndexRows: boolean;
+  /** The trigger function (and so the trigger) of a search column, dropped before it. */
+  functions?: string[];
+}
+
+/**
+ * The trigger function and trigger that keep a search column current, made or made again (a
+ * function of another name, `replaces`, dropped first); `backfill` fills the rows already there.
+ */
+export interface SetSearchVector {
+  kind: 'setSearchVector';
+  spec: SearchVectorSpec;
+  replaces: string | null;
+  backfill: boolean;
 }
 
 export interface CreateForeignKey {
@@ -251,6 +288,7 @@ export type Change =
   | UpdateObject
   | RenameObject
   | SetLabelIdentifier
+  | SetImageIdentifier
   | TurnObjectCustom
   | DropObject
   | CreateField
@@ -258,6 +296,7 @@ export type Change =
   | RenameField
   | TurnFieldCustom
   | DropField
+  | SetSearchVector
   | CreateForeignKey
   | UpdateForeignKey
   | CreateIndex

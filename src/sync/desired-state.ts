@@ -3,7 +3,15 @@ import { FieldType, OnDeleteAction, RelationType } from '../declarations/field-t
 import { RATING_VALUES } from '../declarations/field-type.registry';
 import { ActualField, ActualObject } from '../metadata/actual-state';
 import { fingerprintOf } from '../metadata/declared-state.repository';
-import { ColumnSpec, fieldColumnSpecs, foreignKeyName, indexEntryColumns, indexName, standardTableName } from '../metadata/column-layout';
+import {
+  ColumnSpec,
+  fieldColumnSpecs,
+  foreignKeyName,
+  indexEntryColumns,
+  indexName,
+  standardTableName,
+  uniqueFieldIndex,
+} from '../metadata/column-layout';
 
 export interface ForeignKeySpec {
   name: string;
@@ -17,6 +25,8 @@ export interface IndexSpec {
   columns: string[];
   isUnique: boolean;
   where: string | null;
+  /** The index method when not a B-tree: GIN for a search column. */
+  using?: 'GIN';
 }
 
 export interface DesiredField {
@@ -110,8 +120,13 @@ export const desiredStateOfGated = (gated: DeclaredSchema): DesiredState => {
       .filter((index) => index.fields.every((name) => columnsOf(name).length > 0))
       .map((index) => ({ name: index.name, columns: index.fields.flatMap(columnsOf), isUnique: index.isUnique, where: index.where }));
     for (const field of fields.filter((candidate) => candidate.declared.isUnique)) {
+      const index = uniqueFieldIndex(field.declared, tableName);
+      // A unique field and a declared index may describe the same index: it is built once.
+      if (!indexes.some((candidate) => candidate.name === index.name)) indexes.push({ ...index, isUnique: true });
+    }
+    for (const field of fields.filter((candidate) => candidate.declared.type === FieldType.TS_VECTOR)) {
       const columns = field.columns.map((column) => column.name);
-      indexes.push({ name: indexName(tableName, columns, true), columns, isUnique: true, where: null });
+      indexes.push({ name: indexName(tableName, columns, false), columns, isUnique: false, where: null, using: 'GIN' });
     }
     return { declared: object, tableName, fields, indexes };
   });
@@ -123,6 +138,15 @@ export const desiredStateOfGated = (gated: DeclaredSchema): DesiredState => {
     fingerprint: fingerprintOf(gated),
   };
 };
+
+/** The object properties a declaration sets (those it leaves out keep the columns' defaults). */
+export const declaredObjectProperties = (
+  object: DeclaredObject,
+): Partial<Pick<ActualObject, 'shortcut' | 'isSearchable' | 'isAuditLogged'>> => ({
+  ...(object.shortcut !== undefined ? { shortcut: object.shortcut } : {}),
+  ...(object.isSearchable !== undefined ? { isSearchable: object.isSearchable } : {}),
+  ...(object.isAuditLogged !== undefined ? { isAuditLogged: object.isAuditLogged } : {}),
+});
 
 /** The metadata row of a standard object as its declaration makes it, under `id`, with `fields`. */
 export const declaredObjectRow = (object: DesiredObject, id: string, fields: ActualField[]): ActualObject => ({
@@ -139,5 +163,9 @@ export const declaredObjectRow = (object: DesiredObject, id: string, fields: Act
   isSystem: object.declared.isSystem,
   isActive: true,
   labelIdentifierFieldMetadataId: null,
+  imageIdentifierFieldMetadataId: null,
+  shortcut: object.declared.shortcut ?? null,
+  isSearchable: object.declared.isSearchable ?? false,
+  isAuditLogged: object.declared.isAuditLogged ?? true,
   fields,
 });

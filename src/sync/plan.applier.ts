@@ -64,6 +64,12 @@ export class PlanApplier {
           );
           failures.push({ check, count, examples: rows.map((row) => row.id) });
         }
+      } else if (check.kind === 'NO_ROWS') {
+        rows = await this.manager.query(`SELECT "id" FROM ${table} LIMIT 5`);
+        if (rows.length > 0) {
+          const [{ count }] = await this.manager.query(`SELECT count(*)::int AS count FROM ${table}`);
+          failures.push({ check, count, examples: rows.map((row) => row.id) });
+        }
       } else if (check.kind === 'NO_DUPLICATES') {
         rows = await this.manager.query(
           `SELECT ${columns.join(', ')}, count(*)::int AS count FROM ${table} ${check.where ? `WHERE ${check.where}` : ''}

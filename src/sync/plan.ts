@@ -24,14 +24,15 @@ export type ActionKind =
   | 'RENAME_FIELD'
   | 'TURN_FIELD_CUSTOM'
   | 'DROP_FIELD'
+  | 'SET_SEARCH_VECTOR'
   | 'CREATE_FOREIGN_KEY'
   | 'UPDATE_FOREIGN_KEY'
   | 'CREATE_INDEX'
   | 'DROP_INDEX';
 
-/** A read that must find nothing before any write happens. */
+/** A read that must find nothing before any write happens (NO_ROWS: the table is empty). */
 export interface PreflightCheck {
-  kind: 'NO_NULLS' | 'NO_DUPLICATES' | 'ONLY_VALUES';
+  kind: 'NO_NULLS' | 'NO_DUPLICATES' | 'ONLY_VALUES' | 'NO_ROWS';
   table: string;
   columns: string[];
   /** ONLY_VALUES: the values the column may still hold. */

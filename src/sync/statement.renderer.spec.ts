@@ -161,6 +161,7 @@ describe('StatementRenderer', () => {
         enumValues: {
           action: 'add',
           enumType: 'company_stage_enum',
+          renamed: [{ from: 'new', to: 'NEW' }],
           added: [
             { value: 'OPEN', before: 'NEW' },
             { value: 'LOST', before: null },
@@ -173,6 +174,7 @@ describe('StatementRenderer', () => {
       }),
     ).toEqual([
       'ALTER TABLE "workspace_test"."company" ALTER COLUMN "stage" SET NOT NULL',
+      `ALTER TYPE "workspace_test"."company_stage_enum" RENAME VALUE 'new' TO 'NEW'`,
       `ALTER TYPE "workspace_test"."company_stage_enum" ADD VALUE IF NOT EXISTS 'OPEN' BEFORE 'NEW'`,
       `ALTER TYPE "workspace_test"."company_stage_enum" ADD VALUE IF NOT EXISTS 'LOST'`,
       `ALTER TABLE "workspace_test"."company" ALTER COLUMN "stage" SET DEFAULT 'OPEN'`,
@@ -189,7 +191,15 @@ describe('StatementRenderer', () => {
         tableName: 'company',
         set: { isNullable: true },
         nullability: { column: 'tags', isNullable: true },
-        enumValues: { action: 'replace', enumType: 'company_tags_enum', column: 'tags', isArray: true, values: ['A'], defaultSql: `'{A}'` },
+        enumValues: {
+          action: 'replace',
+          enumType: 'company_tags_enum',
+          renamed: [],
+          column: 'tags',
+          isArray: true,
+          values: ['A'],
+          defaultSql: `'{A}'`,
+        },
         defaults: [],
       }),
     ).toEqual([

@@ -21,7 +21,7 @@ export interface HealthIssue {
   message: string;
 }
 
-const LIVE_TYPE: Record<string, string> = {
+const LIVE_TYPE: Record<Exclude<ColumnSpec['type'], 'enum' | 'enum[]'>, string> = {
   uuid: 'uuid',
   text: 'text',
   'double precision': 'double precision',
@@ -31,6 +31,7 @@ const LIVE_TYPE: Record<string, string> = {
   timestamptz: 'timestamp with time zone',
   jsonb: 'jsonb',
   'text[]': 'text[]',
+  tsvector: 'tsvector',
 };
 
 const expectedLiveType = (column: ColumnSpec): string =>
@@ -80,7 +81,8 @@ export const checkWorkspaceHealth = (actual: ActualState): HealthIssue[] => {
             message: `column "${column.name}" of ${object.tableName} is ${live.type}, field ${object.nameSingular}.${field.name} (${field.type}) expects ${expected}`,
           });
         }
-        if (isPlain && live.isNullable !== field.isNullable) {
+        // A plain field's column, or a relation's foreign key (NOT NULL when the relation is required).
+        if ((isPlain || field.relationType === RelationType.MANY_TO_ONE) && live.isNullable !== field.isNullable) {
           issues.push({
             kind: 'WRONG_NULLABILITY',
             table: object.tableName,

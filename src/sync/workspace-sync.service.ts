@@ -60,7 +60,9 @@ const describePreflight = (failure: PreflightFailure): string => {
       ? `${failure.count} row(s) of ${check.table} have no value in ${check.columns.join(', ')} (e.g. ids ${failure.examples.join(', ')})`
       : check.kind === 'NO_DUPLICATES'
         ? `${check.table} holds duplicate values of ${check.columns.join(', ')}: ${failure.examples.map((row) => JSON.stringify(row)).join('; ')}`
-        : `${check.table}.${check.columns[0]} holds values that are no longer options: ${failure.examples.join(', ')}`;
+        : check.kind === 'NO_ROWS'
+          ? `${failure.count} row(s) of ${check.table} would have no value in the new ${check.columns.join(', ')} (e.g. ids ${failure.examples.join(', ')})`
+          : `${check.table}.${check.columns[0]} holds values that are no longer options: ${failure.examples.join(', ')}`;
   return `${what}; to resolve: ${check.remedy}`;
 };
 

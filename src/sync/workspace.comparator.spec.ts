@@ -171,7 +171,7 @@ describe('WorkspaceComparator', () => {
     expect(changesOf(addPlan)).toContainEqual(
       expect.objectContaining({
         kind: 'updateField',
-        enumValues: { action: 'add', enumType: 'person_stage_enum', added: [{ value: 'LOST', before: null }] },
+        enumValues: { action: 'add', enumType: 'person_stage_enum', renamed: [], added: [{ value: 'LOST', before: null }] },
       }),
     );
     const removed = structuredClone(desired);

@@ -82,7 +82,7 @@ describe('HTTP input', () => {
     it('names a nested property at fault by its path', async () => {
       const response = await field({ name: 'tier', label: 'Tier', type: 'SELECT', options: [{ value: 'GOLD' }, { value: 7 }] });
       expect(response.status).toBe(400);
-      expect(response.body).toMatchObject({ field: 'options[1].value', message: expect.stringContaining('UPPER_SNAKE_CASE') });
+      expect(response.body).toMatchObject({ field: 'options[1].value', message: expect.stringContaining('option value must be text') });
     });
 
     it('lists the valid types with an unknown one', async () => {

@@ -351,7 +351,7 @@ describe('HTTP workspaces and custom metadata', () => {
         '/objects/person/fields',
         { name: 'tier', label: 'X', type: 'SELECT', options: [{ value: "A'); DROP TABLE person; --", label: 'A' }] },
         'options',
-        /UPPER_SNAKE_CASE/,
+        /must be letters, digits/,
       ],
       [
         'a default of the wrong type',

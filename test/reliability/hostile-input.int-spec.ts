@@ -270,7 +270,7 @@ describe('hostile input', () => {
         `[{"value":"A'); DROP TYPE x; --"}]`,
       ],
       1,
-      /--options: option value .* must be UPPER_SNAKE_CASE/s,
+      /--options: option value .* must be letters, digits/s,
     );
     add(
       'field:create --default',

@@ -1,13 +1,29 @@
-import { DeclaredField } from '../../declarations/declared-schema';
+import { DeclaredField, DeclaredSelectOption } from '../../declarations/declared-schema';
 import { FieldType, RelationType } from '../../declarations/field-type';
 import { getFieldTypeDefinition } from '../../declarations/field-type.registry';
+import { searchFieldSources } from '../../declarations/search-fields';
 import { ActualField, ActualObject, actualFieldColumns, VIEW_OBJECTS_WITH_FIELDS } from '../../metadata/actual-state';
 import { foreignKeyName } from '../../metadata/column-layout';
+import { searchFunctionName, searchVectorSpec } from '../../metadata/search-vector';
 import { ColumnRename, declaredFieldRow, EnumValuesChange, enumTypesOf, FieldColumns, FieldRow, Rename, UpdateField } from '../changes';
 import { DesiredField } from '../desired-state';
 import { Hazard, PreflightCheck } from '../plan';
 import { Comparison, Phase } from './comparison';
 import { sameJson } from './same-json';
+
+/**
+ * The enum labels to rename: options with an id whose value differs from the stored option of that
+ * id, where the old label exists and the new one does not (a label cannot be renamed onto another).
+ */
+const optionRenames = (stored: DeclaredSelectOption[], declared: DeclaredSelectOption[], labels: string[]): Rename[] => {
+  const renames: Rename[] = [];
+  for (const option of declared.filter((candidate) => candidate.id !== undefined)) {
+    const before = stored.find((candidate) => candidate.id === option.id);
+    if (!before || before.value === option.value) continue;
+    if (labels.includes(before.value) && !labels.includes(option.value)) renames.push({ from: before.value, to: option.value });
+  }
+  return renames;
+};
 
 /**
  * Compares the fields of an object with their declarations, matched by standardId: creates,
@@ -50,9 +66,22 @@ export class FieldComparator {
         this.rename(objectName, tableName, actual, existing, field);
       }
       this.update(objectName, tableName, existing, field);
+      const settingsChanged = !sameJson(existing.settings, field.declared.settings);
+      if (field.declared.type === FieldType.TS_VECTOR && (existing.name !== field.declared.name || settingsChanged)) {
+        // Sources renamed with their fields index the same values: only other sources or weights need the rows filled again.
+        const indexed = (settings: Record<string, unknown> | null, of: Array<{ name: string; standardId: string | null }>) =>
+          searchFieldSources(settings).map((source) => [
+            of.find((f) => f.name === source.field)?.standardId ?? source.field,
+            source.weight,
+          ]);
+        this.searchVector(objectName, tableName, field.declared, declaredFields, {
+          replaces: existing.name !== field.declared.name ? searchFunctionName(tableName, existing.name) : null,
+          backfill: !sameJson(indexed(existing.settings, actual.fields), indexed(field.declared.settings, declaredFields)),
+        });
+      }
     }
     for (const field of newFields) {
-      this.create(objectName, tableName, actual, field);
+      this.create(objectName, tableName, actual, field, declaredFields);
     }
     if (options.keepUnmatched) return;
     for (const existing of actual.fields.filter((field) => !field.isCustom && !matched.has(field))) {
@@ -72,7 +101,7 @@ export class FieldComparator {
     });
   }
 
-  create(objectName: string, tableName: string, actual: ActualObject, field: DesiredField): void {
+  create(objectName: string, tableName: string, actual: ActualObject, field: DesiredField, declaredFields: DeclaredField[] = []): void {
     const name = field.declared.name;
     const newColumns = new Set(field.columns.map((column) => column.name));
     const clash = actual.fields.find(
@@ -92,6 +121,19 @@ export class FieldComparator {
     }
     // A volatile default is computed for every existing row.
     const rewritesWithVolatileDefault = field.columns.some((column) => column.defaultSql === 'gen_random_uuid()');
+    // A NOT NULL column without a default (a required relation) can only be added to an empty table.
+    const required = field.columns.filter((column) => !column.isNullable && column.defaultSql === null);
+    const preflight: PreflightCheck[] =
+      this.comparison.actual.live.tables.has(tableName) && required.length > 0
+        ? [
+            {
+              kind: 'NO_ROWS',
+              table: tableName,
+              columns: required.map((column) => column.name),
+              remedy: `declare ${objectName}.${name} optional first, fill it on every record, then make it required`,
+            },
+          ]
+        : [];
     this.comparison.add(Phase.FIELD, {
       kind: 'CREATE_FIELD',
       object: objectName,
@@ -107,6 +149,35 @@ export class FieldComparator {
           field: this.rowOf(objectName, actual.id, field),
         },
       ],
+      preflight,
+    });
+    if (field.declared.type === FieldType.TS_VECTOR) {
+      this.searchVector(objectName, tableName, field.declared, declaredFields, { replaces: null, backfill: true });
+    }
+  }
+
+  /**
+   * The trigger that keeps a search column current, after the columns it reads exist (and before
+   * its GIN index is built); `backfill` computes it for the rows already there.
+   */
+  searchVector(
+    objectName: string,
+    tableName: string,
+    field: DeclaredField,
+    declaredFields: DeclaredField[],
+    options: { replaces: string | null; backfill: boolean },
+  ): void {
+    const spec = searchVectorSpec(tableName, field, declaredFields);
+    const sources = searchFieldSources(field.settings)
+      .map((source) => `${source.field} (${source.weight})`)
+      .join(', ');
+    this.comparison.add(Phase.FOREIGN_KEY, {
+      kind: 'SET_SEARCH_VECTOR',
+      object: objectName,
+      field: field.name,
+      hazard: options.backfill && this.comparison.hazards.isLarge(tableName) ? Hazard.REWRITES_TABLE : null,
+      summary: `keep search field ${objectName}.${field.name} current from ${sources || '(no field)'}${options.backfill ? ', filling existing rows' : ''}`,
+      changes: [{ kind: 'setSearchVector', spec, replaces: options.replaces, backfill: options.backfill }],
     });
   }
 
@@ -180,7 +251,8 @@ export class FieldComparator {
     const preflight: PreflightCheck[] = [];
     let hazard: Hazard | null = null;
 
-    if (changed.includes('isNullable') && getFieldTypeDefinition(declared.type).kind === 'plain') {
+    // A plain field's column, or a relation's foreign key (a composite's columns stay nullable).
+    if (changed.includes('isNullable') && getFieldTypeDefinition(declared.type).kind !== 'composite' && field.columns.length === 1) {
       const column = field.columns[0].name;
       change.nullability = { column, isNullable: declared.isNullable };
       if (!declared.isNullable) {
@@ -194,7 +266,7 @@ export class FieldComparator {
       }
     }
     if (changed.includes('options') && field.enumValues && declared.type !== FieldType.RATING) {
-      change.enumValues = this.enumValuesChange(objectName, tableName, field, preflight);
+      change.enumValues = this.enumValuesChange(objectName, tableName, existing, field, preflight);
       if (change.enumValues?.action === 'replace') hazard = Hazard.REWRITES_TABLE;
     }
     // A replaced enum type has its column's default set again already.
@@ -215,29 +287,37 @@ export class FieldComparator {
     });
   }
 
-  /** New enum labels, or (when some are removed) the type replaced, with the check that no value uses those. */
+  /**
+   * Labels renamed (an option known by its id whose value changed), then new enum labels, or (when
+   * some are removed) the type replaced, with the check that no value uses those.
+   */
   private enumValuesChange(
     objectName: string,
     tableName: string,
+    existing: ActualField,
     field: DesiredField,
     preflight: PreflightCheck[],
   ): EnumValuesChange | null {
     const column = field.columns[0];
     const values = field.enumValues!;
-    const current = this.comparison.actual.live.enums.get(column.enumName!) ?? [];
+    const live = this.comparison.actual.live.enums.get(column.enumName!) ?? [];
+    const renamed = optionRenames(existing.options ?? [], field.declared.options ?? [], live);
+    const current = live.map((value) => renamed.find((rename) => rename.from === value)?.to ?? value);
     const removed = current.filter((value) => !values.includes(value));
     if (removed.length > 0) {
       preflight.push({
         kind: 'ONLY_VALUES',
         table: tableName,
         columns: [column.name],
-        values,
+        // The pre-flight reads the rows before the renames.
+        values: [...values, ...renamed.map((rename) => rename.from)],
         isArray: column.type === 'enum[]',
         remedy: `change the records of ${objectName}.${field.declared.name} that hold ${removed.join(', ')} to a remaining option, or keep those options`,
       });
       return {
         action: 'replace',
         enumType: column.enumName!,
+        renamed,
         column: column.name,
         isArray: column.type === 'enum[]',
         values,
@@ -254,7 +334,7 @@ export class FieldComparator {
       added.push({ value, before: next ?? null });
       labels.splice(next ? labels.indexOf(next) : labels.length, 0, value);
     });
-    return added.length > 0 ? { action: 'add', enumType: column.enumName!, added } : null;
+    return added.length > 0 || renamed.length > 0 ? { action: 'add', enumType: column.enumName!, renamed, added } : null;
   }
 
   private remove(objectName: string, tableName: string, existing: ActualField, declaredFields: DeclaredField[]): void {
@@ -283,6 +363,7 @@ export class FieldComparator {
             enumTypes: columns.flatMap((column) => (column.enumName && actual.live.enums.has(column.enumName) ? [column.enumName] : [])),
             viewTables,
             withIndexRows: true,
+            ...(existing.type === FieldType.TS_VECTOR ? { functions: [searchFunctionName(tableName, existing.name)] } : {}),
           },
         ],
       });

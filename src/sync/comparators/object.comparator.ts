@@ -1,8 +1,9 @@
 import { FieldType, RelationType } from '../../declarations/field-type';
 import { ActualObject, actualFieldColumns } from '../../metadata/actual-state';
 import { enumTypeName, fieldColumns, foreignKeyName } from '../../metadata/column-layout';
+import { searchFunctionName } from '../../metadata/search-vector';
 import { enumTypesOf, ObjectColumns, TableDependentRename } from '../changes';
-import { declaredObjectRow, desiredField, DesiredObject } from '../desired-state';
+import { declaredObjectProperties, declaredObjectRow, desiredField, DesiredObject } from '../desired-state';
 import { Hazard } from '../plan';
 import { Comparison, Phase } from './comparison';
 import { FieldComparator } from './field.comparator';
@@ -38,8 +39,17 @@ export class ObjectComparator {
       return;
     }
     const objectId = this.comparison.ids.object(name)!;
-    // The label identifier points at a field row: it is set once those exist (compareLabelIdentifiers).
-    const { fields: _fields, labelIdentifierFieldMetadataId: _labelIdentifier, ...row } = declaredObjectRow(object, objectId, []);
+    // The label and image identifiers point at field rows: they are set once those exist (compareLabelIdentifiers).
+    const {
+      fields: _fields,
+      labelIdentifierFieldMetadataId: _labelIdentifier,
+      imageIdentifierFieldMetadataId: _imageIdentifier,
+      shortcut: _shortcut,
+      isSearchable: _isSearchable,
+      isAuditLogged: _isAuditLogged,
+      ...columns
+    } = declaredObjectRow(object, objectId, []);
+    const row = { ...columns, ...declaredObjectProperties(object.declared) };
     this.comparison.add(Phase.CREATE_OBJECT, {
       kind: 'CREATE_OBJECT',
       object: name,
@@ -55,6 +65,9 @@ export class ObjectComparator {
         },
       ],
     });
+    for (const field of object.fields.filter((candidate) => candidate.declared.type === FieldType.TS_VECTOR)) {
+      this.fields.searchVector(name, object.tableName, field.declared, object.declared.fields, { replaces: null, backfill: false });
+    }
   }
 
   compare(object: DesiredObject, actual: ActualObject): void {
@@ -69,6 +82,9 @@ export class ObjectComparator {
       description: object.declared.description,
       icon: object.declared.icon,
       isSystem: object.declared.isSystem,
+      shortcut: object.declared.shortcut ?? null,
+      isSearchable: object.declared.isSearchable ?? false,
+      isAuditLogged: object.declared.isAuditLogged ?? true,
     };
     const changed = (Object.keys(desiredValues) as Array<keyof ObjectColumns>).filter((key) => !sameJson(actual[key], desiredValues[key]));
     if (changed.length > 0) {
@@ -101,6 +117,13 @@ export class ObjectComparator {
     // The names of enum types and foreign keys begin with the table's: they follow it.
     const dependents: TableDependentRename[] = [];
     for (const field of actual.fields) {
+      if (field.type === FieldType.TS_VECTOR) {
+        dependents.push({
+          of: 'function',
+          from: searchFunctionName(actual.tableName, field.name),
+          to: searchFunctionName(object.tableName, field.name),
+        });
+      }
       for (const column of actualFieldColumns(field, actual.tableName)) {
         if (column.enumName && live.enums.has(column.enumName)) {
           dependents.push({ of: 'enumType', from: column.enumName, to: enumTypeName(object.tableName, column.name) });
@@ -151,7 +174,16 @@ export class ObjectComparator {
           field: null,
           hazard: Hazard.DROPS_DATA,
           summary: `drop object ${actual.nameSingular} and its table ${actual.tableName}`,
-          changes: [{ kind: 'dropObject', objectId: actual.id, tableName: actual.tableName }],
+          changes: [
+            {
+              kind: 'dropObject',
+              objectId: actual.id,
+              tableName: actual.tableName,
+              functions: actual.fields
+                .filter((field) => field.type === FieldType.TS_VECTOR)
+                .map((field) => searchFunctionName(actual.tableName, field.name)),
+            },
+          ],
         });
       } else {
         this.comparison.add(Phase.FIELD, {
@@ -176,22 +208,31 @@ export class ObjectComparator {
     }
   }
 
+  /** The label and image identifiers of each object, once its fields exist. */
   compareLabelIdentifiers(matches: Map<DesiredObject, ActualObject>): void {
     for (const object of this.comparison.comparedObjects()) {
       const name = object.declared.nameSingular;
       const actual = matches.get(object);
-      const standardId = object.declared.labelIdentifierStandardId;
-      const field = standardId ? object.fields.find((candidate) => candidate.declared.standardId === standardId) : undefined;
-      const fieldId = field ? this.comparison.ids.field(name, field.declared.name)! : null;
       if (!actual && this.comparison.isRefused(name)) continue;
-      if ((actual?.labelIdentifierFieldMetadataId ?? null) === fieldId) continue;
-      this.comparison.add(Phase.FINAL, {
-        kind: 'UPDATE_OBJECT',
-        object: name,
-        field: field?.declared.name ?? null,
-        summary: `set the label identifier of ${name} to ${field?.declared.name ?? 'none'}`,
-        changes: [{ kind: 'setLabelIdentifier', objectId: this.comparison.ids.object(name)!, fieldId }],
-      });
+      const objectId = this.comparison.ids.object(name)!;
+      const identifiers = [
+        { what: 'label', standardId: object.declared.labelIdentifierStandardId, current: actual?.labelIdentifierFieldMetadataId },
+        { what: 'image', standardId: object.declared.imageIdentifierStandardId, current: actual?.imageIdentifierFieldMetadataId },
+      ] as const;
+      for (const { what, standardId, current } of identifiers) {
+        const field = standardId ? object.fields.find((candidate) => candidate.declared.standardId === standardId) : undefined;
+        const fieldId = field ? this.comparison.ids.field(name, field.declared.name)! : null;
+        if ((current ?? null) === fieldId) continue;
+        this.comparison.add(Phase.FINAL, {
+          kind: 'UPDATE_OBJECT',
+          object: name,
+          field: field?.declared.name ?? null,
+          summary: `set the ${what} identifier of ${name} to ${field?.declared.name ?? 'none'}`,
+          changes: [
+            what === 'label' ? { kind: 'setLabelIdentifier', objectId, fieldId } : { kind: 'setImageIdentifier', objectId, fieldId },
+          ],
+        });
+      }
     }
   }
 }
