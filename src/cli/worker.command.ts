@@ -14,7 +14,6 @@ import { DatabaseOutage } from '../workspace/connection-retry';
 import { MAX_CONCURRENCY, WorkspaceJobDispatcher } from '../workspace/workspace-job.dispatcher';
 import { queueNameFor, QueueError, WorkspaceJobResult, WorkspaceJobWorker } from '../workspace/workspace-queue';
 import { BaseCommand, BaseCommandOptions } from './base.command';
-import { UsageError } from './cli.error';
 import { WALK_JOBS, WalkJob } from './walk-jobs';
 import { renderResult } from './walk-report';
 import { PlainProgress } from './plain-progress';
@@ -82,10 +81,10 @@ export class WorkerCommand extends BaseCommand<WorkerOptions> {
 
   async run(_params: string[], options: WorkerOptions): Promise<void> {
     if (!this.config.REDIS_URL) {
-      throw new UsageError('worker needs Redis: set REDIS_URL (e.g. redis://127.0.0.1:6379) in the environment or .env.');
+      throw new Error('worker needs Redis: set REDIS_URL (e.g. redis://127.0.0.1:6379) in the environment or .env.');
     }
     if (this.database.isEmbedded) {
-      throw new UsageError('worker needs a PostgreSQL server (DATABASE_URL): the embedded database belongs to one process.');
+      throw new Error('worker needs a PostgreSQL server (DATABASE_URL): the embedded database belongs to one process.');
     }
     const concurrency = options.concurrency ?? 1;
     const log = this.logger;
@@ -130,9 +129,10 @@ export class WorkerCommand extends BaseCommand<WorkerOptions> {
       operations = await serveOperations(options.port ?? this.config.WORKER_PORT, this.metrics, () => this.readiness.check());
     } catch (error) {
       await worker.close(0);
-      throw new UsageError(
+      throw new Error(
         `worker cannot serve /healthz and /metrics on port ${options.port ?? this.config.WORKER_PORT}: ${(error as Error).message}. ` +
           'Choose another with --port or WORKER_PORT (0: any free port).',
+        { cause: error },
       );
     }
     const graceMs = options.gracePeriod ?? DEFAULT_GRACE_PERIOD_MS;

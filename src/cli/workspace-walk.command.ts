@@ -70,7 +70,7 @@ export abstract class WorkspaceWalkCommand<
     return [...previous, parseUuid(value, '--workspace-id')];
   }
 
-  @Option({ flags: '--dry-run', description: 'print what would be done; write nothing' })
+  @Option({ flags: '-d, --dry-run', description: 'print what would be done; write nothing' })
   parseDryRun(): boolean {
     return true;
   }
@@ -114,10 +114,10 @@ export abstract class WorkspaceWalkCommand<
     }
     const unavailable = options.queue ? this.dispatcher.queueUnavailable : null;
     if (unavailable === 'NO_REDIS') {
-      throw new UsageError('--queue needs Redis: set REDIS_URL (e.g. redis://127.0.0.1:6379) in the environment or .env.');
+      throw new Error('--queue needs Redis: set REDIS_URL (e.g. redis://127.0.0.1:6379) in the environment or .env.');
     }
     if (unavailable === 'EMBEDDED_DATABASE') {
-      throw new UsageError('--queue needs a PostgreSQL server (DATABASE_URL): workers cannot reach the embedded database of this process.');
+      throw new Error('--queue needs a PostgreSQL server (DATABASE_URL): workers cannot reach the embedded database of this process.');
     }
     const walk = await this.dispatcher.open(this.handler, options);
     try {

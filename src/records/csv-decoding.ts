@@ -6,7 +6,7 @@ import { RecordError } from './record.error';
 export const DEFAULT_CHARSET = 'utf-8';
 
 /** A decoder that refuses bytes the charset cannot hold; an unknown charset is refused by name. */
-const decoderFor = (charset: string): TextDecoder => {
+export const decoderFor = (charset: string): TextDecoder => {
   try {
     return new TextDecoder(charset, { fatal: true });
   } catch {

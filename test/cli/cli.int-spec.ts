@@ -52,9 +52,9 @@ describe('CLI', () => {
       expect(result.stderr).toContain('Usage: command:prod');
     });
 
-    it('exits 2 when database:reset is not confirmed, and touches nothing', async () => {
+    it('refuses database:reset unconfirmed with exit 1, and touches nothing', async () => {
       const result = await runCli(['database:reset'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' }, cwd);
-      expect(result.code).toBe(2);
+      expect(result.code).toBe(1);
       expect(result.stderr).toBe('Error: database:reset deletes every workspace and all its data. Pass --yes to confirm.\n');
     });
 

@@ -331,7 +331,7 @@ describe('queue mode: workspace:sync-metadata --queue and worker', () => {
 
   it('refuses --queue without REDIS_URL, and says so when Redis cannot be reached', async () => {
     const missing = await runCli([SYNC, '--queue'], { DATABASE_URL: database.url }, cwd);
-    expect(missing.code).toBe(2);
+    expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('Error: --queue needs Redis: set REDIS_URL (e.g. redis://127.0.0.1:6379) in the environment or .env.');
 
     const unreachable = await runCli([SYNC, '--queue'], { DATABASE_URL: database.url, REDIS_URL: 'redis://127.0.0.1:1' }, cwd);
@@ -345,7 +345,7 @@ describe('queue mode: workspace:sync-metadata --queue and worker', () => {
     expect(worker.stderr).toContain('Error: Could not connect to Redis at 127.0.0.1:1');
 
     const embedded = await runCli([SYNC, '--queue'], { REDIS_URL }, cwd);
-    expect(embedded.code).toBe(2);
+    expect(embedded.code).toBe(1);
     expect(embedded.stderr).toContain('Error: --queue needs a PostgreSQL server (DATABASE_URL)');
   });
 });

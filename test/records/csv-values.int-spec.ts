@@ -210,7 +210,7 @@ describe('CSV values', () => {
     writeFileSync(file, Buffer.concat([Buffer.from('Name / First Name,City\n'), Buffer.from('Søren,Århus\n', 'latin1')]));
     const env = { DATABASE_URL: test.database.url };
     const bad = await runCli(['records:import', '-w', ws.workspaceId, '--object', 'person', '--file', file], env);
-    expect(bad.code).toBe(2);
+    expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/line 2: the file is not valid UTF-8/);
     const unknownCli = await runCli(
       ['records:import', '-w', ws.workspaceId, '--object', 'person', '--file', file, '--encoding', 'klingon'],

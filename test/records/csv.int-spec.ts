@@ -280,13 +280,13 @@ describe('CSV import and export', () => {
     ]);
   });
 
-  it('records:import lists every bad row and exits 1 with nothing imported; --skip-invalid imports the rest; bad arguments exit 2', async () => {
+  it('records:import lists every bad row and exits 1 with nothing imported; --skip-invalid imports the rest', async () => {
     const env = { DATABASE_URL: test.database.url };
     const ws = await createWorkspaceWithKey(test, { displayName: 'CLI', prefill: false });
     const file = join(cwd, 'people-bad.csv');
     writeFileSync(file, 'Name / First Name,Employees\n');
     const unknownColumn = await runCli(['records:import', '-w', ws.workspaceId, '--object', 'person', '--file', file], env);
-    expect(unknownColumn.code).toBe(2);
+    expect(unknownColumn.code).toBe(1);
     expect(unknownColumn.stderr).toMatch(/the column "Employees" matches no field/);
 
     writeFileSync(file, 'Name / First Name,Emails / Additional Emails\nAda,[]\nBob,{oops\nCy,\nDee,[1\n');
@@ -309,7 +309,7 @@ describe('CSV import and export', () => {
     expect(toStdout.stdout.split('\n')[0].startsWith('Id,')).toBe(true);
     expect(toStdout.stdout.trimEnd().split('\n')).toHaveLength(3);
     const ghost = await runCli(['records:export', '-w', ws.workspaceId, '--object', 'ghost'], env);
-    expect(ghost.code).toBe(2);
+    expect(ghost.code).toBe(1);
     expect(ghost.stderr).toMatch(/object "ghost" does not exist/);
   });
 });
