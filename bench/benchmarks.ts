@@ -4,6 +4,7 @@ import { declarationsBenchmark } from './declarations.bench';
 import { emailMigrationBenchmark } from './email-migration.bench';
 import { fleetAddFieldBenchmark } from './fleet-add-field.bench';
 import { fleetNoopBenchmark } from './fleet-noop.bench';
+import { fleetRealBenchmark } from './fleet-real.bench';
 import { seedDemoBenchmark } from './seed-demo.bench';
 
 export type Benchmark = (args: string[]) => Promise<Record<string, unknown>>;
@@ -15,5 +16,6 @@ export const BENCHMARKS: Record<string, Benchmark> = {
   'email-migration': emailMigrationBenchmark,
   'fleet-add-field': fleetAddFieldBenchmark,
   'fleet-noop': fleetNoopBenchmark,
+  'fleet-real': fleetRealBenchmark,
   'seed-demo': seedDemoBenchmark,
 };
