@@ -29,6 +29,10 @@ export class TerminalProgress implements WalkProgress {
     this.bar?.increment(1, { rate: (this.done / seconds).toFixed(1) });
   }
 
+  line(line: string): void {
+    this.bars.log(`${line}\n`);
+  }
+
   note(line: string): void {
     this.bars.log(`${line}\n`);
   }
