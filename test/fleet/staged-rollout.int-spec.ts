@@ -159,10 +159,19 @@ describe('staged rollout: --canary, --canary-workspace-id, --stages and --max-fa
     await stagedRun([], env);
   });
 
-  it('the same through --queue, done by a worker', async () => {
+  it('the same through --queue, done by a worker, and a canary that fails there', async () => {
     const worker = startCli(['worker', '--concurrency', '2'], env, cwd);
     workers.push(worker);
     await stagedRun(['--queue', '--concurrency', '4'], env);
+
+    await resetFleet();
+    await drift(fleet[0]);
+    const canary = await runCli([SYNC, '--queue', '--canary', '1'], env, cwd);
+    expect(canary.code).toBe(1);
+    expect(canary.stdout).toContain('Canary, 1 workspace(s): 0 succeeded, 1 failed, 0 skipped (halted)');
+    expect(canary.stdout).toContain('the other 19 workspace(s) were not touched');
+    expect(await synced()).toEqual(fleet.map(() => false));
+    await drift(fleet[0], false);
     expect(await queue.getJobCounts('waiting', 'active', 'delayed')).toEqual({ waiting: 0, active: 0, delayed: 0 });
   });
 
