@@ -127,13 +127,14 @@ export class WorkspaceFleetRunner {
       // The last stage takes whatever is left, should the fleet have grown since it was counted.
       const size = index === stages.length - 1 ? Infinity : stage.size;
       let taken = 0;
-      const record = (result: FleetItemResult<T>) => {
+      /** `missing`: an id that names no workspace, which is reported failed but halts only a canary. */
+      const record = (result: FleetItemResult<T>, missing = false) => {
         if (options.keepResults) summary.results.push(result);
         summary[result.status] += 1;
         stage[result.status] += 1;
         options.onResult?.(result);
         // A canary runs to its end before it halts the run; a stage halts it as soon as it has failed too often.
-        if (stage.requiresSuccess ? result.status !== 'succeeded' : stage.failed > stage.maxFailures) {
+        if (stage.requiresSuccess ? result.status !== 'succeeded' : !missing && stage.failed > stage.maxFailures) {
           stage.halted = true;
           if (!stage.requiresSuccess) stopTaking();
         }
@@ -149,7 +150,10 @@ export class WorkspaceFleetRunner {
           if (options.signal?.aborted) return;
           const item = next.value;
           if ('missingId' in item) {
-            record({ workspaceId: item.missingId, status: 'failed', detail: null, message: `workspace ${item.missingId} does not exist` });
+            record(
+              { workspaceId: item.missingId, status: 'failed', detail: null, message: `workspace ${item.missingId} does not exist` },
+              true,
+            );
             continue;
           }
           const workspace = item.row;
