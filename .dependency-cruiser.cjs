@@ -62,6 +62,21 @@ module.exports = {
       to: { path: '^src/database/sql\\.ts$' },
     },
     {
+      name: 'converters-pure',
+      comment:
+        'upgrade/converters turn values into values for the upgrade steps: no database, no SQL, no repository, nothing of the runner',
+      severity: 'error',
+      from: { path: '^src/upgrade/converters/', pathNot: '\\.spec\\.ts$' },
+      to: {
+        path: [
+          '^src/(database|metadata|records|custom-metadata)/',
+          '\\.repository\\.ts$',
+          '^src/upgrade/(?!converters/)',
+          '(^|/)node_modules/(pg|pg-copy-streams|typeorm|@electric-sql)/',
+        ],
+      },
+    },
+    {
       name: 'no-test-code-in-src',
       severity: 'error',
       from: { path: '^src/', pathNot: '\\.spec\\.ts$' },

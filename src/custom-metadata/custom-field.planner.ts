@@ -1,4 +1,7 @@
-import { actualFieldColumns } from '../metadata/actual-state';
+import { FieldType } from '../declarations/field-type';
+import { searchFieldSources } from '../declarations/search-fields';
+import { ActualField, ActualObject, actualFieldColumns } from '../metadata/actual-state';
+import { searchFunctionName } from '../metadata/search-vector';
 import { ColumnRename, declaredFieldRow, enumTypesOf, FieldColumns } from '../sync/changes';
 import { desiredField } from '../sync/desired-state';
 import { Hazard, PlannedAction } from '../sync/plan';
@@ -16,6 +19,29 @@ import {
 import { CustomMetadataWorkspace } from './custom-metadata.workspace';
 
 const FIELD_UPDATES = ['name', 'label', 'description', 'icon', 'isActive'];
+
+/**
+ * A search field's trigger reads its fields' columns by name: a field it indexes cannot be renamed
+ * or deleted from under it, and a search field keeps the name its trigger writes.
+ */
+const checkNotSearched = (object: ActualObject, field: ActualField, property: string, what: 'renamed' | 'deleted'): void => {
+  if (field.type === FieldType.TS_VECTOR && what === 'renamed') {
+    throw new CustomMetadataError(
+      property,
+      `${object.nameSingular}.${field.name} is a search field kept by the database; it cannot be renamed`,
+    );
+  }
+  const search = object.fields.find(
+    (candidate) =>
+      candidate.type === FieldType.TS_VECTOR && searchFieldSources(candidate.settings).some((source) => source.field === field.name),
+  );
+  if (search) {
+    throw new CustomMetadataError(
+      property,
+      `${object.nameSingular}.${field.name} is indexed by the search field ${search.name}, so it cannot be ${what}${search.isCustom ? `; delete ${search.name} first` : ''}`,
+    );
+  }
+};
 
 /** Plans the custom fields of an object: creation, rename and other updates, deletion. */
 export class CustomFieldPlanner {
@@ -109,6 +135,7 @@ export class CustomFieldPlanner {
         `${object.nameSingular}.${field.name} is a relation field; it is renamed with the object it belongs to`,
       );
     }
+    checkNotSearched(object, field, 'name', 'renamed');
     const name = checkFieldName('name', input.name);
     const newColumns = actualFieldColumns({ ...field, name }, object.tableName);
     this.workspace.checkFieldNameFree(
@@ -147,6 +174,7 @@ export class CustomFieldPlanner {
     const name = `${object.nameSingular}.${field.name}`;
     if (!field.isCustom)
       throw new CustomMetadataError('field', `${name} is a standard field and cannot be deleted; deactivate it instead (isActive: false)`);
+    checkNotSearched(object, field, 'field', 'deleted');
     if (field.relationType)
       throw new CustomMetadataError('field', `${name} is a relation field; it is deleted with the object it belongs to`);
     if (rowsWithData > 0 && !force) {
@@ -172,7 +200,9 @@ export class CustomFieldPlanner {
           columns: actualFieldColumns(field, object.tableName).map((column) => column.name),
           enumTypes: this.workspace.enumTypesOf(field, object.tableName),
           viewTables: [],
-          withIndexRows: false,
+          // A search field (one turned custom) goes with its GIN index row and its trigger function.
+          withIndexRows: field.type === FieldType.TS_VECTOR,
+          ...(field.type === FieldType.TS_VECTOR ? { functions: [searchFunctionName(object.tableName, field.name)] } : {}),
         },
       ],
       preflight: [],

@@ -147,6 +147,18 @@ const checkType = (input: unknown, workspaceVersion: string | null): FieldType =
     throw new CustomMetadataError('type', `type "${String(input).slice(0, 40)}" is not a field type`);
   }
   const definition = getFieldTypeDefinition(input);
+  if (input === FieldType.RICH_TEXT) {
+    throw new CustomMetadataError(
+      'type',
+      'RICH_TEXT is a legacy type that old workspaces still hold and cannot be chosen for a new field; use RICH_TEXT_V2 (blocknote and markdown)',
+    );
+  }
+  if (input === FieldType.TS_VECTOR) {
+    throw new CustomMetadataError(
+      'type',
+      'TS_VECTOR fields are search fields declared with the standard objects, kept by the database; they cannot be created by users',
+    );
+  }
   if (definition.isLegacy && (workspaceVersion === null || compareVersions(workspaceVersion, LEGACY_TYPES_REMOVED_IN) >= 0)) {
     const replacement = { [FieldType.EMAIL]: 'EMAILS', [FieldType.LINK]: 'LINKS', [FieldType.PHONE]: 'PHONES' }[input as string];
     throw new CustomMetadataError(

@@ -7,6 +7,7 @@ import { DeclaredField, DeclaredIndex, DeclaredObject, DeclaredSchema } from './
 import { defaultValueProblem } from './default-value.rules';
 import { FieldType, isFieldType, OnDeleteAction, RelationType } from './field-type';
 import { getFieldTypeDefinition } from './field-type.registry';
+import { searchFieldProblems } from './search-fields';
 import {
   CAMEL_CASE_NAME,
   isReservedFieldName,
@@ -84,6 +85,7 @@ export class DeclarationSetBuilder {
       this.checkName(resolved, null, name, 'object');
     }
     const fields = this.buildFields(resolved, false);
+    this.checkSearchFields(resolved, fields);
 
     const labelIdentifier = entity.labelIdentifierStandardId;
     if (labelIdentifier !== undefined) {
@@ -119,6 +121,22 @@ export class DeclarationSetBuilder {
       fields,
       indexes: this.buildIndexes(resolved, entity.nameSingular, fields),
     };
+  }
+
+  /** At most one search field per object, naming fields of the object it can index. */
+  private checkSearchFields(resolved: ResolvedClass, fields: DeclaredField[]): void {
+    const searchFields = fields.filter((field) => field.type === FieldType.TS_VECTOR);
+    for (const field of searchFields) {
+      for (const problem of searchFieldProblems(field, fields)) this.report(resolved, field.name, 'invalid-search-field', problem);
+    }
+    for (const extra of searchFields.slice(1)) {
+      this.report(
+        resolved,
+        extra.name,
+        'invalid-search-field',
+        `an object has at most one TS_VECTOR field; "${searchFields[0].name}" is one already: name every field it indexes there`,
+      );
+    }
   }
 
   private checkName(resolved: ResolvedClass, propertyName: string | null, name: string, kind: 'object' | 'field'): void {
@@ -202,6 +220,10 @@ export class DeclarationSetBuilder {
         'unknown-field-type',
         `"${String(type)}" is not a field type (known: ${Object.values(FieldType).join(', ')})`,
       );
+      return null;
+    }
+    if (isCustomBase && type === FieldType.TS_VECTOR) {
+      this.report(resolved, name, 'invalid-search-field', 'the fields every custom object shares cannot include a TS_VECTOR field');
       return null;
     }
     if (record.field && type === FieldType.RELATION) {
@@ -334,6 +356,15 @@ export class DeclarationSetBuilder {
             index.propertyName,
             'index-unknown-field',
             `index names "${entry}", which is no column-holding field (or subfield) of this object`,
+          );
+          continue;
+        }
+        if (fields.find((field) => field.name === entry.split('.')[0])?.type === FieldType.TS_VECTOR) {
+          this.report(
+            resolved,
+            index.propertyName,
+            'invalid-search-field',
+            `index names "${entry}", a TS_VECTOR field: it gets its GIN index without a declaration; remove it from the index`,
           );
           continue;
         }

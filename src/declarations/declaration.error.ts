@@ -21,7 +21,8 @@ export type DeclarationRule =
   | 'invalid-option-value'
   | 'options-not-allowed'
   | 'invalid-label-identifier'
-  | 'index-unknown-field';
+  | 'index-unknown-field'
+  | 'invalid-search-field';
 
 export interface DeclarationIssue {
   className: string;

@@ -32,6 +32,7 @@ export const defaultValueProblem = (type: FieldType, value: unknown, options: De
     case FieldType.TEXT:
     case FieldType.EMAIL:
     case FieldType.PHONE:
+    case FieldType.RICH_TEXT:
       return isString(value) ? null : 'expected a string';
     case FieldType.UUID:
       return value === 'uuid' || (isString(value) && UUID_PATTERN.test(value)) ? null : "expected 'uuid' or a UUID";
@@ -63,6 +64,8 @@ export const defaultValueProblem = (type: FieldType, value: unknown, options: De
       return Array.isArray(value) && value.every(isString) ? null : 'expected a list of strings';
     case FieldType.RELATION:
       return 'a relation cannot have a default value';
+    case FieldType.TS_VECTOR:
+      return 'a TS_VECTOR field is computed by the database from the fields it indexes';
     default: {
       const definition = getFieldTypeDefinition(type);
       if (definition.kind !== 'composite') {

@@ -2,7 +2,18 @@ import { FieldType } from './field-type';
 
 /** A Postgres column type, as written in DDL. `enum` and `enum[]` are per-field enum types. */
 export type ColumnType =
-  'uuid' | 'text' | 'double precision' | 'numeric' | 'boolean' | 'date' | 'timestamptz' | 'jsonb' | 'text[]' | 'enum' | 'enum[]';
+  | 'uuid'
+  | 'text'
+  | 'double precision'
+  | 'numeric'
+  | 'boolean'
+  | 'date'
+  | 'timestamptz'
+  | 'jsonb'
+  | 'text[]'
+  | 'enum'
+  | 'enum[]'
+  | 'tsvector';
 
 export interface SubfieldDefinition {
   name: string;
@@ -84,10 +95,14 @@ const DEFINITIONS: FieldTypeDefinition[] = [
     { name: 'addressLng', columnType: 'numeric' },
   ]),
   composite(FieldType.CURRENCY, [{ name: 'amountMicros', columnType: 'numeric' }, text('currencyCode')]),
+  composite(FieldType.RICH_TEXT_V2, [text('blocknote'), text('markdown')]),
+  // Kept current by the database from the fields it names (see metadata/search-vector.ts); never written by users.
+  plain(FieldType.TS_VECTOR, 'tsvector', { isCreatable: false }),
   composite(FieldType.ACTOR, [text('source'), { name: 'workspaceMemberId', columnType: 'uuid' }, text('name')], { isCreatable: false }),
   plain(FieldType.EMAIL, 'text', LEGACY),
   plain(FieldType.PHONE, 'text', LEGACY),
   composite(FieldType.LINK, [text('label'), text('url')], LEGACY),
+  plain(FieldType.RICH_TEXT, 'text', LEGACY),
 ];
 
 const REGISTRY = new Map<FieldType, FieldTypeDefinition>(DEFINITIONS.map((d) => [d.type, d]));

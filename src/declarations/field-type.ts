@@ -23,6 +23,9 @@ export enum FieldType {
   EMAIL = 'EMAIL',
   LINK = 'LINK',
   PHONE = 'PHONE',
+  RICH_TEXT = 'RICH_TEXT',
+  RICH_TEXT_V2 = 'RICH_TEXT_V2',
+  TS_VECTOR = 'TS_VECTOR',
 }
 
 export enum RelationType {

@@ -38,6 +38,12 @@ export class RecordsController {
   @ApiQuery({ name: 'limit', required: false, description: '1 to 200, default 50' })
   @ApiQuery({ name: 'offset', required: false })
   @ApiQuery({ name: 'viewId', required: false, description: "list through this view's filters and sorts" })
+  @ApiQuery({
+    name: 'search',
+    required: false,
+    description:
+      'only records whose search field holds words starting with each word given, best match first (objects with a search field)',
+  })
   @ApiOperation({ summary: 'List records, a page at a time' })
   async list(
     @Param('workspaceId') workspaceId: string,
@@ -45,11 +51,13 @@ export class RecordsController {
     @Query('limit') limit?: string,
     @Query('offset') offset?: string,
     @Query('viewId') viewId?: string,
+    @Query('search') search?: string,
   ) {
     return this.records.list(workspaceId, objectName, {
       limit: wholeNumber('limit', limit),
       offset: wholeNumber('offset', offset),
       viewId,
+      search,
     });
   }
 

@@ -1,4 +1,4 @@
-import { RelationType } from '../declarations/field-type';
+import { FieldType, RelationType } from '../declarations/field-type';
 import { ActualObject } from '../metadata/actual-state';
 import { DesiredObject } from '../sync/desired-state';
 
@@ -11,7 +11,7 @@ export const DEFAULT_VIEW_FIELD_SIZE = 150;
 
 /**
  * One default view per visible object, listing its visible fields in declaration order: not
- * system, active, and holding a value of the record (one-to-many relations do not).
+ * system, active, and holding a value of the record (one-to-many relations and search fields do not).
  */
 export const defaultViews = (desired: DesiredObject[], actual: ActualObject[]): DefaultView[] => {
   const views: DefaultView[] = [];
@@ -19,7 +19,13 @@ export const defaultViews = (desired: DesiredObject[], actual: ActualObject[]): 
     const metadata = actual.find((candidate) => !candidate.isCustom && candidate.standardId === object.declared.standardId);
     if (!metadata) continue;
     const visible = object.fields
-      .filter((field) => !field.declared.isSystem && field.declared.isActive && field.declared.relation?.type !== RelationType.ONE_TO_MANY)
+      .filter(
+        (field) =>
+          !field.declared.isSystem &&
+          field.declared.isActive &&
+          field.declared.relation?.type !== RelationType.ONE_TO_MANY &&
+          field.declared.type !== FieldType.TS_VECTOR,
+      )
       .map((field) => metadata.fields.find((candidate) => !candidate.isCustom && candidate.standardId === field.declared.standardId))
       .filter((field) => field !== undefined);
     views.push({

@@ -31,6 +31,7 @@ const SUBFIELD_LABELS: Record<string, string> = {
   primaryLinkUrl: 'Primary Link URL',
   primaryLinkLabel: 'Primary Link Label',
   url: 'URL',
+  blocknote: 'BlockNote',
 };
 
 export const subfieldLabel = (name: string): string =>

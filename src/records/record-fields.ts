@@ -30,12 +30,17 @@ const SERVICE_FIELDS = new Set(['id', 'createdAt', 'updatedAt', 'deletedAt']);
 
 export const SYSTEM_COLUMNS = ['id', 'createdAt', 'updatedAt', 'deletedAt'];
 
-/** The fields of an object that hold a value in its table: active, and not the one-to-many side. */
+/**
+ * The fields of an object that hold a value of its records in its table: active, not the
+ * one-to-many side, and not a search field (the database keeps it; `?search=` reads it).
+ */
 export const recordFields = (object: ActualObject, options: { includeInactive?: boolean } = {}): RecordField[] =>
   object.fields
     .filter(
       (field) =>
-        (field.isActive || options.includeInactive || SERVICE_FIELDS.has(field.name)) && field.relationType !== RelationType.ONE_TO_MANY,
+        (field.isActive || options.includeInactive || SERVICE_FIELDS.has(field.name)) &&
+        field.relationType !== RelationType.ONE_TO_MANY &&
+        field.type !== FieldType.TS_VECTOR,
     )
     .map((field) => {
       const definition = getFieldTypeDefinition(field.type);
@@ -78,6 +83,7 @@ const plainParam = (field: ActualField, property: string, value: unknown): unkno
     case FieldType.TEXT:
     case FieldType.EMAIL:
     case FieldType.PHONE:
+    case FieldType.RICH_TEXT:
       return typeof value === 'string' ? value : fail('a string');
     case FieldType.UUID:
       return typeof value === 'string' && UUID_PATTERN.test(value) ? value : fail('a UUID');
@@ -168,7 +174,26 @@ export const fieldParams = (recordField: RecordField, value: unknown): Record<st
     }
     params[subfield.column.name] = subfieldParam(subfield.column, `${key}.${name}`, item);
   }
+  if (field.type === FieldType.RICH_TEXT_V2) checkBlocknote(key, params[compositeColumnName(field.name, 'blocknote')]);
   return params;
+};
+
+/** The blocknote of a RICH_TEXT_V2 value is a BlockNote document as JSON text: a list of blocks. */
+const checkBlocknote = (key: string, value: unknown): void => {
+  if (typeof value !== 'string' || value === '') return;
+  let document: unknown;
+  try {
+    document = JSON.parse(value);
+  } catch {
+    document = undefined;
+  }
+  if (!Array.isArray(document)) {
+    throw new RecordError(
+      'INVALID',
+      `${key}.blocknote`,
+      `${key}.blocknote must be a BlockNote document as JSON text, a list of blocks (e.g. "[]"); got ${describe(value)}`,
+    );
+  }
 };
 
 /**
@@ -249,4 +274,5 @@ export const FILTER_SUBFIELDS: Partial<Record<FieldType, string[]>> = {
   [FieldType.CURRENCY]: ['amountMicros'],
   [FieldType.ACTOR]: ['name'],
   [FieldType.LINK]: ['url'],
+  [FieldType.RICH_TEXT_V2]: ['markdown'],
 };

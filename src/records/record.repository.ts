@@ -205,6 +205,14 @@ export class RecordRepository {
     const params: unknown[] = [];
     const where = ['"deletedAt" IS NULL', ...query.conditions.map((condition) => this.conditionSql(condition, params))];
     const order = [...query.sorts.map((sort) => `${quoteIdentifier(sort.column.name)} ${sort.direction} NULLS LAST`), '"id" ASC'];
+    if (query.search) {
+      // Matched through the column's GIN index; the best ranked first, then the view's order.
+      params.push(query.search.query);
+      const column = quoteIdentifier(query.search.column);
+      const tsquery = `to_tsquery('simple', $${params.length})`;
+      where.push(`${column} @@ ${tsquery}`);
+      order.unshift(`ts_rank(${column}, ${tsquery}) DESC`);
+    }
     const whereSql = where.join(' AND ');
     const rows = await this.manager.query(
       `SELECT ${columns.map(selectExpression).join(', ')} FROM ${this.table(table)} WHERE ${whereSql}

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 
+import { FieldType } from '../declarations/field-type';
 import { UUID_PATTERN } from '../declarations/identifier.rules';
 import { STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
 import { ActualObject } from '../metadata/actual-state';
@@ -9,7 +10,7 @@ import { WorkspaceRepository, WorkspaceRow } from '../metadata/workspace.reposit
 import { fieldParams, recordFields, RecordField, recordParams, rowToRecord } from './record-fields';
 import { RecordRepository, ViewTables } from './record.repository';
 import { RecordError } from './record.error';
-import { ListQuery, viewQuery } from './view-query';
+import { ListQuery, SearchSpec, viewQuery } from './view-query';
 import { ViewReferences } from './view-references';
 
 export interface ObjectContext {
@@ -31,7 +32,35 @@ export interface ListOptions {
   limit?: number;
   offset?: number;
   viewId?: string;
+  /** Words to find through the object's search field, each as the start of an indexed word. */
+  search?: string;
 }
+
+export const MAX_SEARCH_LENGTH = 200;
+
+/**
+ * The search of `?search=` on `object`: its search field, and the words as a tsquery. Words are
+ * split as the index splits them (letters and digits), each matched as a prefix, all required.
+ */
+const searchSpec = (object: ActualObject, search: unknown): SearchSpec => {
+  if (typeof search !== 'string' || search.length > MAX_SEARCH_LENGTH) {
+    throw new RecordError('INVALID', 'search', `search must be one text of at most ${MAX_SEARCH_LENGTH} characters`);
+  }
+  const field = object.fields.find((candidate) => candidate.type === FieldType.TS_VECTOR && candidate.isActive);
+  if (!field) {
+    throw new RecordError(
+      'INVALID',
+      'search',
+      `${object.nameSingular} has no search field, so it cannot be searched; list it without search, or filter it through a view`,
+    );
+  }
+  const words = search
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((word) => word !== '');
+  if (words.length === 0) throw new RecordError('INVALID', 'search', 'search needs at least one letter or digit');
+  return { column: field.name, query: words.map((word) => `'${word}':*`).join(' & ') };
+};
 
 export interface RecordPage {
   records: Array<Record<string, unknown>>;
@@ -151,6 +180,7 @@ export class RecordService {
           );
         query = viewQuery(context.fields, context.allFields, view.filters, view.sorts);
       }
+      if (options.search !== undefined) query = { ...query, search: searchSpec(context.object, options.search) };
       const columns = context.fields.flatMap((field) => field.columns);
       const { rows, total } = await records.list(context.object.tableName, columns, query, limit, offset);
       return {

@@ -36,9 +36,17 @@ export interface SortSpec {
   direction: 'ASC' | 'DESC';
 }
 
+/** Full-text search on a search (tsvector) column: records matching `query`, best first. */
+export interface SearchSpec {
+  column: string;
+  /** A tsquery of the 'simple' configuration: each word as a prefix, all required. */
+  query: string;
+}
+
 export interface ListQuery {
   conditions: Condition[];
   sorts: SortSpec[];
+  search?: SearchSpec;
 }
 
 export const VIEW_FILTER_OPERANDS = [

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 
+import { FieldType } from '../declarations/field-type';
 import { ActualObject } from '../metadata/actual-state';
 import { STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
 import { RecordField } from './record-fields';
@@ -71,6 +72,14 @@ export class ViewReferences {
         'INVALID',
         'fieldMetadataId',
         `fieldMetadataId ${String(id).slice(0, 80)} is not a field of this workspace; name the id of a field of the view's object`,
+      );
+    }
+    const field = owner.fields.find((candidate) => candidate.id === id)!;
+    if (field.type === FieldType.TS_VECTOR) {
+      throw new RecordError(
+        'INVALID',
+        'fieldMetadataId',
+        `fieldMetadataId ${String(id)} is ${owner.nameSingular}.${field.name}, a search field kept by the database: it cannot be shown, filtered or sorted in a view; find records by it with ?search=`,
       );
     }
     const viewId = values.viewId;

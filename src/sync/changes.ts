@@ -2,6 +2,7 @@ import { DeclaredField } from '../declarations/declared-schema';
 import { OnDeleteAction } from '../declarations/field-type';
 import { ActualField, ActualIndex, ActualObject } from '../metadata/actual-state';
 import { ColumnSpec } from '../metadata/column-layout';
+import { SearchVectorSpec } from '../metadata/search-vector';
 import { IndexSpec } from './desired-state';
 
 /*
@@ -43,9 +44,9 @@ export interface ForeignKeyDefinition {
   onDelete: OnDeleteAction;
 }
 
-/** A rename that goes with a table's: of an enum type of its columns or of a foreign key on it, in this order. */
+/** A rename that goes with a table's: of an enum type of its columns, a foreign key on it or a search column's trigger function. */
 export interface TableDependentRename extends Rename {
-  of: 'enumType' | 'foreignKey';
+  of: 'enumType' | 'foreignKey' | 'function';
 }
 
 /** A column of a field that takes a new name, with its enum type (if that exists). */
@@ -133,6 +134,8 @@ export interface DropObject {
   kind: 'dropObject';
   objectId: string;
   tableName: string;
+  /** Trigger functions of its search columns, which do not go with the table. */
+  functions?: string[];
 }
 
 export interface CreateField {
@@ -181,6 +184,19 @@ export interface DropField {
   viewTables: string[];
   /** The index rows on its columns go too (a custom field is never indexed). */
   withIndexRows: boolean;
+  /** The trigger function (and so the trigger) of a search column, dropped before it. */
+  functions?: string[];
+}
+
+/**
+ * The trigger function and trigger that keep a search column current, made or made again (a
+ * function of another name, `replaces`, dropped first); `backfill` fills the rows already there.
+ */
+export interface SetSearchVector {
+  kind: 'setSearchVector';
+  spec: SearchVectorSpec;
+  replaces: string | null;
+  backfill: boolean;
 }
 
 export interface CreateForeignKey {
@@ -258,6 +274,7 @@ export type Change =
   | RenameField
   | TurnFieldCustom
   | DropField
+  | SetSearchVector
   | CreateForeignKey
   | UpdateForeignKey
   | CreateIndex

@@ -17,6 +17,8 @@ export interface IndexSpec {
   columns: string[];
   isUnique: boolean;
   where: string | null;
+  /** The index method when not a B-tree: GIN for a search column. */
+  using?: 'GIN';
 }
 
 export interface DesiredField {
@@ -112,6 +114,10 @@ export const desiredStateOfGated = (gated: DeclaredSchema): DesiredState => {
     for (const field of fields.filter((candidate) => candidate.declared.isUnique)) {
       const columns = field.columns.map((column) => column.name);
       indexes.push({ name: indexName(tableName, columns, true), columns, isUnique: true, where: null });
+    }
+    for (const field of fields.filter((candidate) => candidate.declared.type === FieldType.TS_VECTOR)) {
+      const columns = field.columns.map((column) => column.name);
+      indexes.push({ name: indexName(tableName, columns, false), columns, isUnique: false, where: null, using: 'GIN' });
     }
     return { declared: object, tableName, fields, indexes };
   });

@@ -24,6 +24,7 @@ export type ActionKind =
   | 'RENAME_FIELD'
   | 'TURN_FIELD_CUSTOM'
   | 'DROP_FIELD'
+  | 'SET_SEARCH_VECTOR'
   | 'CREATE_FOREIGN_KEY'
   | 'UPDATE_FOREIGN_KEY'
   | 'CREATE_INDEX'

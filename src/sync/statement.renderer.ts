@@ -20,6 +20,8 @@ import {
   RenameCustomObject,
   RenameField,
   RenameObject,
+  SetSearchVector,
+  TableDependentRename,
   UpdateField,
 } from './changes';
 import { IndexSpec } from './desired-state';
@@ -88,7 +90,11 @@ export class StatementRenderer {
           { sql: `UPDATE metadata."objectMetadata" SET "isCustom" = true, "updatedAt" = now() WHERE "id" = $1`, params: [change.objectId] },
         ];
       case 'dropObject':
-        return [{ sql: `DROP TABLE ${this.inSchema(change.tableName)} CASCADE` }, this.deleteObjectRow(change.objectId)];
+        return [
+          { sql: `DROP TABLE ${this.inSchema(change.tableName)} CASCADE` },
+          ...(change.functions ?? []).map((name) => this.dropFunction(name)),
+          this.deleteObjectRow(change.objectId),
+        ];
       case 'createField':
         return [
           ...change.enumTypes.map((type) => this.createEnum(type)),
@@ -108,6 +114,8 @@ export class StatementRenderer {
         ];
       case 'dropField':
         return this.dropField(change);
+      case 'setSearchVector':
+        return this.setSearchVector(change);
       case 'createForeignKey':
         return [this.addForeignKey(change.tableName, change.foreignKey)];
       case 'updateForeignKey':
@@ -157,12 +165,19 @@ export class StatementRenderer {
     return [
       this.renameTable(change.tableName.from, change.tableName.to),
       this.updateObjectRow(change.objectId, { nameSingular: change.nameSingular, tableName: change.tableName.to }),
-      ...change.dependents.map((rename) =>
-        rename.of === 'enumType'
-          ? this.renameEnum(rename.from, rename.to)
-          : this.renameConstraint(change.tableName.to, rename.from, rename.to),
-      ),
+      ...change.dependents.map((rename) => this.renameDependent(change.tableName.to, rename)),
     ];
+  }
+
+  private renameDependent(tableName: string, rename: TableDependentRename): SqlStatement {
+    switch (rename.of) {
+      case 'enumType':
+        return this.renameEnum(rename.from, rename.to);
+      case 'foreignKey':
+        return this.renameConstraint(tableName, rename.from, rename.to);
+      case 'function':
+        return { sql: `ALTER FUNCTION ${this.inSchema(rename.from)}() RENAME TO ${quoteIdentifier(rename.to)}` };
+    }
   }
 
   private renameCustomObject(change: RenameCustomObject): SqlStatement[] {
@@ -255,6 +270,7 @@ export class StatementRenderer {
 
   private dropField(change: DropField): SqlStatement[] {
     return [
+      ...(change.functions ?? []).map((name) => this.dropFunction(name)),
       ...(change.columns.length > 0 ? [this.dropColumns(change.tableName, change.columns)] : []),
       ...change.enumTypes.map((name) => this.dropEnum(name)),
       ...change.viewTables.map((table) => ({
@@ -271,6 +287,45 @@ export class StatementRenderer {
         : []),
       this.deleteFieldRow(change.fieldId),
     ];
+  }
+
+  // Search columns
+
+  /**
+   * The tsvector of a row: each source column's words with its weight, in the 'simple'
+   * configuration (no stemming, no stop words: names and addresses are not prose). Addresses are
+   * indexed whole and in parts (jane@acme.com also as jane, acme, com).
+   */
+  private searchExpression(change: SetSearchVector, row: string): string {
+    const parts = change.spec.sources.map((source) => {
+      const value = `coalesce(${row}${quoteIdentifier(source.column)}, '')`;
+      const text = source.splitsAddress ? `${value} || ' ' || translate(${value}, '@.:/_-+', '       ')` : value;
+      return `setweight(to_tsvector('simple', ${text}), '${source.weight}')`;
+    });
+    return parts.length > 0 ? parts.join(' || ') : `''::tsvector`;
+  }
+
+  private setSearchVector(change: SetSearchVector): SqlStatement[] {
+    const { spec } = change;
+    const fn = this.inSchema(spec.functionName);
+    const table = this.inSchema(spec.tableName);
+    const column = quoteIdentifier(spec.column);
+    const sourceColumns = [...new Set(spec.sources.map((source) => source.column))];
+    const events = sourceColumns.length > 0 ? `INSERT OR UPDATE OF ${sourceColumns.map(quoteIdentifier).join(', ')}` : 'INSERT';
+    return [
+      ...(change.replaces ? [this.dropFunction(change.replaces)] : []),
+      {
+        sql: `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN NEW.${column} := ${this.searchExpression(change, 'NEW.')}; RETURN NEW; END $fn$`,
+      },
+      { sql: `DROP TRIGGER IF EXISTS ${quoteIdentifier(spec.triggerName)} ON ${table}` },
+      { sql: `CREATE TRIGGER ${quoteIdentifier(spec.triggerName)} BEFORE ${events} ON ${table} FOR EACH ROW EXECUTE FUNCTION ${fn}()` },
+      ...(change.backfill ? [{ sql: `UPDATE ${table} SET ${column} = ${this.searchExpression(change, '')}` }] : []),
+    ];
+  }
+
+  /** A trigger function, with the triggers that run it. */
+  private dropFunction(name: string): SqlStatement {
+    return { sql: `DROP FUNCTION IF EXISTS ${this.inSchema(name)}() CASCADE` };
   }
 
   // Foreign keys and indexes
@@ -297,7 +352,7 @@ export class StatementRenderer {
 
   private createIndexSql(tableName: string, index: IndexSpec): SqlStatement {
     return {
-      sql: `CREATE ${index.isUnique ? 'UNIQUE ' : ''}INDEX ${quoteIdentifier(index.name)} ON ${this.inSchema(tableName)} (${index.columns.map(quoteIdentifier).join(', ')})${index.where ? ` WHERE ${index.where}` : ''}`,
+      sql: `CREATE ${index.isUnique ? 'UNIQUE ' : ''}INDEX ${quoteIdentifier(index.name)} ON ${this.inSchema(tableName)}${index.using ? ` USING ${index.using}` : ''} (${index.columns.map(quoteIdentifier).join(', ')})${index.where ? ` WHERE ${index.where}` : ''}`,
     };
   }
 

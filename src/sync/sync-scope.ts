@@ -1,3 +1,4 @@
+import { FieldType } from '../declarations/field-type';
 import { VIEW_OBJECTS_WITH_FIELDS } from '../metadata/actual-state';
 import { DesiredField, DesiredObject, DesiredState } from './desired-state';
 
@@ -55,6 +56,7 @@ const isPlainAddition = (field: DesiredField): boolean =>
   !field.declared.relation &&
   !field.foreignKey &&
   !field.declared.isUnique &&
+  field.declared.type !== FieldType.TS_VECTOR &&
   field.columns.length > 0 &&
   field.columns.every((column) => column.defaultSql !== 'gen_random_uuid()');
 

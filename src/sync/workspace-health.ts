@@ -21,7 +21,7 @@ export interface HealthIssue {
   message: string;
 }
 
-const LIVE_TYPE: Record<string, string> = {
+const LIVE_TYPE: Record<Exclude<ColumnSpec['type'], 'enum' | 'enum[]'>, string> = {
   uuid: 'uuid',
   text: 'text',
   'double precision': 'double precision',
@@ -31,6 +31,7 @@ const LIVE_TYPE: Record<string, string> = {
   timestamptz: 'timestamp with time zone',
   jsonb: 'jsonb',
   'text[]': 'text[]',
+  tsvector: 'tsvector',
 };
 
 const expectedLiveType = (column: ColumnSpec): string =>

@@ -32,11 +32,13 @@ describe('house rules', () => {
   describe('ESLint', () => {
     const sql = 'export const read = (table: string): string => `SELECT "id" FROM ${table}`;\n';
 
-    it('refuses SQL in a service, and names where it belongs', async () => {
-      const result = await eslint('src/records/planted.service.ts', sql);
-      expect(result.code).toBe(1);
-      expect(result.output).toContain('no-restricted-syntax');
-      expect(result.output).toContain('SQL lives in repositories');
+    it('refuses SQL in a service or an upgrade converter, and names where it belongs', async () => {
+      for (const file of ['src/records/planted.service.ts', 'src/upgrade/converters/planted.converter.ts']) {
+        const result = await eslint(file, sql);
+        expect({ file, code: result.code }).toEqual({ file, code: 1 });
+        expect(result.output).toContain('no-restricted-syntax');
+        expect(result.output).toContain('SQL lives in repositories');
+      }
     });
 
     it('takes the same SQL in a repository, the renderer and an upgrade step', async () => {
@@ -101,6 +103,18 @@ describe('house rules', () => {
       const result = await cruise();
       expect(result.code).not.toBe(0);
       expect(result.output).toContain('layer-records');
+    });
+
+    it('keeps the upgrade converters away from the database and the runner', async () => {
+      plant({
+        'src/upgrade/converters/phone.converter.ts':
+          "import { ledger } from '../ledger.repository';\nimport { connect } from '../../database/data-source';\nexport const parse = [ledger, connect];\n",
+        'src/upgrade/ledger.repository.ts': 'export const ledger = 1;\n',
+        'src/database/data-source.ts': 'export const connect = 1;\n',
+      });
+      const result = await cruise();
+      expect(result.code).not.toBe(0);
+      expect(result.output.match(/converters-pure/g)?.length).toBe(2);
     });
 
     it('refuses an import cycle', async () => {

@@ -203,6 +203,15 @@ describe('HTTP records', () => {
     expect((await api('get', `/objects/company/records?viewId=${badNumber}`)).body.message).toMatch(/needs a number/);
   });
 
+  it('answers ?search= on an object without a search field, or given twice, with a 400 naming search', async () => {
+    const noSearchField = await api('get', '/objects/person/records?search=ada');
+    expect(noSearchField.status).toBe(400);
+    expect(noSearchField.body).toMatchObject({ field: 'search', message: expect.stringContaining('person has no search field') });
+    const twice = await api('get', '/objects/person/records?search=a&search=b');
+    expect(twice.status).toBe(400);
+    expect(twice.body).toMatchObject({ field: 'search', message: expect.stringContaining('search must be one text') });
+  });
+
   const invalid: Array<[string, 'get' | 'post' | 'patch', string, unknown, number, string, RegExp]> = [
     ['an unknown field', 'post', '/objects/person/records', { salary: 5 }, 400, 'salary', /not a field of this object/],
     ['SQL text as a field name', 'post', '/objects/person/records', { 'city" = 1; --': 'x' }, 400, 'city" = 1; --', /not a field/],

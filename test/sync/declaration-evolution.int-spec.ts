@@ -39,6 +39,7 @@ const UDT_NAMES: Record<Exclude<ColumnType, 'enum' | 'enum[]'>, string> = {
   timestamptz: 'timestamptz',
   jsonb: 'jsonb',
   'text[]': '_text',
+  tsvector: 'tsvector',
 };
 
 const personOf = (declared: DeclaredSchema) => declared.objects.find((object) => object.nameSingular === 'person')!;
@@ -230,6 +231,8 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
         'ADDRESS',
         'CURRENCY',
         'ACTOR',
+        'RICH_TEXT_V2',
+        'TS_VECTOR',
       ].sort(),
     );
     const added = personOf(v2).fields.filter((candidate) => !personOf(v1).fields.some((old) => old.standardId === candidate.standardId));
@@ -342,7 +345,10 @@ describe('declaration-set evolution v1 -> v2 -> v3', () => {
             standardId: declared.standardId,
             isCustom: false,
           });
-          expect(actionsOn(outcome.plan, 'person', declared.name).map((action) => action.kind)).toEqual(['CREATE_FIELD']);
+          // A search field also gets the trigger that keeps it current.
+          expect(actionsOn(outcome.plan, 'person', declared.name).map((action) => action.kind)).toEqual(
+            declared.type === FieldType.TS_VECTOR ? ['CREATE_FIELD', 'SET_SEARCH_VECTOR'] : ['CREATE_FIELD'],
+          );
         }
         expect(new Set(added.map((candidate) => candidate.type)).size).toBe(EVERY_FIELD_TYPE.length);
       });

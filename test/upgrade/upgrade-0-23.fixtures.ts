@@ -122,6 +122,8 @@ export const standardParts = async (
       foreignKeys: catalog.foreignKeys.filter((fk) => !isCustomTable(fk.table) && !isCustomTable(fk.targetTable)),
       indexes: catalog.indexes.filter((index) => !isCustomTable(index.table) && !customIndexes.has(index.name)),
       enums: catalog.enums.filter((type) => !customTables.some((table) => type.name.startsWith(`${table}_`))),
+      triggers: catalog.triggers.filter((trigger) => !isCustomTable(trigger.table)),
+      functions: catalog.functions,
     },
   };
 };

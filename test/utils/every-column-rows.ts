@@ -40,6 +40,8 @@ const valueFor = (table: string, column: ColumnInfo, seed: number, enumLabels: s
       return JSON.stringify({ table, column: column.name, seed, nested: [seed, `${seed}`] });
     case 'text[]':
       return `{"${column.name} a","${column.name} #${seed}"}`;
+    case 'tsvector':
+      return `${column.name}${seed}`;
     default:
       throw new Error(`no test value for column ${table}.${column.name} of type ${column.type}`);
   }

@@ -49,6 +49,9 @@ export interface CatalogSnapshot {
   foreignKeys: CatalogForeignKey[];
   indexes: CatalogIndex[];
   enums: CatalogEnum[];
+  /** Triggers and the functions of the schema (search columns are kept by them). */
+  triggers: Array<{ table: string; name: string; definition: string }>;
+  functions: Array<{ name: string; definition: string }>;
 }
 
 const withoutSchema = (schema: string, text: string | null): string | null =>
@@ -94,7 +97,23 @@ export const catalogSnapshot = async (client: Client, schema: string): Promise<C
       WHERE n.nspname = $1 GROUP BY t.typname ORDER BY t.typname`,
     [schema],
   );
+  const triggers = await client.query(
+    `SELECT c.relname AS "table", t.tgname AS "name", pg_get_triggerdef(t.oid) AS "definition"
+       FROM pg_trigger t
+       JOIN pg_class c ON c.oid = t.tgrelid
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND NOT t.tgisinternal ORDER BY c.relname, t.tgname`,
+    [schema],
+  );
+  const functions = await client.query(
+    `SELECT p.proname AS "name", pg_get_functiondef(p.oid) AS "definition"
+       FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+      WHERE n.nspname = $1 ORDER BY p.proname`,
+    [schema],
+  );
   return {
+    triggers: triggers.rows.map((row) => ({ ...row, definition: withoutSchema(schema, row.definition)! })),
+    functions: functions.rows.map((row) => ({ ...row, definition: withoutSchema(schema, row.definition)! })),
     columns: columns.rows.map((row) => ({ ...row, default: withoutSchema(schema, row.default) })),
     constraints: constraints.rows.map((row) => ({ ...row, definition: withoutSchema(schema, row.definition)! })),
     foreignKeys: foreignKeys.rows,

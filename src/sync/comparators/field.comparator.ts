@@ -1,8 +1,10 @@
 import { DeclaredField } from '../../declarations/declared-schema';
 import { FieldType, RelationType } from '../../declarations/field-type';
 import { getFieldTypeDefinition } from '../../declarations/field-type.registry';
+import { searchFieldSources } from '../../declarations/search-fields';
 import { ActualField, ActualObject, actualFieldColumns, VIEW_OBJECTS_WITH_FIELDS } from '../../metadata/actual-state';
 import { foreignKeyName } from '../../metadata/column-layout';
+import { searchFunctionName, searchVectorSpec } from '../../metadata/search-vector';
 import { ColumnRename, declaredFieldRow, EnumValuesChange, enumTypesOf, FieldColumns, FieldRow, Rename, UpdateField } from '../changes';
 import { DesiredField } from '../desired-state';
 import { Hazard, PreflightCheck } from '../plan';
@@ -50,9 +52,22 @@ export class FieldComparator {
         this.rename(objectName, tableName, actual, existing, field);
       }
       this.update(objectName, tableName, existing, field);
+      const settingsChanged = !sameJson(existing.settings, field.declared.settings);
+      if (field.declared.type === FieldType.TS_VECTOR && (existing.name !== field.declared.name || settingsChanged)) {
+        // Sources renamed with their fields index the same values: only other sources or weights need the rows filled again.
+        const indexed = (settings: Record<string, unknown> | null, of: Array<{ name: string; standardId: string | null }>) =>
+          searchFieldSources(settings).map((source) => [
+            of.find((f) => f.name === source.field)?.standardId ?? source.field,
+            source.weight,
+          ]);
+        this.searchVector(objectName, tableName, field.declared, declaredFields, {
+          replaces: existing.name !== field.declared.name ? searchFunctionName(tableName, existing.name) : null,
+          backfill: !sameJson(indexed(existing.settings, actual.fields), indexed(field.declared.settings, declaredFields)),
+        });
+      }
     }
     for (const field of newFields) {
-      this.create(objectName, tableName, actual, field);
+      this.create(objectName, tableName, actual, field, declaredFields);
     }
     if (options.keepUnmatched) return;
     for (const existing of actual.fields.filter((field) => !field.isCustom && !matched.has(field))) {
@@ -72,7 +87,7 @@ export class FieldComparator {
     });
   }
 
-  create(objectName: string, tableName: string, actual: ActualObject, field: DesiredField): void {
+  create(objectName: string, tableName: string, actual: ActualObject, field: DesiredField, declaredFields: DeclaredField[] = []): void {
     const name = field.declared.name;
     const newColumns = new Set(field.columns.map((column) => column.name));
     const clash = actual.fields.find(
@@ -107,6 +122,34 @@ export class FieldComparator {
           field: this.rowOf(objectName, actual.id, field),
         },
       ],
+    });
+    if (field.declared.type === FieldType.TS_VECTOR) {
+      this.searchVector(objectName, tableName, field.declared, declaredFields, { replaces: null, backfill: true });
+    }
+  }
+
+  /**
+   * The trigger that keeps a search column current, after the columns it reads exist (and before
+   * its GIN index is built); `backfill` computes it for the rows already there.
+   */
+  searchVector(
+    objectName: string,
+    tableName: string,
+    field: DeclaredField,
+    declaredFields: DeclaredField[],
+    options: { replaces: string | null; backfill: boolean },
+  ): void {
+    const spec = searchVectorSpec(tableName, field, declaredFields);
+    const sources = searchFieldSources(field.settings)
+      .map((source) => `${source.field} (${source.weight})`)
+      .join(', ');
+    this.comparison.add(Phase.FOREIGN_KEY, {
+      kind: 'SET_SEARCH_VECTOR',
+      object: objectName,
+      field: field.name,
+      hazard: options.backfill && this.comparison.hazards.isLarge(tableName) ? Hazard.REWRITES_TABLE : null,
+      summary: `keep search field ${objectName}.${field.name} current from ${sources || '(no field)'}${options.backfill ? ', filling existing rows' : ''}`,
+      changes: [{ kind: 'setSearchVector', spec, replaces: options.replaces, backfill: options.backfill }],
     });
   }
 
@@ -283,6 +326,7 @@ export class FieldComparator {
             enumTypes: columns.flatMap((column) => (column.enumName && actual.live.enums.has(column.enumName) ? [column.enumName] : [])),
             viewTables,
             withIndexRows: true,
+            ...(existing.type === FieldType.TS_VECTOR ? { functions: [searchFunctionName(tableName, existing.name)] } : {}),
           },
         ],
       });

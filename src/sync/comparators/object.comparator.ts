@@ -1,6 +1,7 @@
 import { FieldType, RelationType } from '../../declarations/field-type';
 import { ActualObject, actualFieldColumns } from '../../metadata/actual-state';
 import { enumTypeName, fieldColumns, foreignKeyName } from '../../metadata/column-layout';
+import { searchFunctionName } from '../../metadata/search-vector';
 import { enumTypesOf, ObjectColumns, TableDependentRename } from '../changes';
 import { declaredObjectRow, desiredField, DesiredObject } from '../desired-state';
 import { Hazard } from '../plan';
@@ -55,6 +56,9 @@ export class ObjectComparator {
         },
       ],
     });
+    for (const field of object.fields.filter((candidate) => candidate.declared.type === FieldType.TS_VECTOR)) {
+      this.fields.searchVector(name, object.tableName, field.declared, object.declared.fields, { replaces: null, backfill: false });
+    }
   }
 
   compare(object: DesiredObject, actual: ActualObject): void {
@@ -101,6 +105,13 @@ export class ObjectComparator {
     // The names of enum types and foreign keys begin with the table's: they follow it.
     const dependents: TableDependentRename[] = [];
     for (const field of actual.fields) {
+      if (field.type === FieldType.TS_VECTOR) {
+        dependents.push({
+          of: 'function',
+          from: searchFunctionName(actual.tableName, field.name),
+          to: searchFunctionName(object.tableName, field.name),
+        });
+      }
       for (const column of actualFieldColumns(field, actual.tableName)) {
         if (column.enumName && live.enums.has(column.enumName)) {
           dependents.push({ of: 'enumType', from: column.enumName, to: enumTypeName(object.tableName, column.name) });
@@ -151,7 +162,16 @@ export class ObjectComparator {
           field: null,
           hazard: Hazard.DROPS_DATA,
           summary: `drop object ${actual.nameSingular} and its table ${actual.tableName}`,
-          changes: [{ kind: 'dropObject', objectId: actual.id, tableName: actual.tableName }],
+          changes: [
+            {
+              kind: 'dropObject',
+              objectId: actual.id,
+              tableName: actual.tableName,
+              functions: actual.fields
+                .filter((field) => field.type === FieldType.TS_VECTOR)
+                .map((field) => searchFunctionName(actual.tableName, field.name)),
+            },
+          ],
         });
       } else {
         this.comparison.add(Phase.FIELD, {

@@ -1,7 +1,9 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 
+import { FieldType } from '../../../src/declarations/field-type';
 import { ActualStateRepository } from '../../../src/metadata/actual-state.repository';
+import { searchFunctionName, searchTriggerName } from '../../../src/metadata/search-vector';
 import { checkWorkspaceHealth } from '../../../src/sync/workspace-health';
 import {
   CatalogSnapshot,
@@ -80,16 +82,30 @@ export const integrityProblems = async (
   if (workspaceId && schema) {
     const actual = await new ActualStateRepository(dataSource.manager).read(workspaceId, schema);
     problems.push(...checkWorkspaceHealth(actual).map((issue) => `${issue.kind}: ${issue.message}`));
+    // Search fields are kept by a trigger and its function: those must be there, and nothing else.
+    const searchFields = actual.objects.flatMap((object) =>
+      object.fields.filter((field) => field.type === FieldType.TS_VECTOR).map((field) => ({ table: object.tableName, field: field.name })),
+    );
+    const expectedTriggers = new Set(searchFields.map(({ table, field }) => `${table}.${searchTriggerName(field)}`));
+    const expectedFunctions = new Set(searchFields.map(({ table, field }) => searchFunctionName(table, field)));
     const triggers = await client.query(
-      `SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND NOT t.tgisinternal`,
+      `SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND NOT t.tgisinternal`,
       [schema],
     );
-    problems.push(...triggers.rows.map((row) => `leftover trigger ${row.tgname}`));
+    const liveTriggers = new Set(triggers.rows.map((row) => `${row.relname}.${row.tgname}`));
+    problems.push(
+      ...triggers.rows
+        .filter((row) => !expectedTriggers.has(`${row.relname}.${row.tgname}`))
+        .map((row) => `leftover trigger ${row.tgname}`),
+    );
+    problems.push(...[...expectedTriggers].filter((name) => !liveTriggers.has(name)).map((name) => `missing search trigger ${name}`));
     const functions = await client.query(
       `SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1`,
       [schema],
     );
-    problems.push(...functions.rows.map((row) => `leftover function ${row.proname}`));
+    const liveFunctions = new Set(functions.rows.map((row) => row.proname));
+    problems.push(...functions.rows.filter((row) => !expectedFunctions.has(row.proname)).map((row) => `leftover function ${row.proname}`));
+    problems.push(...[...expectedFunctions].filter((name) => !liveFunctions.has(name)).map((name) => `missing search function ${name}`));
     const ledger = await client.query(
       `SELECT "step", "status" FROM core."upgradeLedger" WHERE "workspaceId" = $1 AND "status" NOT IN ('DONE', 'BASELINED')`,
       [workspaceId],
