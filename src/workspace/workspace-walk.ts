@@ -3,7 +3,8 @@ import { performance } from 'node:perf_hooks';
 import { FaultInjection } from '../config/fault-injection';
 import { WorkspaceRow } from '../metadata/workspace.repository';
 import { DatabaseOutage, retryOnConnectionLoss, retryWorkOnConnectionLoss } from './connection-retry';
-import { FleetItemResult, FleetStatus, FleetSummary, FleetWork, WorkspaceFleetRunner } from './workspace-fleet.runner';
+import { Rollout, RolloutAmount } from './rollout';
+import { FleetItemResult, FleetStageSummary, FleetStatus, FleetSummary, FleetWork, WorkspaceFleetRunner } from './workspace-fleet.runner';
 import { WorkspaceJobHandler } from './workspace-job.handler';
 import { WorkspaceMeasures, WorkspaceOutcomeLog } from './workspace-outcome.log';
 import { WorkspaceJobQueue } from './workspace-queue';
@@ -16,7 +17,19 @@ export interface WalkOptions {
   concurrency?: number;
   queue?: boolean;
   json?: boolean;
+  canary?: number;
+  canaryWorkspaceId?: string[];
+  stages?: RolloutAmount[];
+  maxFailures?: RolloutAmount;
 }
+
+/** The canary and stages the options ask for. */
+export const rolloutOf = (options: WalkOptions): Rollout => ({
+  canary: options.canary,
+  canaryWorkspaceIds: options.canaryWorkspaceId,
+  stages: options.stages,
+  maxFailures: options.maxFailures,
+});
 
 /** One workspace's report as its command prints it: lines for a person, or its entry of the JSON document. */
 export interface RenderedResult {
@@ -32,6 +45,8 @@ export interface WalkRun<T> {
   render: (result: FleetItemResult<T>) => RenderedResult;
   onStart: (total: number) => void;
   onResult: (rendered: RenderedResult) => void;
+  /** A stage ended. */
+  onStage?: (stage: FleetStageSummary) => void;
   /** A line about the run, not about a workspace. */
   note: (line: string) => void;
 }
@@ -44,6 +59,10 @@ const jobOptionsOf = (options: WalkOptions): Record<string, unknown> => {
     workspaceCountLimit: _limit,
     concurrency: _concurrency,
     queue: _queue,
+    canary: _canary,
+    canaryWorkspaceId: _canaryIds,
+    stages: _stages,
+    maxFailures: _maxFailures,
     ...rest
   } = options;
   return rest as Record<string, unknown>;
@@ -129,13 +148,20 @@ export class WorkspaceWalk<T, O extends WalkOptions> {
     const redisLost = new AbortController();
     queue?.listen({ note: run.note, onLost: () => redisLost.abort() });
     const summary = await this.fleet.run<RenderedResult>(
-      { workspaceIds: options.workspaceId, startFromWorkspaceId: options.startFromWorkspaceId, countLimit: options.workspaceCountLimit },
+      {
+        workspaceIds: options.workspaceId,
+        startFromWorkspaceId: options.startFromWorkspaceId,
+        countLimit: options.workspaceCountLimit,
+        firstIds: options.canaryWorkspaceId,
+      },
       work,
       {
         concurrency: this.concurrency,
         // The walk's own reads (pages of workspaces) wait out a restart as a workspace's work does.
         read: (query) => retryOnConnectionLoss(query, () => false, this.retryMs, outage),
         continueOnError: run.continueOnError,
+        rollout: rolloutOf(options),
+        onStage: run.onStage,
         signal: AbortSignal.any([run.signal, redisLost.signal]),
         onStart: run.onStart,
         onStopped: withdraw,
