@@ -98,7 +98,10 @@ export class WorkspaceJobDispatcher {
     let result: FleetItemResult<T>;
     try {
       result = workspace
-        ? { workspaceId: workspace.id, ...(await retryWorkOnConnectionLoss(() => handler.process(workspace, data.options as O), retryMs, outage)) }
+        ? {
+            workspaceId: workspace.id,
+            ...(await retryWorkOnConnectionLoss(() => handler.process(workspace, data.options as O), retryMs, outage)),
+          }
         : { workspaceId: data.workspaceId, status: 'failed', detail: null, message: `workspace ${data.workspaceId} does not exist` };
     } catch (error) {
       record({ workspaceId: data.workspaceId, status: 'failed', detail: null, message: (error as Error).message }, null);

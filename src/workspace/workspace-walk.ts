@@ -119,17 +119,19 @@ export class WorkspaceWalk<T, O extends WalkOptions> {
         return { status: result.status, message: result.message, detail: { lines: result.lines, json: options.json ? result.json : null } };
       }
       if (!queue) await this.faults.onWorkspaceStart?.();
-      const done = await retryWorkOnConnectionLoss(() => handler.process(workspace, options), this.retryMs, outage).catch((error: Error) => {
-        this.outcomes.record({
-          command: handler.name,
-          workspaceId: workspace.id,
-          outcome: 'failed',
-          message: error.message,
-          durationMs: performance.now() - started,
-          measures: null,
-        });
-        throw error;
-      });
+      const done = await retryWorkOnConnectionLoss(() => handler.process(workspace, options), this.retryMs, outage).catch(
+        (error: Error) => {
+          this.outcomes.record({
+            command: handler.name,
+            workspaceId: workspace.id,
+            outcome: 'failed',
+            message: error.message,
+            durationMs: performance.now() - started,
+            measures: null,
+          });
+          throw error;
+        },
+      );
       this.outcomes.record({
         command: handler.name,
         workspaceId: workspace.id,
