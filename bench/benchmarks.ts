@@ -4,6 +4,7 @@ import { declarationsBenchmark } from './declarations.bench';
 import { emailMigrationBenchmark } from './email-migration.bench';
 import { fleetAddFieldBenchmark } from './fleet-add-field.bench';
 import { fleetNoopBenchmark } from './fleet-noop.bench';
+import { fleetRealBenchmark } from './fleet-real.bench';
 import { phoneParseBenchmark } from './phone-parse.bench';
 import { searchBenchmark } from './search.bench';
 import { seedDemoBenchmark } from './seed-demo.bench';
@@ -18,6 +19,7 @@ export const BENCHMARKS: Record<string, Benchmark> = {
   'email-migration': emailMigrationBenchmark,
   'fleet-add-field': fleetAddFieldBenchmark,
   'fleet-noop': fleetNoopBenchmark,
+  'fleet-real': fleetRealBenchmark,
   'phone-parse': phoneParseBenchmark,
   search: searchBenchmark,
   'seed-demo': seedDemoBenchmark,

@@ -18,7 +18,7 @@ const OBJECT = 'person';
 const FIELD = 'city';
 
 /** The standard declarations as they were before person.city was declared. */
-const withoutNewField = (declared: DeclaredSchema): DeclaredSchema => ({
+export const withoutNewField = (declared: DeclaredSchema): DeclaredSchema => ({
   ...declared,
   objects: declared.objects.map((object) =>
     object.standardId === STANDARD_OBJECT_IDS.person

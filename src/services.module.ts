@@ -14,6 +14,7 @@ import { WorkspaceSyncService } from './sync/workspace-sync.service';
 import { LedgerRepository } from './upgrade/ledger.repository';
 import { UpgradeBaselineService } from './upgrade/upgrade-baseline.service';
 import { UpgradeRunner } from './upgrade/upgrade.runner';
+import { DemoRunService } from './workspace/demo-run.service';
 import { SyncJobHandler } from './workspace/sync-job.handler';
 import { UPGRADE_JOB_HANDLER_PROVIDERS } from './workspace/upgrade-job.handler';
 import { UpgradeMarkAppliedJobHandler } from './workspace/upgrade-mark-applied-job.handler';
@@ -32,6 +33,7 @@ const PROVIDERS = [
   ContactCreationService,
   CustomMetadataService,
   DeclaredStateRepository,
+  DemoRunService,
   LedgerRepository,
   ReadinessService,
   RecordCsvService,

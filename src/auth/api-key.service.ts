@@ -23,7 +23,7 @@ export class ApiKeyError extends Error {
 }
 
 const KEY_PREFIX = 'wms_';
-const MAX_KEY_NAME_LENGTH = 100;
+export const MAX_KEY_NAME_LENGTH = 100;
 
 export const hashApiKey = (key: string): string => createHash('sha256').update(key).digest('hex');
 

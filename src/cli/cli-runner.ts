@@ -2,7 +2,7 @@ import { INestApplicationContext, Type } from '@nestjs/common';
 import { Command, CommanderError } from 'commander';
 import { CommandFactory, CommandRunnerService } from 'nest-commander';
 
-import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './cli.error';
+import { EXIT_FAILURE, EXIT_STATUS_HELP, EXIT_USAGE, UsageError } from './cli.error';
 
 const isVerbose = (argv: string[]): boolean => argv.includes('-v') || argv.includes('--verbose');
 
@@ -24,6 +24,7 @@ const onCommanderExit = (error: CommanderError): never => {
 const configure = (command: Command): void => {
   command.exitOverride(onCommanderExit);
   command.showSuggestionAfterError(true);
+  command.addHelpText('after', EXIT_STATUS_HELP);
   command.configureOutput({
     outputError: (text, write) => write(`${text.trimEnd()}\nRun with --help to see the commands and their options.\n`),
   });
@@ -33,7 +34,7 @@ const configure = (command: Command): void => {
 /**
  * Runs the CLI: builds the command module (validating declarations and configuration on the way),
  * parses argv, and turns every outcome into one clear line and an exit status:
- * 0 success, 1 failure, 2 bad arguments.
+ * 0 success, 1 refused or failed work, 2 a command line that cannot be parsed.
  */
 export const runCli = async (rootModule: Type<unknown>, argv: string[] = process.argv): Promise<void> => {
   let app: INestApplicationContext | undefined;

@@ -9,6 +9,7 @@ import { FieldCreateCommand, ObjectCreateCommand, ObjectDeleteCommand } from './
 import { DatabaseMigrateCommand } from './database-migrate.command';
 import { DatabaseResetCommand } from './database-reset.command';
 import { DeclarationsCheckCommand } from './declarations-check.command';
+import { DemoCommand } from './demo.command';
 import { ContactsImportFromEmailsCommand, RecordsExportCommand, RecordsImportCommand } from './records.commands';
 import { SnapshotGenerateCommand } from './snapshot-generate.command';
 import { SyncMetadataCommand } from './sync-metadata.command';
@@ -29,6 +30,7 @@ import { WorkerCommand } from './worker.command';
     DatabaseMigrateCommand,
     DatabaseResetCommand,
     DeclarationsCheckCommand,
+    DemoCommand,
     FieldCreateCommand,
     ObjectCreateCommand,
     ObjectDeleteCommand,

@@ -6,9 +6,10 @@ import { DatabaseService } from '../database/database.service';
 import { UUID_PATTERN } from '../declarations/identifier.rules';
 import { CustomMetadataService } from '../custom-metadata/custom-metadata.service';
 import { BaseCommand, BaseCommandOptions } from './base.command';
-import { UsageError } from './cli.error';
 import { formatPlan } from './plan.format';
 import { CustomMetadataError } from '../custom-metadata/custom-metadata.error';
+import { CREATABLE_FIELD_TYPES, unknownFieldTypeMessage } from '../custom-metadata/custom-metadata.input';
+import { isFieldType } from '../declarations/field-type';
 
 const parseWorkspaceId = (value: string): string => {
   if (!UUID_PATTERN.test(value))
@@ -26,18 +27,45 @@ const parseJson =
     }
   };
 
+/** The option of each input property, so that a refusal names what the user typed. */
+const OPTION_OF: Record<string, string> = {
+  workspaceId: '--workspace-id',
+  object: '--object',
+  nameSingular: '--name-singular',
+  namePlural: '--name-plural',
+  labelSingular: '--label-singular',
+  labelPlural: '--label-plural',
+  name: '--name',
+  label: '--label',
+  type: '--type',
+  options: '--options',
+  defaultValue: '--default',
+  isNullable: '--required',
+};
+
+/** Compound property names are never words of a message: they can be replaced wherever they appear. */
+const COMPOUND_PROPERTIES = /\b(workspaceId|nameSingular|namePlural|labelSingular|labelPlural|defaultValue)\b/g;
+
+/** A refusal in the words of the command line: `--default is invalid for NUMBER: ...`, not `defaultValue ...`. */
+const inOptionWords = (error: CustomMetadataError): string => {
+  const option = OPTION_OF[error.property];
+  const named = option && error.message.startsWith(`${error.property} `);
+  const text = (named ? `${option}${error.message.slice(error.property.length)}` : error.message).replace(
+    COMPOUND_PROPERTIES,
+    (property) => OPTION_OF[property],
+  );
+  return !option || text.startsWith(`${option} `) ? text : `${option}: ${text}`;
+};
+
 /**
- * Custom-metadata input errors are the caller's: exit 2 with the property at fault named. A
- * conflict (the workspace locked by another runner, data in the way) refuses the work: exit 1.
+ * A refused change (a bad name, an unknown workspace or object, a name taken, data in the way, the
+ * workspace locked by another runner) fails with exit 1, naming the option at fault; nothing was written.
  */
-const asUsage = async <T>(work: () => Promise<T>): Promise<T> => {
+const refusalsInOptionWords = async <T>(work: () => Promise<T>): Promise<T> => {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof CustomMetadataError) {
-      const message = `${error.message}. Nothing was written.`;
-      throw error.code === 'CONFLICT' ? new Error(message) : new UsageError(message);
-    }
+    if (error instanceof CustomMetadataError) throw new Error(`${inOptionWords(error)}. Nothing was written.`, { cause: error });
     throw error;
   }
 };
@@ -134,7 +162,7 @@ export class ObjectCreateCommand extends BaseCommand<CustomObjectCommandOptions>
 
   async run(_params: string[], options: CustomObjectCommandOptions): Promise<void> {
     await this.database.connect();
-    const { plan } = await asUsage(() =>
+    const { plan } = await refusalsInOptionWords(() =>
       this.metadata.createObject(
         options.workspaceId!,
         {
@@ -196,7 +224,7 @@ export class ObjectDeleteCommand extends BaseCommand<ObjectDeleteCommandOptions>
 
   async run(_params: string[], options: ObjectDeleteCommandOptions): Promise<void> {
     await this.database.connect();
-    const { plan } = await asUsage(() =>
+    const { plan } = await refusalsInOptionWords(() =>
       this.metadata.deleteObject(options.workspaceId!, options.object!, { force: options.force, dryRun: options.dryRun }),
     );
     planLines(plan, options).forEach((line) => this.print(line));
@@ -228,7 +256,7 @@ export class FieldCreateCommand extends BaseCommand<CustomFieldCommandOptions> {
     return parseWorkspaceId(value);
   }
 
-  @Option({ flags: '--object <name>', description: 'nameSingular of the object', required: true })
+  @Option({ flags: '--object <name>', description: 'the object, by nameSingular or namePlural', required: true })
   parseObject(value: string): string {
     return value;
   }
@@ -238,8 +266,13 @@ export class FieldCreateCommand extends BaseCommand<CustomFieldCommandOptions> {
     return value;
   }
 
-  @Option({ flags: '--type <type>', description: 'field type (TEXT, NUMBER, SELECT, ARRAY, EMAILS, LINKS, ...)', required: true })
+  @Option({
+    flags: '--type <type>',
+    description: `field type: ${CREATABLE_FIELD_TYPES.join(', ')} (EMAIL, LINK and PHONE only at 0.22)`,
+    required: true,
+  })
   parseType(value: string): string {
+    if (!isFieldType(value)) throw new InvalidArgumentError(`${unknownFieldTypeMessage(value).replace(/^type/, '--type')}.`);
     return value;
   }
 
@@ -265,7 +298,7 @@ export class FieldCreateCommand extends BaseCommand<CustomFieldCommandOptions> {
 
   async run(_params: string[], options: CustomFieldCommandOptions): Promise<void> {
     await this.database.connect();
-    const { plan } = await asUsage(() =>
+    const { plan } = await refusalsInOptionWords(() =>
       this.metadata.createField(options.workspaceId!, options.object!, {
         name: options.name!,
         type: options.type!,

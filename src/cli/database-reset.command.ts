@@ -2,7 +2,6 @@ import { Command, Option } from 'nest-commander';
 
 import { DatabaseService } from '../database/database.service';
 import { BaseCommand, BaseCommandOptions } from './base.command';
-import { UsageError } from './cli.error';
 
 interface DatabaseResetOptions extends BaseCommandOptions {
   yes?: boolean;
@@ -24,7 +23,7 @@ export class DatabaseResetCommand extends BaseCommand<DatabaseResetOptions> {
 
   async run(_params: string[], options: DatabaseResetOptions): Promise<void> {
     if (!options.yes) {
-      throw new UsageError('database:reset deletes every workspace and all its data. Pass --yes to confirm.');
+      throw new Error('database:reset deletes every workspace and all its data. Pass --yes to confirm.');
     }
     const { droppedSchemas, migrations } = await this.database.reset();
     this.print(`Dropped ${droppedSchemas.length} schema(s)${droppedSchemas.length ? `: ${droppedSchemas.join(', ')}` : ''}.`);

@@ -71,6 +71,10 @@ export class PlainProgress implements WalkProgress {
     }
   }
 
+  line(line: string, print: (line: string) => void): void {
+    print(line);
+  }
+
   note(line: string): void {
     process.stderr.write(`${line}\n`);
   }

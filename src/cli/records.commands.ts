@@ -8,10 +8,10 @@ import { Command, Option } from 'nest-commander';
 import { DatabaseService } from '../database/database.service';
 import { UUID_PATTERN } from '../declarations/identifier.rules';
 import { ContactCreationService } from '../records/contact-creation.service';
+import { decoderFor } from '../records/csv-decoding';
 import { CsvImportError, RecordCsvService } from '../records/record-csv.service';
 import { RecordError } from '../records/record.error';
 import { BaseCommand, BaseCommandOptions } from './base.command';
-import { UsageError } from './cli.error';
 
 const parseWorkspaceId = (value: string): string => {
   if (!UUID_PATTERN.test(value))
@@ -19,12 +19,13 @@ const parseWorkspaceId = (value: string): string => {
   return value.toLowerCase();
 };
 
-const existingFile = (value: string): string => {
-  if (!existsSync(value)) throw new InvalidArgumentError(`--file: no file at ${value}.`);
-  return value;
+/** A file that is not there is refused work (exit 1), like an unknown workspace: the argument itself parsed. */
+const existingFile = (path: string): string => {
+  if (!existsSync(path)) throw new Error(`--file: no file at ${path}. Nothing was written.`);
+  return path;
 };
 
-/** Input errors are the caller's (exit 2); a refused import lists every bad row, then fails (exit 1). */
+/** A refused request (an unknown workspace or object, bad rows: each listed) fails with exit 1, nothing written. */
 const reported = async <T>(work: () => Promise<T>): Promise<T> => {
   try {
     return await work();
@@ -37,7 +38,7 @@ const reported = async <T>(work: () => Promise<T>): Promise<T> => {
         { cause: error },
       );
     }
-    if (error instanceof RecordError) throw new UsageError(`${error.message}. Nothing was written.`);
+    if (error instanceof RecordError) throw new Error(`${error.message}. Nothing was written.`, { cause: error });
     throw error;
   }
 };
@@ -126,7 +127,7 @@ export class RecordsImportCommand extends RecordsCommand {
 
   @Option({ flags: '--file <path>', description: 'the CSV file (headers as records:export writes them)', required: true })
   parseFile(value: string): string {
-    return existingFile(value);
+    return value;
   }
 
   @Option({ flags: '--skip-invalid', description: 'import the good rows and report the bad ones' })
@@ -144,13 +145,18 @@ export class RecordsImportCommand extends RecordsCommand {
 
   @Option({ flags: '--encoding <charset>', description: 'charset of the file: utf-8 (default), latin1, windows-1252, utf-16le, ...' })
   parseEncoding(value: string): string {
+    try {
+      decoderFor(value);
+    } catch (error) {
+      throw new InvalidArgumentError(`--encoding: ${(error as Error).message}.`);
+    }
     return value;
   }
 
   async run(_params: string[], options: RecordsCommandOptions): Promise<void> {
     await this.database.connect();
     const result = await reported(() =>
-      this.csv.import(options.workspaceId!, options.object!, createReadStream(options.file!), {
+      this.csv.import(options.workspaceId!, options.object!, createReadStream(existingFile(options.file!)), {
         skipInvalid: options.skipInvalid,
         formulaEscape: options.formulaEscape !== false,
         charset: options.encoding,
@@ -179,12 +185,12 @@ export class ContactsImportFromEmailsCommand extends RecordsCommand {
 
   @Option({ flags: '--file <path>', description: 'participants CSV with the columns email (or handle) and displayName', required: true })
   parseFile(value: string): string {
-    return existingFile(value);
+    return value;
   }
 
   async run(_params: string[], options: RecordsCommandOptions): Promise<void> {
     await this.database.connect();
-    const result = await reported(() => this.contacts.importFile(options.workspaceId!, createReadStream(options.file!)));
+    const result = await reported(() => this.contacts.importFile(options.workspaceId!, createReadStream(existingFile(options.file!))));
     if (options.json) {
       this.print(JSON.stringify(result));
       return;

@@ -66,6 +66,10 @@ export class TerminalProgress implements WalkProgress {
     });
   }
 
+  line(line: string): void {
+    this.bars.log(`${line}\n`);
+  }
+
   note(line: string): void {
     this.bars.log(`${line}\n`);
   }

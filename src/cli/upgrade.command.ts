@@ -4,7 +4,7 @@ import { Command, Option } from 'nest-commander';
 
 import { DEDUPE_RULES, DedupeRule } from '../upgrade/upgrade-step';
 import { upgradeCommandName } from '../upgrade/upgrade-versions';
-import { UpgradeOutcome } from '../upgrade/upgrade.runner';
+import { StepOutcome, UpgradeOutcome } from '../upgrade/upgrade.runner';
 import { UPGRADE_JOBS, UpgradeJob, UpgradeJobHandler, upgradeJobHandlerToken, UpgradeJobOptions } from '../workspace/upgrade-job.handler';
 import { WorkspaceJobDispatcher } from '../workspace/workspace-job.dispatcher';
 import { actionJson, formatPlan } from './plan.format';
@@ -43,6 +43,11 @@ abstract class UpgradeWalkCommand extends WorkspaceWalkCommand<UpgradeOutcome, U
   }
 }
 
+const stepLines = (step: StepOutcome): string[] => [
+  `  ${step.status.padEnd(16)} ${step.version} ${step.step}${step.error ? `: ${step.error}` : ''}`,
+  ...step.notes.map((note) => `      ${note}`),
+];
+
 /** How an upgrade command reports a workspace: its outcome, each step, and the sync (its plan with -v or when it failed). */
 export const upgradeReport = (job: UpgradeJob): WorkspaceReport<UpgradeOutcome, UpgradeCommandOptions> => ({
   describe(result, options) {
@@ -57,14 +62,19 @@ export const upgradeReport = (job: UpgradeJob): WorkspaceReport<UpgradeOutcome, 
       skipped: `- ${name}: ${outcome.message}`,
     }[outcome.status];
     const lines = [head];
-    for (const step of outcome.steps) {
-      lines.push(`  ${step.status.padEnd(16)} ${step.version} ${step.step}${step.error ? `: ${step.error}` : ''}`);
-      for (const note of step.notes) lines.push(`      ${note}`);
-    }
-    if (outcome.sync?.plan && (options.verbose || outcome.sync.status === 'failed')) {
-      lines.push(`  sync: ${outcome.sync.status}`, ...formatPlan(outcome.sync.plan, options.verbose).map((line) => `  ${line}`));
-    } else if (outcome.sync) {
-      lines.push(`  sync: ${outcome.sync.status}, ${outcome.sync.plan?.actions.length ?? 0} action(s)`);
+    // Each version in turn: its steps before the sync, its sync, its steps after.
+    const versions = [...new Set([...outcome.steps.map((step) => step.version), ...outcome.syncs.map((sync) => sync.version)])];
+    for (const version of versions) {
+      const steps = outcome.steps.filter((step) => step.version === version);
+      for (const step of steps.filter((candidate) => candidate.phase !== 'after-sync')) lines.push(...stepLines(step));
+      for (const { outcome: sync } of outcome.syncs.filter((candidate) => candidate.version === version)) {
+        if (sync.plan && (options.verbose || sync.status === 'failed')) {
+          lines.push(`  sync ${version}: ${sync.status}`, ...formatPlan(sync.plan, options.verbose).map((line) => `  ${line}`));
+        } else {
+          lines.push(`  sync ${version}: ${sync.status}, ${sync.plan?.actions.length ?? 0} action(s)`);
+        }
+      }
+      for (const step of steps.filter((candidate) => candidate.phase === 'after-sync')) lines.push(...stepLines(step));
     }
     return lines;
   },
@@ -75,16 +85,24 @@ export const upgradeReport = (job: UpgradeJob): WorkspaceReport<UpgradeOutcome, 
       status: result.detail?.status ?? 'failed',
       message: result.message,
       steps: result.detail?.steps ?? [],
-      sync: result.detail?.sync
-        ? { status: result.detail.sync.status, actions: result.detail.sync.plan?.actions.map(actionJson) ?? [] }
-        : null,
+      syncs: (result.detail?.syncs ?? []).map(({ version, outcome }) => ({
+        version,
+        status: outcome.status,
+        actions: outcome.plan?.actions.map(actionJson) ?? [],
+      })),
     };
   },
 });
 
 /** The name, aliases and description of an upgrade job's command. */
 const commandMetadata = ({ name, upgrade, onlyStep }: UpgradeJob) => {
-  if (!upgrade) return { name, description: 'Run every pending upgrade of workspaces, in order, up to the current version' };
+  if (!upgrade) {
+    return {
+      name,
+      aliases: ['upgrade:latest'],
+      description: 'Take workspaces to the latest version: every pending upgrade of each, in order (also upgrade:latest)',
+    };
+  }
   if (onlyStep) return { name, description: `${onlyStep.description} (one step of ${upgradeCommandName(upgrade.version)})` };
   return {
     name,
@@ -100,7 +118,7 @@ const className = ({ upgrade, onlyStep }: UpgradeJob): string => {
   return `Upgrade${version}${step}Command`;
 };
 
-/** The command of one upgrade job: a version's (`upgrade-0.23`), one step's (`upgrade-0.23:<step>`) or upgrade:latest. */
+/** The command of one upgrade job: a version's (`upgrade-0.23`), one step's (`upgrade-0.23:<step>`) or `upgrade` (to the latest). */
 const upgradeCommand = (job: UpgradeJob) => {
   @Command(commandMetadata(job))
   class UpgradeCommand extends UpgradeWalkCommand {

@@ -7,6 +7,8 @@ export interface WalkProgress {
   advance(lines: string[], print: (line: string) => void): void;
   /** Rows done of a long task (a data move, a backfill, an index build) of a workspace in flight. */
   step(progress: StepProgress): void;
+  /** Prints a line of the report that is not a workspace's (a stage's summary). */
+  line(line: string, print: (line: string) => void): void;
   note(line: string): void;
   stop(): void;
 }

@@ -10,10 +10,10 @@ import { serveOperations } from '../observability/operations-server';
 import { ServiceMetrics } from '../observability/service-metrics';
 import { StepProgressEvents } from '../observability/step-progress';
 import { ReadinessService } from '../workspace/readiness.service';
+import { DatabaseOutage } from '../workspace/connection-retry';
 import { MAX_CONCURRENCY, WorkspaceJobDispatcher } from '../workspace/workspace-job.dispatcher';
 import { queueNameFor, QueueError, WorkspaceJobResult, WorkspaceJobWorker } from '../workspace/workspace-queue';
 import { BaseCommand, BaseCommandOptions } from './base.command';
-import { UsageError } from './cli.error';
 import { WALK_JOBS, WalkJob } from './walk-jobs';
 import { renderResult } from './walk-report';
 import { PlainProgress } from './plain-progress';
@@ -23,9 +23,11 @@ interface WorkerOptions extends BaseCommandOptions {
   concurrency?: number;
   lockDuration?: number;
   port?: number;
+  gracePeriod?: number;
 }
 
 const DEFAULT_LOCK_DURATION_MS = 30_000;
+const DEFAULT_GRACE_PERIOD_MS = 60_000;
 
 @Command({
   name: 'worker',
@@ -69,17 +71,26 @@ export class WorkerCommand extends BaseCommand<WorkerOptions> {
     return parsePositiveInteger(value, '--lock-duration', 3_600_000);
   }
 
+  @Option({
+    flags: '--grace-period <ms>',
+    description: `on SIGINT or SIGTERM, how long the jobs in progress may take to finish before they are abandoned to another worker (default ${DEFAULT_GRACE_PERIOD_MS})`,
+  })
+  parseGracePeriod(value: string): number {
+    return parsePositiveInteger(value, '--grace-period', 3_600_000);
+  }
+
   async run(_params: string[], options: WorkerOptions): Promise<void> {
     if (!this.config.REDIS_URL) {
-      throw new UsageError('worker needs Redis: set REDIS_URL (e.g. redis://127.0.0.1:6379) in the environment or .env.');
+      throw new Error('worker needs Redis: set REDIS_URL (e.g. redis://127.0.0.1:6379) in the environment or .env.');
     }
     if (this.database.isEmbedded) {
-      throw new UsageError('worker needs a PostgreSQL server (DATABASE_URL): the embedded database belongs to one process.');
+      throw new Error('worker needs a PostgreSQL server (DATABASE_URL): the embedded database belongs to one process.');
     }
     const concurrency = options.concurrency ?? 1;
     const log = this.logger;
     await this.database.connect({ poolSize: concurrency + 1, announce: (line) => log.info(line) });
     const byName = new Map(this.jobs.map((job) => [job.handler.name, job]));
+    const outage = new DatabaseOutage((line) => log.warn(line));
     const worker = await WorkspaceJobWorker.start(
       this.config.REDIS_URL,
       queueNameFor(this.config.DATABASE_URL!),
@@ -87,7 +98,7 @@ export class WorkerCommand extends BaseCommand<WorkerOptions> {
       async (name, data, context) => {
         const job = byName.get(name);
         if (!job) throw new QueueError(`no command ${name} to run this job`);
-        const done = await this.dispatcher.runJob(job.handler, data, context).catch((error: Error) => {
+        const done = await this.dispatcher.runJob(job.handler, data, context, outage).catch((error: Error) => {
           this.metrics.queueJobs.inc({ command: name, outcome: 'error' });
           throw error;
         });
@@ -117,27 +128,35 @@ export class WorkerCommand extends BaseCommand<WorkerOptions> {
     try {
       operations = await serveOperations(options.port ?? this.config.WORKER_PORT, this.metrics, () => this.readiness.check());
     } catch (error) {
-      await worker.close();
-      throw new UsageError(
+      await worker.close(0);
+      throw new Error(
         `worker cannot serve /healthz and /metrics on port ${options.port ?? this.config.WORKER_PORT}: ${(error as Error).message}. ` +
           'Choose another with --port or WORKER_PORT (0: any free port).',
+        { cause: error },
       );
     }
+    const graceMs = options.gracePeriod ?? DEFAULT_GRACE_PERIOD_MS;
     log.info(
       { concurrency, port: operations.port },
-      `Worker ready (concurrency ${concurrency}; /healthz, /readyz and /metrics on port ${operations.port}); SIGINT or SIGTERM stops it after the jobs in progress.`,
+      `Worker ready (concurrency ${concurrency}; /healthz, /readyz and /metrics on port ${operations.port}); SIGINT or SIGTERM stops it after the jobs in progress (at most ${graceMs / 1000} s; a second signal at once).`,
     );
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
     await new Promise<void>((resolve) => {
       const stop = (signal: NodeJS.Signals) => {
-        log.info(`${signal}: finishing the jobs in progress.`);
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
+        log.info(`${signal}: taking no new job; finishing the jobs in progress (at most ${graceMs / 1000} s; a second signal at once).`);
+        signals.forEach((name) => process.off(name, stop));
         resolve();
       };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
+      signals.forEach((name) => process.on(name, stop));
     });
-    await worker.close();
+    // A second signal ends the wait for the jobs in progress.
+    const forceNow = new Promise<void>((resolve) => signals.forEach((name) => process.once(name, () => resolve())));
+    const { inTime, abandoned } = await worker.close(graceMs, forceNow);
+    if (!inTime) {
+      log.warn(
+        `Stopped before the jobs in progress finished: ${abandoned} job(s) abandoned; their transactions are rolled back, and a worker takes them again once their lock expires (--lock-duration).`,
+      );
+    }
     unsubscribe();
     removeQueueMetrics();
     await new Promise<void>((resolve) => operations.server.close(() => resolve()));

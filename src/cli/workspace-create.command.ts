@@ -4,6 +4,7 @@ import { Command, Option } from 'nest-commander';
 import { DatabaseService } from '../database/database.service';
 import { snapshotVersions } from '../standard-objects/version-snapshots';
 import {
+  checkCreationInput,
   CreatedWorkspace,
   CreateWorkspaceInput,
   WorkspaceCreationError,
@@ -22,8 +23,9 @@ interface WorkspaceCreateOptions extends BaseCommandOptions {
 }
 
 /**
- * Creates a workspace as the creation commands do: an unknown --version is refused before the
- * database is touched, and a refused creation is a usage error (exit 2) that wrote nothing.
+ * Creates a workspace as the creation commands do: an unknown --version or a name that is not one
+ * is a bad argument (exit 2), refused before the database is touched; a creation the database
+ * refuses fails (exit 1) having written nothing.
  */
 export const createWorkspaceFromCli = async (
   database: DatabaseService,
@@ -34,12 +36,18 @@ export const createWorkspaceFromCli = async (
   if (input.version !== undefined && !snapshotVersions().includes(input.version)) {
     throw new UsageError(`--version must be one of ${snapshotVersions().join(', ')}; got "${input.version.slice(0, 40)}".`);
   }
+  try {
+    checkCreationInput(input);
+  } catch (error) {
+    if (error instanceof WorkspaceCreationError) throw new UsageError(`Cannot create ${what}: ${error.message}. Nothing was written.`);
+    throw error;
+  }
   await database.connect();
   try {
     return await creation.create(input);
   } catch (error) {
     if (error instanceof WorkspaceCreationError) {
-      throw new UsageError(`Cannot create ${what}: ${error.message}. Nothing was written.`);
+      throw new Error(`Cannot create ${what}: ${error.message}. Nothing was written.`, { cause: error });
     }
     throw error;
   }

@@ -7,16 +7,17 @@ import { AppConfig } from '../config/app-config';
 import { LOGGER, LogSink } from '../observability/logger';
 import { StepProgressEvents } from '../observability/step-progress';
 import { UUID_PATTERN } from '../declarations/identifier.rules';
+import { isStaged, RolloutAmount } from '../workspace/rollout';
 import { FleetSummary } from '../workspace/workspace-fleet.runner';
 import { WorkspaceJobHandler } from '../workspace/workspace-job.handler';
 import { DEFAULT_QUEUE_WINDOW, MAX_CONCURRENCY, WorkspaceJobDispatcher } from '../workspace/workspace-job.dispatcher';
-import { RenderedResult, WalkOptions, WorkspaceWalk } from '../workspace/workspace-walk';
+import { RenderedResult, rolloutOf, WalkOptions, WorkspaceWalk } from '../workspace/workspace-walk';
 import { BaseCommand, BaseCommandOptions } from './base.command';
 import { EXIT_FAILURE, UsageError } from './cli.error';
 import { PlainProgress } from './plain-progress';
 import { TerminalProgress } from './terminal-progress';
 import { WalkProgress } from './walk-progress';
-import { renderResult, WalkReport, WorkspaceReport } from './walk-report';
+import { describeStage, renderResult, WalkReport, WorkspaceReport } from './walk-report';
 
 export interface WorkspaceWalkOptions extends BaseCommandOptions, WalkOptions {
   dryRun?: boolean;
@@ -36,6 +37,36 @@ export const parsePositiveInteger = (value: string, option: string, max: number)
     throw new InvalidArgumentError(`${option} takes a whole number from 1 to ${max}; got "${value.slice(0, 80)}".`);
   }
   return number;
+};
+
+const PERCENT = /^(\d{1,3}(\.\d+)?)%$/;
+
+/** A stage's end: a number of workspaces (1 or more) or a percentage (above 0, up to 100). */
+const parseStageEnd = (item: string): RolloutAmount | null => {
+  if (/^\d+$/.test(item) && Number.isSafeInteger(Number(item)) && Number(item) >= 1) return { count: Number(item) };
+  const percent = PERCENT.exec(item);
+  return percent && Number(percent[1]) > 0 && Number(percent[1]) <= 100 ? { percent: Number(percent[1]) } : null;
+};
+
+export const parseStages = (value: string): RolloutAmount[] => {
+  const usage = `--stages takes where each stage ends, comma-separated and growing, each a number of workspaces (1 or more) or a percentage (above 0% up to 100%), e.g. 1,10%,100%; got "${value.slice(0, 80)}".`;
+  const stages = value.split(',').map((item) => parseStageEnd(item.trim()));
+  if (stages.some((stage) => stage === null)) throw new InvalidArgumentError(usage);
+  const amounts = stages as RolloutAmount[];
+  const grows = (ends: number[]) => ends.every((end, index) => index === 0 || end > ends[index - 1]);
+  const counts = amounts.flatMap((amount) => ('count' in amount ? [amount.count] : []));
+  const percents = amounts.flatMap((amount) => ('percent' in amount ? [amount.percent] : []));
+  if (!grows(counts) || !grows(percents)) throw new InvalidArgumentError(usage);
+  return amounts;
+};
+
+export const parseMaxFailures = (value: string): RolloutAmount => {
+  if (/^\d+$/.test(value) && Number.isSafeInteger(Number(value))) return { count: Number(value) };
+  const percent = PERCENT.exec(value);
+  if (percent && Number(percent[1]) <= 100) return { percent: Number(percent[1]) };
+  throw new InvalidArgumentError(
+    `--max-failures takes the failures a stage tolerates: a number of workspaces (0 or more) or a percentage of the stage (0% to 100%); got "${value.slice(0, 80)}".`,
+  );
 };
 
 /**
@@ -70,7 +101,7 @@ export abstract class WorkspaceWalkCommand<
     return [...previous, parseUuid(value, '--workspace-id')];
   }
 
-  @Option({ flags: '--dry-run', description: 'print what would be done; write nothing' })
+  @Option({ flags: '-d, --dry-run', description: 'print what would be done; write nothing' })
   parseDryRun(): boolean {
     return true;
   }
@@ -103,6 +134,32 @@ export abstract class WorkspaceWalkCommand<
     return true;
   }
 
+  @Option({ flags: '--canary <n>', description: 'run the first n workspaces (in id order) first; stop there unless every one succeeded' })
+  parseCanary(value: string): number {
+    return parsePositiveInteger(value, '--canary', Number.MAX_SAFE_INTEGER);
+  }
+
+  @Option({ flags: '--canary-workspace-id <id>', description: 'run this workspace first, as the canary (repeatable)' })
+  parseCanaryWorkspaceId(value: string, previous: string[] = []): string[] {
+    return [...previous, parseUuid(value, '--canary-workspace-id')];
+  }
+
+  @Option({
+    flags: '--stages <list>',
+    description: 'roll out in stages ending at these numbers or percentages of the workspaces (after the canary), e.g. 1,10%,100%',
+  })
+  parseStages(value: string): RolloutAmount[] {
+    return parseStages(value);
+  }
+
+  @Option({
+    flags: '--max-failures <n|%>',
+    description: 'halt after the stage whose failures pass this number or percentage of it (default 0; no bound with --continue-on-error)',
+  })
+  parseMaxFailures(value: string): RolloutAmount {
+    return parseMaxFailures(value);
+  }
+
   @Option({ flags: '--queue', description: 'enqueue one job per workspace (Redis at REDIS_URL) for `worker` processes, and wait for them' })
   parseQueue(): boolean {
     return true;
@@ -112,12 +169,19 @@ export abstract class WorkspaceWalkCommand<
     if (options.workspaceId?.length && (options.startFromWorkspaceId || options.workspaceCountLimit)) {
       throw new UsageError('-w selects workspaces by id; it cannot be combined with --start-from-workspace-id or --workspace-count-limit.');
     }
+    if (options.canary && options.canaryWorkspaceId?.length) {
+      throw new UsageError('--canary takes the first n workspaces, --canary-workspace-id names them: use one or the other.');
+    }
+    const outside = options.workspaceId?.length ? options.canaryWorkspaceId?.find((id) => !options.workspaceId!.includes(id)) : undefined;
+    if (outside) {
+      throw new UsageError(`--canary-workspace-id ${outside} is not one of the workspaces selected with -w.`);
+    }
     const unavailable = options.queue ? this.dispatcher.queueUnavailable : null;
     if (unavailable === 'NO_REDIS') {
-      throw new UsageError('--queue needs Redis: set REDIS_URL (e.g. redis://127.0.0.1:6379) in the environment or .env.');
+      throw new Error('--queue needs Redis: set REDIS_URL (e.g. redis://127.0.0.1:6379) in the environment or .env.');
     }
     if (unavailable === 'EMBEDDED_DATABASE') {
-      throw new UsageError('--queue needs a PostgreSQL server (DATABASE_URL): workers cannot reach the embedded database of this process.');
+      throw new Error('--queue needs a PostgreSQL server (DATABASE_URL): workers cannot reach the embedded database of this process.');
     }
     const walk = await this.dispatcher.open(this.handler, options);
     try {
@@ -139,7 +203,8 @@ export abstract class WorkspaceWalkCommand<
         ? new TerminalProgress(this.logSink)
         : new PlainProgress(this.logger, { everyMs: this.config.PROGRESS_INTERVAL_MS });
     const unsubscribe = this.stepProgress.subscribe((step) => progress.step(step));
-    const report = new WalkReport(Boolean(options.json), (line) => this.print(line));
+    const staged = isStaged(rolloutOf(options));
+    const report = new WalkReport(Boolean(options.json), (line) => this.print(line), staged);
     const onSignal = (signal: NodeJS.Signals) => {
       if (interrupt.signal.aborted) {
         process.stderr.write(`${signal} again: quitting without waiting for the workspaces in flight.\n`);
@@ -160,6 +225,11 @@ export abstract class WorkspaceWalkCommand<
         onResult: (rendered) => {
           report.add(rendered);
           progress.advance(rendered.lines, (line) => this.print(line));
+        },
+        onStage: (stage) => {
+          if (!staged) return;
+          if (options.json) progress.note(describeStage(stage));
+          else progress.line(describeStage(stage), (line) => this.print(line));
         },
         note: (line) => progress.note(line),
       });

@@ -38,6 +38,16 @@ export class AppConfig {
   @Min(0, { message: 'DATABASE_RETRY_MS must be 0 (no retry) or more' })
   DATABASE_RETRY_MS: number;
 
+  /**
+   * Uses (one workspace's work, or one read of the walk) after which a pooled connection is closed
+   * and a new one opened: PostgreSQL caches the catalog of every schema a connection touches, so a
+   * connection that walks a fleet grows with it. 0: never recycled.
+   */
+  @Transform(({ value }) => (value === undefined || value === '' ? 100 : Number(value)))
+  @IsInt({ message: 'DATABASE_RECYCLE_AFTER must be a whole number of uses' })
+  @Min(0, { message: 'DATABASE_RECYCLE_AFTER must be 0 (never recycle) or more' })
+  DATABASE_RECYCLE_AFTER: number;
+
   /** How long a queued run waits for Redis when it stops answering before it gives up (exit 1). */
   @Transform(({ value }) => (value === undefined || value === '' ? 30_000 : Number(value)))
   @IsInt({ message: 'REDIS_RETRY_MS must be a whole number of milliseconds' })
@@ -92,6 +102,7 @@ export const loadAppConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig =
     REDIS_RETRY_MS: read('REDIS_RETRY_MS'),
     PROGRESS_INTERVAL_MS: read('PROGRESS_INTERVAL_MS'),
     WORKER_PORT: read('WORKER_PORT'),
+    DATABASE_RECYCLE_AFTER: read('DATABASE_RECYCLE_AFTER'),
   };
   const config = plainToInstance(AppConfig, raw);
   const errors = validateSync(config, { skipMissingProperties: false });

@@ -1,6 +1,6 @@
 /**
  * Bad input for a custom object or field; `property` names the input property at fault. `CONFLICT`:
- * the request is valid but would drop data (or the workspace is busy); `NOT_FOUND`: no such workspace.
+ * the request is valid but would drop data (or the workspace is busy); `NOT_FOUND`: no such workspace, object or field.
  */
 export class CustomMetadataError extends Error {
   constructor(

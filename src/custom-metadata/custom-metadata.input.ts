@@ -85,8 +85,8 @@ export interface FieldUpdateInput {
 /** The first version in which the legacy types EMAIL, LINK and PHONE can no longer be chosen. */
 export const LEGACY_TYPES_REMOVED_IN = '0.23';
 
-const MAX_LABEL_LENGTH = 200;
-const MAX_TEXT_LENGTH = 1000;
+export const MAX_LABEL_LENGTH = 200;
+export const MAX_TEXT_LENGTH = 1000;
 
 const compareVersions = (a: string, b: string): number => {
   const [x, y] = [a.split('.').map(Number), b.split('.').map(Number)];
@@ -206,9 +206,18 @@ export const customField = (
   ...field,
 });
 
+/** The types a user can give a new field (relations have their own endpoint); the legacy ones only on 0.22 workspaces. */
+export const CREATABLE_FIELD_TYPES: readonly FieldType[] = Object.values(FieldType).filter(
+  (type) => type !== FieldType.RELATION && (getFieldTypeDefinition(type).isCreatable || getFieldTypeDefinition(type).isLegacy),
+);
+
+/** The refusal of a value that names no field type, listing the ones that can be chosen. */
+export const unknownFieldTypeMessage = (value: unknown): string =>
+  `type "${String(value).slice(0, 40)}" is not a field type; use one of ${CREATABLE_FIELD_TYPES.join(', ')}`;
+
 const checkType = (input: unknown, workspaceVersion: string | null): FieldType => {
   if (!isFieldType(input)) {
-    throw new CustomMetadataError('type', `type "${String(input).slice(0, 40)}" is not a field type`);
+    throw new CustomMetadataError('type', unknownFieldTypeMessage(input));
   }
   const definition = getFieldTypeDefinition(input);
   if (input === FieldType.RICH_TEXT) {

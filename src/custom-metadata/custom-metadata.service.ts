@@ -13,6 +13,7 @@ import { ActualObject, ActualState, actualFieldColumns } from '../metadata/actua
 import { CustomMetadataError } from './custom-metadata.error';
 import { CustomFieldInput, CustomObjectInput, FieldUpdateInput, ObjectUpdateInput } from './custom-metadata.input';
 import { CustomMetadataPlanner } from './custom-metadata.planner';
+import { objectNamed } from './custom-metadata.workspace';
 import { Plan } from '../sync/plan';
 import { PlanApplier } from '../sync/plan.applier';
 import { DEFAULT_VIEW_FIELD_SIZE } from '../records/default-views';
@@ -87,7 +88,7 @@ export class CustomMetadataService {
     options: { force?: boolean } = {},
   ): Promise<CustomMetadataResult> {
     return this.apply(workspaceId, async (planner, actual, records) => {
-      const object = actual.objects.find((candidate) => candidate.nameSingular === objectName);
+      const object = objectNamed(actual.objects, objectName);
       const field = object?.fields.find((candidate) => candidate.name === fieldName);
       const withData =
         object && field && !field.relationType
@@ -112,7 +113,7 @@ export class CustomMetadataService {
     return this.apply(
       workspaceId,
       async (planner, actual, records) => {
-        const object = actual.objects.find((candidate) => candidate.nameSingular === objectName);
+        const object = objectNamed(actual.objects, objectName);
         const rows = object?.isCustom ? await records.countRows(object.tableName) : 0;
         return planner.planObjectDelete(objectName, rows, options.force === true);
       },

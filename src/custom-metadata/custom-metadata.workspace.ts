@@ -3,6 +3,10 @@ import { ActualField, ActualObject, ActualState, actualFieldColumns } from '../m
 import { STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
 import { CustomMetadataError } from './custom-metadata.error';
 
+/** The object a path names: by nameSingular or namePlural (`person`, `people`). */
+export const objectNamed = (objects: ActualObject[], name: string): ActualObject | undefined =>
+  objects.find((candidate) => candidate.nameSingular === name) ?? objects.find((candidate) => candidate.namePlural === name);
+
 /**
  * The workspace as custom objects and fields meet it: its objects and fields by name, the names
  * and columns they take, the relations generated on other objects for a custom object.
@@ -10,10 +14,15 @@ import { CustomMetadataError } from './custom-metadata.error';
 export class CustomMetadataWorkspace {
   constructor(readonly actual: ActualState) {}
 
+  /** An object by its singular or plural name, as records are named; NOT_FOUND otherwise. */
   findObject(objectName: string): ActualObject {
-    const object = this.actual.objects.find((candidate) => candidate.nameSingular === objectName);
+    const object = objectNamed(this.actual.objects, objectName);
     if (!object) {
-      throw new CustomMetadataError('object', `object "${String(objectName).slice(0, 80)}" does not exist in this workspace`);
+      throw new CustomMetadataError(
+        'object',
+        `object "${String(objectName).slice(0, 80)}" does not exist in this workspace; objects are named by their singular or plural name (e.g. person, people)`,
+        'NOT_FOUND',
+      );
     }
     return object;
   }
@@ -21,7 +30,11 @@ export class CustomMetadataWorkspace {
   findField(object: ActualObject, fieldName: string): ActualField {
     const field = object.fields.find((candidate) => candidate.name === fieldName);
     if (!field)
-      throw new CustomMetadataError('field', `field "${String(fieldName).slice(0, 80)}" does not exist on ${object.nameSingular}`);
+      throw new CustomMetadataError(
+        'field',
+        `field "${String(fieldName).slice(0, 80)}" does not exist on ${object.nameSingular}`,
+        'NOT_FOUND',
+      );
     return field;
   }
 

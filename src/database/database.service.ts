@@ -126,8 +126,14 @@ export class DatabaseService implements OnApplicationShutdown {
     } else {
       announce(`Database: ${describeServer(url)}`);
     }
-    // PostgresDriver reads url and extra from the data source's options when it connects.
-    this.dataSource.setOptions({ url, extra: { ...this.dataSource.options.extra, max: this.embedded ? 1 : Math.max(1, poolSize) } });
+    // PostgresDriver reads url and extra from the data source's options when it connects. pg's
+    // pool closes a connection once it has been checked out maxUses times (a workspace's work
+    // checks one out once), which keeps each server process's catalog cache bounded.
+    const recycleAfter = this.embedded || this.config.DATABASE_RECYCLE_AFTER === 0 ? undefined : this.config.DATABASE_RECYCLE_AFTER;
+    this.dataSource.setOptions({
+      url,
+      extra: { ...this.dataSource.options.extra, max: this.embedded ? 1 : Math.max(1, poolSize), maxUses: recycleAfter },
+    });
     try {
       await this.dataSource.initialize();
     } catch (error) {

@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { Logger as PinoInstance } from 'pino';
 
@@ -9,30 +9,24 @@ import { LOGGER } from '../observability/logger';
 import { ServiceMetrics } from '../observability/service-metrics';
 import { httpMetricsMiddleware } from './http-metrics.middleware';
 import { HttpModule } from './http.module';
+import { buildOpenApiDocument } from './openapi';
+
+/** The largest JSON body accepted (bytes); a larger one is a 413. CSV imports are streamed and have no limit. */
+export const JSON_BODY_LIMIT = 1024 * 1024;
 
 /**
  * The HTTP application, with its OpenAPI document at /docs (JSON at /docs-json), its logs through
  * pino (LOG_LEVEL) and /healthz, /readyz, /metrics. Not yet listening.
  */
 export const createHttpApp = async (options: { logger?: false } = {}): Promise<INestApplication> => {
-  const app = await NestFactory.create<NestExpressApplication>(HttpModule, { bufferLogs: true, abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(HttpModule, { bufferLogs: true, abortOnError: false, bodyParser: false });
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   if (options.logger === false) app.get<PinoInstance>(LOGGER).level = 'silent';
   app.useLogger(app.get(Logger));
   app.use(httpMetricsMiddleware(app.get(ServiceMetrics)));
   app.get(ServiceMetrics).collectProcessMetrics();
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('workspace-metadata-sync')
-      .setDescription(
-        'Workspaces, their custom objects and fields, and their records. Every endpoint needs "Authorization: Bearer <token>": ' +
-          'the admin token (ADMIN_API_KEY) creates workspaces and API keys; a workspace API key reaches only its workspace.',
-      )
-      .setVersion('0.23')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document);
   return app;
 };

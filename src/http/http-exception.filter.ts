@@ -24,7 +24,28 @@ const STATUS_NAMES: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
   500: 'Internal Server Error',
+};
+
+/** An error of Express's body parser (too large, malformed, an unknown charset): it carries its status. */
+interface BodyParserError extends Error {
+  status: number;
+  type: string;
+  limit?: number;
+}
+
+const isBodyParserError = (error: unknown): error is BodyParserError =>
+  error instanceof Error &&
+  typeof (error as Partial<BodyParserError>).status === 'number' &&
+  typeof (error as Partial<BodyParserError>).type === 'string';
+
+const bodyParserMessage = (error: BodyParserError): string => {
+  if (error.type === 'entity.too.large') {
+    return `the request body is larger than the limit of ${error.limit ?? 'the server'} bytes; send less per request (CSV import takes files of any size)`;
+  }
+  return `the request body cannot be read: ${error.message}`;
 };
 
 /** Turns the domain errors into HTTP answers; the domain code knows nothing of HTTP. */
@@ -37,9 +58,11 @@ export const toErrorBody = (error: unknown): ErrorBody => {
   });
   if (error instanceof HttpException) {
     const response = error.getResponse();
-    const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
-    return body(error.getStatus(), Array.isArray(message) ? message.join('; ') : String(message ?? error.message));
+    const { message, field } =
+      typeof response === 'string' ? { message: response, field: undefined } : (response as { message?: unknown; field?: string });
+    return body(error.getStatus(), Array.isArray(message) ? message.join('; ') : String(message ?? error.message), field);
   }
+  if (isBodyParserError(error) && error.status >= 400 && error.status < 500) return body(error.status, bodyParserMessage(error), 'body');
   if (error instanceof CsvImportError) return { ...body(400, error.message, error.property), errors: error.errors };
   if (error instanceof RecordError)
     return body(error.code === 'NOT_FOUND' ? 404 : error.code === 'CONFLICT' ? 409 : 400, error.message, error.property);

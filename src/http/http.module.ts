@@ -1,5 +1,5 @@
 import { Inject, Module, OnModuleInit } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { Logger } from 'pino';
@@ -16,6 +16,7 @@ import { HealthController } from './health.controller';
 import { HttpExceptionFilter } from './http-exception.filter';
 import { MetadataController } from './metadata.controller';
 import { RecordsController } from './records.controller';
+import { RequestValidationPipe } from './request-validation.pipe';
 import { WorkspacesController } from './workspaces.controller';
 
 /** Paths polled by orchestrators and Prometheus: not worth a log line each. */
@@ -51,6 +52,7 @@ const HTTP_POOL_SIZE = 10;
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: HttpExceptionFilter },
+    { provide: APP_PIPE, useClass: RequestValidationPipe },
   ],
 })
 export class HttpModule implements OnModuleInit {

@@ -27,14 +27,10 @@ export const parseFlag = (name: string, value: string | undefined): boolean => {
   throw new RecordError('INVALID', name, `${name} must be true or false`);
 };
 
-const objectBody = <T>(body: T): T => {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new RecordError('INVALID', 'body', 'the request body must be a JSON object (Content-Type: application/json)');
-  }
-  return body;
-};
-
-/** Custom objects and fields: each change is planned and applied like a sync, in one transaction. */
+/**
+ * Custom objects and fields: each change is planned and applied like a sync, in one transaction.
+ * Objects are named by nameSingular or namePlural, as records are.
+ */
 @ApiTags('metadata')
 @ApiBearerAuth()
 @Allow('workspace')
@@ -47,13 +43,13 @@ export class MetadataController {
   @ApiOperation({ summary: 'Create a custom object: table, shared fields, default view, relations from target objects' })
   async createObject(@Param('workspaceId') workspaceId: string, @Body() body: CreateObjectBody, @Query('dryRun') dryRun?: string) {
     const isDryRun = parseFlag('dryRun', dryRun);
-    return planBody(await this.metadata.createObject(workspaceId, objectBody(body), { dryRun: isDryRun }), isDryRun);
+    return planBody(await this.metadata.createObject(workspaceId, body, { dryRun: isDryRun }), isDryRun);
   }
 
   @Patch(':objectName')
   @ApiOperation({ summary: 'Rename, relabel, activate or deactivate an object' })
   async updateObject(@Param('workspaceId') workspaceId: string, @Param('objectName') objectName: string, @Body() body: UpdateObjectBody) {
-    return planBody(await this.metadata.updateObject(workspaceId, objectName, objectBody(body)));
+    return planBody(await this.metadata.updateObject(workspaceId, objectName, body));
   }
 
   @Delete(':objectName')
@@ -77,7 +73,7 @@ export class MetadataController {
   @Post(':objectName/fields')
   @ApiOperation({ summary: 'Create a custom field (legacy types EMAIL, LINK, PHONE only on workspaces at 0.22)' })
   async createField(@Param('workspaceId') workspaceId: string, @Param('objectName') objectName: string, @Body() body: CreateFieldBody) {
-    return planBody(await this.metadata.createField(workspaceId, objectName, objectBody(body) as unknown as CustomFieldInput));
+    return planBody(await this.metadata.createField(workspaceId, objectName, body as CustomFieldInput));
   }
 
   @Patch(':objectName/fields/:fieldName')
@@ -88,7 +84,7 @@ export class MetadataController {
     @Param('fieldName') fieldName: string,
     @Body() body: UpdateFieldBody,
   ) {
-    return planBody(await this.metadata.updateField(workspaceId, objectName, fieldName, objectBody(body)));
+    return planBody(await this.metadata.updateField(workspaceId, objectName, fieldName, body));
   }
 
   @Delete(':objectName/fields/:fieldName')

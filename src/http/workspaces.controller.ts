@@ -2,19 +2,10 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Par
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { ApiKeyService } from '../auth/api-key.service';
-import { RecordError } from '../records/record.error';
-import { snapshotVersions } from '../standard-objects/version-snapshots';
-import { MAX_DISPLAY_NAME_LENGTH, WorkspaceCreationService } from '../workspace/workspace-creation.service';
+import { WorkspaceCreationService } from '../workspace/workspace-creation.service';
 import { CustomMetadataService } from '../custom-metadata/custom-metadata.service';
 import { Allow } from './auth.guard';
 import { CreateApiKeyBody, CreateWorkspaceBody } from './http.dto';
-
-const objectBody = (body: unknown): Record<string, unknown> => {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new RecordError('INVALID', 'body', 'the request body must be a JSON object (Content-Type: application/json)');
-  }
-  return body as Record<string, unknown>;
-};
 
 @ApiTags('workspaces')
 @ApiBearerAuth()
@@ -29,30 +20,12 @@ export class WorkspacesController {
   @Post()
   @Allow('admin')
   @ApiOperation({ summary: 'Create a workspace (the creation hook, as workspace:create): all or nothing' })
-  async create(@Body() input: CreateWorkspaceBody) {
-    const body = objectBody(input);
-    if (typeof body.displayName !== 'string' || body.displayName.trim().length === 0 || body.displayName.length > MAX_DISPLAY_NAME_LENGTH) {
-      throw new RecordError('INVALID', 'displayName', `displayName is required: 1 to ${MAX_DISPLAY_NAME_LENGTH} characters`);
-    }
-    if (body.version !== undefined && (typeof body.version !== 'string' || !snapshotVersions().includes(body.version))) {
-      throw new RecordError('INVALID', 'version', `version must be one of ${snapshotVersions().join(', ')}`);
-    }
-    if (
-      body.featureFlags !== undefined &&
-      !(
-        Array.isArray(body.featureFlags) &&
-        body.featureFlags.every((flag) => typeof flag === 'string' && /^[A-Za-z0-9_]{1,100}$/.test(flag))
-      )
-    ) {
-      throw new RecordError('INVALID', 'featureFlags', 'featureFlags must be a list of flag names (letters, digits, _)');
-    }
-    if (body.prefill !== undefined && typeof body.prefill !== 'boolean')
-      throw new RecordError('INVALID', 'prefill', 'prefill must be true or false');
+  async create(@Body() body: CreateWorkspaceBody) {
     const created = await this.creation.create({
       displayName: body.displayName,
-      version: body.version as string | undefined,
-      featureFlags: body.featureFlags as string[] | undefined,
-      prefill: body.prefill as boolean | undefined,
+      version: body.version ?? undefined,
+      featureFlags: body.featureFlags ?? undefined,
+      prefill: body.prefill ?? undefined,
     });
     return { workspace: created.workspace, actions: created.plan.actions.length, views: created.views, records: created.records };
   }
@@ -70,7 +43,7 @@ export class WorkspacesController {
   @Allow('admin')
   @ApiOperation({ summary: 'Create an API key of the workspace; the key is shown in this answer only' })
   async createKey(@Param('workspaceId') workspaceId: string, @Body() input: CreateApiKeyBody) {
-    const created = await this.apiKeys.create(workspaceId, objectBody(input).name);
+    const created = await this.apiKeys.create(workspaceId, input.name);
     return { id: created.id, name: created.name, key: created.key, createdAt: created.createdAt };
   }
 

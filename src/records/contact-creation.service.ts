@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 
 import { Inject, Injectable } from '@nestjs/common';
 import { CsvError, parse } from 'csv-parse';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 
 import { UUID_PATTERN } from '../declarations/identifier.rules';
 import { COMPANY_STANDARD_FIELD_IDS, PERSON_STANDARD_FIELD_IDS, STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
@@ -48,8 +48,8 @@ const splitName = (displayName: string, email: string): { firstName: string; las
  * Creates people and their companies from email participants, writing to whichever shape the
  * workspace's fields have at that moment: `email` (EMAIL) or `emailsPrimaryEmail` (EMAILS), the
  * domain to `domainNameUrl` (LINK), `domainName` (TEXT) or `domainNamePrimaryLinkUrl` (LINKS).
- * The shapes are read, and locked, in the transaction that writes, so it works before, during
- * and after upgrade-0.23. People are matched by email and companies by domain: a rerun adds nothing.
+ * The shapes are read, and locked, in the transaction that writes, after the tables' locks (as an
+ * upgrade's switch-over takes them), so it works before, during and after upgrade-0.23. People are matched by email and companies by domain: a rerun adds nothing.
  */
 @Injectable()
 export class ContactCreationService {
@@ -105,9 +105,25 @@ export class ContactCreationService {
     return total;
   }
 
-  /** One transaction: reads the fields' shapes, finds or creates companies, then people. */
+  /**
+   * One transaction: locks the tables, reads the fields' shapes, finds or creates companies, then
+   * people. A deadlock or a lock timeout (another writer of the tables or metadata) rolls it back
+   * and is reported as a conflict to retry.
+   */
   async import(workspaceId: string, participants: Participant[]): Promise<ContactImportResult> {
-    return this.dataSource.transaction(async (manager) => this.importIn(manager, workspaceId, participants));
+    try {
+      return await this.dataSource.transaction(async (manager) => this.importIn(manager, workspaceId, participants));
+    } catch (error) {
+      const code = error instanceof QueryFailedError ? (error.driverError as { code?: string }).code : undefined;
+      if (code === '40P01' || code === '55P03' || code === '40001') {
+        throw new RecordError(
+          'CONFLICT',
+          'workspaceId',
+          `the contacts could not be written: the workspace's people or companies were being changed at the same time (${error instanceof Error ? error.message : String(error)}); nothing was written, run the import again`,
+        );
+      }
+      throw error;
+    }
   }
 
   private async importIn(manager: EntityManager, workspaceId: string, participants: Participant[]): Promise<ContactImportResult> {
@@ -115,6 +131,8 @@ export class ContactCreationService {
     if (!workspace) throw new RecordError('NOT_FOUND', 'workspaceId', `workspace ${workspaceId.slice(0, 80)} does not exist`);
     const contacts = new ContactRepository(manager, workspace.schemaName);
     await contacts.lockWriters(workspace.id);
+    // The tables first, in the order upgrade-0.23 switches them (people, then companies), then the field rows.
+    await contacts.lockTables(workspace.id, [STANDARD_OBJECT_IDS.person, STANDARD_OBJECT_IDS.company]);
     const shapes = await new ActualStateRepository(manager).lockStandardFieldShapes(workspace.id, [
       PERSON_STANDARD_FIELD_IDS.emails,
       PERSON_STANDARD_FIELD_IDS.name,

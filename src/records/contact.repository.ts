@@ -18,6 +18,22 @@ export class ContactRepository {
     await this.manager.query(`SELECT pg_advisory_xact_lock(hashtext('contact-writer'), hashtext($1))`, [workspaceId]);
   }
 
+  /**
+   * Takes the lock every write of the objects' tables takes anyway (ROW EXCLUSIVE), in the order
+   * of `objectStandardIds`, before any metadata row is locked: an upgrade's switch-over takes a
+   * table's lock, then its field rows, so a writer that took the rows first could deadlock with it.
+   */
+  async lockTables(workspaceId: string, objectStandardIds: string[]): Promise<void> {
+    const rows: Array<{ standardId: string; tableName: string }> = await this.manager.query(
+      `SELECT "standardId", "tableName" FROM metadata."objectMetadata" WHERE "workspaceId" = $1 AND "standardId" = ANY($2::uuid[]) AND NOT "isCustom"`,
+      [workspaceId, objectStandardIds],
+    );
+    for (const standardId of objectStandardIds) {
+      const row = rows.find((candidate) => candidate.standardId === standardId);
+      if (row) await this.manager.query(`LOCK TABLE ${qualified(this.schemaName, row.tableName)} IN ROW EXCLUSIVE MODE`);
+    }
+  }
+
   /** Ids of rows whose `column` (compared case-insensitively) is one of `values`, keyed by the value. */
   async idsByText(table: string, column: string, values: string[], domain = false): Promise<Map<string, string>> {
     if (values.length === 0) return new Map();

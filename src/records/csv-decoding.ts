@@ -6,7 +6,7 @@ import { RecordError } from './record.error';
 export const DEFAULT_CHARSET = 'utf-8';
 
 /** A decoder that refuses bytes the charset cannot hold; an unknown charset is refused by name. */
-const decoderFor = (charset: string): TextDecoder => {
+export const decoderFor = (charset: string): TextDecoder => {
   try {
     return new TextDecoder(charset, { fatal: true });
   } catch {
@@ -26,7 +26,7 @@ const newlines = (text: string): number => {
 
 /**
  * Text of a CSV file in a declared charset (UTF-8 when none is declared; a BOM is dropped), as
- * UTF-8 for the parser. Bytes that are not valid in the charset stop the import with the line
+ * strings for the reader. Bytes that are not valid in the charset stop the import with the line
  * they are on, instead of becoming U+FFFD.
  */
 export class CsvDecoder extends Transform {
@@ -34,7 +34,8 @@ export class CsvDecoder extends Transform {
   private line = 1;
 
   constructor(charset: string = DEFAULT_CHARSET) {
-    super();
+    // Strings out, as they are decoded: no round trip through buffers.
+    super({ readableObjectMode: true });
     this.decoder = decoderFor(charset);
   }
 
@@ -47,12 +48,14 @@ export class CsvDecoder extends Transform {
       return;
     }
     this.line += newlines(text);
-    done(null, text);
+    // In object mode an empty string would be read as a chunk: leave it out.
+    done(null, text.length > 0 ? text : undefined);
   }
 
   override _flush(done: TransformCallback): void {
     try {
-      done(null, this.decoder.decode());
+      const text = this.decoder.decode();
+      done(null, text.length > 0 ? text : undefined);
     } catch {
       done(this.invalid(this.line));
     }

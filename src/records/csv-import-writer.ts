@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
 
+import { CsvError, parse } from 'csv-parse/sync';
 import { QueryFailedError } from 'typeorm';
 
+import { CellColumn, cellColumns } from './csv-cells';
+import { CsvCellsRepository } from './csv-cells.repository';
+import { cellsOf, lineBreaks } from './csv-quoting';
+import { RawRecord } from './csv-records';
+import { CsvColumn, rowParams } from './record-csv';
 import { RecordRepository } from './record.repository';
 import { RecordError } from './record.error';
 import { ObjectContext, recordErrorFrom } from './record.service';
+import { ViewReferences } from './view-references';
 
 export interface RowProblem {
   /** Line of the file where the row starts (the header is line 1). */
@@ -42,23 +49,100 @@ export interface ParsedRow {
   params: Record<string, unknown>;
 }
 
+/** How the records of a file are read: its columns, and what the import was asked. */
+export interface CsvImportReading {
+  columns: CsvColumn[];
+  formulaEscape: boolean;
+  references: ViewReferences | null;
+}
+
+/** A batch of a file's records could not be parsed: the file is not valid CSV. */
+export const invalidCsv = (error: CsvError, firstLine: number): RecordError =>
+  new RecordError(
+    'INVALID',
+    'file',
+    `the file is not valid CSV: ${error.message.replace(/at line (\d+)/, (_, line: string) => `at line ${firstLine + Number(line) - 1}`)}. Nothing was imported.`,
+  );
+
 /**
- * Writes an import's checked rows a batch at a time, without a savepoint per row: the batch is
- * copied into a staging table, references that name no record are found with one query per
- * relation, and the rest moves in one INSERT ... ON CONFLICT DO NOTHING, whose returned ids tell
- * the rows left out for a taken id or unique value. Each bad row is reported with its line.
+ * Writes an import a batch of records at a time, in two ways (docs/csv.md). The SQL path copies
+ * the batch's cells as text and moves them into the table with one INSERT ... SELECT that casts
+ * and checks them (CsvCellsRepository); it takes a batch whole or leaves it. The row-by-row path
+ * (a batch the SQL path left, a file it cannot read) parses and checks each row, copies the good
+ * ones into a typed staging table, finds references that name no record with one query per
+ * relation, and moves the rest in one INSERT ... ON CONFLICT DO NOTHING, whose returned ids tell
+ * the rows left out for a taken id or unique value; each bad row is reported with its line.
+ * Neither takes a savepoint per row.
  */
 export class CsvImportWriter {
   private columns: string[] | null = null;
+  private reading: CsvImportReading | null = null;
+  private sql: { columns: CellColumn[]; types: Map<string, string> } | null = null;
 
   constructor(
     private readonly records: RecordRepository,
+    private readonly cells: CsvCellsRepository,
     private readonly context: ObjectContext,
     private readonly problems: RowProblems,
   ) {}
 
-  /** Writes one batch; returns how many rows went in. */
-  async write(batch: ParsedRow[]): Promise<number> {
+  /** Sets the file's columns; the SQL path is taken when it reads every one of them. */
+  async begin(reading: CsvImportReading): Promise<void> {
+    this.reading = reading;
+    const columns = reading.references ? null : cellColumns(reading.columns, this.context, reading.formulaEscape);
+    if (columns === null || columns.length === 0) return;
+    await this.cells.createCells(columns.length);
+    this.sql = { columns, types: await this.cells.columnTypes(this.context.object.tableName) };
+  }
+
+  /** Writes one batch of the file's records (after the header); returns how many rows went in. */
+  async writeRecords(records: RawRecord[]): Promise<number> {
+    const reading = this.reading!;
+    const width = reading.columns.length;
+    const rows = records.filter((record) => !record.blank);
+    if (rows.length === 0) return 0;
+    // A record of one empty cell is skipped as an empty line, and a record that is not
+    // well-formed is for the strict parser: such a batch goes row by row.
+    const regular = rows.every((record) => !record.irregular && record.cells === width && !(width === 1 && record.text === '""'));
+    if (this.sql && regular) {
+      const text = rows.map((record) => `${record.line},${record.text}\n`).join('');
+      if (await this.cells.insertBatch(this.context.object.tableName, this.sql.columns, this.sql.types, text, rows.length))
+        return rows.length;
+    }
+    return this.write(this.parse(records));
+  }
+
+  /** The rows of a batch of records, parsed and checked one by one; a bad row is reported with its line. */
+  private parse(records: RawRecord[]): ParsedRow[] {
+    const reading = this.reading!;
+    let parsed: Array<{ record: string[]; raw: string }>;
+    try {
+      parsed = parse(records.map((record) => record.raw).join(''), { relax_column_count: true, raw: true }) as unknown as typeof parsed;
+    } catch (error) {
+      if (error instanceof CsvError) throw invalidCsv(error, records[0].line);
+      throw error;
+    }
+    const rows: ParsedRow[] = [];
+    let nextLine = records[0].line;
+    for (const { record: cells, raw } of parsed) {
+      const line = nextLine;
+      nextLine += Math.max(1, lineBreaks(raw));
+      const record = cellsOf(cells, raw);
+      if (record.length === 1 && !record[0]) continue;
+      try {
+        const params = rowParams(reading.columns, record, reading.formulaEscape);
+        reading.references?.check(params);
+        rows.push({ line, params });
+      } catch (error) {
+        if (!(error instanceof RecordError)) throw error;
+        this.problems.add(line, error.message);
+      }
+    }
+    return rows;
+  }
+
+  /** Writes one batch of checked rows; returns how many rows went in. */
+  private async write(batch: ParsedRow[]): Promise<number> {
     if (batch.length === 0) return 0;
     // Every row gets its id here, so that the ids returned by the insert name the rows.
     for (const row of batch) if (row.params.id === undefined) row.params.id = randomUUID();
@@ -127,7 +211,8 @@ export class CsvImportWriter {
       if (field.kind !== 'relation' || !this.columns!.includes(field.key)) continue;
       const target = this.context.objects.find((object) => object.id === field.field.relationTargetObjectMetadataId);
       if (!target) continue;
-      for (const line of await this.records.stagedMissingReferences(field.key, target.tableName)) {
+      const self = target.id === this.context.object.id;
+      for (const line of await this.records.stagedMissingReferences(field.key, target.tableName, self)) {
         if (refused.has(line)) continue;
         refused.add(line);
         this.problems.add(line, `${field.key} does not name an existing ${field.field.name} record`);

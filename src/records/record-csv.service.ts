@@ -1,15 +1,17 @@
 import { Readable, Writable } from 'node:stream';
 
 import { Inject, Injectable } from '@nestjs/common';
-import { CsvError, parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { DataSource } from 'typeorm';
 
 import { getVersionSnapshot, snapshotVersions } from '../standard-objects/version-snapshots';
 import { CsvDecoder } from './csv-decoding';
-import { cellsOf, lineBreaks } from './csv-quoting';
-import { CsvImportWriter, ParsedRow, RowProblem, RowProblems } from './csv-import-writer';
-import { csvColumns, CsvColumn, legacyCsvColumns, resolveHeaders, rowParams } from './record-csv';
+import { CsvCellsRepository } from './csv-cells.repository';
+import { cellsOf } from './csv-quoting';
+import { CsvImportWriter, invalidCsv, RowProblem, RowProblems } from './csv-import-writer';
+import { CsvRecordSplitter, RawRecord } from './csv-records';
+import { csvColumns, CsvColumn, legacyCsvColumns, resolveHeaders } from './record-csv';
 import { RecordRepository } from './record.repository';
 import { RecordError } from './record.error';
 import { loadObjectContext, ObjectContext } from './record.service';
@@ -74,6 +76,17 @@ const writeAll = async (output: Writable, copy: Readable, first: string): Promis
   if (failure) throw failure;
 };
 
+/** The cells of a file's header line; a header that is not valid CSV is refused. */
+const headerCells = (record: RawRecord): Array<string | null> => {
+  try {
+    const [parsed] = parse(record.raw, { relax_column_count: true, raw: true }) as unknown as Array<{ record: string[]; raw: string }>;
+    return cellsOf(parsed.record, parsed.raw);
+  } catch (error) {
+    if (error instanceof CsvError) throw invalidCsv(error, record.line);
+    throw error;
+  }
+};
+
 /** An import refused because rows were bad: nothing was written; the first bad rows are listed, all counted. */
 export class CsvImportError extends RecordError {
   constructor(
@@ -93,7 +106,7 @@ export class CsvImportError extends RecordError {
   }
 }
 
-const IMPORT_BATCH_SIZE = 2000;
+const IMPORT_BATCH_SIZE = 10_000;
 
 /**
  * CSV export and import of one object's records. Export streams COPY ... TO STDOUT of the table
@@ -142,62 +155,58 @@ export class RecordCsvService {
       const current = csvColumns(context.fields);
       const snapshots = snapshotVersions().map(getVersionSnapshot);
       const legacy = legacyCsvColumns(context.object, context.fields, snapshots);
-      // The raw text of each record tells quoted cells and the lines the record takes.
-      const parser = parse({ relax_column_count: true, raw: true });
       input.on('error', (error) => decoder.destroy(error));
-      decoder.on('error', (error) => parser.destroy(error));
-      input.pipe(decoder).pipe(parser);
+      input.pipe(decoder);
 
       const problems = new RowProblems(MAX_REPORTED_ROWS);
-      const writer = new CsvImportWriter(new RecordRepository(manager, context.workspace.schemaName), context, problems);
-      let columns: CsvColumn[] | null = null;
-      let batch: ParsedRow[] = [];
-      let imported = 0;
+      const writer = new CsvImportWriter(
+        new RecordRepository(manager, context.workspace.schemaName),
+        new CsvCellsRepository(manager, context.workspace.schemaName),
+        context,
+        problems,
+      );
       const references = await ViewReferences.load(manager, context);
-      // A batch is written while the next one is parsed: the database and the parser work at once.
+      const splitter = new CsvRecordSplitter();
+      let columns: CsvColumn[] | null = null;
+      let batch: RawRecord[] = [];
+      let imported = 0;
+      // A batch is written while the next one is read: the database and the reader work at once.
       let writing: Promise<void> = Promise.resolve();
       const flush = async () => {
-        const rows = batch;
+        const records = batch;
         batch = [];
         await writing;
-        writing = writer.write(rows).then((count) => {
+        if (records.length === 0) return;
+        writing = writer.writeRecords(records).then((count) => {
           imported += count;
         });
         // Awaited at the next flush or at the end; not an unhandled rejection meanwhile.
         writing.catch(() => undefined);
       };
-      try {
-        let nextLine = 1;
-        for await (const parsed of parser as AsyncIterable<{ record: string[]; raw: string }>) {
-          const line = nextLine;
-          nextLine += Math.max(1, lineBreaks(parsed.raw));
-          const record = cellsOf(parsed.record, parsed.raw);
-          if (record.length === 1 && !record[0]) continue;
+      const take = async (records: RawRecord[]) => {
+        for (const record of records) {
           if (columns === null) {
-            columns = resolveHeaders(record, current, legacy);
+            if (record.blank) continue;
+            const header = headerCells(record);
+            if (header.length === 1 && !header[0]) continue;
+            columns = resolveHeaders(header, current, legacy);
+            await writer.begin({ columns, formulaEscape, references });
             continue;
           }
-          try {
-            const params = rowParams(columns, record, formulaEscape);
-            references?.check(params);
-            batch.push({ line, params });
-          } catch (error) {
-            if (!(error instanceof RecordError)) throw error;
-            problems.add(line, error.message);
-            continue;
-          }
+          batch.push(record);
           if (batch.length >= batchSize) await flush();
         }
+      };
+      try {
+        for await (const text of decoder as AsyncIterable<string>) await take(splitter.push(text));
+        await take(splitter.end());
+        if (columns === null) throw new RecordError('INVALID', 'file', 'the file is empty: it needs a header line and rows');
+        await flush();
+        await writing;
       } catch (error) {
         await writing.catch(() => undefined);
-        if (error instanceof CsvError) {
-          throw new RecordError('INVALID', 'file', `the file is not valid CSV: ${error.message}. Nothing was imported.`);
-        }
         throw error;
       }
-      if (columns === null) throw new RecordError('INVALID', 'file', 'the file is empty: it needs a header line and rows');
-      await flush();
-      await writing;
       const errors = problems.first();
       if (problems.count > 0 && !options.skipInvalid) throw new CsvImportError(errors, problems.count);
       return { object: context.object.nameSingular, imported, skipped: problems.count, errors };

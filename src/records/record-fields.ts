@@ -62,7 +62,7 @@ export const recordFields = (object: ActualObject, options: { includeInactive?: 
 export const isWritable = (field: RecordField): boolean =>
   !SERVICE_FIELDS.has(field.field.name) && (!field.field.isSystem || field.field.type === FieldType.POSITION) && field.field.isActive;
 
-const optionValues = (field: ActualField): string[] =>
+export const optionValues = (field: ActualField): string[] =>
   field.type === FieldType.RATING ? RATING_VALUES : (field.options ?? []).map((option) => option.value);
 
 const describe = (value: unknown): string => {

@@ -146,12 +146,17 @@ export class RecordRepository {
     await pipeline(Readable.from([`${text}\n`]), copy);
   }
 
-  /** Lines of staged rows whose `column` names no row of `targetTable`: one query for the whole batch. */
-  async stagedMissingReferences(column: string, targetTable: string): Promise<number[]> {
+  /**
+   * Lines of staged rows whose `column` names no row of `targetTable`: one query for the whole
+   * batch. When the target is the staged rows' own table (`self`), a staged row counts as existing:
+   * the batch is inserted by one statement, whose foreign keys are checked at its end.
+   */
+  async stagedMissingReferences(column: string, targetTable: string, self = false): Promise<number[]> {
     const quoted = quoteIdentifier(column);
+    const staged = self ? ` AND NOT EXISTS (SELECT 1 FROM ${STAGING} b WHERE b."id" = s.${quoted})` : '';
     const rows: Array<{ line: number }> = await this.manager.query(
       `SELECT s.${STAGING_LINE} AS line FROM ${STAGING} s
-        WHERE s.${quoted} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${this.table(targetTable)} t WHERE t."id" = s.${quoted})
+        WHERE s.${quoted} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${this.table(targetTable)} t WHERE t."id" = s.${quoted})${staged}
         ORDER BY 1`,
     );
     return rows.map((row) => row.line);

@@ -78,7 +78,7 @@ export const loadObjectContext = async (manager: EntityManager, workspaceId: str
   const object = objects.find((candidate) => candidate.nameSingular === objectName || candidate.namePlural === objectName);
   if (!object) {
     throw new RecordError(
-      'INVALID',
+      'NOT_FOUND',
       'object',
       `object "${objectName.slice(0, 80)}" does not exist in this workspace; objects are named by nameSingular or namePlural (e.g. person, company)`,
     );

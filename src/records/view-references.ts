@@ -6,6 +6,7 @@ import { STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
 import { RecordField } from './record-fields';
 import { RecordRepository } from './record.repository';
 import { RecordError } from './record.error';
+import { VIEW_FILTER_OPERANDS } from './view-query';
 
 const VIEW_ROW_OBJECTS: string[] = [STANDARD_OBJECT_IDS.viewField, STANDARD_OBJECT_IDS.viewFilter, STANDARD_OBJECT_IDS.viewSort];
 const REFERENCE_COLUMNS = ['objectMetadataId', 'fieldMetadataId', 'viewId'];
@@ -22,7 +23,8 @@ interface ReferenceContext {
  * Rows of the view objects name metadata by id: a view its object (`objectMetadataId`), a view
  * field, filter or sort its field (`fieldMetadataId`). A row naming another workspace's metadata,
  * or a field of another object than its view's, would break listing through the view and the
- * workspace's health, so it is refused before it is written, naming the property.
+ * workspace's health, so it is refused before it is written, naming the property. So is a filter's
+ * operand or a sort's direction that listing through the view could not apply.
  */
 export class ViewReferences {
   private constructor(
@@ -50,6 +52,30 @@ export class ViewReferences {
     if (current) this.check({ ...current, ...values });
   }
 
+  /** A filter's operand and a sort's direction, when the write gives them. */
+  private checkOperation(values: Record<string, unknown>): void {
+    const { standardId } = this.context.object;
+    const { operand, direction } = values;
+    if (standardId === STANDARD_OBJECT_IDS.viewFilter && operand !== undefined && !VIEW_FILTER_OPERANDS.includes(operand as string)) {
+      throw new RecordError(
+        'INVALID',
+        'operand',
+        `operand "${String(operand).slice(0, 40)}" is not a view filter operand; use one of ${VIEW_FILTER_OPERANDS.join(', ')}`,
+      );
+    }
+    if (
+      standardId === STANDARD_OBJECT_IDS.viewSort &&
+      direction !== undefined &&
+      (typeof direction !== 'string' || !['asc', 'desc'].includes(direction.toLowerCase()))
+    ) {
+      throw new RecordError(
+        'INVALID',
+        'direction',
+        `direction "${String(direction).slice(0, 20)}" is not a sort direction; use asc or desc`,
+      );
+    }
+  }
+
   /** Checks a row's values by column (on update: the row as it will be); throws a RecordError. */
   check(values: Record<string, unknown>): void {
     const { objects } = this.context;
@@ -64,6 +90,7 @@ export class ViewReferences {
       }
       return;
     }
+    this.checkOperation(values);
     const id = values.fieldMetadataId;
     if (id === null || id === undefined) return;
     const owner = objects.find((object) => object.fields.some((field) => field.id === id));

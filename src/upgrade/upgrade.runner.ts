@@ -24,7 +24,7 @@ export interface UpgradeOptions extends Partial<UpgradeStepOptions> {
   allowHazards?: ReadonlySet<Hazard>;
   /** Passed to the sync (fault injection in tests). */
   onStatement?: (executed: number) => Promise<void> | void;
-  /** Pre-flight the steps of every later version too (upgrade:latest: a value 0.24 cannot index is refused before 0.23 writes). */
+  /** Pre-flight the steps of every later version too (`upgrade` to the latest: a value 0.24 cannot index is refused before 0.23 writes). */
   preflightLaterVersions?: boolean;
 }
 
@@ -43,6 +43,12 @@ export interface StepOutcome {
 
 export type UpgradeStatus = 'upgraded' | 'up-to-date' | 'planned' | 'failed' | 'skipped';
 
+/** The sync one version's upgrade ran, with its plan. */
+export interface VersionSync {
+  version: string;
+  outcome: WorkspaceOutcome;
+}
+
 export interface UpgradeOutcome {
   workspaceId: string;
   /** The version the workspace is at when the run ends. */
@@ -51,7 +57,8 @@ export interface UpgradeOutcome {
   status: UpgradeStatus;
   message: string | null;
   steps: StepOutcome[];
-  sync: WorkspaceOutcome | null;
+  /** Each version's sync, in order (upgrading from 0.22 to the latest: 0.23's, then 0.24's). */
+  syncs: VersionSync[];
 }
 
 export const DEFAULT_STEP_OPTIONS: UpgradeStepOptions = {
@@ -101,7 +108,7 @@ export class UpgradeRunner {
       status: 'failed',
       message: null,
       steps: [],
-      sync: null,
+      syncs: [],
     };
     if (!target) {
       return { ...outcome, message: `no upgrade to ${version} exists (known: ${UPGRADE_VERSIONS.map((v) => v.version).join(', ')})` };
@@ -162,7 +169,10 @@ export class UpgradeRunner {
     }
   }
 
-  /** Runs every pending upgrade in order (upgrade:latest); stops at the first that does not succeed. */
+  /**
+   * Runs every pending upgrade in order (the `upgrade` command); stops at the first that does not
+   * succeed. A dry run lists the steps of every pending version.
+   */
   async upgradeToLatest(workspace: WorkspaceRow, options: UpgradeOptions = {}): Promise<UpgradeOutcome> {
     let current = workspace;
     const combined: UpgradeOutcome = {
@@ -172,26 +182,47 @@ export class UpgradeRunner {
       status: 'up-to-date',
       message: null,
       steps: [],
-      sync: null,
+      syncs: [],
     };
     let first = true;
     for (let next = nextUpgradeFor(current.version); next; next = nextUpgradeFor(current.version)) {
       const outcome = await this.upgrade(current, next, { ...options, preflightLaterVersions: first });
       first = false;
       combined.steps.push(...outcome.steps);
-      combined.sync = outcome.sync ?? combined.sync;
+      combined.syncs.push(...outcome.syncs);
       combined.version = outcome.version;
+      combined.message = outcome.message;
+      if (outcome.status === 'planned') {
+        // A dry run writes nothing, so the workspace stays where it is: the later versions are listed from the ledger.
+        return this.planLaterVersions({ ...combined, status: 'planned' }, workspace, next);
+      }
       if (outcome.status !== 'upgraded') {
         return { ...combined, status: outcome.status === 'up-to-date' ? 'upgraded' : outcome.status, message: outcome.message };
       }
       combined.status = 'upgraded';
-      if (options.dryRun) break;
+      combined.message = null;
       const reread = await new WorkspaceRepository(this.dataSource.manager).findById(workspace.id);
       if (!reread) break;
       current = reread;
     }
     if (combined.status === 'up-to-date') combined.message = `already at ${workspace.version}`;
     return combined;
+  }
+
+  /** A dry run of every upgrade after `planned`: each step as the ledger has it, then that version's sync and version. */
+  private async planLaterVersions(outcome: UpgradeOutcome, workspace: WorkspaceRow, planned: string): Promise<UpgradeOutcome> {
+    const ledger = new LedgerRepository(this.dataSource.manager);
+    const later = UPGRADE_VERSIONS.slice(UPGRADE_VERSIONS.findIndex((upgrade) => upgrade.version === planned) + 1);
+    const messages = [outcome.message];
+    for (const upgrade of later) {
+      for (const phase of ['before-sync', 'after-sync'] as const) {
+        for (const step of upgrade.steps.filter((candidate) => candidate.phase === phase)) {
+          outcome.steps.push((await this.settledStep(ledger, workspace, step)) ?? this.wouldRun(step));
+        }
+      }
+      messages.push(`then ${upgrade.version}: its steps, sync to the ${upgrade.version} snapshot and record version ${upgrade.version}`);
+    }
+    return { ...outcome, message: messages.filter(Boolean).join('; ') };
   }
 
   private async upgradeLocked(
@@ -225,14 +256,15 @@ export class UpgradeRunner {
       return { ...outcome, status: 'planned', message: `then sync to the ${version} snapshot and record version ${version}` };
     }
     const current = (await new WorkspaceRepository(connection.manager).findById(workspace.id))!;
-    outcome.sync = await new WorkspaceSyncService(this.dataSource, getVersionSnapshot(version)).sync(current, {
+    const sync = await new WorkspaceSyncService(this.dataSource, getVersionSnapshot(version)).sync(current, {
       connection,
       check: true,
       allowHazards: options.allowHazards,
       onStatement: options.onStatement,
     });
-    if (outcome.sync.status === 'failed' || outcome.sync.status === 'skipped') {
-      return { ...outcome, status: 'failed', message: `sync to ${version} failed: ${outcome.sync.message}` };
+    outcome.syncs.push({ version, outcome: sync });
+    if (sync.status === 'failed' || sync.status === 'skipped') {
+      return { ...outcome, status: 'failed', message: `sync to ${version} failed: ${sync.message}` };
     }
     if (!(await runPhase('after-sync'))) return outcome;
     await new WorkspaceRepository(connection.manager).setVersion(workspace.id, version);
@@ -252,6 +284,21 @@ export class UpgradeRunner {
     };
   }
 
+  /** A step the ledger records as done or baselined: skipped, or flagged when it changed since. Null: still to run. */
+  private async settledStep(ledger: LedgerRepository, workspace: WorkspaceRow, step: UpgradeStep): Promise<StepOutcome | null> {
+    const checksum = stepChecksum(step);
+    const existing = await ledger.find(workspace.id, step.version, step.name);
+    if (!existing || (existing.status !== 'DONE' && existing.status !== 'BASELINED')) return null;
+    const base = { version: step.version, step: step.name, phase: step.phase, rowsAffected: 0, maxBatchMs: 0, error: null };
+    return existing.checksum === checksum
+      ? { ...base, status: 'skipped', notes: [`already ${existing.status === 'DONE' ? 'done' : 'baselined'}`] }
+      : {
+          ...base,
+          status: 'checksum-changed',
+          notes: [`the step changed since it ran here (checksum ${existing.checksum} -> ${checksum}); not run again, review it`],
+        };
+  }
+
   private async runStep(
     connection: QueryRunner,
     workspace: WorkspaceRow,
@@ -261,17 +308,9 @@ export class UpgradeRunner {
   ): Promise<StepOutcome> {
     const ledger = new LedgerRepository(connection.manager);
     const checksum = stepChecksum(step);
-    const existing = await ledger.find(workspace.id, step.version, step.name);
     const base = { version: step.version, step: step.name, phase: step.phase, rowsAffected: 0, maxBatchMs: 0, error: null };
-    if (existing && (existing.status === 'DONE' || existing.status === 'BASELINED')) {
-      return existing.checksum === checksum
-        ? { ...base, status: 'skipped', notes: [`already ${existing.status === 'DONE' ? 'done' : 'baselined'}`] }
-        : {
-            ...base,
-            status: 'checksum-changed',
-            notes: [`the step changed since it ran here (checksum ${existing.checksum} -> ${checksum}); not run again, review it`],
-          };
-    }
+    const settled = await this.settledStep(ledger, workspace, step);
+    if (settled) return settled;
     if (dryRun) return this.wouldRun(step);
 
     const entry = await ledger.start(workspace.id, step.version, step.name, checksum);

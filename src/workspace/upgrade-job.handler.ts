@@ -20,18 +20,21 @@ export interface UpgradeJobOptions {
 export interface UpgradeJob {
   /** The name of its command and jobs. */
   name: string;
-  /** null: every pending upgrade, in order (upgrade:latest). */
+  /** null: every pending upgrade, in order (`upgrade`, alias upgrade:latest). */
   upgrade: UpgradeVersion | null;
   onlyStep: UpgradeStep | null;
 }
 
-/** Each version's upgrade, then one job per step of it (`upgrade-0.23:<step>`); upgrade:latest last. */
+/** Every pending upgrade of a workspace, in order: the `upgrade` command (alias upgrade:latest). */
+export const LATEST_UPGRADE_JOB: UpgradeJob = { name: 'upgrade', upgrade: null, onlyStep: null };
+
+/** Each version's upgrade, then one job per step of it (`upgrade-0.23:<step>`); `upgrade` (to the latest) last. */
 export const UPGRADE_JOBS: UpgradeJob[] = [
   ...UPGRADE_VERSIONS.flatMap((upgrade) => [
     { name: upgradeCommandName(upgrade.version), upgrade, onlyStep: null },
     ...upgrade.steps.map((step) => ({ name: `${upgradeCommandName(upgrade.version)}:${step.name}`, upgrade, onlyStep: step })),
   ]),
-  { name: 'upgrade:latest', upgrade: null, onlyStep: null },
+  LATEST_UPGRADE_JOB,
 ];
 
 /** Runs one upgrade job on one workspace. */
@@ -73,7 +76,7 @@ export class UpgradeJobHandler implements WorkspaceJobHandler<UpgradeOutcome, Up
     const steps = outcome.steps.filter((step) => step.status === 'done' || step.status === 'would-run');
     return {
       status: outcome.status,
-      actions: steps.length + (outcome.sync?.plan?.actions.length ?? 0),
+      actions: steps.length + outcome.syncs.reduce((sum, sync) => sum + (sync.outcome.plan?.actions.length ?? 0), 0),
       rowsMoved: outcome.steps.reduce((sum, step) => sum + step.rowsAffected, 0),
     };
   }

@@ -51,6 +51,38 @@ export class WorkspaceCreationError extends Error {
 
 export const MAX_DISPLAY_NAME_LENGTH = 200;
 
+/** The input of a creation, checked before anything is read: its display name, trimmed. */
+export const checkCreationInput = (input: CreateWorkspaceInput): string => {
+  if (typeof input.displayName !== 'string') {
+    throw new WorkspaceCreationError('the workspace name must be text');
+  }
+  const displayName = input.displayName.trim();
+  if (displayName.length === 0 || displayName.length > MAX_DISPLAY_NAME_LENGTH) {
+    throw new WorkspaceCreationError(`the workspace name must be 1 to ${MAX_DISPLAY_NAME_LENGTH} characters`);
+  }
+  const problem = displayTextProblem(displayName);
+  if (problem) {
+    throw new WorkspaceCreationError(`the workspace name is not valid: ${problem}`);
+  }
+  if (input.version !== undefined && typeof input.version !== 'string') {
+    throw new WorkspaceCreationError('the version must be text, such as 0.22');
+  }
+  for (const flag of input.featureFlags ?? []) {
+    if (typeof flag !== 'string' || !FEATURE_FLAG_PATTERN.test(flag)) {
+      throw new WorkspaceCreationError(
+        `feature flag "${String(flag).slice(0, 40)}" is not valid: a letter, then letters, digits and underscores, at most 63 characters`,
+      );
+    }
+  }
+  if (
+    input.demoRecords !== undefined &&
+    !(Number.isSafeInteger(input.demoRecords) && input.demoRecords >= 0 && input.demoRecords <= MAX_DEMO_RECORDS)
+  ) {
+    throw new WorkspaceCreationError(`the number of demo records must be a whole number from 0 to ${MAX_DEMO_RECORDS}`);
+  }
+  return displayName;
+};
+
 /**
  * The creation hook: workspace row, schema, tables and metadata from the declarations (or a
  * version snapshot), default views and prefill records, fingerprint, all in one transaction.
@@ -63,33 +95,7 @@ export class WorkspaceCreationService {
   ) {}
 
   async create(input: CreateWorkspaceInput): Promise<CreatedWorkspace> {
-    if (typeof input.displayName !== 'string') {
-      throw new WorkspaceCreationError('the workspace name must be text');
-    }
-    const displayName = input.displayName.trim();
-    if (displayName.length === 0 || displayName.length > MAX_DISPLAY_NAME_LENGTH) {
-      throw new WorkspaceCreationError(`the workspace name must be 1 to ${MAX_DISPLAY_NAME_LENGTH} characters`);
-    }
-    const problem = displayTextProblem(displayName);
-    if (problem) {
-      throw new WorkspaceCreationError(`the workspace name is not valid: ${problem}`);
-    }
-    if (input.version !== undefined && typeof input.version !== 'string') {
-      throw new WorkspaceCreationError('the version must be text, such as 0.22');
-    }
-    for (const flag of input.featureFlags ?? []) {
-      if (typeof flag !== 'string' || !FEATURE_FLAG_PATTERN.test(flag)) {
-        throw new WorkspaceCreationError(
-          `feature flag "${String(flag).slice(0, 40)}" is not valid: a letter, then letters, digits and underscores, at most 63 characters`,
-        );
-      }
-    }
-    if (
-      input.demoRecords !== undefined &&
-      !(Number.isSafeInteger(input.demoRecords) && input.demoRecords >= 0 && input.demoRecords <= MAX_DEMO_RECORDS)
-    ) {
-      throw new WorkspaceCreationError(`the number of demo records must be a whole number from 0 to ${MAX_DEMO_RECORDS}`);
-    }
+    const displayName = checkCreationInput(input);
     let declared = this.current;
     if (input.version !== undefined && input.version !== this.current.version) {
       try {

@@ -128,4 +128,87 @@ describe('WorkspaceFleetRunner', () => {
       { workspaceId: idOf(7), status: 'failed', message: `workspace ${idOf(7)} does not exist` },
     ]);
   });
+
+  it('stages: each waits for the one before; the run halts after the stage whose failures pass --max-failures', async () => {
+    const { manager } = fakeFleet(40);
+    const failing = new Set([idOf(5), idOf(7)]);
+    let inFlight = 0;
+    const startedWith: number[] = [];
+    const work = async (workspace: WorkspaceRow): Promise<FleetWork<null>> => {
+      startedWith.push(inFlight);
+      inFlight += 1;
+      await new Promise((resolve) => setImmediate(resolve));
+      inFlight -= 1;
+      return failing.has(workspace.id)
+        ? { status: 'failed', detail: null, message: 'no' }
+        : { status: 'succeeded', detail: null, message: null };
+    };
+    const stages: unknown[] = [];
+    const stopped = jest.fn();
+    const summary = await new WorkspaceFleetRunner(manager).run({}, work, {
+      concurrency: 4,
+      continueOnError: false,
+      rollout: { stages: [{ count: 1 }, { percent: 25 }, { percent: 100 }], maxFailures: { count: 1 } },
+      onStage: (stage) => stages.push({ name: stage.name, succeeded: stage.succeeded, failed: stage.failed, halted: stage.halted }),
+      onStopped: stopped,
+    });
+    // Stage 1 (workspace 0) ran alone; stage 2 (1 to 9) halted at its second failure; stage 3 never started.
+    expect(startedWith[0]).toBe(0);
+    expect(startedWith[1]).toBe(0);
+    expect(stages).toEqual([
+      { name: 'stage 1 of 3 (1)', succeeded: 1, failed: 0, halted: false },
+      { name: 'stage 2 of 3 (25%)', succeeded: expect.any(Number), failed: 2, halted: true },
+    ]);
+    expect(summary).toMatchObject({ failed: 2, stoppedEarly: true, interrupted: false });
+    expect(summary.succeeded + summary.failed).toBeLessThanOrEqual(10);
+    expect(stopped).toHaveBeenCalledTimes(1);
+
+    failing.delete(idOf(7));
+    const rerun = await new WorkspaceFleetRunner(manager).run({}, work, {
+      concurrency: 4,
+      continueOnError: false,
+      rollout: { stages: [{ count: 1 }, { percent: 25 }, { percent: 100 }], maxFailures: { count: 1 } },
+    });
+    expect(rerun).toMatchObject({ succeeded: 39, failed: 1, stoppedEarly: false });
+    expect(rerun.stages.map((stage) => [stage.size, stage.succeeded + stage.failed])).toEqual([
+      [1, 1],
+      [9, 9],
+      [30, 30],
+    ]);
+  });
+
+  it('a canary by id runs first, then the rest without it; a canary that fails halts before the rest', async () => {
+    const { manager } = fakeFleet(12);
+    const seen: string[] = [];
+    const outcome =
+      (fail: string | null) =>
+      async (workspace: WorkspaceRow): Promise<FleetWork<null>> => {
+        seen.push(workspace.id);
+        return workspace.id === fail
+          ? { status: 'failed', detail: null, message: 'no' }
+          : { status: 'succeeded', detail: null, message: null };
+      };
+    const halted = await new WorkspaceFleetRunner(manager).run({ firstIds: [idOf(9)] }, outcome(idOf(9)), {
+      concurrency: 3,
+      continueOnError: true,
+      rollout: { canaryWorkspaceIds: [idOf(9)] },
+    });
+    expect(seen).toEqual([idOf(9)]);
+    expect(halted).toMatchObject({ total: 12, succeeded: 0, failed: 1, stoppedEarly: true });
+    expect(halted.stages.map((stage) => [stage.name, stage.halted])).toEqual([['canary', true]]);
+
+    seen.length = 0;
+    const done = await new WorkspaceFleetRunner(manager).run({ firstIds: [idOf(9)] }, outcome(null), {
+      concurrency: 3,
+      continueOnError: false,
+      rollout: { canaryWorkspaceIds: [idOf(9)] },
+    });
+    expect(seen[0]).toBe(idOf(9));
+    expect([...seen].sort()).toEqual(Array.from({ length: 12 }, (_, n) => idOf(n)));
+    expect(done).toMatchObject({ total: 12, succeeded: 12, stoppedEarly: false });
+    expect(done.stages.map((stage) => [stage.name, stage.size])).toEqual([
+      ['canary', 1],
+      ['the rest', 11],
+    ]);
+  });
 });

@@ -3,12 +3,15 @@ import { EntityManager } from 'typeorm';
 
 import { describeFailure } from '../database/connection-loss';
 import { WorkspaceRepository, WorkspaceRow } from '../metadata/workspace.repository';
+import { FleetStage, planStages, Rollout } from './rollout';
 
 export interface FleetSelection {
   /** Exactly these workspaces (any status); otherwise every active workspace in id order. */
   workspaceIds?: string[];
   startFromWorkspaceId?: string;
   countLimit?: number;
+  /** Taken before the rest of the selection (a canary); not taken again in it. */
+  firstIds?: string[];
 }
 
 export type FleetStatus = 'succeeded' | 'failed' | 'skipped';
@@ -28,7 +31,12 @@ export interface FleetWork<T> {
 
 export interface FleetRunOptions<T> {
   concurrency: number;
+  /** Without a rollout: go on past failures. With one: the stages' bound when it names none. */
   continueOnError: boolean;
+  /** A canary and stages; the run halts after the stage whose failures pass its bound. */
+  rollout?: Rollout;
+  /** Called as each stage ends (the one that halted the run too). */
+  onStage?: (stage: FleetStageSummary) => void;
   /** Keep every result in the summary (for a JSON report); otherwise only the counts are kept. */
   keepResults?: boolean;
   /** Aborted: take no new workspace, let those in flight finish (SIGINT, SIGTERM). */
@@ -41,6 +49,14 @@ export interface FleetRunOptions<T> {
   read?: <R>(query: () => Promise<R>) => Promise<R>;
 }
 
+export interface FleetStageSummary extends FleetStage {
+  succeeded: number;
+  failed: number;
+  skipped: number;
+  /** Its failures passed its bound: the run took no workspace after. */
+  halted: boolean;
+}
+
 export interface FleetSummary<T> {
   /** Every result when `keepResults`, else empty. */
   results: Array<FleetItemResult<T>>;
@@ -49,8 +65,10 @@ export interface FleetSummary<T> {
   skipped: number;
   /** Workspaces selected when the run started. */
   total: number;
-  /** True when the run stopped taking workspaces at a failure (no --continue-on-error). */
+  /** True when the run stopped taking workspaces at a failure (no --continue-on-error), or a stage halted it. */
   stoppedEarly: boolean;
+  /** The stages reached, in order (one, `all`, without a rollout). */
+  stages: FleetStageSummary[];
   /** True when the run was interrupted (signal) before it took every workspace. */
   interrupted: boolean;
 }
@@ -59,9 +77,10 @@ export const FLEET_PAGE_SIZE = 100;
 
 /**
  * Walks the selected workspaces in id order, a page at a time (never the whole fleet in memory),
- * running `work` on at most `concurrency` of them at once. Stops taking new workspaces after the
- * first failure unless `continueOnError`, and when `signal` is aborted; the workspaces in flight
- * always finish. `work` resolving to null means the workspace was withdrawn before it ran (a
+ * running `work` on at most `concurrency` of them at once, stage after stage (a canary, then
+ * stages: each waits for the one before to end). Stops taking new workspaces when a stage's
+ * failures pass its bound (without a rollout: the first failure unless `continueOnError`), and
+ * when `signal` is aborted; the workspaces in flight always finish. `work` resolving to null means the workspace was withdrawn before it ran (a
  * queued job cancelled): it is counted as not reached.
  */
 @Injectable()
@@ -83,88 +102,123 @@ export class WorkspaceFleetRunner {
       total: 0,
       stoppedEarly: false,
       interrupted: false,
-    };
-    const record = (result: FleetItemResult<T>) => {
-      if (options.keepResults) summary.results.push(result);
-      summary[result.status] += 1;
-      options.onResult?.(result);
+      stages: [],
     };
 
     summary.total = selection.workspaceIds
-      ? new Set(selection.workspaceIds).size
+      ? new Set([...(selection.firstIds ?? []), ...selection.workspaceIds]).size
       : Math.min(
           await read(() => repository.count(selection.startFromWorkspaceId ?? null, { activeOnly: true })),
           selection.countLimit ?? Infinity,
         );
     options.onStart?.(summary.total);
 
-    const source = this.workspaces(repository, read, selection, (id) =>
-      record({ workspaceId: id, status: 'failed', detail: null, message: `workspace ${id} does not exist` }),
-    );
+    const source = this.workspaces(repository, read, selection);
     let stop = false;
+    let exhausted = false;
     const stopTaking = () => {
       if (stop) return;
       stop = true;
       options.onStopped?.();
     };
-    const worker = async () => {
-      while (!stop && !options.signal?.aborted) {
-        const next = await source.next();
-        if (next.done) return;
-        if (options.signal?.aborted) return;
-        const workspace = next.value;
-        let result: FleetItemResult<T>;
-        try {
-          const outcome = await work(workspace);
-          if (outcome === null) continue;
-          result = { workspaceId: workspace.id, ...outcome };
-        } catch (error) {
-          result = { workspaceId: workspace.id, status: 'failed', detail: null, message: describeFailure(error) };
+    const stages = planStages(summary.total, options.rollout, options.continueOnError);
+    for (const [index, plan] of stages.entries()) {
+      const stage: FleetStageSummary = { ...plan, succeeded: 0, failed: 0, skipped: 0, halted: false };
+      // The last stage takes whatever is left, should the fleet have grown since it was counted.
+      const size = index === stages.length - 1 ? Infinity : stage.size;
+      let taken = 0;
+      /** `missing`: an id that names no workspace, which is reported failed but halts only a canary. */
+      const record = (result: FleetItemResult<T>, missing = false) => {
+        if (options.keepResults) summary.results.push(result);
+        summary[result.status] += 1;
+        stage[result.status] += 1;
+        options.onResult?.(result);
+        // A canary runs to its end before it halts the run; a stage halts it as soon as it has failed too often.
+        if (stage.requiresSuccess ? result.status !== 'succeeded' : !missing && stage.failed > stage.maxFailures) {
+          stage.halted = true;
+          if (!stage.requiresSuccess) stopTaking();
         }
-        record(result);
-        if (result.status === 'failed' && !options.continueOnError) {
-          stopTaking();
+      };
+      const worker = async () => {
+        while (!stop && !options.signal?.aborted && taken < size) {
+          taken += 1;
+          const next = await source.next();
+          if (next.done) {
+            exhausted = true;
+            return;
+          }
+          if (options.signal?.aborted) return;
+          const item = next.value;
+          if ('missingId' in item) {
+            record(
+              { workspaceId: item.missingId, status: 'failed', detail: null, message: `workspace ${item.missingId} does not exist` },
+              true,
+            );
+            continue;
+          }
+          const workspace = item.row;
+          let result: FleetItemResult<T>;
+          try {
+            const outcome = await work(workspace);
+            if (outcome === null) continue;
+            result = { workspaceId: workspace.id, ...outcome };
+          } catch (error) {
+            result = { workspaceId: workspace.id, status: 'failed', detail: null, message: describeFailure(error) };
+          }
+          record(result);
         }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+      };
+      await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+      if (stage.halted) stopTaking();
+      summary.stages.push(stage);
+      options.onStage?.(stage);
+      if (stop || exhausted || options.signal?.aborted) break;
+    }
     summary.stoppedEarly = stop;
     summary.interrupted = !stop && Boolean(options.signal?.aborted) && summary.succeeded + summary.failed + summary.skipped < summary.total;
     return summary;
   }
 
-  /** One generator shared by the workers: an async generator queues concurrent `next()` calls. */
+  /**
+   * One generator shared by the workers (an async generator queues concurrent `next()` calls): the
+   * workspaces named first, then the selection without them; an id that names no workspace is
+   * yielded as missing.
+   */
   private async *workspaces(
     repository: WorkspaceRepository,
     read: <R>(query: () => Promise<R>) => Promise<R>,
     selection: FleetSelection,
-    onMissing: (id: string) => void,
-  ): AsyncGenerator<WorkspaceRow> {
-    if (selection.workspaceIds) {
-      const ids = [...new Set(selection.workspaceIds)];
+  ): AsyncGenerator<{ row: WorkspaceRow } | { missingId: string }> {
+    const first = [...new Set(selection.firstIds ?? [])];
+    const taken = new Set(first);
+    const byIds = async function* (ids: string[]) {
       for (let start = 0; start < ids.length; start += FLEET_PAGE_SIZE) {
         const chunk = ids.slice(start, start + FLEET_PAGE_SIZE);
         const rows = await read(() => repository.findByIds(chunk));
         for (const id of chunk) {
           const row = rows.find((candidate) => candidate.id === id);
-          if (row) yield row;
-          else onMissing(id);
+          yield row ? { row } : { missingId: id };
         }
       }
+    };
+    yield* byIds(first);
+    if (selection.workspaceIds) {
+      yield* byIds([...new Set(selection.workspaceIds)].filter((id) => !taken.has(id)));
       return;
     }
-    let remaining = selection.countLimit ?? Infinity;
+    let remaining = (selection.countLimit ?? Infinity) - first.length;
     let cursor: string | null = selection.startFromWorkspaceId ?? null;
     let inclusive = cursor !== null;
     while (remaining > 0) {
       const limit = Math.min(FLEET_PAGE_SIZE, remaining);
       const page = await read(() => repository.page(cursor, limit, { activeOnly: true, inclusive }));
       for (const row of page) {
-        yield row;
+        if (taken.has(row.id)) continue;
+        remaining -= 1;
+        yield { row };
       }
       // A short page is the last one: no query to find the end.
       if (page.length < limit) return;
-      remaining -= page.length;
       cursor = page[page.length - 1].id;
       inclusive = false;
     }

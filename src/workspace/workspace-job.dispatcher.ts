@@ -7,7 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { FAULT_INJECTION, FaultInjection } from '../config/fault-injection';
 import { DatabaseService } from '../database/database.service';
 import { WorkspaceRepository } from '../metadata/workspace.repository';
-import { retryOnConnectionLoss, retryWorkOnConnectionLoss } from './connection-retry';
+import { DatabaseOutage, retryOnConnectionLoss, retryWorkOnConnectionLoss } from './connection-retry';
 import { FleetItemResult, WorkspaceFleetRunner } from './workspace-fleet.runner';
 import { WorkspaceJobHandler } from './workspace-job.handler';
 import { queueNameFor, RetryLaterError, WorkspaceJobContext, WorkspaceJobData, WorkspaceJobQueue } from './workspace-queue';
@@ -68,18 +68,21 @@ export class WorkspaceJobDispatcher {
   /**
    * A worker's side of a queued job: the handler's work on the workspace the job names, as the
    * run in process would do it. A workspace locked by another runner throws RetryLaterError, to
-   * be tried again later, but on the job's last attempt.
+   * be tried again later, but on the job's last attempt. `outage` says when the database is lost
+   * and back, once for all the jobs of the process.
    */
   async runJob<T, O>(
     handler: WorkspaceJobHandler<T, O>,
     data: WorkspaceJobData,
     context: WorkspaceJobContext,
+    outage?: DatabaseOutage,
   ): Promise<FleetItemResult<T>> {
     const retryMs = this.config.DATABASE_RETRY_MS;
     const [workspace] = await retryOnConnectionLoss(
       () => this.workspaces.findByIds([data.workspaceId]),
       () => false,
       retryMs,
+      outage,
     );
     await this.faults.onWorkspaceStart?.();
     const started = performance.now();
@@ -95,7 +98,10 @@ export class WorkspaceJobDispatcher {
     let result: FleetItemResult<T>;
     try {
       result = workspace
-        ? { workspaceId: workspace.id, ...(await retryWorkOnConnectionLoss(() => handler.process(workspace, data.options as O), retryMs)) }
+        ? {
+            workspaceId: workspace.id,
+            ...(await retryWorkOnConnectionLoss(() => handler.process(workspace, data.options as O), retryMs, outage)),
+          }
         : { workspaceId: data.workspaceId, status: 'failed', detail: null, message: `workspace ${data.workspaceId} does not exist` };
     } catch (error) {
       record({ workspaceId: data.workspaceId, status: 'failed', detail: null, message: (error as Error).message }, null);

@@ -403,13 +403,30 @@ export class WorkspaceJobWorker {
   }
 
   /**
-   * Waits for the jobs in progress, then closes without waiting for BullMQ's own loop: after a Redis
-   * outage that loop may sit in its retry delay, or wait for a Redis that is still gone.
+   * Takes no new job and lets the jobs in progress finish, their results stored, for at most
+   * `graceMs` (or until `forceNow` resolves); then closes without waiting for BullMQ's own loop
+   * (after a Redis outage it may sit in its retry delay, or wait for a Redis still gone). A job
+   * still running then is abandoned: its lock expires and a worker takes it again.
    */
-  async close(): Promise<void> {
-    await Promise.allSettled(this.inProgress);
+  async close(
+    graceMs: number,
+    forceNow: Promise<void> = new Promise<void>(() => undefined),
+  ): Promise<{ inTime: boolean; abandoned: number }> {
+    let timer: NodeJS.Timeout | undefined;
+    const finished = this.worker.pause(false).then(
+      () => true,
+      () => true,
+    );
+    const graceOver = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), graceMs);
+      void forceNow.then(() => resolve(false));
+    });
+    const inTime = await Promise.race([finished, graceOver]);
+    clearTimeout(timer);
+    const abandoned = this.inProgress.size;
     await this.worker.close(true).catch(() => undefined);
     await this.queue.close().catch(() => undefined);
     this.watch.close();
+    return { inTime, abandoned };
   }
 }

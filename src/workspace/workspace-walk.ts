@@ -2,8 +2,9 @@ import { performance } from 'node:perf_hooks';
 
 import { FaultInjection } from '../config/fault-injection';
 import { WorkspaceRow } from '../metadata/workspace.repository';
-import { retryOnConnectionLoss, retryWorkOnConnectionLoss } from './connection-retry';
-import { FleetItemResult, FleetStatus, FleetSummary, FleetWork, WorkspaceFleetRunner } from './workspace-fleet.runner';
+import { DatabaseOutage, retryOnConnectionLoss, retryWorkOnConnectionLoss } from './connection-retry';
+import { Rollout, RolloutAmount } from './rollout';
+import { FleetItemResult, FleetStageSummary, FleetStatus, FleetSummary, FleetWork, WorkspaceFleetRunner } from './workspace-fleet.runner';
 import { WorkspaceJobHandler } from './workspace-job.handler';
 import { WorkspaceMeasures, WorkspaceOutcomeLog } from './workspace-outcome.log';
 import { WorkspaceJobQueue } from './workspace-queue';
@@ -16,7 +17,19 @@ export interface WalkOptions {
   concurrency?: number;
   queue?: boolean;
   json?: boolean;
+  canary?: number;
+  canaryWorkspaceId?: string[];
+  stages?: RolloutAmount[];
+  maxFailures?: RolloutAmount;
 }
+
+/** The canary and stages the options ask for. */
+export const rolloutOf = (options: WalkOptions): Rollout => ({
+  canary: options.canary,
+  canaryWorkspaceIds: options.canaryWorkspaceId,
+  stages: options.stages,
+  maxFailures: options.maxFailures,
+});
 
 /** One workspace's report as its command prints it: lines for a person, or its entry of the JSON document. */
 export interface RenderedResult {
@@ -32,6 +45,8 @@ export interface WalkRun<T> {
   render: (result: FleetItemResult<T>) => RenderedResult;
   onStart: (total: number) => void;
   onResult: (rendered: RenderedResult) => void;
+  /** A stage ended. */
+  onStage?: (stage: FleetStageSummary) => void;
   /** A line about the run, not about a workspace. */
   note: (line: string) => void;
 }
@@ -44,6 +59,10 @@ const jobOptionsOf = (options: WalkOptions): Record<string, unknown> => {
     workspaceCountLimit: _limit,
     concurrency: _concurrency,
     queue: _queue,
+    canary: _canary,
+    canaryWorkspaceId: _canaryIds,
+    stages: _stages,
+    maxFailures: _maxFailures,
     ...rest
   } = options;
   return rest as Record<string, unknown>;
@@ -70,6 +89,8 @@ export class WorkspaceWalk<T, O extends WalkOptions> {
   async run(run: WalkRun<T>): Promise<FleetSummary<RenderedResult>> {
     const { handler, options, queue } = this;
     const jobOptions = jobOptionsOf(options);
+    // One line when the database is lost and one when it is back, not one per workspace or attempt.
+    const outage = new DatabaseOutage(run.note);
     const work = async (workspace: WorkspaceRow): Promise<FleetWork<RenderedResult> | null> => {
       const started = performance.now();
       if (queue && !handler.isSettledByRow?.(workspace, options)) {
@@ -98,17 +119,19 @@ export class WorkspaceWalk<T, O extends WalkOptions> {
         return { status: result.status, message: result.message, detail: { lines: result.lines, json: options.json ? result.json : null } };
       }
       if (!queue) await this.faults.onWorkspaceStart?.();
-      const done = await retryWorkOnConnectionLoss(() => handler.process(workspace, options), this.retryMs).catch((error: Error) => {
-        this.outcomes.record({
-          command: handler.name,
-          workspaceId: workspace.id,
-          outcome: 'failed',
-          message: error.message,
-          durationMs: performance.now() - started,
-          measures: null,
-        });
-        throw error;
-      });
+      const done = await retryWorkOnConnectionLoss(() => handler.process(workspace, options), this.retryMs, outage).catch(
+        (error: Error) => {
+          this.outcomes.record({
+            command: handler.name,
+            workspaceId: workspace.id,
+            outcome: 'failed',
+            message: error.message,
+            durationMs: performance.now() - started,
+            measures: null,
+          });
+          throw error;
+        },
+      );
       this.outcomes.record({
         command: handler.name,
         workspaceId: workspace.id,
@@ -127,13 +150,20 @@ export class WorkspaceWalk<T, O extends WalkOptions> {
     const redisLost = new AbortController();
     queue?.listen({ note: run.note, onLost: () => redisLost.abort() });
     const summary = await this.fleet.run<RenderedResult>(
-      { workspaceIds: options.workspaceId, startFromWorkspaceId: options.startFromWorkspaceId, countLimit: options.workspaceCountLimit },
+      {
+        workspaceIds: options.workspaceId,
+        startFromWorkspaceId: options.startFromWorkspaceId,
+        countLimit: options.workspaceCountLimit,
+        firstIds: options.canaryWorkspaceId,
+      },
       work,
       {
         concurrency: this.concurrency,
         // The walk's own reads (pages of workspaces) wait out a restart as a workspace's work does.
-        read: (query) => retryOnConnectionLoss(query, () => false, this.retryMs),
+        read: (query) => retryOnConnectionLoss(query, () => false, this.retryMs, outage),
         continueOnError: run.continueOnError,
+        rollout: rolloutOf(options),
+        onStage: run.onStage,
         signal: AbortSignal.any([run.signal, redisLost.signal]),
         onStart: run.onStart,
         onStopped: withdraw,

@@ -52,9 +52,9 @@ describe('CLI', () => {
       expect(result.stderr).toContain('Usage: command:prod');
     });
 
-    it('exits 2 when database:reset is not confirmed, and touches nothing', async () => {
+    it('refuses database:reset unconfirmed with exit 1, and touches nothing', async () => {
       const result = await runCli(['database:reset'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' }, cwd);
-      expect(result.code).toBe(2);
+      expect(result.code).toBe(1);
       expect(result.stderr).toBe('Error: database:reset deletes every workspace and all its data. Pass --yes to confirm.\n');
     });
 
@@ -120,7 +120,7 @@ describe('CLI', () => {
       expect(first.code).toBe(0);
       expect(first.stderr).toBe(`Database: PostgreSQL server at 127.0.0.1:5432/${database.name}\n`);
       expect(first.stdout).toContain(
-        'Applied 5 migration(s): CoreSchema1763769600000, ApiKeys1764028800000, DeclaredStates1764201600000, SyncExpectations1764460800000, ObjectProperties1764720000000',
+        'Applied 6 migration(s): CoreSchema1763769600000, ApiKeys1764028800000, DeclaredStates1764201600000, SyncExpectations1764460800000, ObjectProperties1764720000000, ForeignKeyIndexes1764979200000',
       );
       expect(await tableExists('core.workspace')).toBe(true);
       expect(await tableExists('metadata."fieldMetadata"')).toBe(true);
@@ -151,7 +151,7 @@ describe('CLI', () => {
       const result = await runCli(['workspace:list'], { DATABASE_URL: database.url }, cwd);
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(
-        'Error: 5 database migration(s) pending (CoreSchema1763769600000, ApiKeys1764028800000, DeclaredStates1764201600000, SyncExpectations1764460800000, ObjectProperties1764720000000). Run `npm run command:prod -- database:migrate` first.',
+        'Error: 6 database migration(s) pending (CoreSchema1763769600000, ApiKeys1764028800000, DeclaredStates1764201600000, SyncExpectations1764460800000, ObjectProperties1764720000000, ForeignKeyIndexes1764979200000). Run `npm run command:prod -- database:migrate` first.',
       );
       const client = await connectClient(database.url);
       const tables = await client.query(`SELECT count(*)::int AS n FROM pg_namespace WHERE nspname IN ('core', 'metadata')`);

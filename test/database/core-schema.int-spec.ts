@@ -24,6 +24,19 @@ describe('core schema (migrated template)', () => {
       )
     ).rows.map((row) => row.column_name);
 
+  it('has an index under every foreign key, so that deleting a metadata row never scans a whole table', async () => {
+    const unindexed = await client.query<{ foreignKey: string }>(
+      `SELECT c.conrelid::regclass || '.' || a.attname AS "foreignKey"
+         FROM pg_constraint c
+         JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+        WHERE c.contype = 'f'
+          AND c.connamespace IN ('core'::regnamespace, 'metadata'::regnamespace)
+          AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.conrelid AND i.indkey[0] = c.conkey[1])
+        ORDER BY 1`,
+    );
+    expect(unindexed.rows).toEqual([]);
+  });
+
   it('creates the workspace table with its version and fingerprint', async () => {
     expect(await columns('core', 'workspace')).toEqual(
       ['activationStatus', 'createdAt', 'displayName', 'featureFlags', 'fingerprint', 'id', 'schemaName', 'updatedAt', 'version'].sort(),

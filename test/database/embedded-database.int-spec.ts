@@ -56,7 +56,7 @@ describe('embedded database (no DATABASE_URL)', () => {
     expect(migrate.code).toBe(0);
     expect(migrate.stderr).toBe(`Database: embedded PostgreSQL (PGlite) in ${join(cwd, '.data', 'pglite')}\n`);
     expect(migrate.stdout).toContain(
-      'Applied 5 migration(s): CoreSchema1763769600000, ApiKeys1764028800000, DeclaredStates1764201600000, SyncExpectations1764460800000, ObjectProperties1764720000000',
+      'Applied 6 migration(s): CoreSchema1763769600000, ApiKeys1764028800000, DeclaredStates1764201600000, SyncExpectations1764460800000, ObjectProperties1764720000000, ForeignKeyIndexes1764979200000',
     );
 
     const list = await runCli(['workspace:list', '--json'], {}, cwd);
@@ -79,7 +79,26 @@ describe('embedded database (no DATABASE_URL)', () => {
     expect(reset.code).toBe(0);
     expect(reset.stdout).toContain(`Dropped 3 schema(s): core, metadata, ${workspace.schemaName}.`);
     expect(reset.stdout).toContain(
-      'Applied 5 migration(s): CoreSchema1763769600000, ApiKeys1764028800000, DeclaredStates1764201600000, SyncExpectations1764460800000, ObjectProperties1764720000000',
+      'Applied 6 migration(s): CoreSchema1763769600000, ApiKeys1764028800000, DeclaredStates1764201600000, SyncExpectations1764460800000, ObjectProperties1764720000000, ForeignKeyIndexes1764979200000',
     );
+  });
+
+  it('runs the quick start, `demo`, in one process: a workspace from 0.22 to the latest version, each sync plan shown, in sync and healthy', async () => {
+    const cwd = join(directory, 'demo');
+    mkdirSync(cwd);
+    const demo = await runCli(['demo'], {}, cwd);
+    expect(demo.code).toBe(0);
+    expect(demo.stderr).toBe(`Database: embedded PostgreSQL (PGlite) in ${join(cwd, '.data', 'pglite')}\n`);
+    const lines = demo.stdout.split('\n');
+    const stages = lines.filter((line) => line.startsWith('== ')).map((line) => line.split(' ')[1]);
+    expect(stages).toEqual(['database:migrate:', 'workspace:create', 'upgrade', 'workspace:sync-metadata', 'workspace:health']);
+    expect(lines).toContain('  sync 0.23: applied');
+    expect(lines).toContain('  sync 0.24: applied');
+    expect(demo.stdout).toMatch(/✔ \S+ \(workspace_\w+\): upgraded to 0\.24/);
+    expect(demo.stdout).toMatch(/= \S+ \(workspace_\w+\): up to date/);
+    expect(demo.stdout).toMatch(/✔ \S+: healthy/);
+
+    const list = await runCli(['workspace:list', '--json'], {}, cwd);
+    expect(JSON.parse(list.stdout).workspaces).toEqual([expect.objectContaining({ displayName: 'Demo', version: '0.24' })]);
   });
 });

@@ -238,9 +238,100 @@ describe('queue mode: workspace:sync-metadata --queue and worker', () => {
     await stopWorker(worker);
   });
 
+  /** Starts a producer for `some` with no worker running; resolves once their jobs wait in the queue. */
+  const enqueue = async (some: FleetWorkspace[]) => {
+    // No worker of an earlier test may take the jobs.
+    await Promise.all(workers.map(stopWorker));
+    const events = new QueueEvents(queue.name, {
+      connection: { url: REDIS_URL },
+      prefix: QUEUE_PREFIX,
+      lastEventId: `${Date.now() - 1_000}-0`,
+    });
+    await events.waitUntilReady();
+    const queued = new Promise<void>((resolve) => {
+      let waiting = 0;
+      events.on('waiting', () => {
+        waiting += 1;
+        if (waiting === some.length) resolve();
+      });
+    });
+    const producer = startCli([SYNC, '--queue', ...some.flatMap((workspace) => ['-w', workspace.id])], env, cwd);
+    await queued;
+    await events.close();
+    return producer;
+  };
+
+  /**
+   * A worker of concurrency 1 whose first job is held: `core.workspace` is locked by `holder` (a
+   * job reads its workspace's row first, outside any lock timeout). Resolves once the job waits.
+   */
+  const workerWithHeldJob = async (holder: Client, args: string[] = []) => {
+    await holder.query('BEGIN');
+    await holder.query('LOCK TABLE core.workspace IN ACCESS EXCLUSIVE MODE');
+    const worker = startCli(['worker', '--concurrency', '1', '--lock-duration', '2000', ...args], { ...env, LOG_LEVEL: 'info' }, cwd);
+    workers.push(worker);
+    await worker.printed('Worker ready');
+    let waiting = 0;
+    for (let polls = 0; waiting === 0 && polls < 100_000; polls += 1) {
+      waiting = (await client.query(`SELECT count(*)::int AS n FROM pg_locks WHERE relation = 'core.workspace'::regclass AND NOT granted`))
+        .rows[0].n;
+    }
+    expect(waiting).toBe(1);
+    return worker;
+  };
+
+  it('SIGTERM: the worker takes no new job, lets the one in progress finish and store its result, and exits 0', async () => {
+    const some = fleet.slice(30, 32);
+    await takeCityAway(client, some);
+    const producer = await enqueue(some);
+    const holder = await connectClient(database.url);
+    try {
+      const worker = await workerWithHeldJob(holder);
+      worker.child.kill('SIGTERM');
+      await worker.printed('SIGTERM: taking no new job');
+      expect(await queue.getJobCounts('waiting', 'active')).toEqual({ waiting: 1, active: 1 });
+      await holder.query('COMMIT');
+      expect((await worker.exited).code).toBe(0);
+      expect(worker.stderr()).not.toContain('abandoned');
+      // The held job is done and its result stored; the other one was not taken.
+      expect(await queue.getJobCounts('waiting', 'active')).toEqual({ waiting: 1, active: 0 });
+      const done = await cityOf(client, some);
+      expect(done.filter((row) => row.rows === 1 && row.column)).toHaveLength(1);
+      expect(done.filter((row) => row.rows === 0 && !row.column)).toHaveLength(1);
+    } finally {
+      await holder.end();
+    }
+    const next = startWorker();
+    expect((await producer.exited).code).toBe(0);
+    expect(producer.stdout().trimEnd().split('\n').at(-1)).toBe('2 succeeded, 0 failed, 0 skipped');
+    await expectQueueEmpty();
+    await stopWorker(next);
+  });
+
+  it('SIGTERM: a job still in progress after --grace-period is abandoned, the worker exits 0, and another worker does the job', async () => {
+    const some = fleet.slice(32, 33);
+    await takeCityAway(client, some);
+    const producer = await enqueue(some);
+    const holder = await connectClient(database.url);
+    try {
+      const worker = await workerWithHeldJob(holder, ['--grace-period', '500']);
+      worker.child.kill('SIGTERM');
+      expect((await worker.exited).code).toBe(0);
+      expect(worker.stderr()).toContain('Stopped before the jobs in progress finished: 1 job(s) abandoned');
+    } finally {
+      await holder.end();
+    }
+    const next = startWorker();
+    expect((await producer.exited).code).toBe(0);
+    expect(producer.stdout()).toContain(`✔ ${some[0].id} (${some[0].schemaName}): applied`);
+    expect(await cityOf(client, some)).toEqual([{ id: some[0].id, rows: 1, column: true }]);
+    await expectQueueEmpty();
+    await stopWorker(next);
+  });
+
   it('refuses --queue without REDIS_URL, and says so when Redis cannot be reached', async () => {
     const missing = await runCli([SYNC, '--queue'], { DATABASE_URL: database.url }, cwd);
-    expect(missing.code).toBe(2);
+    expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('Error: --queue needs Redis: set REDIS_URL (e.g. redis://127.0.0.1:6379) in the environment or .env.');
 
     const unreachable = await runCli([SYNC, '--queue'], { DATABASE_URL: database.url, REDIS_URL: 'redis://127.0.0.1:1' }, cwd);
@@ -254,7 +345,7 @@ describe('queue mode: workspace:sync-metadata --queue and worker', () => {
     expect(worker.stderr).toContain('Error: Could not connect to Redis at 127.0.0.1:1');
 
     const embedded = await runCli([SYNC, '--queue'], { REDIS_URL }, cwd);
-    expect(embedded.code).toBe(2);
+    expect(embedded.code).toBe(1);
     expect(embedded.stderr).toContain('Error: --queue needs a PostgreSQL server (DATABASE_URL)');
   });
 });

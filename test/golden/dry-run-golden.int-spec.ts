@@ -104,14 +104,14 @@ describe('golden plans', () => {
     }
   });
 
-  it('upgrade:latest --dry-run --json of a workspace created at 0.22', async () => {
+  it('upgrade --dry-run --json of a workspace created at 0.22', async () => {
     const id = '44444444-4444-4444-8444-444444444444';
     await create(getVersionSnapshot('0.22'), id);
-    const result = await runCli(['upgrade:latest', '--dry-run', '--json', '-w', id], { DATABASE_URL: db.database.url });
+    const result = await runCli(['upgrade', '--dry-run', '--json', '-w', id], { DATABASE_URL: db.database.url });
     expect(result.code).toBe(0);
     expectGolden('upgrade-latest-from-0.22.json', JSON.parse(result.stdout));
     // The run itself, with the sync plan of each version (batch timings are not part of a plan).
-    const run = await runCli(['upgrade:latest', '--json', '-w', id], { DATABASE_URL: db.database.url });
+    const run = await runCli(['upgrade', '--json', '-w', id], { DATABASE_URL: db.database.url });
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout, (key, value: unknown) => (key === 'maxBatchMs' ? 0 : value));
     expect(report.workspaces[0].status).toBe('upgraded');

@@ -124,4 +124,39 @@ describe('HTTP view rows name metadata of their own workspace', () => {
     ]);
     expect(await footprint(http.test.client)).toEqual(before);
   });
+
+  it('refuses a view filter with an unknown operand, or a sort with an unknown direction, when written: the view keeps listing', async () => {
+    const viewId = await viewOf('person');
+    const city = await fieldId(http.ws.workspaceId, 'person', 'city');
+    const message = await refused(
+      () => api('post', '/objects/viewFilters/records').send({ fieldMetadataId: city, viewId, operand: 'like', value: 'Paris' }),
+      'operand',
+    );
+    expect(message).toBe(
+      'operand "like" is not a view filter operand; use one of is, isNot, contains, doesNotContain, greaterThan, lessThan, isBefore, isAfter, isEmpty, isNotEmpty',
+    );
+    await refused(() => api('post', '/objects/viewFilters/records').send({ fieldMetadataId: city, viewId, operand: null }), 'operand');
+    expect(
+      await refused(() => api('post', '/objects/viewSorts/records').send({ fieldMetadataId: city, viewId, direction: 'up' }), 'direction'),
+    ).toContain('use asc or desc');
+
+    const created = await api('post', '/objects/viewFilters/records').send({
+      fieldMetadataId: city,
+      viewId,
+      operand: 'is',
+      value: 'Paris',
+    });
+    expect(created.status).toBe(201);
+    await refused(() => api('patch', `/objects/viewFilters/records/${created.body.id}`).send({ operand: 'startsWith' }), 'operand');
+    expect((await api('patch', `/objects/viewFilters/records/${created.body.id}`).send({ value: 'Lyon' })).status).toBe(200);
+
+    const csv = `Field Metadata Id,View Id,Operand,Value\n${city},${viewId},contains,a\n${city},${viewId},matches,b\n`;
+    const before = await footprint(http.test.client);
+    const imported = await api('post', '/objects/viewFilters/records/import').set('Content-Type', 'text/csv').send(csv);
+    expect(imported.status).toBe(400);
+    expect(imported.body.errors).toEqual([{ line: 3, message: expect.stringContaining('operand "matches" is not a view filter operand') }]);
+    expect(await footprint(http.test.client)).toEqual(before);
+
+    expect((await api('get', `/objects/person/records?viewId=${viewId}`)).status).toBe(200);
+  });
 });

@@ -110,7 +110,7 @@ describe('docker-compose.yml', () => {
     expect([shell, flag]).toEqual(['sh', '-c']);
     expect(script.split(' && ')).toEqual([
       'node dist/src/main.js database:migrate',
-      'node dist/src/main.js upgrade:latest',
+      'node dist/src/main.js upgrade',
       'exec node dist/src/server.js',
     ]);
     expect(services.server.depends_on).toEqual({ postgres: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
@@ -124,7 +124,7 @@ describe('docker-compose.yml', () => {
       ...services.server.command![2].matchAll(/main\.js (\S+)/g),
       ...services.worker.command!.join(' ').matchAll(/main\.js (\S+)/g),
     ].map((match) => match[1]);
-    expect(commands).toEqual(['database:migrate', 'upgrade:latest', 'worker']);
+    expect(commands).toEqual(['database:migrate', 'upgrade', 'worker']);
     for (const command of commands) expect(help.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
     const example = readFileSync(resolve(PROJECT_ROOT, '.env.example'), 'utf8');
     for (const name of ['server', 'worker']) {

@@ -181,4 +181,52 @@ describe('contacts:import-from-emails across upgrade-0.23', () => {
       expect(url).toBe(`https://${email.split('@')[1].replace(/^www\./, '')}`);
     }
   });
+
+  it('waits for an email switch that holds the people table, then writes to its new shape, never deadlocking with it', async () => {
+    const { workspace } = await new WorkspaceCreationService(dataSource, buildStandardDeclarations()).create({
+      displayName: 'Switch race',
+      version: '0.22',
+      prefill: false,
+    });
+    const person = `"${workspace.schemaName}"."person"`;
+    const [{ id: emailField }] = (
+      await client.query(
+        `SELECT f."id" FROM metadata."fieldMetadata" f JOIN metadata."objectMetadata" o ON o."id" = f."objectMetadataId"
+          WHERE o."workspaceId" = $1 AND o."nameSingular" = 'person' AND f."name" = 'email'`,
+        [workspace.id],
+      )
+    ).rows;
+    const upgrade = await connectClient(database.url);
+    try {
+      // The switch-over's order: the table's lock (ACCESS EXCLUSIVE, as DROP TRIGGER and DROP
+      // COLUMN take it), then the field's row.
+      await upgrade.query('BEGIN');
+      await upgrade.query(`LOCK TABLE ${person} IN ACCESS EXCLUSIVE MODE`);
+      const writing = new ContactCreationService(writer).import(workspace.id, [{ email: 'race@switch.example', displayName: 'Race' }]);
+      writing.catch(() => undefined);
+      // Until the writer waits for the people table.
+      let waiting = 0;
+      for (let polls = 0; waiting === 0 && polls < 100_000; polls += 1) {
+        waiting = (await upgrade.query(`SELECT count(*)::int AS n FROM pg_locks WHERE relation = $1::regclass AND NOT granted`, [person]))
+          .rows[0].n;
+      }
+      expect(waiting).toBe(1);
+      // The writer holds no lock on the field's row: the switch takes it at once (a writer that
+      // locked the rows first would make this fail, and the real switch deadlock).
+      await upgrade.query(`SELECT 1 FROM metadata."fieldMetadata" WHERE "id" = $1 FOR UPDATE NOWAIT`, [emailField]);
+      await upgrade.query(`ALTER TABLE ${person} ADD COLUMN "emailsPrimaryEmail" text, ADD COLUMN "emailsAdditionalEmails" jsonb`);
+      await upgrade.query(`UPDATE ${person} SET "emailsPrimaryEmail" = "email"`);
+      await upgrade.query(`UPDATE metadata."fieldMetadata" SET "type" = 'EMAILS', "name" = 'emails' WHERE "id" = $1`, [emailField]);
+      await upgrade.query(`ALTER TABLE ${person} DROP COLUMN "email"`);
+      await upgrade.query('COMMIT');
+
+      const result = await writing;
+      expect(result).toMatchObject({ people: { created: 1 }, columns: { personEmail: ['emailsPrimaryEmail'] } });
+      expect((await client.query(`SELECT "nameFirstName" FROM ${person} WHERE "emailsPrimaryEmail" = 'race@switch.example'`)).rows).toEqual(
+        [{ nameFirstName: 'Race' }],
+      );
+    } finally {
+      await upgrade.end();
+    }
+  });
 });

@@ -100,6 +100,17 @@ describe('CSV values', () => {
     expect(byLast('Empty first')).toMatchObject({ nameFirstName: '', nickname: '', position: 11.1 });
     expect(byLast('Null first')).toMatchObject({ nameFirstName: null, nickname: null, position: null });
     expect(byLast('Numbers')).toMatchObject({ createdAt: '2024-01-02T03:04:05.123456+00:00' });
+
+    // The same file with one short row goes row by row (its batch is not well-formed): same values.
+    const byRow = await createWorkspaceWithKey(test, { displayName: 'Values row by row', prefill: false });
+    await withCustomFields(byRow);
+    expect((await importCsv(byRow, 'company', `${companies}short,row\n`, '?skipInvalid=true')).body).toMatchObject({
+      imported: 5,
+      skipped: 1,
+    });
+    expect((await importCsv(byRow, 'person', `${people}short,row\n`, '?skipInvalid=true')).body).toMatchObject({ imported: 8, skipped: 1 });
+    expect(await rowsOf(byRow.schemaName, 'company')).toEqual(await rowsOf(source.schemaName, 'company'));
+    expect(await rowsOf(byRow.schemaName, 'person')).toEqual(sourcePeople);
   });
 
   it('neutralises formulas on export by default and imports the escaped file back to the original values', async () => {
@@ -199,7 +210,7 @@ describe('CSV values', () => {
     writeFileSync(file, Buffer.concat([Buffer.from('Name / First Name,City\n'), Buffer.from('Søren,Århus\n', 'latin1')]));
     const env = { DATABASE_URL: test.database.url };
     const bad = await runCli(['records:import', '-w', ws.workspaceId, '--object', 'person', '--file', file], env);
-    expect(bad.code).toBe(2);
+    expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/line 2: the file is not valid UTF-8/);
     const unknownCli = await runCli(
       ['records:import', '-w', ws.workspaceId, '--object', 'person', '--file', file, '--encoding', 'klingon'],

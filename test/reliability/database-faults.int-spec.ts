@@ -329,6 +329,13 @@ describe('database connections terminated in the middle of a fleet run', () => {
         // Back once it has refused 3 connections: the retries of the workspaces in flight and of those after them.
         const run = await upgradeThroughProxy(workspaces, { DATABASE_RETRY_MS: '120000' }, 3);
         expect(proxy.refused).toBeGreaterThanOrEqual(3);
+        // One line when the database is lost and one when it is back, not one per attempt.
+        const said = run.stderr
+          .split('\n')
+          .filter((line) => line.includes('database unreachable') || line.includes('database reachable again'));
+        expect(said[0]).toMatch(/database unreachable \(.+\), retrying for up to 120 s \(DATABASE_RETRY_MS\)$/);
+        expect(said.at(-1)).toMatch(/database reachable again$/);
+        expect(said.length).toBeLessThan(proxy.refused + 2);
         expect({
           code: run.code,
           results: resultsOf(run)

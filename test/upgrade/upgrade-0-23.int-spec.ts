@@ -323,10 +323,14 @@ describe('upgrade-0.23', () => {
     });
 
     it('upgrades to 0.23, every step done, the data moved in many batches', async () => {
-      expect({ status: outcome.status, message: outcome.message, sync: outcome.sync?.status }).toEqual({
+      expect({
+        status: outcome.status,
+        message: outcome.message,
+        syncs: outcome.syncs.map((sync) => [sync.version, sync.outcome.status]),
+      }).toEqual({
         status: 'upgraded',
         message: null,
-        sync: 'applied',
+        syncs: [['0.23', 'applied']],
       });
       expect(outcome.steps.map((step) => [step.step, step.status])).toEqual(STEP_NAMES.map((name) => [name, 'done']));
       expect(await workspaceVersion(db.client, workspace.id)).toBe('0.23');
@@ -684,7 +688,7 @@ describe('upgrade-0.23', () => {
         const ledgerBefore = await ledgerRows(db.client, workspace.id);
         const snapshot = await workspaceSnapshot(db.client, workspace.id, schema);
         const again = await new UpgradeRunner(db.dataSource).upgrade(await reload(workspace.id), '0.23', { batchSize: 3 });
-        expect({ status: again.status, steps: again.steps, sync: again.sync }).toEqual({ status: 'up-to-date', steps: [], sync: null });
+        expect({ status: again.status, steps: again.steps, syncs: again.syncs }).toEqual({ status: 'up-to-date', steps: [], syncs: [] });
         expect(await ledgerRows(db.client, workspace.id)).toEqual(ledgerBefore);
         expect(ledgerBefore.every((row) => row.status === 'DONE' && row.finishedAt instanceof Date)).toBe(true);
         expect(await workspaceSnapshot(db.client, workspace.id, schema)).toEqual(snapshot);
@@ -694,11 +698,11 @@ describe('upgrade-0.23', () => {
         const ledgerBefore = await ledgerRows(db.client, workspace.id);
         const snapshot = await workspaceSnapshot(db.client, workspace.id, schema);
         const stale = await new UpgradeRunner(db.dataSource).upgrade(workspace, '0.23', { batchSize: 3 });
-        expect({ status: stale.status, message: stale.message, steps: stale.steps, sync: stale.sync }).toEqual({
+        expect({ status: stale.status, message: stale.message, steps: stale.steps, syncs: stale.syncs }).toEqual({
           status: 'up-to-date',
           message: 'already at 0.23',
           steps: [],
-          sync: null,
+          syncs: [],
         });
         expect(await ledgerRows(db.client, workspace.id)).toEqual(ledgerBefore);
         expect(await workspaceSnapshot(db.client, workspace.id, schema)).toEqual(snapshot);

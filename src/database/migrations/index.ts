@@ -3,6 +3,7 @@ import { ApiKeys1764028800000 } from './1764028800000-api-keys';
 import { DeclaredStates1764201600000 } from './1764201600000-declared-states';
 import { SyncExpectations1764460800000 } from './1764460800000-sync-expectations';
 import { ObjectProperties1764720000000 } from './1764720000000-object-properties';
+import { ForeignKeyIndexes1764979200000 } from './1764979200000-foreign-key-indexes';
 
 /** Every core migration, in order. Listed explicitly so the build needs no glob at run time. */
 export const CORE_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const CORE_MIGRATIONS = [
   DeclaredStates1764201600000,
   SyncExpectations1764460800000,
   ObjectProperties1764720000000,
+  ForeignKeyIndexes1764979200000,
 ];
