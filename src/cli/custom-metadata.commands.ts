@@ -41,10 +41,16 @@ const OPTION_OF: Record<string, string> = {
   options: '--options',
   defaultValue: '--default',
   isNullable: '--required',
+  icon: '--icon',
+  shortcut: '--shortcut',
+  isSearchable: '--searchable',
+  isAuditLogged: '--audit-logged',
+  labelIdentifierFieldName: '--label-identifier',
 };
 
 /** Compound property names are never words of a message: they can be replaced wherever they appear. */
-const COMPOUND_PROPERTIES = /\b(workspaceId|nameSingular|namePlural|labelSingular|labelPlural|defaultValue)\b/g;
+const COMPOUND_PROPERTIES =
+  /\b(workspaceId|nameSingular|namePlural|labelSingular|labelPlural|defaultValue|isSearchable|isAuditLogged|labelIdentifierFieldName)\b/g;
 
 /** A refusal in the words of the command line: `--default is invalid for NUMBER: ...`, not `defaultValue ...`. */
 const inOptionWords = (error: CustomMetadataError): string => {
