@@ -18,13 +18,14 @@ import { deterministicUuid } from '../src/sync/deterministic-id';
 
 /**
  * A synthetic declaration set the size of a real CRM's standard set: 34 business objects, each with
- * fields of every type, chained by relations (each object points at the two before it), some
- * relating to themselves, a unique EMAILS field, and polymorphic target objects that point at every
- * business object and every custom object.
+ * fields of every type, chained by relations (each object points at the two before it, some of
+ * them required), some relating to themselves, SELECT and MULTI_SELECT options with ids and values
+ * in upper, mixed and lower case, a unique EMAILS field, and polymorphic target objects that point
+ * at every business object and every custom object.
  *
  * `v1` is the set as first released; `v2` evolves it the ways a release does: fields renamed by
- * standardId, one deprecated, one removed, an option added, an on-delete rule changed, and a new
- * target object. Every call builds fresh classes, so sets never share declarations.
+ * standardId, one deprecated, one removed, an option added, an option value renamed by its id, an
+ * on-delete rule changed, and a new target object. Every call builds fresh classes, so sets never share declarations.
  */
 export type SyntheticVersion = 'v1' | 'v2';
 
@@ -86,6 +87,9 @@ export const SELF_RELATION_EVERY = 5;
 /** The EMAILS field (type index 15) of object 10 is unique. */
 export const UNIQUE_EMAILS = { object: 10, field: 5 } as const;
 
+/** The `second` relation (CASCADE) of objects 2, 5, 8 ... is required: a NOT NULL foreign key. */
+export const isRequiredSecond = (objectIndex: number): boolean => objectIndex >= 2 && objectIndex % 3 === 2;
+
 /** v2: what changes, by object index and field index. */
 export const SYNTHETIC_V2_CHANGES = {
   /** Field 0 of these objects is renamed (same standardId): `<name>` -> `<name>Renamed`. */
@@ -94,15 +98,17 @@ export const SYNTHETIC_V2_CHANGES = {
   removed: { object: 6, field: 2 },
   /** The `previous` relation of this object changes from SET_NULL to CASCADE. */
   onDeleteChanged: 10,
+  /** The SELECT of object 0 (field 7) gains an option and renames one value, known by its option id. */
+  optionsChanged: { object: 0, field: 7 },
+  optionRenamed: { from: 'closed', to: 'closedWon' },
   newTarget: 'timelineTarget',
 } as const;
 
-const OPTIONS: DeclaredSelectOption[] = [
-  { value: 'NEW', label: 'New', position: 0, color: 'blue' },
-  { value: 'ACTIVE', label: 'Active', position: 1, color: 'green' },
-  { value: 'CLOSED', label: 'Closed', position: 2, color: 'gray' },
-];
-const ADDED_OPTION: DeclaredSelectOption = { value: 'ARCHIVED', label: 'Archived', position: 3, color: 'red' };
+/** Option values as real sets declare them: upper case, mixed case and lower case. */
+export const SYNTHETIC_OPTION_VALUES = ['NEW', 'inProgress', 'closed'] as const;
+const OPTION_LABELS = ['New', 'In progress', 'Closed'];
+const OPTION_COLORS = ['blue', 'green', 'gray'];
+const ADDED_OPTION = { value: 'ARCHIVED', label: 'Archived', color: 'red' };
 
 const id = (...parts: Array<string | number>): string => deterministicUuid('synthetic-declarations', ...parts.map(String));
 const capitalize = (name: string): string => name[0].toUpperCase() + name.slice(1);
@@ -124,14 +130,33 @@ export const syntheticFieldName = (objectIndex: number, k: number): string => {
   return `${type.toLowerCase().replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase())}${k}`;
 };
 
+/**
+ * The options of select field k of object i, each with an id of its own: in v2 the SELECT named by
+ * SYNTHETIC_V2_CHANGES.optionsChanged renames a value (same id) and gains an option.
+ */
+const selectOptions = (objectName: string, objectIndex: number, k: number, version: SyntheticVersion): DeclaredSelectOption[] => {
+  const { optionsChanged, optionRenamed } = SYNTHETIC_V2_CHANGES;
+  const changed = version === 'v2' && objectIndex === optionsChanged.object && k === optionsChanged.field;
+  const options = SYNTHETIC_OPTION_VALUES.map((value, position) => ({
+    id: id(objectName, 'field', k, 'option', position),
+    value: changed && value === optionRenamed.from ? optionRenamed.to : value,
+    label: OPTION_LABELS[position],
+    position,
+    color: OPTION_COLORS[position],
+  }));
+  return changed
+    ? [...options, { id: id(objectName, 'field', k, 'option', options.length), ...ADDED_OPTION, position: options.length }]
+    : options;
+};
+
 /** Options of a typed field: the type's nullability and default, options for the select types. */
 const typedField = (
   type: FieldType,
   objectIndex: number,
+  k: number,
   version: SyntheticVersion,
 ): { defaultValue?: unknown; options?: DeclaredSelectOption[]; nullable: boolean } => {
-  // The SELECT of object 0 gains an option in v2.
-  const grown = version === 'v2' && objectIndex === 0;
+  const objectName = SYNTHETIC_OBJECT_NAMES[objectIndex];
   switch (type) {
     case FieldType.TEXT:
       return { defaultValue: '', nullable: false };
@@ -140,9 +165,9 @@ const typedField = (
     case FieldType.BOOLEAN:
       return { defaultValue: false, nullable: false };
     case FieldType.SELECT:
-      return { defaultValue: 'NEW', options: grown ? [...OPTIONS, ADDED_OPTION] : OPTIONS, nullable: false };
+      return { defaultValue: 'NEW', options: selectOptions(objectName, objectIndex, k, version), nullable: false };
     case FieldType.MULTI_SELECT:
-      return { options: OPTIONS, nullable: true };
+      return { options: selectOptions(objectName, objectIndex, k, version), nullable: true };
     default:
       return { nullable: true };
   }
@@ -197,7 +222,7 @@ export const buildSyntheticDeclarations = (version: SyntheticVersion): DeclaredS
       const type = SYNTHETIC_FIELD_TYPES[(i + k) % SYNTHETIC_FIELD_TYPES.length];
       const base = syntheticFieldName(i, k);
       const renamed = version === 'v2' && k === 0 && (changes.renamedOn as readonly number[]).includes(i);
-      const { defaultValue, options, nullable } = typedField(type, i, version);
+      const { defaultValue, options, nullable } = typedField(type, i, k, version);
       const decorators = [
         WorkspaceField({
           standardId: id(name, 'field', k),
@@ -236,7 +261,7 @@ export const buildSyntheticDeclarations = (version: SyntheticVersion): DeclaredS
       WorkspaceIsNullable(),
       WorkspaceIsSystem(),
     );
-    // Each object points at the one before it (SET_NULL) and the one before that (CASCADE).
+    // Each object points at the one before it (SET_NULL) and the one before that (CASCADE, required on some).
     for (const [key, distance] of [
       ['previous', 1],
       ['second', 2],
@@ -247,6 +272,7 @@ export const buildSyntheticDeclarations = (version: SyntheticVersion): DeclaredS
         key === 'second' || (version === 'v2' && key === 'previous' && i === changes.onDeleteChanged)
           ? OnDeleteAction.CASCADE
           : OnDeleteAction.SET_NULL;
+      const isRequired = key === 'second' && isRequiredSecond(i);
       property(
         entity,
         key,
@@ -257,8 +283,9 @@ export const buildSyntheticDeclarations = (version: SyntheticVersion): DeclaredS
           inverseSideTarget: () => target,
           inverseSideFieldKey: `${key}Of${capitalize(name)}`,
           onDelete,
+          ...(isRequired ? { isRequired } : {}),
         }),
-        WorkspaceIsNullable(),
+        ...(isRequired ? [] : [WorkspaceIsNullable()]),
         WorkspaceIndex(),
       );
       property(

@@ -41,10 +41,16 @@ const OPTION_OF: Record<string, string> = {
   options: '--options',
   defaultValue: '--default',
   isNullable: '--required',
+  icon: '--icon',
+  shortcut: '--shortcut',
+  isSearchable: '--searchable',
+  isAuditLogged: '--audit-logged',
+  labelIdentifierFieldName: '--label-identifier',
 };
 
 /** Compound property names are never words of a message: they can be replaced wherever they appear. */
-const COMPOUND_PROPERTIES = /\b(workspaceId|nameSingular|namePlural|labelSingular|labelPlural|defaultValue)\b/g;
+const COMPOUND_PROPERTIES =
+  /\b(workspaceId|nameSingular|namePlural|labelSingular|labelPlural|defaultValue|isSearchable|isAuditLogged|labelIdentifierFieldName)\b/g;
 
 /** A refusal in the words of the command line: `--default is invalid for NUMBER: ...`, not `defaultValue ...`. */
 const inOptionWords = (error: CustomMetadataError): string => {
@@ -76,8 +82,21 @@ interface CustomObjectCommandOptions extends BaseCommandOptions {
   namePlural?: string;
   labelSingular?: string;
   labelPlural?: string;
+  icon?: string;
+  shortcut?: string;
+  searchable?: boolean;
+  auditLogged?: boolean;
+  labelIdentifier?: string;
   dryRun?: boolean;
 }
+
+const parseBoolean =
+  (option: string) =>
+  (value: string): boolean => {
+    if (value !== 'true' && value !== 'false')
+      throw new InvalidArgumentError(`${option} takes true or false; got "${value.slice(0, 80)}".`);
+    return value === 'true';
+  };
 
 /** The plan applied, or with --dry-run the plan that would be (-v: with its SQL). */
 const planLines = (plan: Parameters<typeof formatPlan>[0], options: { dryRun?: boolean; verbose?: boolean }): string[] =>
@@ -117,6 +136,31 @@ export class ObjectCreateCommand extends BaseCommand<CustomObjectCommandOptions>
     return value;
   }
 
+  @Option({ flags: '--icon <name>', description: 'an icon name such as IconBuilding' })
+  parseIcon(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--shortcut <letter>', description: 'one capital letter (A-Z) that opens the object; unique in the workspace' })
+  parseShortcut(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--searchable <true|false>', description: 'whether search covers its records (default false)' })
+  parseSearchable(value: string): boolean {
+    return parseBoolean('--searchable')(value);
+  }
+
+  @Option({ flags: '--audit-logged <true|false>', description: 'whether changes to its records are logged (default true)' })
+  parseAuditLogged(value: string): boolean {
+    return parseBoolean('--audit-logged')(value);
+  }
+
+  @Option({ flags: '--label-identifier <field>', description: 'the field that names a record (TEXT, FULL_NAME or UUID; default name)' })
+  parseLabelIdentifier(value: string): string {
+    return value;
+  }
+
   @Option({ flags: '--dry-run', description: 'print the plan (-v: with its SQL) and write nothing' })
   parseDryRun(): boolean {
     return true;
@@ -132,6 +176,11 @@ export class ObjectCreateCommand extends BaseCommand<CustomObjectCommandOptions>
           namePlural: options.namePlural!,
           labelSingular: options.labelSingular ?? options.nameSingular!,
           labelPlural: options.labelPlural ?? options.namePlural!,
+          ...(options.icon !== undefined ? { icon: options.icon } : {}),
+          ...(options.shortcut !== undefined ? { shortcut: options.shortcut } : {}),
+          ...(options.searchable !== undefined ? { isSearchable: options.searchable } : {}),
+          ...(options.auditLogged !== undefined ? { isAuditLogged: options.auditLogged } : {}),
+          ...(options.labelIdentifier !== undefined ? { labelIdentifierFieldName: options.labelIdentifier } : {}),
         },
         { dryRun: options.dryRun },
       ),

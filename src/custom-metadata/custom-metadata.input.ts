@@ -1,3 +1,4 @@
+import { ICON_PATTERN, LABEL_IDENTIFIER_TYPES, SHORTCUT_PATTERN } from '../declarations/declaration-set.builder';
 import { DeclaredField, DeclaredSelectOption } from '../declarations/declared-schema';
 import { defaultValueProblem } from '../declarations/default-value.rules';
 import { FieldType, isFieldType } from '../declarations/field-type';
@@ -37,6 +38,26 @@ export interface CustomObjectInput {
   labelPlural: string;
   description?: string | null;
   icon?: string | null;
+  /** One capital letter (A-Z) that opens the object; unique in the workspace. */
+  shortcut?: string | null;
+  isSearchable?: boolean;
+  isAuditLogged?: boolean;
+  /** The field that names a record (TEXT, FULL_NAME or UUID): one of the fields a custom object starts with; `name` by default. */
+  labelIdentifierFieldName?: string;
+}
+
+/** A new custom object as asked for: properties not given are left to their defaults. */
+export interface CustomObjectSpec {
+  nameSingular: string;
+  namePlural: string;
+  labelSingular: string;
+  labelPlural: string;
+  description: string | null;
+  icon: string | null;
+  shortcut?: string | null;
+  isSearchable?: boolean;
+  isAuditLogged?: boolean;
+  labelIdentifierFieldName?: string;
 }
 
 export interface ObjectUpdateInput {
@@ -46,6 +67,10 @@ export interface ObjectUpdateInput {
   labelPlural?: unknown;
   description?: unknown;
   icon?: unknown;
+  shortcut?: unknown;
+  isSearchable?: unknown;
+  isAuditLogged?: unknown;
+  labelIdentifierFieldName?: unknown;
   isActive?: unknown;
 }
 
@@ -111,6 +136,44 @@ export const checkLabel = (property: string, label: unknown): string => {
 export const checkText = (property: string, value: unknown): string | null => {
   if (value !== null && (typeof value !== 'string' || value.length > MAX_TEXT_LENGTH)) {
     throw new CustomMetadataError(property, `${property} must be text of at most ${MAX_TEXT_LENGTH} characters, or null`);
+  }
+  return value;
+};
+
+/** An icon: null, or a name such as IconBuilding. */
+export const checkIcon = (property: string, value: unknown): string | null => {
+  if (value !== null && (typeof value !== 'string' || !ICON_PATTERN.test(value))) {
+    throw new CustomMetadataError(
+      property,
+      `${property} ${JSON.stringify(value)?.slice(0, 80)} must be an icon name such as IconBuilding ("Icon" then letters and digits), or null`,
+    );
+  }
+  return value;
+};
+
+/** A keyboard shortcut: null, or one capital letter. */
+export const checkShortcut = (value: unknown): string | null => {
+  if (value !== null && (typeof value !== 'string' || !SHORTCUT_PATTERN.test(value))) {
+    throw new CustomMetadataError('shortcut', `shortcut ${JSON.stringify(value)?.slice(0, 80)} must be one capital letter (A-Z), or null`);
+  }
+  return value;
+};
+
+export const checkFlag = (property: string, value: unknown): boolean => {
+  if (typeof value !== 'boolean') throw new CustomMetadataError(property, `${property} must be true or false`);
+  return value;
+};
+
+/** The label identifier of a new custom object: one of `fields` (its starting fields) of a type that can name a record. */
+export const checkLabelIdentifier = (value: unknown, fields: Array<Pick<DeclaredField, 'name' | 'type'>>): string => {
+  const candidates = fields.filter((field) => LABEL_IDENTIFIER_TYPES.has(field.type)).map((field) => field.name);
+  const field = fields.find((candidate) => candidate.name === value);
+  if (typeof value !== 'string' || !field || !candidates.includes(value)) {
+    const why = field ? `a ${field.type} field cannot name a record` : 'the object has no such field';
+    throw new CustomMetadataError(
+      'labelIdentifierFieldName',
+      `labelIdentifierFieldName ${JSON.stringify(value)?.slice(0, 80)} cannot be used: ${why}; choose one of ${candidates.join(', ')}`,
+    );
   }
   return value;
 };
@@ -236,8 +299,8 @@ export const customFieldOf = (input: CustomFieldInput, workspaceVersion: string 
   });
 };
 
-/** A new custom object's names and labels, once every rule of the input holds. */
-export const customObjectOf = (input: CustomObjectInput): Required<CustomObjectInput> => {
+/** A new custom object's names, labels and properties, once every rule of the input holds. */
+export const customObjectOf = (input: CustomObjectInput): CustomObjectSpec => {
   const nameSingular = checkObjectName('nameSingular', input.nameSingular);
   const namePlural = checkObjectName('namePlural', input.namePlural);
   if (nameSingular === namePlural) {
@@ -248,7 +311,11 @@ export const customObjectOf = (input: CustomObjectInput): Required<CustomObjectI
     namePlural,
     labelSingular: checkLabel('labelSingular', input.labelSingular),
     labelPlural: checkLabel('labelPlural', input.labelPlural),
-    description: input.description ?? null,
-    icon: input.icon ?? null,
+    description: checkText('description', input.description ?? null),
+    icon: checkIcon('icon', input.icon ?? null),
+    ...(input.shortcut !== undefined ? { shortcut: checkShortcut(input.shortcut) } : {}),
+    ...(input.isSearchable !== undefined ? { isSearchable: checkFlag('isSearchable', input.isSearchable) } : {}),
+    ...(input.isAuditLogged !== undefined ? { isAuditLogged: checkFlag('isAuditLogged', input.isAuditLogged) } : {}),
+    ...(input.labelIdentifierFieldName !== undefined ? { labelIdentifierFieldName: input.labelIdentifierFieldName } : {}),
   };
 };

@@ -46,6 +46,18 @@ export class CustomMetadataWorkspace {
     if (clash) throw new CustomMetadataError(property, `${property} "${name}" is already used by the object "${clash.nameSingular}"`);
   }
 
+  /** Refuses a keyboard shortcut another object than `except` already opens with. */
+  checkShortcutFree(shortcut: string | null | undefined, except?: ActualObject): void {
+    if (shortcut === null || shortcut === undefined) return;
+    const clash = this.actual.objects.find((candidate) => candidate !== except && candidate.shortcut === shortcut);
+    if (clash) {
+      throw new CustomMetadataError(
+        'shortcut',
+        `shortcut "${shortcut}" already opens the object "${clash.nameSingular}"; choose another letter`,
+      );
+    }
+  }
+
   checkTableFree(tableName: string): void {
     if (this.actual.live.tables.has(tableName))
       throw new CustomMetadataError('nameSingular', `a table ${tableName} already exists in this workspace`);

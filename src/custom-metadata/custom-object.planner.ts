@@ -18,8 +18,12 @@ import { Hazard, PlannedAction } from '../sync/plan';
 import { CustomMetadataError } from './custom-metadata.error';
 import {
   checkActive,
+  checkFlag,
+  checkIcon,
   checkLabel,
+  checkLabelIdentifier,
   checkObjectName,
+  checkShortcut,
   checkText,
   CustomObjectInput,
   customObjectOf,
@@ -29,7 +33,19 @@ import {
 import { CustomMetadataWorkspace } from './custom-metadata.workspace';
 import { declaredTargets, targetRelation } from './target-relations.planner';
 
-const OBJECT_UPDATES = ['nameSingular', 'namePlural', 'labelSingular', 'labelPlural', 'description', 'icon', 'isActive'];
+const OBJECT_UPDATES = [
+  'nameSingular',
+  'namePlural',
+  'labelSingular',
+  'labelPlural',
+  'description',
+  'icon',
+  'shortcut',
+  'isSearchable',
+  'isAuditLogged',
+  'labelIdentifierFieldName',
+  'isActive',
+];
 
 /** Plans custom objects: creation (with the relations generated for them), rename and other updates, deletion. */
 export class CustomObjectPlanner {
@@ -44,9 +60,11 @@ export class CustomObjectPlanner {
    * with a nullable column and a cascading foreign key).
    */
   create(input: CustomObjectInput, sharedFields: DeclaredField[]): PlannedAction {
-    const { nameSingular, namePlural, labelSingular, labelPlural, description, icon } = customObjectOf(input);
+    const spec = customObjectOf(input);
+    const { nameSingular, namePlural, labelSingular, labelPlural, description, icon } = spec;
     this.workspace.checkObjectNameFree('nameSingular', nameSingular);
     this.workspace.checkObjectNameFree('namePlural', namePlural);
+    this.workspace.checkShortcutFree(spec.shortcut);
     const tableName = customTableName(nameSingular);
     this.workspace.checkTableFree(tableName);
     const objectId = this.newId();
@@ -54,7 +72,17 @@ export class CustomObjectPlanner {
       .filter((field) => field.type !== FieldType.RELATION && !field.isDeprecated)
       .map((field) => desiredField(field, tableName));
     const relations = sharedFields.filter((field) => field.relation?.type === RelationType.ONE_TO_MANY && !field.isDeprecated);
-    const labelField = plain.find((field) => field.declared.type === FieldType.TEXT && field.declared.name === 'name');
+    const labelFieldName =
+      spec.labelIdentifierFieldName !== undefined
+        ? checkLabelIdentifier(
+            spec.labelIdentifierFieldName,
+            plain.map((field) => field.declared),
+          )
+        : 'name';
+    const labelField = plain.find((field) => field.declared.name === labelFieldName);
+    if (spec.isSearchable === true && !labelField) {
+      throw new CustomMetadataError('isSearchable', 'a searchable object needs a label identifier: give labelIdentifierFieldName');
+    }
     const ids = new Map(sharedFields.map((field) => [field.name, this.newId()]));
     const sharedRow = (
       field: DeclaredField,
@@ -92,6 +120,9 @@ export class CustomObjectPlanner {
       isSystem: false,
       isActive: true,
       labelIdentifierFieldMetadataId: labelField ? ids.get(labelField.declared.name)! : null,
+      ...(spec.shortcut !== undefined ? { shortcut: spec.shortcut } : {}),
+      ...(spec.isSearchable !== undefined ? { isSearchable: spec.isSearchable } : {}),
+      ...(spec.isAuditLogged !== undefined ? { isAuditLogged: spec.isAuditLogged } : {}),
     };
     return {
       kind: 'CREATE_OBJECT',
@@ -141,8 +172,25 @@ export class CustomObjectPlanner {
     for (const property of ['labelSingular', 'labelPlural'] as const) {
       if (input[property] !== undefined) set[property] = checkLabel(property, input[property]);
     }
-    for (const property of ['description', 'icon'] as const) {
-      if (input[property] !== undefined) set[property] = checkText(property, input[property]);
+    if (input.description !== undefined) set.description = checkText('description', input.description);
+    if (input.icon !== undefined) set.icon = checkIcon('icon', input.icon);
+    if (input.shortcut !== undefined) {
+      set.shortcut = checkShortcut(input.shortcut);
+      this.workspace.checkShortcutFree(set.shortcut, object);
+    }
+    for (const flag of ['isSearchable', 'isAuditLogged'] as const) {
+      if (input[flag] !== undefined) set[flag] = checkFlag(flag, input[flag]);
+    }
+    if (input.labelIdentifierFieldName !== undefined) {
+      const name = checkLabelIdentifier(
+        input.labelIdentifierFieldName,
+        object.fields.filter((field) => field.isActive && !field.isDeprecated),
+      );
+      set.labelIdentifierFieldMetadataId = object.fields.find((field) => field.name === name)!.id;
+    }
+    const labelIdentified = set.labelIdentifierFieldMetadataId ?? object.labelIdentifierFieldMetadataId;
+    if (set.isSearchable === true && labelIdentified === null) {
+      throw new CustomMetadataError('isSearchable', 'a searchable object needs a label identifier: give labelIdentifierFieldName');
     }
     const namePlural = input.namePlural !== undefined ? checkObjectName('namePlural', input.namePlural) : object.namePlural;
     const nameSingular = input.nameSingular !== undefined ? checkObjectName('nameSingular', input.nameSingular) : object.nameSingular;

@@ -38,11 +38,11 @@ const uniqueProblem = (type: FieldType, relationType: RelationType | null): stri
   return null;
 };
 
-const LABEL_IDENTIFIER_TYPES = new Set([FieldType.TEXT, FieldType.FULL_NAME, FieldType.UUID]);
+export const LABEL_IDENTIFIER_TYPES = new Set([FieldType.TEXT, FieldType.FULL_NAME, FieldType.UUID]);
 /** A record's image: an image URL (TEXT), or the logo of a domain (LINKS). */
 const IMAGE_IDENTIFIER_TYPES = new Set([FieldType.TEXT, FieldType.LINKS]);
-const SHORTCUT_PATTERN = /^[A-Z]$/;
-const ICON_PATTERN = /^Icon[A-Za-z0-9]+$/;
+export const SHORTCUT_PATTERN = /^[A-Z]$/;
+export const ICON_PATTERN = /^Icon[A-Za-z0-9]+$/;
 
 /**
  * Turns a set of decorated classes into the declared state, checking every rule first. Any

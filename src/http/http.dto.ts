@@ -97,9 +97,31 @@ export class CreateObjectBody {
   @OptionalText('description')
   description?: string | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ nullable: true, example: 'IconFileInvoice', description: '"Icon" then letters and digits' })
   @OptionalText('icon')
   icon?: string | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    example: 'I',
+    description: 'one capital letter (A-Z) that opens the object; unique in the workspace',
+  })
+  @Allow()
+  shortcut?: string | null;
+
+  @ApiPropertyOptional({ description: 'whether search covers its records (default false)' })
+  @IsOptional()
+  @IsBoolean(trueOrFalse('isSearchable'))
+  isSearchable?: boolean;
+
+  @ApiPropertyOptional({ description: 'whether changes to its records are logged (default true)' })
+  @IsOptional()
+  @IsBoolean(trueOrFalse('isAuditLogged'))
+  isAuditLogged?: boolean;
+
+  @ApiPropertyOptional({ example: 'name', description: 'the field that names a record (TEXT, FULL_NAME or UUID); default name' })
+  @Allow()
+  labelIdentifierFieldName?: string;
 }
 
 export class UpdateObjectBody {
@@ -130,6 +152,24 @@ export class UpdateObjectBody {
   @ApiPropertyOptional({ nullable: true })
   @OptionalText('icon')
   icon?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, description: 'one capital letter (A-Z), or null' })
+  @Allow()
+  shortcut?: string | null;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean(trueOrFalse('isSearchable'))
+  isSearchable?: boolean;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean(trueOrFalse('isAuditLogged'))
+  isAuditLogged?: boolean;
+
+  @ApiPropertyOptional({ description: 'an active TEXT, FULL_NAME or UUID field of the object' })
+  @Allow()
+  labelIdentifierFieldName?: string;
 
   @ApiPropertyOptional({ description: 'false deactivates the object (its records stay)' })
   @IsOptional()

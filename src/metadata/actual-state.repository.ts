@@ -16,6 +16,7 @@ import {
   LiveIndex,
   LiveSchema,
   LiveTable,
+  LiveTrigger,
   OBJECT_COLUMNS,
   VIEW_OBJECTS_WITH_FIELDS,
 } from './actual-state';
@@ -103,7 +104,14 @@ const stateSql = (selection: StateSelection): string => `
        JOIN pg_index x ON x.indrelid = t.oid AND NOT x.indisprimary
        JOIN pg_class i ON i.oid = x.indexrelid) AS "liveIndexes",
     (SELECT coalesce(json_object_agg(e.typname, (SELECT array_agg(l.enumlabel ORDER BY l.enumsortorder) FROM pg_enum l WHERE l.enumtypid = e.oid)), '{}')
-       FROM enm e) AS "enums"`;
+       FROM enm e) AS "enums",
+    (SELECT coalesce(json_agg(json_build_object('table', c.relname, 'name', t.tgname, 'functionName', p.proname) ORDER BY c.relname, t.tgname), '[]')
+       FROM tbl c
+       JOIN pg_trigger t ON t.tgrelid = c.oid AND NOT t.tgisinternal
+       JOIN pg_proc p ON p.oid = t.tgfoid) AS "triggers",
+    (SELECT coalesce(json_agg(p.proname ORDER BY p.proname), '[]') FROM ns
+       JOIN pg_depend d ON d.refobjid = ns.oid AND d.classid = 'pg_proc'::regclass AND d.refclassid = 'pg_namespace'::regclass
+       JOIN pg_proc p ON p.oid = d.objid AND p.pronamespace = ns.oid) AS "functions"`;
 
 /**
  * The whole workspace. Its tables and enum types are found through their recorded dependency on
@@ -161,6 +169,8 @@ interface StateRow {
   foreignKeys: Array<{ name: string; table: string; column: string; targetTable: string; onDelete: string }>;
   liveIndexes: LiveIndex[];
   enums: Record<string, string[] | null>;
+  triggers: LiveTrigger[];
+  functions: string[];
 }
 
 const liveSchemaOf = (row: StateRow): LiveSchema => {
@@ -179,6 +189,8 @@ const liveSchemaOf = (row: StateRow): LiveSchema => {
     foreignKeys: row.foreignKeys.map((fk) => ({ ...fk, onDelete: ON_DELETE_CODES[fk.onDelete] ?? OnDeleteAction.NO_ACTION })),
     indexes: row.liveIndexes,
     enums: new Map(Object.entries(row.enums).map(([name, labels]) => [name, labels ?? []])),
+    triggers: row.triggers,
+    functions: row.functions,
   };
 };
 

@@ -85,6 +85,13 @@ export interface LiveIndex {
   isValid: boolean;
 }
 
+/** A trigger of a workspace table (internal ones, such as those of foreign keys, left out) and the function it calls. */
+export interface LiveTrigger {
+  table: string;
+  name: string;
+  functionName: string;
+}
+
 export interface LiveTable {
   name: string;
   columns: Map<string, LiveColumn>;
@@ -98,6 +105,9 @@ export interface LiveSchema {
   foreignKeys: LiveForeignKey[];
   indexes: LiveIndex[];
   enums: Map<string, string[]>;
+  triggers: LiveTrigger[];
+  /** Names of the functions of the schema. */
+  functions: string[];
 }
 
 /** A row of a view table (viewField, viewFilter, viewSort) that points at a field this workspace does not have. */
@@ -188,6 +198,8 @@ export const emptyLiveSchema = (): LiveSchema => ({
   foreignKeys: [],
   indexes: [],
   enums: new Map(),
+  triggers: [],
+  functions: [],
 });
 
 /** The state of a workspace that does not exist yet. */

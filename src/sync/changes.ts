@@ -272,6 +272,17 @@ export interface DeleteViewEntries {
   fieldIds: string[];
 }
 
+/**
+ * The view filters (in `table`) on a SELECT or MULTI_SELECT field whose option values were renamed
+ * by id: each stored value (one value, or a JSON list of them) follows its option.
+ */
+export interface RenameViewFilterValues {
+  kind: 'renameViewFilterValues';
+  table: string;
+  fieldId: string;
+  renamed: Rename[];
+}
+
 /** A custom object with its views (in `viewTable`), generated relations, table, enum types and metadata. */
 export interface DeleteCustomObject {
   kind: 'deleteCustomObject';
@@ -304,6 +315,7 @@ export type Change =
   | CreateGeneratedRelation
   | RenameCustomObject
   | DeleteViewEntries
+  | RenameViewFilterValues
   | DeleteCustomObject;
 
 export type ChangeKind = Change['kind'];

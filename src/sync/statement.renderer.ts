@@ -20,6 +20,7 @@ import {
   OptionalObjectColumn,
   RenameCustomObject,
   RenameField,
+  RenameViewFilterValues,
   RenameObject,
   SetSearchVector,
   TableDependentRename,
@@ -145,6 +146,8 @@ export class StatementRenderer {
         return this.createGeneratedRelation(change.relation);
       case 'renameCustomObject':
         return this.renameCustomObject(change);
+      case 'renameViewFilterValues':
+        return this.renameViewFilterValues(change);
       case 'deleteViewEntries':
         return change.tables.map((table) => ({
           sql: `DELETE FROM ${this.inSchema(table)} WHERE "fieldMetadataId" = ANY($1::uuid[])`,
@@ -274,6 +277,17 @@ export class StatementRenderer {
       this.dropEnum(oldType),
       ...(change.defaultSql ? [this.setDefault(tableName, change.column, change.defaultSql)] : []),
     ];
+  }
+
+  /**
+   * A filter stores one option value, or a JSON list of them. Option values are letters, digits,
+   * `_`, `.` and `-`, so a value appears in a list exactly as `"<value>"`, and in no other way.
+   */
+  private renameViewFilterValues(change: RenameViewFilterValues): SqlStatement[] {
+    return change.renamed.map(({ from, to }) => ({
+      sql: `UPDATE ${this.inSchema(change.table)} SET "value" = CASE WHEN "value" = $2 THEN $3 ELSE replace("value", $4, $5) END WHERE "fieldMetadataId" = $1 AND ("value" = $2 OR strpos("value", $4) > 0)`,
+      params: [change.fieldId, from, to, JSON.stringify(from), JSON.stringify(to)],
+    }));
   }
 
   private renameField(change: RenameField): SqlStatement[] {

@@ -105,7 +105,20 @@ export const scopeOfChange = (previous: DesiredState, next: DesiredState): SyncS
     const kept = new Set(object.fields.map((field) => field.declared.standardId));
     return before.get(object.declared.standardId)!.fields.some((field) => !kept.has(field.declared.standardId));
   });
-  if (losesField) {
+  // View filters name options by value: a value renamed by its option id rewrites them.
+  const renamesOption = changed.some((object) => {
+    const old = new Map(
+      before.get(object.declared.standardId)!.fields.map((field) => [field.declared.standardId, field.declared.options ?? []]),
+    );
+    return object.fields.some((field) =>
+      (field.declared.options ?? []).some(
+        (option) =>
+          option.id !== undefined &&
+          (old.get(field.declared.standardId) ?? []).some((was) => was.id === option.id && was.value !== option.value),
+      ),
+    );
+  });
+  if (losesField || renamesOption) {
     for (const object of next.objects.filter((candidate) => VIEW_OBJECTS_WITH_FIELDS.includes(candidate.declared.standardId)))
       compared.add(object);
   }

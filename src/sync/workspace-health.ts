@@ -1,6 +1,7 @@
-import { RelationType } from '../declarations/field-type';
+import { FieldType, RelationType } from '../declarations/field-type';
 import { ActualState, actualFieldColumns } from '../metadata/actual-state';
 import { ColumnSpec, foreignKeyName } from '../metadata/column-layout';
+import { searchFunctionName, searchTriggerName } from '../metadata/search-vector';
 
 export type HealthIssueKind =
   | 'MISSING_TABLE'
@@ -10,6 +11,8 @@ export type HealthIssueKind =
   | 'WRONG_TYPE'
   | 'WRONG_NULLABILITY'
   | 'MISSING_FOREIGN_KEY'
+  | 'MISSING_SEARCH_FUNCTION'
+  | 'MISSING_SEARCH_TRIGGER'
   | 'MISSING_INDEX'
   | 'INVALID_INDEX'
   | 'DANGLING_VIEW_FIELD';
@@ -36,6 +39,35 @@ const LIVE_TYPE: Record<Exclude<ColumnSpec['type'], 'enum' | 'enum[]'>, string> 
 
 const expectedLiveType = (column: ColumnSpec): string =>
   column.type === 'enum' ? column.enumName! : column.type === 'enum[]' ? `${column.enumName}[]` : LIVE_TYPE[column.type];
+
+/**
+ * A search field's column is kept current by a trigger calling a function of the schema; without
+ * either, new and changed records are no longer found by `?search=`. Sync with `--check` (which reads the live schema even where the
+ * fingerprint says in sync) recreates both.
+ */
+const searchVectorIssues = (actual: ActualState, objectName: string, tableName: string, fieldName: string): HealthIssue[] => {
+  const issues: HealthIssue[] = [];
+  const functionName = searchFunctionName(tableName, fieldName);
+  const triggerName = searchTriggerName(fieldName);
+  if (!actual.live.functions.includes(functionName)) {
+    issues.push({
+      kind: 'MISSING_SEARCH_FUNCTION',
+      table: tableName,
+      column: fieldName,
+      message: `search field ${objectName}.${fieldName} has no function ${functionName}: its column is no longer kept current; run workspace:sync-metadata --check to recreate it and refill the column`,
+    });
+  }
+  const trigger = actual.live.triggers.find((candidate) => candidate.table === tableName && candidate.name === triggerName);
+  if (!trigger || trigger.functionName !== functionName) {
+    issues.push({
+      kind: 'MISSING_SEARCH_TRIGGER',
+      table: tableName,
+      column: fieldName,
+      message: `search field ${objectName}.${fieldName} has no trigger ${triggerName} on ${tableName}${trigger ? ` calling ${functionName} (it calls ${trigger.functionName})` : ''}: its column is no longer kept current; run workspace:sync-metadata --check to recreate it and refill the column`,
+    });
+  }
+  return issues;
+};
 
 /**
  * Drift between a workspace's metadata and its live tables. Pure: reports, never repairs. The
@@ -90,6 +122,9 @@ export const checkWorkspaceHealth = (actual: ActualState): HealthIssue[] => {
             message: `column "${column.name}" of ${object.tableName} is ${live.isNullable ? 'nullable' : 'NOT NULL'}, metadata says ${field.isNullable ? 'nullable' : 'NOT NULL'}`,
           });
         }
+      }
+      if (field.type === FieldType.TS_VECTOR) {
+        issues.push(...searchVectorIssues(actual, object.nameSingular, object.tableName, field.name));
       }
       if (field.relationType === RelationType.MANY_TO_ONE) {
         const name = foreignKeyName(object.tableName, columns[0].name);

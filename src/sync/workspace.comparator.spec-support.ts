@@ -10,6 +10,7 @@ import {
 import { DeclaredSchema } from '../declarations/declared-schema';
 import { FieldType, OnDeleteAction, RelationType } from '../declarations/field-type';
 import { ActualField, ActualObject, ActualState, emptyActualState, LiveTable } from '../metadata/actual-state';
+import { searchFunctionName, searchTriggerName } from '../metadata/search-vector';
 import { Change, CreateObject } from './changes';
 import { declaredObjectRow, DesiredState } from './desired-state';
 import { Plan } from './plan';
@@ -204,6 +205,11 @@ export const appliedState = (desired: DesiredState): ActualState => {
       ),
     });
   }
+  const searchFields = desired.objects.flatMap((object) =>
+    object.fields
+      .filter((field) => field.declared.type === FieldType.TS_VECTOR)
+      .map((field) => ({ tableName: object.tableName, name: field.declared.name })),
+  );
   return {
     workspaceId: WORKSPACE,
     schemaName: SCHEMA,
@@ -235,6 +241,12 @@ export const appliedState = (desired: DesiredState): ActualState => {
           ),
         ),
       ),
+      triggers: searchFields.map(({ tableName, name }) => ({
+        table: tableName,
+        name: searchTriggerName(name),
+        functionName: searchFunctionName(tableName, name),
+      })),
+      functions: searchFields.map(({ tableName, name }) => searchFunctionName(tableName, name)),
     },
   };
 };

@@ -4,7 +4,9 @@ import { CustomMetadataService } from '../../src/custom-metadata/custom-metadata
 import { RecordCsvService } from '../../src/records/record-csv.service';
 import { RecordService } from '../../src/records/record.service';
 import { WorkspaceRow } from '../../src/metadata/workspace.repository';
+import { ActualStateRepository } from '../../src/metadata/actual-state.repository';
 import { Hazard } from '../../src/sync/plan';
+import { checkWorkspaceHealth } from '../../src/sync/workspace-health';
 import { LEAD_IDS, withoutSearch, withSearch } from '../fixtures/declarations/search';
 import { syncHelpers } from '../utils/sync-helpers';
 import { useTestDatabase } from '../utils/test-services';
@@ -17,7 +19,7 @@ import { useTestDatabase } from '../utils/test-services';
  */
 describe('search fields', () => {
   const db = useTestDatabase();
-  const { create, sync, expectConverged, expectSameAsFresh } = syncHelpers(db);
+  const { create, reload, sync, expectConverged, expectSameAsFresh } = syncHelpers(db);
   const declared = withSearch();
   let workspace: WorkspaceRow;
   let records: RecordService;
@@ -214,5 +216,50 @@ describe('search fields', () => {
     expect(functions.rows).toEqual([]);
     expect((await records.create(dropping.id, 'lead', { name: 'After drop', jobTitle: 'Pilot' })).name).toBe('After drop');
     await expectSameAsFresh(dropping.id, withoutSearch());
+  });
+
+  it('workspace:health reports a search trigger or function dropped by hand; sync --check recreates them and refills the column', async () => {
+    const drifted = await create(declared, 'Search drift');
+    const health = async () =>
+      checkWorkspaceHealth(await new ActualStateRepository(db.dataSource.manager).read(drifted.id, drifted.schemaName)).map(
+        ({ kind, table, column, message }) => ({ kind, table, column, message }),
+      );
+    const remedy = 'its column is no longer kept current; run workspace:sync-metadata --check to recreate it and refill the column';
+    expect(await health()).toEqual([]);
+
+    await db.client.query(`DROP TRIGGER "searchVector_search" ON "${drifted.schemaName}"."lead"`);
+    expect(await health()).toEqual([
+      {
+        kind: 'MISSING_SEARCH_TRIGGER',
+        table: 'lead',
+        column: 'searchVector',
+        message: `search field lead.searchVector has no trigger searchVector_search on lead: ${remedy}`,
+      },
+    ]);
+    // Written while the trigger is gone: not found.
+    await records.create(drifted.id, 'lead', { name: 'Unindexed', jobTitle: 'Cartographer' });
+    expect(await search(drifted, 'cartographer')).toEqual({ names: [], total: 0 });
+
+    await db.client.query(`DROP FUNCTION "${drifted.schemaName}"."lead_searchVector_search"() CASCADE`);
+    expect((await health()).map((issue) => [issue.kind, issue.message])).toEqual([
+      ['MISSING_SEARCH_FUNCTION', `search field lead.searchVector has no function lead_searchVector_search: ${remedy}`],
+      ['MISSING_SEARCH_TRIGGER', `search field lead.searchVector has no trigger searchVector_search on lead: ${remedy}`],
+    ]);
+
+    // The fingerprint still says in sync: a plain sync has nothing to do, --check reads the live schema.
+    expect((await sync(declared, await reload(drifted.id))).status).toBe('up-to-date');
+    const repaired = await sync(declared, await reload(drifted.id), { check: true });
+    expect({ status: repaired.status, actions: repaired.plan?.actions.map((action) => action.summary) }).toEqual({
+      status: 'applied',
+      actions: [
+        'keep search field lead.searchVector current from name (A), contact (A), emails (B), domain (B), jobTitle (C), phones (C), notes (D), filling existing rows',
+      ],
+    });
+    expect(await health()).toEqual([]);
+    expect(await search(drifted, 'cartographer')).toEqual({ names: ['Unindexed'], total: 1 });
+    await records.create(drifted.id, 'lead', { name: 'Indexed again', jobTitle: 'Navigator' });
+    expect(await search(drifted, 'navigator')).toEqual({ names: ['Indexed again'], total: 1 });
+    await expectConverged(declared, drifted.id);
+    await expectSameAsFresh(drifted.id, declared);
   });
 });

@@ -1,6 +1,8 @@
 import {
   buildSyntheticDeclarations,
+  isRequiredSecond,
   SYNTHETIC_FIELD_TYPES,
+  SYNTHETIC_OPTION_VALUES,
   SELF_RELATION_EVERY,
   SYNTHETIC_OBJECT_NAMES,
   SYNTHETIC_V2_CHANGES,
@@ -78,6 +80,22 @@ describe('a synthetic declaration set of a real CRM size', () => {
     expect(uniqueEmails.map((field) => [field.name, field.type])).toEqual([
       [syntheticFieldName(UNIQUE_EMAILS.object, UNIQUE_EMAILS.field), FieldType.EMAILS],
     ]);
+    const required = v1.objects.flatMap((object) =>
+      object.fields
+        .filter((field) => field.relation?.type === RelationType.MANY_TO_ONE && !field.isNullable)
+        .map((field) => `${object.nameSingular}.${field.name}`),
+    );
+    const expectedRequired = SYNTHETIC_OBJECT_NAMES.filter((_name, i) => isRequiredSecond(i)).map((name) => `${name}.second`);
+    expect(expectedRequired.length).toBeGreaterThanOrEqual(10);
+    expect(required).toEqual(expectedRequired);
+    const selects = v1.objects.flatMap((object) =>
+      object.fields.filter((field) => field.type === FieldType.SELECT || field.type === FieldType.MULTI_SELECT),
+    );
+    expect(new Set(selects.map((field) => field.type))).toEqual(new Set([FieldType.SELECT, FieldType.MULTI_SELECT]));
+    for (const field of selects) {
+      expect(field.options?.map((option) => option.value)).toEqual([...SYNTHETIC_OPTION_VALUES]);
+      expect(field.options?.every((option) => typeof option.id === 'string')).toBe(true);
+    }
     for (const target of TARGETS) {
       const object = v1.objects.find((candidate) => candidate.nameSingular === target)!;
       expect(object.fields.filter((field) => field.relation?.type === RelationType.MANY_TO_ONE).map((field) => field.name)).toEqual([
@@ -99,6 +117,42 @@ describe('a synthetic declaration set of a real CRM size', () => {
     );
     expect(rows[0].tables).toBe(v1.objects.length);
     await expectConverged(v1, workspace);
+    const enumLabels = await db.client.query(
+      `SELECT e.enumlabel FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid JOIN pg_namespace n ON n.oid = t.typnamespace
+        WHERE n.nspname = $1 AND t.typname = $2 ORDER BY e.enumsortorder`,
+      [workspace.schemaName, `alpha_${syntheticFieldName(0, SYNTHETIC_V2_CHANGES.optionsChanged.field)}_enum`],
+    );
+    expect(enumLabels.rows.map((row) => row.enumlabel)).toEqual([...SYNTHETIC_OPTION_VALUES]);
+  });
+
+  it('the database refuses a duplicate primary email of the unique EMAILS field, and a NULL required relation', async () => {
+    const workspace = await create(v1, 'Synthetic constraints');
+    const table = SYNTHETIC_OBJECT_NAMES[UNIQUE_EMAILS.object];
+    const [primaryEmail, additionalEmails] = fieldColumns({
+      name: syntheticFieldName(UNIQUE_EMAILS.object, UNIQUE_EMAILS.field),
+      type: FieldType.EMAILS,
+      relation: null,
+    });
+    const insert = (email: string | null, additional: string) =>
+      db.client.query(
+        `INSERT INTO "${workspace.schemaName}"."${table}" ("${primaryEmail}", "${additionalEmails}") VALUES ($1, $2::jsonb)`,
+        [email, additional],
+      );
+    await insert('ada@example.com', '["one@example.com"]');
+    // NULL and empty primary emails are not values: any number of them is allowed.
+    for (const empty of [null, null, '', '']) await insert(empty, '[]');
+    await expect(insert('ada@example.com', '["two@example.com"]')).rejects.toMatchObject({ code: '23505' });
+    const { rows } = await db.client.query(
+      `SELECT count(*)::int AS n FROM "${workspace.schemaName}"."${table}" WHERE "${primaryEmail}" = 'ada@example.com'`,
+    );
+    expect(rows[0].n).toBe(1);
+
+    const requiredOn = SYNTHETIC_OBJECT_NAMES.find((_name, i) => isRequiredSecond(i))!;
+    await expect(db.client.query(`INSERT INTO "${workspace.schemaName}"."${requiredOn}" ("secondId") VALUES (NULL)`)).rejects.toMatchObject(
+      {
+        code: '23502',
+      },
+    );
   });
 
   describe('v2 applied to 5 workspaces with data', () => {
@@ -160,6 +214,8 @@ describe('a synthetic declaration set of a real CRM size', () => {
         expect(catalog.constraints).toEqual(freshCatalog.constraints);
         expect(catalog.foreignKeys).toEqual(freshCatalog.foreignKeys);
         expect(catalog.indexes).toEqual(freshCatalog.indexes);
+        expect(catalog.triggers).toEqual(freshCatalog.triggers);
+        expect(catalog.functions).toEqual(freshCatalog.functions);
         // The enum type of a field kept as custom stays with its column.
         expect(
           catalog.enums.filter((type) => ![...customColumns].some((column) => type.name === `${column.replace('.', '_')}_enum`)),
@@ -172,6 +228,8 @@ describe('a synthetic declaration set of a real CRM size', () => {
         const after = await tableData(db.client, workspace.schemaName);
         const old = before.get(workspace.id)!;
         let compared = 0;
+        const { object: optionsObject, field: optionsField } = SYNTHETIC_V2_CHANGES.optionsChanged;
+        const optionsColumn = `${SYNTHETIC_OBJECT_NAMES[optionsObject]}.${syntheticFieldName(optionsObject, optionsField)}`;
         for (const [table, rows] of Object.entries(old)) {
           const index = SYNTHETIC_OBJECT_NAMES.indexOf(table as (typeof SYNTHETIC_OBJECT_NAMES)[number]);
           const renamed = (SYNTHETIC_V2_CHANGES.renamedOn as readonly number[]).includes(index)
@@ -190,7 +248,11 @@ describe('a synthetic declaration set of a real CRM size', () => {
               // The search vector is derived by the database from the other values, not a value kept.
               if (column === 'searchVector') continue;
               const now = renamed.includes(column) ? column.replace(renamedField(index), `${renamedField(index)}Renamed`) : column;
-              expected[id][now] = value;
+              // A value renamed by its option id reads under its new name.
+              expected[id][now] =
+                `${table}.${column}` === optionsColumn && value === SYNTHETIC_V2_CHANGES.optionRenamed.from
+                  ? SYNTHETIC_V2_CHANGES.optionRenamed.to
+                  : value;
               actual[id][now] = after[table]?.[id]?.[now];
               if (value !== null) compared += 1;
             }
@@ -199,6 +261,29 @@ describe('a synthetic declaration set of a real CRM size', () => {
         }
         expect(compared).toBeGreaterThan(2000);
       }
+    });
+
+    it('renamed an option value by its id: rows that held it keep it under the new name', async () => {
+      const { object, field } = SYNTHETIC_V2_CHANGES.optionsChanged;
+      const table = SYNTHETIC_OBJECT_NAMES[object];
+      const column = syntheticFieldName(object, field);
+      let held = 0;
+      for (const workspace of workspaces) {
+        const old = before.get(workspace.id)![table];
+        const renamedIds = Object.keys(old).filter((rowId) => old[rowId][column] === SYNTHETIC_V2_CHANGES.optionRenamed.from);
+        held += renamedIds.length;
+        const { rows } = await db.client.query(
+          `SELECT "id"::text AS id, "${column}"::text AS value FROM "${workspace.schemaName}"."${table}"`,
+        );
+        expect(
+          rows
+            .filter((row) => row.value === SYNTHETIC_V2_CHANGES.optionRenamed.to)
+            .map((row) => row.id)
+            .sort(),
+        ).toEqual(renamedIds.sort());
+        expect(rows.filter((row) => row.value === SYNTHETIC_V2_CHANGES.optionRenamed.from)).toEqual([]);
+      }
+      expect(held).toBeGreaterThan(0);
     });
 
     it('applied each change of v2: the renames, the new option, the on-delete rule and the new target object', async () => {
@@ -217,7 +302,7 @@ describe('a synthetic declaration set of a real CRM size', () => {
           WHERE n.nspname = $1 AND t.typname = $2 ORDER BY e.enumsortorder`,
         [workspace.schemaName, `alpha_${syntheticFieldName(0, 7)}_enum`],
       );
-      expect(labels.map((row) => row.enumlabel)).toEqual(['NEW', 'ACTIVE', 'CLOSED', 'ARCHIVED']);
+      expect(labels.map((row) => row.enumlabel)).toEqual(['NEW', 'inProgress', 'closedWon', 'ARCHIVED']);
       const onDeleteOf = SYNTHETIC_OBJECT_NAMES[SYNTHETIC_V2_CHANGES.onDeleteChanged];
       expect(fields.find((row) => row.objectName === onDeleteOf && row.name === 'previous')).toMatchObject({ onDelete: 'CASCADE' });
       const { rows: rules } = await db.client.query(

@@ -4,8 +4,19 @@ import { getFieldTypeDefinition } from '../../declarations/field-type.registry';
 import { searchFieldSources } from '../../declarations/search-fields';
 import { ActualField, ActualObject, actualFieldColumns, VIEW_OBJECTS_WITH_FIELDS } from '../../metadata/actual-state';
 import { foreignKeyName } from '../../metadata/column-layout';
-import { searchFunctionName, searchVectorSpec } from '../../metadata/search-vector';
-import { ColumnRename, declaredFieldRow, EnumValuesChange, enumTypesOf, FieldColumns, FieldRow, Rename, UpdateField } from '../changes';
+import { STANDARD_OBJECT_IDS } from '../../standard-objects/standard-ids.constant';
+import { searchFunctionName, searchTriggerName, searchVectorSpec } from '../../metadata/search-vector';
+import {
+  ColumnRename,
+  declaredFieldRow,
+  EnumValuesChange,
+  enumTypesOf,
+  FieldColumns,
+  FieldRow,
+  Rename,
+  RenameViewFilterValues,
+  UpdateField,
+} from '../changes';
 import { DesiredField } from '../desired-state';
 import { Hazard, PreflightCheck } from '../plan';
 import { Comparison, Phase } from './comparison';
@@ -67,7 +78,12 @@ export class FieldComparator {
       }
       this.update(objectName, tableName, existing, field);
       const settingsChanged = !sameJson(existing.settings, field.declared.settings);
-      if (field.declared.type === FieldType.TS_VECTOR && (existing.name !== field.declared.name || settingsChanged)) {
+      if (field.declared.type === FieldType.TS_VECTOR && existing.name === field.declared.name && !settingsChanged) {
+        // A search column whose function or trigger was dropped by hand is no longer kept current: recreate both, fill the rows.
+        if (this.searchVectorMissing(tableName, existing.name)) {
+          this.searchVector(objectName, tableName, field.declared, declaredFields, { replaces: null, backfill: true });
+        }
+      } else if (field.declared.type === FieldType.TS_VECTOR) {
         // Sources renamed with their fields index the same values: only other sources or weights need the rows filled again.
         const indexed = (settings: Record<string, unknown> | null, of: Array<{ name: string; standardId: string | null }>) =>
           searchFieldSources(settings).map((source) => [
@@ -154,6 +170,19 @@ export class FieldComparator {
     if (field.declared.type === FieldType.TS_VECTOR) {
       this.searchVector(objectName, tableName, field.declared, declaredFields, { replaces: null, backfill: true });
     }
+  }
+
+  /** Whether the live schema lacks the function or the trigger of an existing search column. */
+  private searchVectorMissing(tableName: string, column: string): boolean {
+    const { live } = this.comparison.actual;
+    if (!live.exists || !live.tables.has(tableName)) return false;
+    const functionName = searchFunctionName(tableName, column);
+    return (
+      !live.functions.includes(functionName) ||
+      !live.triggers.some(
+        (trigger) => trigger.table === tableName && trigger.name === searchTriggerName(column) && trigger.functionName === functionName,
+      )
+    );
   }
 
   /**
@@ -265,9 +294,20 @@ export class FieldComparator {
         if (this.comparison.hazards.isLarge(tableName)) hazard = Hazard.BLOCKS_WRITES;
       }
     }
+    const followers: RenameViewFilterValues[] = [];
     if (changed.includes('options') && field.enumValues && declared.type !== FieldType.RATING) {
       change.enumValues = this.enumValuesChange(objectName, tableName, existing, field, preflight);
       if (change.enumValues?.action === 'replace') hazard = Hazard.REWRITES_TABLE;
+      // View filters name options by value: they follow a rename, or they would silently stop matching.
+      const viewFilterTable = this.viewFilterTable();
+      if (change.enumValues && change.enumValues.renamed.length > 0 && viewFilterTable) {
+        followers.push({
+          kind: 'renameViewFilterValues',
+          table: viewFilterTable,
+          fieldId: existing.id,
+          renamed: change.enumValues.renamed,
+        });
+      }
     }
     // A replaced enum type has its column's default set again already.
     if (changed.includes('defaultValue') && change.enumValues?.action !== 'replace') {
@@ -282,7 +322,7 @@ export class FieldComparator {
       field: declared.name,
       hazard,
       summary: `update field ${objectName}.${declared.name}: ${changed.join(', ')}`,
-      changes: [change],
+      changes: [change, ...followers],
       preflight,
     });
   }
@@ -335,6 +375,13 @@ export class FieldComparator {
       labels.splice(next ? labels.indexOf(next) : labels.length, 0, value);
     });
     return added.length > 0 || renamed.length > 0 ? { action: 'add', enumType: column.enumName!, renamed, added } : null;
+  }
+
+  /** The workspace's viewFilter table, when it has one. */
+  private viewFilterTable(): string | null {
+    const { actual } = this.comparison;
+    const object = actual.objects.find((candidate) => !candidate.isCustom && candidate.standardId === STANDARD_OBJECT_IDS.viewFilter);
+    return object && actual.live.tables.get(object.tableName)?.columns.has('fieldMetadataId') ? object.tableName : null;
   }
 
   private remove(objectName: string, tableName: string, existing: ActualField, declaredFields: DeclaredField[]): void {
