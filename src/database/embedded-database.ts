@@ -5,6 +5,13 @@ import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 import { DatabaseError } from './database.error';
+import { unpackEmbeddedTemplate } from './embedded-template';
+
+/**
+ * PostgreSQL's default of 128 MB of shared buffers is memory a WebAssembly instance keeps for good;
+ * one user's embedded database does well with 16 MB.
+ */
+const SHARED_BUFFERS = '16MB';
 
 /**
  * PGlite stored on disk and served over the Postgres wire protocol on a loopback port, so that
@@ -21,8 +28,12 @@ export class EmbeddedDatabase {
   static async start(dataDir: string): Promise<EmbeddedDatabase> {
     const directory = resolve(dataDir, 'pglite');
     try {
+      // A new data directory starts from the template archive instead of running initdb here.
+      await unpackEmbeddedTemplate(directory);
       mkdirSync(directory, { recursive: true });
-      const db = await PGlite.create(directory);
+      const db = await PGlite.create(directory, {
+        startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`],
+      });
       const server = new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1' });
       await server.start();
       return new EmbeddedDatabase(directory, `postgres://postgres@${server.getServerConn()}/postgres`, db, server);

@@ -208,11 +208,15 @@ describe('queue mode: workspace:sync-metadata --queue and worker', () => {
       lastEventId: `${Date.now() - 1_000}-0`,
     });
     await events.waitUntilReady();
+    // Events of the last second may be replayed: only the jobs of these workspaces count.
+    const mine = new Set(some.map((workspace) => workspace.id));
     const queued = new Promise<void>((resolve) => {
-      let waiting = 0;
-      events.on('waiting', () => {
-        waiting += 1;
-        if (waiting === some.length) resolve();
+      const waiting = new Set<string>();
+      events.on('waiting', ({ jobId }) => {
+        void queue.getJob(jobId).then((job) => {
+          if (job && mine.has(job.data.workspaceId)) waiting.add(job.data.workspaceId);
+          if (waiting.size === some.length) resolve();
+        });
       });
     });
     const ids = some.flatMap((workspace) => ['-w', workspace.id]);
@@ -248,11 +252,15 @@ describe('queue mode: workspace:sync-metadata --queue and worker', () => {
       lastEventId: `${Date.now() - 1_000}-0`,
     });
     await events.waitUntilReady();
+    // Events of the last second may be replayed: only the jobs of these workspaces count.
+    const mine = new Set(some.map((workspace) => workspace.id));
     const queued = new Promise<void>((resolve) => {
-      let waiting = 0;
-      events.on('waiting', () => {
-        waiting += 1;
-        if (waiting === some.length) resolve();
+      const waiting = new Set<string>();
+      events.on('waiting', ({ jobId }) => {
+        void queue.getJob(jobId).then((job) => {
+          if (job && mine.has(job.data.workspaceId)) waiting.add(job.data.workspaceId);
+          if (waiting.size === some.length) resolve();
+        });
       });
     });
     const producer = startCli([SYNC, '--queue', ...some.flatMap((workspace) => ['-w', workspace.id])], env, cwd);

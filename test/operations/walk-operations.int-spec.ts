@@ -68,7 +68,7 @@ describe('walks for operators: outcome lines, progress of long moves, a workerâ€
       expect.objectContaining({
         level: 'info',
         workspaceId: workspace.id,
-        command: 'upgrade:latest',
+        command: 'upgrade',
         status: 'upgraded',
         outcome: 'succeeded',
         actions: expect.any(Number),
@@ -97,7 +97,7 @@ describe('walks for operators: outcome lines, progress of long moves, a workerâ€
   it('LOG_LEVEL=error: no info line, the same human output', async () => {
     const workspace = fleet[1];
     const run = await runCli(
-      ['upgrade:latest', '-w', workspace.id, '--batch-size', '500'],
+      ['upgrade', '-w', workspace.id, '--batch-size', '500'],
       {
         DATABASE_URL: database.url,
         LOG_LEVEL: 'error',
@@ -146,16 +146,16 @@ describe('walks for operators: outcome lines, progress of long moves, a workerâ€
     it('/metrics after a queued upgrade and sync: workspaces by command and outcome, step durations, rows moved, queue jobs and depth', async () => {
       const queued = fleet.slice(2);
       const selection = queued.flatMap((workspace) => ['-w', workspace.id]);
-      const upgrade = await runCli(['upgrade:latest', '--queue', ...selection], env(), cwd);
+      const upgrade = await runCli(['upgrade', '--queue', ...selection], env(), cwd);
       expect(upgrade.code).toBe(0);
       // --check compares each workspace with its live schema: a job each, even when in step.
       const sync = await runCli(['workspace:sync-metadata', '--queue', '--check', ...selection], env(), cwd);
       expect(sync.code).toBe(0);
 
       const samples = parseMetrics(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
-      expect(valueOf(samples, 'wms_workspaces_processed_total', { command: 'upgrade:latest', outcome: 'succeeded' })).toBe(2);
+      expect(valueOf(samples, 'wms_workspaces_processed_total', { command: 'upgrade', outcome: 'succeeded' })).toBe(2);
       expect(valueOf(samples, 'wms_workspaces_processed_total', { command: 'workspace:sync-metadata', outcome: 'succeeded' })).toBe(2);
-      expect(valueOf(samples, 'wms_workspace_duration_seconds_count', { command: 'upgrade:latest' })).toBe(2);
+      expect(valueOf(samples, 'wms_workspace_duration_seconds_count', { command: 'upgrade' })).toBe(2);
       expect(valueOf(samples, 'wms_upgrade_step_duration_seconds_count', { version: '0.23', step: EMAIL_STEP, status: 'done' })).toBe(2);
       const ledgerRows = (await rowsInLedger(queued[0].id)) + (await rowsInLedger(queued[1].id));
       const moved = samples
@@ -163,7 +163,7 @@ describe('walks for operators: outcome lines, progress of long moves, a workerâ€
         .reduce((sum, sample) => sum + sample.value, 0);
       expect(moved).toBe(ledgerRows);
       expect(valueOf(samples, 'wms_upgrade_rows_moved_total', { version: '0.23', step: EMAIL_STEP })).toBe(2 * PEOPLE);
-      expect(valueOf(samples, 'wms_queue_jobs_total', { command: 'upgrade:latest', outcome: 'completed' })).toBe(2);
+      expect(valueOf(samples, 'wms_queue_jobs_total', { command: 'upgrade', outcome: 'completed' })).toBe(2);
       expect(valueOf(samples, 'wms_queue_jobs_total', { command: 'workspace:sync-metadata', outcome: 'completed' })).toBe(2);
       // BullMQ's own export: the queue's depth by state, and its jobs completed.
       expect(samples.filter((sample) => sample.name === 'bullmq_job_count').map((sample) => sample.labels.state)).toEqual(
@@ -174,7 +174,7 @@ describe('walks for operators: outcome lines, progress of long moves, a workerâ€
 
       // Its log: one line per workspace it did, and the rows of each move.
       const lines: LogLine[] = logLinesOf(worker.stderr());
-      const outcomes = lines.filter((line) => line.command === 'upgrade:latest');
+      const outcomes = lines.filter((line) => line.command === 'upgrade');
       expect(outcomes.map((line) => [line.workspaceId, line.status, line.outcome]).sort()).toEqual(
         queued.map((workspace) => [workspace.id, 'upgraded', 'succeeded']).sort(),
       );
