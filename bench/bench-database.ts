@@ -13,7 +13,8 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-const admin = async (sql: string): Promise<void> => {
+/** Runs one statement on the benchmark server's admin database (creating and dropping databases). */
+export const admin = async (sql: string): Promise<void> => {
   const client = new Client({ connectionString: BENCH_ADMIN_URL });
   await client.connect();
   try {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 
 import { Client } from 'pg';
@@ -13,10 +12,10 @@ import { CURRENT_VERSION, getVersionSnapshot } from '../src/standard-objects/ver
 import { buildDesiredState } from '../src/sync/desired-state';
 import { WorkspaceComparator } from '../src/sync/workspace.comparator';
 import { UpgradeRunner } from '../src/upgrade/upgrade.runner';
-import { WorkspaceCreationService } from '../src/workspace/workspace-creation.service';
 import { BackendMemory, sampleBackendMemory } from './backend-memory';
-import { BENCH_ADMIN_URL, median, openBenchDatabase, round } from './bench-database';
-import { CliRun, creationScript, createWorkspacesFromPlan, runBuiltCli } from './bench-fleet';
+import { admin, BENCH_ADMIN_URL, openBenchDatabase, round } from './bench-database';
+import { CliRun, createWorkspacesFromPlan, runBuiltCli } from './bench-fleet';
+import { measureCreation } from './create.bench';
 import { crmSizedDeclarations } from './crm-sized-declarations';
 import { withoutNewField } from './fleet-add-field.bench';
 
@@ -32,16 +31,6 @@ const eachConcurrently = async <T>(items: T[], connections: number, work: (item:
       while (next < items.length) await work(items[next++]);
     }),
   );
-};
-
-const admin = async (sql: string): Promise<void> => {
-  const client = new Client({ connectionString: BENCH_ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 };
 
 const urlOf = (name: string): string => {
@@ -376,41 +365,12 @@ const upgradeFigures = async (count: number): Promise<Record<string, unknown>> =
  * 44 objects), no prefill, against the same plan's SQL as one raw script; medians of `iterations`.
  */
 const crmCreationFigures = async (iterations: number): Promise<Record<string, unknown>> => {
-  const database = await openBenchDatabase(2);
-  try {
-    const declared = crmSizedDeclarations(buildStandardDeclarations());
-    const desired = buildDesiredState(declared);
-    const service = new WorkspaceCreationService(database.dataSource, declared);
-    const measured: number[] = [];
-    const baseline: number[] = [];
-    let statements = 0;
-    for (let i = 0; i < iterations + 2; i += 1) {
-      const start = performance.now();
-      await service.create({ displayName: `crm ${i}`, prefill: false });
-      const createMs = performance.now() - start;
-      const raw = creationScript(declared, desired, randomUUID(), `raw ${i}`);
-      statements = raw.statements;
-      const rawStart = performance.now();
-      await database.dataSource.query(raw.script);
-      const rawMs = performance.now() - rawStart;
-      // The first two rounds warm caches and connections on both sides.
-      if (i >= 2) {
-        measured.push(createMs);
-        baseline.push(rawMs);
-      }
-    }
-    return {
-      objects: declared.objects.length,
-      fields: declared.objects.reduce((sum, object) => sum + object.fields.length, 0),
-      planStatements: statements,
-      iterations,
-      createMedianMs: round(median(measured)),
-      baselineRawScriptMedianMs: round(median(baseline)),
-      ratio: round(median(measured) / median(baseline)),
-    };
-  } finally {
-    await database.drop();
-  }
+  const declared = crmSizedDeclarations(buildStandardDeclarations());
+  return {
+    objects: declared.objects.length,
+    fields: declared.objects.reduce((sum, object) => sum + object.fields.length, 0),
+    ...(await measureCreation(declared, iterations, 'ratio <= 1.3')),
+  };
 };
 
 const wholeNumber = (value: string | undefined, fallback: number, what: string): number => {

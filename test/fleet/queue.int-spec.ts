@@ -202,28 +202,9 @@ describe('queue mode: workspace:sync-metadata --queue and worker', () => {
   it('SIGINT on a queued run withdraws the jobs no worker has started; a rerun with a worker does them', async () => {
     const some = fleet.slice(20, 23);
     await takeCityAway(client, some);
-    const events = new QueueEvents(queue.name, {
-      connection: { url: REDIS_URL },
-      prefix: QUEUE_PREFIX,
-      lastEventId: `${Date.now() - 1_000}-0`,
-    });
-    await events.waitUntilReady();
-    // Events of the last second may be replayed: only the jobs of these workspaces count.
-    const mine = new Set(some.map((workspace) => workspace.id));
-    const queued = new Promise<void>((resolve) => {
-      const waiting = new Set<string>();
-      events.on('waiting', ({ jobId }) => {
-        void queue.getJob(jobId).then((job) => {
-          if (job && mine.has(job.data.workspaceId)) waiting.add(job.data.workspaceId);
-          if (waiting.size === some.length) resolve();
-        });
-      });
-    });
     const ids = some.flatMap((workspace) => ['-w', workspace.id]);
     // No worker runs: the jobs wait in the queue until the signal.
-    const producer = startCli([SYNC, '--queue', ...ids], env, cwd);
-    await queued;
-    await events.close();
+    const producer = await enqueue(some);
     producer.child.kill('SIGINT');
     expect((await producer.exited).code).toBe(1);
     expect(producer.stdout().trimEnd().split('\n').slice(-2)).toEqual([
