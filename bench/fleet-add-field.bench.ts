@@ -28,7 +28,7 @@ export const withoutNewField = (declared: DeclaredSchema): DeclaredSchema => ({
 });
 
 /** Runs `work` on every item, `connections` at a time. */
-const eachConcurrently = async <T>(items: T[], connections: number, work: (item: T) => Promise<void>): Promise<void> => {
+export const eachConcurrently = async <T>(items: T[], connections: number, work: (item: T) => Promise<void>): Promise<void> => {
   let next = 0;
   await Promise.all(
     Array.from({ length: connections }, async () => {

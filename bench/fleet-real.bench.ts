@@ -17,21 +17,11 @@ import { admin, BENCH_ADMIN_URL, openBenchDatabase, round } from './bench-databa
 import { CliRun, createWorkspacesFromPlan, runBuiltCli } from './bench-fleet';
 import { measureCreation } from './create.bench';
 import { crmSizedDeclarations } from './crm-sized-declarations';
-import { withoutNewField } from './fleet-add-field.bench';
+import { eachConcurrently, withoutNewField } from './fleet-add-field.bench';
 
 const FIELD = 'city';
 const PEOPLE = 200;
 const COMPANIES = 50;
-
-/** Runs `work` on every item, `connections` at a time. */
-const eachConcurrently = async <T>(items: T[], connections: number, work: (item: T) => Promise<void>): Promise<void> => {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: connections }, async () => {
-      while (next < items.length) await work(items[next++]);
-    }),
-  );
-};
 
 const urlOf = (name: string): string => {
   const url = new URL(BENCH_ADMIN_URL);
@@ -129,16 +119,11 @@ const syncFigures = async (workspaces: number): Promise<Record<string, unknown>>
     // Takes the field away again (metadata rows and fingerprints in one statement each, the
     // columns in scripts of 100), untimed, and checkpoints.
     const takeAway = async () => {
-      // No row refers to a city field; without the foreign keys' triggers the delete does not scan
-      // the fleet's field rows once per row deleted (the referencing columns have no index).
-      await dataSource.transaction(async (manager) => {
-        await manager.query(`SET LOCAL session_replication_role = replica`);
-        await manager.query(
-          `DELETE FROM metadata."fieldMetadata" f USING metadata."objectMetadata" o
-            WHERE f."objectMetadataId" = o."id" AND o."nameSingular" = 'person' AND f."name" = $1`,
-          [FIELD],
-        );
-      });
+      await dataSource.query(
+        `DELETE FROM metadata."fieldMetadata" f USING metadata."objectMetadata" o
+          WHERE f."objectMetadataId" = o."id" AND o."nameSingular" = 'person' AND f."name" = $1`,
+        [FIELD],
+      );
       await dataSource.query(`UPDATE core.workspace SET "fingerprint" = $1`, [beforeFingerprint]);
       const chunks: WorkspaceRow[][] = [];
       for (let start = 0; start < rows.length; start += 100) chunks.push(rows.slice(start, start + 100));
