@@ -51,7 +51,7 @@ export interface ConvertedMoveResult {
 
 // Conversion yields to the event loop this often, so that the database's answers to the batch
 // being written are read while the next batch is parsed.
-const CONVERT_CHUNK = 256;
+const CONVERT_CHUNK = 32;
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -79,14 +79,21 @@ const convertYielding = async (move: ConvertedMove, rows: OldValue[]): Promise<u
   return columns;
 };
 
-/** One UPDATE ... FROM unnest(...) writing a converted batch, by id. */
+/**
+ * One UPDATE ... FROM unnest(...) writing a converted batch, by id (`ids` sorted). The range of the
+ * ids is given to the table too, so that it is read through its primary key: the planner cannot
+ * see how few rows unnest yields and would otherwise scan the whole table for every batch.
+ */
 const writeBatch = async (manager: EntityManager, table: string, move: ConvertedMove, ids: string[], columns: unknown[][]) => {
   const names = move.newColumns.map((column) => quoteIdentifier(column.name));
   const arrays = move.newColumns.map((column, index) => `$${index + 2}::${column.type}[]`);
+  const first = `$${move.newColumns.length + 2}::uuid`;
+  const last = `$${move.newColumns.length + 3}::uuid`;
   await manager.query(
     `UPDATE ${table} AS t SET ${names.map((name) => `${name} = u.${name}`).join(', ')}
-       FROM unnest($1::uuid[], ${arrays.join(', ')}) AS u("id", ${names.join(', ')}) WHERE t."id" = u."id"`,
-    [ids, ...columns],
+       FROM unnest($1::uuid[], ${arrays.join(', ')}) AS u("id", ${names.join(', ')})
+      WHERE t."id" = u."id" AND t."id" BETWEEN ${first} AND ${last}`,
+    [ids, ...columns, ids[0], ids[ids.length - 1]],
   );
 };
 
@@ -169,28 +176,31 @@ const convertInBatches = async (context: UpgradeStepContext, move: ConvertedMove
   while (current.length > 0) {
     const batch = current;
     const values = converted;
-    const started = performance.now();
     const lastId = batch[batch.length - 1].id;
     // The next batch is read first, then parsed while the database writes this one.
     const next = await read(lastId, sizer.next);
-    const writing = context.transaction(async (manager) => {
-      await writeBatch(
-        manager,
-        table,
-        move,
-        batch.map((row) => row.id),
-        values,
-      );
-      state.lastId = lastId;
-      await context.ledger(manager).checkpoint(context.entry.id, checkpoint, batch.length);
-      await context.options.beforeBatchCommit?.(key, result.batches + 1);
-    });
+    // The batch's transaction, from its start to its commit, is what the batch size is fitted to.
+    const started = performance.now();
+    const writing = context
+      .transaction(async (manager) => {
+        await writeBatch(
+          manager,
+          table,
+          move,
+          batch.map((row) => row.id),
+          values,
+        );
+        state.lastId = lastId;
+        await context.ledger(manager).checkpoint(context.entry.id, checkpoint, batch.length);
+        await context.options.beforeBatchCommit?.(key, result.batches + 1);
+      })
+      .then(() => performance.now() - started);
     const parsing = convertYielding(move, next);
     // Both settle before either's failure is raised: no query of this connection is left running.
     const [written, parsed] = await Promise.allSettled([writing, parsing]);
     if (written.status === 'rejected') throw written.reason;
     if (parsed.status === 'rejected') throw parsed.reason;
-    const elapsed = performance.now() - started;
+    const elapsed = written.value;
     sizer.record(batch.length, elapsed);
     done += batch.length;
     report(false);
