@@ -7,6 +7,7 @@ import { BLOCKNOTE_CASES, TEXT_CASES } from '../../src/upgrade/converters/note-b
 import { PHONE_CORPUS, PhoneCorpusEntry } from '../../src/upgrade/converters/phone.corpus.spec-support';
 import { PHONE_UNPARSED_REASONS } from '../../src/upgrade/converters/phone.converter';
 import { UpgradeRunner } from '../../src/upgrade/upgrade.runner';
+import { TaskProgress } from '../../src/upgrade/upgrade-step';
 import { UNPARSED_LISTED } from '../../src/upgrade/versions/0-25/migrate-phone-fields-to-phones.step';
 import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
 import { tableData } from '../utils/schema-snapshot';
@@ -49,7 +50,12 @@ describe('the data moves of upgrade-0.25', () => {
         ids,
         entries.map((entry) => entry[0]),
       ]);
-      const outcome = await new UpgradeRunner(db.dataSource).upgrade(workspace, '0.25', { onlyStep: PHONE_STEP, batchSize: 16 });
+      const progress: TaskProgress[] = [];
+      const outcome = await new UpgradeRunner(db.dataSource).upgrade(workspace, '0.25', {
+        onlyStep: PHONE_STEP,
+        batchSize: 16,
+        onProgress: (report) => progress.push(report),
+      });
       expect({ status: outcome.status, message: outcome.message }).toEqual({ status: 'upgraded', message: null });
 
       const rows = new Map<string, { number: string | null; code: string | null; additional: unknown }>(
@@ -74,6 +80,8 @@ describe('the data moves of upgrade-0.25', () => {
         `person.phone -> phones (PHONES): ${entries.length} row(s) in ${Math.ceil(entries.length / 16)} batch(es), ${verbatim.length} kept verbatim`,
       );
       expect(await liveColumns(db.client, workspace.schemaName, 'person')).not.toContain('phone');
+      expect(progress.length).toBe(Math.ceil(entries.length / 16) + 2);
+      expect(progress.at(-1)).toEqual({ task: 'move', done: entries.length, total: entries.length, finished: true });
     });
   });
 
