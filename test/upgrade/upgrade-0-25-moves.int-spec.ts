@@ -294,6 +294,65 @@ describe('the data moves of upgrade-0.25', () => {
     });
   });
 
+  it('keeps what the old app writes during each move: moved rows, rows not yet moved and new rows end converted from their latest value', async () => {
+    const workspace = await createWorkspace('Writers', '0.24', 'FR');
+    const person = `"${workspace.schemaName}".person`;
+    const note = `"${workspace.schemaName}".note`;
+    const personIds = Array.from({ length: 40 }, () => randomUUID()).sort();
+    const noteIds = Array.from({ length: 40 }, () => randomUUID()).sort();
+    await db.client.query(`INSERT INTO ${person} ("id", "phone") SELECT id, '+33 1 23 45 67 89' FROM unnest($1::uuid[]) AS id`, [
+      personIds,
+    ]);
+    await db.client.query(`INSERT INTO ${note} ("id", "title", "body") SELECT id, 'n', 'old body' FROM unnest($1::uuid[]) AS id`, [
+      noteIds,
+    ]);
+    const newPerson = randomUUID();
+    const newNote = randomUUID();
+    const wrote: string[] = [];
+    const outcome = await new UpgradeRunner(db.dataSource).upgrade(workspace, '0.25', {
+      batchSize: 10,
+      onBatch: async (key, batch) => {
+        if (batch !== 2 || wrote.includes(key)) return;
+        wrote.push(key);
+        // The old app's writes, on another connection, in the 0.24 shape.
+        if (wrote.length === 1) {
+          await db.client.query(`UPDATE ${person} SET "phone" = '06 98 76 54 32' WHERE "id" = $1`, [personIds[0]]);
+          await db.client.query(`UPDATE ${person} SET "phone" = 'front desk' WHERE "id" = $1`, [personIds[39]]);
+          await db.client.query(`INSERT INTO ${person} ("id", "phone") VALUES ($1, '+1 212 555 0123')`, [newPerson]);
+        } else {
+          await db.client.query(`UPDATE ${note} SET "body" = 'changed\n\nafter its batch' WHERE "id" = $1`, [noteIds[0]]);
+          await db.client.query(`INSERT INTO ${note} ("id", "title", "body") VALUES ($1, 'new', 'written during the move')`, [newNote]);
+        }
+      },
+    });
+    expect({ status: outcome.status, message: outcome.message }).toEqual({ status: 'upgraded', message: null });
+    expect(wrote).toHaveLength(2);
+    const phone = async (id: string) =>
+      (
+        await db.client.query(
+          `SELECT "phonesPrimaryPhoneNumber" AS n, "phonesPrimaryPhoneCountryCode" AS c FROM ${person} WHERE "id" = $1`,
+          [id],
+        )
+      ).rows[0];
+    expect(await phone(personIds[0])).toEqual({ n: '698765432', c: '+33' });
+    expect(await phone(personIds[39])).toEqual({ n: 'front desk', c: '' });
+    expect(await phone(newPerson)).toEqual({ n: '2125550123', c: '+1' });
+    expect(await phone(personIds[20])).toEqual({ n: '123456789', c: '+33' });
+    const body = async (id: string) =>
+      (await db.client.query(`SELECT "bodyV2Markdown" AS markdown, "bodyV2Blocknote" AS blocknote FROM ${note} WHERE "id" = $1`, [id]))
+        .rows[0];
+    const changed = await body(noteIds[0]);
+    expect(changed.markdown).toBe('changed\n\nafter its batch');
+    expect(JSON.parse(changed.blocknote).map((block: { content: Array<{ text: string }> }) => block.content[0].text)).toEqual([
+      'changed',
+      'after its batch',
+    ]);
+    expect((await body(newNote)).markdown).toBe('written during the move');
+    expect(JSON.parse((await body(newNote)).blocknote)).toHaveLength(1);
+    const [{ count }] = (await db.client.query(`SELECT count(*)::int AS count FROM ${note} WHERE "bodyV2Blocknote" IS NULL`)).rows;
+    expect(count).toBe(0);
+  });
+
   it('refuses a workspace where a field is in the way of phones or bodyV2, before anything is written', async () => {
     const workspace = await createWorkspace('Clash', '0.24');
     const custom = new CustomMetadataService(db.dataSource, declared);
