@@ -70,6 +70,8 @@ export class TerminalProgress implements WalkProgress {
       label,
       unit,
     });
+    // Drawn now as well as on the bars' timer: every batch shows, however quickly the batches go.
+    this.bars.update();
   }
 
   line(line: string): void {
