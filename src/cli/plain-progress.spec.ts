@@ -85,6 +85,66 @@ describe('PlainProgress', () => {
     expect(lines.map((line) => line.done)).toEqual([0, 25_000, 50_000, 70_000, 70_000]);
   });
 
+  it('logs a running index build in its phase and unit, the rate starting again when the unit changes', () => {
+    const { progress, lines, at } = setUp(10_000);
+    const build = (progress: Partial<StepProgress>): StepProgress => ({
+      workspaceId: WORKSPACE,
+      version: '0.24',
+      step: 'build-person-email-unique-index',
+      task: 'index',
+      done: 0,
+      total: 70_000,
+      pid: 4242,
+      finished: false,
+      ...progress,
+    });
+    progress.step(build({ unit: 'rows' }));
+    at(1_000);
+    progress.step(build({ done: 0, total: 5_000, unit: 'blocks', phase: 'building index: scanning table' }));
+    at(11_000);
+    progress.step(build({ done: 4_000, total: 5_000, unit: 'blocks', phase: 'building index: scanning table' }));
+    at(12_000);
+    progress.step(build({ done: 0, total: 70_000, unit: 'rows', phase: 'building index: loading tuples in tree' }));
+    at(22_000);
+    progress.step(build({ done: 35_000, total: 70_000, unit: 'rows', phase: 'building index: loading tuples in tree' }));
+    expect(
+      lines.map(({ phase, pid, done, total, unit, blocksPerSecond, rowsPerSecond, secondsLeft }) => ({
+        phase,
+        pid,
+        done,
+        total,
+        unit,
+        blocksPerSecond,
+        rowsPerSecond,
+        secondsLeft,
+      })),
+    ).toEqual([
+      {
+        phase: 'building index: scanning table',
+        pid: 4242,
+        done: 4_000,
+        total: 5_000,
+        unit: 'blocks',
+        blocksPerSecond: 400,
+        rowsPerSecond: undefined,
+        secondsLeft: 3,
+      },
+      {
+        phase: 'building index: loading tuples in tree',
+        pid: 4242,
+        done: 35_000,
+        total: 70_000,
+        unit: 'rows',
+        blocksPerSecond: undefined,
+        rowsPerSecond: 3_500,
+        secondsLeft: 10,
+      },
+    ]);
+    expect(lines[0].msg).toBe(
+      `build-person-email-unique-index (index: building index: scanning table) of workspace ${WORKSPACE}: 4000/5000 blocks, 400 blocks/s, 3s left`,
+    );
+  });
+
   it('logs the walk every 10 s: workspaces done of the total, rate and time left', () => {
     const { progress, lines, at } = setUp(10_000);
     const printed: string[] = [];

@@ -18,7 +18,7 @@ export interface PlainProgressOptions {
 export class PlainProgress implements WalkProgress {
   private readonly clock: () => number;
   private readonly walk: ProgressMeter;
-  private readonly tasks = new Map<string, { meter: ProgressMeter; startedAt: number; reported: boolean }>();
+  private readonly tasks = new Map<string, { meter: ProgressMeter; startedAt: number; reported: boolean; unit: string }>();
   private total = 0;
   private done = 0;
 
@@ -56,9 +56,13 @@ export class PlainProgress implements WalkProgress {
   step(progress: StepProgress): void {
     const key = taskKey(progress);
     let task = this.tasks.get(key);
+    const unit = progress.unit ?? 'rows';
     if (!task) {
-      task = { meter: new ProgressMeter(this.options.everyMs, this.clock), startedAt: progress.done, reported: false };
+      task = { meter: new ProgressMeter(this.options.everyMs, this.clock), startedAt: progress.done, reported: false, unit };
       this.tasks.set(key, task);
+    } else if (task.unit !== unit) {
+      // An index build that counted blocks now counts tuples (or the reverse): its rate starts again.
+      Object.assign(task, { meter: new ProgressMeter(this.options.everyMs, this.clock), startedAt: progress.done, unit });
     }
     if (progress.finished) {
       this.tasks.delete(key);
@@ -85,20 +89,25 @@ export class PlainProgress implements WalkProgress {
     // The rate of this run only: rows a resumed task did before do not count.
     const rate = meter.rate(progress.done - startedAt);
     const secondsLeft = progress.finished ? 0 : rate > 0 ? (progress.total - progress.done) / rate : null;
+    const unit = progress.unit ?? 'rows';
+    const phase = progress.phase ? `: ${progress.phase}` : '';
     this.logger.info(
       {
         workspaceId: progress.workspaceId,
         version: progress.version,
         step: progress.step,
         task: progress.task,
+        ...(progress.phase ? { phase: progress.phase } : {}),
+        ...(progress.pid !== undefined ? { pid: progress.pid } : {}),
         done: progress.done,
         total: progress.total,
-        rowsPerSecond: Math.round(rate),
+        unit,
+        [`${unit}PerSecond`]: Math.round(rate),
         secondsLeft: secondsLeft === null ? null : Math.round(secondsLeft),
         finished: progress.finished,
       },
-      `${progress.step} (${progress.task}) of workspace ${progress.workspaceId}: ${progress.done}/${progress.total} rows, ` +
-        `${Math.round(rate)} rows/s, ${progress.finished ? 'done' : `${formatDuration(secondsLeft)} left`}`,
+      `${progress.step} (${progress.task}${phase}) of workspace ${progress.workspaceId}: ${progress.done}/${progress.total} ${unit}, ` +
+        `${Math.round(rate)} ${unit}/s, ${progress.finished ? 'done' : `${formatDuration(secondsLeft)} left`}`,
     );
   }
 }

@@ -5,7 +5,7 @@ import { formatDuration, ProgressMeter } from '../observability/progress-meter';
 import { StepProgress } from '../observability/step-progress';
 import { taskKey, WalkProgress } from './walk-progress';
 
-const TASK_FORMAT = '   {bar} {value}/{total} rows | {rate} rows/s | {left} left | {label}';
+const TASK_FORMAT = '   {bar} {value}/{total} {unit} | {rate} {unit}/s | {left} left | {label}';
 
 /**
  * A progress bar with rate and time left on stderr, with result lines (and log lines) printed above
@@ -22,7 +22,7 @@ export class TerminalProgress implements WalkProgress {
     Presets.shades_classic,
   );
   private bar: SingleBar | undefined;
-  private readonly tasks = new Map<string, { bar: SingleBar; meter: ProgressMeter; startedAt: number }>();
+  private readonly tasks = new Map<string, { bar: SingleBar; meter: ProgressMeter; startedAt: number; unit: string }>();
   private started = Date.now();
   private done = 0;
 
@@ -49,13 +49,17 @@ export class TerminalProgress implements WalkProgress {
       this.tasks.delete(key);
       return;
     }
+    const unit = progress.unit ?? 'rows';
+    const label = `${progress.step} (${progress.task}${progress.phase ? `: ${progress.phase}` : ''}) ${progress.workspaceId.slice(0, 8)}`;
     if (!task) {
       // An empty table: nothing to show a bar for.
       if (progress.total === 0) return;
-      const label = `${progress.step} (${progress.task}) ${progress.workspaceId.slice(0, 8)}`;
-      const bar = this.bars.create(progress.total, progress.done, { rate: '0', left: '?', label }, { format: TASK_FORMAT });
-      task = { bar, meter: new ProgressMeter(0), startedAt: progress.done };
+      const bar = this.bars.create(progress.total, progress.done, { rate: '0', left: '?', label, unit }, { format: TASK_FORMAT });
+      task = { bar, meter: new ProgressMeter(0), startedAt: progress.done, unit };
       this.tasks.set(key, task);
+    } else if (task.unit !== unit) {
+      // An index build that counted blocks now counts tuples (or the reverse): its rate starts again.
+      Object.assign(task, { meter: new ProgressMeter(0), startedAt: progress.done, unit });
     }
     // Rate and time left of this run's rows only: those a resumed move did before do not count.
     const rate = task.meter.rate(progress.done - task.startedAt);
@@ -63,7 +67,11 @@ export class TerminalProgress implements WalkProgress {
     task.bar.update(progress.done, {
       rate: Math.round(rate).toString(),
       left: formatDuration(rate > 0 ? (progress.total - progress.done) / rate : null),
+      label,
+      unit,
     });
+    // Drawn now as well as on the bars' timer: every batch shows, however quickly the batches go.
+    this.bars.update();
   }
 
   line(line: string): void {

@@ -13,6 +13,12 @@ export interface StepProgress {
   done: number;
   /** Rows in all; an estimate for an index build. */
   total: number;
+  /** What done and total count: rows unless said (a running index build counts blocks while it scans). */
+  unit?: 'rows' | 'blocks';
+  /** The phase of a running index build, as PostgreSQL names it (`building index: scanning table`). */
+  phase?: string;
+  /** The server process that runs an index build. */
+  pid?: number;
   /** The task ended (done may then be below an estimated total). */
   finished: boolean;
 }

@@ -1,8 +1,7 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished } from 'node:stream/promises';
 
 import { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { CopyStreamQuery, from as copyFrom } from 'pg-copy-streams';
 import { EntityManager } from 'typeorm';
 
 import { qualified, quoteIdentifier } from '../database/sql';
@@ -26,7 +25,8 @@ const DATE = `'____-__-__'`;
  * into a temporary table, one column per cell, and moved into the object's table by one INSERT
  * ... SELECT that casts the cells and checks them as the row-by-row path does. The batch goes in
  * whole or not at all (under a savepoint): a row that a check refuses, or whose id or unique
- * value is taken, leaves the whole batch to the row-by-row path, which names every bad line.
+ * value is taken, leaves the whole batch to the row-by-row path, which reads the cells back and
+ * names every bad line.
  */
 export class CsvCellsRepository {
   constructor(
@@ -57,26 +57,34 @@ export class CsvCellsRepository {
   }
 
   /**
-   * Copies `records` (COPY's CSV text, each record led by its line) into the emptied cells table
-   * and inserts them into `table`. Returns true when every row went in; otherwise (a check left a
-   * row out, or PostgreSQL refused a value, a taken id or unique value, a missing reference)
-   * nothing of the batch is left (the savepoint is restored) and the caller takes the row-by-row
-   * path. An error of the connection itself is thrown.
+   * Empties the cells table and opens a COPY into it, for a batch's records written as they are
+   * read (COPY's CSV text, each record led by its line). The table is emptied outside any
+   * savepoint: PostgreSQL then truncates it in place, as it was created in this transaction.
    */
-  async insertBatch(table: string, columns: CellColumn[], types: Map<string, string>, records: string, rows: number): Promise<boolean> {
+  async openBatch(): Promise<CellsCopy> {
+    const client = await this.client();
+    await client.query(`TRUNCATE ${CELLS}`);
+    return new CellsCopy(client.query(copyFrom(`COPY ${CELLS} FROM STDIN WITH (FORMAT csv)`)));
+  }
+
+  /**
+   * Inserts the cells table's rows (`rows` of them) into `table`. Returns true when every row went
+   * in; otherwise (a check left a row out, or PostgreSQL refused a value, a taken id or unique
+   * value, a missing reference) nothing of the batch is inserted (the savepoint is restored) and
+   * the cells stay for the row-by-row path. An error of the connection itself is thrown.
+   */
+  async insertBatch(table: string, columns: CellColumn[], types: Map<string, string>, rows: number): Promise<boolean> {
     const client = await this.client();
     const params: unknown[] = [];
     const select = this.selectSql(columns, types, params);
-    await client.query(`SAVEPOINT ${SAVEPOINT}; TRUNCATE ${CELLS}`);
+    await client.query(`SAVEPOINT ${SAVEPOINT}`);
     try {
-      const copy = client.query(copyFrom(`COPY ${CELLS} FROM STDIN WITH (FORMAT csv)`));
-      await pipeline(Readable.from([records]), copy);
       const inserted = await client.query(
         `INSERT INTO ${qualified(this.schemaName, table)} (${columns.map((column) => quoteIdentifier(column.column)).join(', ')})
           ${select}`,
         params,
       );
-      if (copy.rowCount === rows && inserted.rowCount === rows) {
+      if (inserted.rowCount === rows) {
         await client.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
         return true;
       }
@@ -85,6 +93,15 @@ export class CsvCellsRepository {
     }
     await client.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE SAVEPOINT ${SAVEPOINT}`);
     return false;
+  }
+
+  /** The cells table's rows in line order: each record's line and its `cells` cells (NULL: an empty unquoted cell). */
+  async batchCells(cells: number): Promise<Array<{ line: number; cells: Array<string | null> }>> {
+    const names = Array.from({ length: cells }, (_, index) => cellName(index));
+    const rows: Array<{ line: number; cells: Array<string | null> }> = await this.manager.query(
+      `SELECT "line", ARRAY[${names.map((name) => `c.${name}`).join(', ')}]::text[] AS "cells" FROM ${CELLS} c ORDER BY "line"`,
+    );
+    return rows;
   }
 
   /** SELECT of the cells table's rows that pass every check, as the columns' values, in line order. */
@@ -178,6 +195,42 @@ export class CsvCellsRepository {
     }
     // No ORDER BY: the cells table, emptied then filled by one COPY, is read in the file's order.
     return `SELECT ${values.join(', ')} FROM ${CELLS} c WHERE ${checks.join(' AND ') || 'true'}`;
+  }
+}
+
+/**
+ * A COPY into the cells table, written as records are read: a write waits while the connection
+ * is behind (backpressure), so no more than a chunk of the file is held at once.
+ */
+export class CellsCopy {
+  private failure: Error | null = null;
+  /** Records written so far. */
+  rows = 0;
+
+  constructor(private readonly stream: CopyStreamQuery) {
+    stream.on('error', (error: Error) => (this.failure ??= error));
+  }
+
+  async write(text: string, rows: number): Promise<void> {
+    if (this.failure) throw this.failure;
+    this.rows += rows;
+    if (this.stream.write(text)) return;
+    await new Promise<void>((resolve) => {
+      const go = () => {
+        this.stream.off('drain', go).off('error', go);
+        resolve();
+      };
+      this.stream.on('drain', go).on('error', go);
+    });
+    if (this.failure) throw this.failure;
+  }
+
+  /** Ends the COPY; returns the rows PostgreSQL read. */
+  async end(): Promise<number> {
+    if (this.failure) throw this.failure;
+    this.stream.end();
+    await finished(this.stream);
+    return this.stream.rowCount;
   }
 }
 

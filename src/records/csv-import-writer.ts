@@ -4,7 +4,7 @@ import { CsvError, parse } from 'csv-parse/sync';
 import { QueryFailedError } from 'typeorm';
 
 import { CellColumn, cellColumns } from './csv-cells';
-import { CsvCellsRepository } from './csv-cells.repository';
+import { CellsCopy, CsvCellsRepository } from './csv-cells.repository';
 import { cellsOf, lineBreaks } from './csv-quoting';
 import { RawRecord } from './csv-records';
 import { CsvColumn, rowParams } from './record-csv';
@@ -65,25 +65,32 @@ export const invalidCsv = (error: CsvError, firstLine: number): RecordError =>
   );
 
 /**
- * Writes an import a batch of records at a time, in two ways (docs/csv.md). The SQL path copies
- * the batch's cells as text and moves them into the table with one INSERT ... SELECT that casts
- * and checks them (CsvCellsRepository); it takes a batch whole or leaves it. The row-by-row path
- * (a batch the SQL path left, a file it cannot read) parses and checks each row, copies the good
- * ones into a typed staging table, finds references that name no record with one query per
- * relation, and moves the rest in one INSERT ... ON CONFLICT DO NOTHING, whose returned ids tell
- * the rows left out for a taken id or unique value; each bad row is reported with its line.
- * Neither takes a savepoint per row.
+ * Writes an import a batch of records at a time, in two ways (docs/csv.md), taking the records
+ * as they are read so that no more than a chunk of the file is held. The SQL path copies each
+ * record's cells as text as it comes, and at the end of the batch moves them into the table with
+ * one INSERT ... SELECT that casts and checks them (CsvCellsRepository); it takes a batch whole or
+ * leaves it. The row-by-row path (a batch the SQL path left, read back from the cells table; a
+ * batch with a record that is not well-formed, from that record on; a file the SQL path cannot
+ * read) parses and checks each row, copies the good ones into a typed staging table, finds
+ * references that name no record with one query per relation, and moves the rest in one INSERT
+ * ... ON CONFLICT DO NOTHING, whose returned ids tell the rows left out for a taken id or unique
+ * value; each bad row is reported with its line. Neither takes a savepoint per row.
  */
 export class CsvImportWriter {
   private columns: string[] | null = null;
   private reading: CsvImportReading | null = null;
   private sql: { columns: CellColumn[]; types: Map<string, string> } | null = null;
+  /** The batch being read: its records so far, those copied into the cells table, and those held for the row-by-row path. */
+  private batch = { records: 0, copy: null as CellsCopy | null, held: null as RawRecord[] | null };
+  /** Rows that went in. */
+  imported = 0;
 
   constructor(
     private readonly records: RecordRepository,
     private readonly cells: CsvCellsRepository,
     private readonly context: ObjectContext,
     private readonly problems: RowProblems,
+    private readonly batchSize: number,
   ) {}
 
   /** Sets the file's columns; the SQL path is taken when it reads every one of them. */
@@ -95,26 +102,97 @@ export class CsvImportWriter {
     this.sql = { columns, types: await this.cells.columnTypes(this.context.object.tableName) };
   }
 
-  /** Writes one batch of the file's records (after the header); returns how many rows went in. */
-  async writeRecords(records: RawRecord[]): Promise<number> {
-    const reading = this.reading!;
-    const width = reading.columns.length;
-    const rows = records.filter((record) => !record.blank);
-    if (rows.length === 0) return 0;
-    // A record of one empty cell is skipped as an empty line, and a record that is not
-    // well-formed is for the strict parser: such a batch goes row by row.
-    const regular = rows.every((record) => !record.irregular && record.cells === width && !(width === 1 && record.text === '""'));
-    if (this.sql && regular) {
-      const text = rows.map((record) => `${record.line},${record.text}\n`).join('');
-      if (await this.cells.insertBatch(this.context.object.tableName, this.sql.columns, this.sql.types, text, rows.length))
-        return rows.length;
+  /**
+   * Takes records of the file (after the header) as they are read; a batch is written when it is
+   * full. The cells of the well-formed records of a batch on the SQL path go to the database at
+   * once (waiting while it is behind); a record that is not well-formed, and the rest of its
+   * batch, are held for the row-by-row path.
+   */
+  async add(records: RawRecord[]): Promise<void> {
+    const width = this.reading!.columns.length;
+    let text = '';
+    let copied = 0;
+    const send = async () => {
+      if (copied === 0) return;
+      this.batch.copy ??= await this.cells.openBatch();
+      await this.batch.copy.write(text, copied);
+      text = '';
+      copied = 0;
+    };
+    for (const record of records) {
+      this.batch.records += 1;
+      if (this.batch.held) this.batch.held.push(record);
+      else if (!record.blank) {
+        // A record of one empty cell is skipped as an empty line, and a record that is not
+        // well-formed is for the strict parser: the batch goes row by row from there.
+        const regular = !record.irregular && record.cells === width && !(width === 1 && record.text === '""');
+        if (this.sql && regular) {
+          text += `${record.line},${record.text}\n`;
+          copied += 1;
+        } else this.batch.held = [record];
+      }
+      if (this.batch.records >= this.batchSize) {
+        await send();
+        await this.flush();
+      }
     }
-    return this.write(this.parse(records));
+    await send();
   }
 
-  /** The rows of a batch of records, parsed and checked one by one; a bad row is reported with its line. */
+  /** Writes the last batch; returns how many rows went in, in all. */
+  async finish(): Promise<number> {
+    await this.flush();
+    return this.imported;
+  }
+
+  /**
+   * After a failure of the reading (bytes the charset cannot hold, a read error): ends the open
+   * COPY, so that the connection leaves COPY mode and the transaction can roll back.
+   */
+  async abandon(): Promise<void> {
+    const { copy } = this.batch;
+    this.batch = { records: 0, copy: null, held: null };
+    await copy?.end().catch(() => undefined);
+  }
+
+  private async flush(): Promise<void> {
+    const { copy, held } = this.batch;
+    this.batch = { records: 0, copy: null, held: null };
+    const copied = copy ? await this.endCopy(copy) : 0;
+    if (copied > 0 && !held) {
+      if (await this.cells.insertBatch(this.context.object.tableName, this.sql!.columns, this.sql!.types, copied)) {
+        this.imported += copied;
+        return;
+      }
+    }
+    const rows = copied > 0 ? this.checked(await this.cells.batchCells(this.reading!.columns.length)) : [];
+    if (held) rows.push(...this.parse(held));
+    this.imported += await this.write(rows);
+  }
+
+  /** Ends a batch's COPY; returns the records it holds. */
+  private async endCopy(copy: CellsCopy): Promise<number> {
+    let rows: number;
+    try {
+      rows = await copy.end();
+    } catch (error) {
+      const code = String((error as { code?: unknown }).code);
+      if (!/^22/.test(code)) throw error;
+      throw new RecordError('INVALID', 'file', `a row of the file could not be read: ${(error as Error).message}. Nothing was imported.`);
+    }
+    // The splitter and COPY must find the same records; a file where they do not is not imported.
+    if (rows !== copy.rows) {
+      throw new RecordError(
+        'INVALID',
+        'file',
+        `the file's records could not be told apart (${copy.rows} found, ${rows} read). Nothing was imported.`,
+      );
+    }
+    return rows;
+  }
+
+  /** The rows of records held for the row-by-row path, parsed and checked one by one. */
   private parse(records: RawRecord[]): ParsedRow[] {
-    const reading = this.reading!;
     let parsed: Array<{ record: string[]; raw: string }>;
     try {
       parsed = parse(records.map((record) => record.raw).join(''), { relax_column_count: true, raw: true }) as unknown as typeof parsed;
@@ -122,15 +200,24 @@ export class CsvImportWriter {
       if (error instanceof CsvError) throw invalidCsv(error, records[0].line);
       throw error;
     }
-    const rows: ParsedRow[] = [];
+    const cells: Array<{ line: number; cells: Array<string | null> }> = [];
     let nextLine = records[0].line;
-    for (const { record: cells, raw } of parsed) {
+    for (const { record, raw } of parsed) {
       const line = nextLine;
       nextLine += Math.max(1, lineBreaks(raw));
-      const record = cellsOf(cells, raw);
-      if (record.length === 1 && !record[0]) continue;
+      cells.push({ line, cells: cellsOf(record, raw) });
+    }
+    return this.checked(cells);
+  }
+
+  /** Each record's cells checked as a row; a bad row is reported with its line. */
+  private checked(records: Array<{ line: number; cells: Array<string | null> }>): ParsedRow[] {
+    const reading = this.reading!;
+    const rows: ParsedRow[] = [];
+    for (const { line, cells } of records) {
+      if (cells.length === 1 && !cells[0]) continue;
       try {
-        const params = rowParams(reading.columns, record, reading.formulaEscape);
+        const params = rowParams(reading.columns, cells, reading.formulaEscape);
         reading.references?.check(params);
         rows.push({ line, params });
       } catch (error) {

@@ -35,6 +35,7 @@ describe('CsvRecordSplitter', () => {
     expect(flagged('a,"open\n')).toEqual([true]);
     expect(flagged('a\rb\n')).toEqual([true, false]);
     expect(flagged('\\.\nok\n')).toEqual([true, false]);
+    expect(flagged('a\u0000b,c\n"d\u0000",e\n')).toEqual([true, true]);
     expect(flagged('"a",b\n')).toEqual([false]);
   });
 });

@@ -12,7 +12,8 @@ export interface RawRecord {
   /**
    * The record holds what only the strict parser can judge: a quote inside an unquoted cell,
    * text after a closing quote, a carriage return alone, a quote left open at the end, or a
-   * line that COPY would read as its end marker.
+   * line that COPY would read as its end marker, a NUL character (which PostgreSQL's text cannot
+   * hold: the row-by-row path refuses the import with its lines).
    */
   irregular: boolean;
 }
@@ -21,6 +22,7 @@ const QUOTE = 34;
 const COMMA = 44;
 const LF = 10;
 const CR = 13;
+const NUL = 0;
 
 /**
  * Splits decoded CSV text (comma-separated, double quotes) into records as it arrives, keeping
@@ -80,6 +82,7 @@ export class CsvRecordSplitter {
             this.afterQuote = true;
           }
         } else if (code === LF) this.newlines += 1;
+        else if (code === NUL) this.irregular = true;
         index += 1;
         continue;
       }
@@ -101,6 +104,7 @@ export class CsvRecordSplitter {
         index = breakEnd;
         continue;
       }
+      if (code === NUL) this.irregular = true;
       if (code === QUOTE) {
         if (this.atCellStart) this.inQuotes = true;
         else this.irregular = true;

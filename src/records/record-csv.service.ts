@@ -112,8 +112,9 @@ const IMPORT_BATCH_SIZE = 10_000;
  * CSV export and import of one object's records. Export streams COPY ... TO STDOUT of the table
  * in id order, in one snapshot, the cells formatted in SQL, writing as the output drains: memory
  * does not grow with the table.
- * Import decodes and parses as it reads, checks every row, and writes a batch at a time through
- * a staging table (CsvImportWriter), in one transaction: memory and locks do not grow with the file.
+ * Import decodes and splits records as it reads, passes each chunk's records to the writer
+ * (CsvImportWriter) before reading the next, and writes a batch at a time, in one transaction:
+ * memory and locks do not grow with the file.
  */
 @Injectable()
 export class RecordCsvService {
@@ -164,49 +165,34 @@ export class RecordCsvService {
         new CsvCellsRepository(manager, context.workspace.schemaName),
         context,
         problems,
+        batchSize,
       );
       const references = await ViewReferences.load(manager, context);
       const splitter = new CsvRecordSplitter();
       let columns: CsvColumn[] | null = null;
-      let batch: RawRecord[] = [];
-      let imported = 0;
-      // A batch is written while the next one is read: the database and the reader work at once.
-      let writing: Promise<void> = Promise.resolve();
-      const flush = async () => {
-        const records = batch;
-        batch = [];
-        await writing;
-        if (records.length === 0) return;
-        writing = writer.writeRecords(records).then((count) => {
-          imported += count;
-        });
-        // Awaited at the next flush or at the end; not an unhandled rejection meanwhile.
-        writing.catch(() => undefined);
-      };
+      // Each chunk's records go to the writer before the next chunk is read: reading waits for the database.
       const take = async (records: RawRecord[]) => {
-        for (const record of records) {
-          if (columns === null) {
-            if (record.blank) continue;
-            const header = headerCells(record);
-            if (header.length === 1 && !header[0]) continue;
-            columns = resolveHeaders(header, current, legacy);
-            await writer.begin({ columns, formulaEscape, references });
-            continue;
-          }
-          batch.push(record);
-          if (batch.length >= batchSize) await flush();
+        let first = 0;
+        while (columns === null && first < records.length) {
+          const record = records[first];
+          first += 1;
+          if (record.blank) continue;
+          const header = headerCells(record);
+          if (header.length === 1 && !header[0]) continue;
+          columns = resolveHeaders(header, current, legacy);
+          await writer.begin({ columns, formulaEscape, references });
         }
+        if (columns !== null && first < records.length) await writer.add(first === 0 ? records : records.slice(first));
       };
       try {
         for await (const text of decoder as AsyncIterable<string>) await take(splitter.push(text));
         await take(splitter.end());
-        if (columns === null) throw new RecordError('INVALID', 'file', 'the file is empty: it needs a header line and rows');
-        await flush();
-        await writing;
       } catch (error) {
-        await writing.catch(() => undefined);
+        await writer.abandon();
         throw error;
       }
+      if (columns === null) throw new RecordError('INVALID', 'file', 'the file is empty: it needs a header line and rows');
+      const imported = await writer.finish();
       const errors = problems.first();
       if (problems.count > 0 && !options.skipInvalid) throw new CsvImportError(errors, problems.count);
       return { object: context.object.nameSingular, imported, skipped: problems.count, errors };

@@ -13,7 +13,7 @@ export const DEDUPE_RULES = ['keep-oldest'] as const;
 export type DedupeRule = (typeof DEDUPE_RULES)[number];
 
 /** Rows done of one task of a step; the runner adds which workspace and step. */
-export type TaskProgress = Pick<StepProgress, 'task' | 'done' | 'total' | 'finished'>;
+export type TaskProgress = Pick<StepProgress, 'task' | 'done' | 'total' | 'unit' | 'phase' | 'pid' | 'finished'>;
 
 export interface UpgradeStepOptions {
   /** Rows per batch of a data move: the fixed size, or the largest one when batchTargetMs is set. */
@@ -34,6 +34,11 @@ export interface UpgradeStepOptions {
   dedupe?: DedupeRule;
   /** From this many (estimated) rows on, indexes are built CONCURRENTLY, outside a transaction. */
   concurrentIndexRows?: number;
+  /**
+   * How often a running index build's progress is read (on a second connection of the pool) and
+   * reported; unset: only its start and end (the embedded database has one session).
+   */
+  indexProgressMs?: number;
   /** Hook inside each batch's transaction, before it commits (fault injection in tests). */
   beforeBatchCommit?: (step: string, batch: number) => Promise<void> | void;
   /** Hook at the named points between a step's own transactions (fault injection in tests). */

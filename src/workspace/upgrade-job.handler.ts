@@ -1,5 +1,6 @@
 import { Provider } from '@nestjs/common';
 
+import { AppConfig } from '../config/app-config';
 import { FAULT_INJECTION, FaultInjection } from '../config/fault-injection';
 import { WorkspaceRow } from '../metadata/workspace.repository';
 import { DedupeRule, UpgradeStep } from '../upgrade/upgrade-step';
@@ -37,12 +38,21 @@ export const UPGRADE_JOBS: UpgradeJob[] = [
   LATEST_UPGRADE_JOB,
 ];
 
+/**
+ * How often a running index build's progress is read: PROGRESS_INTERVAL_MS, but at least once a
+ * second (so a terminal's bar moves) and at most every 100 ms. None on the embedded database: it
+ * is one session, so no second connection can watch the build.
+ */
+export const indexProgressMsOf = (config: Pick<AppConfig, 'DATABASE_URL' | 'PROGRESS_INTERVAL_MS'>): number | undefined =>
+  config.DATABASE_URL ? Math.min(1_000, Math.max(100, config.PROGRESS_INTERVAL_MS)) : undefined;
+
 /** Runs one upgrade job on one workspace. */
 export class UpgradeJobHandler implements WorkspaceJobHandler<UpgradeOutcome, UpgradeJobOptions> {
   constructor(
     private readonly runner: UpgradeRunner,
     private readonly faults: FaultInjection,
     readonly job: UpgradeJob,
+    private readonly indexProgressMs?: number,
   ) {}
 
   get name(): string {
@@ -62,6 +72,7 @@ export class UpgradeJobHandler implements WorkspaceJobHandler<UpgradeOutcome, Up
       beforeBatchCommit: this.faults.beforeBatchCommit,
       crashPoint: this.faults.crashPoint,
       onStatement: this.faults.onStatement,
+      indexProgressMs: this.indexProgressMs,
       ...(options.batchSize ? { batchSize: options.batchSize } : {}),
       ...(options.batchTime ? { batchTargetMs: options.batchTime } : {}),
     };
@@ -88,6 +99,7 @@ export const upgradeJobHandlerToken = (job: UpgradeJob): string => `UpgradeJobHa
 /** One handler per upgrade job, all on the one UpgradeRunner. */
 export const UPGRADE_JOB_HANDLER_PROVIDERS: Provider[] = UPGRADE_JOBS.map((job) => ({
   provide: upgradeJobHandlerToken(job),
-  inject: [UpgradeRunner, FAULT_INJECTION],
-  useFactory: (runner: UpgradeRunner, faults: FaultInjection) => new UpgradeJobHandler(runner, faults, job),
+  inject: [UpgradeRunner, FAULT_INJECTION, AppConfig],
+  useFactory: (runner: UpgradeRunner, faults: FaultInjection, config: AppConfig) =>
+    new UpgradeJobHandler(runner, faults, job, indexProgressMsOf(config)),
 }));

@@ -9,7 +9,7 @@ import { PROJECT_ROOT, runCli } from '../utils/cli';
 describe('declarations:check', () => {
   let cwd: string;
   const released = (): DeclaredSchema =>
-    JSON.parse(readFileSync(join(PROJECT_ROOT, 'src', 'standard-objects', 'snapshots', '0.24.json'), 'utf8')) as DeclaredSchema;
+    JSON.parse(readFileSync(join(PROJECT_ROOT, 'src', 'standard-objects', 'snapshots', '0.25.json'), 'utf8')) as DeclaredSchema;
 
   beforeAll(() => {
     cwd = mkdtempSync(join(tmpdir(), 'wms-declarations-check-'));
@@ -35,10 +35,10 @@ describe('declarations:check', () => {
     const result = await runCli(['declarations:check', '--against', file], {}, cwd);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
-      `TYPE_CHANGE person.jobTitle [TYPE_CHANGE]: type NUMBER -> TEXT: existing values must be migrated -> NOT CLAIMED: add a step to src/upgrade/versions/0-25 whose definition (or claims) names standardId ${jobTitle.standardId}`,
+      `TYPE_CHANGE person.jobTitle [TYPE_CHANGE]: type NUMBER -> TEXT: existing values must be migrated -> NOT CLAIMED: add a step to src/upgrade/versions/0-26 whose definition (or claims) names standardId ${jobTitle.standardId}`,
     );
     expect(result.stderr).toBe(
-      "Error: 1 change(s) need data moved and no upgrade step claims them (person.jobTitle): add a step of 0.25 that names each field's standardId, or revert the change.\n",
+      "Error: 1 change(s) need data moved and no upgrade step claims them (person.jobTitle): add a step of 0.26 that names each field's standardId, or revert the change.\n",
     );
   });
 
@@ -56,7 +56,7 @@ describe('declarations:check', () => {
     const unknown = await runCli(['declarations:check', '--against', '0.99'], {}, cwd);
     expect({ code: unknown.code, stderr: unknown.stderr }).toEqual({
       code: 2,
-      stderr: 'Error: --against 0.99: unknown version. Known versions: 0.22, 0.23, 0.24, or a snapshot file (.json)\n',
+      stderr: 'Error: --against 0.99: unknown version. Known versions: 0.22, 0.23, 0.24, 0.25, or a snapshot file (.json)\n',
     });
     const file = join(cwd, 'not-a-snapshot.json');
     writeFileSync(file, '{"objects": 3}');

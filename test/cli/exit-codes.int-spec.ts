@@ -37,7 +37,7 @@ describe('exit status of every command', () => {
     ['database:migrate --no-such-option', 2, /unknown option '--no-such-option'/],
     ['database:reset', 1, /Pass --yes to confirm/],
     ['workspace:list --json --limit 3', 2, /unknown option '--limit'/],
-    ['workspace:create --name X --version 9.9', 2, /--version must be one of 0\.22, 0\.23, 0\.24; got "9\.9"/],
+    ['workspace:create --name X --version 9.9', 2, /--version must be one of 0\.22, 0\.23, 0\.24, 0\.25; got "9\.9"/],
     ['workspace:create --name', 2, /argument missing/],
     ['workspace:seed:demo --records many', 2, /--records takes a whole number/],
     ['workspace:sync-metadata -w not-a-uuid', 2, /--workspace-id takes a workspace id \(a UUID\)/],

@@ -37,14 +37,14 @@ describe('workspace:seed:demo', () => {
       schema = seeded.workspace.schemaName;
     });
 
-    it('reports and writes 10% companies, 70% people, 20% opportunities, and 3 views beside the 4 default ones', async () => {
+    it('reports and writes 10% companies, 70% people, 20% opportunities, and 3 views beside the 5 default ones', async () => {
       expect(seeded.records).toEqual({ companies: 200, people: 1400, opportunities: 400 });
       expect(demoSplit(2000)).toEqual(seeded.records);
-      expect(seeded.views).toBe(7);
+      expect(seeded.views).toBe(8);
       expect(await count(schema, 'company')).toBe(200);
       expect(await count(schema, 'person')).toBe(1400);
       expect(await count(schema, 'opportunity')).toBe(400);
-      expect(await count(schema, 'view')).toBe(7);
+      expect(await count(schema, 'view')).toBe(8);
       expect(await workspaceRow(db.client, seeded.workspace.id)).toMatchObject({
         displayName: 'Big demo',
         version: CURRENT_VERSION,
@@ -80,6 +80,7 @@ describe('workspace:seed:demo', () => {
         'All Companies',
         'All Opportunities',
         'All Notes',
+        'All Tasks',
         'People in Paris',
         'Large companies',
         'Pipeline by amount',
@@ -116,7 +117,7 @@ describe('workspace:seed:demo', () => {
     [['--records', '0'], '--records takes a whole number from 1 to 1000000; got "0".'],
     [['--records', 'many'], '--records takes a whole number from 1 to 1000000; got "many".'],
     [['--records', '1000001'], '--records takes a whole number from 1 to 1000000; got "1000001".'],
-    [['--version', '0.19'], '--version must be one of 0.22, 0.23, 0.24; got "0.19".'],
+    [['--version', '0.19'], '--version must be one of 0.22, 0.23, 0.24, 0.25; got "0.19".'],
     [['--name', ''], 'the workspace name must be 1 to 200 characters'],
   ])('refuses %j with exit 2 and writes nothing', async (args, message) => {
     const before = await footprintOf(db.client);

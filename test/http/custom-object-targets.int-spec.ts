@@ -9,7 +9,7 @@ import { footprint, useHttpWorkspace } from './http-test-app';
 describe('custom objects and their target relations, with dry run', () => {
   const http = useHttpWorkspace();
   const { api } = http;
-  const TARGETS = ['attachment', 'noteTarget'];
+  const TARGETS = ['attachment', 'favorite', 'noteTarget', 'taskTarget', 'timelineActivity'];
 
   /** The columns `<object>Id` on target tables, with their nullability and foreign key. */
   const targetColumns = async (object: string) =>
