@@ -5,6 +5,7 @@ import { emailMigrationBenchmark } from './email-migration.bench';
 import { fleetAddFieldBenchmark } from './fleet-add-field.bench';
 import { fleetNoopBenchmark } from './fleet-noop.bench';
 import { fleetRealBenchmark } from './fleet-real.bench';
+import { phoneMigrationBenchmark } from './phone-migration.bench';
 import { phoneParseBenchmark } from './phone-parse.bench';
 import { searchBenchmark } from './search.bench';
 import { seedDemoBenchmark } from './seed-demo.bench';
@@ -20,6 +21,7 @@ export const BENCHMARKS: Record<string, Benchmark> = {
   'fleet-add-field': fleetAddFieldBenchmark,
   'fleet-noop': fleetNoopBenchmark,
   'fleet-real': fleetRealBenchmark,
+  'phone-migration': phoneMigrationBenchmark,
   'phone-parse': phoneParseBenchmark,
   search: searchBenchmark,
   'seed-demo': seedDemoBenchmark,

@@ -74,7 +74,7 @@ const FORMATS: ((n: string) => string | null)[] = [
 ];
 
 /** A legacy value of one of FORMATS, its digits varying with the index. */
-const legacyPhone = (index: number): string | null => {
+export const legacyPhone = (index: number): string | null => {
   const digits = String((index * 7_919 + 10_000_019) % 100_000_000).padStart(8, '0');
   return FORMATS[index % FORMATS.length](digits);
 };

@@ -20,6 +20,7 @@ import { WorkspaceCreateCommand } from './workspace-create.command';
 import { WorkspaceSeedDemoCommand } from './workspace-seed-demo.command';
 import { WorkspaceHealthCommand } from './workspace-health.command';
 import { WorkspaceListCommand } from './workspace-list.command';
+import { WorkspaceUpdateCommand } from './workspace-update.command';
 import { WALK_JOBS_PROVIDER } from './walk-jobs';
 import { WorkerCommand } from './worker.command';
 
@@ -45,6 +46,7 @@ import { WorkerCommand } from './worker.command';
     WorkspaceSeedDemoCommand,
     WorkspaceHealthCommand,
     WorkspaceListCommand,
+    WorkspaceUpdateCommand,
     WorkerCommand,
     WALK_JOBS_PROVIDER,
   ],

@@ -19,6 +19,7 @@ interface WorkspaceCreateOptions extends BaseCommandOptions {
   version?: string;
   featureFlag?: string[];
   prefill?: boolean;
+  defaultCountry?: string;
   json?: boolean;
 }
 
@@ -80,6 +81,14 @@ export class WorkspaceCreateCommand extends BaseCommand<WorkspaceCreateOptions> 
     return [...previous, value];
   }
 
+  @Option({
+    flags: '--default-country <code>',
+    description: 'ISO 3166-1 alpha-2 country of phone numbers written without an international prefix (FR); default none',
+  })
+  parseDefaultCountry(value: string): string {
+    return value;
+  }
+
   @Option({ flags: '--no-prefill', description: 'create no prefill records' })
   parseNoPrefill(): boolean {
     return false;
@@ -97,6 +106,7 @@ export class WorkspaceCreateCommand extends BaseCommand<WorkspaceCreateOptions> 
       version: options.version,
       featureFlags: options.featureFlag,
       prefill: options.prefill,
+      defaultCountry: options.defaultCountry,
     });
     const { workspace, plan, views, records } = created;
     if (options.json) {

@@ -69,7 +69,7 @@ export const toErrorBody = (error: unknown): ErrorBody => {
   if (error instanceof CustomMetadataError)
     return body(error.code === 'NOT_FOUND' ? 404 : error.code === 'CONFLICT' ? 409 : 400, error.message, error.property);
   if (error instanceof ApiKeyError) return body(error.code === 'NOT_FOUND' ? 404 : 400, error.message, error.property);
-  if (error instanceof WorkspaceCreationError) return body(400, error.message, 'displayName');
+  if (error instanceof WorkspaceCreationError) return body(400, error.message, error.property);
   // A statement the database refused: the transaction rolled back, so nothing was written.
   if (error instanceof SyncError) return body(500, `${error.message}; nothing was written`);
   return body(HttpStatus.INTERNAL_SERVER_ERROR, 'internal error; nothing was written by the failed request');

@@ -66,6 +66,14 @@ export class CreateWorkspaceBody {
   @IsOptional()
   @IsBoolean(trueOrFalse('prefill'))
   prefill?: boolean;
+
+  @ApiPropertyOptional({
+    example: 'FR',
+    description: 'ISO 3166-1 alpha-2 country of phone numbers written without an international prefix; default none',
+  })
+  @IsOptional()
+  @Matches(/^[A-Za-z]{2}$/, { message: 'defaultCountry must be an ISO 3166-1 alpha-2 country code such as FR, US or DE' })
+  defaultCountry?: string;
 }
 
 export class CreateApiKeyBody {

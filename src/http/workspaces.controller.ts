@@ -26,6 +26,7 @@ export class WorkspacesController {
       version: body.version ?? undefined,
       featureFlags: body.featureFlags ?? undefined,
       prefill: body.prefill ?? undefined,
+      defaultCountry: body.defaultCountry ?? undefined,
     });
     return { workspace: created.workspace, actions: created.plan.actions.length, views: created.views, records: created.records };
   }

@@ -13,10 +13,12 @@ export interface WorkspaceRow {
   version: string | null;
   fingerprint: string | null;
   featureFlags: string[];
+  /** ISO 3166-1 alpha-2: the country of phone numbers written without an international prefix; null: none. */
+  defaultCountry: string | null;
   createdAt: Date;
 }
 
-const COLUMNS = `"id", "displayName", "schemaName", "activationStatus", "version", "fingerprint", "featureFlags", "createdAt"`;
+const COLUMNS = `"id", "displayName", "schemaName", "activationStatus", "version", "fingerprint", "featureFlags", "defaultCountry", "createdAt"`;
 
 /**
  * The key of a workspace's advisory lock, whose id `id` (SQL) gives: one lock per workspace, taken
@@ -60,13 +62,26 @@ export class WorkspaceRepository {
     return row ?? null;
   }
 
-  async insert(row: Pick<WorkspaceRow, 'id' | 'displayName' | 'schemaName' | 'version' | 'featureFlags'>): Promise<WorkspaceRow> {
+  async insert(
+    row: Pick<WorkspaceRow, 'id' | 'displayName' | 'schemaName' | 'version' | 'featureFlags'> &
+      Partial<Pick<WorkspaceRow, 'defaultCountry'>>,
+  ): Promise<WorkspaceRow> {
     const [created] = await this.manager.query(
-      `INSERT INTO core.workspace ("id", "displayName", "schemaName", "activationStatus", "version", "featureFlags")
-       VALUES ($1, $2, $3, 'ACTIVE', $4, $5) RETURNING ${COLUMNS}`,
-      [row.id, row.displayName, row.schemaName, row.version, row.featureFlags],
+      `INSERT INTO core.workspace ("id", "displayName", "schemaName", "activationStatus", "version", "featureFlags", "defaultCountry")
+       VALUES ($1, $2, $3, 'ACTIVE', $4, $5, $6) RETURNING ${COLUMNS}`,
+      [row.id, row.displayName, row.schemaName, row.version, row.featureFlags, row.defaultCountry ?? null],
     );
     return created;
+  }
+
+  async setDefaultCountry(id: string, defaultCountry: string | null): Promise<WorkspaceRow | null> {
+    const [updated] = await this.manager.query(
+      // Wrapped in a SELECT: the driver returns UPDATE ... RETURNING rows in another shape.
+      `WITH updated AS (UPDATE core.workspace SET "defaultCountry" = $1, "updatedAt" = now() WHERE "id" = $2 RETURNING ${COLUMNS})
+       SELECT * FROM updated`,
+      [defaultCountry, id],
+    );
+    return updated ?? null;
   }
 
   /** The fingerprint update as a statement, to run with others in one round trip (WorkspaceStateWriter). */

@@ -4,11 +4,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CsvError, parse } from 'csv-parse';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 
+import { FieldType } from '../declarations/field-type';
 import { UUID_PATTERN } from '../declarations/identifier.rules';
+import { type CountryCode, parsePhone } from '../declarations/phone-number';
 import { COMPANY_STANDARD_FIELD_IDS, PERSON_STANDARD_FIELD_IDS, STANDARD_OBJECT_IDS } from '../standard-objects/standard-ids.constant';
 import { WorkspaceRepository } from '../metadata/workspace.repository';
 import { ContactRepository } from './contact.repository';
 import { ActualStateRepository, FieldShape } from '../metadata/actual-state.repository';
+import { compositeColumnName } from '../metadata/column-layout';
 import { columnsForValue, mainColumn } from './record-shape';
 import { RecordRepository } from './record.repository';
 import { RecordError } from './record.error';
@@ -17,6 +20,8 @@ import { RecordError } from './record.error';
 export interface Participant {
   email: string;
   displayName: string;
+  /** A phone number as the participant gave it; none: the person gets no phone. */
+  phone?: string;
   /** Line in the participants file, for reports. */
   line?: number;
 }
@@ -26,7 +31,7 @@ export interface ContactImportResult {
   companies: { created: number; existing: number };
   skipped: Array<{ line: number | null; email: string; reason: string }>;
   /** Where the values went, as the workspace's fields were shaped when they were written. */
-  columns: { personEmail: string[]; companyDomain: string[] };
+  columns: { personEmail: string[]; companyDomain: string[]; personPhone: string[] };
 }
 
 const EMAIL = /^[^\s@]+@([^\s@]+\.[^\s@]+)$/;
@@ -47,7 +52,9 @@ const splitName = (displayName: string, email: string): { firstName: string; las
 /**
  * Creates people and their companies from email participants, writing to whichever shape the
  * workspace's fields have at that moment: `email` (EMAIL) or `emailsPrimaryEmail` (EMAILS), the
- * domain to `domainNameUrl` (LINK), `domainName` (TEXT) or `domainNamePrimaryLinkUrl` (LINKS).
+ * domain to `domainNameUrl` (LINK), `domainName` (TEXT) or `domainNamePrimaryLinkUrl` (LINKS), a
+ * phone to `phone` (PHONE) as given or to `phonesPrimaryPhoneNumber` and
+ * `phonesPrimaryPhoneCountryCode` (PHONES) parsed in the workspace's default country.
  * The shapes are read, and locked, in the transaction that writes, after the tables' locks (as an
  * upgrade's switch-over takes them), so it works before, during and after upgrade-0.23. People are matched by email and companies by domain: a rerun adds nothing.
  */
@@ -68,7 +75,7 @@ export class ContactCreationService {
       people: { created: 0, existing: 0 },
       companies: { created: 0, existing: 0 },
       skipped: [],
-      columns: { personEmail: [], companyDomain: [] },
+      columns: { personEmail: [], companyDomain: [], personPhone: [] },
     };
     let chunk: Participant[] = [];
     const flush = async () => {
@@ -79,7 +86,7 @@ export class ContactCreationService {
       total.companies.created += result.companies.created;
       total.companies.existing += result.companies.existing;
       total.skipped.push(...result.skipped);
-      for (const key of ['personEmail', 'companyDomain'] as const) {
+      for (const key of ['personEmail', 'companyDomain', 'personPhone'] as const) {
         for (const column of result.columns[key]) if (!total.columns[key].includes(column)) total.columns[key].push(column);
       }
       chunk = [];
@@ -91,10 +98,10 @@ export class ContactCreationService {
           throw new RecordError(
             'INVALID',
             'file',
-            'the participants file needs an "email" (or "handle") column, and may have "displayName"',
+            'the participants file needs an "email" (or "handle") column, and may have "displayName" and "phone"',
           );
         }
-        chunk.push({ email, displayName: record.displayName ?? record.name ?? '', line: info.lines });
+        chunk.push({ email, displayName: record.displayName ?? record.name ?? '', phone: record.phone, line: info.lines });
         if (chunk.length >= CHUNK) await flush();
       }
     } catch (error) {
@@ -139,6 +146,7 @@ export class ContactCreationService {
       PERSON_STANDARD_FIELD_IDS.company,
       COMPANY_STANDARD_FIELD_IDS.name,
       COMPANY_STANDARD_FIELD_IDS.domainName,
+      PERSON_STANDARD_FIELD_IDS.phones,
     ]);
     const shape = (objectId: string, fieldId: string): FieldShape => {
       const found = shapes.find((candidate) => candidate.objectStandardId === objectId && candidate.standardId === fieldId);
@@ -155,14 +163,22 @@ export class ContactCreationService {
     const personCompany = shape(STANDARD_OBJECT_IDS.person, PERSON_STANDARD_FIELD_IDS.company);
     const companyName = shape(STANDARD_OBJECT_IDS.company, COMPANY_STANDARD_FIELD_IDS.name);
     const companyDomain = shape(STANDARD_OBJECT_IDS.company, COMPANY_STANDARD_FIELD_IDS.domainName);
+    const personPhone = shape(STANDARD_OBJECT_IDS.person, PERSON_STANDARD_FIELD_IDS.phones);
     const emailColumn = mainColumn(personEmail);
     const domainColumn = mainColumn(companyDomain);
+    // PHONE (up to 0.24) takes the number as given; PHONES (from 0.25) takes it parsed as the upgrade parses it.
+    const phoneValue = (raw: string | undefined): unknown => {
+      if (raw === undefined || raw.trim() === '') return undefined;
+      if (personPhone.type !== FieldType.PHONES) return raw.trim();
+      const phone = parsePhone(raw.trim(), (workspace.defaultCountry ?? undefined) as CountryCode | undefined);
+      return { primaryPhoneNumber: phone.primaryPhoneNumber, primaryPhoneCountryCode: phone.primaryPhoneCountryCode, additionalPhones: [] };
+    };
 
     const result: ContactImportResult = {
       people: { created: 0, existing: 0 },
       companies: { created: 0, existing: 0 },
       skipped: [],
-      columns: { personEmail: [emailColumn], companyDomain: [domainColumn] },
+      columns: { personEmail: [emailColumn], companyDomain: [domainColumn], personPhone: [] },
     };
     const valid = new Map<string, Participant & { domain: string }>();
     for (const participant of participants) {
@@ -190,14 +206,25 @@ export class ContactCreationService {
     const existingPeople = await contacts.idsByText(personEmail.tableName, emailColumn, [...valid.keys()]);
     result.people.existing = existingPeople.size;
     const newPeople = [...valid.values()].filter((participant) => !existingPeople.has(participant.email));
+    const phones = newPeople.map((participant) => phoneValue(participant.phone));
+    // Every row of one INSERT has the same columns: a person without a phone gets the field's empty value.
+    const anyPhone = phones.some((phone) => phone !== undefined);
+    const noPhone = personPhone.type === FieldType.PHONES ? null : '';
     const created = await records.insert(
       personEmail.tableName,
-      newPeople.map((participant) => ({
+      newPeople.map((participant, index) => ({
         ...columnsForValue(personName, splitName(participant.displayName, participant.email)),
         ...columnsForValue(personEmail, participant.email),
         ...columnsForValue(personCompany, companyIds.get(participant.domain) ?? null),
+        ...(anyPhone ? columnsForValue(personPhone, phones[index] ?? noPhone) : {}),
       })),
     );
+    if (anyPhone) {
+      result.columns.personPhone =
+        personPhone.type === FieldType.PHONES
+          ? [mainColumn(personPhone), compositeColumnName(personPhone.name, 'primaryPhoneCountryCode')]
+          : [personPhone.name];
+    }
     result.people.created = created.length;
     return result;
   }

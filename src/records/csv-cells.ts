@@ -55,7 +55,7 @@ export const cellColumns = (columns: CsvColumn[], context: ObjectContext, formul
   const cells: CellColumn[] = [];
   for (const [cell, column] of columns.entries()) {
     const { field } = column.field;
-    if (column.convert) return null;
+    if (column.convert || column.expand) return null;
     if (column.field.kind === 'plain' && !PLAIN_TYPES.has(field.type)) return null;
     if (column.subfield !== null && !SUBFIELD_TYPES.has(column.column.type)) return null;
     const fill = field.name === 'id' ? 'uuid' : field.name === 'createdAt' || field.name === 'updatedAt' ? 'now' : null;

@@ -155,7 +155,7 @@ export class RecordCsvService {
       const context = await loadObjectContext(manager, workspaceId, objectName);
       const current = csvColumns(context.fields);
       const snapshots = snapshotVersions().map(getVersionSnapshot);
-      const legacy = legacyCsvColumns(context.object, context.fields, snapshots);
+      const legacy = legacyCsvColumns(context.object, context.fields, snapshots, context.workspace.defaultCountry);
       input.on('error', (error) => decoder.destroy(error));
       input.pipe(decoder);
 

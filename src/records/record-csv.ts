@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { DeclaredSchema } from '../declarations/declared-schema';
 import { FieldType } from '../declarations/field-type';
+import { type CountryCode, parsePhone } from '../declarations/phone-number';
 import { ActualObject } from '../metadata/actual-state';
 import { unescapeFormula } from './csv-formula';
 import { toLinkUrl } from './record-shape';
@@ -16,6 +17,8 @@ export interface CsvColumn {
   column: RecordColumn;
   /** Set for a column of an older version's file: turns its cell into the current shape. */
   convert?: (text: string | null) => string | null;
+  /** Set for a column of an older version's file whose one cell fills several subfields of its field. */
+  expand?: (text: string | null) => Record<string, unknown>;
 }
 
 /** Readable names of subfields where splitting the camelCase name reads badly. */
@@ -170,6 +173,12 @@ export const rowParams = (columns: CsvColumn[], cells: Array<string | null>, for
   const composites = new Map<RecordField, Record<string, unknown>>();
   const now = new Date().toISOString();
   columns.forEach((column, index) => {
+    if (column.expand) {
+      const expanded = composites.get(column.field) ?? {};
+      Object.assign(expanded, column.expand(parseCell(column, cells[index], formulaEscape) as string | null));
+      composites.set(column.field, expanded);
+      return;
+    }
     const text = column.convert ? column.convert(cells[index]) : cells[index];
     let value = parseCell(column, text, formulaEscape);
     // An empty id or timestamp is the service's to fill, as on a record created through the API.
@@ -206,14 +215,32 @@ const mainSubfield: Partial<Record<FieldType, string>> = {
  * Columns of files exported before a field changed type, mapped onto today's fields the way
  * the upgrade moved the data: `Email` -> `Emails / Primary Email`, `Domain Name / URL` ->
  * `Domain Name / Primary Link URL` (a bare domain becoming https://domain), `Domain Name / Label`
- * -> `Domain Name / Primary Link Label`. Older labels come from the frozen snapshots.
+ * -> `Domain Name / Primary Link Label`, `Phone` -> `Phones / ...` (each number parsed as the 0.25
+ * upgrade parses it, in the workspace's default country). Older labels come from the frozen
+ * snapshots.
  */
-export const legacyCsvColumns = (object: ActualObject, fields: RecordField[], snapshots: DeclaredSchema[]): CsvColumn[] => {
+export const legacyCsvColumns = (
+  object: ActualObject,
+  fields: RecordField[],
+  snapshots: DeclaredSchema[],
+  defaultCountry: string | null = null,
+): CsvColumn[] => {
   const legacy: CsvColumn[] = [];
-  const add = (header: string, field: RecordField, subfield: string, convert?: (text: string | null) => string | null) => {
+  const add = (
+    header: string,
+    field: RecordField,
+    subfield: string,
+    convert?: (text: string | null) => string | null,
+    expand?: CsvColumn['expand'],
+  ) => {
     const target = field.subfields.find((candidate) => candidate.name === subfield);
     if (target && !legacy.some((candidate) => candidate.header === header))
-      legacy.push({ header, field, subfield, column: target.column, convert });
+      legacy.push({ header, field, subfield, column: target.column, convert, expand });
+  };
+  const phone = (text: string | null): Record<string, unknown> => {
+    if (text === null) return { primaryPhoneNumber: null, primaryPhoneCountryCode: null, additionalPhones: null };
+    const parsed = parsePhone(text, (defaultCountry ?? undefined) as CountryCode | undefined);
+    return { primaryPhoneNumber: parsed.primaryPhoneNumber, primaryPhoneCountryCode: parsed.primaryPhoneCountryCode, additionalPhones: [] };
   };
   const labelsOf = (field: RecordField): Array<{ label: string; type: FieldType }> => {
     const labels = [{ label: field.field.label, type: field.field.type }];
@@ -231,7 +258,7 @@ export const legacyCsvColumns = (object: ActualObject, fields: RecordField[], sn
     if (!main) continue;
     for (const { label, type } of labelsOf(field)) {
       const convert = field.field.type === FieldType.LINKS ? toLinkUrl : undefined;
-      add(label, field, main, convert);
+      add(label, field, main, convert, field.field.type === FieldType.PHONES ? phone : undefined);
       if (field.field.type === FieldType.LINKS && (type === FieldType.LINK || type === FieldType.LINKS)) {
         add(`${label} / URL`, field, 'primaryLinkUrl', toLinkUrl);
         add(`${label} / Label`, field, 'primaryLinkLabel');

@@ -20,6 +20,7 @@ import { DemoSeeder, MAX_DEMO_RECORDS } from './demo-seed';
 import { defaultViews } from '../records/default-views';
 import { prefillCompanyRows, prefillOpportunityRows, prefillPersonRows } from './prefill';
 import { WorkspaceRepository, WorkspaceRow } from '../metadata/workspace.repository';
+import { normalizeDefaultCountry } from './default-country';
 
 export interface CreateWorkspaceInput {
   displayName: string;
@@ -33,6 +34,8 @@ export interface CreateWorkspaceInput {
    * and sorts (workspace:seed:demo), in the same transaction.
    */
   demoRecords?: number;
+  /** ISO 3166-1 alpha-2 country of phone numbers written without an international prefix (FR); default none. */
+  defaultCountry?: string | null;
 }
 
 export interface CreatedWorkspace {
@@ -43,7 +46,11 @@ export interface CreatedWorkspace {
 }
 
 export class WorkspaceCreationError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The input at fault. */
+    readonly property = 'displayName',
+  ) {
     super(message);
     this.name = 'WorkspaceCreationError';
   }
@@ -79,6 +86,10 @@ export const checkCreationInput = (input: CreateWorkspaceInput): string => {
     !(Number.isSafeInteger(input.demoRecords) && input.demoRecords >= 0 && input.demoRecords <= MAX_DEMO_RECORDS)
   ) {
     throw new WorkspaceCreationError(`the number of demo records must be a whole number from 0 to ${MAX_DEMO_RECORDS}`);
+  }
+  if (input.defaultCountry !== undefined && input.defaultCountry !== null) {
+    const country = normalizeDefaultCountry(input.defaultCountry);
+    if ('problem' in country) throw new WorkspaceCreationError(country.problem, 'defaultCountry');
   }
   return displayName;
 };
@@ -119,7 +130,15 @@ export class WorkspaceCreationService {
     const writer = new WorkspaceStateWriter(this.dataSource);
     const created = await this.dataSource.transaction(async (manager) => {
       const workspaces = new WorkspaceRepository(manager);
-      await workspaces.insert({ id, displayName: input.displayName, schemaName, version: declared.version, featureFlags });
+      const country = input.defaultCountry ? normalizeDefaultCountry(input.defaultCountry) : null;
+      await workspaces.insert({
+        id,
+        displayName: input.displayName,
+        schemaName,
+        version: declared.version,
+        featureFlags,
+        defaultCountry: country && 'country' in country ? country.country : null,
+      });
       const plan = WorkspaceComparator.compare(desired, emptyActualState(id, schemaName));
       if (plan.refusals.length > 0) {
         throw new WorkspaceCreationError(plan.refusals.map((refusal) => refusal.message).join('; '));

@@ -15,6 +15,7 @@ const fakeFleet = (size: number) => {
     version: '0.23',
     fingerprint: null,
     featureFlags: [],
+    defaultCountry: null,
     createdAt: new Date(0),
   }));
   const pages: number[] = [];

@@ -39,7 +39,18 @@ describe('core schema (migrated template)', () => {
 
   it('creates the workspace table with its version and fingerprint', async () => {
     expect(await columns('core', 'workspace')).toEqual(
-      ['activationStatus', 'createdAt', 'displayName', 'featureFlags', 'fingerprint', 'id', 'schemaName', 'updatedAt', 'version'].sort(),
+      [
+        'activationStatus',
+        'createdAt',
+        'defaultCountry',
+        'displayName',
+        'featureFlags',
+        'fingerprint',
+        'id',
+        'schemaName',
+        'updatedAt',
+        'version',
+      ].sort(),
     );
   });
 

@@ -1,4 +1,5 @@
 import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -128,8 +129,8 @@ describe('contacts:import-from-emails across upgrade-0.23', () => {
     }
     // While the email move runs, the metadata still says EMAIL and LINK; while the link move runs,
     // the email switch is done and the domain is still a LINK.
-    expect(during[0].again.columns).toEqual({ personEmail: ['email'], companyDomain: ['domainNameUrl'] });
-    expect(during[1].again.columns).toEqual({ personEmail: ['emailsPrimaryEmail'], companyDomain: ['domainNameUrl'] });
+    expect(during[0].again.columns).toEqual({ personEmail: ['email'], companyDomain: ['domainNameUrl'], personPhone: [] });
+    expect(during[1].again.columns).toEqual({ personEmail: ['emailsPrimaryEmail'], companyDomain: ['domainNameUrl'], personPhone: [] });
     expect(during[0].fresh).toMatchObject({ people: { created: 2, existing: 0 }, companies: { created: 1, existing: 1 } });
     expect(during.slice(1).every((entry) => entry.fresh.people.created === 0 && entry.fresh.companies.created === 0)).toBe(true);
 
@@ -138,7 +139,7 @@ describe('contacts:import-from-emails across upgrade-0.23', () => {
       const after = await runCli(['contacts:import-from-emails', '-w', workspace.id, '--file', file, '--json'], env);
       expect(after.code).toBe(0);
       const result: ContactImportResult = JSON.parse(after.stdout);
-      expect(result.columns).toEqual({ personEmail: ['emailsPrimaryEmail'], companyDomain: ['domainNamePrimaryLinkUrl'] });
+      expect(result.columns).toEqual({ personEmail: ['emailsPrimaryEmail'], companyDomain: ['domainNamePrimaryLinkUrl'], personPhone: [] });
       expect(result.companies.created).toBe(0);
       expect(result.people.created).toBe(file === files.after ? 1 : 0);
     }
@@ -180,6 +181,60 @@ describe('contacts:import-from-emails across upgrade-0.23', () => {
     for (const { email, url } of links) {
       expect(url).toBe(`https://${email.split('@')[1].replace(/^www\./, '')}`);
     }
+  });
+
+  it('writes phones in the shape the workspace has: PHONE as given at 0.24, PHONES parsed in the default country at 0.25', async () => {
+    const { workspace } = await new WorkspaceCreationService(dataSource, buildStandardDeclarations()).create({
+      displayName: 'Phones',
+      version: '0.24',
+      prefill: false,
+      defaultCountry: 'FR',
+    });
+    const schema = workspace.schemaName;
+    const service = new ContactCreationService(dataSource);
+    const participants = (rows: string[]) => Readable.from(`${['email,displayName,phone', ...rows].join('\n')}\n`);
+    const old = await service.importFile(
+      workspace.id,
+      participants(['a@old.example,A Old,+33 1 23 45 67 89', 'b@old.example,B Old, 06 12 34 56 78 ', 'c@old.example,C Old,']),
+    );
+    expect({ created: old.people.created, columns: old.columns.personPhone }).toEqual({ created: 3, columns: ['phone'] });
+    const phonesAt024 = (await client.query(`SELECT "emailsPrimaryEmail" AS email, "phone" FROM "${schema}".person ORDER BY 1`)).rows;
+    expect(phonesAt024).toEqual([
+      { email: 'a@old.example', phone: '+33 1 23 45 67 89' },
+      { email: 'b@old.example', phone: '06 12 34 56 78' },
+      { email: 'c@old.example', phone: '' },
+    ]);
+
+    const outcome = await new UpgradeRunner(dataSource).upgradeToLatest(workspace);
+    expect({ status: outcome.status, message: outcome.message }).toEqual({ status: 'upgraded', message: null });
+    const fresh = await service.importFile(
+      workspace.id,
+      participants([
+        'd@new.example,D New,06 98 76 54 32',
+        'e@new.example,E New,ask reception',
+        'f@new.example,F New,+1 212 555 0123',
+        'a@old.example,A,+44 20 7946 0958',
+      ]),
+    );
+    expect({ created: fresh.people.created, existing: fresh.people.existing, columns: fresh.columns.personPhone }).toEqual({
+      created: 3,
+      existing: 1,
+      columns: ['phonesPrimaryPhoneNumber', 'phonesPrimaryPhoneCountryCode'],
+    });
+    const phonesAt025 = (
+      await client.query(
+        `SELECT "emailsPrimaryEmail" AS email, "phonesPrimaryPhoneNumber" AS number, "phonesPrimaryPhoneCountryCode" AS code, "phonesAdditionalPhones" AS additional
+           FROM "${schema}".person ORDER BY 1`,
+      )
+    ).rows;
+    expect(phonesAt025).toEqual([
+      { email: 'a@old.example', number: '123456789', code: '+33', additional: [] },
+      { email: 'b@old.example', number: '612345678', code: '+33', additional: [] },
+      { email: 'c@old.example', number: '', code: '', additional: [] },
+      { email: 'd@new.example', number: '698765432', code: '+33', additional: [] },
+      { email: 'e@new.example', number: 'ask reception', code: '', additional: [] },
+      { email: 'f@new.example', number: '2125550123', code: '+1', additional: [] },
+    ]);
   });
 
   it('waits for an email switch that holds the people table, then writes to its new shape, never deadlocking with it', async () => {

@@ -280,6 +280,47 @@ describe('CSV import and export', () => {
     ]);
   });
 
+  it('imports a person file exported at 0.24 (Phone) into 0.25 (Phones / ...), each number parsed in the default country', async () => {
+    const env = { DATABASE_URL: test.database.url };
+    const old = await test.http().post('/workspaces').set(bearer(ADMIN_KEY)).send({ displayName: 'Phones 0.24', version: '0.24' });
+    const schema = old.body.workspace.schemaName;
+    const phones = ['+33 1 23 45 67 89', '06 12 34 56 78', 'ask reception', '', '+1 (212) 555-0123'];
+    const ids: string[] = (await test.client.query(`SELECT "id" FROM "${schema}"."person" ORDER BY "id"`)).rows.map((row) => row.id);
+    expect(ids).toHaveLength(phones.length);
+    await test.client.query(
+      `UPDATE "${schema}"."person" AS p SET "phone" = v.phone, "companyId" = NULL FROM unnest($1::uuid[], $2::text[]) AS v(id, phone) WHERE p."id" = v.id`,
+      [ids, phones],
+    );
+    const file = join(cwd, 'people-0.24.csv');
+    const exported = await runCli(['records:export', '-w', old.body.workspace.id, '--object', 'person', '--file', file], env);
+    expect(exported.code).toBe(0);
+    expect(readFileSync(file, 'utf8').split('\n')[0].split(',')).toContain('Phone');
+
+    const refused = await test.http().post('/workspaces').set(bearer(ADMIN_KEY)).send({ displayName: 'Nowhere', defaultCountry: 'ZZ' });
+    expect({ status: refused.status, field: refused.body.field }).toEqual({ status: 400, field: 'defaultCountry' });
+    const fresh = await test
+      .http()
+      .post('/workspaces')
+      .set(bearer(ADMIN_KEY))
+      .send({ displayName: 'Phones 0.25', prefill: false, defaultCountry: 'FR' });
+    expect({ status: fresh.status, defaultCountry: fresh.body.workspace.defaultCountry }).toEqual({ status: 201, defaultCountry: 'FR' });
+    const imported = await runCli(['records:import', '-w', fresh.body.workspace.id, '--object', 'person', '--file', file, '--json'], env);
+    expect({ code: imported.code, stderr: imported.stderr.replace(/^Database: .*\n/, '') }).toEqual({ code: 0, stderr: '' });
+    const rows = (
+      await test.client.query(
+        `SELECT "phonesPrimaryPhoneNumber" AS number, "phonesPrimaryPhoneCountryCode" AS code, "phonesAdditionalPhones" AS additional
+           FROM "${fresh.body.workspace.schemaName}"."person" ORDER BY "id"`,
+      )
+    ).rows;
+    expect(rows).toEqual([
+      { number: '123456789', code: '+33', additional: [] },
+      { number: '612345678', code: '+33', additional: [] },
+      { number: 'ask reception', code: '', additional: [] },
+      { number: '', code: '', additional: [] },
+      { number: '2125550123', code: '+1', additional: [] },
+    ]);
+  });
+
   it('records:import lists every bad row and exits 1 with nothing imported; --skip-invalid imports the rest', async () => {
     const env = { DATABASE_URL: test.database.url };
     const ws = await createWorkspaceWithKey(test, { displayName: 'CLI', prefill: false });

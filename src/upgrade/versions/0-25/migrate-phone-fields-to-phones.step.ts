@@ -1,0 +1,144 @@
+import { EntityManager } from 'typeorm';
+
+import { FieldType } from '../../../declarations/field-type';
+import { qualified, quoteIdentifier } from '../../../database/sql';
+import { ActualField, ActualObject, ActualState } from '../../../metadata/actual-state';
+import { ActualStateRepository } from '../../../metadata/actual-state.repository';
+import { compositeColumnName } from '../../../metadata/column-layout';
+import { type CountryCode, parsePhone, parsePhones, PHONE_UNPARSED_REASONS } from '../../converters/phone.converter';
+import { moveConverted, refillSearchColumns } from '../../steps/converted-move';
+import { StepReport, UpgradePreflightContext, UpgradeStep, UpgradeStepContext } from '../../upgrade-step';
+import { PERSON, snapshotField, snapshotFieldNamed } from './snapshot-shapes';
+
+const from = snapshotFieldNamed('0.24', PERSON, 'phone');
+const to = snapshotField('0.25', PERSON, from.standardId);
+
+/** How many of the values kept verbatim the ledger lists by record (all of them are counted). */
+export const UNPARSED_LISTED = 100;
+
+const SUBFIELDS = ['primaryPhoneNumber', 'primaryPhoneCountryCode', 'additionalPhones'] as const;
+
+/** The PHONES field a PHONE field becomes, and the step's error when another field is in its way. */
+const target = (object: ActualObject, field: ActualField) => {
+  const isStandardPhone = !field.isCustom && field.standardId === from.standardId && object.standardId === PERSON;
+  const newName = isStandardPhone ? to.name : field.name;
+  const columns = SUBFIELDS.map((subfield) => compositeColumnName(newName, subfield));
+  const clash = object.fields.find((other) => other !== field && (other.name === newName || columns.includes(other.name)));
+  const error = clash
+    ? new Error(
+        `${object.nameSingular}.${field.name} cannot become ${newName} (PHONES): field "${clash.name}" is in the way; rename it, then run the step again`,
+      )
+    : null;
+  return { newName, columns, error };
+};
+
+const clashes = (state: ActualState): Error[] =>
+  state.objects.flatMap((object) =>
+    object.fields.filter((field) => field.type === FieldType.PHONE).flatMap((field) => target(object, field).error ?? []),
+  );
+
+/** The values kept verbatim after the move: how many, and the first ones with their record and why. */
+const unparsedLog = async (
+  manager: EntityManager,
+  table: string,
+  columns: string[],
+  label: string,
+  defaultCountry: CountryCode | undefined,
+): Promise<{ count: number; entry: Record<string, unknown> }> => {
+  const [number, countryCode] = columns.map(quoteIdentifier);
+  const verbatim = `${countryCode} = '' AND btrim(${number}) <> ''`;
+  const [{ count }] = await manager.query(`SELECT count(*)::int AS "count" FROM ${table} WHERE ${verbatim}`);
+  const listed: Array<{ id: string; value: string }> = await manager.query(
+    `SELECT "id"::text AS "id", ${number} AS "value" FROM ${table} WHERE ${verbatim} ORDER BY "id" LIMIT $1`,
+    [UNPARSED_LISTED],
+  );
+  const entry = {
+    field: label,
+    keptVerbatim: count,
+    listed: listed.map(({ id, value }) => {
+      const reason = parsePhone(value, defaultCountry).reason ?? 'INVALID_NUMBER';
+      return { id, value, reason, why: PHONE_UNPARSED_REASONS[reason] };
+    }),
+  };
+  return { count, entry };
+};
+
+/**
+ * PHONE -> PHONES for Person `phone` (which becomes `phones`) and every custom PHONE field (same
+ * name). Each value is parsed in Node: a valid number gives its national number and `+` country
+ * code, read in the workspace's default country when written without an international prefix;
+ * anything else is kept verbatim with an empty country code, counted, and the first ones listed in
+ * the ledger. NULL stays NULL; `additionalPhones` is empty beside a value. The field row keeps its
+ * id, so views, filters and sorts keep pointing at it; the old column is dropped at the end.
+ */
+export const migratePhoneFieldsToPhones: UpgradeStep = {
+  version: '0.25',
+  name: 'migrate-phone-fields-to-phones',
+  phase: 'before-sync',
+  description: 'Move PHONE fields (Person phone and custom ones) to the PHONES type, each number parsed into country code and number',
+  definition: {
+    revision: 1,
+    from: { standardId: from.standardId, name: from.name, type: from.type },
+    to: { name: to.name, type: to.type, subfields: [...SUBFIELDS] },
+    custom: { type: FieldType.PHONE },
+    conversion: 'libphonenumber-js max metadata, national number and +country code; unparsed kept verbatim',
+  },
+  claims: [from.standardId],
+  async preflight({ state }: UpgradePreflightContext): Promise<string[]> {
+    return clashes(state).map((error) => error.message);
+  },
+  async run(context: UpgradeStepContext): Promise<StepReport> {
+    const report: StepReport = { rowsAffected: 0, notes: [], maxBatchMs: 0 };
+    const schema = context.workspace.schemaName;
+    const actual = await new ActualStateRepository(context.connection.manager).read(context.workspace.id, schema);
+    const [clash] = clashes(actual);
+    if (clash) throw clash;
+    const defaultCountry = (context.workspace.defaultCountry ?? undefined) as CountryCode | undefined;
+    for (const object of actual.objects) {
+      for (const field of object.fields.filter((candidate) => candidate.type === FieldType.PHONE)) {
+        const { newName, columns } = target(object, field);
+        const [number, countryCode, additional] = columns.map((column) => `NEW.${quoteIdentifier(column)}`);
+        const old = `NEW.${quoteIdentifier(field.name)}`;
+        const label = `${object.nameSingular}.${field.name}`;
+        let verbatim = 0;
+        const moved = await moveConverted(
+          context,
+          {
+            object,
+            field,
+            newName,
+            newType: FieldType.PHONES,
+            newLabel: to.label,
+            newColumns: [
+              { name: columns[0], type: 'text' },
+              { name: columns[1], type: 'text' },
+              { name: columns[2], type: 'jsonb' },
+            ],
+            convert: (rows) => {
+              const batch = parsePhones(
+                rows.map((row) => row.value),
+                defaultCountry,
+              );
+              return [batch.primaryPhoneNumbers, batch.primaryPhoneCountryCodes, rows.map((row) => (row.value === null ? null : '[]'))];
+            },
+            rawAssignments: `${number} := ${old}; ${countryCode} := CASE WHEN ${old} IS NULL THEN NULL ELSE '' END; ${additional} := CASE WHEN ${old} IS NULL THEN NULL ELSE '[]'::jsonb END;`,
+          },
+          async (manager) => {
+            const unparsed = await unparsedLog(manager, qualified(schema, object.tableName), columns, label, defaultCountry);
+            verbatim = unparsed.count;
+            return [unparsed.entry];
+          },
+        );
+        report.rowsAffected += moved.rows;
+        report.maxBatchMs = Math.max(report.maxBatchMs, moved.maxBatchMs);
+        report.notes.push(
+          `${label} -> ${newName} (PHONES): ${moved.rows} row(s) in ${moved.batches} batch(es), ${verbatim} kept verbatim` +
+            (moved.rewritten > 0 ? `, ${moved.rewritten} written during the move converted again` : ''),
+        );
+      }
+    }
+    report.notes.push(...(await refillSearchColumns(context)));
+    if (report.notes.length === 0) report.notes.push('no PHONE field left');
+    return report;
+  },
+};
