@@ -11,6 +11,8 @@ export interface IndexDefinition {
   /** What goes between the parentheses: quoted columns or expressions. */
   keys: string;
   where?: string;
+  /** The index method when not a B-tree (GIN for a search column). */
+  using?: 'GIN';
 }
 
 export interface IndexBuild {
@@ -42,7 +44,7 @@ export const ensureIndex = async (context: UpgradeStepContext, index: IndexDefin
   const concurrently = rows >= (context.options.concurrentIndexRows ?? DEFAULT_CONCURRENT_INDEX_ROWS);
   // The build is one statement: its progress is its start and its end, over the estimated rows.
   context.options.onProgress?.({ task: 'index', done: 0, total: rows, finished: false });
-  const create = `CREATE ${index.isUnique ? 'UNIQUE ' : ''}INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${quoteIdentifier(index.name)} ON ${qualified(index.schema, index.table)} (${index.keys})${index.where ? ` WHERE ${index.where}` : ''}`;
+  const create = `CREATE ${index.isUnique ? 'UNIQUE ' : ''}INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${quoteIdentifier(index.name)} ON ${qualified(index.schema, index.table)}${index.using ? ` USING ${index.using}` : ''} (${index.keys})${index.where ? ` WHERE ${index.where}` : ''}`;
   if (concurrently) {
     // A concurrent build takes as long as the table needs; it blocks no writer meanwhile.
     await connection.query(`SET statement_timeout = 0`);
