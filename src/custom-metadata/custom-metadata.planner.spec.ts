@@ -163,12 +163,18 @@ describe('CustomMetadataPlanner', () => {
       'deletedAt',
       'noteTargets',
       'attachments',
+      'taskTargets',
+      'favorites',
+      'timelineActivities',
     ]);
     expect(object.fields.every((row) => !row.isCustom && row.standardId !== null && row.objectMetadataId === object.object.id)).toBe(true);
-    expect(relations.map((change) => change.kind)).toEqual(['createGeneratedRelation', 'createGeneratedRelation']);
+    expect(relations.map((change) => change.kind)).toEqual(Array(5).fill('createGeneratedRelation'));
     for (const [owner, inverse] of [
       ['noteTarget', 'noteTargets'],
       ['attachment', 'attachments'],
+      ['taskTarget', 'taskTargets'],
+      ['favorite', 'favorites'],
+      ['timelineActivity', 'timelineActivities'],
     ]) {
       const { relation } = relations.find((change) => change.relation.tableName === owner)!;
       expect(relation.foreignKey).toEqual({
@@ -222,6 +228,9 @@ describe('CustomMetadataPlanner', () => {
     expect(change.relations.map((relation) => [relation.tableName, relation.name, relation.column, relation.index.to])).toEqual([
       ['noteTarget', 'bill', { from: 'invoiceId', to: 'billId' }, 'IDX_noteTarget_billId'],
       ['attachment', 'bill', { from: 'invoiceId', to: 'billId' }, 'IDX_attachment_billId'],
+      ['taskTarget', 'bill', { from: 'invoiceId', to: 'billId' }, 'IDX_taskTarget_billId'],
+      ['favorite', 'bill', { from: 'invoiceId', to: 'billId' }, 'IDX_favorite_billId'],
+      ['timelineActivity', 'bill', { from: 'invoiceId', to: 'billId' }, 'IDX_timelineActivity_billId'],
     ]);
   });
 
@@ -299,7 +308,8 @@ describe('CustomMetadataPlanner', () => {
     const state = standardWorkspace();
     apply(state, changesOf(new CustomMetadataPlanner(state, '0.24', counterIds()).planObject(INVOICE, STANDARD.customObjectFields)));
     const invoice = objectNamed(state, 'invoice');
-    const inverses = ['noteTarget', 'attachment'].map((name) => objectNamed(state, name).fields.find((field) => field.name === 'invoice')!);
+    const owners = ['noteTarget', 'attachment', 'taskTarget', 'favorite', 'timelineActivity'];
+    const inverses = owners.map((name) => objectNamed(state, name).fields.find((field) => field.name === 'invoice')!);
     const plan = new CustomMetadataPlanner(state, '0.24', counterIds()).planObjectDelete('invoice', 0, false);
     expect(plan.actions[0]).toMatchObject({ kind: 'DROP_OBJECT', hazard: null });
     expect(changesOf(plan)).toEqual([
@@ -313,22 +323,13 @@ describe('CustomMetadataPlanner', () => {
         objectId: invoice.id,
         tableName: '_invoice',
         viewTable: 'view',
-        relations: [
-          {
-            objectId: objectNamed(state, 'noteTarget').id,
-            tableName: 'noteTarget',
-            fieldId: inverses[0].id,
-            column: 'invoiceId',
-            index: 'IDX_noteTarget_invoiceId',
-          },
-          {
-            objectId: objectNamed(state, 'attachment').id,
-            tableName: 'attachment',
-            fieldId: inverses[1].id,
-            column: 'invoiceId',
-            index: 'IDX_attachment_invoiceId',
-          },
-        ],
+        relations: owners.map((owner, index) => ({
+          objectId: objectNamed(state, owner).id,
+          tableName: owner,
+          fieldId: inverses[index].id,
+          column: 'invoiceId',
+          index: `IDX_${owner}_invoiceId`,
+        })),
         enumTypes: [],
       },
     ]);

@@ -16,6 +16,9 @@ import { OpportunityWorkspaceEntity } from './opportunity.workspace-entity';
 import { PersonWorkspaceEntity } from './person.workspace-entity';
 import { COMPANY_STANDARD_FIELD_IDS, STANDARD_OBJECT_IDS } from './standard-ids.constant';
 import { WorkspaceMemberWorkspaceEntity } from './workspace-member.workspace-entity';
+import { FavoriteWorkspaceEntity } from './favorite.workspace-entity';
+import { TaskTargetWorkspaceEntity } from './task-target.workspace-entity';
+import { TimelineActivityWorkspaceEntity } from './timeline-activity.workspace-entity';
 
 @WorkspaceEntity({
   standardId: STANDARD_OBJECT_IDS.company,
@@ -177,4 +180,56 @@ export class CompanyWorkspaceEntity extends BaseWorkspaceEntity {
     inverseSideFieldKey: 'company',
   })
   attachments: AttachmentWorkspaceEntity[];
+
+  @WorkspaceRelation({
+    standardId: COMPANY_STANDARD_FIELD_IDS.taskTargets,
+    type: RelationType.ONE_TO_MANY,
+    label: 'Tasks',
+    description: 'Tasks tied to the company',
+    icon: 'IconCheckbox',
+    inverseSideTarget: () => TaskTargetWorkspaceEntity,
+    inverseSideFieldKey: 'company',
+  })
+  taskTargets: TaskTargetWorkspaceEntity[];
+
+  @WorkspaceRelation({
+    standardId: COMPANY_STANDARD_FIELD_IDS.favorites,
+    type: RelationType.ONE_TO_MANY,
+    label: 'Favorites',
+    description: 'Favorites linked to the company',
+    icon: 'IconHeart',
+    inverseSideTarget: () => FavoriteWorkspaceEntity,
+    inverseSideFieldKey: 'company',
+  })
+  @WorkspaceIsSystem()
+  favorites: FavoriteWorkspaceEntity[];
+
+  @WorkspaceRelation({
+    standardId: COMPANY_STANDARD_FIELD_IDS.timelineActivities,
+    type: RelationType.ONE_TO_MANY,
+    label: 'Timeline Activities',
+    description: 'Events linked to the company',
+    icon: 'IconTimelineEvent',
+    inverseSideTarget: () => TimelineActivityWorkspaceEntity,
+    inverseSideFieldKey: 'company',
+  })
+  @WorkspaceIsSystem()
+  timelineActivities: TimelineActivityWorkspaceEntity[];
+
+  @WorkspaceField({
+    standardId: COMPANY_STANDARD_FIELD_IDS.searchVector,
+    type: FieldType.TS_VECTOR,
+    label: 'Search vector',
+    description: 'What finds the company: name and domain',
+    icon: 'IconSearch',
+    settings: {
+      searchFields: [
+        { field: 'name', weight: 'A' },
+        { field: 'domainName', weight: 'B' },
+      ],
+    },
+  })
+  @WorkspaceIsNullable()
+  @WorkspaceIsSystem()
+  searchVector: string | null;
 }

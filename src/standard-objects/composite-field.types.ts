@@ -16,6 +16,17 @@ export interface EmailsValue {
   additionalEmails: string[] | null;
 }
 
+export interface PhonesValue {
+  primaryPhoneNumber: string;
+  primaryPhoneCountryCode: string;
+  additionalPhones: Array<{ number: string; countryCode: string }> | null;
+}
+
+export interface RichTextV2Value {
+  blocknote: string | null;
+  markdown: string | null;
+}
+
 export interface AddressValue {
   addressStreet1: string;
   addressStreet2: string;

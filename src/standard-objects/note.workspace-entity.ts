@@ -8,9 +8,11 @@ import {
 import { FieldType, RelationType } from '../declarations/field-type';
 import { AttachmentWorkspaceEntity } from './attachment.workspace-entity';
 import { BaseWorkspaceEntity } from './base.workspace-entity';
-import type { ActorValue } from './composite-field.types';
+import type { ActorValue, RichTextV2Value } from './composite-field.types';
 import { NoteTargetWorkspaceEntity } from './note-target.workspace-entity';
 import { NOTE_STANDARD_FIELD_IDS, STANDARD_OBJECT_IDS } from './standard-ids.constant';
+import { FavoriteWorkspaceEntity } from './favorite.workspace-entity';
+import { TimelineActivityWorkspaceEntity } from './timeline-activity.workspace-entity';
 
 @WorkspaceEntity({
   standardId: STANDARD_OBJECT_IDS.note,
@@ -34,14 +36,14 @@ export class NoteWorkspaceEntity extends BaseWorkspaceEntity {
   title: string;
 
   @WorkspaceField({
-    standardId: NOTE_STANDARD_FIELD_IDS.body,
-    type: FieldType.TEXT,
+    standardId: NOTE_STANDARD_FIELD_IDS.bodyV2,
+    type: FieldType.RICH_TEXT_V2,
     label: 'Body',
     description: 'Note body',
     icon: 'IconFilePencil',
   })
   @WorkspaceIsNullable()
-  body: string | null;
+  bodyV2: RichTextV2Value | null;
 
   @WorkspaceField({
     standardId: NOTE_STANDARD_FIELD_IDS.position,
@@ -85,4 +87,45 @@ export class NoteWorkspaceEntity extends BaseWorkspaceEntity {
     inverseSideFieldKey: 'note',
   })
   attachments: AttachmentWorkspaceEntity[];
+
+  @WorkspaceRelation({
+    standardId: NOTE_STANDARD_FIELD_IDS.favorites,
+    type: RelationType.ONE_TO_MANY,
+    label: 'Favorites',
+    description: 'Favorites linked to the note',
+    icon: 'IconHeart',
+    inverseSideTarget: () => FavoriteWorkspaceEntity,
+    inverseSideFieldKey: 'note',
+  })
+  @WorkspaceIsSystem()
+  favorites: FavoriteWorkspaceEntity[];
+
+  @WorkspaceRelation({
+    standardId: NOTE_STANDARD_FIELD_IDS.timelineActivities,
+    type: RelationType.ONE_TO_MANY,
+    label: 'Timeline Activities',
+    description: 'Events linked to the note',
+    icon: 'IconTimelineEvent',
+    inverseSideTarget: () => TimelineActivityWorkspaceEntity,
+    inverseSideFieldKey: 'note',
+  })
+  @WorkspaceIsSystem()
+  timelineActivities: TimelineActivityWorkspaceEntity[];
+
+  @WorkspaceField({
+    standardId: NOTE_STANDARD_FIELD_IDS.searchVector,
+    type: FieldType.TS_VECTOR,
+    label: 'Search vector',
+    description: 'What finds the note: title and body',
+    icon: 'IconSearch',
+    settings: {
+      searchFields: [
+        { field: 'title', weight: 'A' },
+        { field: 'bodyV2', weight: 'B' },
+      ],
+    },
+  })
+  @WorkspaceIsNullable()
+  @WorkspaceIsSystem()
+  searchVector: string | null;
 }

@@ -15,6 +15,9 @@ import type { ActorValue, CurrencyValue } from './composite-field.types';
 import { NoteTargetWorkspaceEntity } from './note-target.workspace-entity';
 import { PersonWorkspaceEntity } from './person.workspace-entity';
 import { OPPORTUNITY_STANDARD_FIELD_IDS, STANDARD_OBJECT_IDS } from './standard-ids.constant';
+import { FavoriteWorkspaceEntity } from './favorite.workspace-entity';
+import { TaskTargetWorkspaceEntity } from './task-target.workspace-entity';
+import { TimelineActivityWorkspaceEntity } from './timeline-activity.workspace-entity';
 
 @WorkspaceEntity({
   standardId: STANDARD_OBJECT_IDS.opportunity,
@@ -154,4 +157,53 @@ export class OpportunityWorkspaceEntity extends BaseWorkspaceEntity {
     inverseSideFieldKey: 'opportunity',
   })
   attachments: AttachmentWorkspaceEntity[];
+
+  @WorkspaceRelation({
+    standardId: OPPORTUNITY_STANDARD_FIELD_IDS.taskTargets,
+    type: RelationType.ONE_TO_MANY,
+    label: 'Tasks',
+    description: 'Tasks tied to the opportunity',
+    icon: 'IconCheckbox',
+    inverseSideTarget: () => TaskTargetWorkspaceEntity,
+    inverseSideFieldKey: 'opportunity',
+  })
+  taskTargets: TaskTargetWorkspaceEntity[];
+
+  @WorkspaceRelation({
+    standardId: OPPORTUNITY_STANDARD_FIELD_IDS.favorites,
+    type: RelationType.ONE_TO_MANY,
+    label: 'Favorites',
+    description: 'Favorites linked to the opportunity',
+    icon: 'IconHeart',
+    inverseSideTarget: () => FavoriteWorkspaceEntity,
+    inverseSideFieldKey: 'opportunity',
+  })
+  @WorkspaceIsSystem()
+  favorites: FavoriteWorkspaceEntity[];
+
+  @WorkspaceRelation({
+    standardId: OPPORTUNITY_STANDARD_FIELD_IDS.timelineActivities,
+    type: RelationType.ONE_TO_MANY,
+    label: 'Timeline Activities',
+    description: 'Events linked to the opportunity',
+    icon: 'IconTimelineEvent',
+    inverseSideTarget: () => TimelineActivityWorkspaceEntity,
+    inverseSideFieldKey: 'opportunity',
+  })
+  @WorkspaceIsSystem()
+  timelineActivities: TimelineActivityWorkspaceEntity[];
+
+  @WorkspaceField({
+    standardId: OPPORTUNITY_STANDARD_FIELD_IDS.searchVector,
+    type: FieldType.TS_VECTOR,
+    label: 'Search vector',
+    description: 'What finds the opportunity: its name',
+    icon: 'IconSearch',
+    settings: {
+      searchFields: [{ field: 'name', weight: 'A' }],
+    },
+  })
+  @WorkspaceIsNullable()
+  @WorkspaceIsSystem()
+  searchVector: string | null;
 }

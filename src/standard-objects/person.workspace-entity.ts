@@ -11,10 +11,13 @@ import { FieldType, OnDeleteAction, RelationType } from '../declarations/field-t
 import { AttachmentWorkspaceEntity } from './attachment.workspace-entity';
 import { BaseWorkspaceEntity } from './base.workspace-entity';
 import { CompanyWorkspaceEntity } from './company.workspace-entity';
-import type { ActorValue, EmailsValue, FullNameValue } from './composite-field.types';
+import { FavoriteWorkspaceEntity } from './favorite.workspace-entity';
+import type { ActorValue, EmailsValue, FullNameValue, PhonesValue } from './composite-field.types';
 import { NoteTargetWorkspaceEntity } from './note-target.workspace-entity';
 import { OpportunityWorkspaceEntity } from './opportunity.workspace-entity';
 import { PERSON_STANDARD_FIELD_IDS, STANDARD_OBJECT_IDS } from './standard-ids.constant';
+import { TaskTargetWorkspaceEntity } from './task-target.workspace-entity';
+import { TimelineActivityWorkspaceEntity } from './timeline-activity.workspace-entity';
 
 @WorkspaceEntity({
   standardId: STANDARD_OBJECT_IDS.person,
@@ -59,16 +62,15 @@ export class PersonWorkspaceEntity extends BaseWorkspaceEntity {
   })
   jobTitle: string;
 
-  // PHONE is legacy, but 0.23 workspaces still hold it, so the 0.23 declaration does too.
   @WorkspaceField({
-    standardId: PERSON_STANDARD_FIELD_IDS.phone,
-    type: FieldType.PHONE,
-    label: 'Phone',
-    description: "Contact's phone number",
+    standardId: PERSON_STANDARD_FIELD_IDS.phones,
+    type: FieldType.PHONES,
+    label: 'Phones',
+    description: "Contact's phone numbers",
     icon: 'IconPhone',
-    defaultValue: '',
   })
-  phone: string;
+  @WorkspaceIsNullable()
+  phones: PhonesValue | null;
 
   @WorkspaceField({
     standardId: PERSON_STANDARD_FIELD_IDS.city,
@@ -168,4 +170,57 @@ export class PersonWorkspaceEntity extends BaseWorkspaceEntity {
     inverseSideFieldKey: 'person',
   })
   attachments: AttachmentWorkspaceEntity[];
+
+  @WorkspaceRelation({
+    standardId: PERSON_STANDARD_FIELD_IDS.taskTargets,
+    type: RelationType.ONE_TO_MANY,
+    label: 'Tasks',
+    description: 'Tasks tied to the contact',
+    icon: 'IconCheckbox',
+    inverseSideTarget: () => TaskTargetWorkspaceEntity,
+    inverseSideFieldKey: 'person',
+  })
+  taskTargets: TaskTargetWorkspaceEntity[];
+
+  @WorkspaceRelation({
+    standardId: PERSON_STANDARD_FIELD_IDS.favorites,
+    type: RelationType.ONE_TO_MANY,
+    label: 'Favorites',
+    description: 'Favorites linked to the contact',
+    icon: 'IconHeart',
+    inverseSideTarget: () => FavoriteWorkspaceEntity,
+    inverseSideFieldKey: 'person',
+  })
+  @WorkspaceIsSystem()
+  favorites: FavoriteWorkspaceEntity[];
+
+  @WorkspaceRelation({
+    standardId: PERSON_STANDARD_FIELD_IDS.timelineActivities,
+    type: RelationType.ONE_TO_MANY,
+    label: 'Timeline Activities',
+    description: 'Events linked to the contact',
+    icon: 'IconTimelineEvent',
+    inverseSideTarget: () => TimelineActivityWorkspaceEntity,
+    inverseSideFieldKey: 'person',
+  })
+  @WorkspaceIsSystem()
+  timelineActivities: TimelineActivityWorkspaceEntity[];
+
+  @WorkspaceField({
+    standardId: PERSON_STANDARD_FIELD_IDS.searchVector,
+    type: FieldType.TS_VECTOR,
+    label: 'Search vector',
+    description: 'What finds the contact: name, emails and phones',
+    icon: 'IconSearch',
+    settings: {
+      searchFields: [
+        { field: 'name', weight: 'A' },
+        { field: 'emails', weight: 'B' },
+        { field: 'phones', weight: 'B' },
+      ],
+    },
+  })
+  @WorkspaceIsNullable()
+  @WorkspaceIsSystem()
+  searchVector: string | null;
 }

@@ -18,6 +18,10 @@ export const STANDARD_OBJECT_IDS = {
   viewField: '580363cc-0a6d-4f5c-96ee-be39b765c2d5',
   viewFilter: 'f583ac05-a954-4e58-bf8b-220b4f658d82',
   viewSort: 'e1550b03-3c6c-46b0-a137-c7e6062b0270',
+  task: 'c0a43dc6-4b08-4434-9afe-aaee4b356d2c',
+  taskTarget: 'f98143b5-0e42-4eea-aa8a-4f315e2a4010',
+  favorite: 'ae5920b5-aea0-46c2-8d92-ab7689356712',
+  timelineActivity: '91895617-973a-40f4-8400-21209fccd933',
 } as const;
 
 /** Fields every object inherits from BaseWorkspaceEntity. */
@@ -35,13 +39,17 @@ export const CUSTOM_OBJECT_STANDARD_FIELD_IDS = {
   createdBy: 'dafe5a27-bdc6-47fa-82a4-21f94d0a9819',
   noteTargets: 'cdb4c41b-40d6-4142-ae6c-504573a6f7d5',
   attachments: '1950d6e9-b859-4c4d-904d-58143b217a8c',
+  taskTargets: '48dccfb5-3f6c-4cdf-a868-0c8304402a90',
+  favorites: '96a829f7-c400-4313-9ac3-807f46e0c03f',
+  timelineActivities: '2ca3ddce-a36a-4537-92b3-dc770a9ab930',
 } as const;
 
 export const PERSON_STANDARD_FIELD_IDS = {
   name: 'b6afe841-c674-4b98-be04-7be022349b6f',
   emails: 'ca236847-f326-423a-9eef-fb07d310b49c',
   jobTitle: 'dbb53d38-363d-4c46-9209-bd36c25d6385',
-  phone: '08d86d07-5bd8-4e45-b61f-29c88e5b368e',
+  /** `phone` (PHONE) up to 0.24, `phones` (PHONES) from 0.25: one id. */
+  phones: '08d86d07-5bd8-4e45-b61f-29c88e5b368e',
   city: '96f56561-e6a4-4146-8ef0-51c7efb7db11',
   avatarUrl: '7ea0505e-c4b3-441e-93c3-7c01f939acbe',
   position: '302cd968-d748-4461-af1b-21fb3cd09e71',
@@ -51,6 +59,10 @@ export const PERSON_STANDARD_FIELD_IDS = {
   attachments: 'f20d0559-7866-46fd-863f-c853aaf1b220',
   birthdate: 'e04debac-9278-43f1-b81c-bb1fdfcd663a',
   pointOfContactForOpportunities: 'f5c036c5-f1a9-4813-8c84-07248cd7bc8d',
+  taskTargets: '1f4271cc-5b1f-4321-a9f7-1131b0baffb3',
+  favorites: '0d769b43-d84c-4462-a5b3-13b3277f24e6',
+  timelineActivities: '4c4c91c3-0fbe-4d40-86da-d3c03a8f2dc3',
+  searchVector: '1d91f4e8-4470-4ca7-a0a9-26d13cf487fa',
 } as const;
 
 export const COMPANY_STANDARD_FIELD_IDS = {
@@ -68,6 +80,10 @@ export const COMPANY_STANDARD_FIELD_IDS = {
   opportunities: 'ee0d06a9-0022-4cf4-aa91-dd6a81143539',
   noteTargets: '5d3d44e4-ffc3-4fd1-8341-2672710a9743',
   attachments: 'b84aa531-1bac-4ca9-ad90-908f24bcf70a',
+  taskTargets: '98b490ee-cca6-4f25-83e6-94f5b89ba09e',
+  favorites: '6d4cfa27-7a0a-4897-9ad3-80d44a8a5268',
+  timelineActivities: 'a7fa1a19-ef6d-4efb-926a-3ff82fa0627a',
+  searchVector: '85582fff-2b70-49f2-b375-d73eb86da036',
 } as const;
 
 export const OPPORTUNITY_STANDARD_FIELD_IDS = {
@@ -82,6 +98,10 @@ export const OPPORTUNITY_STANDARD_FIELD_IDS = {
   noteTargets: '13548f88-716a-4ae9-88bf-7a590056a56e',
   attachments: 'b2cc4ab3-39b7-4993-aece-b8e1def769e5',
   pointOfContact: '5ce1633d-ca34-4b19-b110-c0351749485f',
+  taskTargets: '02152667-f570-4426-8ad9-5c754bcc4085',
+  favorites: '5b2cd76c-a2a8-4273-aa4d-5a34ecd48b04',
+  timelineActivities: 'cccefb09-f838-4ee4-a1f0-285c6dbeb701',
+  searchVector: '290b05ff-82b8-436e-b994-7432612c1073',
 } as const;
 
 export const WORKSPACE_MEMBER_STANDARD_FIELD_IDS = {
@@ -92,15 +112,22 @@ export const WORKSPACE_MEMBER_STANDARD_FIELD_IDS = {
   locale: '9572983f-b94d-47c9-b243-9af3f80d4b10',
   accountOwnerForCompanies: '30e44cb5-e7e8-46f2-856d-eccbd9e59f71',
   authoredAttachments: 'cbba8a79-ef82-418b-ac68-ce9b68a517d5',
+  assignedTasks: '9a732604-9ddd-4018-83cb-970c1a3f7e83',
+  favorites: '2c089ee3-3c5e-4c4a-979f-35260196432f',
+  timelineActivities: '8a2ad90b-90b8-4d9d-93dd-cbe3a5507dff',
 } as const;
 
 export const NOTE_STANDARD_FIELD_IDS = {
   title: '0ba61720-acbd-4456-9fa1-7b2ac6cebac5',
-  body: '4cfafc3e-8be5-4c45-97d3-1836d9ced8e5',
+  /** `body` (TEXT) up to 0.24, `bodyV2` (RICH_TEXT_V2) from 0.25: one id. */
+  bodyV2: '4cfafc3e-8be5-4c45-97d3-1836d9ced8e5',
   position: 'efbbefe6-0b1d-4869-97b7-2e6d4ee3b42a',
   createdBy: 'f8ee636c-7b2f-4663-aece-cbc4509b8381',
   noteTargets: '0bc87657-492a-4041-855c-3ace53480819',
   attachments: 'ef32a7f0-208a-4430-bcb4-17688cfe3651',
+  favorites: 'd63510fe-5e3c-4c37-a99b-e365255f71a6',
+  timelineActivities: 'ba6d8e2e-d321-416b-b31c-b962fe5392fc',
+  searchVector: 'a8320f9d-42a0-4254-8534-0f9b86c1a6b0',
 } as const;
 
 export const NOTE_TARGET_STANDARD_FIELD_IDS = {
@@ -154,4 +181,49 @@ export const VIEW_SORT_STANDARD_FIELD_IDS = {
   fieldMetadataId: 'a2b1d980-8bad-4c02-afeb-f07b5132d98c',
   direction: '3d5c1c1d-5820-4245-9636-ca69f8c38114',
   view: '5ace9ecd-8cb9-4108-a9f5-7096836e78d5',
+} as const;
+
+export const TASK_STANDARD_FIELD_IDS = {
+  title: 'e7ec4933-be66-43e1-b58e-562e6d2edd85',
+  bodyV2: '4d9cb311-5711-4e2d-b600-38ed02885c66',
+  dueAt: 'c682a1f4-8280-433c-85e3-c831e8b06754',
+  status: '47335871-fb9f-46d5-a640-ed82a76e095f',
+  position: 'c9afe1da-2d6e-43b5-96bf-5257f525c79c',
+  createdBy: 'dadd4e59-8cd0-4d39-8723-1aca386d0d0e',
+  assignee: '3617da4d-1e9e-4f5c-a8c8-5a88d47629b2',
+  taskTargets: '036bb5a2-24b9-4453-a97d-61bca29c37ef',
+  favorites: '0ef8c3f7-4e23-4926-9b90-e9e2dfb5a30a',
+  timelineActivities: '2fda1af6-f56e-424d-9ee7-dbe927454b8e',
+  searchVector: 'ee2ac579-881c-4253-9976-7d3d605c2e3c',
+} as const;
+
+export const TASK_TARGET_STANDARD_FIELD_IDS = {
+  task: '0acb991e-f618-4662-b867-7b7129d86ab0',
+  person: '279a394f-a3a7-4b6b-a259-3f83e6212522',
+  company: 'd97510fa-d752-4be3-8182-e7d6ac9f1310',
+  opportunity: 'ad1fcf29-a30e-4967-87be-ea4ba4d43b45',
+} as const;
+
+export const FAVORITE_STANDARD_FIELD_IDS = {
+  position: 'e4aa8eb2-fae0-4968-8ca0-911a924cb046',
+  forWorkspaceMember: 'b634ebda-e867-4956-9e69-07fc60272fbb',
+  person: '5183a8cb-e5a2-471e-8d47-d60b25a5fafa',
+  company: '67829ab8-80ed-451e-90ea-2d2de46c78c8',
+  opportunity: 'ce60b843-8b32-4382-9dbe-7fd11666ca6e',
+  note: '44bb542d-8bdc-4efa-97fb-69b5972ce0da',
+  task: '36d1dea1-85e2-43cd-87e4-8dc220ca6d62',
+} as const;
+
+export const TIMELINE_ACTIVITY_STANDARD_FIELD_IDS = {
+  happensAt: '9f3be44e-992b-4568-906f-644f25ffb9da',
+  name: '8d923821-86ec-44fc-a450-c4165e9b13bd',
+  properties: '06704ddc-490b-4a06-b4d7-f7f41e740b5a',
+  linkedRecordCachedName: 'ed8771ef-ca17-483f-9be3-65100641eaa4',
+  linkedRecordId: '7f6278b4-3936-4a1a-a52d-b578706fa42d',
+  workspaceMember: '82c045d6-d87c-4cfd-b3f3-c3e0ab5a65cc',
+  person: 'a19c2797-8ef5-4ab5-a309-651fe838c9e0',
+  company: '9a9924b1-e871-45ca-b38c-c54d3a1bba4e',
+  opportunity: '13ae4967-9df7-4f6f-81b4-de288e703534',
+  note: '5580b33c-b5a1-47f1-9414-8eb36c5a0463',
+  task: '27c0a44a-5589-47c0-87c7-e0ec93bc41bf',
 } as const;

@@ -23,7 +23,7 @@ describe('standard objects', () => {
     expect(schema.version).toBe(CURRENT_VERSION);
   });
 
-  it('declares the eleven standard objects', () => {
+  it('declares the fifteen standard objects', () => {
     expect(schema.objects.map((o) => o.nameSingular).sort()).toEqual(
       [
         'attachment',
@@ -32,6 +32,10 @@ describe('standard objects', () => {
         'noteTarget',
         'opportunity',
         'person',
+        'task',
+        'taskTarget',
+        'favorite',
+        'timelineActivity',
         'view',
         'viewField',
         'viewFilter',

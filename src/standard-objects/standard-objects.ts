@@ -3,10 +3,14 @@ import type { DeclaredSchema } from '../declarations/declared-schema';
 import { AttachmentWorkspaceEntity } from './attachment.workspace-entity';
 import { CompanyWorkspaceEntity } from './company.workspace-entity';
 import { CustomWorkspaceEntity } from './custom.workspace-entity';
+import { FavoriteWorkspaceEntity } from './favorite.workspace-entity';
 import { NoteTargetWorkspaceEntity } from './note-target.workspace-entity';
 import { NoteWorkspaceEntity } from './note.workspace-entity';
 import { OpportunityWorkspaceEntity } from './opportunity.workspace-entity';
 import { PersonWorkspaceEntity } from './person.workspace-entity';
+import { TaskTargetWorkspaceEntity } from './task-target.workspace-entity';
+import { TaskWorkspaceEntity } from './task.workspace-entity';
+import { TimelineActivityWorkspaceEntity } from './timeline-activity.workspace-entity';
 import { CURRENT_VERSION } from './version.constant';
 import { ViewFieldWorkspaceEntity } from './view-field.workspace-entity';
 import { ViewFilterWorkspaceEntity } from './view-filter.workspace-entity';
@@ -23,6 +27,10 @@ export const STANDARD_ENTITIES = [
   NoteWorkspaceEntity,
   NoteTargetWorkspaceEntity,
   AttachmentWorkspaceEntity,
+  TaskWorkspaceEntity,
+  TaskTargetWorkspaceEntity,
+  FavoriteWorkspaceEntity,
+  TimelineActivityWorkspaceEntity,
   ViewWorkspaceEntity,
   ViewFieldWorkspaceEntity,
   ViewFilterWorkspaceEntity,

@@ -17,8 +17,9 @@ describe('version snapshots', () => {
     expect(committed).toBe(serializeSnapshot(buildStandardDeclarations()));
   });
 
-  it('ships 0.22, 0.23 and 0.24', () => {
-    expect(snapshotVersions()).toEqual(['0.22', '0.23', '0.24']);
+  it('ships 0.22, 0.23, 0.24 and 0.25', () => {
+    expect(snapshotVersions()).toEqual(['0.22', '0.23', '0.24', '0.25']);
+    expect(getVersionSnapshot('0.25').version).toBe('0.25');
     expect(getVersionSnapshot('0.22').version).toBe('0.22');
     expect(getVersionSnapshot('0.23').version).toBe('0.23');
     expect(getVersionSnapshot('0.24').version).toBe('0.24');
@@ -79,8 +80,27 @@ describe('version snapshots', () => {
     }
   });
 
+  it('0.25 turns phone into phones and body into bodyV2 under the same standardIds, adds tasks, target objects and search vectors', () => {
+    expect(field('0.24', 'person', 'phone')?.type).toBe(FieldType.PHONE);
+    expect(field('0.25', 'person', 'phones')).toMatchObject({
+      type: FieldType.PHONES,
+      standardId: field('0.24', 'person', 'phone')!.standardId,
+    });
+    expect(field('0.25', 'person', 'phone')).toBeUndefined();
+    expect(field('0.25', 'note', 'bodyV2')).toMatchObject({
+      type: FieldType.RICH_TEXT_V2,
+      standardId: field('0.24', 'note', 'body')!.standardId,
+    });
+    expect(field('0.25', 'task', 'status')?.options?.map((option) => option.value)).toEqual(['TODO', 'IN_PROGRESS', 'DONE']);
+    for (const object of ['person', 'company', 'opportunity', 'note', 'task']) {
+      expect(field('0.25', object, 'searchVector')?.type).toBe(FieldType.TS_VECTOR);
+    }
+    const shared = getVersionSnapshot('0.25').customObjectFields.map((candidate) => candidate.name);
+    expect(shared).toEqual(expect.arrayContaining(['noteTargets', 'attachments', 'taskTargets', 'favorites', 'timelineActivities']));
+  });
+
   it('refuses an unknown version and names the known ones', () => {
     expect(() => getVersionSnapshot('0.21')).toThrow(UnknownVersionError);
-    expect(() => getVersionSnapshot('0.21')).toThrow('Unknown version "0.21". Known versions: 0.22, 0.23, 0.24.');
+    expect(() => getVersionSnapshot('0.21')).toThrow('Unknown version "0.21". Known versions: 0.22, 0.23, 0.24, 0.25.');
   });
 });

@@ -2,6 +2,7 @@ import { DeclaredSchema } from '../declarations/declared-schema';
 import snapshot022 from './snapshots/0.22.json';
 import snapshot023 from './snapshots/0.23.json';
 import snapshot024 from './snapshots/0.24.json';
+import snapshot025 from './snapshots/0.25.json';
 import { CURRENT_VERSION } from './version.constant';
 
 /**
@@ -13,6 +14,7 @@ const SNAPSHOTS: ReadonlyMap<string, DeclaredSchema> = new Map([
   ['0.22', snapshot022 as unknown as DeclaredSchema],
   ['0.23', snapshot023 as unknown as DeclaredSchema],
   ['0.24', snapshot024 as unknown as DeclaredSchema],
+  ['0.25', snapshot025 as unknown as DeclaredSchema],
 ]);
 
 export const SNAPSHOT_FILE_DIRECTORY = 'src/standard-objects/snapshots';

@@ -1,8 +1,8 @@
 /** The version whose standard objects the classes in this folder declare. */
-export const CURRENT_VERSION = '0.24';
+export const CURRENT_VERSION = '0.25';
 
 /** Versions with a frozen snapshot, oldest first: a workspace can be created at any of them. */
-export const SUPPORTED_VERSIONS = ['0.22', '0.23', '0.24'] as const;
+export const SUPPORTED_VERSIONS = ['0.22', '0.23', '0.24', '0.25'] as const;
 
 /** The version that follows `version`, or null for the latest or an unknown one. */
 export const nextVersion = (version: string | null): string | null => {

@@ -11,6 +11,9 @@ import { BaseWorkspaceEntity } from './base.workspace-entity';
 import { CompanyWorkspaceEntity } from './company.workspace-entity';
 import type { FullNameValue } from './composite-field.types';
 import { STANDARD_OBJECT_IDS, WORKSPACE_MEMBER_STANDARD_FIELD_IDS } from './standard-ids.constant';
+import { FavoriteWorkspaceEntity } from './favorite.workspace-entity';
+import { TimelineActivityWorkspaceEntity } from './timeline-activity.workspace-entity';
+import { TaskWorkspaceEntity } from './task.workspace-entity';
 
 @WorkspaceEntity({
   standardId: STANDARD_OBJECT_IDS.workspaceMember,
@@ -95,4 +98,39 @@ export class WorkspaceMemberWorkspaceEntity extends BaseWorkspaceEntity {
     inverseSideFieldKey: 'author',
   })
   authoredAttachments: AttachmentWorkspaceEntity[];
+
+  @WorkspaceRelation({
+    standardId: WORKSPACE_MEMBER_STANDARD_FIELD_IDS.assignedTasks,
+    type: RelationType.ONE_TO_MANY,
+    label: 'Assigned tasks',
+    description: 'Tasks assigned to the member',
+    icon: 'IconCheckbox',
+    inverseSideTarget: () => TaskWorkspaceEntity,
+    inverseSideFieldKey: 'assignee',
+  })
+  assignedTasks: TaskWorkspaceEntity[];
+
+  @WorkspaceRelation({
+    standardId: WORKSPACE_MEMBER_STANDARD_FIELD_IDS.favorites,
+    type: RelationType.ONE_TO_MANY,
+    label: 'Favorites',
+    description: 'Favorites of the member',
+    icon: 'IconHeart',
+    inverseSideTarget: () => FavoriteWorkspaceEntity,
+    inverseSideFieldKey: 'forWorkspaceMember',
+  })
+  @WorkspaceIsSystem()
+  favorites: FavoriteWorkspaceEntity[];
+
+  @WorkspaceRelation({
+    standardId: WORKSPACE_MEMBER_STANDARD_FIELD_IDS.timelineActivities,
+    type: RelationType.ONE_TO_MANY,
+    label: 'Timeline Activities',
+    description: 'Events of the member',
+    icon: 'IconTimelineEvent',
+    inverseSideTarget: () => TimelineActivityWorkspaceEntity,
+    inverseSideFieldKey: 'workspaceMember',
+  })
+  @WorkspaceIsSystem()
+  timelineActivities: TimelineActivityWorkspaceEntity[];
 }

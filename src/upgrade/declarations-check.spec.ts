@@ -12,7 +12,7 @@ const fieldOf = (schema: DeclaredSchema, object: string, name: string) =>
   objectOf(schema, object).fields.find((field) => field.name === name)!;
 
 const step = (definition: Record<string, unknown>, claims?: string[]): UpgradeStep => ({
-  version: '0.25',
+  version: '0.26',
   name: 'migrate-job-title',
   phase: 'before-sync',
   description: 'test step',
@@ -22,10 +22,10 @@ const step = (definition: Record<string, unknown>, claims?: string[]): UpgradeSt
 });
 
 describe('declarations check', () => {
-  const released = getVersionSnapshot('0.24');
+  const released = getVersionSnapshot('0.25');
 
   it("passes on the project's own declarations against the last snapshot: nothing changed", () => {
-    const result = checkDeclarations(buildStandardDeclarations(), released, '0.24', [], '0.25');
+    const result = checkDeclarations(buildStandardDeclarations(), released, '0.25', [], '0.26');
     expect({ changes: result.changes, unclaimed: result.unclaimed }).toEqual({ changes: [], unclaimed: [] });
   });
 
@@ -34,26 +34,26 @@ describe('declarations check', () => {
     fieldOf(current, 'person', 'jobTitle').type = FieldType.NUMBER;
 
     it('fails without a step, naming the field, its standardId and what to do', () => {
-      const result = checkDeclarations(current, released, '0.24', [], '0.25');
+      const result = checkDeclarations(current, released, '0.25', [], '0.26');
       expect(result.unclaimed.map((change) => [change.kind, change.object, change.field])).toEqual([['TYPE_CHANGE', 'person', 'jobTitle']]);
-      const line = formatDeclarationChange(result.unclaimed[0], '0.25');
+      const line = formatDeclarationChange(result.unclaimed[0], '0.26');
       expect(line).toContain('person.jobTitle [TYPE_CHANGE]');
       expect(line).toContain(
-        `NOT CLAIMED: add a step to src/upgrade/versions/0-25 whose definition (or claims) names standardId ${fieldOf(current, 'person', 'jobTitle').standardId}`,
+        `NOT CLAIMED: add a step to src/upgrade/versions/0-26 whose definition (or claims) names standardId ${fieldOf(current, 'person', 'jobTitle').standardId}`,
       );
     });
 
     it('passes when a step of the next version names its standardId, in its definition or its claims', () => {
       const standardId = fieldOf(current, 'person', 'jobTitle').standardId;
       for (const claiming of [step({ from: { standardId } }), step({ revision: 1 }, [standardId])]) {
-        const result = checkDeclarations(current, released, '0.24', [claiming], '0.25');
+        const result = checkDeclarations(current, released, '0.25', [claiming], '0.26');
         expect(result.unclaimed).toEqual([]);
-        expect(result.changes.map((change) => change.claimedBy)).toEqual(['0.25:migrate-job-title']);
+        expect(result.changes.map((change) => change.claimedBy)).toEqual(['0.26:migrate-job-title']);
       }
     });
 
     it('a step naming another field does not claim it', () => {
-      const result = checkDeclarations(current, released, '0.24', [step({ field: fieldOf(current, 'person', 'city').standardId })], '0.25');
+      const result = checkDeclarations(current, released, '0.25', [step({ field: fieldOf(current, 'person', 'city').standardId })], '0.26');
       expect(result.unclaimed.map((change) => change.field)).toEqual(['jobTitle']);
     });
   });
@@ -72,7 +72,7 @@ describe('declarations check', () => {
     const stage = fieldOf(current, 'opportunity', 'stage');
     const removedValue = stage.options![stage.options!.length - 1].value;
     stage.options = stage.options!.slice(0, -1);
-    const result = checkDeclarations(current, released, '0.24', [], '0.25');
+    const result = checkDeclarations(current, released, '0.25', [], '0.26');
     expect(result.unclaimed.map((change) => [change.kind, `${change.object}.${change.field}`])).toEqual([
       ['FIELD_MADE_REQUIRED', 'person.birthdate'],
       ['NEW_REQUIRED_FIELD', 'person.badge'],
@@ -88,7 +88,7 @@ describe('declarations check', () => {
     fieldOf(current, 'person', 'jobTitle').isDeprecated = true;
     fieldOf(current, 'opportunity', 'company').relation!.onDelete = OnDeleteAction.SET_NULL;
     objectOf(current, 'company').fields = objectOf(current, 'company').fields.filter((field) => field.name !== 'employees');
-    const result = checkDeclarations(current, released, '0.24', [], '0.25');
+    const result = checkDeclarations(current, released, '0.25', [], '0.26');
     expect(result.unclaimed).toEqual([]);
     expect(result.changes.map((change) => [change.kind, `${change.object}.${change.field}`, change.hazard]).sort()).toEqual(
       [
@@ -100,8 +100,8 @@ describe('declarations check', () => {
     );
   });
 
-  it('0.23 -> today: the relation by value and the unique index are claimed by the steps of 0.24', () => {
-    const result = checkDeclarations(buildStandardDeclarations(), getVersionSnapshot('0.23'), '0.23', UPGRADE_0_24_STEPS, '0.24');
+  it('0.23 -> 0.24: the relation by value and the unique index are claimed by the steps of 0.24', () => {
+    const result = checkDeclarations(getVersionSnapshot('0.24'), getVersionSnapshot('0.23'), '0.23', UPGRADE_0_24_STEPS, '0.24');
     expect(result.unclaimed).toEqual([]);
     expect(
       result.changes
@@ -111,6 +111,6 @@ describe('declarations check', () => {
       ['NEW_UNIQUE_INDEX', 'person.emails', '0.24:build-person-email-unique-index'],
       ['RELATION_BY_VALUE_TO_FOREIGN_KEY', 'opportunity.pointOfContact', '0.24:backfill-opportunity-point-of-contact'],
     ]);
-    expect(checkDeclarations(buildStandardDeclarations(), getVersionSnapshot('0.23'), '0.23', [], '0.24').unclaimed).toHaveLength(2);
+    expect(checkDeclarations(getVersionSnapshot('0.24'), getVersionSnapshot('0.23'), '0.23', [], '0.24').unclaimed).toHaveLength(2);
   });
 });

@@ -1,6 +1,7 @@
 import { UpgradeStep } from './upgrade-step';
 import { UPGRADE_0_23_STEPS } from './versions/0-23';
 import { UPGRADE_0_24_STEPS } from './versions/0-24';
+import { UPGRADE_0_25_STEPS } from './versions/0-25';
 
 export interface UpgradeVersion {
   version: string;
@@ -13,6 +14,7 @@ export interface UpgradeVersion {
 export const UPGRADE_VERSIONS: UpgradeVersion[] = [
   { version: '0.23', previous: '0.22', steps: UPGRADE_0_23_STEPS },
   { version: '0.24', previous: '0.23', steps: UPGRADE_0_24_STEPS },
+  { version: '0.25', previous: '0.24', steps: UPGRADE_0_25_STEPS },
 ];
 
 export const findUpgradeVersion = (version: string): UpgradeVersion | undefined =>
