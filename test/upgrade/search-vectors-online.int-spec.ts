@@ -211,6 +211,18 @@ describe('search fields added online', () => {
     await expectConverged(declared, workspace.id);
   });
 
+  it('refuses with the 0.25 snapshot before the field moves, writing nothing: person.searchVector reads the phones columns', async () => {
+    const workspace = await seeded('Before the moves');
+    await expect(runSearchStep(db, workspace, 'add', getVersionSnapshot('0.25'))).rejects.toThrow(
+      'person.searchVector indexes phonesPrimaryPhoneNumber, which table person lacks; the steps of this upgrade that create them run before this one: run the whole upgrade, not this step alone',
+    );
+    const { rows } = await db.client.query(
+      `SELECT table_name FROM information_schema.columns WHERE table_schema = $1 AND column_name = 'searchVector'`,
+      [workspace.schemaName],
+    );
+    expect(rows).toEqual([]);
+  });
+
   it('waits for a busy table in short attempts, so writers are not queued behind it', async () => {
     const workspace = await seeded('Busy table');
     const reader = await connectClient(db.database.url);

@@ -1,7 +1,15 @@
 import { DeclaredSchema } from '../../../declarations/declared-schema';
+import { FieldType } from '../../../declarations/field-type';
 import { getVersionSnapshot } from '../../../standard-objects/version-snapshots';
 import { addSearchVectorOnline, readSearchVectorPlan } from '../../steps/search-vector-online';
 import { StepReport, UpgradeStep, UpgradeStepContext } from '../../upgrade-step';
+
+/** The search fields of the 0.25 snapshot, by object: what the step adds where the workspace has the object. */
+export const SEARCH_FIELDS_0_25 = getVersionSnapshot('0.25').objects.flatMap((object) =>
+  object.fields
+    .filter((field) => field.type === FieldType.TS_VECTOR)
+    .map((field) => ({ object: object.nameSingular, standardId: field.standardId, name: field.name, settings: field.settings })),
+);
 
 /** The step's work against the search fields of `declared` (the 0.25 snapshot when it runs in the upgrade). */
 export const addSearchVectorsFrom = async (context: UpgradeStepContext, declared: DeclaredSchema): Promise<StepReport> => {
@@ -26,9 +34,10 @@ export const addSearchVectors: UpgradeStep = {
   description: 'Add the search fields of person, company, opportunity and note online, then fill them in batches',
   definition: {
     revision: 1,
-    fields: 'every TS_VECTOR field of the 0.25 snapshot on an object the workspace has',
+    fields: SEARCH_FIELDS_0_25,
     add: 'column without default, trigger function and trigger, metadata row: one transaction, brief lock timeout, retried',
     fill: 'keyset batches on id sized by time, checkpoint per batch, the trigger expression',
   },
+  claims: SEARCH_FIELDS_0_25.map((field) => field.standardId),
   run: (context: UpgradeStepContext): Promise<StepReport> => addSearchVectorsFrom(context, getVersionSnapshot('0.25')),
 };

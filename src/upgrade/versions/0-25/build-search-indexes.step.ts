@@ -1,5 +1,6 @@
 import { DeclaredSchema } from '../../../declarations/declared-schema';
 import { getVersionSnapshot } from '../../../standard-objects/version-snapshots';
+import { SEARCH_FIELDS_0_25 } from './add-search-vectors.step';
 import { buildSearchIndex, readSearchVectorPlan } from '../../steps/search-vector-online';
 import { StepReport, UpgradeStep, UpgradeStepContext } from '../../upgrade-step';
 
@@ -27,7 +28,7 @@ export const buildSearchIndexes: UpgradeStep = {
   description: 'Build the GIN index of each search field (CONCURRENTLY on large tables), with its metadata row',
   definition: {
     revision: 1,
-    indexes: 'the GIN index the 0.25 snapshot gives each search field of an object the workspace has',
+    indexes: SEARCH_FIELDS_0_25.map((field) => ({ object: field.object, field: field.name, using: 'GIN' })),
     concurrently: 'at or above concurrentIndexRows estimated rows, outside any transaction; an invalid leftover dropped and rebuilt',
   },
   run: (context: UpgradeStepContext): Promise<StepReport> => buildSearchIndexesFrom(context, getVersionSnapshot('0.25')),
