@@ -8,6 +8,7 @@ import { fleetRealBenchmark } from './fleet-real.bench';
 import { phoneParseBenchmark } from './phone-parse.bench';
 import { searchBenchmark } from './search.bench';
 import { seedDemoBenchmark } from './seed-demo.bench';
+import { upgrade025Benchmark } from './upgrade-0-25.bench';
 
 export type Benchmark = (args: string[]) => Promise<Record<string, unknown>>;
 
@@ -23,4 +24,5 @@ export const BENCHMARKS: Record<string, Benchmark> = {
   'phone-parse': phoneParseBenchmark,
   search: searchBenchmark,
   'seed-demo': seedDemoBenchmark,
+  'upgrade-0.25': upgrade025Benchmark,
 };
