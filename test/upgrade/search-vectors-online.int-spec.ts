@@ -65,6 +65,21 @@ describe('search fields added online', () => {
     await expectSameAsFresh(reference.id, declared);
   });
 
+  it('leaves a workspace that has the search fields already as it is, filling nothing', async () => {
+    const workspace = await create(declared, 'Created with them');
+    await seedRecords(db, workspace.schemaName);
+    const before = await tableData(db.client, workspace.schemaName);
+    const add = await runSearchStep(db, workspace, 'add', declared, BATCH);
+    expect({ rows: add.rowsAffected, notes: add.notes }).toEqual({ rows: 0, notes: ['every search field in place and filled'] });
+    const index = await runSearchStep(db, workspace, 'index', declared);
+    expect(index.notes).toEqual([
+      'IDX_person_searchVector already in place',
+      'IDX_company_searchVector already in place',
+      'IDX_opportunity_searchVector already in place',
+    ]);
+    expect(await tableData(db.client, workspace.schemaName)).toEqual(before);
+  });
+
   it('writes the field rows with the ids the sync would give them', async () => {
     const workspace = await seeded('Planned ids');
     const plan = await sync(declared, workspace, { dryRun: true });

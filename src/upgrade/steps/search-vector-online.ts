@@ -108,12 +108,17 @@ export const addSearchVectorOnline = async (
       { kind: 'createField', tableName: object.tableName, enumTypes: [], columns: field.columns, field: row },
       { kind: 'setSearchVector', spec, replaces: null, backfill: false },
     ]);
+    // The fill's checkpoint is written with the field: a field without one was there before this step, filled.
+    const checkpoint = (context.entry.checkpoint ??= {});
     await inBriefLockTransaction(context, `adding ${label(target)}`, async (manager) => {
       for (const statement of statements) await manager.query(statement.sql, statement.params);
+      await context.ledger(manager).checkpoint(context.entry.id, { ...checkpoint, [label(target)]: { lastId: null } }, 0);
     });
+    checkpoint[label(target)] = { lastId: null };
     report.notes.push(`added ${label(target)} with its trigger ${spec.triggerName} (${spec.functionName})`);
     context.options.crashPoint?.('search-vector-added');
   }
+  if (existing && context.entry.checkpoint?.[label(target)] === undefined) return;
   const filled = await fillInBatches(
     context,
     label(target),
