@@ -137,30 +137,34 @@ const watch = async (url: string, dataSource: DataSource, workspace: WorkspaceRo
 };
 
 /**
- * Person `phone` and Note `body` as the moves of 0.25 leave them (values copied, not parsed or
- * rendered; there are no notes): the field rows keep their ids.
+ * Person `phone` and Note `body` as the moves of 0.25 leave them, values copied (not parsed or
+ * rendered): the field rows keep their ids. Also what the search specs start from.
  */
-const asMovesLeaveIt = async (dataSource: DataSource, workspace: WorkspaceRow): Promise<void> => {
+export const asMovesLeaveIt = async (dataSource: DataSource, workspace: WorkspaceRow): Promise<void> => {
   const person = qualified(workspace.schemaName, 'person');
   const note = qualified(workspace.schemaName, 'note');
   await dataSource.transaction(async (manager) => {
-    await manager.query(`ALTER TABLE ${note} ADD COLUMN "bodyV2Blocknote" text, ADD COLUMN "bodyV2Markdown" text, DROP COLUMN "body"`);
-    await manager.query(
-      `UPDATE metadata."fieldMetadata" SET "name" = 'bodyV2', "type" = 'RICH_TEXT_V2', "label" = 'Body' WHERE "workspaceId" = $1 AND "standardId" = $2`,
-      [workspace.id, NOTE_STANDARD_FIELD_IDS.bodyV2],
-    );
+    await manager.query(`ALTER TABLE ${note} ADD COLUMN "bodyV2Blocknote" text, ADD COLUMN "bodyV2Markdown" text`);
+    await manager.query(`UPDATE ${note} SET "bodyV2Markdown" = "body"`);
+    await manager.query(`ALTER TABLE ${note} DROP COLUMN "body"`);
     await manager.query(
       `ALTER TABLE ${person} ADD COLUMN "phonesPrimaryPhoneNumber" text, ADD COLUMN "phonesPrimaryPhoneCountryCode" text, ADD COLUMN "phonesAdditionalPhones" jsonb`,
     );
     await manager.query(
-      `UPDATE ${person} SET "phonesPrimaryPhoneNumber" = "phone", "phonesPrimaryPhoneCountryCode" = CASE WHEN "phone" IS NULL THEN NULL ELSE '' END,
-              "phonesAdditionalPhones" = CASE WHEN "phone" IS NULL THEN NULL ELSE '[]'::jsonb END`,
+      `UPDATE ${person} SET "phonesPrimaryPhoneNumber" = "phone", "phonesPrimaryPhoneCountryCode" = '', "phonesAdditionalPhones" = '[]'::jsonb`,
     );
     await manager.query(`ALTER TABLE ${person} DROP COLUMN "phone"`);
-    await manager.query(
-      `UPDATE metadata."fieldMetadata" SET "name" = 'phones', "type" = 'PHONES', "label" = 'Phones' WHERE "workspaceId" = $1 AND "standardId" = $2`,
-      [workspace.id, PERSON_STANDARD_FIELD_IDS.phones],
-    );
+    for (const [standardId, name, type] of [
+      [PERSON_STANDARD_FIELD_IDS.phones, 'phones', 'PHONES'],
+      [NOTE_STANDARD_FIELD_IDS.bodyV2, 'bodyV2', 'RICH_TEXT_V2'],
+    ]) {
+      await manager.query(`UPDATE metadata."fieldMetadata" SET "name" = $3, "type" = $4 WHERE "workspaceId" = $1 AND "standardId" = $2`, [
+        workspace.id,
+        standardId,
+        name,
+        type,
+      ]);
+    }
   });
 };
 
