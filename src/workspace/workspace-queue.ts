@@ -271,14 +271,19 @@ export class WorkspaceJobQueue {
     pending.resolve(outcome);
   }
 
-  /** Reads a finished job from the queue (a job that failed for good, or one whose event was missed). */
+  /**
+   * Reads a finished job from the queue (a job that failed for good, or one whose event was missed).
+   * Its state is read first: a job read while it still runs has no result, and may have completed
+   * by the time its state is asked for; read after a final state, the job holds what it ended with.
+   */
   private async collect(jobId: string): Promise<void> {
+    const state = await this.queue.getJobState(jobId);
+    if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return;
     const job = await this.queue.getJob(jobId);
     if (!job) {
       await this.settle(jobId, { kind: 'failed', message: 'its job disappeared from the queue' });
       return;
     }
-    const state = await this.queue.getJobState(jobId);
     if (state === 'completed') {
       await this.settle(jobId, { kind: 'done', result: job.returnvalue as WorkspaceJobResult });
     } else if (state === 'failed') {

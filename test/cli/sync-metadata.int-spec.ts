@@ -94,10 +94,12 @@ describe('workspace:sync-metadata', () => {
 
     const result = await runCli([SYNC, '-w', old.id], env, cwd);
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain(`✖ ${old.id} (${old.schemaName}): failed: 4 change(s) refused, nothing was written`);
+    expect(result.stdout).toContain(`✖ ${old.id} (${old.schemaName}): failed: 6 change(s) refused, nothing was written`);
     expect(result.stdout).toContain('[REFUSED TYPE_CHANGE] field person.email changes type EMAIL -> EMAILS (and name to emails)');
     expect(result.stdout).toContain('[REFUSED TYPE_CHANGE] field company.domainName changes type LINK -> LINKS');
     expect(result.stdout).toContain('[REFUSED TYPE_CHANGE] field company.address changes type TEXT -> ADDRESS');
+    expect(result.stdout).toContain('[REFUSED TYPE_CHANGE] field person.phone changes type PHONE -> PHONES (and name to phones)');
+    expect(result.stdout).toContain('[REFUSED TYPE_CHANGE] field note.body changes type TEXT -> RICH_TEXT_V2 (and name to bodyV2)');
     expect(result.stdout).toContain('run `upgrade-0.23`, which migrates it with its data');
     expect(lastStdoutLine(result)).toBe('0 succeeded, 1 failed, 0 skipped');
 

@@ -32,10 +32,14 @@ const VERSION_PATTERN = CURRENT_VERSION.replace('.', '\\.');
 const STANDARD_TABLES = [
   'attachment',
   'company',
+  'favorite',
   'note',
   'noteTarget',
   'opportunity',
   'person',
+  'task',
+  'taskTarget',
+  'timelineActivity',
   'view',
   'viewField',
   'viewFilter',
@@ -85,7 +89,7 @@ describe('workspace:create', () => {
         ),
       );
       expect(match).not.toBeNull();
-      expect(counts).toMatch(/^\d+ action\(s\), 4 default view\(s\), 5 companies, 5 people and 3 opportunities$/);
+      expect(counts).toMatch(/^\d+ action\(s\), 5 default view\(s\), 5 companies, 5 people and 3 opportunities$/);
       const row = await workspaceRow(client, match![1]);
       workspace = { id: match![1], ...row };
       schema = match![2];
@@ -171,7 +175,7 @@ describe('workspace:create', () => {
           ORDER BY v."position"`,
       );
       const visibleObjects = SNAPSHOT.objects.filter((object) => !object.isSystem).map((object) => object.nameSingular);
-      expect(visibleObjects).toEqual(['person', 'company', 'opportunity', 'note']);
+      expect(visibleObjects).toEqual(['person', 'company', 'opportunity', 'note', 'task']);
       expect(views.rows.map((view) => [view.position, view.nameSingular, view.workspaceId])).toEqual(
         visibleObjects.map((name, position) => [position, name, workspace.id]),
       );
@@ -289,7 +293,7 @@ describe('workspace:create', () => {
         schemaName: expect.stringMatching(/^workspace_/),
       }),
       actions: expect.any(Number),
-      views: 4,
+      views: 5,
       records: { companies: 5, people: 5, opportunities: 3 },
       durationMs: expect.any(Number),
     });

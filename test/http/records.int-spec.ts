@@ -204,9 +204,9 @@ describe('HTTP records', () => {
   });
 
   it('answers ?search= on an object without a search field, or given twice, with a 400 naming search', async () => {
-    const noSearchField = await api('get', '/objects/person/records?search=ada');
+    const noSearchField = await api('get', '/objects/workspaceMember/records?search=ada');
     expect(noSearchField.status).toBe(400);
-    expect(noSearchField.body).toMatchObject({ field: 'search', message: expect.stringContaining('person has no search field') });
+    expect(noSearchField.body).toMatchObject({ field: 'search', message: expect.stringContaining('workspaceMember has no search field') });
     const twice = await api('get', '/objects/person/records?search=a&search=b');
     expect(twice.status).toBe(400);
     expect(twice.body).toMatchObject({ field: 'search', message: expect.stringContaining('search must be one text') });

@@ -760,7 +760,9 @@ describe('upgrade-0.23', () => {
         ['company', 'address'],
         ['company', 'domainName'],
         ['company', 'linkedinLink'],
+        ['note', 'body'],
         ['person', 'email'],
+        ['person', 'phone'],
       ].sort(),
     );
     for (const refusal of typeChanges) {

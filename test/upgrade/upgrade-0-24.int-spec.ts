@@ -2,7 +2,8 @@ import { buildStandardDeclarations } from '../../src/standard-objects/standard-o
 import { ActualStateRepository } from '../../src/metadata/actual-state.repository';
 import { checkWorkspaceHealth } from '../../src/sync/workspace-health';
 import { WorkspaceSyncService } from '../../src/sync/workspace-sync.service';
-import { UpgradeOutcome, UpgradeRunner } from '../../src/upgrade/upgrade.runner';
+import { UpgradeOptions, UpgradeOutcome, UpgradeRunner } from '../../src/upgrade/upgrade.runner';
+import { getVersionSnapshot } from '../../src/standard-objects/version-snapshots';
 import { UPGRADE_0_23_STEPS } from '../../src/upgrade/versions/0-23';
 import { UPGRADE_0_24_STEPS } from '../../src/upgrade/versions/0-24';
 import { PERSON_EMAIL_INDEX } from '../../src/upgrade/versions/0-24/build-person-email-unique-index.step';
@@ -21,7 +22,7 @@ import {
 } from './upgrade-0-23.fixtures';
 
 /**
- * upgrade-0.24 (and upgrade:latest from 0.22): the inactive birthdate, the deprecated ARR and
+ * upgrade-0.24 (after upgrade-0.23 from 0.22): the inactive birthdate, the deprecated ARR and
  * pointOfContactEmail kept with their values, the value-matched point of contact turned into a
  * foreign key (matched, unmatched and ambiguous rows counted and handled), the unique index on
  * person emails with its duplicates, and the company -> opportunities CASCADE.
@@ -64,11 +65,22 @@ const STEPS_0_24 = UPGRADE_0_24_STEPS.map((step) => step.name);
 describe('upgrade-0.24', () => {
   const db = useTestDatabase();
   const declared = buildStandardDeclarations();
+  /** What a 0.24 workspace is in sync with: the 0.24 snapshot (today's declarations are a later version). */
+  const at024 = getVersionSnapshot('0.24');
 
   const createWorkspace = async (displayName: string, version: string): Promise<WorkspaceRow> =>
     (await new WorkspaceCreationService(db.dataSource, declared).create({ displayName, version, prefill: false })).workspace;
 
   const reload = async (id: string): Promise<WorkspaceRow> => (await new WorkspaceRepository(db.dataSource.manager).findById(id))!;
+
+  /** upgrade-0.23 then upgrade-0.24, as one outcome (the `upgrade` command goes on to later versions). */
+  const upgradeThrough024 = async (workspace: WorkspaceRow, options: UpgradeOptions = {}): Promise<UpgradeOutcome> => {
+    const runner = new UpgradeRunner(db.dataSource);
+    const first = await runner.upgrade(workspace, '0.23', options);
+    if (first.status !== 'upgraded') return first;
+    const second = await runner.upgrade(await reload(workspace.id), '0.24', options);
+    return { ...second, steps: [...first.steps, ...second.steps], syncs: [...first.syncs, ...second.syncs] };
+  };
 
   const onDeleteOf = async (schema: string, constraint: string): Promise<string | undefined> =>
     (
@@ -105,7 +117,7 @@ describe('upgrade-0.24', () => {
       )
     ).rows.map((row) => [row.name, row.position, row.isVisible, row.size]);
 
-  describe('a 0.22 workspace with people, companies with ARR, opportunities matched by email, and views, upgraded by upgrade:latest', () => {
+  describe('a 0.22 workspace with people, companies with ARR, opportunities matched by email, and views, upgraded by upgrade-0.23 then upgrade-0.24', () => {
     let workspace: WorkspaceRow;
     let schema: string;
     let outcome: UpgradeOutcome;
@@ -166,7 +178,7 @@ describe('upgrade-0.24', () => {
         [view.id, ids['opportunity.name'], ids['opportunity.pointOfContactEmail']],
       );
       before = await tableData(db.client, schema);
-      outcome = await new UpgradeRunner(db.dataSource).upgradeToLatest(workspace, { batchSize: 2 });
+      outcome = await upgradeThrough024(workspace, { batchSize: 2 });
     });
 
     it('runs 0.23 then 0.24, every step done, and records version 0.24', async () => {
@@ -315,7 +327,7 @@ describe('upgrade-0.24', () => {
       expect(checkWorkspaceHealth(actual)).toEqual([]);
       const { rows } = await db.client.query(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND indexname LIKE 'wms_%'`, [schema]);
       expect(rows).toEqual([]);
-      const check = await new WorkspaceSyncService(db.dataSource, declared).sync(await reload(workspace.id), { check: true, dryRun: true });
+      const check = await new WorkspaceSyncService(db.dataSource, at024).sync(await reload(workspace.id), { check: true, dryRun: true });
       expect({ status: check.status, message: check.message, actions: check.plan?.actions.map((action) => action.summary) }).toEqual({
         status: 'up-to-date',
         message: null,
@@ -323,10 +335,10 @@ describe('upgrade-0.24', () => {
       });
     });
 
-    it('a second upgrade:latest does nothing and writes nothing', async () => {
+    it('a second upgrade-0.24 does nothing and writes nothing', async () => {
       const snapshot = await workspaceSnapshot(db.client, workspace.id, schema);
       const ledger = await ledgerRows(db.client, workspace.id);
-      const again = await new UpgradeRunner(db.dataSource).upgradeToLatest(await reload(workspace.id));
+      const again = await new UpgradeRunner(db.dataSource).upgrade(await reload(workspace.id), '0.24');
       expect({ status: again.status, steps: again.steps, message: again.message }).toEqual({
         status: 'up-to-date',
         steps: [],
@@ -387,7 +399,7 @@ describe('upgrade-0.24', () => {
       await db.client.query(`UPDATE metadata."fieldMetadata" SET "isActive" = true WHERE "workspaceId" = $1 AND "name" = 'birthdate'`, [
         fresh.id,
       ]);
-      const outcome = await new WorkspaceSyncService(db.dataSource, declared).sync(await reload(fresh.id), { check: true });
+      const outcome = await new WorkspaceSyncService(db.dataSource, at024).sync(await reload(fresh.id), { check: true });
       expect({ status: outcome.status, actions: outcome.plan?.actions.length }).toEqual({ status: 'up-to-date', actions: 0 });
       const birthdate = (
         await db.client.query(`SELECT "isActive" FROM metadata."fieldMetadata" WHERE "workspaceId" = $1 AND "name" = 'birthdate'`, [
@@ -515,7 +527,7 @@ describe('upgrade-0.24', () => {
         `built ${PERSON_EMAIL_INDEX} CONCURRENTLY`,
       ]);
       expect(await liveIndex(workspace.schemaName, PERSON_EMAIL_INDEX)).toEqual(expect.objectContaining({ isValid: true, isUnique: true }));
-      const check = await new WorkspaceSyncService(db.dataSource, declared).sync(await reload(workspace.id), { check: true, dryRun: true });
+      const check = await new WorkspaceSyncService(db.dataSource, at024).sync(await reload(workspace.id), { check: true, dryRun: true });
       expect({ status: check.status, actions: check.plan?.actions.map((action) => action.summary) }).toEqual({
         status: 'up-to-date',
         actions: [],

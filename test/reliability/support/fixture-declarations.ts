@@ -1,5 +1,6 @@
 import { DeclaredSchema } from '../../../src/declarations/declared-schema';
 import { FieldType } from '../../../src/declarations/field-type';
+import { CURRENT_VERSION } from '../../../src/standard-objects/version.constant';
 import { getVersionSnapshot } from '../../../src/standard-objects/version-snapshots';
 import { v1 } from '../../fixtures/declarations/v1';
 import { v2 } from '../../fixtures/declarations/v2';
@@ -35,7 +36,7 @@ const SETS: Record<string, () => DeclaredSchema> = {
   /** v2 with person.city declared as a NUMBER: a type change that sync does not make. */
   'v2-city-number': () => changeField(v2, 'v2-city-number', 'person', 'city', () => ({ type: FieldType.NUMBER, defaultValue: 0 })),
   /** The current standard declarations without person.city: a standard field removed from the code. */
-  'standard-without-city': () => changeField(getVersionSnapshot('0.23'), '0.23', 'person', 'city', () => null),
+  'standard-without-city': () => changeField(getVersionSnapshot(CURRENT_VERSION), CURRENT_VERSION, 'person', 'city', () => null),
 };
 
 /** A test declaration set by name. */
