@@ -11,12 +11,12 @@ import { StatementRenderer } from '../../sync/statement.renderer';
 import { StepReport, UpgradeStepContext } from '../upgrade-step';
 import { inBriefLockTransaction } from './brief-lock';
 import { ensureIndex, IndexBuild } from './index-build';
-import { fillInBatches } from './keyset-fill';
+import { fillInPageRanges } from './page-range-fill';
 
 /*
  * A search field (TS_VECTOR) added to a table that already holds rows, online: the column without
  * a default (no rewrite), its trigger function and trigger and its metadata row in one short
- * transaction under a brief lock timeout, then the existing rows filled in keyset batches with a
+ * transaction under a brief lock timeout, then the existing rows filled in batches of pages with a
  * checkpoint each, then its GIN index, CONCURRENTLY on a large table. Each part is what the sync
  * gives a workspace created with the field, so the sync afterwards finds the field converged.
  */
@@ -112,20 +112,21 @@ export const addSearchVectorOnline = async (
     const checkpoint = (context.entry.checkpoint ??= {});
     await inBriefLockTransaction(context, `adding ${label(target)}`, async (manager) => {
       for (const statement of statements) await manager.query(statement.sql, statement.params);
-      await context.ledger(manager).checkpoint(context.entry.id, { ...checkpoint, [label(target)]: { lastId: null } }, 0);
+      await context.ledger(manager).checkpoint(context.entry.id, { ...checkpoint, [label(target)]: {} }, 0);
     });
-    checkpoint[label(target)] = { lastId: null };
+    checkpoint[label(target)] = {};
     report.notes.push(`added ${label(target)} with its trigger ${spec.triggerName} (${spec.functionName})`);
     context.options.crashPoint?.('search-vector-added');
   }
   if (existing && context.entry.checkpoint?.[label(target)] === undefined) return;
-  const filled = await fillInBatches(
+  const filled = await fillInPageRanges(
     context,
     label(target),
     qualified(workspace.schemaName, object.tableName),
-    `${quoteIdentifier(spec.column)} = ${searchVectorExpression(spec, 't.')}`,
+    quoteIdentifier(spec.column),
+    searchVectorExpression(spec, 't.'),
   );
-  if (filled.batches > 0) report.notes.push(`filled ${label(target)} on ${filled.rows} row(s) in ${filled.batches} batch(es)`);
+  if (filled.rows > 0) report.notes.push(`filled ${label(target)} on ${filled.rows} row(s) in ${filled.batches} batch(es)`);
   report.rowsAffected += filled.rows;
   report.maxBatchMs = Math.max(report.maxBatchMs, filled.maxBatchMs);
 };
