@@ -1,9 +1,7 @@
 import { performance } from 'node:perf_hooks';
 
 import { UpgradeStepContext } from '../upgrade-step';
-import { BatchedMoveResult } from './batched-move';
-
-const FIRST_BLOCKS = 4;
+import { BatchedMoveResult, BatchSizer } from './batched-move';
 
 /** Where a fill is: its pass, the next page and the end of the pass, the rows the pass filled. */
 interface FillState {
@@ -21,8 +19,8 @@ interface FillState {
  * pages at random. For a column a trigger keeps current from the moment the fill starts: a row
  * written since already holds its value. A row a writer moves without firing the trigger (it
  * changed other columns) can land in a page the pass has left behind, so passes over the whole
- * table repeat until one finds nothing to fill. Batches are sized by time (`batchTargetMs`), or
- * hold about `batchSize` rows when it is unset.
+ * table repeat until one finds nothing to fill. Each batch fills at most the rows BatchSizer gives
+ * it (sized by time, `batchTargetMs`, or `batchSize` rows), whatever the pages hold.
  */
 export const fillInPageRanges = async (
   context: UpgradeStepContext,
@@ -43,9 +41,10 @@ export const fillInPageRanges = async (
   );
   const state: FillState = saved?.endBlock !== undefined ? saved : { pass: 1, nextBlock: 0, endBlock: shape.blocks, filledInPass: 0 };
   checkpoint[key] = state;
-  const { batchTargetMs, batchSize, onProgress } = context.options;
-  const maxBlocks = Math.max(1, Math.round(batchSize / shape.rowsPerBlock));
-  let blocks = batchTargetMs === undefined ? maxBlocks : Math.min(FIRST_BLOCKS, maxBlocks);
+  const { onProgress } = context.options;
+  // Batches that filled rows, as the fault-injection hook counts them (a batch of dead pages is no different from none).
+  let filledBatches = 0;
+  const sizer = new BatchSizer(context.options.batchSize, context.options.batchTargetMs);
   // Progress in rows, as estimated from the pages: the passes after the first go quickly.
   const report = (finished: boolean) =>
     onProgress?.({
@@ -69,32 +68,32 @@ export const fillInPageRanges = async (
       Object.assign(state, { pass: state.pass + 1, nextBlock: 0, endBlock: now.blocks, filledInPass: 0 });
     }
     const started = performance.now();
+    const limit = sizer.next;
     const from = state.nextBlock;
-    const to = Math.min(from + blocks, state.endBlock);
+    // The pages that hold about twice the batch's rows: a batch stops at its row limit or at their end.
+    const to = Math.min(from + Math.max(1, Math.ceil((2 * limit) / shape.rowsPerBlock)), state.endBlock);
     const rows = await context.transaction(async (manager) => {
-      const [filled]: Array<{ rows: number }> = await manager.query(
-        `WITH filled AS (
-           UPDATE ${table} AS t SET ${column} = ${value}
-            WHERE t.ctid >= $1::tid AND t.ctid < $2::tid AND t.${column} IS NULL
-           RETURNING 1
+      const [filled]: Array<{ selected: number; rows: number; lastBlock: number | null }> = await manager.query(
+        `WITH batch AS (
+           SELECT ctid FROM ${table} WHERE ctid >= $1::tid AND ctid < $2::tid AND ${column} IS NULL ORDER BY ctid LIMIT $3
+         ), filled AS (
+           UPDATE ${table} AS t SET ${column} = ${value} FROM batch WHERE t.ctid = batch.ctid RETURNING 1
          )
-         SELECT count(*)::int AS "rows" FROM filled`,
-        [`(${from},0)`, `(${to},0)`],
+         SELECT (SELECT count(*) FROM batch)::int AS "selected", (SELECT count(*) FROM filled)::int AS "rows", (SELECT max((ctid::text::point)[0]) FROM batch)::int AS "lastBlock"`,
+        [`(${from},0)`, `(${to},0)`, limit],
       );
-      state.nextBlock = to;
+      // A batch that reached its limit goes on from its last page (whose rows filled are skipped as no longer NULL).
+      state.nextBlock = filled.selected >= limit && filled.lastBlock !== null ? Math.max(filled.lastBlock, from) : to;
       state.filledInPass += filled.rows;
       await context.ledger(manager).checkpoint(context.entry.id, checkpoint, filled.rows);
-      await context.options.beforeBatchCommit?.(key, result.batches + 1);
+      if (filled.rows > 0) await context.options.beforeBatchCommit?.(key, filledBatches + 1);
       return filled.rows;
     });
     const elapsed = performance.now() - started;
-    if (batchTargetMs !== undefined && to - from === blocks) {
-      // As BatchSizer does for rows: toward the target, never more than doubling or less than a quarter at a time.
-      const ideal = Math.round((blocks * batchTargetMs) / Math.max(elapsed, 1));
-      blocks = Math.min(Math.max(Math.min(Math.max(ideal, Math.floor(blocks / 4)), blocks * 2), 1), maxBlocks);
-    }
+    sizer.record(rows, elapsed);
     result.rows += rows;
     result.batches += 1;
+    if (rows > 0) filledBatches += 1;
     result.maxBatchMs = Math.max(result.maxBatchMs, elapsed);
     report(false);
     await context.options.onBatch?.(key, result.batches);
