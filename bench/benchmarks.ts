@@ -9,6 +9,7 @@ import { phoneMigrationBenchmark } from './phone-migration.bench';
 import { phoneParseBenchmark } from './phone-parse.bench';
 import { searchBenchmark } from './search.bench';
 import { seedDemoBenchmark } from './seed-demo.bench';
+import { upgrade025Benchmark } from './upgrade-0-25.bench';
 
 export type Benchmark = (args: string[]) => Promise<Record<string, unknown>>;
 
@@ -25,4 +26,5 @@ export const BENCHMARKS: Record<string, Benchmark> = {
   'phone-parse': phoneParseBenchmark,
   search: searchBenchmark,
   'seed-demo': seedDemoBenchmark,
+  'upgrade-0.25': upgrade025Benchmark,
 };

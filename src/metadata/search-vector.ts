@@ -1,3 +1,4 @@
+import { quoteIdentifier } from '../database/sql';
 import { DeclaredField } from '../declarations/declared-schema';
 import { FieldType } from '../declarations/field-type';
 import { SearchColumn, searchColumns } from '../declarations/search-fields';
@@ -39,3 +40,18 @@ export const searchVectorSpec = (
   triggerName: searchTriggerName(field.name),
   sources: searchColumns(field.settings, fields),
 });
+
+/**
+ * The tsvector of a row, as the trigger computes it and as a backfill fills it (`row`: `NEW.` in
+ * the trigger, '' in an UPDATE of the table): each source column's words with its weight, in the
+ * 'simple' configuration (no stemming, no stop words: names and addresses are not prose).
+ * Addresses are indexed whole and in parts (jane@acme.com also as jane, acme, com).
+ */
+export const searchVectorExpression = (spec: Pick<SearchVectorSpec, 'sources'>, row: string): string => {
+  const parts = spec.sources.map((source) => {
+    const value = `coalesce(${row}${quoteIdentifier(source.column)}, '')`;
+    const text = source.splitsAddress ? `${value} || ' ' || translate(${value}, '@.:/_-+', '       ')` : value;
+    return `setweight(to_tsvector('simple', ${text}), '${source.weight}')`;
+  });
+  return parts.length > 0 ? parts.join(' || ') : `''::tsvector`;
+};

@@ -2,6 +2,7 @@ import { qualified, quoteIdentifier, quoteLiteral } from '../database/sql';
 import { SqlStatement } from '../database/sql-statement';
 import { FIELD_COLUMNS, INDEX_COLUMNS, OBJECT_COLUMNS } from '../metadata/actual-state';
 import { ColumnSpec } from '../metadata/column-layout';
+import { searchVectorExpression } from '../metadata/search-vector';
 import {
   Change,
   CreateIndex,
@@ -324,20 +325,6 @@ export class StatementRenderer {
 
   // Search columns
 
-  /**
-   * The tsvector of a row: each source column's words with its weight, in the 'simple'
-   * configuration (no stemming, no stop words: names and addresses are not prose). Addresses are
-   * indexed whole and in parts (jane@acme.com also as jane, acme, com).
-   */
-  private searchExpression(change: SetSearchVector, row: string): string {
-    const parts = change.spec.sources.map((source) => {
-      const value = `coalesce(${row}${quoteIdentifier(source.column)}, '')`;
-      const text = source.splitsAddress ? `${value} || ' ' || translate(${value}, '@.:/_-+', '       ')` : value;
-      return `setweight(to_tsvector('simple', ${text}), '${source.weight}')`;
-    });
-    return parts.length > 0 ? parts.join(' || ') : `''::tsvector`;
-  }
-
   private setSearchVector(change: SetSearchVector): SqlStatement[] {
     const { spec } = change;
     const fn = this.inSchema(spec.functionName);
@@ -348,11 +335,11 @@ export class StatementRenderer {
     return [
       ...(change.replaces ? [this.dropFunction(change.replaces)] : []),
       {
-        sql: `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN NEW.${column} := ${this.searchExpression(change, 'NEW.')}; RETURN NEW; END $fn$`,
+        sql: `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN NEW.${column} := ${searchVectorExpression(change.spec, 'NEW.')}; RETURN NEW; END $fn$`,
       },
       { sql: `DROP TRIGGER IF EXISTS ${quoteIdentifier(spec.triggerName)} ON ${table}` },
       { sql: `CREATE TRIGGER ${quoteIdentifier(spec.triggerName)} BEFORE ${events} ON ${table} FOR EACH ROW EXECUTE FUNCTION ${fn}()` },
-      ...(change.backfill ? [{ sql: `UPDATE ${table} SET ${column} = ${this.searchExpression(change, '')}` }] : []),
+      ...(change.backfill ? [{ sql: `UPDATE ${table} SET ${column} = ${searchVectorExpression(change.spec, '')}` }] : []),
     ];
   }
 

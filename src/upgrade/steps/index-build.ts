@@ -13,6 +13,8 @@ export interface IndexDefinition {
   /** What goes between the parentheses: quoted columns or expressions. */
   keys: string;
   where?: string;
+  /** The index method when not a B-tree (GIN for a search column). */
+  using?: 'GIN';
 }
 
 export interface IndexBuild {
@@ -119,7 +121,7 @@ export const ensureIndex = async (context: UpgradeStepContext, index: IndexDefin
     [{ pid }] = (await connection.query(`SELECT pg_backend_pid() AS pid`)) as Array<{ pid: number }>;
   }
   onProgress?.({ task: 'index', done: 0, total: rows, unit: 'rows', pid, finished: false });
-  const create = `CREATE ${index.isUnique ? 'UNIQUE ' : ''}INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${quoteIdentifier(index.name)} ON ${qualified(index.schema, index.table)} (${index.keys})${index.where ? ` WHERE ${index.where}` : ''}`;
+  const create = `CREATE ${index.isUnique ? 'UNIQUE ' : ''}INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${quoteIdentifier(index.name)} ON ${qualified(index.schema, index.table)}${index.using ? ` USING ${index.using}` : ''} (${index.keys})${index.where ? ` WHERE ${index.where}` : ''}`;
   // The build is one statement: while it runs, a second connection reads how far it is.
   const unwatch =
     onProgress && pid !== undefined ? watchBuild(connection.connection, pid, indexProgressMs!, rows, onProgress) : () => undefined;

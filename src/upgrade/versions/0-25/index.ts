@@ -1,6 +1,8 @@
 import { UpgradeStep } from '../../upgrade-step';
 import { addTargetRelationsToCustomObjects } from './add-target-relations-to-custom-objects.step';
+import { addSearchVectors } from './add-search-vectors.step';
 import { addTaskViews } from './add-task-views.step';
+import { buildSearchIndexes } from './build-search-indexes.step';
 import { migrateNoteBodyToRichText } from './migrate-note-body-to-rich-text.step';
 import { migratePhoneFieldsToPhones } from './migrate-phone-fields-to-phones.step';
 
@@ -12,6 +14,8 @@ import { migratePhoneFieldsToPhones } from './migrate-phone-fields-to-phones.ste
 export const UPGRADE_0_25_STEPS: UpgradeStep[] = [
   migratePhoneFieldsToPhones,
   migrateNoteBodyToRichText,
+  addSearchVectors,
+  buildSearchIndexes,
   addTargetRelationsToCustomObjects,
   addTaskViews,
 ];
