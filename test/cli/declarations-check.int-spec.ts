@@ -42,14 +42,18 @@ describe('declarations:check', () => {
     );
   });
 
-  it('passes against 0.23: the changes that need data moved are claimed by the steps of 0.24', async () => {
+  it('passes against 0.23: the changes that need data moved are claimed by the steps of 0.24 and 0.25', async () => {
     const result = await runCli(['declarations:check', '--against', '0.23'], {}, cwd);
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
     expect(result.stdout).toContain(
       'RELATION_BY_VALUE_TO_FOREIGN_KEY opportunity.pointOfContact: new foreign key beside pointOfContactEmail, which matched person by value: existing rows must be backfilled -> upgrade step 0.24:backfill-opportunity-point-of-contact',
     );
     expect(result.stdout).toContain('-> upgrade step 0.24:build-person-email-unique-index');
-    expect(result.stdout).toContain('8 change(s): 6 by sync alone, 2 claimed by upgrade steps, 0 unclaimed');
+    expect(result.stdout).toContain(
+      'TYPE_CHANGE person.phones [TYPE_CHANGE]: type PHONE -> PHONES: existing values must be migrated -> upgrade step 0.25:migrate-phone-fields-to-phones',
+    );
+    expect(result.stdout).toContain('-> upgrade step 0.25:migrate-note-body-to-rich-text');
+    expect(result.stdout).toContain('32 change(s): 28 by sync alone, 4 claimed by upgrade steps, 0 unclaimed');
   });
 
   it('refuses an unknown version or a file that is not a snapshot with exit 2', async () => {

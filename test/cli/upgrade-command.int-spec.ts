@@ -8,6 +8,14 @@ import { ledgerRows, workspaceVersion } from '../upgrade/upgrade-0-23.fixtures';
 
 const STEPS_0_23 = ['migrate-email-fields-to-emails', 'migrate-link-fields-to-links', 'deprecate-company-address', 'add-address-to-views'];
 const STEPS_0_24 = ['build-person-email-unique-index', 'backfill-opportunity-point-of-contact', 'add-point-of-contact-to-views'];
+const STEPS_0_25 = [
+  'migrate-phone-fields-to-phones',
+  'migrate-note-body-to-rich-text',
+  'add-search-vectors',
+  'build-search-indexes',
+  'add-target-relations-to-custom-objects',
+  'add-task-views',
+];
 
 interface UpgradeJson {
   workspaces: Array<{
@@ -29,7 +37,7 @@ describe('upgrade', () => {
   const createAt022 = async (displayName: string): Promise<WorkspaceRow> =>
     (await new WorkspaceCreationService(db.dataSource, buildStandardDeclarations()).create({ displayName, version: '0.22' })).workspace;
 
-  it('-d lists the steps of 0.23 and of 0.24, in the order they run, and writes nothing', async () => {
+  it('-d lists the steps of 0.23, 0.24 and 0.25, in the order they run, and writes nothing', async () => {
     const workspace = await createAt022('Dry');
     const snapshot = await workspaceSnapshot(db.client, workspace.id, workspace.schemaName);
     const text = await cli('upgrade', '-d', '-w', workspace.id);
@@ -38,9 +46,10 @@ describe('upgrade', () => {
     expect(stepLines.map((line) => line.trim().split(/\s+/).slice(1, 3).join(' '))).toEqual([
       ...STEPS_0_23.map((step) => `0.23 ${step}`),
       ...STEPS_0_24.map((step) => `0.24 ${step}`),
+      ...STEPS_0_25.map((step) => `0.25 ${step}`),
     ]);
     expect(text.stdout).toContain(
-      'dry run, nothing written (then sync to the 0.23 snapshot and record version 0.23; then 0.24: its steps, sync to the 0.24 snapshot and record version 0.24)',
+      'dry run, nothing written (then sync to the 0.23 snapshot and record version 0.23; then 0.24: its steps, sync to the 0.24 snapshot and record version 0.24; then 0.25: its steps, sync to the 0.25 snapshot and record version 0.25)',
     );
 
     const json = await cli('upgrade', '--dry-run', '--json', '-w', workspace.id);
@@ -50,6 +59,7 @@ describe('upgrade', () => {
     expect(report.steps.map((step) => [step.version, step.step, step.status])).toEqual([
       ...STEPS_0_23.map((step) => ['0.23', step, 'would-run']),
       ...STEPS_0_24.map((step) => ['0.24', step, 'would-run']),
+      ...STEPS_0_25.map((step) => ['0.25', step, 'would-run']),
     ]);
     expect(report.syncs).toEqual([]);
     expect(await workspaceSnapshot(db.client, workspace.id, workspace.schemaName)).toEqual(snapshot);
@@ -68,7 +78,9 @@ describe('upgrade', () => {
     expect(at('  sync 0.24: applied, ')).toBeGreaterThan(at('  done             0.24 build-person-email-unique-index'));
     expect(at('  done             0.24 add-point-of-contact-to-views')).toBeGreaterThan(at('  sync 0.24: applied, '));
     expect(Number(/sync 0\.23: applied, (\d+) action/.exec(run.stdout)?.[1])).toBeGreaterThan(0);
-    expect(await workspaceVersion(db.client, text.id)).toBe('0.24');
+    expect(at('  sync 0.25: applied, ')).toBeGreaterThan(at('  done             0.25 build-search-indexes'));
+    expect(at('  done             0.25 add-task-views')).toBeGreaterThan(at('  sync 0.25: applied, '));
+    expect(await workspaceVersion(db.client, text.id)).toBe('0.25');
 
     const verbose = await cli('upgrade', '-v', '-w', (await createAt022('Verbose')).id);
     expect(verbose.code).toBe(0);
@@ -82,6 +94,7 @@ describe('upgrade', () => {
     expect(report.syncs.map((sync) => [sync.version, sync.status])).toEqual([
       ['0.23', 'applied'],
       ['0.24', 'applied'],
+      ['0.25', 'applied'],
     ]);
     expect(report.syncs[0].actions.length).toBeGreaterThan(0);
     expect(report.syncs[0].actions.every((action) => action.sql.length > 0)).toBe(true);
@@ -92,6 +105,6 @@ describe('upgrade', () => {
     expect((await cli('upgrade:latest', '-w', workspace.id)).code).toBe(0);
     const again = await cli('upgrade', '-w', workspace.id);
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain(`= ${workspace.id} (${workspace.schemaName}): already at 0.24`);
+    expect(again.stdout).toContain(`= ${workspace.id} (${workspace.schemaName}): already at 0.25`);
   });
 });

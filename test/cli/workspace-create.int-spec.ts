@@ -138,7 +138,7 @@ describe('workspace:create', () => {
 
     it('writes the metadata of every standard object and field', async () => {
       const { objects, fields } = await metadataOf(client, workspace.id);
-      expect(objects).toHaveLength(11);
+      expect(objects).toHaveLength(15);
       expect(objects.map((object) => object.tableName).sort()).toEqual(STANDARD_TABLES);
       expect(objects.every((object) => !object.isCustom && object.isActive && object.standardId)).toBe(true);
       expect(objects.find((object) => object.nameSingular === 'person')).toMatchObject({
@@ -211,7 +211,7 @@ describe('workspace:create', () => {
         'name',
         'emails',
         'jobTitle',
-        'phone',
+        'phones',
         'city',
         'createdBy',
         'company',
@@ -219,7 +219,7 @@ describe('workspace:create', () => {
         'updatedAt',
       ]);
       const total = await client.query(`SELECT count(*)::int AS n FROM "${schema}"."viewField"`);
-      expect(total.rows[0].n).toBe(33);
+      expect(total.rows[0].n).toBe(41);
     });
 
     it('writes the prefill records in the current shapes, each person tied to the company of their email', async () => {

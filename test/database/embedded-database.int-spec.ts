@@ -130,11 +130,12 @@ describe('embedded database (no DATABASE_URL)', () => {
     expect(stages).toEqual(['database:migrate:', 'workspace:create', 'upgrade', 'workspace:sync-metadata', 'workspace:health']);
     expect(lines).toContain('  sync 0.23: applied');
     expect(lines).toContain('  sync 0.24: applied');
-    expect(demo.stdout).toMatch(/✔ \S+ \(workspace_\w+\): upgraded to 0\.24/);
+    expect(lines).toContain('  sync 0.25: applied');
+    expect(demo.stdout).toMatch(/✔ \S+ \(workspace_\w+\): upgraded to 0\.25/);
     expect(demo.stdout).toMatch(/= \S+ \(workspace_\w+\): up to date/);
     expect(demo.stdout).toMatch(/✔ \S+: healthy/);
 
     const list = await runCli(['workspace:list', '--json'], {}, cwd);
-    expect(JSON.parse(list.stdout).workspaces).toEqual([expect.objectContaining({ displayName: 'Demo', version: '0.24' })]);
+    expect(JSON.parse(list.stdout).workspaces).toEqual([expect.objectContaining({ displayName: 'Demo', version: '0.25' })]);
   });
 });

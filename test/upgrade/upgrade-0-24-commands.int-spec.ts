@@ -1,6 +1,7 @@
 import { buildStandardDeclarations } from '../../src/standard-objects/standard-objects';
 import { UPGRADE_0_23_STEPS } from '../../src/upgrade/versions/0-23';
 import { UPGRADE_0_24_STEPS } from '../../src/upgrade/versions/0-24';
+import { UPGRADE_0_25_STEPS } from '../../src/upgrade/versions/0-25';
 import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
 import { WorkspaceRow } from '../../src/metadata/workspace.repository';
 import { CliResult, runCli } from '../utils/cli';
@@ -96,7 +97,7 @@ describe('upgrade-0.24 and upgrade:latest commands', () => {
     expect(await workspaceVersion(db.client, workspace.id)).toBe('0.24');
   });
 
-  it('upgrade:latest brings a 0.22 and a 0.23 workspace to 0.24 in one run, and a second run has nothing to do', async () => {
+  it('upgrade:latest brings a 0.22 and a 0.23 workspace to the latest version (0.25) in one run, and a second run has nothing to do', async () => {
     const [at022, at023] = [await createWorkspace('Latest from 0.22', '0.22'), await createWorkspace('Latest from 0.23', '0.23')];
     const status = async () =>
       Object.fromEntries(
@@ -111,20 +112,24 @@ describe('upgrade-0.24 and upgrade:latest commands', () => {
 
     const result = await cli('upgrade:latest', '-w', at022.id, '-w', at023.id);
     expect({ code: result.code, last: lastLine(result) }).toEqual({ code: 0, last: '2 succeeded, 0 failed, 0 skipped' });
-    expect(result.stdout).toContain(`✔ ${at022.id} (${at022.schemaName}): upgraded to 0.24`);
-    expect(result.stdout).toContain(`✔ ${at023.id} (${at023.schemaName}): upgraded to 0.24`);
+    expect(result.stdout).toContain(`✔ ${at022.id} (${at022.schemaName}): upgraded to 0.25`);
+    expect(result.stdout).toContain(`✔ ${at023.id} (${at023.schemaName}): upgraded to 0.25`);
     expect(result.stdout).toContain('matched 2, unmatched 1, ambiguous 0 (left unset, listed in the ledger), empty 0');
     expect((await ledgerRows(db.client, at022.id)).map((row) => `${row.version} ${row.step} ${row.status}`).sort()).toEqual(
-      [...UPGRADE_0_23_STEPS.map((step) => `0.23 ${step.name} DONE`), ...UPGRADE_0_24_STEPS.map((step) => `0.24 ${step.name} DONE`)].sort(),
+      [
+        ...UPGRADE_0_23_STEPS.map((step) => `0.23 ${step.name} DONE`),
+        ...UPGRADE_0_24_STEPS.map((step) => `0.24 ${step.name} DONE`),
+        ...UPGRADE_0_25_STEPS.map((step) => `0.25 ${step.name} DONE`),
+      ].sort(),
     );
     expect((await ledgerRows(db.client, at023.id)).map((row) => `${row.version} ${row.step} ${row.status}`).sort()).toEqual(
-      UPGRADE_0_24_STEPS.map((step) => `0.24 ${step.name} DONE`).sort(),
+      [...UPGRADE_0_24_STEPS.map((step) => `0.24 ${step.name} DONE`), ...UPGRADE_0_25_STEPS.map((step) => `0.25 ${step.name} DONE`)].sort(),
     );
-    expect(await status()).toEqual({ [at022.id]: { version: '0.24', pending: null }, [at023.id]: { version: '0.24', pending: null } });
+    expect(await status()).toEqual({ [at022.id]: { version: '0.25', pending: null }, [at023.id]: { version: '0.25', pending: null } });
 
     const again = await cli('upgrade:latest', '-w', at022.id, '-w', at023.id);
     expect({ code: again.code, last: lastLine(again) }).toEqual({ code: 0, last: '2 succeeded, 0 failed, 0 skipped' });
-    expect(again.stdout).toContain(`= ${at022.id} (${at022.schemaName}): already at 0.24`);
+    expect(again.stdout).toContain(`= ${at022.id} (${at022.schemaName}): already at 0.25`);
   });
 
   it('upgrade:latest --dry-run writes nothing and names the steps it would run', async () => {

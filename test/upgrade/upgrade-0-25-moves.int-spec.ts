@@ -312,7 +312,8 @@ describe('the data moves of upgrade-0.25', () => {
     const outcome = await new UpgradeRunner(db.dataSource).upgrade(workspace, '0.25', {
       batchSize: 10,
       onBatch: async (key, batch) => {
-        if (batch !== 2 || wrote.includes(key)) return;
+        // The two moves come first; the batches of the steps after them (the search fill) are left alone.
+        if (batch !== 2 || wrote.length === 2 || wrote.includes(key)) return;
         wrote.push(key);
         // The old app's writes, on another connection, in the 0.24 shape.
         if (wrote.length === 1) {

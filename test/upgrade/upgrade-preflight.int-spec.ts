@@ -54,7 +54,7 @@ describe('upgrade pre-flight', () => {
     await db.client.query(`ALTER TABLE "${workspace.schemaName}".company ALTER COLUMN "address" SET NOT NULL`);
     const repaired = await cli('upgrade:latest', '-w', workspace.id);
     expect({ code: repaired.code, last: lastLine(repaired) }).toEqual({ code: 0, last: '1 succeeded, 0 failed, 0 skipped' });
-    expect(await workspaceVersion(db.client, workspace.id)).toBe('0.24');
+    expect(await workspaceVersion(db.client, workspace.id)).toBe('0.25');
   });
 
   it('a custom company field addressOld: upgrade-0.23 stops before the email and link moves, naming the field', async () => {
@@ -88,7 +88,7 @@ describe('upgrade pre-flight', () => {
     const fixed = await cli('upgrade:latest', '--dedupe', 'keep-oldest', '-w', workspace.id);
     expect({ code: fixed.code, out: fixed.code === 0 ? '' : fixed.stdout }).toEqual({ code: 0, out: '' });
     expect({ code: fixed.code, last: lastLine(fixed) }).toEqual({ code: 0, last: '1 succeeded, 0 failed, 0 skipped' });
-    expect(await workspaceVersion(db.client, workspace.id)).toBe('0.24');
+    expect(await workspaceVersion(db.client, workspace.id)).toBe('0.25');
   });
 
   it('an email over the btree limit at 0.23: upgrade-0.24 refuses before the duplicates are renamed', async () => {
