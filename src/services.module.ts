@@ -19,6 +19,7 @@ import { SyncJobHandler } from './workspace/sync-job.handler';
 import { UPGRADE_JOB_HANDLER_PROVIDERS } from './workspace/upgrade-job.handler';
 import { UpgradeMarkAppliedJobHandler } from './workspace/upgrade-mark-applied-job.handler';
 import { UpgradeStatusJobHandler } from './workspace/upgrade-status-job.handler';
+import { WalkRunRepository } from './workspace/walk-run.repository';
 import { ReadinessService } from './workspace/readiness.service';
 import { WorkspaceOutcomeLog } from './workspace/workspace-outcome.log';
 import { WorkspaceCreationService } from './workspace/workspace-creation.service';
@@ -44,6 +45,7 @@ const PROVIDERS = [
   UpgradeMarkAppliedJobHandler,
   UpgradeRunner,
   UpgradeStatusJobHandler,
+  WalkRunRepository,
   WorkspaceCreationService,
   WorkspaceFleetRunner,
   WorkspaceHealthJobHandler,
