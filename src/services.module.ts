@@ -10,11 +10,14 @@ import { WorkspaceRepository } from './metadata/workspace.repository';
 import { ContactCreationService } from './records/contact-creation.service';
 import { RecordCsvService } from './records/record-csv.service';
 import { RecordService } from './records/record.service';
+import { TableViewService } from './records/table-view.service';
 import { WorkspaceSyncService } from './sync/workspace-sync.service';
 import { LedgerRepository } from './upgrade/ledger.repository';
 import { UpgradeBaselineService } from './upgrade/upgrade-baseline.service';
 import { UpgradeRunner } from './upgrade/upgrade.runner';
 import { DemoRunService } from './workspace/demo-run.service';
+import { FleetOverviewRepository } from './workspace/fleet-overview.repository';
+import { FleetOverviewService } from './workspace/fleet-overview.service';
 import { SyncJobHandler } from './workspace/sync-job.handler';
 import { UPGRADE_JOB_HANDLER_PROVIDERS } from './workspace/upgrade-job.handler';
 import { UpgradeMarkAppliedJobHandler } from './workspace/upgrade-mark-applied-job.handler';
@@ -26,6 +29,7 @@ import { WorkspaceCreationService } from './workspace/workspace-creation.service
 import { WorkspaceFleetRunner } from './workspace/workspace-fleet.runner';
 import { WorkspaceHealthJobHandler } from './workspace/workspace-health-job.handler';
 import { WorkspaceJobDispatcher } from './workspace/workspace-job.dispatcher';
+import { WorkspaceOverviewService } from './workspace/workspace-overview.service';
 
 const PROVIDERS = [
   ActualStateRepository,
@@ -35,11 +39,14 @@ const PROVIDERS = [
   CustomMetadataService,
   DeclaredStateRepository,
   DemoRunService,
+  FleetOverviewRepository,
+  FleetOverviewService,
   LedgerRepository,
   ReadinessService,
   RecordCsvService,
   RecordService,
   SyncJobHandler,
+  TableViewService,
   ...UPGRADE_JOB_HANDLER_PROVIDERS,
   UpgradeBaselineService,
   UpgradeMarkAppliedJobHandler,
@@ -51,6 +58,7 @@ const PROVIDERS = [
   WorkspaceHealthJobHandler,
   WorkspaceJobDispatcher,
   WorkspaceOutcomeLog,
+  WorkspaceOverviewService,
   WorkspaceRepository,
   WorkspaceSyncService,
 ];
