@@ -44,17 +44,30 @@ export class WalkRunRepository {
 
   /**
    * One statement: the run's progress, and the outcomes finished since the last write (the last
-   * of each workspace and command kept; workspaces that do not exist left out).
+   * of each workspace and command kept; workspaces that do not exist left out). Without outcomes,
+   * core.workspace is not read: a run's heartbeat never waits on a lock of the fleet's table.
    */
   async write(runId: string, progress: WalkRunProgress, outcomes: WorkspaceOutcomeRow[]): Promise<void> {
-    const rows = outcomes.map((row) => ({ ...row, message: row.message?.slice(0, MAX_MESSAGE_LENGTH) ?? null }));
-    await this.manager.query(
-      `WITH progress AS (
-         UPDATE core."walkRun"
+    const update = `UPDATE core."walkRun"
             SET "total" = $2, "succeeded" = $3, "failed" = $4, "skipped" = $5, "status" = $6, "error" = $7, "updatedAt" = now(),
                 "finishedAt" = CASE WHEN $6 = 'RUNNING' THEN NULL ELSE now() END
-          WHERE "id" = $1
-       )
+          WHERE "id" = $1`;
+    const params = [
+      runId,
+      progress.total,
+      progress.succeeded,
+      progress.failed,
+      progress.skipped,
+      progress.status,
+      progress.error?.slice(0, MAX_MESSAGE_LENGTH) ?? null,
+    ];
+    if (outcomes.length === 0) {
+      await this.manager.query(update, params);
+      return;
+    }
+    const rows = outcomes.map((row) => ({ ...row, message: row.message?.slice(0, MAX_MESSAGE_LENGTH) ?? null }));
+    await this.manager.query(
+      `WITH progress AS (${update})
        INSERT INTO core."workspaceOutcome" AS o ("workspaceId", "command", "outcome", "status", "message", "runId", "finishedAt")
        SELECT r."workspaceId", r."command", r."outcome", r."status", r."message", $1, r."finishedAt"
          FROM jsonb_to_recordset($8::jsonb) AS r("workspaceId" uuid, "command" text, "outcome" text, "status" text, "message" text, "finishedAt" timestamptz)
@@ -62,16 +75,7 @@ export class WalkRunRepository {
        ON CONFLICT ("workspaceId", "command") DO UPDATE
           SET "outcome" = excluded."outcome", "status" = excluded."status", "message" = excluded."message",
               "runId" = excluded."runId", "finishedAt" = excluded."finishedAt"`,
-      [
-        runId,
-        progress.total,
-        progress.succeeded,
-        progress.failed,
-        progress.skipped,
-        progress.status,
-        progress.error?.slice(0, MAX_MESSAGE_LENGTH) ?? null,
-        JSON.stringify(rows),
-      ],
+      [...params, JSON.stringify(rows)],
     );
   }
 }
