@@ -1,3 +1,4 @@
+import { consoleFleetBenchmark } from './console-fleet.bench';
 import { createBenchmark, createSyntheticBenchmark } from './create.bench';
 import { csvBenchmark } from './csv.bench';
 import { declarationsBenchmark } from './declarations.bench';
@@ -12,6 +13,7 @@ import { seedDemoBenchmark } from './seed-demo.bench';
 export type Benchmark = (args: string[]) => Promise<Record<string, unknown>>;
 
 export const BENCHMARKS: Record<string, Benchmark> = {
+  'console-fleet': consoleFleetBenchmark,
   create: createBenchmark,
   'create-synthetic': createSyntheticBenchmark,
   csv: csvBenchmark,

@@ -87,10 +87,10 @@ export class FleetOverviewRepository {
     return this.manager.query(`
       SELECT s."outcome" AS "key", count(*)::int AS "count"
         FROM core.workspace w
-        LEFT JOIN LATERAL (
-          SELECT o."outcome" FROM core."workspaceOutcome" o WHERE o."workspaceId" = w."id" AND ${SYNC_COMMANDS}
-           ORDER BY o."finishedAt" DESC LIMIT 1
-        ) s ON true
+        LEFT JOIN (
+          SELECT DISTINCT ON (o."workspaceId") o."workspaceId", o."outcome" FROM core."workspaceOutcome" o
+           WHERE ${SYNC_COMMANDS} ORDER BY o."workspaceId", o."finishedAt" DESC
+        ) s ON s."workspaceId" = w."id"
        GROUP BY 1 ORDER BY 1 NULLS FIRST`);
   }
 
