@@ -361,7 +361,7 @@ describe('the console', () => {
       await page.waitForSelector('[data-testid=import-report]');
       expect(await attributes(page, '[data-testid=bad-lines] li', 'data-line')).toEqual(['3']);
       expect(await page.textContent('[data-testid=bad-lines] li')).toMatch(/^line 3: companyId does not name an existing company/);
-      expect(await page.textContent('[data-testid=import-report]')).toMatch(/Nothing imported/);
+      expect(await page.textContent('[data-testid=import-report]')).toMatch(/1 bad row\(s\), nothing imported: line 3/);
       expect(await idsWhere('true')).toEqual(before);
       await screenshot(page, 'table-import-report');
 

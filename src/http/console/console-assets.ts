@@ -41,7 +41,7 @@ button.chip { background: var(--page); color: var(--ink); border-color: var(--li
 .pager { display: flex; gap: 16px; margin-top: 10px; }
 .views { display: flex; gap: 14px; margin-bottom: 8px; }
 .scroll { overflow-x: auto; }
-table.records { table-layout: fixed; width: auto; }
+table.records { table-layout: fixed; }
 table.records td { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 progress { width: 120px; vertical-align: middle; }
 pre { white-space: pre-wrap; background: var(--page); padding: 8px; border-radius: 4px; font-size: 12px; }

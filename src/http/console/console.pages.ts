@@ -489,7 +489,7 @@ export const importReport = (result: {
 }): Html =>
   html`<div class="${result.refused ? 'error' : 'ok'}" data-testid="import-report" role="status">
     <p>
-      ${result.refused ? html`Nothing imported: ${result.message ?? ''}` : html`Imported <strong data-testid="imported">${result.imported}</strong> row(s)${result.skipped > 0 ? html`, skipped ${result.skipped} bad row(s)` : ''}.`}
+      ${result.refused ? (result.message ?? 'Nothing imported.') : html`Imported <strong data-testid="imported">${result.imported}</strong> row(s)${result.skipped > 0 ? html`, skipped ${result.skipped} bad row(s)` : ''}.`}
     </p>
     ${
       result.errors.length > 0
@@ -501,6 +501,9 @@ export const importReport = (result: {
   </div>`;
 
 export const importResultReport = (result: ImportResult): Html => importReport({ ...result, refused: false });
+
+/** A column's width in pixels: the view's size, at least wide enough to read. */
+const columnWidth = (size: number): number => Math.max(40, Math.round(size));
 
 export const tablePage = (session: ConsoleSession, workspaceId: string, table: TableView, error: string | null): Html => {
   const base = consolePath('workspaces', workspaceId, 'objects', table.object.namePlural);
@@ -581,9 +584,13 @@ export const tablePage = (session: ConsoleSession, workspaceId: string, table: T
           ${formatNumber(from)}–${formatNumber(to)} of <span data-testid="table-total">${formatNumber(pageInfo.totalCount)}</span>
         </p>
         <div class="scroll">
-          <table class="records" data-testid="records">
+          <table
+            class="records"
+            data-testid="records"
+            style="${`width: ${table.columns.reduce((sum, column) => sum + columnWidth(column.size), 0)}px`}"
+          >
             <colgroup>
-              ${table.columns.map((column) => html`<col style="width: ${Math.max(40, Math.round(column.size))}px" />`)}
+              ${table.columns.map((column) => html`<col style="${`width: ${columnWidth(column.size)}px`}" />`)}
             </colgroup>
             <thead>
               <tr>
