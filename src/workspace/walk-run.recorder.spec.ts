@@ -35,18 +35,20 @@ describe('WalkRunRecorder', () => {
   beforeEach(() => {
     jest.useFakeTimers();
     clock = 1_000_000;
+    idle = true;
   });
 
   afterEach(() => {
     jest.useRealTimers();
   });
 
+  let idle = true;
   const start = async (runs: FakeRuns, notes: string[] = []) =>
     (await WalkRunRecorder.start(
       runs as unknown as WalkRunRepository,
       { command: 'workspace:sync-metadata', queued: false, dryRun: false },
       (line) => notes.push(line),
-      now,
+      { now, hasIdleConnection: () => idle },
     ))!;
 
   /** Lets the timers due by `ms` from now fire, and the writes they start finish. */
@@ -115,6 +117,24 @@ describe('WalkRunRecorder', () => {
     await recorder.finish('INTERRUPTED');
     await advance(3 * RUN_HEARTBEAT_MS);
     expect(runs.writes.map((write) => write.progress.status)).toEqual(['RUNNING', 'RUNNING', 'INTERRUPTED']);
+  });
+
+  it('waits for an idle connection of the pool rather than make the pool open one', async () => {
+    const runs = new FakeRuns();
+    const recorder = await start(runs);
+    recorder.begin(3);
+    await advance(0);
+    expect(runs.writes).toHaveLength(1);
+    idle = false;
+    recorder.add(entry('a'));
+    await advance(5 * RUN_WRITE_INTERVAL_MS);
+    await advance(RUN_HEARTBEAT_MS);
+    expect(runs.writes).toHaveLength(1);
+    idle = true;
+    await advance(RUN_WRITE_INTERVAL_MS);
+    expect(runs.writes).toHaveLength(2);
+    expect(runs.writes[1].outcomes.map((row) => row.workspaceId)).toEqual(['a']);
+    await recorder.finish('DONE');
   });
 
   it('says once that it cannot write, keeps the outcomes for the next write, and lets the walk go on', async () => {

@@ -16,7 +16,9 @@ export const RUN_HEARTBEAT_MS = 15_000;
  * A run of one workspace writes twice, at its start and its end, whatever its duration: the
  * statements a run sends stay the same from one run to the next (the crash tests kill a process
  * after its n-th statement). A longer run also writes every 15 s while nothing finishes, so
- * the console can tell a quiet run from a stopped one.
+ * the console can tell a quiet run from a stopped one. Writes during the run wait for an idle
+ * connection of the pool, so the record never makes the pool open a connection of its own: one
+ * that sat idle would be the next workspace's when the server ends every session.
  */
 export class WalkRunRecorder {
   private readonly progress: WalkRunProgress = { total: null, succeeded: 0, failed: 0, skipped: 0, status: 'RUNNING', error: null };
@@ -32,6 +34,7 @@ export class WalkRunRecorder {
     private readonly runId: string,
     private readonly note: (line: string) => void,
     private readonly now: () => number,
+    private readonly hasIdleConnection: () => boolean,
   ) {}
 
   /** Inserts the run; null (said through `note`) when it cannot be recorded, and the walk runs unrecorded. */
@@ -39,11 +42,11 @@ export class WalkRunRecorder {
     repository: WalkRunRepository,
     run: { command: string; queued: boolean; dryRun: boolean },
     note: (line: string) => void,
-    now: () => number = Date.now,
+    options: { now?: () => number; hasIdleConnection?: () => boolean } = {},
   ): Promise<WalkRunRecorder | null> {
     try {
       const id = await repository.insert({ ...run, host: hostname(), pid: process.pid });
-      return new WalkRunRecorder(repository, id, note, now);
+      return new WalkRunRecorder(repository, id, note, options.now ?? Date.now, options.hasIdleConnection ?? (() => true));
     } catch (error) {
       note(`the run is not recorded for the console: ${(error as Error).message}`);
       return null;
@@ -59,7 +62,7 @@ export class WalkRunRecorder {
     this.progress.total = total;
     if (total <= 1) return;
     this.heartbeat = setInterval(() => {
-      if (this.timer === null && this.progress.status === 'RUNNING') void this.write();
+      if (this.timer === null && this.progress.status === 'RUNNING' && this.hasIdleConnection()) void this.write();
     }, RUN_HEARTBEAT_MS);
     this.heartbeat.unref();
     this.schedule();
@@ -96,10 +99,16 @@ export class WalkRunRecorder {
     const { total, succeeded, failed, skipped, status } = this.progress;
     if (this.timer || status !== 'RUNNING' || total === null || total <= 1 || succeeded + failed + skipped >= total) return;
     const wait = Math.max(0, this.lastWrite + RUN_WRITE_INTERVAL_MS - this.now());
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.write();
-    }, wait);
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        // Every connection busy with workspaces: wait for one to be free rather than open another
+        // (a connection opened for this write would sit idle in the pool between writes).
+        if (this.hasIdleConnection()) void this.write();
+        else this.schedule();
+      },
+      Math.max(wait, this.hasIdleConnection() ? 0 : RUN_WRITE_INTERVAL_MS),
+    );
   }
 
   private write(): Promise<void> {

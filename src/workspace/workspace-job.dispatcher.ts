@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 
 import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 
 import { AppConfig } from '../config/app-config';
 import { FAULT_INJECTION, FaultInjection } from '../config/fault-injection';
@@ -59,12 +60,15 @@ export class WorkspaceJobDispatcher {
         )
       : null;
     const concurrency = queue ? (options.concurrency ?? DEFAULT_QUEUE_WINDOW) : this.database.isEmbedded ? 1 : (options.concurrency ?? 1);
+    let dataSource: DataSource;
     try {
-      await this.database.connect({ poolSize: queue ? 2 : concurrency + 1 });
+      dataSource = await this.database.connect({ poolSize: queue ? 2 : concurrency + 1 });
     } catch (error) {
       await queue?.close();
       throw error;
     }
+    // pg's pool, under TypeORM's driver: how many of its connections are idle now.
+    const pool = (dataSource.driver as unknown as { master?: { idleCount?: number } }).master;
     return new WorkspaceWalk(
       this.fleet,
       this.faults,
@@ -75,6 +79,7 @@ export class WorkspaceJobDispatcher {
       this.config.DATABASE_RETRY_MS,
       this.outcomes,
       this.runs,
+      () => typeof pool?.idleCount !== 'number' || pool.idleCount > 0,
     );
   }
 

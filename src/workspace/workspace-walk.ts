@@ -88,6 +88,8 @@ export class WorkspaceWalk<T, O extends WalkOptions> {
     private readonly outcomes: WorkspaceOutcomeLog,
     /** Where the run and its workspaces' outcomes are recorded for the console; null: nowhere. */
     private readonly runs: WalkRunRepository | null = null,
+    /** Whether the pool has a connection no one uses now (the record's writes wait for one). */
+    private readonly hasIdleConnection: () => boolean = () => true,
   ) {}
 
   async run(run: WalkRun<T>): Promise<FleetSummary<RenderedResult>> {
@@ -97,6 +99,7 @@ export class WorkspaceWalk<T, O extends WalkOptions> {
           this.runs,
           { command: handler.name, queued: queue !== null, dryRun: (options as { dryRun?: unknown }).dryRun === true },
           run.note,
+          { hasIdleConnection: this.hasIdleConnection },
         )
       : null;
     try {
