@@ -170,11 +170,6 @@ export class FleetOverviewRepository {
     );
   }
 
-  async run(id: string): Promise<WalkRunRow | null> {
-    const [row] = await this.manager.query(`SELECT r.*, now() AS "now" FROM core."walkRun" r WHERE r."id" = $1`, [id]);
-    return row ?? null;
-  }
-
   /** The failed ones of `outcomes` (one row per workspace), latest first, with how many there are. */
   private async attention(outcomes: string, limit: number): Promise<{ rows: AttentionRow[]; total: number }> {
     const rows: Array<AttentionRow & { total: number }> = await this.manager.query(
