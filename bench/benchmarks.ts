@@ -1,3 +1,4 @@
+import { consoleFleetBenchmark } from './console-fleet.bench';
 import { createBenchmark, createSyntheticBenchmark } from './create.bench';
 import { csvBenchmark } from './csv.bench';
 import { declarationsBenchmark } from './declarations.bench';
@@ -14,6 +15,7 @@ import { upgrade025Benchmark } from './upgrade-0-25.bench';
 export type Benchmark = (args: string[]) => Promise<Record<string, unknown>>;
 
 export const BENCHMARKS: Record<string, Benchmark> = {
+  'console-fleet': consoleFleetBenchmark,
   create: createBenchmark,
   'create-synthetic': createSyntheticBenchmark,
   csv: csvBenchmark,

@@ -10,21 +10,26 @@ import { WorkspaceRepository } from './metadata/workspace.repository';
 import { ContactCreationService } from './records/contact-creation.service';
 import { RecordCsvService } from './records/record-csv.service';
 import { RecordService } from './records/record.service';
+import { TableViewService } from './records/table-view.service';
 import { WorkspaceSyncService } from './sync/workspace-sync.service';
 import { LedgerRepository } from './upgrade/ledger.repository';
 import { UpgradeBaselineService } from './upgrade/upgrade-baseline.service';
 import { UpgradeRunner } from './upgrade/upgrade.runner';
 import { DemoRunService } from './workspace/demo-run.service';
+import { FleetOverviewRepository } from './workspace/fleet-overview.repository';
+import { FleetOverviewService } from './workspace/fleet-overview.service';
 import { SyncJobHandler } from './workspace/sync-job.handler';
 import { UPGRADE_JOB_HANDLER_PROVIDERS } from './workspace/upgrade-job.handler';
 import { UpgradeMarkAppliedJobHandler } from './workspace/upgrade-mark-applied-job.handler';
 import { UpgradeStatusJobHandler } from './workspace/upgrade-status-job.handler';
+import { WalkRunRepository } from './workspace/walk-run.repository';
 import { ReadinessService } from './workspace/readiness.service';
 import { WorkspaceOutcomeLog } from './workspace/workspace-outcome.log';
 import { WorkspaceCreationService } from './workspace/workspace-creation.service';
 import { WorkspaceFleetRunner } from './workspace/workspace-fleet.runner';
 import { WorkspaceHealthJobHandler } from './workspace/workspace-health-job.handler';
 import { WorkspaceJobDispatcher } from './workspace/workspace-job.dispatcher';
+import { WorkspaceOverviewService } from './workspace/workspace-overview.service';
 
 const PROVIDERS = [
   ActualStateRepository,
@@ -34,21 +39,26 @@ const PROVIDERS = [
   CustomMetadataService,
   DeclaredStateRepository,
   DemoRunService,
+  FleetOverviewRepository,
+  FleetOverviewService,
   LedgerRepository,
   ReadinessService,
   RecordCsvService,
   RecordService,
   SyncJobHandler,
+  TableViewService,
   ...UPGRADE_JOB_HANDLER_PROVIDERS,
   UpgradeBaselineService,
   UpgradeMarkAppliedJobHandler,
   UpgradeRunner,
   UpgradeStatusJobHandler,
+  WalkRunRepository,
   WorkspaceCreationService,
   WorkspaceFleetRunner,
   WorkspaceHealthJobHandler,
   WorkspaceJobDispatcher,
   WorkspaceOutcomeLog,
+  WorkspaceOverviewService,
   WorkspaceRepository,
   WorkspaceSyncService,
 ];

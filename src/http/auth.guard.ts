@@ -11,16 +11,23 @@ import { Reflector } from '@nestjs/core';
 import { Request } from 'express';
 
 import { ApiKeyService, Principal } from '../auth/api-key.service';
+import { csrfTokenFor, readCookie, SESSION_COOKIE } from './console/console-session';
 
 export type Access = 'admin' | 'workspace' | 'admin-or-workspace' | 'public';
 
 const ACCESS_KEY = 'wms:access';
+const SESSION_KEY = 'wms:session';
 
 /** Who may call an endpoint: the admin token, a key of the workspace in the path, either, or anyone (the operators' probes). */
 export const Allow = (access: Access) => SetMetadata(ACCESS_KEY, access);
 
+/** The console's pages: the key is the one the browser signed in with (its session cookie), not a bearer token. */
+export const FromSession = () => SetMetadata(SESSION_KEY, true);
+
 export interface AuthenticatedRequest extends Request {
   principal: Principal;
+  /** Console pages: the CSRF token of the session, which every form that writes must send back. */
+  csrfToken?: string;
 }
 
 const bearerToken = (header: string | undefined): string | null => {
@@ -45,12 +52,17 @@ export class AuthGuard implements CanActivate {
     const access =
       this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]) ?? 'workspace';
     if (access === 'public') return true;
-    const principal = await this.apiKeys.authenticate(bearerToken(request.headers.authorization));
+    const fromSession = this.reflector.getAllAndOverride<boolean | undefined>(SESSION_KEY, [context.getHandler(), context.getClass()]);
+    const token = fromSession ? readCookie(request.headers.cookie, SESSION_COOKIE) : bearerToken(request.headers.authorization);
+    const principal = await this.apiKeys.authenticate(token);
     if (!principal) {
       throw new UnauthorizedException(
-        'a valid bearer token is required: "Authorization: Bearer <key>" with the admin token or a workspace API key',
+        fromSession
+          ? 'sign in with the admin token or a workspace API key at /console/sign-in'
+          : 'a valid bearer token is required: "Authorization: Bearer <key>" with the admin token or a workspace API key',
       );
     }
+    if (fromSession) request.csrfToken = csrfTokenFor(token!);
     const workspaceId = typeof request.params.workspaceId === 'string' ? request.params.workspaceId : undefined;
     if (principal.kind === 'workspace') {
       if (access === 'admin') throw new ForbiddenException('this endpoint needs the admin token (ADMIN_API_KEY)');

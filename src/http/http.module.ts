@@ -12,6 +12,9 @@ import { ObservabilityModule } from '../observability/observability.module';
 import { ServicesModule } from '../services.module';
 import { StandardDeclarationsModule } from '../standard-objects/standard-declarations.module';
 import { AuthGuard } from './auth.guard';
+import { ConsoleAuthController } from './console/console-auth.controller';
+import { ConsoleFleetController } from './console/console-fleet.controller';
+import { ConsoleWorkspaceController } from './console/console-workspace.controller';
 import { HealthController } from './health.controller';
 import { HttpExceptionFilter } from './http-exception.filter';
 import { MetadataController } from './metadata.controller';
@@ -48,7 +51,15 @@ const HTTP_POOL_SIZE = 10;
     StandardDeclarationsModule,
     ServicesModule,
   ],
-  controllers: [WorkspacesController, MetadataController, RecordsController, HealthController],
+  controllers: [
+    WorkspacesController,
+    MetadataController,
+    RecordsController,
+    HealthController,
+    ConsoleAuthController,
+    ConsoleFleetController,
+    ConsoleWorkspaceController,
+  ],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: HttpExceptionFilter },

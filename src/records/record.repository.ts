@@ -320,4 +320,24 @@ export class RecordRepository {
     );
     return { filters, sorts };
   }
+
+  /** The views of an object that are not deleted, in their order. */
+  async viewsOf(viewTable: string, objectMetadataId: string): Promise<Array<{ id: string; name: string }>> {
+    return this.manager.query(
+      `SELECT "id", "name" FROM ${this.table(viewTable)} WHERE "objectMetadataId" = $1 AND "deletedAt" IS NULL ORDER BY "position" NULLS LAST, "createdAt", "id"`,
+      [objectMetadataId],
+    );
+  }
+
+  /** A view's columns in their order, with their sizes. */
+  async viewFields(
+    viewFieldTable: string,
+    viewId: string,
+  ): Promise<Array<{ id: string; fieldMetadataId: string | null; isVisible: boolean; size: number; position: number }>> {
+    return this.manager.query(
+      `SELECT "id", "fieldMetadataId", "isVisible", "size"::float8 AS "size", "position"::float8 AS "position" FROM ${this.table(viewFieldTable)}
+        WHERE "viewId" = $1 AND "deletedAt" IS NULL ORDER BY "position", "createdAt", "id"`,
+      [viewId],
+    );
+  }
 }

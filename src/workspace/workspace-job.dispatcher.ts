@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 
 import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 
 import { AppConfig } from '../config/app-config';
 import { FAULT_INJECTION, FaultInjection } from '../config/fault-injection';
 import { DatabaseService } from '../database/database.service';
 import { WorkspaceRepository } from '../metadata/workspace.repository';
 import { DatabaseOutage, retryOnConnectionLoss, retryWorkOnConnectionLoss } from './connection-retry';
+import { WalkRunRepository } from './walk-run.repository';
 import { FleetItemResult, WorkspaceFleetRunner } from './workspace-fleet.runner';
 import { WorkspaceJobHandler } from './workspace-job.handler';
 import { queueNameFor, RetryLaterError, WorkspaceJobContext, WorkspaceJobData, WorkspaceJobQueue } from './workspace-queue';
@@ -35,6 +37,7 @@ export class WorkspaceJobDispatcher {
     @Inject(WorkspaceRepository) private readonly workspaces: WorkspaceRepository,
     @Inject(FAULT_INJECTION) private readonly faults: FaultInjection,
     @Inject(WorkspaceOutcomeLog) private readonly outcomes: WorkspaceOutcomeLog,
+    @Inject(WalkRunRepository) private readonly runs: WalkRunRepository,
   ) {}
 
   get queueUnavailable(): QueueUnavailable | null {
@@ -44,7 +47,8 @@ export class WorkspaceJobDispatcher {
 
   /**
    * Opens a walk: the queue of this run when `options.queue`, and the connections it needs (one
-   * per workspace in flight, and one for the walk's own reads). Close it once run.
+   * per workspace in flight, and one for the walk's own reads and the record of the run, which the
+   * console reads). Close it once run.
    */
   async open<T, O extends WalkOptions>(handler: WorkspaceJobHandler<T, O>, options: O): Promise<WorkspaceWalk<T, O>> {
     const queue = options.queue
@@ -56,13 +60,27 @@ export class WorkspaceJobDispatcher {
         )
       : null;
     const concurrency = queue ? (options.concurrency ?? DEFAULT_QUEUE_WINDOW) : this.database.isEmbedded ? 1 : (options.concurrency ?? 1);
+    let dataSource: DataSource;
     try {
-      await this.database.connect({ poolSize: queue ? 2 : concurrency + 1 });
+      dataSource = await this.database.connect({ poolSize: queue ? 2 : concurrency + 1 });
     } catch (error) {
       await queue?.close();
       throw error;
     }
-    return new WorkspaceWalk(this.fleet, this.faults, handler, options, queue, concurrency, this.config.DATABASE_RETRY_MS, this.outcomes);
+    // pg's pool, under TypeORM's driver: how many of its connections are idle now.
+    const pool = (dataSource.driver as unknown as { master?: { idleCount?: number } }).master;
+    return new WorkspaceWalk(
+      this.fleet,
+      this.faults,
+      handler,
+      options,
+      queue,
+      concurrency,
+      this.config.DATABASE_RETRY_MS,
+      this.outcomes,
+      this.runs,
+      () => typeof pool?.idleCount !== 'number' || pool.idleCount > 0,
+    );
   }
 
   /**

@@ -5,8 +5,10 @@ import { WorkspaceRow } from '../metadata/workspace.repository';
 import { DatabaseOutage, retryOnConnectionLoss, retryWorkOnConnectionLoss } from './connection-retry';
 import { Rollout, RolloutAmount } from './rollout';
 import { FleetItemResult, FleetStageSummary, FleetStatus, FleetSummary, FleetWork, WorkspaceFleetRunner } from './workspace-fleet.runner';
+import { WalkRunRecorder } from './walk-run.recorder';
+import { WalkRunRepository } from './walk-run.repository';
 import { WorkspaceJobHandler } from './workspace-job.handler';
-import { WorkspaceMeasures, WorkspaceOutcomeLog } from './workspace-outcome.log';
+import { WorkspaceMeasures, WorkspaceOutcomeEntry, WorkspaceOutcomeLog } from './workspace-outcome.log';
 import { WorkspaceJobQueue } from './workspace-queue';
 
 /** The options every walk takes, as its command parsed them. */
@@ -84,10 +86,38 @@ export class WorkspaceWalk<T, O extends WalkOptions> {
     /** How long one workspace's work is retried after a lost database connection (DATABASE_RETRY_MS). */
     private readonly retryMs: number,
     private readonly outcomes: WorkspaceOutcomeLog,
+    /** Where the run and its workspaces' outcomes are recorded for the console; null: nowhere. */
+    private readonly runs: WalkRunRepository | null = null,
+    /** Whether the pool has a connection no one uses now (the record's writes wait for one). */
+    private readonly hasIdleConnection: () => boolean = () => true,
   ) {}
 
   async run(run: WalkRun<T>): Promise<FleetSummary<RenderedResult>> {
     const { handler, options, queue } = this;
+    const recorder = this.runs
+      ? await WalkRunRecorder.start(
+          this.runs,
+          { command: handler.name, queued: queue !== null, dryRun: (options as { dryRun?: unknown }).dryRun === true },
+          run.note,
+          { hasIdleConnection: this.hasIdleConnection },
+        )
+      : null;
+    try {
+      const summary = await this.walk(run, recorder);
+      await recorder?.finish(summary.interrupted ? 'INTERRUPTED' : 'DONE');
+      return summary;
+    } catch (error) {
+      await recorder?.finish('FAILED', (error as Error).message);
+      throw error;
+    }
+  }
+
+  private async walk(run: WalkRun<T>, recorder: WalkRunRecorder | null): Promise<FleetSummary<RenderedResult>> {
+    const { handler, options, queue } = this;
+    const recordOutcome = (entry: WorkspaceOutcomeEntry) => {
+      this.outcomes.record(entry);
+      recorder?.add(entry);
+    };
     const jobOptions = jobOptionsOf(options);
     // One line when the database is lost and one when it is back, not one per workspace or attempt.
     const outage = new DatabaseOutage(run.note);
@@ -97,7 +127,7 @@ export class WorkspaceWalk<T, O extends WalkOptions> {
         const outcome = await queue.submit(handler.name, workspace.id, jobOptions);
         if (!outcome) return null;
         const record = (status: FleetStatus, message: string | null, measures: WorkspaceMeasures | null) =>
-          this.outcomes.record({
+          recordOutcome({
             command: handler.name,
             workspaceId: workspace.id,
             outcome: status,
@@ -121,7 +151,7 @@ export class WorkspaceWalk<T, O extends WalkOptions> {
       if (!queue) await this.faults.onWorkspaceStart?.();
       const done = await retryWorkOnConnectionLoss(() => handler.process(workspace, options), this.retryMs, outage).catch(
         (error: Error) => {
-          this.outcomes.record({
+          recordOutcome({
             command: handler.name,
             workspaceId: workspace.id,
             outcome: 'failed',
@@ -132,7 +162,7 @@ export class WorkspaceWalk<T, O extends WalkOptions> {
           throw error;
         },
       );
-      this.outcomes.record({
+      recordOutcome({
         command: handler.name,
         workspaceId: workspace.id,
         outcome: done.status,
@@ -165,7 +195,10 @@ export class WorkspaceWalk<T, O extends WalkOptions> {
         rollout: rolloutOf(options),
         onStage: run.onStage,
         signal: AbortSignal.any([run.signal, redisLost.signal]),
-        onStart: run.onStart,
+        onStart: (total) => {
+          recorder?.begin(total);
+          run.onStart(total);
+        },
         onStopped: withdraw,
         // A result without its report: the workspace does not exist, or its work threw.
         onResult: (result) => run.onResult(result.detail ?? run.render({ ...result, detail: null })),

@@ -120,7 +120,7 @@ describe('CLI', () => {
       expect(first.code).toBe(0);
       expect(first.stderr).toBe(`Database: PostgreSQL server at 127.0.0.1:5432/${database.name}\n`);
       expect(first.stdout).toContain(
-        'Applied 7 migration(s): CoreSchema1763769600000, ApiKeys1764028800000, DeclaredStates1764201600000, SyncExpectations1764460800000, ObjectProperties1764720000000, ForeignKeyIndexes1764979200000, WorkspaceDefaultCountry1765238400000',
+        'Applied 8 migration(s): CoreSchema1763769600000, ApiKeys1764028800000, DeclaredStates1764201600000, SyncExpectations1764460800000, ObjectProperties1764720000000, ForeignKeyIndexes1764979200000, WalkRuns1765065600000, WorkspaceDefaultCountry1765238400000',
       );
       expect(await tableExists('core.workspace')).toBe(true);
       expect(await tableExists('metadata."fieldMetadata"')).toBe(true);
@@ -151,7 +151,7 @@ describe('CLI', () => {
       const result = await runCli(['workspace:list'], { DATABASE_URL: database.url }, cwd);
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(
-        'Error: 7 database migration(s) pending (CoreSchema1763769600000, ApiKeys1764028800000, DeclaredStates1764201600000, SyncExpectations1764460800000, ObjectProperties1764720000000, ForeignKeyIndexes1764979200000, WorkspaceDefaultCountry1765238400000). Run `npm run command:prod -- database:migrate` first.',
+        'Error: 8 database migration(s) pending (CoreSchema1763769600000, ApiKeys1764028800000, DeclaredStates1764201600000, SyncExpectations1764460800000, ObjectProperties1764720000000, ForeignKeyIndexes1764979200000, WalkRuns1765065600000, WorkspaceDefaultCountry1765238400000). Run `npm run command:prod -- database:migrate` first.',
       );
       const client = await connectClient(database.url);
       const tables = await client.query(`SELECT count(*)::int AS n FROM pg_namespace WHERE nspname IN ('core', 'metadata')`);

@@ -33,7 +33,9 @@ describe('embedded database (no DATABASE_URL)', () => {
       'core.apiKey',
       'core.declaredState',
       'core.upgradeLedger',
+      'core.walkRun',
       'core.workspace',
+      'core.workspaceOutcome',
       'metadata.fieldMetadata',
       'metadata.indexMetadata',
       'metadata.objectMetadata',
@@ -92,7 +94,7 @@ describe('embedded database (no DATABASE_URL)', () => {
     expect(migrate.code).toBe(0);
     expect(migrate.stderr).toBe(`Database: embedded PostgreSQL (PGlite) in ${join(cwd, '.data', 'pglite')}\n`);
     expect(migrate.stdout).toContain(
-      'Applied 7 migration(s): CoreSchema1763769600000, ApiKeys1764028800000, DeclaredStates1764201600000, SyncExpectations1764460800000, ObjectProperties1764720000000, ForeignKeyIndexes1764979200000, WorkspaceDefaultCountry1765238400000',
+      'Applied 8 migration(s): CoreSchema1763769600000, ApiKeys1764028800000, DeclaredStates1764201600000, SyncExpectations1764460800000, ObjectProperties1764720000000, ForeignKeyIndexes1764979200000, WalkRuns1765065600000, WorkspaceDefaultCountry1765238400000',
     );
 
     const list = await runCli(['workspace:list', '--json'], {}, cwd);
@@ -115,7 +117,7 @@ describe('embedded database (no DATABASE_URL)', () => {
     expect(reset.code).toBe(0);
     expect(reset.stdout).toContain(`Dropped 3 schema(s): core, metadata, ${workspace.schemaName}.`);
     expect(reset.stdout).toContain(
-      'Applied 7 migration(s): CoreSchema1763769600000, ApiKeys1764028800000, DeclaredStates1764201600000, SyncExpectations1764460800000, ObjectProperties1764720000000, ForeignKeyIndexes1764979200000, WorkspaceDefaultCountry1765238400000',
+      'Applied 8 migration(s): CoreSchema1763769600000, ApiKeys1764028800000, DeclaredStates1764201600000, SyncExpectations1764460800000, ObjectProperties1764720000000, ForeignKeyIndexes1764979200000, WalkRuns1765065600000, WorkspaceDefaultCountry1765238400000',
     );
   });
 

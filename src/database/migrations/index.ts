@@ -4,6 +4,7 @@ import { DeclaredStates1764201600000 } from './1764201600000-declared-states';
 import { SyncExpectations1764460800000 } from './1764460800000-sync-expectations';
 import { ObjectProperties1764720000000 } from './1764720000000-object-properties';
 import { ForeignKeyIndexes1764979200000 } from './1764979200000-foreign-key-indexes';
+import { WalkRuns1765065600000 } from './1765065600000-walk-runs';
 import { WorkspaceDefaultCountry1765238400000 } from './1765238400000-workspace-default-country';
 
 /** Every core migration, in order. Listed explicitly so the build needs no glob at run time. */
@@ -14,5 +15,6 @@ export const CORE_MIGRATIONS = [
   SyncExpectations1764460800000,
   ObjectProperties1764720000000,
   ForeignKeyIndexes1764979200000,
+  WalkRuns1765065600000,
   WorkspaceDefaultCountry1765238400000,
 ];

@@ -10,8 +10,15 @@ const WORKSPACE_ROWS: Record<string, string> = {
 };
 
 /**
+ * The record of walks (core."walkRun", core."workspaceOutcome": what the console shows) is written
+ * by every walk, a refused one included, as its log is: its rows are not data a command changes.
+ */
+const RUN_RECORDS = new Set(['core.walkRun', 'core.workspaceOutcome']);
+
+/**
  * Everything in a database a command could change: every schema, table, column, type, constraint,
- * index, trigger and function outside the system catalogs, and a hash of every table's rows.
+ * index, trigger and function outside the system catalogs, and a hash of every table's rows (but
+ * the run records').
  * The workspaces in `except` (their schemas and their rows in the shared tables) are left out, so
  * that a command aimed at them proves it touched nothing else.
  */
@@ -55,6 +62,7 @@ export const databaseFingerprint = async (
   const rows: Record<string, unknown> = {};
   for (const relation of relations.filter((candidate) => candidate.relkind === 'r')) {
     const name = `${relation.nspname}.${relation.relname}`;
+    if (RUN_RECORDS.has(name)) continue;
     const table = `"${relation.nspname}"."${relation.relname}"`;
     const column = WORKSPACE_ROWS[name];
     const where = column ? `WHERE NOT ("${column}" = ANY($1::uuid[]))` : '';
