@@ -7,6 +7,7 @@ import { Client } from 'pg';
 
 import { createHttpApp } from '../../src/http/http-app';
 import { WorkspaceRow } from '../../src/metadata/workspace.repository';
+import { CURRENT_VERSION } from '../../src/standard-objects/version.constant';
 import { FleetWork } from '../../src/workspace/workspace-fleet.runner';
 import { WorkspaceHealthJobHandler } from '../../src/workspace/workspace-health-job.handler';
 import { WorkspaceJobDispatcher } from '../../src/workspace/workspace-job.dispatcher';
@@ -39,7 +40,7 @@ describe('the console', () => {
   let globex: Workspace;
   /** At 0.22: its sync is refused (types change), so it is the fleet's failure, and its upgrade is pending. */
   let legacy: Workspace;
-  /** Created at 0.22 and upgraded: its ledger has every step of 0.23 and 0.24. */
+  /** Created at 0.22 and upgraded: its ledger has every step of 0.23, 0.24 and 0.25. */
   let upgraded: Workspace;
 
   const api = async (method: string, path: string, token: string, body?: unknown) => {
@@ -225,7 +226,7 @@ describe('the console', () => {
     expect((await texts(page, '[data-testid=ledger] [data-testid=rows-moved]')).map((text) => Number(text.replace(/,/g, '')))).toEqual(
       ledger.rows.map((row) => row.rows),
     );
-    expect(await page.textContent('[data-testid=workspace-version]')).toBe('0.24');
+    expect(await page.textContent('[data-testid=workspace-version]')).toBe(CURRENT_VERSION);
     await screenshot(page, 'workspace');
 
     await page.goto(`${base}/console/workspaces/${legacy.id}`);
