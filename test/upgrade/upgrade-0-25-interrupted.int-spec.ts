@@ -115,6 +115,22 @@ describe('upgrade-0.25 killed during its data moves and run again', () => {
     },
   );
 
+  it('the values kept verbatim are counted after the switch, not under its lock: killed right after it, the rerun writes their log', async () => {
+    const workspace = await createSeededWorkspace('Killed before the verbatim log');
+    expectKilled(await upgrade(workspace, { WMS_FAULT_KILL_AT_POINT: 'person.phone:switched' }));
+    const { rows } = await db.client.query(
+      `SELECT "checkpoint" -> 'unparsedLogs' AS queued,
+              (SELECT count(*)::int FROM jsonb_array_elements("log") AS entry WHERE entry ? 'keptVerbatim') AS written
+         FROM core."upgradeLedger" WHERE "workspaceId" = $1 AND "step" = 'migrate-phone-fields-to-phones'`,
+      [workspace.id],
+    );
+    // The switch committed with the count queued: the read of the whole table did not hold its writers.
+    expect(rows).toEqual([{ queued: [{ table: 'person', label: 'person.phone', columns: expect.any(Array) }], written: 0 }]);
+    await waitForSessionsToEnd(db.client);
+    expectSucceeded(await upgrade(workspace));
+    await expectSameAsReference(workspace);
+  });
+
   it('killed in the 3rd batch of the note move: the rerun ends as the uninterrupted run', async () => {
     const workspace = await createSeededWorkspace('Killed in a note batch');
     expectKilled(await upgrade(workspace, { WMS_FAULT_KILL_IN_BATCH: String(PHONE_BATCHES + 3) }));

@@ -37,6 +37,43 @@ const clashes = (state: ActualState): Error[] =>
     object.fields.filter((field) => field.type === FieldType.PHONE).flatMap((field) => target(object, field).error ?? []),
   );
 
+/** A field whose values kept verbatim are still to be counted and listed in the ledger (queued by its switch). */
+interface PendingUnparsedLog {
+  table: string;
+  columns: string[];
+  label: string;
+}
+
+/**
+ * Counts and lists the values kept verbatim of every field whose switch queued it, each in a
+ * transaction of its own after the switch: reading the whole table under the switch's lock would
+ * hold the table's writers for as long as the read takes. A run killed after a switch finds the
+ * field still queued in the checkpoint and writes its log then. Returns the count per field.
+ */
+const writeUnparsedLogs = async (context: UpgradeStepContext, defaultCountry: CountryCode | undefined): Promise<Map<string, number>> => {
+  const counts = new Map<string, number>();
+  const checkpoint = (context.entry.checkpoint ??= {});
+  const queue = (checkpoint.unparsedLogs as PendingUnparsedLog[] | undefined) ?? [];
+  while (queue.length > 0) {
+    const [next] = queue;
+    await context.transaction(async (manager) => {
+      const unparsed = await unparsedLog(
+        manager,
+        qualified(context.workspace.schemaName, next.table),
+        next.columns,
+        next.label,
+        defaultCountry,
+      );
+      counts.set(next.label, unparsed.count);
+      queue.shift();
+      checkpoint.unparsedLogs = queue;
+      await context.ledger(manager).appendLog(context.entry.id, [unparsed.entry]);
+      await context.ledger(manager).checkpoint(context.entry.id, checkpoint, 0);
+    });
+  }
+  return counts;
+};
+
 /** The values kept verbatim after the move: how many, and the first ones with their record and why. */
 const unparsedLog = async (
   manager: EntityManager,
@@ -94,13 +131,16 @@ export const migratePhoneFieldsToPhones: UpgradeStep = {
     const [clash] = clashes(actual);
     if (clash) throw clash;
     const defaultCountry = (context.workspace.defaultCountry ?? undefined) as CountryCode | undefined;
+    // Fields switched by a run killed before it wrote their log.
+    for (const [label, count] of await writeUnparsedLogs(context, defaultCountry)) {
+      report.notes.push(`${label}: ${count} kept verbatim`);
+    }
     for (const object of actual.objects) {
       for (const field of object.fields.filter((candidate) => candidate.type === FieldType.PHONE)) {
         const { newName, columns } = target(object, field);
         const [number, countryCode, additional] = columns.map((column) => `NEW.${quoteIdentifier(column)}`);
         const old = `NEW.${quoteIdentifier(field.name)}`;
         const label = `${object.nameSingular}.${field.name}`;
-        let verbatim = 0;
         const moved = await moveConverted(
           context,
           {
@@ -123,12 +163,15 @@ export const migratePhoneFieldsToPhones: UpgradeStep = {
             },
             rawAssignments: `${number} := ${old}; ${countryCode} := CASE WHEN ${old} IS NULL THEN NULL ELSE '' END; ${additional} := CASE WHEN ${old} IS NULL THEN NULL ELSE '[]'::jsonb END;`,
           },
-          async (manager) => {
-            const unparsed = await unparsedLog(manager, qualified(schema, object.tableName), columns, label, defaultCountry);
-            verbatim = unparsed.count;
-            return [unparsed.entry];
+          async () => {
+            // Queued with the switch, written right after it (writeUnparsedLogs).
+            const checkpoint = (context.entry.checkpoint ??= {});
+            const queue = ((checkpoint.unparsedLogs as PendingUnparsedLog[] | undefined) ??= []);
+            queue.push({ table: object.tableName, columns, label });
+            return [];
           },
         );
+        const verbatim = (await writeUnparsedLogs(context, defaultCountry)).get(label) ?? 0;
         report.rowsAffected += moved.rows;
         report.maxBatchMs = Math.max(report.maxBatchMs, moved.maxBatchMs);
         report.notes.push(
