@@ -1,7 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { Command, Option } from 'nest-commander';
 
+import { MAIN_SERVER } from '../config/app-config';
 import { DatabaseService } from '../database/database.service';
+import { WorkspaceRepository } from '../metadata/workspace.repository';
 import { snapshotVersions } from '../standard-objects/version-snapshots';
 import {
   checkCreationInput,
@@ -10,9 +12,11 @@ import {
   WorkspaceCreationError,
   WorkspaceCreationService,
 } from '../workspace/workspace-creation.service';
+import { pickServer, ServerLoad } from '../workspace/server-placement';
 import { BaseCommand, BaseCommandOptions } from './base.command';
 import { UsageError } from './cli.error';
 import { formatPlan } from './plan.format';
+import { ServerDirectory, ServerScope } from './server-directory';
 
 interface WorkspaceCreateOptions extends BaseCommandOptions {
   name?: string;
@@ -20,6 +24,7 @@ interface WorkspaceCreateOptions extends BaseCommandOptions {
   featureFlag?: string[];
   prefill?: boolean;
   defaultCountry?: string;
+  server?: string;
   json?: boolean;
 }
 
@@ -56,10 +61,7 @@ export const createWorkspaceFromCli = async (
 
 @Command({ name: 'workspace:create', description: 'Create a workspace: schema, tables, metadata, default views, prefill records' })
 export class WorkspaceCreateCommand extends BaseCommand<WorkspaceCreateOptions> {
-  constructor(
-    @Inject(DatabaseService) private readonly database: DatabaseService,
-    @Inject(WorkspaceCreationService) private readonly creation: WorkspaceCreationService,
-  ) {
+  constructor(@Inject(ServerDirectory) private readonly servers: ServerDirectory) {
     super();
   }
 
@@ -94,6 +96,14 @@ export class WorkspaceCreateCommand extends BaseCommand<WorkspaceCreateOptions> 
     return false;
   }
 
+  @Option({
+    flags: '--server <name>',
+    description: `the database server to create it on (${MAIN_SERVER}, or a name of DATABASE_SERVERS); default: the one with the fewest workspaces`,
+  })
+  parseServer(value: string): string {
+    return value;
+  }
+
   @Option({ flags: '--json', description: 'print one JSON document' })
   parseJson(): boolean {
     return true;
@@ -101,7 +111,13 @@ export class WorkspaceCreateCommand extends BaseCommand<WorkspaceCreateOptions> 
 
   async run(_params: string[], options: WorkspaceCreateOptions): Promise<void> {
     const started = Date.now();
-    const created = await createWorkspaceFromCli(this.database, this.creation, 'the workspace', {
+    if (options.server !== undefined && !this.servers.has(options.server)) {
+      throw new UsageError(
+        `--server must name a database server (${this.servers.names().join(', ')}); got "${options.server.slice(0, 40)}". Nothing was written.`,
+      );
+    }
+    const server = await this.place(options.server);
+    const created = await createWorkspaceFromCli(server.get(DatabaseService), server.get(WorkspaceCreationService), 'the workspace', {
       displayName: options.name ?? '',
       version: options.version,
       featureFlags: options.featureFlag,
@@ -110,15 +126,40 @@ export class WorkspaceCreateCommand extends BaseCommand<WorkspaceCreateOptions> 
     });
     const { workspace, plan, views, records } = created;
     if (options.json) {
-      this.print(JSON.stringify({ workspace, actions: plan.actions.length, views, records, durationMs: Date.now() - started }));
+      this.print(
+        JSON.stringify({ workspace, server: server.name, actions: plan.actions.length, views, records, durationMs: Date.now() - started }),
+      );
       return;
     }
+    const on = this.servers.several ? ` on server ${server.name}` : '';
     this.print(
-      `Created workspace ${workspace.id} "${workspace.displayName}" (schema ${workspace.schemaName}, version ${workspace.version}) in ${Date.now() - started} ms`,
+      `Created workspace ${workspace.id} "${workspace.displayName}" (schema ${workspace.schemaName}, version ${workspace.version})${on} in ${Date.now() - started} ms`,
     );
     if (options.verbose) formatPlan(plan, false).forEach((line) => this.print(line));
     this.print(
       `${plan.actions.length} action(s), ${views} default view(s), ${records.companies} companies, ${records.people} people and ${records.opportunities} opportunities`,
     );
+  }
+
+  /**
+   * The server named, or the reachable one with the fewest workspaces. A server that does not
+   * answer is left out of the choice (with a line saying so); none answering fails the command.
+   */
+  private async place(named: string | undefined): Promise<ServerScope> {
+    if (named !== undefined) return this.servers.scope(named);
+    const servers = await this.servers.all();
+    if (servers.length === 1) return servers[0];
+    const loads: ServerLoad[] = [];
+    for (const server of servers) {
+      try {
+        await server.get(DatabaseService).connect();
+        loads.push({ name: server.name, workspaces: await server.get(WorkspaceRepository).count(null) });
+      } catch (error) {
+        process.stderr.write(`Server ${server.name} (${server.address}) left out of the placement: ${(error as Error).message}\n`);
+      }
+    }
+    const name = pickServer(loads);
+    if (name === null) throw new Error('Cannot create the workspace: no database server answers. Nothing was written.');
+    return servers.find((server) => server.name === name)!;
   }
 }
