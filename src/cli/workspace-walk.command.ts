@@ -3,7 +3,7 @@ import { InvalidArgumentError } from 'commander';
 import { Option } from 'nest-commander';
 import { Logger } from 'pino';
 
-import { AppConfig } from '../config/app-config';
+import { AppConfig, MAIN_SERVER } from '../config/app-config';
 import { LOGGER, LogSink } from '../observability/logger';
 import { StepProgressEvents } from '../observability/step-progress';
 import { UUID_PATTERN } from '../declarations/identifier.rules';
@@ -290,7 +290,9 @@ export abstract class WorkspaceWalkCommand<
             await walk.close();
           }
         } catch (error) {
-          const message = (error as Error).message.replace(/\.+$/, '');
+          const message = (error as Error).message
+            .replace(/\.+$/, '')
+            .replace('Check DATABASE_URL', server.name === MAIN_SERVER ? 'Check DATABASE_URL' : 'Check its entry in DATABASE_SERVERS');
           if (!started) {
             // Not even listed: its workspaces are unknown, so the run fails with one line for the server.
             counted(0);
