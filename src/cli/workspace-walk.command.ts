@@ -268,9 +268,13 @@ export abstract class WorkspaceWalkCommand<
               ...run,
               render: (result: FleetItemResult<TDetail>) => {
                 counts[result.status] += 1;
-                return run.render(
-                  result.status === 'failed' ? { ...result, message: `${result.message} (server ${server.name})` } : result,
-                );
+                // A failure's first line says its server; every JSON entry does.
+                const { lines, json } = run.render(result);
+                const [first, ...rest] = lines;
+                return {
+                  lines: result.status === 'failed' && first !== undefined ? [`${first} (server ${server.name})`, ...rest] : lines,
+                  json: json ? { ...json, server: server.name } : null,
+                };
               },
               onStart: (count) => {
                 started = true;

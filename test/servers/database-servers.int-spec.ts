@@ -4,7 +4,7 @@ import { createServer, connect, Server, Socket } from 'node:net';
 import { Client } from 'pg';
 
 import { CURRENT_VERSION } from '../../src/standard-objects/version.constant';
-import { runCli } from '../utils/cli';
+import { runCli, startCli } from '../utils/cli';
 import { createTestDatabase, TEST_DATABASE_PREFIX, TEST_RUN_ID, TestDatabase } from '../utils/test-database';
 
 /** The second PostgreSQL cluster (`.ci/run` starts it): the tests' other database server. */
@@ -147,6 +147,8 @@ describe('several database servers', () => {
     expect(sync.code).toBe(0);
     const report = JSON.parse(sync.stdout);
     expect(report.summary).toEqual({ succeeded: 5, failed: 0, skipped: 0 });
+    const servers = report.workspaces.map((entry: { server: string }) => entry.server).sort();
+    expect(servers).toEqual(['eu2', 'eu2', 'main', 'main', 'main']);
 
     const onSecond = await new Client({ connectionString: secondUrl });
     await onSecond.connect();
@@ -196,6 +198,41 @@ describe('several database servers', () => {
     expect(rerun.code).toBe(0);
     expect(rerun.stdout).toMatch(/^7 succeeded, 0 failed, 0 skipped$/m);
     expect(await versionsOf(secondUrl)).toMatchObject({ 'late-eu2': CURRENT_VERSION });
+  });
+
+  it('fails the workspaces of a server lost mid-walk, each with its server named, and not the others', async () => {
+    for (const name of ['mid-eu2-a', 'mid-eu2-b']) {
+      expect((await runCli(['workspace:create', '--name', name, '--server', 'eu2', '--version', '0.22', '--no-prefill'], env)).code).toBe(
+        0,
+      );
+    }
+    expect(
+      (await runCli(['workspace:create', '--name', 'mid-main', '--server', 'main', '--version', '0.22', '--no-prefill'], env)).code,
+    ).toBe(0);
+    // Upgrade main's first, then pause the process at the first statement an upgrade of eu2's applies.
+    expect((await runCli(['upgrade'], { ...env, DATABASE_SERVERS: '' })).code).toBe(0);
+    const run = startCli(['upgrade', '--continue-on-error'], { ...env, WMS_FAULT_PAUSE_AT_STATEMENT: '1' });
+    await run.printed('wms-fault: paused at statement 1');
+    await relay.down();
+    try {
+      run.child.stdin!.write('\n');
+      const { code } = await run.exited;
+      expect(code).toBe(1);
+      const failures = run
+        .stdout()
+        .split('\n')
+        .filter((line) => line.startsWith('✖'));
+      expect(failures).toHaveLength(2);
+      for (const line of failures) expect(line).toMatch(/\(server eu2\)$/);
+      expect(run.stdout()).toMatch(/^8 succeeded, 2 failed, 0 skipped$/m);
+      expect(await versionsOf(secondUrl)).toMatchObject({ 'mid-eu2-a': '0.22', 'mid-eu2-b': '0.22' });
+    } finally {
+      await relay.up();
+    }
+    const rerun = await runCli(['upgrade'], env);
+    expect(rerun.code).toBe(0);
+    expect(rerun.stdout).toMatch(/^10 succeeded, 0 failed, 0 skipped$/m);
+    expect(await versionsOf(secondUrl)).toMatchObject({ 'mid-eu2-a': CURRENT_VERSION, 'mid-eu2-b': CURRENT_VERSION });
   });
 
   it('refuses the queue and staged rollouts across servers for now, with what to do', async () => {
