@@ -4,6 +4,7 @@ import { ModuleRef, NestFactory } from '@nestjs/core';
 import { ADMIN_API_KEY, AppConfig, DatabaseServerEntry, databaseServersOf, MAIN_SERVER } from '../config/app-config';
 import { FAULT_INJECTION, FaultInjection } from '../config/fault-injection';
 import { DatabaseModule } from '../database/database.module';
+import { StepProgressEvents } from '../observability/step-progress';
 import { ServicesModule } from '../services.module';
 import { STANDARD_DECLARATIONS } from '../standard-objects/standard-declarations.module';
 
@@ -100,7 +101,12 @@ export class ServerDirectory implements OnApplicationShutdown {
           this.moduleRef.get<FaultInjection>(FAULT_INJECTION, { strict: false }),
         ),
         { logger: false, abortOnError: false },
-      );
+      ).then((app) => {
+        // The long steps of its workspaces show in the one progress of the command.
+        const events = this.moduleRef.get(StepProgressEvents, { strict: false });
+        app.get(StepProgressEvents, { strict: false }).subscribe((progress) => events.publish(progress));
+        return app;
+      });
       this.contexts.set(name, context);
     }
     const app = await context;

@@ -127,7 +127,14 @@ export class WorkspaceCreateCommand extends BaseCommand<WorkspaceCreateOptions> 
     const { workspace, plan, views, records } = created;
     if (options.json) {
       this.print(
-        JSON.stringify({ workspace, server: server.name, actions: plan.actions.length, views, records, durationMs: Date.now() - started }),
+        JSON.stringify({
+          workspace,
+          ...(this.servers.several ? { server: server.name } : {}),
+          actions: plan.actions.length,
+          views,
+          records,
+          durationMs: Date.now() - started,
+        }),
       );
       return;
     }

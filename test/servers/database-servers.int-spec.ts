@@ -235,6 +235,15 @@ describe('several database servers', () => {
     expect(await versionsOf(secondUrl)).toMatchObject({ 'mid-eu2-a': CURRENT_VERSION, 'mid-eu2-b': CURRENT_VERSION });
   });
 
+  it("shows the progress of another server's long steps in the command's progress", async () => {
+    const created = await runCli(['workspace:create', '--name', 'progress-eu2', '--server', 'eu2', '--version', '0.22', '--json'], env);
+    expect(created.code).toBe(0);
+    const { id } = JSON.parse(created.stdout).workspace;
+    const upgrade = await runCli(['upgrade', '-w', id], { ...env, LOG_LEVEL: 'info', PROGRESS_INTERVAL_MS: '0' });
+    expect(upgrade.code).toBe(0);
+    expect(upgrade.stderr).toMatch(new RegExp(`migrate-email-fields-to-emails \\(.*\\) of workspace ${id}: \\d+/\\d+ rows, .*done`));
+  });
+
   it('refuses the queue and staged rollouts across servers for now, with what to do', async () => {
     const queued = await runCli(['workspace:sync-metadata', '--queue'], { ...env, REDIS_URL: 'redis://127.0.0.1:6379' });
     expect(queued.code).toBe(1);
