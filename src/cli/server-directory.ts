@@ -4,9 +4,13 @@ import { ModuleRef, NestFactory } from '@nestjs/core';
 import { ADMIN_API_KEY, AppConfig, DatabaseServerEntry, databaseServersOf, MAIN_SERVER } from '../config/app-config';
 import { FAULT_INJECTION, FaultInjection } from '../config/fault-injection';
 import { DatabaseModule } from '../database/database.module';
+import { DatabaseService } from '../database/database.service';
+import { WorkspaceRepository } from '../metadata/workspace.repository';
 import { StepProgressEvents } from '../observability/step-progress';
 import { ServicesModule } from '../services.module';
 import { STANDARD_DECLARATIONS } from '../standard-objects/standard-declarations.module';
+import { pickServer, ServerLoad } from '../workspace/server-placement';
+import { UsageError } from './cli.error';
 
 /** One server of the directory, with the services of the app bound to its data source. */
 export interface ServerScope {
@@ -111,6 +115,67 @@ export class ServerDirectory implements OnApplicationShutdown {
     }
     const app = await context;
     return { name, address: addressOf(entry.url), get: (token) => app.get(token, { strict: false }) };
+  }
+
+  /**
+   * The server that holds a workspace, connected. With one server, or when no server holds it,
+   * the main one (whose command then says it does not exist). Throws when it is on several, or
+   * not on any that answers while one does not: nothing can be written safely then.
+   */
+  async holding(workspaceId: string): Promise<ServerScope> {
+    const servers = await this.all();
+    if (servers.length === 1) {
+      await servers[0].get(DatabaseService).connect();
+      return servers[0];
+    }
+    const found: ServerScope[] = [];
+    const silent: string[] = [];
+    for (const server of servers) {
+      try {
+        await server.get(DatabaseService).connect();
+        if (await server.get(WorkspaceRepository).findById(workspaceId)) found.push(server);
+      } catch (error) {
+        silent.push(`${server.name} (${(error as Error).message.replace(/\.+$/, '')})`);
+      }
+    }
+    if (found.length > 1) {
+      throw new Error(
+        `workspace ${workspaceId} is on several servers (${found.map((server) => server.name).join(', ')}); keep it on one. Nothing was written.`,
+      );
+    }
+    if (found.length === 0 && silent.length > 0) {
+      throw new Error(
+        `workspace ${workspaceId} is on none of the servers that answer; did not answer: ${silent.join('; ')}. Nothing was written.`,
+      );
+    }
+    return found[0] ?? servers[0];
+  }
+
+  /**
+   * Where a new workspace goes: the server named (an unknown name is a usage error), or the reachable one with the fewest workspaces
+   * (a server that does not answer is left out, with a line saying so). Throws when none answers.
+   */
+  async place(named: string | undefined): Promise<ServerScope> {
+    if (named !== undefined && !this.has(named)) {
+      throw new UsageError(
+        `--server must name a database server (${this.names().join(', ')}); got "${named.slice(0, 40)}". Nothing was written.`,
+      );
+    }
+    if (named !== undefined) return this.scope(named);
+    const servers = await this.all();
+    if (servers.length === 1) return servers[0];
+    const loads: ServerLoad[] = [];
+    for (const server of servers) {
+      try {
+        await server.get(DatabaseService).connect();
+        loads.push({ name: server.name, workspaces: await server.get(WorkspaceRepository).count(null) });
+      } catch (error) {
+        process.stderr.write(`Server ${server.name} (${server.address}) left out of the placement: ${(error as Error).message}\n`);
+      }
+    }
+    const name = pickServer(loads);
+    if (name === null) throw new Error('Cannot create the workspace: no database server answers. Nothing was written.');
+    return servers.find((server) => server.name === name)!;
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -3,7 +3,6 @@ import { Command, Option } from 'nest-commander';
 
 import { MAIN_SERVER } from '../config/app-config';
 import { DatabaseService } from '../database/database.service';
-import { WorkspaceRepository } from '../metadata/workspace.repository';
 import { snapshotVersions } from '../standard-objects/version-snapshots';
 import {
   checkCreationInput,
@@ -12,11 +11,10 @@ import {
   WorkspaceCreationError,
   WorkspaceCreationService,
 } from '../workspace/workspace-creation.service';
-import { pickServer, ServerLoad } from '../workspace/server-placement';
 import { BaseCommand, BaseCommandOptions } from './base.command';
 import { UsageError } from './cli.error';
 import { formatPlan } from './plan.format';
-import { ServerDirectory, ServerScope } from './server-directory';
+import { ServerDirectory } from './server-directory';
 
 interface WorkspaceCreateOptions extends BaseCommandOptions {
   name?: string;
@@ -111,12 +109,7 @@ export class WorkspaceCreateCommand extends BaseCommand<WorkspaceCreateOptions> 
 
   async run(_params: string[], options: WorkspaceCreateOptions): Promise<void> {
     const started = Date.now();
-    if (options.server !== undefined && !this.servers.has(options.server)) {
-      throw new UsageError(
-        `--server must name a database server (${this.servers.names().join(', ')}); got "${options.server.slice(0, 40)}". Nothing was written.`,
-      );
-    }
-    const server = await this.place(options.server);
+    const server = await this.servers.place(options.server);
     const created = await createWorkspaceFromCli(server.get(DatabaseService), server.get(WorkspaceCreationService), 'the workspace', {
       displayName: options.name ?? '',
       version: options.version,
@@ -146,27 +139,5 @@ export class WorkspaceCreateCommand extends BaseCommand<WorkspaceCreateOptions> 
     this.print(
       `${plan.actions.length} action(s), ${views} default view(s), ${records.companies} companies, ${records.people} people and ${records.opportunities} opportunities`,
     );
-  }
-
-  /**
-   * The server named, or the reachable one with the fewest workspaces. A server that does not
-   * answer is left out of the choice (with a line saying so); none answering fails the command.
-   */
-  private async place(named: string | undefined): Promise<ServerScope> {
-    if (named !== undefined) return this.servers.scope(named);
-    const servers = await this.servers.all();
-    if (servers.length === 1) return servers[0];
-    const loads: ServerLoad[] = [];
-    for (const server of servers) {
-      try {
-        await server.get(DatabaseService).connect();
-        loads.push({ name: server.name, workspaces: await server.get(WorkspaceRepository).count(null) });
-      } catch (error) {
-        process.stderr.write(`Server ${server.name} (${server.address}) left out of the placement: ${(error as Error).message}\n`);
-      }
-    }
-    const name = pickServer(loads);
-    if (name === null) throw new Error('Cannot create the workspace: no database server answers. Nothing was written.');
-    return servers.find((server) => server.name === name)!;
   }
 }

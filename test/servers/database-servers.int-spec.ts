@@ -244,6 +244,36 @@ describe('several database servers', () => {
     expect(upgrade.stderr).toMatch(new RegExp(`migrate-email-fields-to-emails \\(.*\\) of workspace ${id}: \\d+/\\d+ rows, .*done`));
   });
 
+  it('runs the commands that name one workspace on the server that holds it', async () => {
+    const seeded = await runCli(['workspace:seed:demo', '--name', 'demo-eu2', '--server', 'eu2', '--records', '20', '--json'], env);
+    expect(seeded.code).toBe(0);
+    const { id } = JSON.parse(seeded.stdout).workspace;
+    const update = await runCli(['workspace:update', '-w', id, '--default-country', 'FR'], env);
+    expect(update.code).toBe(0);
+    const created = await runCli(['object:create', '-w', id, '--name-singular', 'ticket', '--name-plural', 'tickets'], env);
+    expect(created.code).toBe(0);
+    const exported = await runCli(['records:export', '-w', id, '--object', 'company'], env);
+    expect(exported.code).toBe(0);
+    expect(exported.stdout.trim().split('\n').length).toBeGreaterThan(1);
+
+    const client = new Client({ connectionString: secondUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query(
+        `SELECT w."defaultCountry", o."nameSingular" FROM core.workspace w
+           LEFT JOIN metadata."objectMetadata" o ON o."workspaceId" = w.id AND o."nameSingular" = 'ticket'
+          WHERE w.id = $1`,
+        [id],
+      );
+      expect(rows).toEqual([{ defaultCountry: 'FR', nameSingular: 'ticket' }]);
+    } finally {
+      await client.end();
+    }
+    const missing = await runCli(['workspace:update', '-w', '00000000-0000-4000-8000-000000000000', '--default-country', 'FR'], env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('workspace 00000000-0000-4000-8000-000000000000 does not exist; nothing was written');
+  });
+
   it('refuses the queue and staged rollouts across servers for now, with what to do', async () => {
     const queued = await runCli(['workspace:sync-metadata', '--queue'], { ...env, REDIS_URL: 'redis://127.0.0.1:6379' });
     expect(queued.code).toBe(1);
