@@ -210,12 +210,10 @@ export abstract class WorkspaceWalkCommand<
    * The walk on every server at once, each with its own connections and --concurrency, as one run:
    * one progress, one report, one summary. With -w, each id is looked up on every server first.
    * A server that does not answer fails its part (its workspaces, or one line when it could not
-   * even list them) while the others go on.
+   * even list them) while the others go on. With --queue, each server's jobs go to its own queue
+   * (named after its database), for the workers of that server.
    */
   private async acrossServers(run: WalkRun<TDetail>, options: TOptions): Promise<FleetSummary<RenderedResult>> {
-    if (options.queue) {
-      throw new Error('--queue works on one database server for now: with DATABASE_SERVERS set, run the walk without --queue.');
-    }
     if (isStaged(rolloutOf(options))) {
       throw new Error(
         '--canary, --canary-workspace-id and --stages work on one database server for now: with DATABASE_SERVERS set, run the walk without them.',
@@ -268,28 +266,29 @@ export abstract class WorkspaceWalkCommand<
               ...run,
               render: (result: FleetItemResult<TDetail>) => {
                 counts[result.status] += 1;
-                // A failure's first line says its server; every JSON entry does.
-                const { lines, json } = run.render(result);
-                const [first, ...rest] = lines;
-                return {
-                  lines: result.status === 'failed' && first !== undefined ? [`${first} (server ${server.name})`, ...rest] : lines,
-                  json: json ? { ...json, server: server.name } : null,
-                };
+                return run.render(result);
               },
               onStart: (count) => {
                 started = true;
                 total = count;
                 counted(count);
               },
-              onResult: (rendered) => {
+              // A failure's first line says its server, and every JSON entry does, in process or queued.
+              onResult: ({ lines, json }) => {
                 reached += 1;
-                report(rendered);
+                const [first, ...rest] = lines;
+                report({
+                  lines: first?.startsWith('✖') ? [`${first} (server ${server.name})`, ...rest] : lines,
+                  json: json ? { ...json, server: server.name } : null,
+                });
               },
               onStage: undefined,
               note: (line) => run.note(`server ${server.name}: ${line}`),
             });
             summary.stoppedEarly ||= done.stoppedEarly;
             summary.interrupted ||= done.interrupted;
+            // The walk's own counts: queued results are not rendered here.
+            Object.assign(counts, { succeeded: done.succeeded, failed: done.failed, skipped: done.skipped });
           } finally {
             await walk.close();
           }

@@ -274,12 +274,29 @@ describe('several database servers', () => {
     expect(missing.stderr).toContain('workspace 00000000-0000-4000-8000-000000000000 does not exist; nothing was written');
   });
 
-  it('refuses the queue and staged rollouts across servers for now, with what to do', async () => {
-    const queued = await runCli(['workspace:sync-metadata', '--queue'], { ...env, REDIS_URL: 'redis://127.0.0.1:6379' });
-    expect(queued.code).toBe(1);
-    expect(queued.stderr).toContain(
-      '--queue works on one database server for now: with DATABASE_SERVERS set, run the walk without --queue.',
-    );
+  it("routes queued jobs to each server's queue, done by that server's workers", async () => {
+    const redis = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+    const eu2Url = env.DATABASE_SERVERS.slice('eu2='.length);
+    const workers = [
+      startCli(['worker', '--concurrency', '2'], { DATABASE_URL: main.url, REDIS_URL: redis }),
+      startCli(['worker', '--concurrency', '2'], { DATABASE_URL: eu2Url, REDIS_URL: redis }),
+    ];
+    try {
+      const queued = await runCli(['workspace:health', '--queue', '--json'], { ...env, REDIS_URL: redis });
+      expect(queued.stderr).not.toMatch(/Error/);
+      expect(queued.code).toBe(0);
+      const report = JSON.parse(queued.stdout);
+      const byServer = (name: string) => report.workspaces.filter((entry: { server: string }) => entry.server === name).length;
+      expect(byServer('main')).toBe(Object.keys(await versionsOf(main.url)).length);
+      expect(byServer('eu2')).toBe(Object.keys(await versionsOf(secondUrl)).length);
+      expect(report.summary.failed).toBe(0);
+    } finally {
+      for (const worker of workers) worker.child.kill('SIGTERM');
+      await Promise.all(workers.map((worker) => worker.exited));
+    }
+  });
+
+  it('refuses staged rollouts across servers for now, with what to do', async () => {
     const staged = await runCli(['upgrade', '--canary', '1'], env);
     expect(staged.code).toBe(1);
     expect(staged.stderr).toContain('--canary, --canary-workspace-id and --stages work on one database server for now');
