@@ -2,7 +2,6 @@ import { Inject } from '@nestjs/common';
 import { InvalidArgumentError } from 'commander';
 import { Command, Option } from 'nest-commander';
 
-import { DatabaseService } from '../database/database.service';
 import { UUID_PATTERN } from '../declarations/identifier.rules';
 import { CustomMetadataService } from '../custom-metadata/custom-metadata.service';
 import { BaseCommand, BaseCommandOptions } from './base.command';
@@ -10,6 +9,7 @@ import { formatPlan } from './plan.format';
 import { CustomMetadataError } from '../custom-metadata/custom-metadata.error';
 import { CREATABLE_FIELD_TYPES, unknownFieldTypeMessage } from '../custom-metadata/custom-metadata.input';
 import { isFieldType } from '../declarations/field-type';
+import { ServerDirectory } from './server-directory';
 
 const parseWorkspaceId = (value: string): string => {
   if (!UUID_PATTERN.test(value))
@@ -104,10 +104,7 @@ const planLines = (plan: Parameters<typeof formatPlan>[0], options: { dryRun?: b
 
 @Command({ name: 'object:create', description: 'Create a custom object in a workspace (table, shared fields, default view)' })
 export class ObjectCreateCommand extends BaseCommand<CustomObjectCommandOptions> {
-  constructor(
-    @Inject(DatabaseService) private readonly database: DatabaseService,
-    @Inject(CustomMetadataService) private readonly metadata: CustomMetadataService,
-  ) {
+  constructor(@Inject(ServerDirectory) private readonly servers: ServerDirectory) {
     super();
   }
 
@@ -167,9 +164,9 @@ export class ObjectCreateCommand extends BaseCommand<CustomObjectCommandOptions>
   }
 
   async run(_params: string[], options: CustomObjectCommandOptions): Promise<void> {
-    await this.database.connect();
+    const server = await this.servers.holding(options.workspaceId!);
     const { plan } = await refusalsInOptionWords(() =>
-      this.metadata.createObject(
+      server.get(CustomMetadataService).createObject(
         options.workspaceId!,
         {
           nameSingular: options.nameSingular!,
@@ -201,10 +198,7 @@ interface ObjectDeleteCommandOptions extends BaseCommandOptions {
   description: 'Delete a custom object of a workspace (table, metadata, views, its relations on target objects)',
 })
 export class ObjectDeleteCommand extends BaseCommand<ObjectDeleteCommandOptions> {
-  constructor(
-    @Inject(DatabaseService) private readonly database: DatabaseService,
-    @Inject(CustomMetadataService) private readonly metadata: CustomMetadataService,
-  ) {
+  constructor(@Inject(ServerDirectory) private readonly servers: ServerDirectory) {
     super();
   }
 
@@ -229,9 +223,11 @@ export class ObjectDeleteCommand extends BaseCommand<ObjectDeleteCommandOptions>
   }
 
   async run(_params: string[], options: ObjectDeleteCommandOptions): Promise<void> {
-    await this.database.connect();
+    const server = await this.servers.holding(options.workspaceId!);
     const { plan } = await refusalsInOptionWords(() =>
-      this.metadata.deleteObject(options.workspaceId!, options.object!, { force: options.force, dryRun: options.dryRun }),
+      server
+        .get(CustomMetadataService)
+        .deleteObject(options.workspaceId!, options.object!, { force: options.force, dryRun: options.dryRun }),
     );
     planLines(plan, options).forEach((line) => this.print(line));
   }
@@ -250,10 +246,7 @@ interface CustomFieldCommandOptions extends BaseCommandOptions {
 
 @Command({ name: 'field:create', description: 'Create a custom field on an object of a workspace' })
 export class FieldCreateCommand extends BaseCommand<CustomFieldCommandOptions> {
-  constructor(
-    @Inject(DatabaseService) private readonly database: DatabaseService,
-    @Inject(CustomMetadataService) private readonly metadata: CustomMetadataService,
-  ) {
+  constructor(@Inject(ServerDirectory) private readonly servers: ServerDirectory) {
     super();
   }
 
@@ -303,9 +296,9 @@ export class FieldCreateCommand extends BaseCommand<CustomFieldCommandOptions> {
   }
 
   async run(_params: string[], options: CustomFieldCommandOptions): Promise<void> {
-    await this.database.connect();
+    const server = await this.servers.holding(options.workspaceId!);
     const { plan } = await refusalsInOptionWords(() =>
-      this.metadata.createField(options.workspaceId!, options.object!, {
+      server.get(CustomMetadataService).createField(options.workspaceId!, options.object!, {
         name: options.name!,
         type: options.type!,
         label: options.label ?? options.name!,

@@ -5,13 +5,13 @@ import { Inject } from '@nestjs/common';
 import { InvalidArgumentError } from 'commander';
 import { Command, Option } from 'nest-commander';
 
-import { DatabaseService } from '../database/database.service';
 import { UUID_PATTERN } from '../declarations/identifier.rules';
 import { ContactCreationService } from '../records/contact-creation.service';
 import { decoderFor } from '../records/csv-decoding';
 import { CsvImportError, RecordCsvService } from '../records/record-csv.service';
 import { RecordError } from '../records/record.error';
 import { BaseCommand, BaseCommandOptions } from './base.command';
+import { ServerDirectory } from './server-directory';
 
 const parseWorkspaceId = (value: string): string => {
   if (!UUID_PATTERN.test(value))
@@ -54,8 +54,6 @@ interface RecordsCommandOptions extends BaseCommandOptions {
 }
 
 abstract class RecordsCommand extends BaseCommand<RecordsCommandOptions> {
-  protected abstract readonly database: DatabaseService;
-
   @Option({ flags: '-w, --workspace-id <id>', description: 'the workspace', required: true })
   parseWorkspaceId(value: string): string {
     return parseWorkspaceId(value);
@@ -69,10 +67,7 @@ abstract class RecordsCommand extends BaseCommand<RecordsCommandOptions> {
 
 @Command({ name: 'records:export', description: "Export an object's records as CSV (streamed; one column per composite subfield)" })
 export class RecordsExportCommand extends RecordsCommand {
-  constructor(
-    @Inject(DatabaseService) protected readonly database: DatabaseService,
-    @Inject(RecordCsvService) private readonly csv: RecordCsvService,
-  ) {
+  constructor(@Inject(ServerDirectory) private readonly servers: ServerDirectory) {
     super();
   }
 
@@ -95,9 +90,9 @@ export class RecordsExportCommand extends RecordsCommand {
   }
 
   async run(_params: string[], options: RecordsCommandOptions): Promise<void> {
-    await this.database.connect();
+    const csv = (await this.servers.holding(options.workspaceId!)).get(RecordCsvService);
     const { rows } = await reported(() =>
-      this.csv.export(
+      csv.export(
         options.workspaceId!,
         options.object!,
         () =>
@@ -113,10 +108,7 @@ export class RecordsExportCommand extends RecordsCommand {
 
 @Command({ name: 'records:import', description: 'Import records of an object from CSV; any bad row imports nothing unless --skip-invalid' })
 export class RecordsImportCommand extends RecordsCommand {
-  constructor(
-    @Inject(DatabaseService) protected readonly database: DatabaseService,
-    @Inject(RecordCsvService) private readonly csv: RecordCsvService,
-  ) {
+  constructor(@Inject(ServerDirectory) private readonly servers: ServerDirectory) {
     super();
   }
 
@@ -154,9 +146,9 @@ export class RecordsImportCommand extends RecordsCommand {
   }
 
   async run(_params: string[], options: RecordsCommandOptions): Promise<void> {
-    await this.database.connect();
+    const server = await this.servers.holding(options.workspaceId!);
     const result = await reported(() =>
-      this.csv.import(options.workspaceId!, options.object!, createReadStream(existingFile(options.file!)), {
+      server.get(RecordCsvService).import(options.workspaceId!, options.object!, createReadStream(existingFile(options.file!)), {
         skipInvalid: options.skipInvalid,
         formulaEscape: options.formulaEscape !== false,
         charset: options.encoding,
@@ -176,10 +168,7 @@ export class RecordsImportCommand extends RecordsCommand {
   description: 'Create people and their companies from email participants (CSV: email, displayName)',
 })
 export class ContactsImportFromEmailsCommand extends RecordsCommand {
-  constructor(
-    @Inject(DatabaseService) protected readonly database: DatabaseService,
-    @Inject(ContactCreationService) private readonly contacts: ContactCreationService,
-  ) {
+  constructor(@Inject(ServerDirectory) private readonly servers: ServerDirectory) {
     super();
   }
 
@@ -189,8 +178,10 @@ export class ContactsImportFromEmailsCommand extends RecordsCommand {
   }
 
   async run(_params: string[], options: RecordsCommandOptions): Promise<void> {
-    await this.database.connect();
-    const result = await reported(() => this.contacts.importFile(options.workspaceId!, createReadStream(existingFile(options.file!))));
+    const server = await this.servers.holding(options.workspaceId!);
+    const result = await reported(() =>
+      server.get(ContactCreationService).importFile(options.workspaceId!, createReadStream(existingFile(options.file!))),
+    );
     if (options.json) {
       this.print(JSON.stringify(result));
       return;

@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, Option } from 'nest-commander';
 
+import { MAIN_SERVER } from '../config/app-config';
 import { DatabaseService } from '../database/database.service';
 import { snapshotVersions } from '../standard-objects/version-snapshots';
 import {
@@ -13,6 +14,7 @@ import {
 import { BaseCommand, BaseCommandOptions } from './base.command';
 import { UsageError } from './cli.error';
 import { formatPlan } from './plan.format';
+import { ServerDirectory } from './server-directory';
 
 interface WorkspaceCreateOptions extends BaseCommandOptions {
   name?: string;
@@ -20,6 +22,7 @@ interface WorkspaceCreateOptions extends BaseCommandOptions {
   featureFlag?: string[];
   prefill?: boolean;
   defaultCountry?: string;
+  server?: string;
   json?: boolean;
 }
 
@@ -56,10 +59,7 @@ export const createWorkspaceFromCli = async (
 
 @Command({ name: 'workspace:create', description: 'Create a workspace: schema, tables, metadata, default views, prefill records' })
 export class WorkspaceCreateCommand extends BaseCommand<WorkspaceCreateOptions> {
-  constructor(
-    @Inject(DatabaseService) private readonly database: DatabaseService,
-    @Inject(WorkspaceCreationService) private readonly creation: WorkspaceCreationService,
-  ) {
+  constructor(@Inject(ServerDirectory) private readonly servers: ServerDirectory) {
     super();
   }
 
@@ -94,6 +94,14 @@ export class WorkspaceCreateCommand extends BaseCommand<WorkspaceCreateOptions> 
     return false;
   }
 
+  @Option({
+    flags: '--server <name>',
+    description: `the database server to create it on (${MAIN_SERVER}, or a name of DATABASE_SERVERS); default: the one with the fewest workspaces`,
+  })
+  parseServer(value: string): string {
+    return value;
+  }
+
   @Option({ flags: '--json', description: 'print one JSON document' })
   parseJson(): boolean {
     return true;
@@ -101,7 +109,8 @@ export class WorkspaceCreateCommand extends BaseCommand<WorkspaceCreateOptions> 
 
   async run(_params: string[], options: WorkspaceCreateOptions): Promise<void> {
     const started = Date.now();
-    const created = await createWorkspaceFromCli(this.database, this.creation, 'the workspace', {
+    const server = await this.servers.place(options.server);
+    const created = await createWorkspaceFromCli(server.get(DatabaseService), server.get(WorkspaceCreationService), 'the workspace', {
       displayName: options.name ?? '',
       version: options.version,
       featureFlags: options.featureFlag,
@@ -110,11 +119,21 @@ export class WorkspaceCreateCommand extends BaseCommand<WorkspaceCreateOptions> 
     });
     const { workspace, plan, views, records } = created;
     if (options.json) {
-      this.print(JSON.stringify({ workspace, actions: plan.actions.length, views, records, durationMs: Date.now() - started }));
+      this.print(
+        JSON.stringify({
+          workspace,
+          ...(this.servers.several ? { server: server.name } : {}),
+          actions: plan.actions.length,
+          views,
+          records,
+          durationMs: Date.now() - started,
+        }),
+      );
       return;
     }
+    const on = this.servers.several ? ` on server ${server.name}` : '';
     this.print(
-      `Created workspace ${workspace.id} "${workspace.displayName}" (schema ${workspace.schemaName}, version ${workspace.version}) in ${Date.now() - started} ms`,
+      `Created workspace ${workspace.id} "${workspace.displayName}" (schema ${workspace.schemaName}, version ${workspace.version})${on} in ${Date.now() - started} ms`,
     );
     if (options.verbose) formatPlan(plan, false).forEach((line) => this.print(line));
     this.print(

@@ -1,11 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { Command, Option } from 'nest-commander';
 
+import { MAIN_SERVER } from '../config/app-config';
 import { DatabaseService } from '../database/database.service';
 import { snapshotVersions } from '../standard-objects/version-snapshots';
 import { MAX_DEMO_RECORDS } from '../workspace/demo-seed';
 import { WorkspaceCreationService } from '../workspace/workspace-creation.service';
 import { BaseCommand, BaseCommandOptions } from './base.command';
+import { ServerDirectory } from './server-directory';
 import { createWorkspaceFromCli } from './workspace-create.command';
 import { parsePositiveInteger } from './workspace-walk.command';
 
@@ -13,6 +15,7 @@ interface SeedDemoOptions extends BaseCommandOptions {
   name?: string;
   records?: number;
   version?: string;
+  server?: string;
   json?: boolean;
 }
 
@@ -23,10 +26,7 @@ const DEFAULT_RECORDS = 1_000;
   description: 'Create a demo workspace with realistic companies, people, opportunities and views (one transaction)',
 })
 export class WorkspaceSeedDemoCommand extends BaseCommand<SeedDemoOptions> {
-  constructor(
-    @Inject(DatabaseService) private readonly database: DatabaseService,
-    @Inject(WorkspaceCreationService) private readonly creation: WorkspaceCreationService,
-  ) {
+  constructor(@Inject(ServerDirectory) private readonly servers: ServerDirectory) {
     super();
   }
 
@@ -51,6 +51,14 @@ export class WorkspaceSeedDemoCommand extends BaseCommand<SeedDemoOptions> {
     return value;
   }
 
+  @Option({
+    flags: '--server <name>',
+    description: `the database server to create it on (${MAIN_SERVER}, or a name of DATABASE_SERVERS); default: the one with the fewest workspaces`,
+  })
+  parseServer(value: string): string {
+    return value;
+  }
+
   @Option({ flags: '--json', description: 'print one JSON document' })
   parseJson(): boolean {
     return true;
@@ -58,7 +66,8 @@ export class WorkspaceSeedDemoCommand extends BaseCommand<SeedDemoOptions> {
 
   async run(_params: string[], options: SeedDemoOptions): Promise<void> {
     const started = Date.now();
-    const created = await createWorkspaceFromCli(this.database, this.creation, 'the demo workspace', {
+    const server = await this.servers.place(options.server);
+    const created = await createWorkspaceFromCli(server.get(DatabaseService), server.get(WorkspaceCreationService), 'the demo workspace', {
       displayName: options.name ?? 'Demo',
       version: options.version,
       demoRecords: options.records ?? DEFAULT_RECORDS,

@@ -1,11 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { Command, Option } from 'nest-commander';
 
-import { DatabaseService } from '../database/database.service';
 import { WorkspaceRepository } from '../metadata/workspace.repository';
 import { normalizeDefaultCountry } from '../workspace/default-country';
 import { BaseCommand, BaseCommandOptions } from './base.command';
 import { UsageError } from './cli.error';
+import { ServerDirectory } from './server-directory';
 
 interface WorkspaceUpdateOptions extends BaseCommandOptions {
   workspaceId?: string;
@@ -17,10 +17,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Command({ name: 'workspace:update', description: "Change a workspace's settings (its default country)" })
 export class WorkspaceUpdateCommand extends BaseCommand<WorkspaceUpdateOptions> {
-  constructor(
-    @Inject(DatabaseService) private readonly database: DatabaseService,
-    @Inject(WorkspaceRepository) private readonly workspaces: WorkspaceRepository,
-  ) {
+  constructor(@Inject(ServerDirectory) private readonly servers: ServerDirectory) {
     super();
   }
 
@@ -55,8 +52,8 @@ export class WorkspaceUpdateCommand extends BaseCommand<WorkspaceUpdateOptions> 
       if ('problem' in normalized) throw new UsageError(`--default-country: ${normalized.problem}, or none. Nothing was written.`);
       country = normalized.country;
     }
-    await this.database.connect();
-    const updated = await this.workspaces.setDefaultCountry(options.workspaceId, country);
+    const server = await this.servers.holding(options.workspaceId);
+    const updated = await server.get(WorkspaceRepository).setDefaultCountry(options.workspaceId, country);
     if (!updated) throw new Error(`workspace ${options.workspaceId} does not exist; nothing was written`);
     if (options.json) {
       this.print(JSON.stringify({ workspace: { id: updated.id, defaultCountry: updated.defaultCountry } }));

@@ -1,20 +1,24 @@
-import { Inject } from '@nestjs/common';
+import { Inject, Type } from '@nestjs/common';
 import { InvalidArgumentError } from 'commander';
 import { Option } from 'nest-commander';
 import { Logger } from 'pino';
 
-import { AppConfig } from '../config/app-config';
+import { AppConfig, MAIN_SERVER } from '../config/app-config';
 import { LOGGER, LogSink } from '../observability/logger';
 import { StepProgressEvents } from '../observability/step-progress';
 import { UUID_PATTERN } from '../declarations/identifier.rules';
 import { isStaged, RolloutAmount } from '../workspace/rollout';
-import { FleetSummary } from '../workspace/workspace-fleet.runner';
+import { FleetItemResult, FleetSummary } from '../workspace/workspace-fleet.runner';
+import { UpgradeJobHandler, upgradeJobHandlerToken } from '../workspace/upgrade-job.handler';
 import { WorkspaceJobHandler } from '../workspace/workspace-job.handler';
 import { DEFAULT_QUEUE_WINDOW, MAX_CONCURRENCY, WorkspaceJobDispatcher } from '../workspace/workspace-job.dispatcher';
-import { RenderedResult, rolloutOf, WalkOptions, WorkspaceWalk } from '../workspace/workspace-walk';
+import { RenderedResult, rolloutOf, WalkOptions, WalkRun } from '../workspace/workspace-walk';
+import { DatabaseService } from '../database/database.service';
+import { WorkspaceRepository } from '../metadata/workspace.repository';
 import { BaseCommand, BaseCommandOptions } from './base.command';
 import { EXIT_FAILURE, UsageError } from './cli.error';
 import { PlainProgress } from './plain-progress';
+import { ServerDirectory, ServerScope } from './server-directory';
 import { TerminalProgress } from './terminal-progress';
 import { WalkProgress } from './walk-progress';
 import { describeStage, renderResult, WalkReport, WorkspaceReport } from './walk-report';
@@ -87,6 +91,7 @@ export abstract class WorkspaceWalkCommand<
   @Inject(LOGGER) private readonly logger!: Logger;
   @Inject(LogSink) private readonly logSink!: LogSink;
   @Inject(StepProgressEvents) private readonly stepProgress!: StepProgressEvents;
+  @Inject(ServerDirectory) private readonly servers!: ServerDirectory;
 
   constructor(
     private readonly dispatcher: WorkspaceJobDispatcher,
@@ -183,20 +188,194 @@ export abstract class WorkspaceWalkCommand<
     if (unavailable === 'EMBEDDED_DATABASE') {
       throw new Error('--queue needs a PostgreSQL server (DATABASE_URL): workers cannot reach the embedded database of this process.');
     }
+    const summary = this.servers.several
+      ? await this.walk((run) => this.acrossServers(run, options), options)
+      : await this.onMainServer(options);
+    // 0 only when every selected workspace succeeded: a skipped one (locked by another runner) was not processed.
+    if (summary.failed > 0 || summary.skipped > 0 || summary.interrupted) {
+      process.exitCode = EXIT_FAILURE;
+    }
+  }
+
+  private async onMainServer(options: TOptions): Promise<FleetSummary<RenderedResult>> {
     const walk = await this.dispatcher.open(this.handler, options);
     try {
-      const summary = await this.walk(walk, options);
-      // 0 only when every selected workspace succeeded: a skipped one (locked by another runner) was not processed.
-      if (summary.failed > 0 || summary.skipped > 0 || summary.interrupted) {
-        process.exitCode = EXIT_FAILURE;
-      }
+      return await this.walk((run) => walk.run(run), options);
     } finally {
       await walk.close();
     }
   }
 
+  /**
+   * The walk on every server at once, each with its own connections and --concurrency, as one run:
+   * one progress, one report, one summary. With -w, each id is looked up on every server first.
+   * A server that does not answer fails its part (its workspaces, or one line when it could not
+   * even list them) while the others go on. With --queue, each server's jobs go to its own queue
+   * (named after its database), for the workers of that server.
+   */
+  private async acrossServers(run: WalkRun<TDetail>, options: TOptions): Promise<FleetSummary<RenderedResult>> {
+    if (isStaged(rolloutOf(options))) {
+      throw new Error(
+        '--canary, --canary-workspace-id and --stages work on one database server for now: with DATABASE_SERVERS set, run the walk without them.',
+      );
+    }
+    const servers = await this.servers.all();
+    const summary: FleetSummary<RenderedResult> = {
+      results: [],
+      succeeded: 0,
+      failed: 0,
+      skipped: 0,
+      total: 0,
+      stoppedEarly: false,
+      interrupted: false,
+      stages: [],
+    };
+    // The run starts (progress, total) once every server has counted its workspaces; results that come before wait.
+    const early: RenderedResult[] = [];
+    let counting = servers.length + 1;
+    const counted = (total: number) => {
+      summary.total += total;
+      counting -= 1;
+      if (counting > 0) return;
+      run.onStart(summary.total);
+      early.splice(0).forEach((rendered) => run.onResult(rendered));
+    };
+    const report = (rendered: RenderedResult) => (counting > 0 ? early.push(rendered) : run.onResult(rendered));
+    const fail = (workspaceId: string, message: string) => {
+      summary.failed += 1;
+      report(run.render({ workspaceId, status: 'failed', detail: null, message }));
+    };
+    // The pool the walk's dispatcher would open: the lookup opens it first.
+    const poolSize = (options.concurrency ?? 1) + 1;
+    const selections = options.workspaceId?.length ? await this.locate(servers, options.workspaceId, poolSize, fail) : null;
+    counted(selections ? selections.failures : 0);
+    await Promise.all(
+      servers.map(async (server) => {
+        const ids = selections?.byServer.get(server.name);
+        if (selections && !ids?.length) return counted(0);
+        let started = false;
+        let reached = 0;
+        let total = 0;
+        const counts = { succeeded: 0, failed: 0, skipped: 0 };
+        const serverLine = (message: string) => `✖ server ${server.name} (${server.address}): ${message}`;
+        try {
+          const handler = server.get<WorkspaceJobHandler<TDetail, TOptions>>(this.handlerToken());
+          const walk = await server.get(WorkspaceJobDispatcher).open(handler, { ...options, workspaceId: ids });
+          try {
+            const done = await walk.run({
+              ...run,
+              render: (result: FleetItemResult<TDetail>) => {
+                counts[result.status] += 1;
+                return run.render(result);
+              },
+              onStart: (count) => {
+                started = true;
+                total = count;
+                counted(count);
+              },
+              // A failure's first line says its server, and every JSON entry does, in process or queued.
+              onResult: ({ lines, json }) => {
+                reached += 1;
+                const [first, ...rest] = lines;
+                report({
+                  lines: first?.startsWith('✖') ? [`${first} (server ${server.name})`, ...rest] : lines,
+                  json: json ? { ...json, server: server.name } : null,
+                });
+              },
+              onStage: undefined,
+              note: (line) => run.note(`server ${server.name}: ${line}`),
+            });
+            summary.stoppedEarly ||= done.stoppedEarly;
+            summary.interrupted ||= done.interrupted;
+            // The walk's own counts: queued results are not rendered here.
+            Object.assign(counts, { succeeded: done.succeeded, failed: done.failed, skipped: done.skipped });
+          } finally {
+            await walk.close();
+          }
+        } catch (error) {
+          const message = (error as Error).message
+            .replace(/\.+$/, '')
+            .replace('Check DATABASE_URL', server.name === MAIN_SERVER ? 'Check DATABASE_URL' : 'Check its entry in DATABASE_SERVERS');
+          if (!started) {
+            // Not even listed: its workspaces are unknown, so the run fails with one line for the server.
+            counted(0);
+            summary.failed += 1;
+            report({
+              lines: [serverLine(`${message}. Its workspaces were not walked; run the command again once it answers.`)],
+              json: options.json ? { server: server.name, status: 'failed', message } : null,
+            });
+            return;
+          }
+          const left = Math.max(0, total - reached);
+          counts.failed += left;
+          report({
+            lines: [serverLine(`${message}. ${left} of its workspace(s) not reached; run the command again once it answers.`)],
+            json: options.json ? { server: server.name, status: 'failed', message, notReached: left } : null,
+          });
+        }
+        summary.succeeded += counts.succeeded;
+        summary.failed += counts.failed;
+        summary.skipped += counts.skipped;
+      }),
+    );
+    return summary;
+  }
+
+  /**
+   * Which server holds each id of -w. An id found nowhere, or on two servers, is failed here.
+   */
+  private async locate(
+    servers: ServerScope[],
+    ids: string[],
+    poolSize: number,
+    fail: (workspaceId: string, message: string) => void,
+  ): Promise<{ byServer: Map<string, string[]>; failures: number }> {
+    const holders = new Map<string, string[]>();
+    const silent: string[] = [];
+    for (const server of servers) {
+      try {
+        await server.get(DatabaseService).connect({ poolSize });
+        for (const row of await server.get(WorkspaceRepository).findByIds(ids)) {
+          holders.set(row.id, [...(holders.get(row.id) ?? []), server.name]);
+        }
+      } catch (error) {
+        silent.push(`${server.name} (${(error as Error).message})`);
+      }
+    }
+    const byServer = new Map<string, string[]>();
+    let failures = 0;
+    for (const id of new Set(ids)) {
+      const found = holders.get(id) ?? [];
+      if (found.length > 1) {
+        failures += 1;
+        fail(id, `workspace ${id} is on several servers (${found.join(', ')}); keep it on one and run again`);
+      } else if (found.length === 0) {
+        failures += 1;
+        fail(
+          id,
+          silent.length > 0
+            ? `workspace ${id} is on none of the servers that answer; did not answer: ${silent.join('; ')}`
+            : `workspace ${id} does not exist on any server (${servers.map((server) => server.name).join(', ')})`,
+        );
+      } else {
+        byServer.set(found[0], [...(byServer.get(found[0]) ?? []), id]);
+      }
+    }
+    return { byServer, failures };
+  }
+
+  /** The provider of this command's handler, by which each server's own is found. */
+  private handlerToken(): string | Type<WorkspaceJobHandler<TDetail, TOptions>> {
+    return this.handler instanceof UpgradeJobHandler
+      ? upgradeJobHandlerToken(this.handler.job)
+      : (this.handler.constructor as Type<WorkspaceJobHandler<TDetail, TOptions>>);
+  }
+
   /** Runs the walk with its progress and signal handling, and prints its report. */
-  private async walk(walk: WorkspaceWalk<TDetail, TOptions>, options: TOptions): Promise<FleetSummary<RenderedResult>> {
+  private async walk(
+    runAll: (run: WalkRun<TDetail>) => Promise<FleetSummary<RenderedResult>>,
+    options: TOptions,
+  ): Promise<FleetSummary<RenderedResult>> {
     const interrupt = new AbortController();
     const progress: WalkProgress =
       process.stderr.isTTY && !options.json
@@ -217,7 +396,7 @@ export abstract class WorkspaceWalkCommand<
     process.on('SIGTERM', onSignal);
     let summary;
     try {
-      summary = await walk.run({
+      summary = await runAll({
         continueOnError: options.continueOnError ?? this.continuesByDefault,
         signal: interrupt.signal,
         render: (result) => renderResult(this.report, result, options),

@@ -11,6 +11,14 @@ export class AppConfig {
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
   DATABASE_URL?: string;
 
+  /**
+   * The database servers besides the main one (DATABASE_URL), as `name=url,name=url`; parsed and
+   * checked by `databaseServersOf`. Empty: the main server only.
+   */
+  @IsOptional()
+  @IsString()
+  DATABASE_SERVERS?: string;
+
   @IsOptional()
   @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
@@ -93,6 +101,7 @@ export const loadAppConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig =
   const read = (key: keyof AppConfig): string | undefined => (env[key] === '' ? undefined : env[key]);
   const raw: Record<keyof AppConfig, string | undefined> = {
     DATABASE_URL: read('DATABASE_URL'),
+    DATABASE_SERVERS: read('DATABASE_SERVERS'),
     REDIS_URL: read('REDIS_URL'),
     PORT: read('PORT'),
     LOG_LEVEL: read('LOG_LEVEL'),
@@ -110,5 +119,68 @@ export const loadAppConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig =
     const problems = errors.flatMap((error) => Object.values(error.constraints ?? {}));
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}. Fix the environment or .env (see .env.example).`);
   }
+  databaseServersOf(config);
   return config;
+};
+
+/** The name of the server at DATABASE_URL in the directory of servers. */
+export const MAIN_SERVER = 'main';
+
+/** A database server of the directory: its name (as `--server` takes it) and its URL. */
+export interface DatabaseServerEntry {
+  name: string;
+  url: string;
+}
+
+/** Host, port and database of a URL: two entries with the same would hold the same workspaces. */
+const databaseOf = (url: string): string => {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
+  } catch {
+    return url;
+  }
+};
+
+const SERVER_NAME = /^[a-z][a-z0-9_-]{0,39}$/;
+
+/**
+ * The directory of database servers: the main one (DATABASE_URL, named `main`) first, then those
+ * of DATABASE_SERVERS in their order. Throws a ConfigError naming what is wrong in DATABASE_SERVERS.
+ */
+export const databaseServersOf = (config: Pick<AppConfig, 'DATABASE_URL' | 'DATABASE_SERVERS'>): DatabaseServerEntry[] => {
+  const main = config.DATABASE_URL ? [{ name: MAIN_SERVER, url: config.DATABASE_URL }] : [];
+  const value = config.DATABASE_SERVERS?.trim();
+  if (!value) return main;
+  const fix = 'Set DATABASE_SERVERS to name=postgres://...,name=postgres://... (see .env.example).';
+  if (!config.DATABASE_URL) {
+    throw new ConfigError(
+      `Invalid configuration: DATABASE_SERVERS needs DATABASE_URL (the main server); the embedded database is one server only. Set DATABASE_URL, or leave DATABASE_SERVERS empty.`,
+    );
+  }
+  const servers = [...main];
+  for (const item of value.split(',')) {
+    const at = item.indexOf('=');
+    const name = at < 0 ? '' : item.slice(0, at).trim();
+    const url = at < 0 ? '' : item.slice(at + 1).trim();
+    if (!SERVER_NAME.test(name)) {
+      throw new ConfigError(
+        `Invalid configuration: DATABASE_SERVERS entry "${item.trim().slice(0, 80)}" needs a name of lower-case letters, digits, - or _ (starting with a letter, at most 40), then =, then its URL. ${fix}`,
+      );
+    }
+    if (!/^postgres(ql)?:\/\/\S+$/.test(url)) {
+      throw new ConfigError(`Invalid configuration: DATABASE_SERVERS entry ${name} must have a postgres:// or postgresql:// URL. ${fix}`);
+    }
+    if (servers.some((server) => server.name === name)) {
+      throw new ConfigError(
+        `Invalid configuration: DATABASE_SERVERS names ${name} twice${name === MAIN_SERVER ? ` (${MAIN_SERVER} is DATABASE_URL's server)` : ''}. ${fix}`,
+      );
+    }
+    const same = servers.find((server) => databaseOf(server.url) === databaseOf(url));
+    if (same) {
+      throw new ConfigError(`Invalid configuration: DATABASE_SERVERS entry ${name} is the database of ${same.name} again. ${fix}`);
+    }
+    servers.push({ name, url });
+  }
+  return servers;
 };

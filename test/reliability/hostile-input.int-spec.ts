@@ -377,8 +377,8 @@ describe('hostile input', () => {
         /(cannot be allowed|is not a hazard that can be allowed)/,
       );
     }
-    const field = new FieldCreateCommand(database, database);
-    const object = new ObjectCreateCommand(database, database);
+    const field = new FieldCreateCommand(database);
+    const object = new ObjectCreateCommand(database);
     for (const id of NOT_UUIDS) {
       expectRefused(`field:create -w ${id.slice(0, 30)}`, () => field.parseWorkspaceId(id), /--workspace-id takes a workspace id/);
       expectRefused(`object:create -w ${id.slice(0, 30)}`, () => object.parseWorkspaceId(id), /--workspace-id takes a workspace id/);
