@@ -4,6 +4,7 @@ import { Global, Module } from '@nestjs/common';
 
 import { SyncMetadataCommand } from '../../../src/cli/sync-metadata.command';
 import { runCli } from '../../../src/cli/cli-runner';
+import { ServerDirectory } from '../../../src/cli/server-directory';
 import { WorkspaceCreateCommand } from '../../../src/cli/workspace-create.command';
 import { WorkspaceHealthCommand } from '../../../src/cli/workspace-health.command';
 import { ConfigModule } from '../../../src/config/config.module';
@@ -26,7 +27,7 @@ class FixtureDeclarationsModule {}
 
 @Module({
   imports: [ConfigModule, DatabaseModule, FixtureDeclarationsModule, ServicesModule],
-  providers: [WorkspaceCreateCommand, SyncMetadataCommand, WorkspaceHealthCommand],
+  providers: [ServerDirectory, WorkspaceCreateCommand, SyncMetadataCommand, WorkspaceHealthCommand],
 })
 class FixtureCliModule {}
 
