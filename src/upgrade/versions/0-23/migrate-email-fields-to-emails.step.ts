@@ -4,6 +4,7 @@ import { PERSON_STANDARD_FIELD_IDS } from '../../../standard-objects/standard-id
 import { ActualField, ActualObject, ActualState } from '../../../metadata/actual-state';
 import { ActualStateRepository } from '../../../metadata/actual-state.repository';
 import { moveInBatches } from '../../steps/batched-move';
+import { fieldInTheWay } from '../../steps/field-in-the-way';
 import { ColumnSyncTrigger } from '../../steps/column-sync-trigger';
 import { StepReport, UpgradePreflightContext, UpgradeStep, UpgradeStepContext } from '../../upgrade-step';
 import { PERSON, snapshotField } from './snapshot-shapes';
@@ -18,14 +19,7 @@ const target = (object: ActualObject, field: ActualField) => {
   const newName = isStandardEmail ? to.name : field.name;
   const primary = compositeColumnName(newName, 'primaryEmail');
   const additional = compositeColumnName(newName, 'additionalEmails');
-  const clash = object.fields.find(
-    (other) => other !== field && (other.name === newName || other.name === primary || other.name === additional),
-  );
-  const error = clash
-    ? new Error(
-        `${object.nameSingular}.${field.name} cannot become ${newName} (EMAILS): field "${clash.name}" is in the way; rename it, then run the step again`,
-      )
-    : null;
+  const error = fieldInTheWay(object, field, newName, FieldType.EMAILS, [primary, additional]);
   return { newName, primary, additional, error };
 };
 

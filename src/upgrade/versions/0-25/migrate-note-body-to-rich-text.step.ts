@@ -5,6 +5,7 @@ import { ActualStateRepository } from '../../../metadata/actual-state.repository
 import { compositeColumnName } from '../../../metadata/column-layout';
 import { convertNoteBody } from '../../converters/note-body.converter';
 import { moveConverted, refillSearchColumns } from '../../steps/converted-move';
+import { fieldInTheWay } from '../../steps/field-in-the-way';
 import { StepReport, UpgradePreflightContext, UpgradeStep, UpgradeStepContext } from '../../upgrade-step';
 import { NOTE, snapshotField, snapshotFieldNamed } from './snapshot-shapes';
 
@@ -22,14 +23,8 @@ const clashes = (state: ActualState): Error[] => {
   const body = note && bodyField(note);
   if (!note || !body) return [];
   const columns = SUBFIELDS.map((subfield) => compositeColumnName(to.name, subfield));
-  const clash = note.fields.find((other) => other !== body && (other.name === to.name || columns.includes(other.name)));
-  return clash
-    ? [
-        new Error(
-          `note.${body.name} cannot become ${to.name} (RICH_TEXT_V2): field "${clash.name}" is in the way; rename it, then run the step again`,
-        ),
-      ]
-    : [];
+  const error = fieldInTheWay(note, body, to.name, FieldType.RICH_TEXT_V2, columns);
+  return error ? [error] : [];
 };
 
 /**

@@ -7,6 +7,7 @@ import { ActualStateRepository } from '../../../metadata/actual-state.repository
 import { compositeColumnName } from '../../../metadata/column-layout';
 import { type CountryCode, parsePhone, parsePhones, PHONE_UNPARSED_REASONS } from '../../converters/phone.converter';
 import { moveConverted, refillSearchColumns } from '../../steps/converted-move';
+import { fieldInTheWay } from '../../steps/field-in-the-way';
 import { StepReport, UpgradePreflightContext, UpgradeStep, UpgradeStepContext } from '../../upgrade-step';
 import { PERSON, snapshotField, snapshotFieldNamed } from './snapshot-shapes';
 
@@ -23,12 +24,7 @@ const target = (object: ActualObject, field: ActualField) => {
   const isStandardPhone = !field.isCustom && field.standardId === from.standardId && object.standardId === PERSON;
   const newName = isStandardPhone ? to.name : field.name;
   const columns = SUBFIELDS.map((subfield) => compositeColumnName(newName, subfield));
-  const clash = object.fields.find((other) => other !== field && (other.name === newName || columns.includes(other.name)));
-  const error = clash
-    ? new Error(
-        `${object.nameSingular}.${field.name} cannot become ${newName} (PHONES): field "${clash.name}" is in the way; rename it, then run the step again`,
-      )
-    : null;
+  const error = fieldInTheWay(object, field, newName, FieldType.PHONES, columns);
   return { newName, columns, error };
 };
 
