@@ -324,13 +324,11 @@ export abstract class WorkspaceWalkCommand<
           const canaries = options.canaryWorkspaceId?.filter((id) => ids.includes(id));
           if (options.workspaceId?.length && ids.length === 0) return null;
           try {
-            const walk = await server
-              .get(WorkspaceJobDispatcher)
-              .open(this.handlerOf(server), {
-                ...options,
-                workspaceId: options.workspaceId?.length ? ids : undefined,
-                canaryWorkspaceId: canaries,
-              });
+            const walk = await server.get(WorkspaceJobDispatcher).open(this.handlerOf(server), {
+              ...options,
+              workspaceId: options.workspaceId?.length ? ids : undefined,
+              canaryWorkspaceId: canaries,
+            });
             walks.push(walk);
             const part = await walk.begin({ ...this.serverRun(run, server, run.onResult), onStart: () => undefined });
             try {
