@@ -8,11 +8,12 @@ import { LOGGER, LogSink } from '../observability/logger';
 import { StepProgressEvents } from '../observability/step-progress';
 import { UUID_PATTERN } from '../declarations/identifier.rules';
 import { isStaged, RolloutAmount } from '../workspace/rollout';
-import { FleetItemResult, FleetSummary } from '../workspace/workspace-fleet.runner';
+import { FleetStatus, FleetSummary } from '../workspace/workspace-fleet.runner';
+import { runAcrossServers } from '../workspace/walk-across-servers';
 import { UpgradeJobHandler, upgradeJobHandlerToken } from '../workspace/upgrade-job.handler';
 import { WorkspaceJobHandler } from '../workspace/workspace-job.handler';
 import { DEFAULT_QUEUE_WINDOW, MAX_CONCURRENCY, WorkspaceJobDispatcher } from '../workspace/workspace-job.dispatcher';
-import { RenderedResult, rolloutOf, WalkOptions, WalkRun } from '../workspace/workspace-walk';
+import { RenderedResult, rolloutOf, WalkOptions, WalkRun, WorkspaceWalk } from '../workspace/workspace-walk';
 import { DatabaseService } from '../database/database.service';
 import { WorkspaceRepository } from '../metadata/workspace.repository';
 import { BaseCommand, BaseCommandOptions } from './base.command';
@@ -210,15 +211,12 @@ export abstract class WorkspaceWalkCommand<
    * The walk on every server at once, each with its own connections and --concurrency, as one run:
    * one progress, one report, one summary. With -w, each id is looked up on every server first.
    * A server that does not answer fails its part (its workspaces, or one line when it could not
-   * even list them) while the others go on. With --queue, each server's jobs go to its own queue
-   * (named after its database), for the workers of that server.
+   * even list them) while the others go on. Without --continue-on-error, the first failure on any
+   * server stops every server taking workspaces. With --queue, each server's jobs go to its own
+   * queue (named after its database), for the workers of that server. Staged: `stagedAcrossServers`.
    */
   private async acrossServers(run: WalkRun<TDetail>, options: TOptions): Promise<FleetSummary<RenderedResult>> {
-    if (isStaged(rolloutOf(options))) {
-      throw new Error(
-        '--canary, --canary-workspace-id and --stages work on one database server for now: with DATABASE_SERVERS set, run the walk without them.',
-      );
-    }
+    if (isStaged(rolloutOf(options))) return this.stagedAcrossServers(run, options);
     const servers = await this.servers.all();
     const summary: FleetSummary<RenderedResult> = {
       results: [],
@@ -238,9 +236,9 @@ export abstract class WorkspaceWalkCommand<
       counting -= 1;
       if (counting > 0) return;
       run.onStart(summary.total);
-      early.splice(0).forEach((rendered) => run.onResult(rendered));
+      early.splice(0).forEach((rendered) => run.onResult(rendered, 'failed'));
     };
-    const report = (rendered: RenderedResult) => (counting > 0 ? early.push(rendered) : run.onResult(rendered));
+    const report = (rendered: RenderedResult) => (counting > 0 ? early.push(rendered) : run.onResult(rendered, 'failed'));
     const fail = (workspaceId: string, message: string) => {
       summary.failed += 1;
       report(run.render({ workspaceId, status: 'failed', detail: null, message }));
@@ -249,69 +247,49 @@ export abstract class WorkspaceWalkCommand<
     const poolSize = (options.concurrency ?? 1) + 1;
     const selections = options.workspaceId?.length ? await this.locate(servers, options.workspaceId, poolSize, fail) : null;
     counted(selections ? selections.failures : 0);
+    // The first failure of any server stops them all (they run to the end with --continue-on-error).
+    const firstFailure = new AbortController();
     await Promise.all(
       servers.map(async (server) => {
         const ids = selections?.byServer.get(server.name);
         if (selections && !ids?.length) return counted(0);
         let started = false;
-        let reached = 0;
         let total = 0;
+        // Counted as each result is reported, queued or not, so that they add up however the walk ends.
         const counts = { succeeded: 0, failed: 0, skipped: 0 };
-        const serverLine = (message: string) => `✖ server ${server.name} (${server.address}): ${message}`;
         try {
-          const handler = server.get<WorkspaceJobHandler<TDetail, TOptions>>(this.handlerToken());
-          const walk = await server.get(WorkspaceJobDispatcher).open(handler, { ...options, workspaceId: ids });
+          const walk = await server.get(WorkspaceJobDispatcher).open(this.handlerOf(server), { ...options, workspaceId: ids });
           try {
             const done = await walk.run({
-              ...run,
-              render: (result: FleetItemResult<TDetail>) => {
-                counts[result.status] += 1;
-                return run.render(result);
-              },
+              ...this.serverRun(run, server, (rendered, status) => {
+                counts[status] += 1;
+                report(rendered);
+              }),
               onStart: (count) => {
                 started = true;
                 total = count;
                 counted(count);
               },
-              // A failure's first line says its server, and every JSON entry does, in process or queued.
-              onResult: ({ lines, json }) => {
-                reached += 1;
-                const [first, ...rest] = lines;
-                report({
-                  lines: first?.startsWith('✖') ? [`${first} (server ${server.name})`, ...rest] : lines,
-                  json: json ? { ...json, server: server.name } : null,
-                });
-              },
-              onStage: undefined,
-              note: (line) => run.note(`server ${server.name}: ${line}`),
+              stop: firstFailure.signal,
+              onStopped: () => firstFailure.abort(),
             });
             summary.stoppedEarly ||= done.stoppedEarly;
             summary.interrupted ||= done.interrupted;
-            // The walk's own counts: queued results are not rendered here.
-            Object.assign(counts, { succeeded: done.succeeded, failed: done.failed, skipped: done.skipped });
           } finally {
             await walk.close();
           }
         } catch (error) {
-          const message = (error as Error).message
-            .replace(/\.+$/, '')
-            .replace('Check DATABASE_URL', server.name === MAIN_SERVER ? 'Check DATABASE_URL' : 'Check its entry in DATABASE_SERVERS');
+          const message = this.failureOf(server, error);
           if (!started) {
             // Not even listed: its workspaces are unknown, so the run fails with one line for the server.
             counted(0);
             summary.failed += 1;
-            report({
-              lines: [serverLine(`${message}. Its workspaces were not walked; run the command again once it answers.`)],
-              json: options.json ? { server: server.name, status: 'failed', message } : null,
-            });
+            report(this.serverFailure(server, message, null, options));
             return;
           }
-          const left = Math.max(0, total - reached);
+          const left = Math.max(0, total - counts.succeeded - counts.failed - counts.skipped);
           counts.failed += left;
-          report({
-            lines: [serverLine(`${message}. ${left} of its workspace(s) not reached; run the command again once it answers.`)],
-            json: options.json ? { server: server.name, status: 'failed', message, notReached: left } : null,
-          });
+          report(this.serverFailure(server, message, left, options));
         }
         summary.succeeded += counts.succeeded;
         summary.failed += counts.failed;
@@ -319,6 +297,123 @@ export abstract class WorkspaceWalkCommand<
       }),
     );
     return summary;
+  }
+
+  /**
+   * A canary and stages across servers: each server's walk is begun and counted, then one run takes
+   * their workspaces in one order (`runAcrossServers`). A server that does not answer, and an id of
+   * -w or --canary-workspace-id found on none, fail in the first stage (a canary then halts).
+   */
+  private async stagedAcrossServers(run: WalkRun<TDetail>, options: TOptions): Promise<FleetSummary<RenderedResult>> {
+    const servers = await this.servers.all();
+    const early: RenderedResult[] = [];
+    let failedAtStart = 0;
+    const poolSize = (options.concurrency ?? 1) + 1;
+    const named = [...new Set([...(options.workspaceId ?? []), ...(options.canaryWorkspaceId ?? [])])];
+    const selections = named.length
+      ? await this.locate(servers, named, poolSize, (workspaceId, message) => {
+          failedAtStart += 1;
+          early.push(run.render({ workspaceId, status: 'failed', detail: null, message }));
+        })
+      : null;
+    const walks: WorkspaceWalk<TDetail, TOptions>[] = [];
+    try {
+      const opened = await Promise.all(
+        servers.map(async (server) => {
+          const ids = selections?.byServer.get(server.name) ?? [];
+          const canaries = options.canaryWorkspaceId?.filter((id) => ids.includes(id));
+          if (options.workspaceId?.length && ids.length === 0) return null;
+          try {
+            const walk = await server.get(WorkspaceJobDispatcher).open(this.handlerOf(server), {
+              ...options,
+              workspaceId: options.workspaceId?.length ? ids : undefined,
+              canaryWorkspaceId: canaries,
+            });
+            walks.push(walk);
+            const part = await walk.begin({ ...this.serverRun(run, server, run.onResult), onStart: () => undefined });
+            try {
+              return { server, part, source: await part.source() };
+            } catch (error) {
+              await part.settle(Promise.reject(error)).catch(() => undefined);
+              throw error;
+            }
+          } catch (error) {
+            failedAtStart += 1;
+            early.push(this.serverFailure(server, this.failureOf(server, error), null, options));
+            return null;
+          }
+        }),
+      );
+      const walking = opened.flatMap((entry) => (entry ? [entry] : []));
+      return await runAcrossServers(walking, {
+        continueOnError: run.continueOnError,
+        rollout: rolloutOf(options),
+        limit: options.workspaceCountLimit,
+        failedAtStart,
+        signal: run.signal,
+        onStart: (total) => {
+          run.onStart(total);
+          early.splice(0).forEach((rendered) => run.onResult(rendered, 'failed'));
+        },
+        onStage: run.onStage,
+        onLost: (index, error, notReached) =>
+          run.onResult(
+            this.serverFailure(walking[index].server, this.failureOf(walking[index].server, error), notReached, options),
+            'failed',
+          ),
+      });
+    } finally {
+      await Promise.all(walks.map((walk) => walk.close()));
+    }
+  }
+
+  /** The run as one server's walk reports to it: a failure's line and every JSON entry say the server. */
+  private serverRun(
+    run: WalkRun<TDetail>,
+    server: ServerScope,
+    report: (rendered: RenderedResult, status: FleetStatus) => void,
+  ): WalkRun<TDetail> {
+    return {
+      ...run,
+      onResult: ({ lines, json }, status) => {
+        const [first, ...rest] = lines;
+        report(
+          {
+            lines: first?.startsWith('✖') ? [`${first} (server ${server.name})`, ...rest] : lines,
+            json: json ? { ...json, server: server.name } : null,
+          },
+          status,
+        );
+      },
+      onStage: undefined,
+      note: (line) => run.note(`server ${server.name}: ${line}`),
+    };
+  }
+
+  /** Why a server failed, saying which setting names it. */
+  private failureOf(server: ServerScope, error: unknown): string {
+    return (error as Error).message
+      .replace(/\.+$/, '')
+      .replace('Check DATABASE_URL', server.name === MAIN_SERVER ? 'Check DATABASE_URL' : 'Check its entry in DATABASE_SERVERS');
+  }
+
+  /** The one line of a server that does not answer: before its walk listed anything (`notReached` null), or during it. */
+  private serverFailure(server: ServerScope, message: string, notReached: number | null, options: TOptions): RenderedResult {
+    const line = `✖ server ${server.name} (${server.address}): ${message}. `;
+    return notReached === null
+      ? {
+          lines: [`${line}Its workspaces were not walked; run the command again once it answers.`],
+          json: options.json ? { server: server.name, status: 'failed', message } : null,
+        }
+      : {
+          lines: [`${line}${notReached} of its workspace(s) not reached; run the command again once it answers.`],
+          json: options.json ? { server: server.name, status: 'failed', message, notReached } : null,
+        };
+  }
+
+  /** This command's handler on a server (the server's own instance, on its data source). */
+  private handlerOf(server: ServerScope): WorkspaceJobHandler<TDetail, TOptions> {
+    return server.get<WorkspaceJobHandler<TDetail, TOptions>>(this.handlerToken());
   }
 
   /**

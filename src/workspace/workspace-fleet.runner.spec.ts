@@ -113,6 +113,51 @@ describe('WorkspaceFleetRunner', () => {
     expect(summary).toMatchObject({ total: 20, succeeded: 4, failed: 0, skipped: 0, interrupted: true, stoppedEarly: false });
   });
 
+  it('on the stop signal (another server failed), stops taking workspaces as at its own failure', async () => {
+    const { manager } = fakeFleet(20);
+    const stop = new AbortController();
+    const stopped = jest.fn();
+    const summary = await new WorkspaceFleetRunner(manager).run(
+      {},
+      async (workspace) => {
+        if (workspace.id === idOf(3)) stop.abort();
+        await new Promise((resolve) => setImmediate(resolve));
+        return { status: 'succeeded', detail: null, message: null };
+      },
+      { concurrency: 2, continueOnError: false, stop: stop.signal, onStopped: stopped },
+    );
+    // 0 and 1, then 2 and 3: the stop comes with 3, which finishes with 2 in flight beside it; no other starts.
+    expect(summary).toMatchObject({ total: 20, succeeded: 4, failed: 0, stoppedEarly: true, interrupted: false });
+    expect(stopped).toHaveBeenCalledTimes(1);
+  });
+
+  it('when a page cannot be read, lets the workspaces in flight finish and report, then throws', async () => {
+    const { manager } = fakeFleet(150);
+    const reported: string[] = [];
+    let slowDone = false;
+    const read = async <R>(query: () => Promise<R>): Promise<R> => {
+      const result = await query();
+      if (Array.isArray(result) && result.length > 0 && (result[0] as WorkspaceRow).id === idOf(100)) throw new Error('connection lost');
+      return result;
+    };
+    const run = new WorkspaceFleetRunner(manager).run(
+      {},
+      async (workspace) => {
+        // The first workspace is still in flight when the second page is asked for.
+        if (workspace.id === idOf(0)) {
+          for (let turn = 0; turn < 200; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+          slowDone = true;
+        }
+        return { status: 'succeeded', detail: null, message: null };
+      },
+      { concurrency: 2, continueOnError: false, read, onResult: (result) => reported.push(result.workspaceId) },
+    );
+    await expect(run).rejects.toThrow('connection lost');
+    expect(slowDone).toBe(true);
+    expect(reported).toHaveLength(100);
+    expect(reported).toContain(idOf(0));
+  });
+
   it('reports a thrown error as that workspace failing, and a missing id as failed', async () => {
     const { manager } = fakeFleet(3);
     const summary = await new WorkspaceFleetRunner(manager).run(

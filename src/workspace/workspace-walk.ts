@@ -4,7 +4,18 @@ import { FaultInjection } from '../config/fault-injection';
 import { WorkspaceRow } from '../metadata/workspace.repository';
 import { DatabaseOutage, retryOnConnectionLoss, retryWorkOnConnectionLoss } from './connection-retry';
 import { Rollout, RolloutAmount } from './rollout';
-import { FleetItemResult, FleetStageSummary, FleetStatus, FleetSummary, FleetWork, WorkspaceFleetRunner } from './workspace-fleet.runner';
+import {
+  FleetItemResult,
+  FleetRunOptions,
+  FleetSelection,
+  FleetSource,
+  FleetStageSummary,
+  FleetStatus,
+  FleetSummary,
+  FleetWork,
+  runFleet,
+  WorkspaceFleetRunner,
+} from './workspace-fleet.runner';
 import { WalkRunRecorder } from './walk-run.recorder';
 import { WalkRunRepository } from './walk-run.repository';
 import { WorkspaceJobHandler } from './workspace-job.handler';
@@ -46,11 +57,29 @@ export interface WalkRun<T> {
   /** Reports one workspace's result, as a worker reports a queued one. */
   render: (result: FleetItemResult<T>) => RenderedResult;
   onStart: (total: number) => void;
-  onResult: (rendered: RenderedResult) => void;
+  onResult: (rendered: RenderedResult, status: FleetStatus) => void;
   /** A stage ended. */
   onStage?: (stage: FleetStageSummary) => void;
   /** A line about the run, not about a workspace. */
   note: (line: string) => void;
+  /** Aborted: take no new workspace, as after a failure (the walk of another server stopped at one). */
+  stop?: AbortSignal;
+  /** The walk stopped taking workspaces after a failure. */
+  onStopped?: () => void;
+}
+
+/**
+ * A walk begun but not run: its workspaces, the work of one of them and the run's callbacks, for a
+ * run that takes the workspaces of several servers in one order (`runAcrossServers`).
+ */
+export interface WalkPart {
+  /** The selection's count and its workspaces, in order, a page at a time. */
+  source(): Promise<FleetSource>;
+  work(workspace: WorkspaceRow): Promise<FleetWork<RenderedResult> | null>;
+  /** What the fleet runner is to call (onStart, onResult, onStopped) and heed (signal, stop), and the walk's bounds. */
+  options: FleetRunOptions<RenderedResult>;
+  /** Ends the walk with how its run ended: the run's record, and the error of a queue that gave up on Redis. */
+  settle(outcome: Promise<FleetSummary<RenderedResult>>): Promise<FleetSummary<RenderedResult>>;
 }
 
 /** The options a worker needs to do a queued workspace exactly as this run would (no selection). */
@@ -93,6 +122,12 @@ export class WorkspaceWalk<T, O extends WalkOptions> {
   ) {}
 
   async run(run: WalkRun<T>): Promise<FleetSummary<RenderedResult>> {
+    const part = await this.begin(run);
+    return part.settle(part.source().then((source) => runFleet(source, (workspace) => part.work(workspace), part.options)));
+  }
+
+  /** Starts the run's record and listens to the queue; the run itself is the caller's, ended by `settle`. */
+  async begin(run: WalkRun<T>): Promise<WalkPart> {
     const { handler, options, queue } = this;
     const recorder = this.runs
       ? await WalkRunRecorder.start(
@@ -102,18 +137,6 @@ export class WorkspaceWalk<T, O extends WalkOptions> {
           { hasIdleConnection: this.hasIdleConnection },
         )
       : null;
-    try {
-      const summary = await this.walk(run, recorder);
-      await recorder?.finish(summary.interrupted ? 'INTERRUPTED' : 'DONE');
-      return summary;
-    } catch (error) {
-      await recorder?.finish('FAILED', (error as Error).message);
-      throw error;
-    }
-  }
-
-  private async walk(run: WalkRun<T>, recorder: WalkRunRecorder | null): Promise<FleetSummary<RenderedResult>> {
-    const { handler, options, queue } = this;
     const recordOutcome = (entry: WorkspaceOutcomeEntry) => {
       this.outcomes.record(entry);
       recorder?.add(entry);
@@ -179,34 +202,50 @@ export class WorkspaceWalk<T, O extends WalkOptions> {
     // Redis gone for longer than the run waits: no new workspace, and the run ends with how to resume.
     const redisLost = new AbortController();
     queue?.listen({ note: run.note, onLost: () => redisLost.abort() });
-    const summary = await this.fleet.run<RenderedResult>(
-      {
-        workspaceIds: options.workspaceId,
-        startFromWorkspaceId: options.startFromWorkspaceId,
-        countLimit: options.workspaceCountLimit,
-        firstIds: options.canaryWorkspaceId,
-      },
+    const selection: FleetSelection = {
+      workspaceIds: options.workspaceId,
+      startFromWorkspaceId: options.startFromWorkspaceId,
+      countLimit: options.workspaceCountLimit,
+      firstIds: options.canaryWorkspaceId,
+    };
+    // The walk's own reads (pages of workspaces) wait out a restart as a workspace's work does.
+    const read = <R>(query: () => Promise<R>) => retryOnConnectionLoss(query, () => false, this.retryMs, outage);
+    return {
+      source: () => this.fleet.source(selection, read),
       work,
-      {
+      options: {
         concurrency: this.concurrency,
-        // The walk's own reads (pages of workspaces) wait out a restart as a workspace's work does.
-        read: (query) => retryOnConnectionLoss(query, () => false, this.retryMs, outage),
         continueOnError: run.continueOnError,
         rollout: rolloutOf(options),
         onStage: run.onStage,
         signal: AbortSignal.any([run.signal, redisLost.signal]),
+        stop: run.stop,
         onStart: (total) => {
           recorder?.begin(total);
           run.onStart(total);
         },
-        onStopped: withdraw,
+        onStopped: () => {
+          withdraw();
+          run.onStopped?.();
+        },
         // A result without its report: the workspace does not exist, or its work threw.
-        onResult: (result) => run.onResult(result.detail ?? run.render({ ...result, detail: null })),
+        onResult: (result) => run.onResult(result.detail ?? run.render({ ...result, detail: null }), result.status),
       },
-    );
-    const lost = queue?.lostError(summary.total - summary.succeeded - summary.failed - summary.skipped);
-    if (lost) throw lost;
-    return summary;
+      settle: async (outcome) => {
+        try {
+          const summary = await outcome;
+          const lost = queue?.lostError(summary.total - summary.succeeded - summary.failed - summary.skipped);
+          if (lost) throw lost;
+          await recorder?.finish(summary.interrupted ? 'INTERRUPTED' : 'DONE');
+          return summary;
+        } catch (error) {
+          await recorder?.finish('FAILED', (error as Error).message);
+          throw error;
+        } finally {
+          run.signal.removeEventListener('abort', withdraw);
+        }
+      },
+    };
   }
 
   /** Withdraws the jobs no worker has started, and lets go of the queue. */

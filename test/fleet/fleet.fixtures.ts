@@ -67,6 +67,32 @@ export const cityOf = async (
   return result;
 };
 
+/** Which workspaces have person.city (metadata row and column), in the order given. */
+export const syncedOf = async (client: Client, workspaces: FleetWorkspace[]): Promise<boolean[]> =>
+  (await cityOf(client, workspaces)).map((city) => city.rows === 1 && city.column);
+
+/** Metadata and tables of the workspace drift apart (a column renamed), so that its sync is refused; or back. */
+export const drift = async (client: Client, workspace: FleetWorkspace, drifted = true): Promise<void> => {
+  const [from, to] = drifted ? ['jobTitle', 'jobTitleMoved'] : ['jobTitleMoved', 'jobTitle'];
+  await client.query(`ALTER TABLE "${workspace.schemaName}"."person" RENAME COLUMN "${from}" TO "${to}"`);
+};
+
+/** Every workspace without person.city and without drift, whatever a test before left. */
+export const resetFleet = async (client: Client, workspaces: FleetWorkspace[]): Promise<void> => {
+  for (const workspace of workspaces) {
+    const { rowCount } = await client.query(
+      `SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'person' AND column_name = 'jobTitleMoved'`,
+      [workspace.schemaName],
+    );
+    if (rowCount) await drift(client, workspace, false);
+  }
+  const cities = await cityOf(client, workspaces);
+  await takeCityAway(
+    client,
+    workspaces.filter((_, index) => cities[index].rows === 1),
+  );
+};
+
 /** The queue of a test database, for assertions and to remove it from Redis at the end. */
 export const queueOf = (databaseUrl: string): Queue =>
   new Queue(queueNameFor(databaseUrl), { connection: { url: REDIS_URL }, prefix: QUEUE_PREFIX });

@@ -7,7 +7,17 @@ import { Client } from 'pg';
 
 import { CliProcess, runCli, startCli } from '../utils/cli';
 import { connectClient, createTestDatabase, TestDatabase } from '../utils/test-database';
-import { cityOf, createFleet, FleetWorkspace, queueOf, REDIS_URL, takeCityAway } from './fleet.fixtures';
+import {
+  cityOf,
+  createFleet,
+  drift as driftApart,
+  FleetWorkspace,
+  queueOf,
+  REDIS_URL,
+  resetFleet as resetWorkspaces,
+  syncedOf,
+  takeCityAway,
+} from './fleet.fixtures';
 
 const SYNC = 'workspace:sync-metadata';
 
@@ -41,30 +51,9 @@ describe('staged rollout: --canary, --canary-workspace-id, --stages and --max-fa
     rmSync(cwd, { recursive: true, force: true });
   });
 
-  /** Metadata and tables of the workspace drift apart (a column renamed), so that its sync is refused; or back. */
-  const drift = async (workspace: FleetWorkspace, drifted = true) => {
-    const [from, to] = drifted ? ['jobTitle', 'jobTitleMoved'] : ['jobTitleMoved', 'jobTitle'];
-    await client.query(`ALTER TABLE "${workspace.schemaName}"."person" RENAME COLUMN "${from}" TO "${to}"`);
-  };
-
-  /** Which workspaces have person.city, in fleet order. */
-  const synced = async (): Promise<boolean[]> => (await cityOf(client, fleet)).map((city) => city.rows === 1 && city.column);
-
-  /** Every workspace without person.city and without drift, whatever a test before left. */
-  const resetFleet = async () => {
-    for (const workspace of fleet) {
-      const { rowCount } = await client.query(
-        `SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'person' AND column_name = 'jobTitleMoved'`,
-        [workspace.schemaName],
-      );
-      if (rowCount) await drift(workspace, false);
-    }
-    const cities = await cityOf(client, fleet);
-    await takeCityAway(
-      client,
-      fleet.filter((_, index) => cities[index].rows === 1),
-    );
-  };
+  const drift = (workspace: FleetWorkspace, drifted = true) => driftApart(client, workspace, drifted);
+  const synced = () => syncedOf(client, fleet);
+  const resetFleet = () => resetWorkspaces(client, fleet);
 
   const lastLine = (stdout: string) => stdout.trimEnd().split('\n').at(-1);
 

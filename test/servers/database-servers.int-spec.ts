@@ -1,63 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { createServer, connect, Server, Socket } from 'node:net';
-
 import { Client } from 'pg';
 
 import { CURRENT_VERSION } from '../../src/standard-objects/version.constant';
 import { runCli, startCli } from '../utils/cli';
-import { createTestDatabase, TEST_DATABASE_PREFIX, TEST_RUN_ID, TestDatabase } from '../utils/test-database';
-
-/** The second PostgreSQL cluster (`.ci/run` starts it): the tests' other database server. */
-const SECOND_ADMIN_URL = process.env.TEST_DATABASE_SERVER2_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5433/postgres';
-
-const withSecondAdmin = async <T>(work: (client: Client) => Promise<T>): Promise<T> => {
-  const client = new Client({ connectionString: SECOND_ADMIN_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-};
-
-const urlOn = (adminUrl: string, name: string, port?: number): string => {
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  if (port !== undefined) url.port = String(port);
-  return url.toString();
-};
-
-/**
- * A TCP relay to the second server that the test can take down (connection refused) and bring
- * back on the same port: a server that stops answering, without stopping the cluster other test
- * files use.
- */
-class Relay {
-  private server: Server | null = null;
-  private readonly sockets = new Set<Socket>();
-  port = 0;
-
-  async up(): Promise<void> {
-    const target = new URL(SECOND_ADMIN_URL);
-    this.server = createServer((socket) => {
-      const upstream = connect(Number(target.port || 5432), target.hostname);
-      for (const end of [socket, upstream]) {
-        this.sockets.add(end);
-        end.on('error', () => undefined);
-        end.on('close', () => this.sockets.delete(end));
-      }
-      socket.pipe(upstream).pipe(socket);
-    });
-    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
-    this.port = (this.server.address() as { port: number }).port;
-  }
-
-  async down(): Promise<void> {
-    this.sockets.forEach((socket) => socket.destroy());
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    this.server = null;
-  }
-}
+import { createSecondTestDatabase, Relay, SECOND_ADMIN_URL, urlOn } from '../utils/second-server';
+import { createTestDatabase, TestDatabase } from '../utils/test-database';
 
 const versionsOf = async (url: string): Promise<Record<string, string>> => {
   const client = new Client({ connectionString: url });
@@ -72,6 +18,7 @@ const versionsOf = async (url: string): Promise<Record<string, string>> => {
 
 describe('several database servers', () => {
   let main: TestDatabase;
+  let second: TestDatabase;
   let secondName: string;
   let secondUrl: string;
   const relay = new Relay();
@@ -79,9 +26,9 @@ describe('several database servers', () => {
 
   beforeAll(async () => {
     main = await createTestDatabase({ migrated: false });
-    secondName = `${TEST_DATABASE_PREFIX}${TEST_RUN_ID}_${randomBytes(4).toString('hex')}`;
-    await withSecondAdmin((client) => client.query(`CREATE DATABASE "${secondName}"`));
-    secondUrl = urlOn(SECOND_ADMIN_URL, secondName);
+    second = await createSecondTestDatabase();
+    secondName = second.name;
+    secondUrl = second.url;
     await relay.up();
     env = { DATABASE_URL: main.url, DATABASE_SERVERS: `eu2=${urlOn(SECOND_ADMIN_URL, secondName, relay.port)}`, DATABASE_RETRY_MS: '0' };
   });
@@ -89,7 +36,7 @@ describe('several database servers', () => {
   afterAll(async () => {
     await relay.down();
     await main?.drop();
-    if (secondName) await withSecondAdmin((client) => client.query(`DROP DATABASE IF EXISTS "${secondName}" WITH (FORCE)`));
+    await second?.drop();
   });
 
   it('migrates every server with database:migrate', async () => {
@@ -294,12 +241,6 @@ describe('several database servers', () => {
       for (const worker of workers) worker.child.kill('SIGTERM');
       await Promise.all(workers.map((worker) => worker.exited));
     }
-  });
-
-  it('refuses staged rollouts across servers for now, with what to do', async () => {
-    const staged = await runCli(['upgrade', '--canary', '1'], env);
-    expect(staged.code).toBe(1);
-    expect(staged.stderr).toContain('--canary, --canary-workspace-id and --stages work on one database server for now');
   });
 
   it('refuses DATABASE_SERVERS without DATABASE_URL before touching any database', async () => {

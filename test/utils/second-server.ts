@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, connect, Server, Socket } from 'node:net';
+
+import { Client } from 'pg';
+
+import { TEST_DATABASE_PREFIX, TEST_RUN_ID, TestDatabase } from './test-database';
+
+/** The second PostgreSQL cluster (`.ci/run` starts it): the tests' other database server. */
+export const SECOND_ADMIN_URL = process.env.TEST_DATABASE_SERVER2_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5433/postgres';
+
+export const withSecondAdmin = async <T>(work: (client: Client) => Promise<T>): Promise<T> => {
+  const client = new Client({ connectionString: SECOND_ADMIN_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+};
+
+/** The URL of database `name` on the server of `adminUrl`, on another port if given (a relay's). */
+export const urlOn = (adminUrl: string, name: string, port?: number): string => {
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  if (port !== undefined) url.port = String(port);
+  return url.toString();
+};
+
+/** An empty database of this test run on the second cluster; drop it in afterAll. */
+export const createSecondTestDatabase = async (): Promise<TestDatabase> => {
+  const name = `${TEST_DATABASE_PREFIX}${TEST_RUN_ID}_${randomBytes(4).toString('hex')}`;
+  await withSecondAdmin((client) => client.query(`CREATE DATABASE "${name}"`));
+  return {
+    name,
+    url: urlOn(SECOND_ADMIN_URL, name),
+    drop: () => withSecondAdmin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+  };
+};
+
+/**
+ * A TCP relay to the second server that the test can take down (connection refused) and bring
+ * back on the same port: a server that stops answering, without stopping the cluster other test
+ * files use.
+ */
+export class Relay {
+  private server: Server | null = null;
+  private readonly sockets = new Set<Socket>();
+  port = 0;
+
+  async up(): Promise<void> {
+    const target = new URL(SECOND_ADMIN_URL);
+    this.server = createServer((socket) => {
+      const upstream = connect(Number(target.port || 5432), target.hostname);
+      for (const end of [socket, upstream]) {
+        this.sockets.add(end);
+        end.on('error', () => undefined);
+        end.on('close', () => this.sockets.delete(end));
+      }
+      socket.pipe(upstream).pipe(socket);
+    });
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+    this.port = (this.server.address() as { port: number }).port;
+  }
+
+  async down(): Promise<void> {
+    this.sockets.forEach((socket) => socket.destroy());
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server = null;
+  }
+}
