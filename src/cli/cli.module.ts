@@ -11,7 +11,7 @@ import { DatabaseResetCommand } from './database-reset.command';
 import { DeclarationsCheckCommand } from './declarations-check.command';
 import { DemoCommand } from './demo.command';
 import { ContactsImportFromEmailsCommand, RecordsExportCommand, RecordsImportCommand } from './records.commands';
-import { ServerDirectory } from './server-directory';
+import { ServerDirectory } from '../server-directory';
 import { SnapshotGenerateCommand } from './snapshot-generate.command';
 import { SyncMetadataCommand } from './sync-metadata.command';
 import { UPGRADE_COMMANDS } from './upgrade.command';
