@@ -81,6 +81,7 @@ export class ServerDirectory implements OnApplicationShutdown {
   private readonly contexts = new Map<string, Promise<INestApplicationContext>>();
   /** Where the workspaces located so far are: a process serving requests looks each one up once. */
   private readonly located = new Map<string, string>();
+  private readonly connected = new Set<string>();
   readonly entries: DatabaseServerEntry[];
   /** Connections of each server's pool when the directory connects it (the HTTP app and a worker take more). */
   poolSize = 1;
@@ -150,9 +151,14 @@ export class ServerDirectory implements OnApplicationShutdown {
     return { name, address: addressOf(entry.url), get: (token) => app.get(token, { strict: false }) };
   }
 
-  /** Connects a server (once; each call checks its migrations), with the directory's pool size. */
+  /**
+   * Connects a server with the directory's pool size, checking its migrations, once: a server
+   * lost later is reconnected by its pool, and the work that finds it gone says so.
+   */
   async connect(server: ServerScope): Promise<void> {
+    if (this.connected.has(server.name)) return;
     await server.get(DatabaseService).connect({ poolSize: this.poolSize });
+    this.connected.add(server.name);
   }
 
   /**
