@@ -1,95 +1,19 @@
-import { randomBytes } from 'node:crypto';
-import { createServer, connect, Server, Socket } from 'node:net';
-
 import { Client } from 'pg';
 
 import { CURRENT_VERSION } from '../../src/standard-objects/version.constant';
 import { runCli, startCli } from '../utils/cli';
-import { createTestDatabase, TEST_DATABASE_PREFIX, TEST_RUN_ID, TestDatabase } from '../utils/test-database';
-
-/** The second PostgreSQL cluster (`.ci/run` starts it): the tests' other database server. */
-const SECOND_ADMIN_URL = process.env.TEST_DATABASE_SERVER2_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5433/postgres';
-
-const withSecondAdmin = async <T>(work: (client: Client) => Promise<T>): Promise<T> => {
-  const client = new Client({ connectionString: SECOND_ADMIN_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-};
-
-const urlOn = (adminUrl: string, name: string, port?: number): string => {
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  if (port !== undefined) url.port = String(port);
-  return url.toString();
-};
-
-/**
- * A TCP relay to the second server that the test can take down (connection refused) and bring
- * back on the same port: a server that stops answering, without stopping the cluster other test
- * files use.
- */
-class Relay {
-  private server: Server | null = null;
-  private readonly sockets = new Set<Socket>();
-  port = 0;
-
-  async up(): Promise<void> {
-    const target = new URL(SECOND_ADMIN_URL);
-    this.server = createServer((socket) => {
-      const upstream = connect(Number(target.port || 5432), target.hostname);
-      for (const end of [socket, upstream]) {
-        this.sockets.add(end);
-        end.on('error', () => undefined);
-        end.on('close', () => this.sockets.delete(end));
-      }
-      socket.pipe(upstream).pipe(socket);
-    });
-    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
-    this.port = (this.server.address() as { port: number }).port;
-  }
-
-  async down(): Promise<void> {
-    this.sockets.forEach((socket) => socket.destroy());
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    this.server = null;
-  }
-}
-
-const versionsOf = async (url: string): Promise<Record<string, string>> => {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ displayName: string; version: string }>(`SELECT "displayName", version FROM core.workspace`);
-    return Object.fromEntries(rows.map((row) => [row.displayName, row.version]));
-  } finally {
-    await client.end();
-  }
-};
+import { useTwoServers, versionsOf } from './servers.fixtures';
 
 describe('several database servers', () => {
-  let main: TestDatabase;
+  const servers = useTwoServers({ migrated: false });
+  let main: { url: string };
   let secondName: string;
   let secondUrl: string;
-  const relay = new Relay();
+  let relay: (typeof servers)['relay'];
   let env: Record<string, string>;
 
-  beforeAll(async () => {
-    main = await createTestDatabase({ migrated: false });
-    secondName = `${TEST_DATABASE_PREFIX}${TEST_RUN_ID}_${randomBytes(4).toString('hex')}`;
-    await withSecondAdmin((client) => client.query(`CREATE DATABASE "${secondName}"`));
-    secondUrl = urlOn(SECOND_ADMIN_URL, secondName);
-    await relay.up();
-    env = { DATABASE_URL: main.url, DATABASE_SERVERS: `eu2=${urlOn(SECOND_ADMIN_URL, secondName, relay.port)}`, DATABASE_RETRY_MS: '0' };
-  });
-
-  afterAll(async () => {
-    await relay.down();
-    await main?.drop();
-    if (secondName) await withSecondAdmin((client) => client.query(`DROP DATABASE IF EXISTS "${secondName}" WITH (FORCE)`));
+  beforeAll(() => {
+    ({ main, secondName, secondUrl, relay, env } = servers);
   });
 
   it('migrates every server with database:migrate', async () => {
