@@ -226,17 +226,26 @@ describe('the service across database servers', () => {
     }
   });
 
+  it('finds a workspace that another process created on the second server at its first request', async () => {
+    const created = await runCli(['workspace:create', '--name', 'cli-eu2', '--server', 'eu2', '--no-prefill', '--json'], servers.env);
+    expect(created.code).toBe(0);
+    const { id } = JSON.parse(created.stdout).workspace;
+    const found = await http().get(`/workspaces/${id}`).set(bearer(ADMIN_KEY));
+    expect(found.status).toBe(200);
+    expect(found.body.workspace).toMatchObject({ id, displayName: 'cli-eu2' });
+  });
+
   it('resets every server with database:reset, each named; one not answering is reported, the others reset (exit 1)', async () => {
     await app?.close();
     app = null;
     const unconfirmed = await runCli(['database:reset'], servers.env);
     expect(unconfirmed.code).toBe(1);
     expect(unconfirmed.stderr).toBe('Error: database:reset deletes every workspace and all its data. Pass --yes to confirm.\n');
-    expect(Object.keys(await versionsOf(servers.secondUrl))).toEqual(['http-eu2']);
+    expect(Object.keys(await versionsOf(servers.secondUrl)).sort()).toEqual(['cli-eu2', 'http-eu2']);
 
     const one = await runCli(['database:reset', '--yes', '--server', 'eu2'], servers.env);
     expect(one.code).toBe(0);
-    expect(one.stdout).toMatch(/^eu2: Dropped 3 schema\(s\): core, metadata, workspace_\w+\.$/m);
+    expect(one.stdout).toMatch(/^eu2: Dropped 4 schema\(s\): core, metadata, workspace_\w+, workspace_\w+\.$/m);
     expect(one.stdout).not.toMatch(/^main:/m);
     expect(await versionsOf(servers.secondUrl)).toEqual({});
     expect(Object.keys(await versionsOf(servers.main.url)).sort()).toEqual(['http-main', 'while-down']);
