@@ -106,6 +106,15 @@ export class ServerDirectory implements OnApplicationShutdown {
     return this.names().includes(name);
   }
 
+  /** Refuses a name that is not a server's, naming the servers (`option`: where the name came from). */
+  assertKnown(name: string, option: string, outcome = ''): void {
+    if (this.has(name)) return;
+    throw new ServerDirectoryError(
+      'UNKNOWN_SERVER',
+      `${option} must name a database server (${this.names().join(', ')}); got "${name.slice(0, 40)}".${outcome ? ` ${outcome}` : ''}`,
+    );
+  }
+
   /** The URL of a server's database (null: the embedded one), which names its queue. */
   urlOf(name: string): string | null {
     return this.entries.find((entry) => entry.name === name)?.url ?? (name === MAIN_SERVER ? (this.config.DATABASE_URL ?? null) : null);
@@ -254,13 +263,10 @@ export class ServerDirectory implements OnApplicationShutdown {
     option = '--server',
     note: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
   ): Promise<ServerScope> {
-    if (named !== undefined && !this.has(named)) {
-      throw new ServerDirectoryError(
-        'UNKNOWN_SERVER',
-        `${option} must name a database server (${this.names().join(', ')}); got "${named.slice(0, 40)}". Nothing was written.`,
-      );
+    if (named !== undefined) {
+      this.assertKnown(named, option, 'Nothing was written.');
+      return this.scope(named);
     }
-    if (named !== undefined) return this.scope(named);
     const servers = await this.all();
     if (servers.length === 1) return servers[0];
     const loads: ServerLoad[] = [];

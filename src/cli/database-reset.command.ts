@@ -4,7 +4,7 @@ import { Command, Option } from 'nest-commander';
 import { DatabaseService } from '../database/database.service';
 import { ServerDirectory } from '../server-directory';
 import { BaseCommand, BaseCommandOptions } from './base.command';
-import { EXIT_FAILURE, UsageError } from './cli.error';
+import { EXIT_FAILURE } from './cli.error';
 
 interface DatabaseResetOptions extends BaseCommandOptions {
   yes?: boolean;
@@ -41,11 +41,7 @@ export class DatabaseResetCommand extends BaseCommand<DatabaseResetOptions> {
     if (!options.yes) {
       throw new Error('database:reset deletes every workspace and all its data. Pass --yes to confirm.');
     }
-    if (options.server !== undefined && !this.servers.has(options.server)) {
-      throw new UsageError(
-        `--server must name a database server (${this.servers.names().join(', ')}); got "${options.server.slice(0, 40)}". Nothing was reset.`,
-      );
-    }
+    if (options.server !== undefined) this.servers.assertKnown(options.server, '--server', 'Nothing was reset.');
     const several = this.servers.several;
     for (const server of await this.servers.all()) {
       if (options.server !== undefined && server.name !== options.server) continue;

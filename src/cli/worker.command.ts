@@ -15,7 +15,6 @@ import { DatabaseOutage } from '../workspace/connection-retry';
 import { MAX_CONCURRENCY, WorkspaceJobDispatcher } from '../workspace/workspace-job.dispatcher';
 import { queueNameFor, QueueError, WorkspaceJobResult, WorkspaceJobWorker } from '../workspace/workspace-queue';
 import { BaseCommand, BaseCommandOptions } from './base.command';
-import { UsageError } from './cli.error';
 import { walkJobsOn } from './walk-jobs';
 import { renderResult } from './walk-report';
 import { PlainProgress } from './plain-progress';
@@ -100,11 +99,7 @@ export class WorkerCommand extends BaseCommand<WorkerOptions> {
     if (this.database.isEmbedded) {
       throw new Error('worker needs a PostgreSQL server (DATABASE_URL): the embedded database belongs to one process.');
     }
-    if (options.server !== undefined && !this.servers.has(options.server)) {
-      throw new UsageError(
-        `--server must name a database server (${this.servers.names().join(', ')}); got "${options.server.slice(0, 40)}".`,
-      );
-    }
+    if (options.server !== undefined) this.servers.assertKnown(options.server, '--server');
     const concurrency = options.concurrency ?? 1;
     const log = this.logger;
     const several = this.servers.several;

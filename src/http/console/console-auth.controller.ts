@@ -26,8 +26,9 @@ const WRONG_KEY = 'That key is neither the admin token nor an active workspace A
 
 /**
  * Signing in and out of the console, its home and its static files. Sign-in takes the same keys as
- * the API (on whichever database server holds them) and keeps the key in an HTTP-only, SameSite=Strict cookie; every later
- * page authenticates it again, so a revoked key is signed out at its next request.
+ * the API (found on whichever database server holds them) and keeps the key in an HTTP-only,
+ * SameSite=Strict cookie; every later page authenticates it again, so a revoked key is signed out
+ * at its next request.
  */
 @ApiExcludeController()
 @Controller('console')
