@@ -83,8 +83,10 @@ export class ServerDirectory implements OnApplicationShutdown {
   private readonly located = new Map<string, string>();
   private readonly connected = new Set<string>();
   readonly entries: DatabaseServerEntry[];
-  /** Connections of each server's pool when the directory connects it (the HTTP app and a worker take more). */
+  /** Connections of each server's pool when the directory connects it (the HTTP app takes more). */
   poolSize = 1;
+  /** Where the line that names a server being connected goes (the HTTP app: its log). */
+  announce: ((line: string) => void) | undefined;
 
   constructor(
     @Inject(AppConfig) private readonly config: AppConfig,
@@ -166,7 +168,7 @@ export class ServerDirectory implements OnApplicationShutdown {
    */
   async connect(server: ServerScope): Promise<void> {
     if (this.connected.has(server.name)) return;
-    await server.get(DatabaseService).connect({ poolSize: this.poolSize });
+    await server.get(DatabaseService).connect({ poolSize: this.poolSize, announce: this.announce });
     this.connected.add(server.name);
   }
 

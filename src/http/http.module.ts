@@ -82,6 +82,7 @@ export class HttpModule implements OnModuleInit {
    */
   async onModuleInit(): Promise<void> {
     this.servers.poolSize = HTTP_POOL_SIZE;
+    this.servers.announce = (line) => this.logger.info(line);
     await this.database.connect({ poolSize: HTTP_POOL_SIZE, announce: (line) => this.logger.info(line) });
   }
 }

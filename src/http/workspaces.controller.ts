@@ -42,15 +42,16 @@ export class WorkspacesController {
   })
   async create(@Body() body: CreateWorkspaceBody) {
     const server = await this.servers.place(body.server, 'server', (line) => this.logger.warn(line));
-    const created = await this.servers.answering(server, () =>
-      server.get(WorkspaceCreationService).create({
+    const created = await this.servers.answering(server, async () => {
+      await this.servers.connect(server);
+      return server.get(WorkspaceCreationService).create({
         displayName: body.displayName,
         version: body.version ?? undefined,
         featureFlags: body.featureFlags ?? undefined,
         prefill: body.prefill ?? undefined,
         defaultCountry: body.defaultCountry ?? undefined,
-      }),
-    );
+      });
+    });
     this.servers.remember(created.workspace.id, server.name);
     return {
       workspace: created.workspace,
