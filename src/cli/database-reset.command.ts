@@ -13,7 +13,8 @@ interface DatabaseResetOptions extends BaseCommandOptions {
 
 @Command({
   name: 'database:reset',
-  description: 'Drop every workspace and all metadata, then migrate again (needs --yes), on every database server or the one named by --server',
+  description:
+    'Drop every workspace and all metadata, then migrate again (needs --yes), on every database server or the one named by --server',
 })
 export class DatabaseResetCommand extends BaseCommand<DatabaseResetOptions> {
   constructor(@Inject(ServerDirectory) private readonly servers: ServerDirectory) {

@@ -118,7 +118,9 @@ export class WorkerCommand extends BaseCommand<WorkerOptions> {
         );
         continue;
       }
-      workers.push(await this.serve(server, concurrency, options.lockDuration ?? DEFAULT_LOCK_DURATION_MS, (line) => log.warn(named(server, line))));
+      workers.push(
+        await this.serve(server, concurrency, options.lockDuration ?? DEFAULT_LOCK_DURATION_MS, (line) => log.warn(named(server, line))),
+      );
       served.push(server);
     }
     if (served.length === 0) throw new Error('worker: no database server answers; nothing to serve.');
@@ -172,7 +174,12 @@ export class WorkerCommand extends BaseCommand<WorkerOptions> {
    * Takes the jobs of one server's queue (named after its database) and runs each with that
    * server's own handlers and dispatcher, on its connections.
    */
-  private async serve(server: ServerScope, concurrency: number, lockDurationMs: number, warn: (line: string) => void): Promise<WorkspaceJobWorker> {
+  private async serve(
+    server: ServerScope,
+    concurrency: number,
+    lockDurationMs: number,
+    warn: (line: string) => void,
+  ): Promise<WorkspaceJobWorker> {
     const byName = new Map(walkJobsOn(server).map((job) => [job.handler.name, job]));
     const dispatcher = server.get(WorkspaceJobDispatcher);
     const outage = new DatabaseOutage(warn);
@@ -211,7 +218,8 @@ export class WorkerCommand extends BaseCommand<WorkerOptions> {
     if (served.length === 1 && served[0].name === MAIN_SERVER) return this.readiness.check();
     const results: CheckResults = {};
     for (const server of served) {
-      for (const [key, check] of Object.entries(await server.get(ReadinessService).checkDatabase())) results[`${key}:${server.name}`] = check;
+      for (const [key, check] of Object.entries(await server.get(ReadinessService).checkDatabase()))
+        results[`${key}:${server.name}`] = check;
     }
     return { ...results, ...(await this.readiness.checkRedis()) };
   }

@@ -68,7 +68,8 @@ export const authenticateOnServers = async (
       silent.push(error.message);
     }
   }
-  if (silent.length > 0) throw new ServerDirectoryError('UNREACHABLE', `the key was not found on the servers that answer; ${silent.join(' ')}`);
+  if (silent.length > 0)
+    throw new ServerDirectoryError('UNREACHABLE', `the key was not found on the servers that answer; ${silent.join(' ')}`);
   return null;
 };
 

@@ -61,7 +61,9 @@ export class HealthController {
     for (const { server, value } of answers) {
       const down = Object.entries(value).filter(([, check]) => check.status === 'down');
       checks[server.name] =
-        down.length === 0 ? { status: 'up' } : { status: 'down', message: down.map(([key, check]) => `${key}: ${check.message}`).join('; ') };
+        down.length === 0
+          ? { status: 'up' }
+          : { status: 'down', message: down.map(([key, check]) => `${key}: ${check.message}`).join('; ') };
     }
     for (const { server, address, error } of unreachable) checks[server] = { status: 'down', message: `${address}: ${error}` };
     return Object.fromEntries(this.servers.names().map((name) => [name, checks[name]]));

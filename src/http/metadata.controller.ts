@@ -49,7 +49,10 @@ export class MetadataController {
   @ApiOperation({ summary: 'Create a custom object: table, shared fields, default view, relations from target objects' })
   async createObject(@Param('workspaceId') workspaceId: string, @Body() body: CreateObjectBody, @Query('dryRun') dryRun?: string) {
     const isDryRun = parseFlag('dryRun', dryRun);
-    return planBody(await this.metadataOf(workspaceId, (metadata) => metadata.createObject(workspaceId, body, { dryRun: isDryRun })), isDryRun);
+    return planBody(
+      await this.metadataOf(workspaceId, (metadata) => metadata.createObject(workspaceId, body, { dryRun: isDryRun })),
+      isDryRun,
+    );
   }
 
   @Patch(':objectName')
@@ -72,7 +75,9 @@ export class MetadataController {
     const isDryRun = parseFlag('dryRun', dryRun);
     const isForced = parseFlag('force', force);
     return planBody(
-      await this.metadataOf(workspaceId, (metadata) => metadata.deleteObject(workspaceId, objectName, { force: isForced, dryRun: isDryRun })),
+      await this.metadataOf(workspaceId, (metadata) =>
+        metadata.deleteObject(workspaceId, objectName, { force: isForced, dryRun: isDryRun }),
+      ),
       isDryRun,
     );
   }
@@ -80,7 +85,9 @@ export class MetadataController {
   @Post(':objectName/fields')
   @ApiOperation({ summary: 'Create a custom field (legacy types EMAIL, LINK, PHONE only on workspaces at 0.22)' })
   async createField(@Param('workspaceId') workspaceId: string, @Param('objectName') objectName: string, @Body() body: CreateFieldBody) {
-    return planBody(await this.metadataOf(workspaceId, (metadata) => metadata.createField(workspaceId, objectName, body as CustomFieldInput)));
+    return planBody(
+      await this.metadataOf(workspaceId, (metadata) => metadata.createField(workspaceId, objectName, body as CustomFieldInput)),
+    );
   }
 
   @Patch(':objectName/fields/:fieldName')
@@ -105,6 +112,8 @@ export class MetadataController {
     @Query('force') force?: string,
   ) {
     const isForced = parseFlag('force', force);
-    return planBody(await this.metadataOf(workspaceId, (metadata) => metadata.deleteField(workspaceId, objectName, fieldName, { force: isForced })));
+    return planBody(
+      await this.metadataOf(workspaceId, (metadata) => metadata.deleteField(workspaceId, objectName, fieldName, { force: isForced })),
+    );
   }
 }

@@ -121,7 +121,9 @@ export class RecordsController {
       throw new RecordError('INVALID', 'Content-Type', 'send the CSV file as the request body with Content-Type: text/csv');
     }
     const charset = /;\s*charset="?([^";\s]+)"?/i.exec(contentType)?.[1];
-    return this.csvOf(workspaceId, (csv) => csv.import(workspaceId, objectName, request, { skipInvalid: skip, formulaEscape: escape, charset }));
+    return this.csvOf(workspaceId, (csv) =>
+      csv.import(workspaceId, objectName, request, { skipInvalid: skip, formulaEscape: escape, charset }),
+    );
   }
 
   @Get(':id')

@@ -72,7 +72,8 @@ export class WorkspacesController {
   @ApiQuery({ name: 'limit', required: false, description: `1 to ${MAX_LIST_LIMIT}, default ${LIST_LIMIT}` })
   @ApiQuery({ name: 'after', required: false, description: 'the id of the last workspace of the page before (the `next` of its answer)' })
   @ApiOperation({
-    summary: 'List workspaces in id order, on every database server (each with its `server`; `unreachable`: the servers that did not answer)',
+    summary:
+      'List workspaces in id order, on every database server (each with its `server`; `unreachable`: the servers that did not answer)',
   })
   async list(@Query('limit') limit?: string, @Query('after') after?: string) {
     const size = listLimitOf(limit);

@@ -128,7 +128,9 @@ describe('merging the fleets of several servers', () => {
             { key: '0.25', count: 1 },
           ],
           failed: {
-            rows: Array.from({ length: ATTENTION_LIMIT }, (_, index) => failure(`e${index}`, `2026-12-06T09:${String(index).padStart(2, '0')}:00Z`)),
+            rows: Array.from({ length: ATTENTION_LIMIT }, (_, index) =>
+              failure(`e${index}`, `2026-12-06T09:${String(index).padStart(2, '0')}:00Z`),
+            ),
             total: 30,
           },
         }),

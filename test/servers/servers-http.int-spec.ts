@@ -101,11 +101,15 @@ describe('the service across database servers', () => {
     expect(record.status).toBe(201);
     const listed = await http().get(`/workspaces/${eu2.id}/objects/tickets/records`).set(bearer(eu2.key));
     expect(listed.status).toBe(200);
-    expect(listed.body.records.map((row: { name: string; severity: number }) => [row.name, row.severity])).toEqual([['Printer on fire', 5]]);
-
-    const [{ schemaName }] = await query<{ schemaName: string }>(servers.secondUrl, `SELECT "schemaName" FROM core.workspace WHERE id = $1`, [
-      eu2.id,
+    expect(listed.body.records.map((row: { name: string; severity: number }) => [row.name, row.severity])).toEqual([
+      ['Printer on fire', 5],
     ]);
+
+    const [{ schemaName }] = await query<{ schemaName: string }>(
+      servers.secondUrl,
+      `SELECT "schemaName" FROM core.workspace WHERE id = $1`,
+      [eu2.id],
+    );
     expect(await query(servers.secondUrl, `SELECT "name", "severity" FROM "${schemaName}"."_ticket"`)).toEqual([
       { name: 'Printer on fire', severity: 5 },
     ]);
@@ -168,7 +172,9 @@ describe('the service across database servers', () => {
     try {
       const read = await http().get(`/workspaces/${eu2.id}/objects/tickets/records`).set(bearer(eu2.key));
       expect(read.status).toBe(503);
-      expect(read.body.message).toMatch(/^database server eu2 \(127\.0\.0\.1:\d+\/\S+\) does not answer: .*ECONNREFUSED.*Nothing was written; try again once it answers\.$/);
+      expect(read.body.message).toMatch(
+        /^database server eu2 \(127\.0\.0\.1:\d+\/\S+\) does not answer: .*ECONNREFUSED.*Nothing was written; try again once it answers\.$/,
+      );
       const write = await http().post(`/workspaces/${eu2.id}/objects/tickets/records`).set(bearer(eu2.key)).send({ name: 'Lost' });
       expect(write.status).toBe(503);
       // Not looked up before: on none of the servers that answer.
@@ -181,14 +187,18 @@ describe('the service across database servers', () => {
       const listed = await http().get('/workspaces').set(bearer(ADMIN_KEY));
       expect(listed.status).toBe(200);
       expect(listed.body.workspaces.map((row: { displayName: string }) => row.displayName)).toEqual(['http-main']);
-      expect(listed.body.unreachable).toEqual([{ server: 'eu2', address: expect.stringMatching(/^127\.0\.0\.1:/), error: expect.any(String) }]);
+      expect(listed.body.unreachable).toEqual([
+        { server: 'eu2', address: expect.stringMatching(/^127\.0\.0\.1:/), error: expect.any(String) },
+      ]);
       const placed = await http().post('/workspaces').set(bearer(ADMIN_KEY)).send({ displayName: 'while-down', prefill: false });
       expect(placed.status).toBe(201);
       expect(placed.body.server).toBe('main');
       const named = await http().post('/workspaces').set(bearer(ADMIN_KEY)).send({ displayName: 'on-silent-eu2', server: 'eu2' });
       expect(named.status).toBe(503);
 
-      const fleet = await http().get('/console/fleet').set('Cookie', `${SESSION_COOKIE}=${encodeURIComponent(ADMIN_KEY)}`);
+      const fleet = await http()
+        .get('/console/fleet')
+        .set('Cookie', `${SESSION_COOKIE}=${encodeURIComponent(ADMIN_KEY)}`);
       expect(fleet.status).toBe(200);
       expect(fleet.text).toMatch(/data-testid="servers-unreachable"[\s\S]*<li data-server="eu2">/);
       expect(fleet.text).toMatch(/<span data-testid="fleet-total">2<\/span>/);
@@ -256,7 +266,9 @@ describe('the service across database servers', () => {
       expect(partly.code).toBe(1);
       expect(partly.stdout).toMatch(/^main: Dropped 4 schema\(s\)/m);
       expect(partly.stdout).toMatch(/^main: Applied \d+ migration\(s\)/m);
-      expect(partly.stdout).toMatch(/^eu2: ✖ Could not connect to the database: .*ECONNREFUSED.* Run the command again once it answers\.$/m);
+      expect(partly.stdout).toMatch(
+        /^eu2: ✖ Could not connect to the database: .*ECONNREFUSED.* Run the command again once it answers\.$/m,
+      );
       expect(await versionsOf(servers.main.url)).toEqual({});
     } finally {
       await servers.relay.up();

@@ -68,6 +68,10 @@ export class ConsoleFleetController {
   async runs(@Res() response: Response): Promise<void> {
     if (!this.servers.several) return sendHtml(response, 200, runsFragment(await this.fleet.running()));
     const { answers, unreachable } = await this.servers.everyServer((server) => server.get(FleetOverviewService).running());
-    sendHtml(response, 200, runsFragment(mergeRuns(answers.map(({ server, value }) => ({ server: server.name, part: value }))), unreachable));
+    sendHtml(
+      response,
+      200,
+      runsFragment(mergeRuns(answers.map(({ server, value }) => ({ server: server.name, part: value }))), unreachable),
+    );
   }
 }

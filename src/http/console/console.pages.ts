@@ -213,11 +213,13 @@ const unreachableServers = (unreachable: Unreachable) =>
 
 /** The runs in progress: the part of the fleet page that the page's script reloads. */
 export const runsFragment = (running: RunProgress[], unreachable?: Unreachable): Html =>
-  html`<div data-testid="runs-running">${runTable(running, 'No run in progress.', unreachable !== undefined)}${
-    unreachable && unreachable.length > 0
-      ? html`<p class="warn">Not answering: ${unreachable.map((silent) => silent.server).join(', ')}.</p>`
-      : ''
-  }</div>`;
+  html`<div data-testid="runs-running">
+    ${runTable(running, 'No run in progress.', unreachable !== undefined)}${
+      unreachable && unreachable.length > 0
+        ? html`<p class="warn">Not answering: ${unreachable.map((silent) => silent.server).join(', ')}.</p>`
+        : ''
+    }
+  </div>`;
 
 const fleetList = (page: FleetPage, search: string, several: boolean) => {
   const from = page.total === 0 ? 0 : page.offset + 1;
@@ -277,7 +279,13 @@ const fleetList = (page: FleetPage, search: string, several: boolean) => {
 };
 
 /** The fleet; with several database servers (`unreachable` given), each row says its server and the servers not answering are said. */
-export const fleetPage = (session: ConsoleSession, overview: FleetOverview, page: FleetPage, search: string, unreachable?: Unreachable): Html =>
+export const fleetPage = (
+  session: ConsoleSession,
+  overview: FleetOverview,
+  page: FleetPage,
+  search: string,
+  unreachable?: Unreachable,
+): Html =>
   layout(
     'Fleet',
     session,
