@@ -2,6 +2,7 @@ import { INestApplicationContext, Type } from '@nestjs/common';
 import { Command, CommanderError } from 'commander';
 import { CommandFactory, CommandRunnerService } from 'nest-commander';
 
+import { ServerDirectoryError } from '../server-directory';
 import { EXIT_FAILURE, EXIT_STATUS_HELP, EXIT_USAGE, UsageError } from './cli.error';
 
 const isVerbose = (argv: string[]): boolean => argv.includes('-v') || argv.includes('--verbose');
@@ -12,7 +13,9 @@ const reportError = (error: unknown, argv: string[]): void => {
   if (isVerbose(argv) && error instanceof Error && error.stack) {
     process.stderr.write(`${error.stack}\n`);
   }
-  process.exitCode = error instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE;
+  // A server name the directory does not know came from the command line (--server).
+  const usage = error instanceof UsageError || (error instanceof ServerDirectoryError && error.code === 'UNKNOWN_SERVER');
+  process.exitCode = usage ? EXIT_USAGE : EXIT_FAILURE;
 };
 
 /** Commander reports bad arguments by exiting; map its codes onto ours (help is success, the rest 2). */

@@ -11,7 +11,7 @@ import { DatabaseResetCommand } from './database-reset.command';
 import { DeclarationsCheckCommand } from './declarations-check.command';
 import { DemoCommand } from './demo.command';
 import { ContactsImportFromEmailsCommand, RecordsExportCommand, RecordsImportCommand } from './records.commands';
-import { ServerDirectory } from './server-directory';
+import { ServerDirectory } from '../server-directory';
 import { SnapshotGenerateCommand } from './snapshot-generate.command';
 import { SyncMetadataCommand } from './sync-metadata.command';
 import { UPGRADE_COMMANDS } from './upgrade.command';
@@ -22,7 +22,6 @@ import { WorkspaceSeedDemoCommand } from './workspace-seed-demo.command';
 import { WorkspaceHealthCommand } from './workspace-health.command';
 import { WorkspaceListCommand } from './workspace-list.command';
 import { WorkspaceUpdateCommand } from './workspace-update.command';
-import { WALK_JOBS_PROVIDER } from './walk-jobs';
 import { WorkerCommand } from './worker.command';
 
 @Module({
@@ -50,7 +49,6 @@ import { WorkerCommand } from './worker.command';
     WorkspaceListCommand,
     WorkspaceUpdateCommand,
     WorkerCommand,
-    WALK_JOBS_PROVIDER,
   ],
 })
 export class CliModule {}

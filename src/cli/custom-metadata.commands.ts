@@ -9,7 +9,7 @@ import { formatPlan } from './plan.format';
 import { CustomMetadataError } from '../custom-metadata/custom-metadata.error';
 import { CREATABLE_FIELD_TYPES, unknownFieldTypeMessage } from '../custom-metadata/custom-metadata.input';
 import { isFieldType } from '../declarations/field-type';
-import { ServerDirectory } from './server-directory';
+import { ServerDirectory } from '../server-directory';
 
 const parseWorkspaceId = (value: string): string => {
   if (!UUID_PATTERN.test(value))

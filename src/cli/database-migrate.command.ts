@@ -4,7 +4,7 @@ import { Command } from 'nest-commander';
 import { DatabaseService } from '../database/database.service';
 import { BaseCommand } from './base.command';
 import { EXIT_FAILURE } from './cli.error';
-import { ServerDirectory } from './server-directory';
+import { ServerDirectory } from '../server-directory';
 
 const describeApplied = (applied: string[]): string =>
   applied.length === 0

@@ -11,7 +11,7 @@ import { decoderFor } from '../records/csv-decoding';
 import { CsvImportError, RecordCsvService } from '../records/record-csv.service';
 import { RecordError } from '../records/record.error';
 import { BaseCommand, BaseCommandOptions } from './base.command';
-import { ServerDirectory } from './server-directory';
+import { ServerDirectory } from '../server-directory';
 
 const parseWorkspaceId = (value: string): string => {
   if (!UUID_PATTERN.test(value))

@@ -1,5 +1,4 @@
-import { Provider } from '@nestjs/common';
-
+import { ServerScope } from '../server-directory';
 import { SyncJobHandler } from '../workspace/sync-job.handler';
 import { UPGRADE_JOBS, UpgradeJobHandler, upgradeJobHandlerToken } from '../workspace/upgrade-job.handler';
 import { UpgradeStatusJobHandler } from '../workspace/upgrade-status-job.handler';
@@ -17,21 +16,10 @@ export interface WalkJob {
   report: WorkspaceReport<unknown>;
 }
 
-/** The kinds of walk whose runs can be queued. */
-export const WALK_JOBS = Symbol('WALK_JOBS');
-
-export const WALK_JOBS_PROVIDER: Provider = {
-  provide: WALK_JOBS,
-  inject: [SyncJobHandler, UpgradeStatusJobHandler, WorkspaceHealthJobHandler, ...UPGRADE_JOBS.map(upgradeJobHandlerToken)],
-  useFactory: (
-    sync: SyncJobHandler,
-    status: UpgradeStatusJobHandler,
-    health: WorkspaceHealthJobHandler,
-    ...upgrades: UpgradeJobHandler[]
-  ): WalkJob[] => [
-    { handler: sync, report: SYNC_METADATA_REPORT },
-    ...upgrades.map((handler) => ({ handler, report: upgradeReport(handler.job) })),
-    { handler: status, report: UPGRADE_STATUS_REPORT },
-    { handler: health, report: WORKSPACE_HEALTH_REPORT },
-  ],
-};
+/** The kinds of walk whose runs can be queued, with the handlers of one database server's services. */
+export const walkJobsOn = (server: ServerScope): WalkJob[] => [
+  { handler: server.get(SyncJobHandler), report: SYNC_METADATA_REPORT },
+  ...UPGRADE_JOBS.map((job) => ({ handler: server.get<UpgradeJobHandler>(upgradeJobHandlerToken(job)), report: upgradeReport(job) })),
+  { handler: server.get(UpgradeStatusJobHandler), report: UPGRADE_STATUS_REPORT },
+  { handler: server.get(WorkspaceHealthJobHandler), report: WORKSPACE_HEALTH_REPORT },
+];

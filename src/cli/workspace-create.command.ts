@@ -14,7 +14,7 @@ import {
 import { BaseCommand, BaseCommandOptions } from './base.command';
 import { UsageError } from './cli.error';
 import { formatPlan } from './plan.format';
-import { ServerDirectory } from './server-directory';
+import { ServerDirectory } from '../server-directory';
 
 interface WorkspaceCreateOptions extends BaseCommandOptions {
   name?: string;

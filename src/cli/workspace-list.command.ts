@@ -5,7 +5,7 @@ import { DatabaseService } from '../database/database.service';
 import { WorkspaceRepository } from '../metadata/workspace.repository';
 import { BaseCommand, BaseCommandOptions } from './base.command';
 import { EXIT_FAILURE } from './cli.error';
-import { ServerDirectory, ServerScope } from './server-directory';
+import { ServerDirectory, ServerScope } from '../server-directory';
 
 interface WorkspaceListOptions extends BaseCommandOptions {
   json?: boolean;

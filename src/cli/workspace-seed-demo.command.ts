@@ -7,7 +7,7 @@ import { snapshotVersions } from '../standard-objects/version-snapshots';
 import { MAX_DEMO_RECORDS } from '../workspace/demo-seed';
 import { WorkspaceCreationService } from '../workspace/workspace-creation.service';
 import { BaseCommand, BaseCommandOptions } from './base.command';
-import { ServerDirectory } from './server-directory';
+import { ServerDirectory } from '../server-directory';
 import { createWorkspaceFromCli } from './workspace-create.command';
 import { parsePositiveInteger } from './workspace-walk.command';
 

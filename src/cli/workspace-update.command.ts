@@ -5,7 +5,7 @@ import { WorkspaceRepository } from '../metadata/workspace.repository';
 import { normalizeDefaultCountry } from '../workspace/default-country';
 import { BaseCommand, BaseCommandOptions } from './base.command';
 import { UsageError } from './cli.error';
-import { ServerDirectory } from './server-directory';
+import { ServerDirectory } from '../server-directory';
 
 interface WorkspaceUpdateOptions extends BaseCommandOptions {
   workspaceId?: string;

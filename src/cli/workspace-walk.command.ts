@@ -19,7 +19,7 @@ import { WorkspaceRepository } from '../metadata/workspace.repository';
 import { BaseCommand, BaseCommandOptions } from './base.command';
 import { EXIT_FAILURE, UsageError } from './cli.error';
 import { PlainProgress } from './plain-progress';
-import { ServerDirectory, ServerScope } from './server-directory';
+import { ServerDirectory, ServerScope } from '../server-directory';
 import { TerminalProgress } from './terminal-progress';
 import { WalkProgress } from './walk-progress';
 import { describeStage, renderResult, WalkReport, WorkspaceReport } from './walk-report';

@@ -2,6 +2,7 @@ import {
   CanActivate,
   ExecutionContext,
   ForbiddenException,
+  Inject,
   Injectable,
   NotFoundException,
   SetMetadata,
@@ -11,6 +12,7 @@ import { Reflector } from '@nestjs/core';
 import { Request } from 'express';
 
 import { ApiKeyService, Principal } from '../auth/api-key.service';
+import { ServerDirectory, ServerDirectoryError } from '../server-directory';
 import { csrfTokenFor, readCookie, SESSION_COOKIE } from './console/console-session';
 
 export type Access = 'admin' | 'workspace' | 'admin-or-workspace' | 'public';
@@ -36,6 +38,42 @@ const bearerToken = (header: string | undefined): string | null => {
 };
 
 /**
+ * Who a token stands for, asked of the server that holds the workspace named in the path (its keys
+ * are there), else of each server in turn, main first (the admin token is known without asking).
+ * A key found on no answering server while one does not answer cannot be told from an unknown
+ * one: that server is named (503) rather than the key refused.
+ */
+export const authenticateOnServers = async (
+  servers: ServerDirectory,
+  token: string | null,
+  workspaceId?: string,
+): Promise<Principal | null> => {
+  if (!token) return null;
+  if (workspaceId !== undefined) {
+    const principal = await servers.onServerOf(workspaceId, (server) => server.get(ApiKeyService).authenticate(token));
+    // A key of a workspace on another server: found there, so that it gets the 404 of another workspace's path.
+    if (principal || !servers.several) return principal;
+  }
+  const silent: string[] = [];
+  for (const server of await servers.all()) {
+    try {
+      const principal = await servers.answering(server, async () => {
+        await servers.connect(server);
+        return server.get(ApiKeyService).authenticate(token);
+      });
+      if (principal?.kind === 'workspace') servers.remember(principal.workspaceId, server.name);
+      if (principal) return principal;
+    } catch (error) {
+      if (!(error instanceof ServerDirectoryError)) throw error;
+      silent.push(error.message);
+    }
+  }
+  if (silent.length > 0)
+    throw new ServerDirectoryError('UNREACHABLE', `the key was not found on the servers that answer; ${silent.join(' ')}`);
+  return null;
+};
+
+/**
  * Runs before every endpoint: no token, an unknown or a revoked one is a 401 before anything is
  * read or written. A workspace key reaches only its own workspace: any other is a 404, as if it
  * did not exist.
@@ -44,7 +82,7 @@ const bearerToken = (header: string | undefined): string | null => {
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly apiKeys: ApiKeyService,
+    @Inject(ServerDirectory) private readonly servers: ServerDirectory,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -54,7 +92,8 @@ export class AuthGuard implements CanActivate {
     if (access === 'public') return true;
     const fromSession = this.reflector.getAllAndOverride<boolean | undefined>(SESSION_KEY, [context.getHandler(), context.getClass()]);
     const token = fromSession ? readCookie(request.headers.cookie, SESSION_COOKIE) : bearerToken(request.headers.authorization);
-    const principal = await this.apiKeys.authenticate(token);
+    const workspaceId = typeof request.params.workspaceId === 'string' ? request.params.workspaceId : undefined;
+    const principal = await authenticateOnServers(this.servers, token, workspaceId);
     if (!principal) {
       throw new UnauthorizedException(
         fromSession
@@ -63,7 +102,6 @@ export class AuthGuard implements CanActivate {
       );
     }
     if (fromSession) request.csrfToken = csrfTokenFor(token!);
-    const workspaceId = typeof request.params.workspaceId === 'string' ? request.params.workspaceId : undefined;
     if (principal.kind === 'workspace') {
       if (access === 'admin') throw new ForbiddenException('this endpoint needs the admin token (ADMIN_API_KEY)');
       if (workspaceId !== undefined && workspaceId.toLowerCase() !== principal.workspaceId) {

@@ -4,6 +4,7 @@ import { Response } from 'express';
 import { ApiKeyError } from '../auth/api-key.service';
 import { CsvImportError } from '../records/record-csv.service';
 import { RecordError } from '../records/record.error';
+import { ServerDirectoryError } from '../server-directory';
 import { SyncError } from '../sync/sync.error';
 import { WorkspaceCreationError } from '../workspace/workspace-creation.service';
 import { CustomMetadataError } from '../custom-metadata/custom-metadata.error';
@@ -27,6 +28,14 @@ const STATUS_NAMES: Record<number, string> = {
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** A server name not in the directory is bad input; a workspace on two servers a conflict; a server that does not answer, unavailable. */
+const SERVER_DIRECTORY_STATUS: Record<ServerDirectoryError['code'], number> = {
+  UNKNOWN_SERVER: 400,
+  ON_SEVERAL_SERVERS: 409,
+  UNREACHABLE: 503,
 };
 
 /** An error of Express's body parser (too large, malformed, an unknown charset): it carries its status. */
@@ -70,6 +79,9 @@ export const toErrorBody = (error: unknown): ErrorBody => {
     return body(error.code === 'NOT_FOUND' ? 404 : error.code === 'CONFLICT' ? 409 : 400, error.message, error.property);
   if (error instanceof ApiKeyError) return body(error.code === 'NOT_FOUND' ? 404 : 400, error.message, error.property);
   if (error instanceof WorkspaceCreationError) return body(400, error.message, error.property);
+  if (error instanceof ServerDirectoryError) {
+    return body(SERVER_DIRECTORY_STATUS[error.code], error.message, error.code === 'UNKNOWN_SERVER' ? 'server' : undefined);
+  }
   // A statement the database refused: the transaction rolled back, so nothing was written.
   if (error instanceof SyncError) return body(500, `${error.message}; nothing was written`);
   return body(HttpStatus.INTERNAL_SERVER_ERROR, 'internal error; nothing was written by the failed request');

@@ -74,6 +74,15 @@ export class CreateWorkspaceBody {
   @IsOptional()
   @Matches(/^[A-Za-z]{2}$/, { message: 'defaultCountry must be an ISO 3166-1 alpha-2 country code such as FR, US or DE' })
   defaultCountry?: string;
+
+  @ApiPropertyOptional({
+    example: 'eu2',
+    description:
+      'the database server to create the workspace on (main, or a name of DATABASE_SERVERS); default: the one that answers with the fewest workspaces',
+  })
+  @IsOptional()
+  @IsString({ message: 'server must be the name of a database server, such as main' })
+  server?: string;
 }
 
 export class CreateApiKeyBody {

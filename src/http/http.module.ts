@@ -9,6 +9,7 @@ import { DatabaseModule } from '../database/database.module';
 import { DatabaseService } from '../database/database.service';
 import { LOGGER } from '../observability/logger';
 import { ObservabilityModule } from '../observability/observability.module';
+import { ServerDirectory } from '../server-directory';
 import { ServicesModule } from '../services.module';
 import { StandardDeclarationsModule } from '../standard-objects/standard-declarations.module';
 import { AuthGuard } from './auth.guard';
@@ -61,6 +62,7 @@ const HTTP_POOL_SIZE = 10;
     ConsoleWorkspaceController,
   ],
   providers: [
+    ServerDirectory,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: HttpExceptionFilter },
     { provide: APP_PIPE, useClass: RequestValidationPipe },
@@ -70,10 +72,17 @@ export class HttpModule implements OnModuleInit {
   constructor(
     @Inject(DatabaseService) private readonly database: DatabaseService,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(ServerDirectory) private readonly servers: ServerDirectory,
   ) {}
 
-  /** Connects before the app serves: a server that cannot reach the database, or whose core migrations are pending, does not start. */
+  /**
+   * Connects before the app serves: a server that cannot reach the database, or whose core
+   * migrations are pending, does not start. The other database servers are connected when first
+   * needed, each with a pool as large: one that does not answer fails only its own workspaces.
+   */
   async onModuleInit(): Promise<void> {
+    this.servers.poolSize = HTTP_POOL_SIZE;
+    this.servers.announce = (line) => this.logger.info(line);
     await this.database.connect({ poolSize: HTTP_POOL_SIZE, announce: (line) => this.logger.info(line) });
   }
 }

@@ -4,6 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { renderStatement } from '../database/sql-statement';
 import { RecordError } from '../records/record.error';
 import { CustomMetadataService, CustomMetadataResult } from '../custom-metadata/custom-metadata.service';
+import { ServerDirectory } from '../server-directory';
 import { Allow } from './auth.guard';
 import { CreateFieldBody, CreateObjectBody, UpdateFieldBody, UpdateObjectBody } from './http.dto';
 import { CustomFieldInput } from '../custom-metadata/custom-metadata.input';
@@ -36,20 +37,28 @@ export const parseFlag = (name: string, value: string | undefined): boolean => {
 @Allow('workspace')
 @Controller('workspaces/:workspaceId/objects')
 export class MetadataController {
-  constructor(@Inject(CustomMetadataService) private readonly metadata: CustomMetadataService) {}
+  constructor(@Inject(ServerDirectory) private readonly servers: ServerDirectory) {}
+
+  /** The custom metadata of the workspace's server. */
+  private metadataOf<T>(workspaceId: string, work: (metadata: CustomMetadataService) => Promise<T>): Promise<T> {
+    return this.servers.onServerOf(workspaceId, (server) => work(server.get(CustomMetadataService)));
+  }
 
   @Post()
   @ApiQuery({ name: 'dryRun', required: false, description: 'true: return the plan and write nothing' })
   @ApiOperation({ summary: 'Create a custom object: table, shared fields, default view, relations from target objects' })
   async createObject(@Param('workspaceId') workspaceId: string, @Body() body: CreateObjectBody, @Query('dryRun') dryRun?: string) {
     const isDryRun = parseFlag('dryRun', dryRun);
-    return planBody(await this.metadata.createObject(workspaceId, body, { dryRun: isDryRun }), isDryRun);
+    return planBody(
+      await this.metadataOf(workspaceId, (metadata) => metadata.createObject(workspaceId, body, { dryRun: isDryRun })),
+      isDryRun,
+    );
   }
 
   @Patch(':objectName')
   @ApiOperation({ summary: 'Rename, relabel, activate or deactivate an object' })
   async updateObject(@Param('workspaceId') workspaceId: string, @Param('objectName') objectName: string, @Body() body: UpdateObjectBody) {
-    return planBody(await this.metadata.updateObject(workspaceId, objectName, body));
+    return planBody(await this.metadataOf(workspaceId, (metadata) => metadata.updateObject(workspaceId, objectName, body)));
   }
 
   @Delete(':objectName')
@@ -64,8 +73,11 @@ export class MetadataController {
     @Query('dryRun') dryRun?: string,
   ) {
     const isDryRun = parseFlag('dryRun', dryRun);
+    const isForced = parseFlag('force', force);
     return planBody(
-      await this.metadata.deleteObject(workspaceId, objectName, { force: parseFlag('force', force), dryRun: isDryRun }),
+      await this.metadataOf(workspaceId, (metadata) =>
+        metadata.deleteObject(workspaceId, objectName, { force: isForced, dryRun: isDryRun }),
+      ),
       isDryRun,
     );
   }
@@ -73,7 +85,9 @@ export class MetadataController {
   @Post(':objectName/fields')
   @ApiOperation({ summary: 'Create a custom field (legacy types EMAIL, LINK, PHONE only on workspaces at 0.22)' })
   async createField(@Param('workspaceId') workspaceId: string, @Param('objectName') objectName: string, @Body() body: CreateFieldBody) {
-    return planBody(await this.metadata.createField(workspaceId, objectName, body as CustomFieldInput));
+    return planBody(
+      await this.metadataOf(workspaceId, (metadata) => metadata.createField(workspaceId, objectName, body as CustomFieldInput)),
+    );
   }
 
   @Patch(':objectName/fields/:fieldName')
@@ -84,7 +98,7 @@ export class MetadataController {
     @Param('fieldName') fieldName: string,
     @Body() body: UpdateFieldBody,
   ) {
-    return planBody(await this.metadata.updateField(workspaceId, objectName, fieldName, body));
+    return planBody(await this.metadataOf(workspaceId, (metadata) => metadata.updateField(workspaceId, objectName, fieldName, body)));
   }
 
   @Delete(':objectName/fields/:fieldName')
@@ -97,6 +111,9 @@ export class MetadataController {
     @Param('fieldName') fieldName: string,
     @Query('force') force?: string,
   ) {
-    return planBody(await this.metadata.deleteField(workspaceId, objectName, fieldName, { force: parseFlag('force', force) }));
+    const isForced = parseFlag('force', force);
+    return planBody(
+      await this.metadataOf(workspaceId, (metadata) => metadata.deleteField(workspaceId, objectName, fieldName, { force: isForced })),
+    );
   }
 }

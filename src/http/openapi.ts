@@ -22,7 +22,9 @@ export const buildOpenApiDocument = (app: INestApplication): OpenAPIObject =>
       .setDescription(
         'Workspaces, their custom objects and fields, and their records. Every endpoint needs the header ' +
           '`Authorization: Bearer` followed by a token: the admin token (ADMIN_API_KEY) creates workspaces and API keys; ' +
-          'a workspace API key (`wms_…`) reaches only its workspace.',
+          'a workspace API key (`wms_…`) reaches only its workspace. ' +
+          'With several database servers (DATABASE_SERVERS), the routes of a workspace run on the server that holds it; ' +
+          'a server that does not answer is a 503 naming it, and a workspace found on two servers a 409.',
       )
       .setVersion(packageVersion())
       // Tokens are opaque: the admin token or a workspace key, never a JWT.

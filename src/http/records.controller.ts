@@ -5,6 +5,7 @@ import { Request, Response } from 'express';
 import { RecordCsvService } from '../records/record-csv.service';
 import { RecordError } from '../records/record.error';
 import { RecordService } from '../records/record.service';
+import { ServerDirectory } from '../server-directory';
 import { Allow } from './auth.guard';
 import { parseFlag } from './metadata.controller';
 
@@ -29,10 +30,17 @@ const FORMULA_ESCAPE_QUERY = {
 @Allow('workspace')
 @Controller('workspaces/:workspaceId/objects/:objectName/records')
 export class RecordsController {
-  constructor(
-    @Inject(RecordService) private readonly records: RecordService,
-    @Inject(RecordCsvService) private readonly csv: RecordCsvService,
-  ) {}
+  constructor(@Inject(ServerDirectory) private readonly servers: ServerDirectory) {}
+
+  /** The records of the workspace's server. */
+  private recordsOf<T>(workspaceId: string, work: (records: RecordService) => Promise<T>): Promise<T> {
+    return this.servers.onServerOf(workspaceId, (server) => work(server.get(RecordService)));
+  }
+
+  /** The CSV service of the workspace's server. */
+  private csvOf<T>(workspaceId: string, work: (csv: RecordCsvService) => Promise<T>): Promise<T> {
+    return this.servers.onServerOf(workspaceId, (server) => work(server.get(RecordCsvService)));
+  }
 
   @Get()
   @ApiQuery({ name: 'limit', required: false, description: '1 to 200, default 50' })
@@ -53,12 +61,8 @@ export class RecordsController {
     @Query('viewId') viewId?: string,
     @Query('search') search?: string,
   ) {
-    return this.records.list(workspaceId, objectName, {
-      limit: wholeNumber('limit', limit),
-      offset: wholeNumber('offset', offset),
-      viewId,
-      search,
-    });
+    const page = { limit: wholeNumber('limit', limit), offset: wholeNumber('offset', offset), viewId, search };
+    return this.recordsOf(workspaceId, (records) => records.list(workspaceId, objectName, page));
   }
 
   @Get('export')
@@ -72,16 +76,18 @@ export class RecordsController {
     @Query('formulaEscape') formulaEscape?: string,
   ): Promise<void> {
     const escape = formulaEscapeOf(formulaEscape);
-    await this.csv.export(
-      workspaceId,
-      objectName,
-      (context) => {
-        response.status(200);
-        response.setHeader('Content-Type', 'text/csv; charset=utf-8');
-        response.setHeader('Content-Disposition', `attachment; filename="${context.object.namePlural}.csv"`);
-        return response;
-      },
-      { formulaEscape: escape },
+    await this.csvOf(workspaceId, (csv) =>
+      csv.export(
+        workspaceId,
+        objectName,
+        (context) => {
+          response.status(200);
+          response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+          response.setHeader('Content-Disposition', `attachment; filename="${context.object.namePlural}.csv"`);
+          return response;
+        },
+        { formulaEscape: escape },
+      ),
     );
   }
 
@@ -115,13 +121,15 @@ export class RecordsController {
       throw new RecordError('INVALID', 'Content-Type', 'send the CSV file as the request body with Content-Type: text/csv');
     }
     const charset = /;\s*charset="?([^";\s]+)"?/i.exec(contentType)?.[1];
-    return this.csv.import(workspaceId, objectName, request, { skipInvalid: skip, formulaEscape: escape, charset });
+    return this.csvOf(workspaceId, (csv) =>
+      csv.import(workspaceId, objectName, request, { skipInvalid: skip, formulaEscape: escape, charset }),
+    );
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One record' })
   async get(@Param('workspaceId') workspaceId: string, @Param('objectName') objectName: string, @Param('id') id: string) {
-    return this.records.get(workspaceId, objectName, id);
+    return this.recordsOf(workspaceId, (records) => records.get(workspaceId, objectName, id));
   }
 
   @Post()
@@ -133,7 +141,7 @@ export class RecordsController {
   })
   @ApiOperation({ summary: 'Create a record; composite fields as objects of their subfields' })
   async create(@Param('workspaceId') workspaceId: string, @Param('objectName') objectName: string, @Body() body: unknown) {
-    return this.records.create(workspaceId, objectName, body);
+    return this.recordsOf(workspaceId, (records) => records.create(workspaceId, objectName, body));
   }
 
   @Patch(':id')
@@ -145,13 +153,13 @@ export class RecordsController {
     @Param('id') id: string,
     @Body() body: unknown,
   ) {
-    return this.records.update(workspaceId, objectName, id, body);
+    return this.recordsOf(workspaceId, (records) => records.update(workspaceId, objectName, id, body));
   }
 
   @Delete(':id')
   @HttpCode(200)
   @ApiOperation({ summary: 'Delete a record' })
   async delete(@Param('workspaceId') workspaceId: string, @Param('objectName') objectName: string, @Param('id') id: string) {
-    return this.records.delete(workspaceId, objectName, id);
+    return this.recordsOf(workspaceId, (records) => records.delete(workspaceId, objectName, id));
   }
 }

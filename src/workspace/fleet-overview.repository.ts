@@ -24,6 +24,8 @@ export interface FleetWorkspaceRow {
   healthOutcome: string | null;
   healthMessage: string | null;
   healthAt: Date | null;
+  /** The database server that holds it, when the fleet spans several. */
+  server?: string;
 }
 
 /** A workspace that needs a look: its last failure or drift, or the lock another runner holds. */
@@ -34,6 +36,8 @@ export interface AttentionRow {
   command: string | null;
   message: string | null;
   at: Date | null;
+  /** The database server that holds it, when the fleet spans several. */
+  server?: string;
 }
 
 export interface WalkRunRow {
@@ -54,6 +58,8 @@ export interface WalkRunRow {
   finishedAt: Date | null;
   /** The database's clock when read: ages are measured against it, not the reader's. */
   now: Date;
+  /** The database server the run walked (and recorded on), when the fleet spans several. */
+  server?: string;
 }
 
 const HEALTH_COMMAND = 'workspace:health';

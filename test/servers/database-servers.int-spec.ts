@@ -2,41 +2,18 @@ import { Client } from 'pg';
 
 import { CURRENT_VERSION } from '../../src/standard-objects/version.constant';
 import { runCli, startCli } from '../utils/cli';
-import { createSecondTestDatabase, Relay, SECOND_ADMIN_URL, urlOn } from '../utils/second-server';
-import { createTestDatabase, TestDatabase } from '../utils/test-database';
-
-const versionsOf = async (url: string): Promise<Record<string, string>> => {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ displayName: string; version: string }>(`SELECT "displayName", version FROM core.workspace`);
-    return Object.fromEntries(rows.map((row) => [row.displayName, row.version]));
-  } finally {
-    await client.end();
-  }
-};
+import { useTwoServers, versionsOf } from './servers.fixtures';
 
 describe('several database servers', () => {
-  let main: TestDatabase;
-  let second: TestDatabase;
+  const servers = useTwoServers({ migrated: false });
+  let main: { url: string };
   let secondName: string;
   let secondUrl: string;
-  const relay = new Relay();
+  let relay: (typeof servers)['relay'];
   let env: Record<string, string>;
 
-  beforeAll(async () => {
-    main = await createTestDatabase({ migrated: false });
-    second = await createSecondTestDatabase();
-    secondName = second.name;
-    secondUrl = second.url;
-    await relay.up();
-    env = { DATABASE_URL: main.url, DATABASE_SERVERS: `eu2=${urlOn(SECOND_ADMIN_URL, secondName, relay.port)}`, DATABASE_RETRY_MS: '0' };
-  });
-
-  afterAll(async () => {
-    await relay.down();
-    await main?.drop();
-    await second?.drop();
+  beforeAll(() => {
+    ({ main, secondName, secondUrl, relay, env } = servers);
   });
 
   it('migrates every server with database:migrate', async () => {

@@ -2,8 +2,8 @@ import { Controller, Get, Inject, Post, Req, Res, UseFilters } from '@nestjs/com
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Request, Response } from 'express';
 
-import { ApiKeyService } from '../../auth/api-key.service';
-import { Allow } from '../auth.guard';
+import { ServerDirectory } from '../../server-directory';
+import { Allow, authenticateOnServers } from '../auth.guard';
 import { CONSOLE_CSS, CONSOLE_JS } from './console-assets';
 import { isCrossOrigin } from './console-csrf.guard';
 import { ConsoleExceptionFilter } from './console-exception.filter';
@@ -26,20 +26,21 @@ const WRONG_KEY = 'That key is neither the admin token nor an active workspace A
 
 /**
  * Signing in and out of the console, its home and its static files. Sign-in takes the same keys as
- * the API (ApiKeyService) and keeps the key in an HTTP-only, SameSite=Strict cookie; every later
- * page authenticates it again, so a revoked key is signed out at its next request.
+ * the API (found on whichever database server holds them) and keeps the key in an HTTP-only,
+ * SameSite=Strict cookie; every later page authenticates it again, so a revoked key is signed out
+ * at its next request.
  */
 @ApiExcludeController()
 @Controller('console')
 @Allow('public')
 @UseFilters(ConsoleExceptionFilter)
 export class ConsoleAuthController {
-  constructor(@Inject(ApiKeyService) private readonly apiKeys: ApiKeyService) {}
+  constructor(@Inject(ServerDirectory) private readonly servers: ServerDirectory) {}
 
   /** The fleet for the admin, its workspace for a workspace key, else the sign-in page. */
   @Get()
   async home(@Req() request: Request, @Res() response: Response): Promise<void> {
-    const principal = await this.apiKeys.authenticate(readCookie(request.headers.cookie, SESSION_COOKIE));
+    const principal = await authenticateOnServers(this.servers, readCookie(request.headers.cookie, SESSION_COOKIE));
     if (!principal) return redirectTo(response, '/console/sign-in');
     redirectTo(response, principal.kind === 'admin' ? '/console/fleet' : consolePath('workspaces', principal.workspaceId));
   }
@@ -56,7 +57,7 @@ export class ConsoleAuthController {
       return this.showSignIn(request, response, 403, 'The sign-in form is out of date or was sent from another site; try again.');
     }
     const key = (form.get('key') ?? '').trim();
-    const principal = await this.apiKeys.authenticate(key || null);
+    const principal = await authenticateOnServers(this.servers, key || null);
     if (!principal) return this.showSignIn(request, response, 401, WRONG_KEY);
     response.setHeader('Set-Cookie', [cookieHeader(request, SESSION_COOKIE, key), cookieHeader(request, SIGN_IN_COOKIE, null)]);
     redirectTo(response, principal.kind === 'admin' ? '/console/fleet' : consolePath('workspaces', principal.workspaceId));

@@ -3,7 +3,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { Response } from 'express';
 
 import { RecordError } from '../../records/record.error';
-import { FleetOverviewService } from '../../workspace/fleet-overview.service';
+import { ServerDirectory } from '../../server-directory';
+import { FleetOverviewService, mergeOverviews, mergePages, mergeRuns } from '../../workspace/fleet-overview.service';
 import { Allow, AuthenticatedRequest, FromSession } from '../auth.guard';
 import { ConsoleExceptionFilter } from './console-exception.filter';
 import { sendHtml } from './console-response';
@@ -28,8 +29,15 @@ export const offsetOf = (value: string | undefined): number => {
 @Allow('admin')
 @UseFilters(ConsoleExceptionFilter)
 export class ConsoleFleetController {
-  constructor(@Inject(FleetOverviewService) private readonly fleet: FleetOverviewService) {}
+  constructor(
+    @Inject(FleetOverviewService) private readonly fleet: FleetOverviewService,
+    @Inject(ServerDirectory) private readonly servers: ServerDirectory,
+  ) {}
 
+  /**
+   * With several database servers, every server's overview and part of the page at once, merged;
+   * a server that does not answer is shown as such, and the page shows the others.
+   */
   @Get()
   async show(
     @Req() request: AuthenticatedRequest,
@@ -38,13 +46,32 @@ export class ConsoleFleetController {
     @Query('offset') offset?: string,
   ): Promise<void> {
     const text = typeof search === 'string' ? search : '';
-    const [overview, page] = [await this.fleet.overview(), await this.fleet.page(text, offsetOf(offset))];
-    sendHtml(response, 200, fleetPage(sessionOf(request), overview, page, text));
+    const from = offsetOf(offset);
+    if (!this.servers.several) {
+      const [overview, page] = [await this.fleet.overview(), await this.fleet.page(text, from)];
+      return sendHtml(response, 200, fleetPage(sessionOf(request), overview, page, text));
+    }
+    const { answers, unreachable } = await this.servers.everyServer(async (server) => {
+      const fleet = server.get(FleetOverviewService);
+      return { overview: await fleet.overview(), page: await fleet.pagePart(text, from) };
+    });
+    const overview = mergeOverviews(answers.map(({ server, value }) => ({ server: server.name, part: value.overview })));
+    const page = mergePages(
+      answers.map(({ server, value }) => ({ server: server.name, part: value.page })),
+      from,
+    );
+    sendHtml(response, 200, fleetPage(sessionOf(request), overview, page, text, unreachable));
   }
 
   /** The runs in progress, as the fleet page shows them: its script fetches this every few seconds. */
   @Get('runs')
   async runs(@Res() response: Response): Promise<void> {
-    sendHtml(response, 200, runsFragment(await this.fleet.running()));
+    if (!this.servers.several) return sendHtml(response, 200, runsFragment(await this.fleet.running()));
+    const { answers, unreachable } = await this.servers.everyServer((server) => server.get(FleetOverviewService).running());
+    sendHtml(
+      response,
+      200,
+      runsFragment(mergeRuns(answers.map(({ server, value }) => ({ server: server.name, part: value }))), unreachable),
+    );
   }
 }

@@ -1,10 +1,11 @@
-import { Controller, Get, Inject, NotFoundException, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Param, Post, Query, Req, Res, Type, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Response } from 'express';
 
 import { CsvImportError, RecordCsvService } from '../../records/record-csv.service';
 import { RecordError } from '../../records/record.error';
 import { TableViewService } from '../../records/table-view.service';
+import { ServerDirectory } from '../../server-directory';
 import { WorkspaceOverviewService } from '../../workspace/workspace-overview.service';
 import { Allow, AuthenticatedRequest, FromSession } from '../auth.guard';
 import { toErrorBody } from '../http-exception.filter';
@@ -30,25 +31,28 @@ export const TABLE_PAGE_SIZE = 50;
 @UseFilters(ConsoleExceptionFilter)
 @UseGuards(ConsoleCsrfGuard)
 export class ConsoleWorkspaceController {
-  constructor(
-    @Inject(WorkspaceOverviewService) private readonly overview: WorkspaceOverviewService,
-    @Inject(TableViewService) private readonly tables: TableViewService,
-    @Inject(RecordCsvService) private readonly csv: RecordCsvService,
-  ) {}
+  constructor(@Inject(ServerDirectory) private readonly servers: ServerDirectory) {}
+
+  /** A service of the server that holds the workspace. */
+  private on<S, T>(workspaceId: string, service: Type<S>, work: (service: S) => Promise<T>): Promise<T> {
+    return this.servers.onServerOf(workspaceId, (server) => work(server.get(service)));
+  }
 
   @Get()
   @Allow('admin-or-workspace')
   async show(@Param('workspaceId') workspaceId: string, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
-    const workspace = await this.overview.find(workspaceId);
-    if (!workspace) throw new NotFoundException(`workspace ${workspaceId.slice(0, 80)} does not exist`);
-    const data = {
-      workspace,
-      outcomes: await this.overview.outcomesOf(workspace.id),
-      preview: await this.overview.planPreview(workspace),
-      health: await this.overview.health(workspace),
-      ledger: await this.overview.ledgerOf(workspace.id),
-      objects: await this.overview.objects(workspace.id),
-    };
+    const data = await this.on(workspaceId, WorkspaceOverviewService, async (overview) => {
+      const workspace = await overview.find(workspaceId);
+      if (!workspace) throw new NotFoundException(`workspace ${workspaceId.slice(0, 80)} does not exist`);
+      return {
+        workspace,
+        outcomes: await overview.outcomesOf(workspace.id),
+        preview: await overview.planPreview(workspace),
+        health: await overview.health(workspace),
+        ledger: await overview.ledgerOf(workspace.id),
+        objects: await overview.objects(workspace.id),
+      };
+    });
     sendHtml(response, 200, workspacePage(sessionOf(request), data));
   }
 
@@ -75,8 +79,8 @@ export class ConsoleWorkspaceController {
     @Query('viewId') viewId?: string,
   ): Promise<void> {
     const form = await readForm(request);
-    await this.write(request, response, workspaceId, objectName, viewId, (view) =>
-      this.tables.addFilter(workspaceId, objectName, view, {
+    await this.write(request, response, workspaceId, objectName, viewId, (tables, view) =>
+      tables.addFilter(workspaceId, objectName, view, {
         fieldMetadataId: form.get('fieldMetadataId') ?? '',
         operand: form.get('operand') ?? '',
         value: form.get('value') ?? '',
@@ -94,7 +98,7 @@ export class ConsoleWorkspaceController {
     @Res() response: Response,
     @Query('viewId') viewId?: string,
   ): Promise<void> {
-    await this.write(request, response, workspaceId, objectName, viewId, () => this.tables.removeFilter(workspaceId, filterId));
+    await this.write(request, response, workspaceId, objectName, viewId, (tables) => tables.removeFilter(workspaceId, filterId));
   }
 
   @Post('objects/:objectName/sorts')
@@ -107,8 +111,8 @@ export class ConsoleWorkspaceController {
     @Query('viewId') viewId?: string,
   ): Promise<void> {
     const form = await readForm(request);
-    await this.write(request, response, workspaceId, objectName, viewId, (view) =>
-      this.tables.addSort(workspaceId, view, {
+    await this.write(request, response, workspaceId, objectName, viewId, (tables, view) =>
+      tables.addSort(workspaceId, view, {
         fieldMetadataId: form.get('fieldMetadataId') ?? '',
         direction: form.get('direction') ?? '',
       }),
@@ -125,7 +129,7 @@ export class ConsoleWorkspaceController {
     @Res() response: Response,
     @Query('viewId') viewId?: string,
   ): Promise<void> {
-    await this.write(request, response, workspaceId, objectName, viewId, () => this.tables.removeSort(workspaceId, sortId));
+    await this.write(request, response, workspaceId, objectName, viewId, (tables) => tables.removeSort(workspaceId, sortId));
   }
 
   /** The object's records as CSV: the API's export, byte for byte. */
@@ -136,17 +140,19 @@ export class ConsoleWorkspaceController {
     @Param('objectName') objectName: string,
     @Res() response: Response,
   ): Promise<void> {
-    await this.csv.export(
-      workspaceId,
-      objectName,
-      (context) => {
-        response.status(200);
-        response.setHeader('Content-Type', 'text/csv; charset=utf-8');
-        response.setHeader('Content-Disposition', `attachment; filename="${context.object.namePlural}.csv"`);
-        response.setHeader('Cache-Control', 'no-store');
-        return response;
-      },
-      { formulaEscape: true },
+    await this.on(workspaceId, RecordCsvService, (csv) =>
+      csv.export(
+        workspaceId,
+        objectName,
+        (context) => {
+          response.status(200);
+          response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+          response.setHeader('Content-Disposition', `attachment; filename="${context.object.namePlural}.csv"`);
+          response.setHeader('Cache-Control', 'no-store');
+          return response;
+        },
+        { formulaEscape: true },
+      ),
     );
   }
 
@@ -166,11 +172,9 @@ export class ConsoleWorkspaceController {
     }
     const charset = /;\s*charset="?([^";\s]+)"?/i.exec(contentType)?.[1];
     try {
-      const result = await this.csv.import(workspaceId, objectName, request, {
-        skipInvalid: skipInvalid === 'true',
-        formulaEscape: true,
-        charset,
-      });
+      const result = await this.on(workspaceId, RecordCsvService, (csv) =>
+        csv.import(workspaceId, objectName, request, { skipInvalid: skipInvalid === 'true', formulaEscape: true, charset }),
+      );
       sendHtml(response, 200, importResultReport(result));
     } catch (error) {
       if (!(error instanceof CsvImportError)) throw error;
@@ -189,11 +193,11 @@ export class ConsoleWorkspaceController {
     workspaceId: string,
     objectName: string,
     viewId: string | undefined,
-    change: (viewId: string) => Promise<void>,
+    change: (tables: TableViewService, viewId: string) => Promise<void>,
   ): Promise<void> {
     try {
       if (!viewId) throw new RecordError('INVALID', 'viewId', 'choose a view of the object first; filters and sorts belong to a view');
-      await change(viewId);
+      await this.on(workspaceId, TableViewService, (tables) => change(tables, viewId));
     } catch (error) {
       const body = toErrorBody(error);
       if (!(error instanceof RecordError) || body.statusCode >= 500) throw error;
@@ -212,7 +216,9 @@ export class ConsoleWorkspaceController {
     error: string | null,
     status = 200,
   ): Promise<void> {
-    const table = await this.tables.show(workspaceId, objectName, { viewId: viewId || undefined, limit: TABLE_PAGE_SIZE, offset });
+    const table = await this.on(workspaceId, TableViewService, (tables) =>
+      tables.show(workspaceId, objectName, { viewId: viewId || undefined, limit: TABLE_PAGE_SIZE, offset }),
+    );
     sendHtml(response, status, tablePage(sessionOf(request), workspaceId, table, error));
   }
 }

@@ -11,6 +11,7 @@ import { CountRow } from '../../workspace/fleet-overview.repository';
 import { FleetOverview, FleetPage, RunProgress } from '../../workspace/fleet-overview.service';
 import { PlanPreview, WorkspaceOutcomeSummary } from '../../workspace/workspace-overview.service';
 import { WorkspaceRow } from '../../metadata/workspace.repository';
+import { ServerAnswers } from '../../server-directory';
 import { cellText } from './console-values';
 import { consolePath, formatDuration, formatNumber, formatTime, Html, html, withQuery } from './console.html';
 
@@ -101,7 +102,14 @@ const counts = (testid: string, label: string, rows: CountRow[], name: (key: str
 
 const workspaceLink = (id: string, name: string) => html`<a href="${consolePath('workspaces', id)}">${name}</a>`;
 
-const attention = (testid: string, title: string, list: FleetOverview['failed'], empty: string) =>
+/** The servers of a fleet spread over several that did not answer; undefined with one server. */
+type Unreachable = ServerAnswers<unknown>['unreachable'] | undefined;
+
+/** The cell naming a row's server, with several servers. */
+const serverCell = (several: boolean, server: string | undefined) => (several ? html`<td data-server>${server ?? ''}</td>` : '');
+const serverHeader = (several: boolean) => (several ? html`<th>server</th>` : '');
+
+const attention = (testid: string, title: string, list: FleetOverview['failed'], empty: string, several: boolean) =>
   html`<section class="card" data-testid="${testid}">
     <h2>${title} <span class="badge" data-count>${formatNumber(list.total)}</span></h2>
     ${
@@ -111,6 +119,7 @@ const attention = (testid: string, title: string, list: FleetOverview['failed'],
               <thead>
                 <tr>
                   <th>workspace</th>
+                  ${serverHeader(several)}
                   <th>version</th>
                   <th>command</th>
                   <th>message</th>
@@ -125,6 +134,7 @@ const attention = (testid: string, title: string, list: FleetOverview['failed'],
                         ${workspaceLink(row.id, row.displayName)}
                         <div class="id">${row.id}</div>
                       </td>
+                      ${serverCell(several, row.server)}
                       <td>${row.version ?? '–'}</td>
                       <td>${row.command ?? ''}</td>
                       <td class="message">${row.message ?? ''}</td>
@@ -137,11 +147,12 @@ const attention = (testid: string, title: string, list: FleetOverview['failed'],
     }
   </section>`;
 
-const runRow = (run: RunProgress) =>
+const runRow = (run: RunProgress, several: boolean) =>
   html`<tr data-run-id="${run.id}" data-status="${run.status}">
     <td>
       ${run.command}${run.queued ? html` <span class="badge">queue</span>` : ''}${run.dryRun ? html` <span class="badge">dry run</span>` : ''}
     </td>
+    ${serverCell(several, run.server)}
     <td>${formatTime(run.startedAt)}</td>
     <td class="num">
       <progress max="${run.total ?? 0}" value="${run.done}"></progress> <span data-testid="run-done">${run.done}</span>/<span
@@ -161,13 +172,14 @@ const runRow = (run: RunProgress) =>
     </td>
   </tr>`;
 
-const runTable = (runs: RunProgress[], empty: string) =>
+const runTable = (runs: RunProgress[], empty: string, several: boolean) =>
   runs.length === 0
     ? html`<p class="quiet">${empty}</p>`
     : html`<table>
         <thead>
           <tr>
             <th>command</th>
+            ${serverHeader(several)}
             <th>started</th>
             <th class="num">done/total</th>
             <th class="num">rate</th>
@@ -178,15 +190,38 @@ const runTable = (runs: RunProgress[], empty: string) =>
           </tr>
         </thead>
         <tbody>
-          ${runs.map(runRow)}
+          ${runs.map((run) => runRow(run, several))}
         </tbody>
       </table>`;
 
-/** The runs in progress: the part of the fleet page that the page's script reloads. */
-export const runsFragment = (running: RunProgress[]): Html =>
-  html`<div data-testid="runs-running">${runTable(running, 'No run in progress.')}</div>`;
+/** The servers that did not answer, said once: their workspaces are not in the counts and lists. */
+const unreachableServers = (unreachable: Unreachable) =>
+  unreachable && unreachable.length > 0
+    ? html`<section class="card" data-testid="servers-unreachable">
+        <h2>Database servers not answering <span class="badge bad">${unreachable.length}</span></h2>
+        <ul>
+          ${unreachable.map(
+            (silent) =>
+              html`<li data-server="${silent.server}">
+                <strong>${silent.server}</strong> (${silent.address}): ${silent.error} Its workspaces and runs are not counted or listed
+                here until it answers.
+              </li>`,
+          )}
+        </ul>
+      </section>`
+    : '';
 
-const fleetList = (page: FleetPage, search: string) => {
+/** The runs in progress: the part of the fleet page that the page's script reloads. */
+export const runsFragment = (running: RunProgress[], unreachable?: Unreachable): Html =>
+  html`<div data-testid="runs-running">
+    ${runTable(running, 'No run in progress.', unreachable !== undefined)}${
+      unreachable && unreachable.length > 0
+        ? html`<p class="warn">Not answering: ${unreachable.map((silent) => silent.server).join(', ')}.</p>`
+        : ''
+    }
+  </div>`;
+
+const fleetList = (page: FleetPage, search: string, several: boolean) => {
   const from = page.total === 0 ? 0 : page.offset + 1;
   const to = page.offset + page.rows.length;
   const link = (offset: number) => withQuery('/console/fleet', { search, offset: offset || undefined });
@@ -204,6 +239,7 @@ const fleetList = (page: FleetPage, search: string) => {
         <tr>
           <th>name</th>
           <th>id</th>
+          ${serverHeader(several)}
           <th>version</th>
           <th>last sync</th>
           <th>health</th>
@@ -216,6 +252,7 @@ const fleetList = (page: FleetPage, search: string) => {
             html`<tr data-workspace-id="${row.id}">
               <td>${workspaceLink(row.id, row.displayName)}</td>
               <td class="id">${row.id}</td>
+              ${serverCell(several, row.server)}
               <td>${row.version ?? '–'}</td>
               <td>
                 ${
@@ -241,11 +278,19 @@ const fleetList = (page: FleetPage, search: string) => {
   </section>`;
 };
 
-export const fleetPage = (session: ConsoleSession, overview: FleetOverview, page: FleetPage, search: string): Html =>
+/** The fleet; with several database servers (`unreachable` given), each row says its server and the servers not answering are said. */
+export const fleetPage = (
+  session: ConsoleSession,
+  overview: FleetOverview,
+  page: FleetPage,
+  search: string,
+  unreachable?: Unreachable,
+): Html =>
   layout(
     'Fleet',
     session,
-    html`<section class="card" data-testid="fleet-counts">
+    html`${unreachableServers(unreachable)}
+      <section class="card" data-testid="fleet-counts">
         <h2><span data-testid="fleet-total">${formatNumber(overview.total)}</span> workspaces</h2>
         <div class="row">
           ${counts('count-by-version', 'version', overview.byVersion, (key) => key ?? 'none')}
@@ -255,13 +300,14 @@ export const fleetPage = (session: ConsoleSession, overview: FleetOverview, page
       </section>
       <section class="card" data-testid="runs">
         <h2>Runs in progress</h2>
-        <div data-poll="/console/fleet/runs" data-poll-ms="2000">${runsFragment(overview.running)}</div>
+        <div data-poll="/console/fleet/runs" data-poll-ms="2000">${runsFragment(overview.running, unreachable)}</div>
         <h3>Latest runs</h3>
-        ${runTable(overview.finished, 'No run recorded yet.')}
+        ${runTable(overview.finished, 'No run recorded yet.', unreachable !== undefined)}
       </section>
-      ${attention('failed', 'Failed', overview.failed, 'No workspace whose last run failed.')}
-      ${attention('drifted', 'Drifted', overview.drifted, 'No drift found by the last health reports.')}
-      ${attention('locked', 'Locked now', overview.locked, 'No workspace locked.')} ${fleetList(page, search)}`,
+      ${attention('failed', 'Failed', overview.failed, 'No workspace whose last run failed.', unreachable !== undefined)}
+      ${attention('drifted', 'Drifted', overview.drifted, 'No drift found by the last health reports.', unreachable !== undefined)}
+      ${attention('locked', 'Locked now', overview.locked, 'No workspace locked.', unreachable !== undefined)}
+      ${fleetList(page, search, unreachable !== undefined)}`,
   );
 
 const yes = (value: boolean) => (value ? 'yes' : '');

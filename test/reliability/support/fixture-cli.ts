@@ -4,7 +4,7 @@ import { Global, Module } from '@nestjs/common';
 
 import { SyncMetadataCommand } from '../../../src/cli/sync-metadata.command';
 import { runCli } from '../../../src/cli/cli-runner';
-import { ServerDirectory } from '../../../src/cli/server-directory';
+import { ServerDirectory } from '../../../src/server-directory';
 import { WorkspaceCreateCommand } from '../../../src/cli/workspace-create.command';
 import { WorkspaceHealthCommand } from '../../../src/cli/workspace-health.command';
 import { ConfigModule } from '../../../src/config/config.module';
