@@ -150,7 +150,7 @@ describe('a converted move', () => {
     const result = await runAsStep(dataSource, workspace, 'reference', { batchSize: BATCH }, async (context) =>
       moveConverted(context, await phoneMove(context, 'person', 'mobile')),
     );
-    expect(result).toEqual({ rows: ROWS, batches: ROWS / BATCH, maxBatchMs: expect.any(Number), rewritten: 0 });
+    expect(result).toEqual({ rows: ROWS, batches: ROWS / BATCH, maxBatchMs: expect.any(Number), rewritten: 0, searchAdded: [] });
     reference = await phones(workspace);
     expect(ids.map((id) => reference.get(id))).toEqual(ids.map((_, index) => expectedOf(mobileOf(index))));
     expect(reference.get(ids[1])).toEqual(['612341178', '+33', []]);

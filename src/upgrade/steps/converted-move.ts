@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 
 import { EntityManager } from 'typeorm';
 
+import { DeclaredSchema } from '../../declarations/declared-schema';
 import { FieldType } from '../../declarations/field-type';
 import { qualified, quoteIdentifier } from '../../database/sql';
 import { ActualField, ActualObject } from '../../metadata/actual-state';
@@ -10,6 +11,7 @@ import { StatementRenderer } from '../../sync/statement.renderer';
 import { UpgradeStepContext } from '../upgrade-step';
 import { BatchSizer, moveInBatches } from './batched-move';
 import { ColumnSyncTrigger } from './column-sync-trigger';
+import { addSearchField, hasSearchField, readSearchVectorPlan, searchFieldLabel } from './search-vector-online';
 
 /** One row of the old column, as a converter reads it. */
 export interface OldValue {
@@ -39,6 +41,12 @@ export interface ConvertedMove {
   convert(rows: OldValue[]): unknown[][];
   /** plpgsql assignments on NEW filling the new columns for a row written by the old app (converted again before the switch). */
   rawAssignments: string;
+  /**
+   * The declared state whose search fields of this object, missing from the workspace and reading
+   * the new columns, are added before the batches: each batch then fills them as it writes its
+   * rows (their triggers fire on the new columns), and no pass of their own rewrites the table.
+   */
+  searchFieldsOf?: DeclaredSchema;
 }
 
 export interface ConvertedMoveResult {
@@ -47,6 +55,8 @@ export interface ConvertedMoveResult {
   maxBatchMs: number;
   /** Rows written during the move, converted again from their latest value. */
   rewritten: number;
+  /** Search fields added before the batches, which filled them (`object.field`). */
+  searchAdded: string[];
 }
 
 // Conversion yields to the event loop this often, so that the database's answers to the batch
@@ -141,6 +151,40 @@ const drainPending = async (
   }
 };
 
+/** Where a move's batches are, and the search fields added for them to fill. */
+interface MoveState {
+  lastId?: string | null;
+  copied?: boolean;
+  /** Search fields added before the first batch (`object.field`), filled by the batches. */
+  searchFilled?: string[];
+}
+
+const moveKey = (move: ConvertedMove): string => `field:${move.field.id}`;
+
+/**
+ * The search fields of `move.searchFieldsOf` on the moved object that the workspace lacks and
+ * whose every column exists once the new columns do, each added (column, trigger, metadata row)
+ * before the first batch, and noted in the move's checkpoint with it. Returns the labels of every
+ * field added so far for this move (by an earlier, interrupted run too).
+ */
+const addSearchFieldsToFill = async (context: UpgradeStepContext, move: ConvertedMove): Promise<string[]> => {
+  const checkpoint = (context.entry.checkpoint ??= {});
+  const state = ((checkpoint[moveKey(move)] as MoveState | undefined) ??= { lastId: null });
+  // Once a batch is written, a field added now would miss the rows written before it.
+  if (!move.searchFieldsOf || state.copied || state.lastId) return state.searchFilled ?? [];
+  const plan = await readSearchVectorPlan(context, move.searchFieldsOf);
+  const table = plan.actual.live.tables.get(move.object.tableName);
+  for (const target of plan.targets) {
+    if (target.object.id !== move.object.id || hasSearchField(target)) continue;
+    if (!target.spec.sources.every((source) => table?.columns.has(source.column))) continue;
+    if (!target.spec.sources.some((source) => move.newColumns.some((column) => column.name === source.column))) continue;
+    const filled = [...(state.searchFilled ?? []), searchFieldLabel(target)];
+    await addSearchField(context, plan, target, { ...checkpoint, [moveKey(move)]: { ...state, searchFilled: filled } });
+    state.searchFilled = filled;
+  }
+  return state.searchFilled ?? [];
+};
+
 /**
  * The batches of a converted move: keyset batches on id read (id, old value), convert in Node and
  * write with one UPDATE ... FROM unnest(...) per batch, the checkpoint in the same transaction.
@@ -148,10 +192,10 @@ const drainPending = async (
  * the old app changes between the read and the write is noted by the trigger and converted again.
  */
 const convertInBatches = async (context: UpgradeStepContext, move: ConvertedMove, table: string): Promise<ConvertedMoveResult> => {
-  const key = `field:${move.field.id}`;
+  const key = moveKey(move);
   const checkpoint = (context.entry.checkpoint ??= {});
-  const state = ((checkpoint[key] as { lastId?: string | null; copied?: boolean } | undefined) ??= { lastId: null });
-  const result: ConvertedMoveResult = { rows: 0, batches: 0, maxBatchMs: 0, rewritten: 0 };
+  const state = ((checkpoint[key] as MoveState | undefined) ??= { lastId: null });
+  const result: ConvertedMoveResult = { rows: 0, batches: 0, maxBatchMs: 0, rewritten: 0, searchAdded: [] };
   if (state.copied) return result;
   const sizer = new BatchSizer(context.options.batchSize, context.options.batchTargetMs);
   const old = quoteIdentifier(move.field.name);
@@ -233,7 +277,12 @@ const remakeSearchFields = async (
   const after = before.map((field) => (field.id === move.field.id ? { ...field, name: move.newName, type: move.newType } : field));
   const renderer = new StatementRenderer(context.workspace.id, context.workspace.schemaName);
   const refills: Array<{ column: string; sourceColumn: string }> = [];
-  for (const search of before.filter((field) => field.type === FieldType.TS_VECTOR)) {
+  // A search field added for the batches to fill reads the new columns already.
+  const filledByMove = (context.entry.checkpoint?.[moveKey(move)] as MoveState | undefined)?.searchFilled ?? [];
+  const remade = before.filter(
+    (field) => field.type === FieldType.TS_VECTOR && !filledByMove.includes(`${move.object.nameSingular}.${field.name}`),
+  );
+  for (const search of remade) {
     const was = searchVectorSpec(move.object.tableName, search, before);
     const will = searchVectorSpec(move.object.tableName, search, after);
     if (JSON.stringify(was.sources) === JSON.stringify(will.sources)) continue;
@@ -247,7 +296,7 @@ const remakeSearchFields = async (
 
 /**
  * A transformed type change of one field, resumable at every point: the new columns and a sync
- * trigger, the converted batches, the rows the old app wrote meanwhile converted again, then the
+ * trigger, the search fields the batches are to fill (`searchFieldsOf`), the converted batches, the rows the old app wrote meanwhile converted again, then the
  * switch in one transaction under a lock that holds writers (last rows converted, field row
  * retyped under its id, search fields re-made, old column dropped), then the search columns over
  * the new columns computed again in batches.
@@ -267,8 +316,10 @@ export const moveConverted = async (
     await manager.query(`CREATE TABLE IF NOT EXISTS ${pending} ("id" uuid PRIMARY KEY)`);
     await trigger.install(manager);
   });
+  const searchAdded = await addSearchFieldsToFill(context, move);
   context.options.crashPoint?.(`${move.object.nameSingular}.${move.field.name}:prepared`);
   const result = await convertInBatches(context, move, table);
+  result.searchAdded = searchAdded;
   context.options.crashPoint?.(`${move.object.nameSingular}.${move.field.name}:copied`);
   result.rewritten += await drainPending(context, move, table, pending);
   await context.transaction(async (manager) => {
@@ -302,6 +353,10 @@ export const moveConverted = async (
   context.options.crashPoint?.(`${move.object.nameSingular}.${move.field.name}:switched`);
   return result;
 };
+
+/** The notes of the search fields a move added and filled. */
+export const searchFilledNotes = (moved: ConvertedMoveResult): string[] =>
+  moved.searchAdded.map((label) => `added ${label} before the batches, which filled it as they wrote`);
 
 interface SearchRefill {
   table: string;
