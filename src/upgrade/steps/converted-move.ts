@@ -86,6 +86,13 @@ const convertYielding = async (move: ConvertedMove, rows: OldValue[]): Promise<u
     converted.forEach((values, index) => columns[index].push(...values));
     await yieldToEventLoop();
   }
+  // The batches tell a converted row by a new column set: a value must never convert to none.
+  const empty = rows.findIndex((row, index) => row.value !== null && columns.every((values) => values[index] === null));
+  if (empty >= 0) {
+    throw new Error(
+      `the conversion of ${move.object.nameSingular}.${move.field.name} gave no value for the value of row ${rows[empty].id}; nothing of this batch was written`,
+    );
+  }
   return columns;
 };
 
@@ -151,15 +158,27 @@ const drainPending = async (
   }
 };
 
-/** Where a move's batches are, and the search fields added for them to fill. */
+/**
+ * Where a move's batches are: the pass over the table, the last row read (its `ctid`), the page
+ * the pass ends at, the rows converted in the pass; and the search fields added for the batches
+ * to fill.
+ */
 interface MoveState {
-  lastId?: string | null;
+  pass?: number;
+  after?: string;
+  endBlock?: number;
+  convertedInPass?: number;
   copied?: boolean;
   /** Search fields added before the first batch (`object.field`), filled by the batches. */
   searchFilled?: string[];
+  /** Their columns. */
+  searchColumns?: string[];
 }
 
 const moveKey = (move: ConvertedMove): string => `field:${move.field.id}`;
+
+/** Before the first row of a table: no row has offset 0. */
+const TABLE_START = '(0,0)';
 
 /**
  * The search fields of `move.searchFieldsOf` on the moved object that the workspace lacks and
@@ -169,96 +188,155 @@ const moveKey = (move: ConvertedMove): string => `field:${move.field.id}`;
  */
 const addSearchFieldsToFill = async (context: UpgradeStepContext, move: ConvertedMove): Promise<string[]> => {
   const checkpoint = (context.entry.checkpoint ??= {});
-  const state = ((checkpoint[moveKey(move)] as MoveState | undefined) ??= { lastId: null });
+  const state = ((checkpoint[moveKey(move)] as MoveState | undefined) ??= {});
   // Once a batch is written, a field added now would miss the rows written before it.
-  if (!move.searchFieldsOf || state.copied || state.lastId) return state.searchFilled ?? [];
+  if (!move.searchFieldsOf || state.copied || state.pass !== undefined) return state.searchFilled ?? [];
   const plan = await readSearchVectorPlan(context, move.searchFieldsOf);
   const table = plan.actual.live.tables.get(move.object.tableName);
   for (const target of plan.targets) {
     if (target.object.id !== move.object.id || hasSearchField(target)) continue;
     if (!target.spec.sources.every((source) => table?.columns.has(source.column))) continue;
     if (!target.spec.sources.some((source) => move.newColumns.some((column) => column.name === source.column))) continue;
-    const filled = [...(state.searchFilled ?? []), searchFieldLabel(target)];
-    await addSearchField(context, plan, target, { ...checkpoint, [moveKey(move)]: { ...state, searchFilled: filled } });
-    state.searchFilled = filled;
+    const added = {
+      searchFilled: [...(state.searchFilled ?? []), searchFieldLabel(target)],
+      searchColumns: [...(state.searchColumns ?? []), target.spec.column],
+    };
+    await addSearchField(context, plan, target, { ...checkpoint, [moveKey(move)]: { ...state, ...added } });
+    Object.assign(state, added);
   }
   return state.searchFilled ?? [];
 };
 
+/** A row read by a batch: its place in the table too, by which the batch writes it. */
+interface ReadRow extends OldValue {
+  ctid: string;
+}
+
 /**
- * The batches of a converted move: keyset batches on id read (id, old value), convert in Node and
- * write with one UPDATE ... FROM unnest(...) per batch, the checkpoint in the same transaction.
- * The next batch is parsed while the database writes the current one. Reads take no lock: a row
- * the old app changes between the read and the write is noted by the trigger and converted again.
+ * One UPDATE ... FROM unnest(...) writing a converted batch, each row by its place (a TID scan)
+ * and its id. A row the old app changed since it was read is a newer version elsewhere, which
+ * this does not touch: the trigger noted it (its old column changed), or a later pass finds it
+ * still to convert (another column changed).
+ */
+const writeBatchInPlace = async (manager: EntityManager, table: string, move: ConvertedMove, rows: ReadRow[], columns: unknown[][]) => {
+  const names = move.newColumns.map((column) => quoteIdentifier(column.name));
+  const arrays = move.newColumns.map((column, index) => `$${index + 3}::${column.type}[]`);
+  await manager.query(
+    `UPDATE ${table} AS t SET ${names.map((name) => `${name} = u.${name}`).join(', ')}
+       FROM unnest($1::tid[], $2::uuid[], ${arrays.join(', ')}) AS u("ctid", "id", ${names.join(', ')})
+      WHERE t.ctid = u."ctid" AND t."id" = u."id"`,
+    [rows.map((row) => row.ctid), rows.map((row) => row.id), ...columns],
+  );
+};
+
+/**
+ * The batches of a converted move, over the table in the order of its pages (TID range scans, so
+ * it is read and written once, in order, as one UPDATE would, where batches of random ids visit
+ * its pages at random): each reads the next rows still to convert (the old value set, the new
+ * columns not; or a search column of the move's still empty), converts them in Node and writes
+ * them by place with the checkpoint in the same transaction. The next batch is read before and
+ * parsed while the database writes the current one. Reads take no lock: a row the old app writes
+ * meanwhile is noted by the trigger when its old column changes; one it moves without changing
+ * it can land behind the pass, so passes over the whole table repeat until one converts nothing.
  */
 const convertInBatches = async (context: UpgradeStepContext, move: ConvertedMove, table: string): Promise<ConvertedMoveResult> => {
   const key = moveKey(move);
   const checkpoint = (context.entry.checkpoint ??= {});
-  const state = ((checkpoint[key] as MoveState | undefined) ??= { lastId: null });
+  const state = ((checkpoint[key] as MoveState | undefined) ??= {});
   const result: ConvertedMoveResult = { rows: 0, batches: 0, maxBatchMs: 0, rewritten: 0, searchAdded: [] };
   if (state.copied) return result;
+  const [shape]: Array<{ blocks: number; rowsPerBlock: number }> = await context.connection.query(
+    `SELECT (pg_relation_size(c.oid) / current_setting('block_size')::int)::int AS "blocks",
+            CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages ELSE 50 END::float8 AS "rowsPerBlock"
+       FROM pg_class c WHERE c.oid = $1::regclass`,
+    [table],
+  );
+  if (state.pass === undefined) Object.assign(state, { pass: 1, after: TABLE_START, endBlock: shape.blocks, convertedInPass: 0 });
   const sizer = new BatchSizer(context.options.batchSize, context.options.batchTargetMs);
   const old = quoteIdentifier(move.field.name);
-  const read = (after: string | null, size: number): Promise<OldValue[]> =>
-    context.connection.query(
-      `SELECT "id"::text AS "id", ${old} AS "value" FROM ${table} WHERE ($1::uuid IS NULL OR "id" > $1::uuid) ORDER BY "id" LIMIT $2`,
-      [after, size],
-    );
+  const toConvert = [
+    `(t.${old} IS NOT NULL AND ${move.newColumns.map((column) => `t.${quoteIdentifier(column.name)} IS NULL`).join(' AND ')})`,
+    ...(state.searchColumns ?? []).map((column) => `t.${quoteIdentifier(column)} IS NULL`),
+  ].join(' OR ');
+  const blockOf = (ctid: string): number => Number(ctid.slice(1, ctid.indexOf(',')));
+  // The next `size` rows to convert after `after`, up to the pass's end: read in ranges of about
+  // twice the pages they fill, so that no read sorts more than a few batches' rows.
+  const read = async (after: string, size: number): Promise<ReadRow[]> => {
+    const rows: ReadRow[] = [];
+    let from = after;
+    while (rows.length < size && blockOf(from) < state.endBlock!) {
+      const wanted = size - rows.length;
+      const to = Math.min(blockOf(from) + 1 + Math.ceil((2 * wanted) / shape.rowsPerBlock), state.endBlock!);
+      const found: ReadRow[] = await context.connection.query(
+        `SELECT t.ctid::text AS "ctid", t."id"::text AS "id", t.${old} AS "value" FROM ${table} AS t
+          WHERE t.ctid > $1::tid AND t.ctid < $2::tid AND (${toConvert}) ORDER BY t.ctid LIMIT $3`,
+        [from, `(${to},0)`, wanted],
+      );
+      rows.push(...found);
+      from = found.length === wanted ? found[found.length - 1].ctid : `(${to},0)`;
+    }
+    return rows;
+  };
   const { onProgress } = context.options;
+  // Progress in rows: those with nothing (left) to convert are done.
   const [counted]: Array<{ total: number; done: number }> = onProgress
     ? await context.connection.query(
-        `SELECT count(*)::float8 AS "total", count(*) FILTER (WHERE "id" <= $1::uuid)::float8 AS "done" FROM ${table}`,
-        [state.lastId ?? null],
+        `SELECT count(*)::float8 AS "total", count(*) FILTER (WHERE NOT (${toConvert}))::float8 AS "done" FROM ${table} AS t`,
       )
     : [{ total: 0, done: 0 }];
   let done = counted.done;
   const report = (finished: boolean) => onProgress?.({ task: 'move', done, total: Math.max(counted.total, done), finished });
   report(false);
 
-  let current = await read(state.lastId ?? null, sizer.next);
-  let converted = await convertYielding(move, current);
-  while (current.length > 0) {
-    const batch = current;
-    const values = converted;
-    const lastId = batch[batch.length - 1].id;
-    // The next batch is read first, then parsed while the database writes this one.
-    const next = await read(lastId, sizer.next);
-    // The batch's transaction, from its start to its commit, is what the batch size is fitted to.
-    const started = performance.now();
-    const writing = context
-      .transaction(async (manager) => {
-        await writeBatch(
-          manager,
-          table,
-          move,
-          batch.map((row) => row.id),
-          values,
-        );
-        state.lastId = lastId;
-        await context.ledger(manager).checkpoint(context.entry.id, checkpoint, batch.length);
-        await context.options.beforeBatchCommit?.(key, result.batches + 1);
-      })
-      .then(() => performance.now() - started);
-    const parsing = convertYielding(move, next);
-    // Both settle before either's failure is raised: no query of this connection is left running.
-    const [written, parsed] = await Promise.allSettled([writing, parsing]);
-    if (written.status === 'rejected') throw written.reason;
-    if (parsed.status === 'rejected') throw parsed.reason;
-    const elapsed = written.value;
-    sizer.record(batch.length, elapsed);
-    done += batch.length;
-    report(false);
-    result.rows += batch.length;
-    result.batches += 1;
-    result.maxBatchMs = Math.max(result.maxBatchMs, elapsed);
-    await context.options.onBatch?.(key, result.batches);
-    current = next;
-    converted = parsed.value;
+  for (;;) {
+    let current = await read(state.after!, sizer.next);
+    let converted = await convertYielding(move, current);
+    while (current.length > 0) {
+      const batch = current;
+      const values = converted;
+      const last = batch[batch.length - 1].ctid;
+      // The next batch is read first, then parsed while the database writes this one.
+      const next = await read(last, sizer.next);
+      // The batch's transaction, from its start to its commit, is what the batch size is fitted to.
+      const started = performance.now();
+      const writing = context
+        .transaction(async (manager) => {
+          await writeBatchInPlace(manager, table, move, batch, values);
+          state.after = last;
+          state.convertedInPass! += batch.length;
+          await context.ledger(manager).checkpoint(context.entry.id, checkpoint, batch.length);
+          await context.options.beforeBatchCommit?.(key, result.batches + 1);
+        })
+        .then(() => performance.now() - started);
+      const parsing = convertYielding(move, next);
+      // Both settle before either's failure is raised: no query of this connection is left running.
+      const [written, parsed] = await Promise.allSettled([writing, parsing]);
+      if (written.status === 'rejected') throw written.reason;
+      if (parsed.status === 'rejected') throw parsed.reason;
+      const elapsed = written.value;
+      sizer.record(batch.length, elapsed);
+      done += batch.length;
+      report(false);
+      result.rows += batch.length;
+      result.batches += 1;
+      result.maxBatchMs = Math.max(result.maxBatchMs, elapsed);
+      await context.options.onBatch?.(key, result.batches);
+      current = next;
+      converted = parsed.value;
+    }
+    // The pass is over: another one unless this one (not the first) converted nothing.
+    const settled = state.pass! > 1 && state.convertedInPass === 0;
+    if (!settled) {
+      const [now]: Array<{ blocks: number }> = await context.connection.query(
+        `SELECT (pg_relation_size($1::regclass) / current_setting('block_size')::int)::int AS "blocks"`,
+        [table],
+      );
+      Object.assign(state, { pass: state.pass! + 1, after: TABLE_START, endBlock: now.blocks, convertedInPass: 0 });
+    }
+    if (settled) state.copied = true;
+    await context.transaction((manager) => context.ledger(manager).checkpoint(context.entry.id, checkpoint, 0));
+    if (settled) break;
   }
-  await context.transaction(async (manager) => {
-    state.copied = true;
-    await context.ledger(manager).checkpoint(context.entry.id, checkpoint, 0);
-  });
   report(true);
   return result;
 };
