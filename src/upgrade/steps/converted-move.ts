@@ -5,13 +5,15 @@ import { EntityManager } from 'typeorm';
 import { DeclaredSchema } from '../../declarations/declared-schema';
 import { FieldType } from '../../declarations/field-type';
 import { qualified, quoteIdentifier } from '../../database/sql';
+import { SqlStatement } from '../../database/sql-statement';
 import { ActualField, ActualObject } from '../../metadata/actual-state';
 import { searchVectorSpec } from '../../metadata/search-vector';
 import { StatementRenderer } from '../../sync/statement.renderer';
 import { UpgradeStepContext } from '../upgrade-step';
 import { BatchSizer, moveInBatches } from './batched-move';
 import { ColumnSyncTrigger } from './column-sync-trigger';
-import { addSearchField, hasSearchField, readSearchVectorPlan, searchFieldLabel } from './search-vector-online';
+import { inBriefLockTransaction } from './brief-lock';
+import { hasSearchField, readSearchVectorPlan, searchFieldLabel, searchFieldStatements } from './search-vector-online';
 
 /** One row of the old column, as a converter reads it. */
 export interface OldValue {
@@ -65,8 +67,24 @@ const CONVERT_CHUNK = 32;
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** The sync trigger of a move, and the table where it notes the rows the old app wrote meanwhile. */
-const moveObjects = (schema: string, move: ConvertedMove) => {
+/**
+ * The rows of a move still to convert, as a condition on `row` (`t.` in a query, `NEW.` in a
+ * trigger): the old value set and none of the new columns, or a search column the batches fill
+ * still empty.
+ */
+const stillToConvert = (move: ConvertedMove, searchColumns: string[], row: string): string =>
+  [
+    `(${row}${quoteIdentifier(move.field.name)} IS NOT NULL AND ${move.newColumns.map((column) => `${row}${quoteIdentifier(column.name)} IS NULL`).join(' AND ')})`,
+    ...searchColumns.map((column) => `${row}${quoteIdentifier(column)} IS NULL`),
+  ].join(' OR ');
+
+/**
+ * The sync trigger of a move, and the table where it notes the rows the old app wrote meanwhile.
+ * It fires on a write of the old column, and on any write of a row still to convert: such a write
+ * may move the row to a page the batches have passed, so the row is noted and converted again
+ * (a batch's own write leaves no row still to convert, and does not fire it).
+ */
+const moveObjects = (schema: string, move: ConvertedMove, searchColumns: string[]) => {
   const probe = new ColumnSyncTrigger(schema, move.object.tableName, '', [move.field.name], move.field.id);
   const pending = `${probe.name}_pending`;
   const trigger = new ColumnSyncTrigger(
@@ -75,6 +93,7 @@ const moveObjects = (schema: string, move: ConvertedMove) => {
     `${move.rawAssignments} INSERT INTO ${qualified(schema, pending)} ("id") VALUES (NEW."id") ON CONFLICT DO NOTHING;`,
     [move.field.name],
     move.field.id,
+    stillToConvert(move, searchColumns, 'NEW.'),
   );
   return { trigger, pending: qualified(schema, pending) };
 };
@@ -159,15 +178,12 @@ const drainPending = async (
 };
 
 /**
- * Where a move's batches are: the pass over the table, the last row read (its `ctid`), the page
- * the pass ends at, the rows converted in the pass; and the search fields added for the batches
- * to fill.
+ * Where a move's batches are: the last row read (its `ctid`) and the page the pass ends at; and
+ * the search fields added for the batches to fill.
  */
 interface MoveState {
-  pass?: number;
   after?: string;
   endBlock?: number;
-  convertedInPass?: number;
   copied?: boolean;
   /** Search fields added before the first batch (`object.field`), filled by the batches. */
   searchFilled?: string[];
@@ -180,31 +196,32 @@ const moveKey = (move: ConvertedMove): string => `field:${move.field.id}`;
 /** Before the first row of a table: no row has offset 0. */
 const TABLE_START = '(0,0)';
 
+/** A search field to add before the batches, which fill it. */
+interface SearchFieldToFill {
+  label: string;
+  column: string;
+  statements: SqlStatement[];
+}
+
 /**
- * The search fields of `move.searchFieldsOf` on the moved object that the workspace lacks and
- * whose every column exists once the new columns do, each added (column, trigger, metadata row)
- * before the first batch, and noted in the move's checkpoint with it. Returns the labels of every
- * field added so far for this move (by an earlier, interrupted run too).
+ * The search fields of `move.searchFieldsOf` on the moved object that the workspace lacks and that
+ * read a new column of the move (their other columns there already), with the statements adding
+ * them.
  */
-const addSearchFieldsToFill = async (context: UpgradeStepContext, move: ConvertedMove): Promise<string[]> => {
-  const checkpoint = (context.entry.checkpoint ??= {});
-  const state = ((checkpoint[moveKey(move)] as MoveState | undefined) ??= {});
-  // Once a batch is written, a field added now would miss the rows written before it.
-  if (!move.searchFieldsOf || state.copied || state.pass !== undefined) return state.searchFilled ?? [];
+const searchFieldsToFill = async (context: UpgradeStepContext, move: ConvertedMove): Promise<SearchFieldToFill[]> => {
+  if (!move.searchFieldsOf || move.object.isCustom) return [];
   const plan = await readSearchVectorPlan(context, move.searchFieldsOf);
   const table = plan.actual.live.tables.get(move.object.tableName);
-  for (const target of plan.targets) {
-    if (target.object.id !== move.object.id || hasSearchField(target)) continue;
-    if (!target.spec.sources.every((source) => table?.columns.has(source.column))) continue;
-    if (!target.spec.sources.some((source) => move.newColumns.some((column) => column.name === source.column))) continue;
-    const added = {
-      searchFilled: [...(state.searchFilled ?? []), searchFieldLabel(target)],
-      searchColumns: [...(state.searchColumns ?? []), target.spec.column],
-    };
-    await addSearchField(context, plan, target, { ...checkpoint, [moveKey(move)]: { ...state, ...added } });
-    Object.assign(state, added);
-  }
-  return state.searchFilled ?? [];
+  const coming = move.newColumns.map((column) => column.name);
+  return plan.targets
+    .filter((target) => target.object.id === move.object.id && !hasSearchField(target))
+    .filter((target) => target.spec.sources.some((source) => coming.includes(source.column)))
+    .filter((target) => target.spec.sources.every((source) => table?.columns.has(source.column) || coming.includes(source.column)))
+    .map((target) => ({
+      label: searchFieldLabel(target),
+      column: target.spec.column,
+      statements: searchFieldStatements(context, plan, target, coming),
+    }));
 };
 
 /** A row read by a batch: its place in the table too, by which the batch writes it. */
@@ -232,12 +249,11 @@ const writeBatchInPlace = async (manager: EntityManager, table: string, move: Co
 /**
  * The batches of a converted move, over the table in the order of its pages (TID range scans, so
  * it is read and written once, in order, as one UPDATE would, where batches of random ids visit
- * its pages at random): each reads the next rows still to convert (the old value set, the new
- * columns not; or a search column of the move's still empty), converts them in Node and writes
- * them by place with the checkpoint in the same transaction. The next batch is read before and
- * parsed while the database writes the current one. Reads take no lock: a row the old app writes
- * meanwhile is noted by the trigger when its old column changes; one it moves without changing
- * it can land behind the pass, so passes over the whole table repeat until one converts nothing.
+ * its pages at random): each reads the next rows still to convert, converts them in Node and
+ * writes them by place with the checkpoint in the same transaction. The next batch is read before
+ * and parsed while the database writes the current one. Reads take no lock. One pass over the
+ * pages the table had when it began is enough: a row the old app inserts, or writes while it is
+ * still to convert, is noted by the trigger and converted again from its latest value.
  */
 const convertInBatches = async (context: UpgradeStepContext, move: ConvertedMove, table: string): Promise<ConvertedMoveResult> => {
   const key = moveKey(move);
@@ -251,22 +267,20 @@ const convertInBatches = async (context: UpgradeStepContext, move: ConvertedMove
        FROM pg_class c WHERE c.oid = $1::regclass`,
     [table],
   );
-  if (state.pass === undefined) Object.assign(state, { pass: 1, after: TABLE_START, endBlock: shape.blocks, convertedInPass: 0 });
+  if (state.after === undefined) Object.assign(state, { after: TABLE_START, endBlock: shape.blocks });
+  const endBlock = state.endBlock!;
   const sizer = new BatchSizer(context.options.batchSize, context.options.batchTargetMs);
   const old = quoteIdentifier(move.field.name);
-  const toConvert = [
-    `(t.${old} IS NOT NULL AND ${move.newColumns.map((column) => `t.${quoteIdentifier(column.name)} IS NULL`).join(' AND ')})`,
-    ...(state.searchColumns ?? []).map((column) => `t.${quoteIdentifier(column)} IS NULL`),
-  ].join(' OR ');
+  const toConvert = stillToConvert(move, state.searchColumns ?? [], 't.');
   const blockOf = (ctid: string): number => Number(ctid.slice(1, ctid.indexOf(',')));
-  // The next `size` rows to convert after `after`, up to the pass's end: read in ranges of about
-  // twice the pages they fill, so that no read sorts more than a few batches' rows.
+  // The next `size` rows to convert after `after`: read in ranges of about twice the pages they
+  // fill, so that no read sorts more than a few batches' rows.
   const read = async (after: string, size: number): Promise<ReadRow[]> => {
     const rows: ReadRow[] = [];
     let from = after;
-    while (rows.length < size && blockOf(from) < state.endBlock!) {
+    while (rows.length < size && blockOf(from) < endBlock) {
       const wanted = size - rows.length;
-      const to = Math.min(blockOf(from) + 1 + Math.ceil((2 * wanted) / shape.rowsPerBlock), state.endBlock!);
+      const to = Math.min(blockOf(from) + 1 + Math.ceil((2 * wanted) / shape.rowsPerBlock), endBlock);
       const found: ReadRow[] = await context.connection.query(
         `SELECT t.ctid::text AS "ctid", t."id"::text AS "id", t.${old} AS "value" FROM ${table} AS t
           WHERE t.ctid > $1::tid AND t.ctid < $2::tid AND (${toConvert}) ORDER BY t.ctid LIMIT $3`,
@@ -288,55 +302,44 @@ const convertInBatches = async (context: UpgradeStepContext, move: ConvertedMove
   const report = (finished: boolean) => onProgress?.({ task: 'move', done, total: Math.max(counted.total, done), finished });
   report(false);
 
-  for (;;) {
-    let current = await read(state.after!, sizer.next);
-    let converted = await convertYielding(move, current);
-    while (current.length > 0) {
-      const batch = current;
-      const values = converted;
-      const last = batch[batch.length - 1].ctid;
-      // The next batch is read first, then parsed while the database writes this one.
-      const next = await read(last, sizer.next);
-      // The batch's transaction, from its start to its commit, is what the batch size is fitted to.
-      const started = performance.now();
-      const writing = context
-        .transaction(async (manager) => {
-          await writeBatchInPlace(manager, table, move, batch, values);
-          state.after = last;
-          state.convertedInPass! += batch.length;
-          await context.ledger(manager).checkpoint(context.entry.id, checkpoint, batch.length);
-          await context.options.beforeBatchCommit?.(key, result.batches + 1);
-        })
-        .then(() => performance.now() - started);
-      const parsing = convertYielding(move, next);
-      // Both settle before either's failure is raised: no query of this connection is left running.
-      const [written, parsed] = await Promise.allSettled([writing, parsing]);
-      if (written.status === 'rejected') throw written.reason;
-      if (parsed.status === 'rejected') throw parsed.reason;
-      const elapsed = written.value;
-      sizer.record(batch.length, elapsed);
-      done += batch.length;
-      report(false);
-      result.rows += batch.length;
-      result.batches += 1;
-      result.maxBatchMs = Math.max(result.maxBatchMs, elapsed);
-      await context.options.onBatch?.(key, result.batches);
-      current = next;
-      converted = parsed.value;
-    }
-    // The pass is over: another one unless this one (not the first) converted nothing.
-    const settled = state.pass! > 1 && state.convertedInPass === 0;
-    if (!settled) {
-      const [now]: Array<{ blocks: number }> = await context.connection.query(
-        `SELECT (pg_relation_size($1::regclass) / current_setting('block_size')::int)::int AS "blocks"`,
-        [table],
-      );
-      Object.assign(state, { pass: state.pass! + 1, after: TABLE_START, endBlock: now.blocks, convertedInPass: 0 });
-    }
-    if (settled) state.copied = true;
-    await context.transaction((manager) => context.ledger(manager).checkpoint(context.entry.id, checkpoint, 0));
-    if (settled) break;
+  let current = await read(state.after!, sizer.next);
+  let converted = await convertYielding(move, current);
+  while (current.length > 0) {
+    const batch = current;
+    const values = converted;
+    const last = batch[batch.length - 1].ctid;
+    // The next batch is read first, then parsed while the database writes this one.
+    const next = await read(last, sizer.next);
+    // The batch's transaction, from its start to its commit, is what the batch size is fitted to.
+    const started = performance.now();
+    const writing = context
+      .transaction(async (manager) => {
+        await writeBatchInPlace(manager, table, move, batch, values);
+        state.after = last;
+        await context.ledger(manager).checkpoint(context.entry.id, checkpoint, batch.length);
+        await context.options.beforeBatchCommit?.(key, result.batches + 1);
+      })
+      .then(() => performance.now() - started);
+    const parsing = convertYielding(move, next);
+    // Both settle before either's failure is raised: no query of this connection is left running.
+    const [written, parsed] = await Promise.allSettled([writing, parsing]);
+    if (written.status === 'rejected') throw written.reason;
+    if (parsed.status === 'rejected') throw parsed.reason;
+    const elapsed = written.value;
+    sizer.record(batch.length, elapsed);
+    done += batch.length;
+    report(false);
+    result.rows += batch.length;
+    result.batches += 1;
+    result.maxBatchMs = Math.max(result.maxBatchMs, elapsed);
+    await context.options.onBatch?.(key, result.batches);
+    current = next;
+    converted = parsed.value;
   }
+  await context.transaction(async (manager) => {
+    state.copied = true;
+    await context.ledger(manager).checkpoint(context.entry.id, checkpoint, 0);
+  });
   report(true);
   return result;
 };
@@ -386,18 +389,34 @@ export const moveConverted = async (
 ): Promise<ConvertedMoveResult> => {
   const schema = context.workspace.schemaName;
   const table = qualified(schema, move.object.tableName);
-  const { trigger, pending } = moveObjects(schema, move);
-  await context.transaction(async (manager) => {
+  const key = moveKey(move);
+  const checkpoint = (context.entry.checkpoint ??= {});
+  const state = ((checkpoint[key] as MoveState | undefined) ??= {});
+  // Search fields are added only before the first batch: one added later would miss the rows written before it.
+  const adding = state.after === undefined && !state.copied ? await searchFieldsToFill(context, move) : [];
+  const prepared: MoveState = {
+    ...state,
+    ...(adding.length > 0
+      ? {
+          searchFilled: [...(state.searchFilled ?? []), ...adding.map((field) => field.label)],
+          searchColumns: [...(state.searchColumns ?? []), ...adding.map((field) => field.column)],
+        }
+      : {}),
+  };
+  const { trigger, pending } = moveObjects(schema, move, prepared.searchColumns ?? []);
+  await inBriefLockTransaction(context, `preparing the move of ${move.object.nameSingular}.${move.field.name}`, async (manager) => {
     await manager.query(
       `ALTER TABLE ${table} ${move.newColumns.map((column) => `ADD COLUMN IF NOT EXISTS ${quoteIdentifier(column.name)} ${column.type}`).join(', ')}`,
     );
     await manager.query(`CREATE TABLE IF NOT EXISTS ${pending} ("id" uuid PRIMARY KEY)`);
+    for (const statement of adding.flatMap((field) => field.statements)) await manager.query(statement.sql, statement.params);
     await trigger.install(manager);
+    if (adding.length > 0) await context.ledger(manager).checkpoint(context.entry.id, { ...checkpoint, [key]: prepared }, 0);
   });
-  const searchAdded = await addSearchFieldsToFill(context, move);
+  Object.assign(state, prepared);
   context.options.crashPoint?.(`${move.object.nameSingular}.${move.field.name}:prepared`);
   const result = await convertInBatches(context, move, table);
-  result.searchAdded = searchAdded;
+  result.searchAdded = state.searchFilled ?? [];
   context.options.crashPoint?.(`${move.object.nameSingular}.${move.field.name}:copied`);
   result.rewritten += await drainPending(context, move, table, pending);
   await context.transaction(async (manager) => {

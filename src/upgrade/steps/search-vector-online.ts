@@ -1,4 +1,5 @@
 import { qualified, quoteIdentifier } from '../../database/sql';
+import { SqlStatement } from '../../database/sql-statement';
 import { DeclaredSchema } from '../../declarations/declared-schema';
 import { FieldType } from '../../declarations/field-type';
 import { ActualObject, ActualState } from '../../metadata/actual-state';
@@ -64,22 +65,24 @@ export const readSearchVectorPlan = async (context: UpgradeStepContext, declared
 export const searchFieldLabel = (target: SearchVectorTarget): string => `${target.object.nameSingular}.${target.field.declared.name}`;
 
 /**
- * Adds the search field of `target`, which the workspace lacks: column, function, trigger and
- * metadata row in one brief-lock transaction, which also writes `checkpoint` (the step's whole
- * checkpoint, as it is to be once the field is in place). Refuses, writing nothing, when a column
- * the field reads is missing or its name is taken.
+ * The statements adding the search field of `target`, which the workspace lacks: column, function,
+ * trigger and metadata row, as the sync would write them. `comingColumns` are columns of the table
+ * added in the same transaction. Refuses, before anything is written, when a column the field
+ * reads is missing or its name is taken.
  */
-export const addSearchField = async (
+export const searchFieldStatements = (
   context: UpgradeStepContext,
   plan: SearchVectorPlan,
   target: SearchVectorTarget,
-  checkpoint: Record<string, unknown>,
-): Promise<void> => {
+  comingColumns: string[] = [],
+): SqlStatement[] => {
   const { workspace } = context;
   const { object, field, spec } = target;
   const table = plan.actual.live.tables.get(object.tableName);
   if (!table) throw new Error(`table ${object.tableName} of ${object.nameSingular} is missing: run workspace:health`);
-  const missing = spec.sources.filter((source) => !table.columns.has(source.column)).map((source) => source.column);
+  const missing = spec.sources
+    .filter((source) => !table.columns.has(source.column) && !comingColumns.includes(source.column))
+    .map((source) => source.column);
   if (missing.length > 0) {
     throw new Error(
       `${searchFieldLabel(target)} indexes ${missing.join(', ')}, which table ${object.tableName} lacks; the steps of this upgrade that create them run before this one: run the whole upgrade, not this step alone`,
@@ -104,14 +107,10 @@ export const addSearchField = async (
     relationTargetObjectMetadataId: null,
     relationTargetFieldMetadataId: null,
   });
-  const statements = new StatementRenderer(workspace.id, workspace.schemaName).renderAll([
+  return new StatementRenderer(workspace.id, workspace.schemaName).renderAll([
     { kind: 'createField', tableName: object.tableName, enumTypes: [], columns: field.columns, field: row },
     { kind: 'setSearchVector', spec, replaces: null, backfill: false },
   ]);
-  await inBriefLockTransaction(context, `adding ${searchFieldLabel(target)}`, async (manager) => {
-    for (const statement of statements) await manager.query(statement.sql, statement.params);
-    await context.ledger(manager).checkpoint(context.entry.id, checkpoint, 0);
-  });
 };
 
 /** Whether the workspace has the search field of `target` (under its standardId). */
@@ -137,7 +136,11 @@ export const addSearchVectorOnline = async (
   if (!existing) {
     // The fill's checkpoint is written with the field: a field without one was there before this step, filled.
     const checkpoint = (context.entry.checkpoint ??= {});
-    await addSearchField(context, plan, target, { ...checkpoint, [searchFieldLabel(target)]: {} });
+    const statements = searchFieldStatements(context, plan, target);
+    await inBriefLockTransaction(context, `adding ${searchFieldLabel(target)}`, async (manager) => {
+      for (const statement of statements) await manager.query(statement.sql, statement.params);
+      await context.ledger(manager).checkpoint(context.entry.id, { ...checkpoint, [searchFieldLabel(target)]: {} }, 0);
+    });
     checkpoint[searchFieldLabel(target)] = {};
     report.notes.push(`added ${searchFieldLabel(target)} with its trigger ${spec.triggerName} (${spec.functionName})`);
     context.options.crashPoint?.('search-vector-added');
