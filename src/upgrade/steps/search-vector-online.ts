@@ -4,6 +4,7 @@ import { DeclaredSchema } from '../../declarations/declared-schema';
 import { FieldType } from '../../declarations/field-type';
 import { ActualObject, ActualState } from '../../metadata/actual-state';
 import { ActualStateRepository } from '../../metadata/actual-state.repository';
+import { boundedName } from '../../metadata/column-layout';
 import { searchVectorExpression, searchVectorSpec, SearchVectorSpec } from '../../metadata/search-vector';
 import { declaredFieldRow } from '../../sync/changes';
 import { MetadataIds } from '../../sync/comparators/metadata-ids';
@@ -152,6 +153,8 @@ export const addSearchVectorOnline = async (
     qualified(workspace.schemaName, object.tableName),
     quoteIdentifier(spec.column),
     searchVectorExpression(spec, 't.'),
+    // The field's own trigger function computes the vector of a row a writer updates meanwhile.
+    { triggerName: boundedName(`wms_fill_${spec.triggerName}`), functionName: qualified(workspace.schemaName, spec.functionName) },
   );
   if (filled.rows > 0) report.notes.push(`filled ${searchFieldLabel(target)} on ${filled.rows} row(s) in ${filled.batches} batch(es)`);
   report.rowsAffected += filled.rows;
