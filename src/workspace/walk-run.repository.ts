@@ -29,6 +29,13 @@ export interface WalkRunProgress {
 /** Text longer than this is cut: an outcome's message is for a person to read, not a log. */
 const MAX_MESSAGE_LENGTH = 2_000;
 
+/**
+ * Outcomes written by one statement at most: a write after a fast stretch (a no-op walk settles
+ * thousands of workspaces a second) is split, so that the server process parsing the outcomes
+ * needs a few MB, not tens (its memory would stay at its peak for the rest of the session).
+ */
+export const OUTCOMES_PER_STATEMENT = 500;
+
 /** All SQL that records walks: core."walkRun" and core."workspaceOutcome". */
 @Injectable()
 export class WalkRunRepository {
@@ -43,8 +50,9 @@ export class WalkRunRepository {
   }
 
   /**
-   * One statement: the run's progress, and the outcomes finished since the last write (the last
-   * of each workspace and command kept; workspaces that do not exist left out). Without outcomes,
+   * The run's progress, and the outcomes finished since the last write (the last of each
+   * workspace and command kept; workspaces that do not exist left out): one statement per
+   * OUTCOMES_PER_STATEMENT outcomes, each with the progress. Without outcomes,
    * core.workspace is not read: a run's heartbeat never waits on a lock of the fleet's table.
    */
   async write(runId: string, progress: WalkRunProgress, outcomes: WorkspaceOutcomeRow[]): Promise<void> {
@@ -65,6 +73,12 @@ export class WalkRunRepository {
       await this.manager.query(update, params);
       return;
     }
+    for (let start = 0; start < outcomes.length; start += OUTCOMES_PER_STATEMENT) {
+      await this.writeOutcomes(update, params, outcomes.slice(start, start + OUTCOMES_PER_STATEMENT));
+    }
+  }
+
+  private async writeOutcomes(update: string, params: unknown[], outcomes: WorkspaceOutcomeRow[]): Promise<void> {
     const rows = outcomes.map((row) => ({ ...row, message: row.message?.slice(0, MAX_MESSAGE_LENGTH) ?? null }));
     await this.manager.query(
       `WITH progress AS (${update})

@@ -150,7 +150,16 @@ describe('a converted move', () => {
     const result = await runAsStep(dataSource, workspace, 'reference', { batchSize: BATCH }, async (context) =>
       moveConverted(context, await phoneMove(context, 'person', 'mobile')),
     );
-    expect(result).toEqual({ rows: ROWS, batches: ROWS / BATCH, maxBatchMs: expect.any(Number), rewritten: 0 });
+    // A NULL stays NULL: the batches read only the rows with a value.
+    const valued = ids.filter((_, index) => mobileOf(index) !== null).length;
+    expect(valued).toBeLessThan(ROWS);
+    expect(result).toEqual({
+      rows: valued,
+      batches: Math.ceil(valued / BATCH),
+      maxBatchMs: expect.any(Number),
+      rewritten: 0,
+      searchAdded: [],
+    });
     reference = await phones(workspace);
     expect(ids.map((id) => reference.get(id))).toEqual(ids.map((_, index) => expectedOf(mobileOf(index))));
     expect(reference.get(ids[1])).toEqual(['612341178', '+33', []]);
@@ -200,6 +209,38 @@ describe('a converted move', () => {
     expect(await leftovers(workspace)).toEqual({ triggers: 0, tables: 0, oldColumn: 0 });
   });
 
+  it('converts again a row the old app writes while it is still to convert, whatever it changes (the write may move it behind the batches)', async () => {
+    const workspace = await phoneWorkspace('Moved rows');
+    const person = qualified(workspace.schemaName, 'person');
+    const valued = ids.filter((_, index) => mobileOf(index) !== null).length;
+    let wrote = false;
+    const result = await runAsStep(
+      dataSource,
+      workspace,
+      'moved',
+      {
+        batchSize: BATCH,
+        onBatch: async (_key, batch) => {
+          if (batch !== 1 || wrote) return;
+          wrote = true;
+          // Not the field: a new version of the row, somewhere in the table, its new columns still empty.
+          await writer.query(`UPDATE ${person} SET "nameFirstName" = 'Moved' WHERE "id" = ANY($1::uuid[])`, [[ids[50], ids[58]]]);
+          // Row 2 was converted by batch 1: its new columns emptied again, the field left alone.
+          await writer.query(
+            `UPDATE ${person} SET "mobilePrimaryPhoneNumber" = NULL, "mobilePrimaryPhoneCountryCode" = NULL, "mobileAdditionalPhones" = NULL WHERE "id" = $1`,
+            [ids[2]],
+          );
+        },
+      },
+      async (context) => moveConverted(context, await phoneMove(context, 'person', 'mobile')),
+    );
+    expect(wrote).toBe(true);
+    // The three rows were noted by the trigger and converted again from their latest value.
+    expect({ rewritten: result.rewritten, rows: result.rows }).toEqual({ rewritten: 3, rows: valued - 2 });
+    expect(await phones(workspace)).toEqual(reference);
+    expect(await leftovers(workspace)).toEqual({ triggers: 0, tables: 0, oldColumn: 0 });
+  });
+
   it('a run failing inside a batch, then after the batches, resumes each time to the same end state as an uninterrupted run', async () => {
     const workspace = await phoneWorkspace('Resumed');
     const fail = (what: string) => {
@@ -216,7 +257,7 @@ describe('a converted move', () => {
       `SELECT "checkpoint" FROM core."upgradeLedger" WHERE "workspaceId" = $1 AND "step" = 'resumed'`,
       [workspace.id],
     );
-    expect(Object.values(checkpoint)).toEqual([{ lastId: ids[2 * BATCH - 1] }]);
+    expect(Object.values(checkpoint)).toEqual([{ after: expect.stringMatching(/^\(\d+,\d+\)$/), endBlock: expect.any(Number) }]);
     await expect(
       attempt({ crashPoint: (point) => (point === 'person.mobile:copied' ? fail('after the batches') : undefined) }),
     ).rejects.toThrow('interrupted after the batches');

@@ -19,6 +19,14 @@ import { COMPANIES, OPPORTUNITIES, PEOPLE, personIds, runSearchStep, seedRecords
  */
 describe('search fields added online', () => {
   const db = useTestDatabase();
+  const fillTriggers = async (schema: string): Promise<string[]> =>
+    (
+      await db.client.query(
+        `SELECT DISTINCT t.tgname AS "name" FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE n.nspname = $1 AND t.tgname LIKE 'wms_fill_%' ORDER BY 1`,
+        [schema],
+      )
+    ).rows.map((row) => row.name);
   const { create, reload, sync, expectConverged, expectSameAsFresh } = syncHelpers(db);
   const declared = withSearchVectors();
   const BATCH = { batchSize: 40, batchTargetMs: undefined };
@@ -165,6 +173,25 @@ describe('search fields added online', () => {
     expect(await search(workspace, 'person', 'First218')).toEqual([personIds[217]]);
     expect(await search(workspace, 'person', 'late.example')).toEqual([inserted]);
     expect(await search(workspace, 'person', 'Newcomer')).toEqual([inserted]);
+  });
+
+  it('computes, while the rows are being filled, the vector of a row not yet filled that a writer updates, and drops that trigger at the end', async () => {
+    const workspace = await seeded('Kept filled');
+    const schema = workspace.schemaName;
+    const last = personIds[PEOPLE - 1];
+    let seen: { vector: string | null; triggers: string[] } | null = null;
+    await runSearchStep(db, workspace, 'add', declared, {
+      ...BATCH,
+      onBatch: async (key, batch) => {
+        if (key !== 'person.searchVector' || batch !== 1 || seen) return;
+        // A column the vector does not read: the field's own trigger does not fire, the row moves.
+        await db.client.query(`UPDATE "${schema}".person SET "jobTitle" = 'Moved' WHERE "id" = $1`, [last]);
+        const { rows } = await db.client.query(`SELECT "searchVector"::text AS "vector" FROM "${schema}".person WHERE "id" = $1`, [last]);
+        seen = { vector: rows[0].vector, triggers: await fillTriggers(schema) };
+      },
+    });
+    expect(seen).toEqual({ vector: expect.stringContaining(`'first${PEOPLE}'`), triggers: ['wms_fill_searchVector_search'] });
+    expect(await fillTriggers(schema)).toEqual([]);
   });
 
   it('killed in the fill, resumes after the last committed batch and ends as the uninterrupted run', async () => {

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 
+import { Client } from 'pg';
+
 import { DeclaredField, DeclaredSchema } from '../../src/declarations/declared-schema';
 import { FieldType } from '../../src/declarations/field-type';
+import { searchVectorExpression, searchVectorSpec } from '../../src/metadata/search-vector';
 import { WorkspaceRow } from '../../src/metadata/workspace.repository';
 import { getVersionSnapshot } from '../../src/standard-objects/version-snapshots';
 import { inTransaction } from '../../src/database/transaction';
@@ -127,4 +130,27 @@ export const seedRecords = async (db: TestServices, schema: string): Promise<voi
        FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n)`,
     [opportunityIds],
   );
+};
+
+/**
+ * Per table of `tables`, the rows whose search vector is not the one their values give now (the
+ * 0.25 snapshot's search field, computed as the trigger computes it): 0 when every row is current.
+ */
+export const staleSearchVectors = async (
+  client: Client,
+  workspace: WorkspaceRow,
+  tables: string[] = ['person', 'note'],
+): Promise<Record<string, number>> => {
+  const stale: Record<string, number> = {};
+  for (const table of tables) {
+    const declared = getVersionSnapshot('0.25').objects.find((object) => object.nameSingular === table)!;
+    const field = declared.fields.find((candidate) => candidate.type === FieldType.TS_VECTOR)!;
+    const spec = searchVectorSpec(table, field, declared.fields);
+    const { rows } = await client.query(
+      `SELECT count(*)::int AS "count" FROM "${workspace.schemaName}"."${table}" AS t
+        WHERE t."${spec.column}" IS DISTINCT FROM (${searchVectorExpression(spec, 't.')})`,
+    );
+    stale[table] = rows[0].count;
+  }
+  return stale;
 };

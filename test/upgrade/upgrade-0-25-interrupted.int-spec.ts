@@ -14,6 +14,7 @@ import {
   runCliProcess,
   waitForSessionsToEnd,
 } from './interrupted.fixtures';
+import { staleSearchVectors } from './search-vectors.fixtures';
 import { ledgerRow, workspaceVersion } from './upgrade-0-23.fixtures';
 
 /**
@@ -66,6 +67,7 @@ describe('upgrade-0.25 killed during its data moves and run again', () => {
 
   const expectSameAsReference = async (workspace: WorkspaceRow): Promise<void> => {
     await expectSameEndState(db.client, workspace, reference, '0.25', { person: PEOPLE, note: NOTES });
+    expect(await staleSearchVectors(db.client, workspace)).toEqual({ person: 0, note: 0 });
     const leftovers = await db.client.query(
       `SELECT tablename AS name FROM pg_tables WHERE schemaname = $1 AND tablename LIKE 'wms_move_%'
        UNION ALL SELECT proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1 AND proname LIKE 'wms_move_%'`,
@@ -92,6 +94,18 @@ describe('upgrade-0.25 killed during its data moves and run again', () => {
     expect(verbatim).toBeLessThan(PEOPLE);
   });
 
+  it('the moves added the search fields of person and note before their batches, which filled them: the search step had none to fill', async () => {
+    const phone = await ledgerRow(db.client, reference.id, 'migrate-phone-fields-to-phones');
+    const note = await ledgerRow(db.client, reference.id, 'migrate-note-body-to-rich-text');
+    const search = await ledgerRow(db.client, reference.id, 'add-search-vectors');
+    const filledBy = (checkpoint: Record<string, unknown> | null | undefined) =>
+      Object.values(checkpoint ?? {}).flatMap((state) => (state as { searchFilled?: string[] } | null)?.searchFilled ?? []);
+    expect([filledBy(phone?.checkpoint), filledBy(note?.checkpoint)]).toEqual([['person.searchVector'], ['note.searchVector']]);
+    expect(Object.keys(search?.checkpoint ?? {})).not.toEqual(expect.arrayContaining(['person.searchVector']));
+    expect(Object.keys(search?.checkpoint ?? {})).not.toEqual(expect.arrayContaining(['note.searchVector']));
+    expect(await staleSearchVectors(db.client, reference)).toEqual({ person: 0, note: 0 });
+  });
+
   it('killed in the 4th batch of the phone move: RUNNING at the checkpoint of batch 3; the rerun ends as the uninterrupted run', async () => {
     const workspace = await createSeededWorkspace('Killed in a phone batch');
     expectKilled(await upgrade(workspace, { WMS_FAULT_KILL_IN_BATCH: '4' }));
@@ -103,7 +117,7 @@ describe('upgrade-0.25 killed during its data moves and run again', () => {
     await expectSameAsReference(workspace);
   });
 
-  it.each(['person.phone:copied', 'person.phone:switched', 'note.body:prepared'])(
+  it.each(['person.phone:prepared', 'person.phone:copied', 'person.phone:switched', 'note.body:prepared'])(
     'killed at %s: the rerun ends as the uninterrupted run',
     async (point) => {
       const workspace = await createSeededWorkspace(`Killed at ${point}`);

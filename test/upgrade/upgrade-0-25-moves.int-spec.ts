@@ -12,6 +12,7 @@ import { UNPARSED_LISTED } from '../../src/upgrade/versions/0-25/migrate-phone-f
 import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
 import { tableData } from '../utils/schema-snapshot';
 import { useTestDatabase } from '../utils/test-services';
+import { staleSearchVectors } from './search-vectors.fixtures';
 import { fieldRow, liveColumns, standardParts, workspaceVersion } from './upgrade-0-23.fixtures';
 
 /**
@@ -352,6 +353,8 @@ describe('the data moves of upgrade-0.25', () => {
     expect(JSON.parse((await body(newNote)).blocknote)).toHaveLength(1);
     const [{ count }] = (await db.client.query(`SELECT count(*)::int AS count FROM ${note} WHERE "bodyV2Blocknote" IS NULL`)).rows;
     expect(count).toBe(0);
+    // The search fields the moves' batches filled hold the values the rows ended with.
+    expect(await staleSearchVectors(db.client, workspace)).toEqual({ person: 0, note: 0 });
   });
 
   it('refuses a workspace where a field is in the way of phones or bodyV2, before anything is written', async () => {

@@ -20,6 +20,8 @@ export class ColumnSyncTrigger {
     /** The old columns: an update that leaves them alone (such as a batch of the move) skips the trigger. */
     private readonly watchedColumns: string[],
     key: string,
+    /** A condition on NEW under which an update that leaves them alone fires it too. */
+    private readonly alsoWhen?: string,
   ) {
     this.name = `wms_move_${createHash('sha1').update(`${table}:${key}`).digest('hex').slice(0, 16)}`;
   }
@@ -30,9 +32,10 @@ export class ColumnSyncTrigger {
       `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN ${this.assignments} RETURN NEW; END $fn$`,
     );
     const table = qualified(this.schema, this.table);
-    const changed = this.watchedColumns
-      .map((column) => `NEW.${quoteIdentifier(column)} IS DISTINCT FROM OLD.${quoteIdentifier(column)}`)
-      .join(' OR ');
+    const changed = [
+      ...this.watchedColumns.map((column) => `NEW.${quoteIdentifier(column)} IS DISTINCT FROM OLD.${quoteIdentifier(column)}`),
+      ...(this.alsoWhen ? [`(${this.alsoWhen})`] : []),
+    ].join(' OR ');
     await this.drop(manager);
     await manager.query(
       `CREATE TRIGGER ${quoteIdentifier(`${this.name}_i`)} BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,

@@ -2,14 +2,18 @@ import { performance } from 'node:perf_hooks';
 
 import { EntityManager } from 'typeorm';
 
+import { DeclaredSchema } from '../../declarations/declared-schema';
 import { FieldType } from '../../declarations/field-type';
 import { qualified, quoteIdentifier } from '../../database/sql';
+import { SqlStatement } from '../../database/sql-statement';
 import { ActualField, ActualObject } from '../../metadata/actual-state';
 import { searchVectorSpec } from '../../metadata/search-vector';
 import { StatementRenderer } from '../../sync/statement.renderer';
 import { UpgradeStepContext } from '../upgrade-step';
 import { BatchSizer, moveInBatches } from './batched-move';
 import { ColumnSyncTrigger } from './column-sync-trigger';
+import { inBriefLockTransaction } from './brief-lock';
+import { hasSearchField, readSearchVectorPlan, searchFieldLabel, searchFieldStatements } from './search-vector-online';
 
 /** One row of the old column, as a converter reads it. */
 export interface OldValue {
@@ -39,6 +43,12 @@ export interface ConvertedMove {
   convert(rows: OldValue[]): unknown[][];
   /** plpgsql assignments on NEW filling the new columns for a row written by the old app (converted again before the switch). */
   rawAssignments: string;
+  /**
+   * The declared state whose search fields of this object, missing from the workspace and reading
+   * the new columns, are added before the batches: each batch then fills them as it writes its
+   * rows (their triggers fire on the new columns), and no pass of their own rewrites the table.
+   */
+  searchFieldsOf?: DeclaredSchema;
 }
 
 export interface ConvertedMoveResult {
@@ -47,6 +57,8 @@ export interface ConvertedMoveResult {
   maxBatchMs: number;
   /** Rows written during the move, converted again from their latest value. */
   rewritten: number;
+  /** Search fields added before the batches, which filled them (`object.field`). */
+  searchAdded: string[];
 }
 
 // Conversion yields to the event loop this often, so that the database's answers to the batch
@@ -55,8 +67,24 @@ const CONVERT_CHUNK = 32;
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** The sync trigger of a move, and the table where it notes the rows the old app wrote meanwhile. */
-const moveObjects = (schema: string, move: ConvertedMove) => {
+/**
+ * The rows of a move still to convert, as a condition on `row` (`t.` in a query, `NEW.` in a
+ * trigger): the old value set and none of the new columns, or a search column the batches fill
+ * still empty.
+ */
+const stillToConvert = (move: ConvertedMove, searchColumns: string[], row: string): string =>
+  [
+    `(${row}${quoteIdentifier(move.field.name)} IS NOT NULL AND ${move.newColumns.map((column) => `${row}${quoteIdentifier(column.name)} IS NULL`).join(' AND ')})`,
+    ...searchColumns.map((column) => `${row}${quoteIdentifier(column)} IS NULL`),
+  ].join(' OR ');
+
+/**
+ * The sync trigger of a move, and the table where it notes the rows the old app wrote meanwhile.
+ * It fires on a write of the old column, and on any write of a row still to convert: such a write
+ * may move the row to a page the batches have passed, so the row is noted and converted again
+ * (a batch's own write leaves no row still to convert, and does not fire it).
+ */
+const moveObjects = (schema: string, move: ConvertedMove, searchColumns: string[]) => {
   const probe = new ColumnSyncTrigger(schema, move.object.tableName, '', [move.field.name], move.field.id);
   const pending = `${probe.name}_pending`;
   const trigger = new ColumnSyncTrigger(
@@ -65,6 +93,7 @@ const moveObjects = (schema: string, move: ConvertedMove) => {
     `${move.rawAssignments} INSERT INTO ${qualified(schema, pending)} ("id") VALUES (NEW."id") ON CONFLICT DO NOTHING;`,
     [move.field.name],
     move.field.id,
+    stillToConvert(move, searchColumns, 'NEW.'),
   );
   return { trigger, pending: qualified(schema, pending) };
 };
@@ -75,6 +104,13 @@ const convertYielding = async (move: ConvertedMove, rows: OldValue[]): Promise<u
     const converted = move.convert(rows.slice(start, start + CONVERT_CHUNK));
     converted.forEach((values, index) => columns[index].push(...values));
     await yieldToEventLoop();
+  }
+  // The batches tell a converted row by a new column set: a value must never convert to none.
+  const empty = rows.findIndex((row, index) => row.value !== null && columns.every((values) => values[index] === null));
+  if (empty >= 0) {
+    throw new Error(
+      `the conversion of ${move.object.nameSingular}.${move.field.name} gave no value for the value of row ${rows[empty].id}; nothing of this batch was written`,
+    );
   }
   return columns;
 };
@@ -142,55 +178,144 @@ const drainPending = async (
 };
 
 /**
- * The batches of a converted move: keyset batches on id read (id, old value), convert in Node and
- * write with one UPDATE ... FROM unnest(...) per batch, the checkpoint in the same transaction.
- * The next batch is parsed while the database writes the current one. Reads take no lock: a row
- * the old app changes between the read and the write is noted by the trigger and converted again.
+ * Where a move's batches are: the last row read (its `ctid`) and the page the pass ends at; and
+ * the search fields added for the batches to fill.
+ */
+interface MoveState {
+  after?: string;
+  endBlock?: number;
+  copied?: boolean;
+  /** Search fields added before the first batch (`object.field`), filled by the batches. */
+  searchFilled?: string[];
+  /** Their columns. */
+  searchColumns?: string[];
+}
+
+const moveKey = (move: ConvertedMove): string => `field:${move.field.id}`;
+
+/** Before the first row of a table: no row has offset 0. */
+const TABLE_START = '(0,0)';
+
+/** A search field to add before the batches, which fill it. */
+interface SearchFieldToFill {
+  label: string;
+  column: string;
+  statements: SqlStatement[];
+}
+
+/**
+ * The search fields of `move.searchFieldsOf` on the moved object that the workspace lacks and that
+ * read a new column of the move (their other columns there already), with the statements adding
+ * them.
+ */
+const searchFieldsToFill = async (context: UpgradeStepContext, move: ConvertedMove): Promise<SearchFieldToFill[]> => {
+  if (!move.searchFieldsOf || move.object.isCustom) return [];
+  const plan = await readSearchVectorPlan(context, move.searchFieldsOf);
+  const table = plan.actual.live.tables.get(move.object.tableName);
+  const coming = move.newColumns.map((column) => column.name);
+  return plan.targets
+    .filter((target) => target.object.id === move.object.id && !hasSearchField(target))
+    .filter((target) => target.spec.sources.some((source) => coming.includes(source.column)))
+    .filter((target) => target.spec.sources.every((source) => table?.columns.has(source.column) || coming.includes(source.column)))
+    .map((target) => ({
+      label: searchFieldLabel(target),
+      column: target.spec.column,
+      statements: searchFieldStatements(context, plan, target, coming),
+    }));
+};
+
+/** A row read by a batch: its place in the table too, by which the batch writes it. */
+interface ReadRow extends OldValue {
+  ctid: string;
+}
+
+/**
+ * One UPDATE ... FROM unnest(...) writing a converted batch, each row by its place (a TID scan)
+ * and its id. A row the old app changed since it was read is a newer version elsewhere, which
+ * this does not touch: the trigger noted it (its old column changed), or a later pass finds it
+ * still to convert (another column changed).
+ */
+const writeBatchInPlace = async (manager: EntityManager, table: string, move: ConvertedMove, rows: ReadRow[], columns: unknown[][]) => {
+  const names = move.newColumns.map((column) => quoteIdentifier(column.name));
+  const arrays = move.newColumns.map((column, index) => `$${index + 3}::${column.type}[]`);
+  await manager.query(
+    `UPDATE ${table} AS t SET ${names.map((name) => `${name} = u.${name}`).join(', ')}
+       FROM unnest($1::tid[], $2::uuid[], ${arrays.join(', ')}) AS u("ctid", "id", ${names.join(', ')})
+      WHERE t.ctid = u."ctid" AND t."id" = u."id"`,
+    [rows.map((row) => row.ctid), rows.map((row) => row.id), ...columns],
+  );
+};
+
+/**
+ * The batches of a converted move, over the table in the order of its pages (TID range scans, so
+ * it is read and written once, in order, as one UPDATE would, where batches of random ids visit
+ * its pages at random): each reads the next rows still to convert, converts them in Node and
+ * writes them by place with the checkpoint in the same transaction. The next batch is read before
+ * and parsed while the database writes the current one. Reads take no lock. One pass over the
+ * pages the table had when it began is enough: a row the old app inserts, or writes while it is
+ * still to convert, is noted by the trigger and converted again from its latest value.
  */
 const convertInBatches = async (context: UpgradeStepContext, move: ConvertedMove, table: string): Promise<ConvertedMoveResult> => {
-  const key = `field:${move.field.id}`;
+  const key = moveKey(move);
   const checkpoint = (context.entry.checkpoint ??= {});
-  const state = ((checkpoint[key] as { lastId?: string | null; copied?: boolean } | undefined) ??= { lastId: null });
-  const result: ConvertedMoveResult = { rows: 0, batches: 0, maxBatchMs: 0, rewritten: 0 };
+  const state = ((checkpoint[key] as MoveState | undefined) ??= {});
+  const result: ConvertedMoveResult = { rows: 0, batches: 0, maxBatchMs: 0, rewritten: 0, searchAdded: [] };
   if (state.copied) return result;
+  const [shape]: Array<{ blocks: number; rowsPerBlock: number }> = await context.connection.query(
+    `SELECT (pg_relation_size(c.oid) / current_setting('block_size')::int)::int AS "blocks",
+            CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages ELSE 50 END::float8 AS "rowsPerBlock"
+       FROM pg_class c WHERE c.oid = $1::regclass`,
+    [table],
+  );
+  if (state.after === undefined) Object.assign(state, { after: TABLE_START, endBlock: shape.blocks });
+  const endBlock = state.endBlock!;
   const sizer = new BatchSizer(context.options.batchSize, context.options.batchTargetMs);
   const old = quoteIdentifier(move.field.name);
-  const read = (after: string | null, size: number): Promise<OldValue[]> =>
-    context.connection.query(
-      `SELECT "id"::text AS "id", ${old} AS "value" FROM ${table} WHERE ($1::uuid IS NULL OR "id" > $1::uuid) ORDER BY "id" LIMIT $2`,
-      [after, size],
-    );
+  const toConvert = stillToConvert(move, state.searchColumns ?? [], 't.');
+  const blockOf = (ctid: string): number => Number(ctid.slice(1, ctid.indexOf(',')));
+  // The next `size` rows to convert after `after`: read in ranges of about twice the pages they
+  // fill, so that no read sorts more than a few batches' rows.
+  const read = async (after: string, size: number): Promise<ReadRow[]> => {
+    const rows: ReadRow[] = [];
+    let from = after;
+    while (rows.length < size && blockOf(from) < endBlock) {
+      const wanted = size - rows.length;
+      const to = Math.min(blockOf(from) + 1 + Math.ceil((2 * wanted) / shape.rowsPerBlock), endBlock);
+      const found: ReadRow[] = await context.connection.query(
+        `SELECT t.ctid::text AS "ctid", t."id"::text AS "id", t.${old} AS "value" FROM ${table} AS t
+          WHERE t.ctid > $1::tid AND t.ctid < $2::tid AND (${toConvert}) ORDER BY t.ctid LIMIT $3`,
+        [from, `(${to},0)`, wanted],
+      );
+      rows.push(...found);
+      from = found.length === wanted ? found[found.length - 1].ctid : `(${to},0)`;
+    }
+    return rows;
+  };
   const { onProgress } = context.options;
+  // Progress in rows: those with nothing (left) to convert are done.
   const [counted]: Array<{ total: number; done: number }> = onProgress
     ? await context.connection.query(
-        `SELECT count(*)::float8 AS "total", count(*) FILTER (WHERE "id" <= $1::uuid)::float8 AS "done" FROM ${table}`,
-        [state.lastId ?? null],
+        `SELECT count(*)::float8 AS "total", count(*) FILTER (WHERE NOT (${toConvert}))::float8 AS "done" FROM ${table} AS t`,
       )
     : [{ total: 0, done: 0 }];
   let done = counted.done;
   const report = (finished: boolean) => onProgress?.({ task: 'move', done, total: Math.max(counted.total, done), finished });
   report(false);
 
-  let current = await read(state.lastId ?? null, sizer.next);
+  let current = await read(state.after!, sizer.next);
   let converted = await convertYielding(move, current);
   while (current.length > 0) {
     const batch = current;
     const values = converted;
-    const lastId = batch[batch.length - 1].id;
+    const last = batch[batch.length - 1].ctid;
     // The next batch is read first, then parsed while the database writes this one.
-    const next = await read(lastId, sizer.next);
+    const next = await read(last, sizer.next);
     // The batch's transaction, from its start to its commit, is what the batch size is fitted to.
     const started = performance.now();
     const writing = context
       .transaction(async (manager) => {
-        await writeBatch(
-          manager,
-          table,
-          move,
-          batch.map((row) => row.id),
-          values,
-        );
-        state.lastId = lastId;
+        await writeBatchInPlace(manager, table, move, batch, values);
+        state.after = last;
         await context.ledger(manager).checkpoint(context.entry.id, checkpoint, batch.length);
         await context.options.beforeBatchCommit?.(key, result.batches + 1);
       })
@@ -233,7 +358,12 @@ const remakeSearchFields = async (
   const after = before.map((field) => (field.id === move.field.id ? { ...field, name: move.newName, type: move.newType } : field));
   const renderer = new StatementRenderer(context.workspace.id, context.workspace.schemaName);
   const refills: Array<{ column: string; sourceColumn: string }> = [];
-  for (const search of before.filter((field) => field.type === FieldType.TS_VECTOR)) {
+  // A search field added for the batches to fill reads the new columns already.
+  const filledByMove = (context.entry.checkpoint?.[moveKey(move)] as MoveState | undefined)?.searchFilled ?? [];
+  const remade = before.filter(
+    (field) => field.type === FieldType.TS_VECTOR && !filledByMove.includes(`${move.object.nameSingular}.${field.name}`),
+  );
+  for (const search of remade) {
     const was = searchVectorSpec(move.object.tableName, search, before);
     const will = searchVectorSpec(move.object.tableName, search, after);
     if (JSON.stringify(was.sources) === JSON.stringify(will.sources)) continue;
@@ -247,7 +377,7 @@ const remakeSearchFields = async (
 
 /**
  * A transformed type change of one field, resumable at every point: the new columns and a sync
- * trigger, the converted batches, the rows the old app wrote meanwhile converted again, then the
+ * trigger, the search fields the batches are to fill (`searchFieldsOf`), the converted batches, the rows the old app wrote meanwhile converted again, then the
  * switch in one transaction under a lock that holds writers (last rows converted, field row
  * retyped under its id, search fields re-made, old column dropped), then the search columns over
  * the new columns computed again in batches.
@@ -259,16 +389,34 @@ export const moveConverted = async (
 ): Promise<ConvertedMoveResult> => {
   const schema = context.workspace.schemaName;
   const table = qualified(schema, move.object.tableName);
-  const { trigger, pending } = moveObjects(schema, move);
-  await context.transaction(async (manager) => {
+  const key = moveKey(move);
+  const checkpoint = (context.entry.checkpoint ??= {});
+  const state = ((checkpoint[key] as MoveState | undefined) ??= {});
+  // Search fields are added only before the first batch: one added later would miss the rows written before it.
+  const adding = state.after === undefined && !state.copied ? await searchFieldsToFill(context, move) : [];
+  const prepared: MoveState = {
+    ...state,
+    ...(adding.length > 0
+      ? {
+          searchFilled: [...(state.searchFilled ?? []), ...adding.map((field) => field.label)],
+          searchColumns: [...(state.searchColumns ?? []), ...adding.map((field) => field.column)],
+        }
+      : {}),
+  };
+  const { trigger, pending } = moveObjects(schema, move, prepared.searchColumns ?? []);
+  await inBriefLockTransaction(context, `preparing the move of ${move.object.nameSingular}.${move.field.name}`, async (manager) => {
     await manager.query(
       `ALTER TABLE ${table} ${move.newColumns.map((column) => `ADD COLUMN IF NOT EXISTS ${quoteIdentifier(column.name)} ${column.type}`).join(', ')}`,
     );
     await manager.query(`CREATE TABLE IF NOT EXISTS ${pending} ("id" uuid PRIMARY KEY)`);
+    for (const statement of adding.flatMap((field) => field.statements)) await manager.query(statement.sql, statement.params);
     await trigger.install(manager);
+    if (adding.length > 0) await context.ledger(manager).checkpoint(context.entry.id, { ...checkpoint, [key]: prepared }, 0);
   });
+  Object.assign(state, prepared);
   context.options.crashPoint?.(`${move.object.nameSingular}.${move.field.name}:prepared`);
   const result = await convertInBatches(context, move, table);
+  result.searchAdded = state.searchFilled ?? [];
   context.options.crashPoint?.(`${move.object.nameSingular}.${move.field.name}:copied`);
   result.rewritten += await drainPending(context, move, table, pending);
   await context.transaction(async (manager) => {
@@ -302,6 +450,10 @@ export const moveConverted = async (
   context.options.crashPoint?.(`${move.object.nameSingular}.${move.field.name}:switched`);
   return result;
 };
+
+/** The notes of the search fields a move added and filled. */
+export const searchFilledNotes = (moved: ConvertedMoveResult): string[] =>
+  moved.searchAdded.map((label) => `added ${label} before the batches, which filled it as they wrote`);
 
 interface SearchRefill {
   table: string;

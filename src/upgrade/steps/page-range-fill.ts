@@ -1,7 +1,21 @@
 import { performance } from 'node:perf_hooks';
 
+import { quoteIdentifier } from '../../database/sql';
 import { UpgradeStepContext } from '../upgrade-step';
 import { BatchedMoveResult, BatchSizer } from './batched-move';
+import { inBriefLockTransaction } from './brief-lock';
+
+/**
+ * A trigger kept on the table while it is filled, computing the column of any row a writer
+ * updates while it is still NULL (`functionName`, a trigger function that sets it): such a write
+ * moves the row, maybe behind the pass, and a pass that found nothing would not tell it from a
+ * table filled. Dropped with the fill's last checkpoint.
+ */
+export interface FillKeeper {
+  triggerName: string;
+  /** Qualified. */
+  functionName: string;
+}
 
 /** Where a fill is: its pass, the next page and the end of the pass, the rows the pass filled. */
 interface FillState {
@@ -28,11 +42,20 @@ export const fillInPageRanges = async (
   table: string,
   column: string,
   value: string,
+  keeper?: FillKeeper,
 ): Promise<BatchedMoveResult> => {
   const checkpoint = (context.entry.checkpoint ??= {});
   const result: BatchedMoveResult = { rows: 0, batches: 0, maxBatchMs: 0 };
   const saved = checkpoint[key] as FillState | undefined;
   if (saved?.filled) return result;
+  if (keeper) {
+    await inBriefLockTransaction(context, `filling ${key}`, async (manager) => {
+      await manager.query(`DROP TRIGGER IF EXISTS ${quoteIdentifier(keeper.triggerName)} ON ${table}`);
+      await manager.query(
+        `CREATE TRIGGER ${quoteIdentifier(keeper.triggerName)} BEFORE UPDATE ON ${table} FOR EACH ROW WHEN (NEW.${column} IS NULL) EXECUTE FUNCTION ${keeper.functionName}()`,
+      );
+    });
+  }
   const [shape]: Array<{ blocks: number; rowsPerBlock: number }> = await context.connection.query(
     `SELECT (pg_relation_size(c.oid) / current_setting('block_size')::int)::int AS "blocks",
             CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages ELSE 50 END::float8 AS "rowsPerBlock"
@@ -57,7 +80,10 @@ export const fillInPageRanges = async (
     if (state.nextBlock >= state.endBlock) {
       if (state.pass > 1 && state.filledInPass === 0) {
         state.filled = true;
-        await context.transaction((manager) => context.ledger(manager).checkpoint(context.entry.id, checkpoint, 0));
+        await context.transaction(async (manager) => {
+          if (keeper) await manager.query(`DROP TRIGGER IF EXISTS ${quoteIdentifier(keeper.triggerName)} ON ${table}`);
+          await context.ledger(manager).checkpoint(context.entry.id, checkpoint, 0);
+        });
         report(true);
         return result;
       }

@@ -1,8 +1,10 @@
 import { qualified, quoteIdentifier } from '../../database/sql';
+import { SqlStatement } from '../../database/sql-statement';
 import { DeclaredSchema } from '../../declarations/declared-schema';
 import { FieldType } from '../../declarations/field-type';
 import { ActualObject, ActualState } from '../../metadata/actual-state';
 import { ActualStateRepository } from '../../metadata/actual-state.repository';
+import { boundedName } from '../../metadata/column-layout';
 import { searchVectorExpression, searchVectorSpec, SearchVectorSpec } from '../../metadata/search-vector';
 import { declaredFieldRow } from '../../sync/changes';
 import { MetadataIds } from '../../sync/comparators/metadata-ids';
@@ -60,12 +62,68 @@ export const readSearchVectorPlan = async (context: UpgradeStepContext, declared
   return { actual, targets };
 };
 
-const label = (target: SearchVectorTarget): string => `${target.object.nameSingular}.${target.field.declared.name}`;
+/** `object.field` of a search field, as notes, errors and checkpoints name it. */
+export const searchFieldLabel = (target: SearchVectorTarget): string => `${target.object.nameSingular}.${target.field.declared.name}`;
+
+/**
+ * The statements adding the search field of `target`, which the workspace lacks: column, function,
+ * trigger and metadata row, as the sync would write them. `comingColumns` are columns of the table
+ * added in the same transaction. Refuses, before anything is written, when a column the field
+ * reads is missing or its name is taken.
+ */
+export const searchFieldStatements = (
+  context: UpgradeStepContext,
+  plan: SearchVectorPlan,
+  target: SearchVectorTarget,
+  comingColumns: string[] = [],
+): SqlStatement[] => {
+  const { workspace } = context;
+  const { object, field, spec } = target;
+  const table = plan.actual.live.tables.get(object.tableName);
+  if (!table) throw new Error(`table ${object.tableName} of ${object.nameSingular} is missing: run workspace:health`);
+  const missing = spec.sources
+    .filter((source) => !table.columns.has(source.column) && !comingColumns.includes(source.column))
+    .map((source) => source.column);
+  if (missing.length > 0) {
+    throw new Error(
+      `${searchFieldLabel(target)} indexes ${missing.join(', ')}, which table ${object.tableName} lacks; the steps of this upgrade that create them run before this one: run the whole upgrade, not this step alone`,
+    );
+  }
+  const clash = object.fields.find((candidate) => candidate.name === field.declared.name);
+  const liveClash = field.columns.find((column) => table.columns.has(column.name));
+  if (clash || liveClash) {
+    throw new Error(
+      clash
+        ? `the new search field ${searchFieldLabel(target)} collides with the ${clash.isCustom ? 'custom ' : ''}field "${clash.name}"; rename that field (for example to "${clash.name}Custom"), then run the upgrade again`
+        : `the new search field ${searchFieldLabel(target)} needs column "${liveClash!.name}", which already exists in table ${object.tableName} without metadata; run workspace:health and remove or rename that column, then run the upgrade again`,
+    );
+  }
+  // The row and its id as the sync would write them, so that the sync then finds the field as it declares it.
+  const ids = new MetadataIds(workspace.id, plan.actual.objects);
+  const row = declaredFieldRow(field.declared, {
+    id: ids.newFieldId(target.desired.declared.standardId, field),
+    objectMetadataId: object.id,
+    standardId: field.declared.standardId,
+    isCustom: false,
+    relationTargetObjectMetadataId: null,
+    relationTargetFieldMetadataId: null,
+  });
+  return new StatementRenderer(workspace.id, workspace.schemaName).renderAll([
+    { kind: 'createField', tableName: object.tableName, enumTypes: [], columns: field.columns, field: row },
+    { kind: 'setSearchVector', spec, replaces: null, backfill: false },
+  ]);
+};
+
+/** Whether the workspace has the search field of `target` (under its standardId). */
+export const hasSearchField = (target: SearchVectorTarget): boolean =>
+  target.object.fields.some((candidate) => !candidate.isCustom && candidate.standardId === target.field.declared.standardId);
 
 /**
  * Adds the search field of `target` when the workspace lacks it (column, function, trigger and
  * metadata row together), then fills the rows not yet filled. Resumes after the last committed
- * batch; writes made meanwhile are kept current by the trigger.
+ * batch; writes made meanwhile are kept current by the trigger. A field that was there before the
+ * step (or that a field move added and filled as it wrote every row) has no fill checkpoint and is
+ * left as it is.
  */
 export const addSearchVectorOnline = async (
   context: UpgradeStepContext,
@@ -74,59 +132,31 @@ export const addSearchVectorOnline = async (
   report: StepReport,
 ): Promise<void> => {
   const { workspace } = context;
-  const { object, field, spec } = target;
-  const table = plan.actual.live.tables.get(object.tableName);
-  if (!table) throw new Error(`table ${object.tableName} of ${object.nameSingular} is missing: run workspace:health`);
-  const existing = object.fields.find((candidate) => !candidate.isCustom && candidate.standardId === field.declared.standardId);
+  const { object, spec } = target;
+  const existing = hasSearchField(target);
   if (!existing) {
-    const missing = spec.sources.filter((source) => !table.columns.has(source.column)).map((source) => source.column);
-    if (missing.length > 0) {
-      throw new Error(
-        `${label(target)} indexes ${missing.join(', ')}, which table ${object.tableName} lacks; the steps of this upgrade that create them run before this one: run the whole upgrade, not this step alone`,
-      );
-    }
-    const clash = object.fields.find((candidate) => candidate.name === field.declared.name);
-    const liveClash = field.columns.find((column) => table.columns.has(column.name));
-    if (clash || liveClash) {
-      throw new Error(
-        clash
-          ? `the new search field ${label(target)} collides with the ${clash.isCustom ? 'custom ' : ''}field "${clash.name}"; rename that field (for example to "${clash.name}Custom"), then run the upgrade again`
-          : `the new search field ${label(target)} needs column "${liveClash!.name}", which already exists in table ${object.tableName} without metadata; run workspace:health and remove or rename that column, then run the upgrade again`,
-      );
-    }
-    // The row and its id as the sync would write them, so that the sync then finds the field as it declares it.
-    const ids = new MetadataIds(workspace.id, plan.actual.objects);
-    const row = declaredFieldRow(field.declared, {
-      id: ids.newFieldId(target.desired.declared.standardId, field),
-      objectMetadataId: object.id,
-      standardId: field.declared.standardId,
-      isCustom: false,
-      relationTargetObjectMetadataId: null,
-      relationTargetFieldMetadataId: null,
-    });
-    const statements = new StatementRenderer(workspace.id, workspace.schemaName).renderAll([
-      { kind: 'createField', tableName: object.tableName, enumTypes: [], columns: field.columns, field: row },
-      { kind: 'setSearchVector', spec, replaces: null, backfill: false },
-    ]);
     // The fill's checkpoint is written with the field: a field without one was there before this step, filled.
     const checkpoint = (context.entry.checkpoint ??= {});
-    await inBriefLockTransaction(context, `adding ${label(target)}`, async (manager) => {
+    const statements = searchFieldStatements(context, plan, target);
+    await inBriefLockTransaction(context, `adding ${searchFieldLabel(target)}`, async (manager) => {
       for (const statement of statements) await manager.query(statement.sql, statement.params);
-      await context.ledger(manager).checkpoint(context.entry.id, { ...checkpoint, [label(target)]: {} }, 0);
+      await context.ledger(manager).checkpoint(context.entry.id, { ...checkpoint, [searchFieldLabel(target)]: {} }, 0);
     });
-    checkpoint[label(target)] = {};
-    report.notes.push(`added ${label(target)} with its trigger ${spec.triggerName} (${spec.functionName})`);
+    checkpoint[searchFieldLabel(target)] = {};
+    report.notes.push(`added ${searchFieldLabel(target)} with its trigger ${spec.triggerName} (${spec.functionName})`);
     context.options.crashPoint?.('search-vector-added');
   }
-  if (existing && context.entry.checkpoint?.[label(target)] === undefined) return;
+  if (existing && context.entry.checkpoint?.[searchFieldLabel(target)] === undefined) return;
   const filled = await fillInPageRanges(
     context,
-    label(target),
+    searchFieldLabel(target),
     qualified(workspace.schemaName, object.tableName),
     quoteIdentifier(spec.column),
     searchVectorExpression(spec, 't.'),
+    // The field's own trigger function computes the vector of a row a writer updates meanwhile.
+    { triggerName: boundedName(`wms_fill_${spec.triggerName}`), functionName: qualified(workspace.schemaName, spec.functionName) },
   );
-  if (filled.rows > 0) report.notes.push(`filled ${label(target)} on ${filled.rows} row(s) in ${filled.batches} batch(es)`);
+  if (filled.rows > 0) report.notes.push(`filled ${searchFieldLabel(target)} on ${filled.rows} row(s) in ${filled.batches} batch(es)`);
   report.rowsAffected += filled.rows;
   report.maxBatchMs = Math.max(report.maxBatchMs, filled.maxBatchMs);
 };

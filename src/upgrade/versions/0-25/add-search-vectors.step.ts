@@ -23,9 +23,11 @@ export const addSearchVectorsFrom = async (context: UpgradeStepContext, declared
 /**
  * The search field (TS_VECTOR) of each object of the 0.25 snapshot that the workspace has without
  * one (person, company, opportunity, note), added online: column, trigger and metadata row in one
- * brief-lock transaction, then the existing rows filled in keyset batches sized by time, with a
+ * brief-lock transaction, then the existing rows filled in batches of pages sized by time, with a
  * checkpoint each. Runs after the field moves (the vectors read their new columns) and before the
- * sync, which then finds the fields converged; their indexes are the next step's.
+ * sync, which then finds the fields converged; their indexes are the next step's. The moves add
+ * the search fields of person and note before their batches, which fill them as they write every
+ * row: this step finds those in place and filled.
  */
 export const addSearchVectors: UpgradeStep = {
   version: '0.25',
@@ -33,10 +35,10 @@ export const addSearchVectors: UpgradeStep = {
   phase: 'before-sync',
   description: 'Add the search fields of person, company, opportunity and note online, then fill them in batches',
   definition: {
-    revision: 1,
+    revision: 2,
     fields: SEARCH_FIELDS_0_25,
     add: 'column without default, trigger function and trigger, metadata row: one transaction, brief lock timeout, retried',
-    fill: 'keyset batches on id sized by time, checkpoint per batch, the trigger expression',
+    fill: 'batches of consecutive pages sized by time, checkpoint per batch, the trigger expression; a field added by a field move is filled by its batches',
   },
   claims: SEARCH_FIELDS_0_25.map((field) => field.standardId),
   run: (context: UpgradeStepContext): Promise<StepReport> => addSearchVectorsFrom(context, getVersionSnapshot('0.25')),

@@ -3,8 +3,9 @@ import { quoteIdentifier } from '../../../database/sql';
 import { ActualField, ActualObject, ActualState } from '../../../metadata/actual-state';
 import { ActualStateRepository } from '../../../metadata/actual-state.repository';
 import { compositeColumnName } from '../../../metadata/column-layout';
+import { getVersionSnapshot } from '../../../standard-objects/version-snapshots';
 import { convertNoteBody } from '../../converters/note-body.converter';
-import { moveConverted, refillSearchColumns } from '../../steps/converted-move';
+import { moveConverted, refillSearchColumns, searchFilledNotes } from '../../steps/converted-move';
 import { fieldInTheWay } from '../../steps/field-in-the-way';
 import { StepReport, UpgradePreflightContext, UpgradeStep, UpgradeStepContext } from '../../upgrade-step';
 import { NOTE, snapshotField, snapshotFieldNamed } from './snapshot-shapes';
@@ -39,10 +40,11 @@ export const migrateNoteBodyToRichText: UpgradeStep = {
   phase: 'before-sync',
   description: 'Move Note body (TEXT) to bodyV2 (RICH_TEXT_V2), each body converted to BlockNote and markdown',
   definition: {
-    revision: 1,
+    revision: 2,
     from: { standardId: from.standardId, name: from.name, type: from.type },
     to: { name: to.name, type: to.type, subfields: [...SUBFIELDS] },
     conversion: 'BlockNote documents kept and rendered to markdown; other text kept as markdown, paragraphs in BlockNote',
+    search: 'the 0.25 search field of note, when missing, added before the batches, which fill it',
   },
   claims: [from.standardId],
   async preflight({ state }: UpgradePreflightContext): Promise<string[]> {
@@ -74,6 +76,7 @@ export const migrateNoteBodyToRichText: UpgradeStep = {
           return [converted.map((value) => value.blocknote), converted.map((value) => value.markdown)];
         },
         rawAssignments: `NEW.${quoteIdentifier(markdown)} := ${old}; NEW.${quoteIdentifier(blocknote)} := NULL;`,
+        searchFieldsOf: getVersionSnapshot('0.25'),
       });
       report.rowsAffected += moved.rows;
       report.maxBatchMs = moved.maxBatchMs;
@@ -81,6 +84,7 @@ export const migrateNoteBodyToRichText: UpgradeStep = {
         `note.${body.name} -> ${to.name} (RICH_TEXT_V2): ${moved.rows} row(s) in ${moved.batches} batch(es)` +
           (moved.rewritten > 0 ? `, ${moved.rewritten} written during the move converted again` : ''),
       );
+      report.notes.push(...searchFilledNotes(moved));
     }
     report.notes.push(...(await refillSearchColumns(context)));
     if (report.notes.length === 0) report.notes.push('no TEXT note body left');

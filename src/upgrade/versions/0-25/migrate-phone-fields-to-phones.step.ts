@@ -5,8 +5,9 @@ import { qualified, quoteIdentifier } from '../../../database/sql';
 import { ActualField, ActualObject, ActualState } from '../../../metadata/actual-state';
 import { ActualStateRepository } from '../../../metadata/actual-state.repository';
 import { compositeColumnName } from '../../../metadata/column-layout';
+import { getVersionSnapshot } from '../../../standard-objects/version-snapshots';
 import { type CountryCode, parsePhone, parsePhones, PHONE_UNPARSED_REASONS } from '../../converters/phone.converter';
-import { moveConverted, refillSearchColumns } from '../../steps/converted-move';
+import { moveConverted, refillSearchColumns, searchFilledNotes } from '../../steps/converted-move';
 import { fieldInTheWay } from '../../steps/field-in-the-way';
 import { StepReport, UpgradePreflightContext, UpgradeStep, UpgradeStepContext } from '../../upgrade-step';
 import { PERSON, snapshotField, snapshotFieldNamed } from './snapshot-shapes';
@@ -110,11 +111,12 @@ export const migratePhoneFieldsToPhones: UpgradeStep = {
   phase: 'before-sync',
   description: 'Move PHONE fields (Person phone and custom ones) to the PHONES type, each number parsed into country code and number',
   definition: {
-    revision: 1,
+    revision: 2,
     from: { standardId: from.standardId, name: from.name, type: from.type },
     to: { name: to.name, type: to.type, subfields: [...SUBFIELDS] },
     custom: { type: FieldType.PHONE },
     conversion: 'libphonenumber-js max metadata, national number and +country code; unparsed kept verbatim',
+    search: 'the 0.25 search field of person, when missing, added before the batches of phones, which fill it',
   },
   claims: [from.standardId],
   async preflight({ state }: UpgradePreflightContext): Promise<string[]> {
@@ -158,6 +160,7 @@ export const migratePhoneFieldsToPhones: UpgradeStep = {
               return [batch.primaryPhoneNumbers, batch.primaryPhoneCountryCodes, rows.map((row) => (row.value === null ? null : '[]'))];
             },
             rawAssignments: `${number} := ${old}; ${countryCode} := CASE WHEN ${old} IS NULL THEN NULL ELSE '' END; ${additional} := CASE WHEN ${old} IS NULL THEN NULL ELSE '[]'::jsonb END;`,
+            searchFieldsOf: getVersionSnapshot('0.25'),
           },
           async () => {
             // Queued with the switch, written right after it (writeUnparsedLogs).
@@ -174,6 +177,7 @@ export const migratePhoneFieldsToPhones: UpgradeStep = {
           `${label} -> ${newName} (PHONES): ${moved.rows} row(s) in ${moved.batches} batch(es), ${verbatim} kept verbatim` +
             (moved.rewritten > 0 ? `, ${moved.rewritten} written during the move converted again` : ''),
         );
+        report.notes.push(...searchFilledNotes(moved));
       }
     }
     report.notes.push(...(await refillSearchColumns(context)));
