@@ -28,6 +28,16 @@ export class ServerDirectoryError extends Error {
   }
 }
 
+/** `promise`, or an error saying `late` once `ms` have passed without it settling (it goes on, unwaited). */
+const withDeadline = <T>(promise: Promise<T>, ms: number, late: string): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(late)), ms);
+  });
+  promise.catch(() => undefined);
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+};
+
 /** One server of the directory, with the services of the app bound to its data source. */
 export interface ServerScope {
   name: string;
@@ -83,6 +93,12 @@ export class ServerDirectory implements OnApplicationShutdown {
   private readonly located = new Map<string, string>();
   private readonly connected = new Set<string>();
   readonly entries: DatabaseServerEntry[];
+  /**
+   * How long `everyServer` waits for one server's answer, with several servers: one that stops
+   * answering without refusing connections (a network that drops its packets) is reported as not
+   * answering, and the others' answers are not held back by it.
+   */
+  answerTimeoutMs = 10_000;
   /** Connections of each server's pool when the directory connects it (the HTTP app takes more). */
   poolSize = 1;
   /** Where the line that names a server being connected goes (the HTTP app: its log). */
@@ -237,9 +253,12 @@ export class ServerDirectory implements OnApplicationShutdown {
   async everyServer<T>(work: (server: ServerScope) => Promise<T>): Promise<ServerAnswers<T>> {
     const servers = await this.all();
     const settled = await Promise.allSettled(
-      servers.map(async (server) => {
-        await this.connect(server);
-        return work(server);
+      servers.map((server) => {
+        const answer = async () => {
+          await this.connect(server);
+          return work(server);
+        };
+        return this.several ? withDeadline(answer(), this.answerTimeoutMs, `did not answer within ${this.answerTimeoutMs} ms`) : answer();
       }),
     );
     const result: ServerAnswers<T> = { answers: [], unreachable: [] };

@@ -5,6 +5,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 
 import { createHttpApp } from '../../src/http/http-app';
+import { ServerDirectory } from '../../src/server-directory';
 import { SESSION_COOKIE } from '../../src/http/console/console-session';
 import { runCli, startCli } from '../utils/cli';
 import { useTwoServers, versionsOf } from './servers.fixtures';
@@ -213,6 +214,32 @@ describe('the service across database servers', () => {
     expect(back.status).toBe(200);
     expect(back.body.records.map((row: { name: string }) => row.name)).toEqual(['Printer on fire']);
     expect(await versionsOf(servers.secondUrl)).toEqual({ 'http-eu2': expect.any(String) });
+  });
+
+  it('lists the others when a server stops answering without refusing connections, naming it', async () => {
+    const directory = app!.get(ServerDirectory);
+    const { answerTimeoutMs } = directory;
+    directory.answerTimeoutMs = 500;
+    servers.relay.silence();
+    try {
+      const list = await http().get('/workspaces').set(bearer(ADMIN_KEY));
+      expect(list.status).toBe(200);
+      const listed = list.body.workspaces as Array<{ id: string; server: string }>;
+      expect([...new Set(listed.map((row) => row.server))]).toEqual(['main']);
+      expect(listed.map((row) => row.id)).toContain(main.id);
+      expect(list.body.unreachable).toEqual([expect.objectContaining({ server: 'eu2', error: 'did not answer within 500 ms' })]);
+      const fleet = await http()
+        .get('/console/fleet')
+        .set('Cookie', `${SESSION_COOKIE}=${encodeURIComponent(ADMIN_KEY)}`);
+      expect(fleet.status).toBe(200);
+      expect(fleet.text).toContain('servers-unreachable');
+      expect(fleet.text).toContain('did not answer within 500 ms');
+      const ready = await http().get('/readyz');
+      expect(ready.body.servers.eu2).toMatchObject({ status: 'down' });
+    } finally {
+      servers.relay.speak();
+      directory.answerTimeoutMs = answerTimeoutMs;
+    }
   });
 
   it("does a queued walk of both servers with one worker serving both servers' queues", async () => {

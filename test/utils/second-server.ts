@@ -45,11 +45,31 @@ export const createSecondTestDatabase = async (): Promise<TestDatabase> => {
 export class Relay {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
+  /** Connections accepted and never answered, as by a network that drops the packets. */
+  private silent = false;
   port = 0;
+
+  /** Ends the connections open and answers none from now on, accepting them still. */
+  silence(): void {
+    this.silent = true;
+    this.sockets.forEach((socket) => socket.destroy());
+  }
+
+  /** Answers again (the connections left unanswered are ended). */
+  speak(): void {
+    this.silent = false;
+    this.sockets.forEach((socket) => socket.destroy());
+  }
 
   async up(): Promise<void> {
     const target = new URL(SECOND_ADMIN_URL);
     this.server = createServer((socket) => {
+      if (this.silent) {
+        this.sockets.add(socket);
+        socket.on('error', () => undefined);
+        socket.on('close', () => this.sockets.delete(socket));
+        return;
+      }
       const upstream = connect(Number(target.port || 5432), target.hostname);
       for (const end of [socket, upstream]) {
         this.sockets.add(end);
