@@ -15,9 +15,6 @@ import { WorkspaceCreationService } from '../src/workspace/workspace-creation.se
 import { openBenchDatabase, round } from './bench-database';
 import { watchLocks } from './lock-watch';
 
-/** The steps of this release's search vectors; any other before-sync step of 0.25 is a data move. */
-const SEARCH_STEPS = ['add-search-vectors', 'build-search-indexes'];
-
 /** Phones as people type them: international, national, dotted, dashed, with extensions or letters, blank, empty. */
 const PHONE_FORMATS = [
   `'+33 6 12 34 ' || lpad((n % 10000)::text, 4, '0')`,
@@ -40,14 +37,11 @@ const phoneExpression = `CASE n % ${PHONE_FORMATS.length} ${PHONE_FORMATS.map((f
  * search column added with a plain ADD COLUMN and one full-table UPDATE, one plain CREATE INDEX.
  * Both are watched the same way: a sampler of pg_locks for locks that block writers of person,
  * and a probe writer updating one person in a loop.
- *
- * It runs whatever upgrade-0.25 has. Without data-move steps (they come with the field moves),
- * both workspaces are first given, unmeasured, the shape the moves leave (`phone` PHONE -> `phones`
- * PHONES, values copied; `body` -> `bodyV2`), and the search steps are measured alone.
+ * Each step before the sync is timed alone (the ledger marks it done), then the sync and the steps
+ * after it.
  */
 export const upgrade025Benchmark = async (args: string[]): Promise<Record<string, unknown>> => {
   const rows = Number(args[0] ?? 1_000_000);
-  const withMoves = UPGRADE_0_25_STEPS.some((step) => step.phase === 'before-sync' && !SEARCH_STEPS.includes(step.name));
   const database = await openBenchDatabase();
   try {
     const { dataSource } = database;
@@ -61,7 +55,6 @@ export const upgrade025Benchmark = async (args: string[]): Promise<Record<string
            FROM generate_series(1, $1) AS n`,
         [rows],
       );
-      if (!withMoves) await asMovesLeaveIt(dataSource, workspace);
       await dataSource.query(`VACUUM ANALYZE ${person}`);
       return workspace;
     };
@@ -70,7 +63,7 @@ export const upgrade025Benchmark = async (args: string[]): Promise<Record<string
 
     const rawWatch = await watch(database.url, dataSource, baseline);
     const rawStart = performance.now();
-    const rawParts = await rawEquivalent(dataSource, baseline, withMoves);
+    const rawParts = await rawEquivalent(dataSource, baseline);
     const rawMs = performance.now() - rawStart;
     const rawLocks = await rawWatch.stop();
 
@@ -84,15 +77,10 @@ export const upgrade025Benchmark = async (args: string[]): Promise<Record<string
       outcomes.push(await run());
       partsMs[part] = round(performance.now() - partStart);
     };
-    if (withMoves) {
-      // Each step before the sync alone (the ledger marks it done), then the rest of the upgrade.
-      for (const step of UPGRADE_0_25_STEPS.filter((candidate) => candidate.phase === 'before-sync')) {
-        await timed(step.name, () => runner.upgrade(measured, '0.25', { onlyStep: step.name }));
-      }
-      await timed('sync and after-sync steps', () => runner.upgrade(measured, '0.25'));
-    } else {
-      for (const step of SEARCH_STEPS) await timed(step, () => runner.upgrade(measured, '0.25', { onlyStep: step }));
+    for (const step of UPGRADE_0_25_STEPS.filter((candidate) => candidate.phase === 'before-sync')) {
+      await timed(step.name, () => runner.upgrade(measured, '0.25', { onlyStep: step.name }));
     }
+    await timed('sync and after-sync steps', () => runner.upgrade(measured, '0.25'));
     const upgradeMs = performance.now() - start;
     const locks = await watched.stop();
     const failed = outcomes.find((outcome) => outcome.status !== 'upgraded');
@@ -104,7 +92,7 @@ export const upgrade025Benchmark = async (args: string[]): Promise<Record<string
     const steps = outcomes.flatMap((outcome) => outcome.steps);
     return {
       rows,
-      measured: withMoves ? 'upgrade-0.25' : 'upgrade-0.25 add-search-vectors, build-search-indexes (no data-move step in 0.25 yet)',
+      measured: 'upgrade-0.25',
       upgradeMs: round(upgradeMs),
       partsMs,
       rowsPerSecond: Math.round(rate),
@@ -173,7 +161,7 @@ export const asMovesLeaveIt = async (dataSource: DataSource, workspace: Workspac
 };
 
 /** The same work as plain SQL: one UPDATE per move, the search column added and filled in one UPDATE, one plain CREATE INDEX. */
-const rawEquivalent = async (dataSource: DataSource, workspace: WorkspaceRow, withMoves: boolean): Promise<Record<string, number>> => {
+const rawEquivalent = async (dataSource: DataSource, workspace: WorkspaceRow): Promise<Record<string, number>> => {
   const parts: Record<string, number> = {};
   let partStart = performance.now();
   const lap = (part: string) => {
@@ -185,18 +173,16 @@ const rawEquivalent = async (dataSource: DataSource, workspace: WorkspaceRow, wi
   const declared = snapshot.objects.find((object) => object.standardId === STANDARD_OBJECT_IDS.person)!;
   const field = declared.fields.find((candidate) => candidate.type === FieldType.TS_VECTOR)!;
   const spec = searchVectorSpec('person', field, declared.fields);
-  if (withMoves) {
-    await dataSource.transaction(async (manager) => {
-      await manager.query(
-        `ALTER TABLE ${person} ADD COLUMN "phonesPrimaryPhoneNumber" text, ADD COLUMN "phonesPrimaryPhoneCountryCode" text, ADD COLUMN "phonesAdditionalPhones" jsonb`,
-      );
-      await manager.query(
-        `UPDATE ${person} SET "phonesPrimaryPhoneNumber" = "phone", "phonesPrimaryPhoneCountryCode" = '', "phonesAdditionalPhones" = '[]'::jsonb`,
-      );
-      await manager.query(`ALTER TABLE ${person} DROP COLUMN "phone"`);
-    });
-    lap('phone move');
-  }
+  await dataSource.transaction(async (manager) => {
+    await manager.query(
+      `ALTER TABLE ${person} ADD COLUMN "phonesPrimaryPhoneNumber" text, ADD COLUMN "phonesPrimaryPhoneCountryCode" text, ADD COLUMN "phonesAdditionalPhones" jsonb`,
+    );
+    await manager.query(
+      `UPDATE ${person} SET "phonesPrimaryPhoneNumber" = "phone", "phonesPrimaryPhoneCountryCode" = '', "phonesAdditionalPhones" = '[]'::jsonb`,
+    );
+    await manager.query(`ALTER TABLE ${person} DROP COLUMN "phone"`);
+  });
+  lap('phone move');
   await dataSource.transaction(async (manager) => {
     await manager.query(`ALTER TABLE ${person} ADD COLUMN ${quoteIdentifier(spec.column)} tsvector`);
     await manager.query(`UPDATE ${person} SET ${quoteIdentifier(spec.column)} = ${searchVectorExpression(spec, '')}`);
