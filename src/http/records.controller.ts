@@ -15,6 +15,14 @@ const wholeNumber = (name: string, value: string | undefined): number | undefine
   return Number(value);
 };
 
+/** `response` made ready to send an object's records as a CSV file named after it. */
+export const csvAttachment = (response: Response, namePlural: string, headers: Record<string, string> = {}): Response => {
+  response.status(200);
+  response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  response.setHeader('Content-Disposition', `attachment; filename="${namePlural}.csv"`);
+  for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+  return response;
+};
 /** formulaEscape: true unless the caller says false. */
 const formulaEscapeOf = (value: string | undefined): boolean => value === undefined || parseFlag('formulaEscape', value);
 
@@ -77,17 +85,7 @@ export class RecordsController {
   ): Promise<void> {
     const escape = formulaEscapeOf(formulaEscape);
     await this.csvOf(workspaceId, (csv) =>
-      csv.export(
-        workspaceId,
-        objectName,
-        (context) => {
-          response.status(200);
-          response.setHeader('Content-Type', 'text/csv; charset=utf-8');
-          response.setHeader('Content-Disposition', `attachment; filename="${context.object.namePlural}.csv"`);
-          return response;
-        },
-        { formulaEscape: escape },
-      ),
+      csv.export(workspaceId, objectName, (context) => csvAttachment(response, context.object.namePlural), { formulaEscape: escape }),
     );
   }
 

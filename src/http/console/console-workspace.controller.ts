@@ -9,6 +9,7 @@ import { ServerDirectory } from '../../server-directory';
 import { WorkspaceOverviewService } from '../../workspace/workspace-overview.service';
 import { Allow, AuthenticatedRequest, FromSession } from '../auth.guard';
 import { toErrorBody } from '../http-exception.filter';
+import { csvAttachment } from '../records.controller';
 import { ConsoleCsrfGuard } from './console-csrf.guard';
 import { ConsoleExceptionFilter } from './console-exception.filter';
 import { offsetOf, sessionOf } from './console-fleet.controller';
@@ -144,13 +145,7 @@ export class ConsoleWorkspaceController {
       csv.export(
         workspaceId,
         objectName,
-        (context) => {
-          response.status(200);
-          response.setHeader('Content-Type', 'text/csv; charset=utf-8');
-          response.setHeader('Content-Disposition', `attachment; filename="${context.object.namePlural}.csv"`);
-          response.setHeader('Cache-Control', 'no-store');
-          return response;
-        },
+        (context) => csvAttachment(response, context.object.namePlural, { 'Cache-Control': 'no-store' }),
         { formulaEscape: true },
       ),
     );
