@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { qualified } from '../../../database/sql';
 import { ActualStateRepository } from '../../../metadata/actual-state.repository';
 import { defaultViews } from '../../../records/default-views';
@@ -45,7 +47,8 @@ export const addTaskViews: UpgradeStep = {
           notes.push(`${object.nameSingular} has a view already`);
           continue;
         }
-        const [viewId] = await records.insert(view.tableName, [{ ...planned.view, position }]);
+        // The id is the step's, not the table's default: the statements say every value they write.
+        const [viewId] = await records.insert(view.tableName, [{ ...planned.view, id: randomUUID(), position }]);
         await records.insert(
           viewField.tableName,
           planned.fields.map((field) => ({ ...field, viewId })),
