@@ -12,6 +12,7 @@ import { StatementRenderer } from '../../sync/statement.renderer';
 import { UpgradeStepContext } from '../upgrade-step';
 import { BatchSizer, moveInBatches } from './batched-move';
 import { ColumnSyncTrigger } from './column-sync-trigger';
+import { tableShape } from './page-range-fill';
 import { inBriefLockTransaction } from './brief-lock';
 import { hasSearchField, readSearchVectorPlan, searchFieldLabel, searchFieldStatements } from './search-vector-online';
 
@@ -255,18 +256,18 @@ const writeBatchInPlace = async (manager: EntityManager, table: string, move: Co
  * pages the table had when it began is enough: a row the old app inserts, or writes while it is
  * still to convert, is noted by the trigger and converted again from its latest value.
  */
-const convertInBatches = async (context: UpgradeStepContext, move: ConvertedMove, table: string): Promise<ConvertedMoveResult> => {
+const convertInBatches = async (
+  context: UpgradeStepContext,
+  move: ConvertedMove,
+  table: string,
+  /** The move's state in the step's checkpoint, which each batch writes. */
+  state: MoveState,
+): Promise<ConvertedMoveResult> => {
   const key = moveKey(move);
-  const checkpoint = (context.entry.checkpoint ??= {});
-  const state = ((checkpoint[key] as MoveState | undefined) ??= {});
+  const checkpoint = context.entry.checkpoint!;
   const result: ConvertedMoveResult = { rows: 0, batches: 0, maxBatchMs: 0, rewritten: 0, searchAdded: [] };
   if (state.copied) return result;
-  const [shape]: Array<{ blocks: number; rowsPerBlock: number }> = await context.connection.query(
-    `SELECT (pg_relation_size(c.oid) / current_setting('block_size')::int)::int AS "blocks",
-            CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages ELSE 50 END::float8 AS "rowsPerBlock"
-       FROM pg_class c WHERE c.oid = $1::regclass`,
-    [table],
-  );
+  const shape = await tableShape(context, table);
   if (state.after === undefined) Object.assign(state, { after: TABLE_START, endBlock: shape.blocks });
   const endBlock = state.endBlock!;
   const sizer = new BatchSizer(context.options.batchSize, context.options.batchTargetMs);
@@ -415,7 +416,7 @@ export const moveConverted = async (
   });
   Object.assign(state, prepared);
   context.options.crashPoint?.(`${move.object.nameSingular}.${move.field.name}:prepared`);
-  const result = await convertInBatches(context, move, table);
+  const result = await convertInBatches(context, move, table, state);
   result.searchAdded = state.searchFilled ?? [];
   context.options.crashPoint?.(`${move.object.nameSingular}.${move.field.name}:copied`);
   result.rewritten += await drainPending(context, move, table, pending);

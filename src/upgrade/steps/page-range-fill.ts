@@ -5,6 +5,17 @@ import { UpgradeStepContext } from '../upgrade-step';
 import { BatchedMoveResult, BatchSizer } from './batched-move';
 import { inBriefLockTransaction } from './brief-lock';
 
+/** A table's pages now, and its rows per page as last analyzed (50 before any analyze). */
+export const tableShape = async (context: UpgradeStepContext, table: string): Promise<{ blocks: number; rowsPerBlock: number }> => {
+  const [shape]: Array<{ blocks: number; rowsPerBlock: number }> = await context.connection.query(
+    `SELECT (pg_relation_size(c.oid) / current_setting('block_size')::int)::int AS "blocks",
+            CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages ELSE 50 END::float8 AS "rowsPerBlock"
+       FROM pg_class c WHERE c.oid = $1::regclass`,
+    [table],
+  );
+  return shape;
+};
+
 /**
  * A trigger kept on the table while it is filled, computing the column of any row a writer
  * updates while it is still NULL (`functionName`, a trigger function that sets it): such a write
@@ -56,12 +67,7 @@ export const fillInPageRanges = async (
       );
     });
   }
-  const [shape]: Array<{ blocks: number; rowsPerBlock: number }> = await context.connection.query(
-    `SELECT (pg_relation_size(c.oid) / current_setting('block_size')::int)::int AS "blocks",
-            CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages ELSE 50 END::float8 AS "rowsPerBlock"
-       FROM pg_class c WHERE c.oid = $1::regclass`,
-    [table],
-  );
+  const shape = await tableShape(context, table);
   const state: FillState = saved?.endBlock !== undefined ? saved : { pass: 1, nextBlock: 0, endBlock: shape.blocks, filledInPass: 0 };
   checkpoint[key] = state;
   const { onProgress } = context.options;
