@@ -11,8 +11,13 @@ export interface LockWatchResult {
   longestBlockingLockMs: number;
   /** Its mode and the statement of the session that held it, as pg_stat_activity first showed it (shortened). */
   longestBlockingLockBy: string | null;
-  /** The longest a probe writer's UPDATE of one row of the table took, in ms. */
+  /**
+   * The longest a probe writer's UPDATE of one row of the table took, in ms: its lock waits and its
+   * own work, not its commit (timed apart: the flush of its WAL, which waits for the disk, not a lock).
+   */
   longestWriterWaitMs: number;
+  /** The longest the probe writer's own COMMIT took, in ms. */
+  longestWriterCommitMs: number;
   samples: number;
   probeWrites: number;
 }
@@ -21,7 +26,7 @@ export interface LockWatchResult {
  * Watches one table while work runs on it: a sampler polls pg_locks every ~10 ms for granted
  * locks that block writers (keyed by session, mode and transaction start, so a lock's span is from
  * the first sample that saw it to the last), and a probe writer updates one row in a loop,
- * timing each write. `stop` ends both and gives the longest of each.
+ * timing each UPDATE (where it waits for locks) and its COMMIT apart. `stop` ends both and gives the longest of each.
  */
 export const watchLocks = async (url: string, schema: string, table: string, probeId: string, probeColumn: string) => {
   const sampler = new Client({ connectionString: url });
@@ -33,6 +38,7 @@ export const watchLocks = async (url: string, schema: string, table: string, pro
     longestBlockingLockMs: 0,
     longestBlockingLockBy: null,
     longestWriterWaitMs: 0,
+    longestWriterCommitMs: 0,
     samples: 0,
     probeWrites: 0,
   };
@@ -61,9 +67,13 @@ export const watchLocks = async (url: string, schema: string, table: string, pro
 
   const probe = async (): Promise<void> => {
     while (running) {
+      await writer.query('BEGIN');
       const started = performance.now();
       await writer.query(`UPDATE ${relation} SET "${probeColumn}" = $1 WHERE "id" = $2`, [`probe ${result.probeWrites}`, probeId]);
-      result.longestWriterWaitMs = Math.max(result.longestWriterWaitMs, performance.now() - started);
+      const updated = performance.now();
+      await writer.query('COMMIT');
+      result.longestWriterWaitMs = Math.max(result.longestWriterWaitMs, updated - started);
+      result.longestWriterCommitMs = Math.max(result.longestWriterCommitMs, performance.now() - updated);
       result.probeWrites += 1;
       await delay(10);
     }

@@ -9,7 +9,7 @@ import { WorkspaceRow } from '../src/metadata/workspace.repository';
 import { NOTE_STANDARD_FIELD_IDS, PERSON_STANDARD_FIELD_IDS, STANDARD_OBJECT_IDS } from '../src/standard-objects/standard-ids.constant';
 import { buildStandardDeclarations } from '../src/standard-objects/standard-objects';
 import { getVersionSnapshot } from '../src/standard-objects/version-snapshots';
-import { UpgradeOutcome, UpgradeRunner } from '../src/upgrade/upgrade.runner';
+import { DEFAULT_STEP_OPTIONS, UpgradeOutcome, UpgradeRunner } from '../src/upgrade/upgrade.runner';
 import { UPGRADE_0_25_STEPS } from '../src/upgrade/versions/0-25';
 import { WorkspaceCreationService } from '../src/workspace/workspace-creation.service';
 import { openBenchDatabase, round } from './bench-database';
@@ -42,6 +42,8 @@ const phoneExpression = `CASE n % ${PHONE_FORMATS.length} ${PHONE_FORMATS.map((f
  */
 export const upgrade025Benchmark = async (args: string[]): Promise<Record<string, unknown>> => {
   const rows = Number(args[0] ?? 1_000_000);
+  // How long each batch's transaction is sized to last, in ms; unset: the runner's default.
+  const batchTargetMs = args[1] === undefined ? undefined : Number(args[1]);
   const database = await openBenchDatabase();
   try {
     const { dataSource } = database;
@@ -72,15 +74,20 @@ export const upgrade025Benchmark = async (args: string[]): Promise<Record<string
     const start = performance.now();
     const outcomes: UpgradeOutcome[] = [];
     const partsMs: Record<string, number> = {};
-    const timed = async (part: string, run: () => Promise<UpgradeOutcome>): Promise<void> => {
+    // How long each batch's transaction took (its row locks are held for at most that long), by part.
+    const batchMs: Record<string, number[]> = {};
+    const timed = async (
+      part: string,
+      run: (onBatch: (key: string, batch: number, elapsedMs: number) => void) => Promise<UpgradeOutcome>,
+    ) => {
       const partStart = performance.now();
-      outcomes.push(await run());
+      outcomes.push(await run((_key, _batch, elapsedMs) => (batchMs[part] ??= []).push(elapsedMs)));
       partsMs[part] = round(performance.now() - partStart);
     };
     for (const step of UPGRADE_0_25_STEPS.filter((candidate) => candidate.phase === 'before-sync')) {
-      await timed(step.name, () => runner.upgrade(measured, '0.25', { onlyStep: step.name }));
+      await timed(step.name, (onBatch) => runner.upgrade(measured, '0.25', { onlyStep: step.name, onBatch, batchTargetMs }));
     }
-    await timed('sync and after-sync steps', () => runner.upgrade(measured, '0.25'));
+    await timed('sync and after-sync steps', (onBatch) => runner.upgrade(measured, '0.25', { onBatch, batchTargetMs }));
     const upgradeMs = performance.now() - start;
     const locks = await watched.stop();
     const failed = outcomes.find((outcome) => outcome.status !== 'upgraded');
@@ -93,6 +100,7 @@ export const upgrade025Benchmark = async (args: string[]): Promise<Record<string
     return {
       rows,
       measured: 'upgrade-0.25',
+      batchTargetMs: batchTargetMs ?? DEFAULT_STEP_OPTIONS.batchTargetMs,
       upgradeMs: round(upgradeMs),
       partsMs,
       rowsPerSecond: Math.round(rate),
@@ -102,9 +110,11 @@ export const upgrade025Benchmark = async (args: string[]): Promise<Record<string
         rows: step.rowsAffected,
         longestBatchMs: round(step.maxBatchMs),
       })),
+      batches: Object.fromEntries(Object.entries(batchMs).map(([part, times]) => [part, batchSummary(times)])),
       longestBlockingLockMs: round(locks.longestBlockingLockMs),
       longestBlockingLockBy: locks.longestBlockingLockBy,
       longestWriterWaitMs: round(locks.longestWriterWaitMs),
+      longestWriterCommitMs: round(locks.longestWriterCommitMs),
       probeWrites: locks.probeWrites,
       lockSamples: locks.samples,
       baselineRawMs: round(rawMs),
@@ -112,12 +122,26 @@ export const upgrade025Benchmark = async (args: string[]): Promise<Record<string
       baselineRowsPerSecond: Math.round(rawRate),
       baselineLongestBlockingLockMs: round(rawLocks.longestBlockingLockMs),
       baselineLongestWriterWaitMs: round(rawLocks.longestWriterWaitMs),
+      baselineLongestWriterCommitMs: round(rawLocks.longestWriterCommitMs),
       ratioOfRawRate: round(rate / rawRate),
       target: 'ratio >= 0.7, no lock blocking writers over 200 ms',
     };
   } finally {
     await database.drop();
   }
+};
+
+/** The batches of a part: how many, and how long their transactions took (median, 99th percentile, longest, how many over 200 ms). */
+const batchSummary = (times: number[]) => {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (fraction: number): number => round(sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]);
+  return {
+    count: sorted.length,
+    medianMs: at(0.5),
+    p99Ms: at(0.99),
+    longestMs: round(sorted[sorted.length - 1]),
+    over200Ms: sorted.filter((ms) => ms > 200).length,
+  };
 };
 
 /** Starts watching person of `workspace`, its probe writer on the row in the middle of the key order. */

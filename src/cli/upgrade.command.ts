@@ -4,7 +4,7 @@ import { Command, Option } from 'nest-commander';
 
 import { DEDUPE_RULES, DedupeRule } from '../upgrade/upgrade-step';
 import { upgradeCommandName } from '../upgrade/upgrade-versions';
-import { StepOutcome, UpgradeOutcome } from '../upgrade/upgrade.runner';
+import { DEFAULT_STEP_OPTIONS, StepOutcome, UpgradeOutcome } from '../upgrade/upgrade.runner';
 import { UPGRADE_JOBS, UpgradeJob, UpgradeJobHandler, upgradeJobHandlerToken, UpgradeJobOptions } from '../workspace/upgrade-job.handler';
 import { WorkspaceJobDispatcher } from '../workspace/workspace-job.dispatcher';
 import { actionJson, formatPlan } from './plan.format';
@@ -25,7 +25,7 @@ abstract class UpgradeWalkCommand extends WorkspaceWalkCommand<UpgradeOutcome, U
 
   @Option({
     flags: '--batch-time <ms>',
-    description: 'size batches so that each holds its locks about this long (default 100), up to --batch-size rows',
+    description: `size batches so that each holds its locks about this long (default ${DEFAULT_STEP_OPTIONS.batchTargetMs}), up to --batch-size rows`,
   })
   parseBatchTime(value: string): number {
     return parsePositiveInteger(value, '--batch-time', 60_000);

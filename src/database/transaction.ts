@@ -6,6 +6,15 @@ export interface Timeouts {
   statementTimeoutMs: number;
 }
 
+/**
+ * How a transaction's commit is made durable. `wait` (the server's setting, on by default): COMMIT
+ * returns once its WAL is on disk. `no-wait`: COMMIT returns at once and the WAL writer flushes it
+ * within a fraction of a second, so the locks the transaction took are released without waiting for
+ * the disk. A server crash in between loses that transaction whole (never a part of it), and any
+ * later commit that waits makes it durable too.
+ */
+export type CommitFlush = 'wait' | 'no-wait';
+
 /** The set_config calls that give the current transaction `timeouts` (values inlined), for a SELECT list. */
 export const timeoutSettings = (timeouts: Timeouts): string[] => [
   `set_config('lock_timeout', '${Math.round(timeouts.lockTimeoutMs)}ms', true)`,
@@ -13,17 +22,20 @@ export const timeoutSettings = (timeouts: Timeouts): string[] => [
 ];
 
 /**
- * Runs `work` in a transaction on `connection`, its timeouts set first; commits, or rolls back and
- * rethrows. When the connection was lost the server has rolled the transaction back already.
+ * Runs `work` in a transaction on `connection`, its timeouts (and, for `no-wait`, its commit
+ * flush) set first in one round trip; commits, or rolls back and rethrows. When the connection was
+ * lost the server has rolled the transaction back already.
  */
 export const inTransaction = async <T>(
   connection: QueryRunner,
   timeouts: Timeouts,
   work: (manager: EntityManager) => Promise<T>,
+  flush: CommitFlush = 'wait',
 ): Promise<T> => {
   await connection.startTransaction();
   try {
-    await connection.query(`SELECT ${timeoutSettings(timeouts).join(', ')}`);
+    const settings = [...timeoutSettings(timeouts), ...(flush === 'no-wait' ? [`set_config('synchronous_commit', 'off', true)`] : [])];
+    await connection.query(`SELECT ${settings.join(', ')}`);
     const result = await work(connection.manager);
     await connection.commitTransaction();
     return result;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 
 import { EntityManager, QueryRunner } from 'typeorm';
 
+import { inTransaction } from '../database/transaction';
 import { ActualState } from '../metadata/actual-state';
 import { StepProgress } from '../observability/step-progress';
 import { WorkspaceRow } from '../metadata/workspace.repository';
@@ -26,8 +27,8 @@ export interface UpgradeStepOptions {
   batchTargetMs?: number;
   lockTimeoutMs: number;
   statementTimeoutMs: number;
-  /** Hook after each committed batch (progress). */
-  onBatch?: (step: string, batch: number) => Promise<void> | void;
+  /** Hook after each committed batch, given how long its transaction took from its start to its commit. */
+  onBatch?: (step: string, batch: number, elapsedMs: number) => Promise<void> | void;
   /** Rows done of a long task of the step (a data move, a backfill, an index build), after each batch. */
   onProgress?: (progress: TaskProgress) => void;
   /** How duplicates found before a unique index is built are resolved; none: the step stops. */
@@ -39,8 +40,8 @@ export interface UpgradeStepOptions {
    * reported; unset: only its start and end (the embedded database has one session).
    */
   indexProgressMs?: number;
-  /** Hook inside each batch's transaction, before it commits (fault injection in tests). */
-  beforeBatchCommit?: (step: string, batch: number) => Promise<void> | void;
+  /** Hook inside each batch's transaction, before it commits, given the transaction (fault injection in tests). */
+  beforeBatchCommit?: (step: string, batch: number, manager: EntityManager) => Promise<void> | void;
   /** Hook at the named points between a step's own transactions (fault injection in tests). */
   crashPoint?: (point: string) => void;
 }
@@ -62,8 +63,33 @@ export interface UpgradeStepContext {
   connection: QueryRunner;
   /** Runs `work` in one transaction on the workspace's connection, under lock and statement timeouts. */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T>;
+  /**
+   * Runs one batch of a data move as `transaction` does, but its commit does not wait for the disk
+   * (CommitFlush `no-wait`): the batch's row locks are released as soon as it commits, however busy
+   * the disk is (a WAL checkpoint can hold a flush for half a second). A batch writes its
+   * checkpoint in its own transaction, so a server crash that loses the last batches loses their
+   * checkpoints with them, and the resumed run does them again; the step's last transaction waits
+   * for the disk, and with it for every batch before it.
+   */
+  batch<T>(work: (manager: EntityManager) => Promise<T>): Promise<T>;
   ledger(manager: EntityManager): LedgerRepository;
 }
+
+/** The context of a step running on `connection` for its ledger `entry`. */
+export const stepContext = (
+  workspace: WorkspaceRow,
+  entry: LedgerEntry,
+  options: UpgradeStepOptions,
+  connection: QueryRunner,
+): UpgradeStepContext => ({
+  workspace,
+  entry,
+  options,
+  connection,
+  ledger: (manager) => new LedgerRepository(manager),
+  transaction: (work) => inTransaction(connection, options, work),
+  batch: (work) => inTransaction(connection, options, work, 'no-wait'),
+});
 
 /** What a step's pre-flight reads: the workspace as it is before any step of the run writes. */
 export interface UpgradePreflightContext {

@@ -1,10 +1,9 @@
 import { performance } from 'node:perf_hooks';
 
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { DataSource, QueryRunner } from 'typeorm';
 
 import { connectionLostMessage, isConnectionLoss } from '../database/connection-loss';
-import { inTransaction } from '../database/transaction';
 import { ServiceMetrics } from '../observability/service-metrics';
 import { StepProgressEvents } from '../observability/step-progress';
 import { getVersionSnapshot } from '../standard-objects/version-snapshots';
@@ -12,7 +11,7 @@ import { Hazard } from '../sync/plan';
 import { WorkspaceSyncService } from '../sync/workspace-sync.service';
 import { WorkspaceRepository, WorkspaceRow } from '../metadata/workspace.repository';
 import { LedgerRepository } from './ledger.repository';
-import { stepChecksum, UpgradeStep, UpgradeStepContext, UpgradeStepOptions } from './upgrade-step';
+import { stepChecksum, stepContext, UpgradeStep, UpgradeStepOptions } from './upgrade-step';
 import { findUpgradeVersion, upgradeCommandName, UPGRADE_VERSIONS } from './upgrade-versions';
 import { upgradePreflight } from './upgrade-preflight';
 import { WorkspaceOutcome } from '../sync/sync-result';
@@ -63,7 +62,9 @@ export interface UpgradeOutcome {
 
 export const DEFAULT_STEP_OPTIONS: UpgradeStepOptions = {
   batchSize: 10_000,
-  batchTargetMs: 100,
+  // A batch of a move can run two to four times its target on a busy server: sized for 50 ms, none
+  // holds its row locks near 200 ms (docs/benchmarks.md, upgrade-0.25), for about 3% more time.
+  batchTargetMs: 50,
   lockTimeoutMs: 5_000,
   statementTimeoutMs: 60_000,
 };
@@ -315,10 +316,10 @@ export class UpgradeRunner {
 
     const entry = await ledger.start(workspace.id, step.version, step.name, checksum);
     const { progress } = this;
-    const context: UpgradeStepContext = {
+    const context = stepContext(
       workspace,
       entry,
-      options: {
+      {
         ...options,
         onProgress:
           progress || options.onProgress
@@ -329,9 +330,7 @@ export class UpgradeRunner {
             : undefined,
       },
       connection,
-      ledger: (manager: EntityManager) => new LedgerRepository(manager),
-      transaction: <T>(work: (manager: EntityManager) => Promise<T>): Promise<T> => inTransaction(connection, options, work),
-    };
+    );
     const started = performance.now();
     const measure = (status: 'done' | 'failed', rows: number) => {
       this.metrics?.stepDuration.observe({ version: step.version, step: step.name, status }, (performance.now() - started) / 1000);

@@ -1,11 +1,10 @@
 import { Client } from 'pg';
-import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { DataSource, QueryRunner } from 'typeorm';
 
-import { inTransaction } from '../../src/database/transaction';
 import { WorkspaceRow } from '../../src/metadata/workspace.repository';
-import { LedgerEntry, LedgerRepository } from '../../src/upgrade/ledger.repository';
+import { LedgerEntry } from '../../src/upgrade/ledger.repository';
 import { ensureIndex, IndexDefinition } from '../../src/upgrade/steps/index-build';
-import { TaskProgress, UpgradeStepContext, UpgradeStepOptions } from '../../src/upgrade/upgrade-step';
+import { stepContext, TaskProgress, UpgradeStepContext, UpgradeStepOptions } from '../../src/upgrade/upgrade-step';
 import { connectClient, createTestDatabase, TestDatabase } from '../utils/test-database';
 import { openDataSource } from '../utils/test-services';
 
@@ -22,14 +21,7 @@ describe('index build progress', () => {
 
   const contextOf = (options: Partial<UpgradeStepOptions>): UpgradeStepContext => {
     const stepOptions: UpgradeStepOptions = { batchSize: 1_000, lockTimeoutMs: 5_000, statementTimeoutMs: 60_000, ...options };
-    return {
-      workspace: {} as WorkspaceRow,
-      entry: {} as LedgerEntry,
-      options: stepOptions,
-      connection,
-      transaction: <T>(work: (manager: EntityManager) => Promise<T>) => inTransaction(connection, stepOptions, work),
-      ledger: (manager: EntityManager) => new LedgerRepository(manager),
-    };
+    return stepContext({} as WorkspaceRow, {} as LedgerEntry, stepOptions, connection);
   };
   const index = (name: string): IndexDefinition => ({ schema: 'progress', table: 'item', name, isUnique: false, keys: '"label"' });
   const isValid = async (name: string): Promise<boolean | undefined> =>

@@ -7,10 +7,9 @@ import { FieldType } from '../../src/declarations/field-type';
 import { searchVectorExpression, searchVectorSpec } from '../../src/metadata/search-vector';
 import { WorkspaceRow } from '../../src/metadata/workspace.repository';
 import { getVersionSnapshot } from '../../src/standard-objects/version-snapshots';
-import { inTransaction } from '../../src/database/transaction';
 import { LedgerRepository } from '../../src/upgrade/ledger.repository';
 import { DEFAULT_STEP_OPTIONS } from '../../src/upgrade/upgrade.runner';
-import { StepReport, stepChecksum, UpgradeStep, UpgradeStepContext, UpgradeStepOptions } from '../../src/upgrade/upgrade-step';
+import { StepReport, stepChecksum, stepContext, UpgradeStep, UpgradeStepOptions } from '../../src/upgrade/upgrade-step';
 import { addSearchVectors, addSearchVectorsFrom } from '../../src/upgrade/versions/0-25/add-search-vectors.step';
 import { buildSearchIndexes, buildSearchIndexesFrom } from '../../src/upgrade/versions/0-25/build-search-indexes.step';
 import { TestServices } from '../utils/test-services';
@@ -83,14 +82,7 @@ export const runSearchStep = async (
     const ledger = new LedgerRepository(connection.manager);
     const entry = await ledger.start(workspace.id, step.version, step.name, stepChecksum(step));
     const stepOptions: UpgradeStepOptions = { ...DEFAULT_STEP_OPTIONS, ...options };
-    const context: UpgradeStepContext = {
-      workspace,
-      entry,
-      options: stepOptions,
-      connection,
-      ledger: (manager) => new LedgerRepository(manager),
-      transaction: (work) => inTransaction(connection, stepOptions, work),
-    };
+    const context = stepContext(workspace, entry, stepOptions, connection);
     const report = await (which === 'add' ? addSearchVectorsFrom(context, declared) : buildSearchIndexesFrom(context, declared));
     await ledger.finish(entry.id, report.rowsAffected);
     return report;

@@ -1,10 +1,9 @@
 import { DataSource } from 'typeorm';
 
-import { inTransaction } from '../../src/database/transaction';
 import { WorkspaceRow } from '../../src/metadata/workspace.repository';
 import { LedgerRepository } from '../../src/upgrade/ledger.repository';
 import { stepOptionsOf, UpgradeOptions } from '../../src/upgrade/upgrade.runner';
-import { UpgradeStepContext } from '../../src/upgrade/upgrade-step';
+import { stepContext, UpgradeStepContext } from '../../src/upgrade/upgrade-step';
 
 /**
  * Runs `work` as a step of `version` named `name` runs: on its own connection, with a ledger entry
@@ -24,14 +23,7 @@ export const runAsStep = async <T>(
     const ledger = new LedgerRepository(connection.manager);
     const entry = await ledger.start(workspace.id, '0.25', name, 'spec');
     const stepOptions = stepOptionsOf(options);
-    const context: UpgradeStepContext = {
-      workspace,
-      entry,
-      options: stepOptions,
-      connection,
-      ledger: (manager) => new LedgerRepository(manager),
-      transaction: (run) => inTransaction(connection, stepOptions, run),
-    };
+    const context = stepContext(workspace, entry, stepOptions, connection);
     const result = await work(context);
     await ledger.finish(entry.id);
     return result;

@@ -69,7 +69,7 @@ export const moveInBatches = async (
   for (;;) {
     const started = performance.now();
     const size = sizer.next;
-    const moved = await context.transaction(async (manager) => {
+    const moved = await context.batch(async (manager) => {
       const rows: Array<{ id: string }> = await manager.query(
         // Wrapped in a SELECT: the driver returns UPDATE ... RETURNING rows in another shape.
         `WITH batch AS (
@@ -86,7 +86,7 @@ export const moveInBatches = async (
         (state as { copied?: boolean }).copied = true;
       }
       await context.ledger(manager).checkpoint(context.entry.id, checkpoint, rows.length);
-      if (rows.length > 0) await context.options.beforeBatchCommit?.(key, result.batches + 1);
+      if (rows.length > 0) await context.options.beforeBatchCommit?.(key, result.batches + 1, manager);
       return rows.length;
     });
     const elapsed = performance.now() - started;
@@ -100,6 +100,6 @@ export const moveInBatches = async (
     result.rows += moved;
     result.batches += 1;
     result.maxBatchMs = Math.max(result.maxBatchMs, elapsed);
-    await context.options.onBatch?.(key, result.batches);
+    await context.options.onBatch?.(key, result.batches, elapsed);
   }
 };

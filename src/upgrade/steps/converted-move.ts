@@ -172,7 +172,7 @@ const drainPending = async (
     return { noted: ids.length, converted: rows.length };
   };
   for (;;) {
-    const { noted, converted } = manager ? await once(manager) : await context.transaction(once);
+    const { noted, converted } = manager ? await once(manager) : await context.batch(once);
     if (noted === 0) return drained;
     drained += converted;
   }
@@ -314,11 +314,11 @@ const convertInBatches = async (
     // The batch's transaction, from its start to its commit, is what the batch size is fitted to.
     const started = performance.now();
     const writing = context
-      .transaction(async (manager) => {
+      .batch(async (manager) => {
         await writeBatchInPlace(manager, table, move, batch, values);
         state.after = last;
         await context.ledger(manager).checkpoint(context.entry.id, checkpoint, batch.length);
-        await context.options.beforeBatchCommit?.(key, result.batches + 1);
+        await context.options.beforeBatchCommit?.(key, result.batches + 1, manager);
       })
       .then(() => performance.now() - started);
     const parsing = convertYielding(move, next);
@@ -333,7 +333,7 @@ const convertInBatches = async (
     result.rows += batch.length;
     result.batches += 1;
     result.maxBatchMs = Math.max(result.maxBatchMs, elapsed);
-    await context.options.onBatch?.(key, result.batches);
+    await context.options.onBatch?.(key, result.batches, elapsed);
     current = next;
     converted = parsed.value;
   }

@@ -104,7 +104,7 @@ export const fillInPageRanges = async (
     const from = state.nextBlock;
     // The pages that hold about twice the batch's rows: a batch stops at its row limit or at their end.
     const to = Math.min(from + Math.max(1, Math.ceil((2 * limit) / shape.rowsPerBlock)), state.endBlock);
-    const rows = await context.transaction(async (manager) => {
+    const rows = await context.batch(async (manager) => {
       const [filled]: Array<{ selected: number; rows: number; lastBlock: number | null }> = await manager.query(
         `WITH batch AS (
            SELECT ctid FROM ${table} WHERE ctid >= $1::tid AND ctid < $2::tid AND ${column} IS NULL ORDER BY ctid LIMIT $3
@@ -118,7 +118,7 @@ export const fillInPageRanges = async (
       state.nextBlock = filled.selected >= limit && filled.lastBlock !== null ? Math.max(filled.lastBlock, from) : to;
       state.filledInPass += filled.rows;
       await context.ledger(manager).checkpoint(context.entry.id, checkpoint, filled.rows);
-      if (filled.rows > 0) await context.options.beforeBatchCommit?.(key, filledBatches + 1);
+      if (filled.rows > 0) await context.options.beforeBatchCommit?.(key, filledBatches + 1, manager);
       return filled.rows;
     });
     const elapsed = performance.now() - started;
@@ -128,6 +128,6 @@ export const fillInPageRanges = async (
     if (rows > 0) filledBatches += 1;
     result.maxBatchMs = Math.max(result.maxBatchMs, elapsed);
     report(false);
-    await context.options.onBatch?.(key, result.batches);
+    await context.options.onBatch?.(key, result.batches, elapsed);
   }
 };

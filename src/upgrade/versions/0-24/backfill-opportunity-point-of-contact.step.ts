@@ -125,7 +125,7 @@ export const backfillOpportunityPointOfContact: UpgradeStep = {
     while (!state.done) {
       const started = performance.now();
       const size = sizer.next;
-      const scanned = await context.transaction(async (manager) => {
+      const scanned = await context.batch(async (manager) => {
         const [result]: Array<{ lastId: string | null; scanned: number; updated: number }> = await manager.query(
           `WITH batch AS (
              SELECT o."id", o.${email} AS "email" FROM ${opportunity} o
@@ -147,7 +147,7 @@ export const backfillOpportunityPointOfContact: UpgradeStep = {
         }
         updated += result.updated;
         await context.ledger(manager).checkpoint(context.entry.id, checkpoint, result.updated);
-        if (result.lastId !== null) await context.options.beforeBatchCommit?.('backfill', batches + 1);
+        if (result.lastId !== null) await context.options.beforeBatchCommit?.('backfill', batches + 1, manager);
         return result.scanned;
       });
       if (!state.done) {
@@ -157,7 +157,7 @@ export const backfillOpportunityPointOfContact: UpgradeStep = {
         sizer.record(scanned, elapsed);
         batches += 1;
         maxBatchMs = Math.max(maxBatchMs, elapsed);
-        await context.options.onBatch?.('backfill', batches);
+        await context.options.onBatch?.('backfill', batches, elapsed);
       }
     }
     report(true);
