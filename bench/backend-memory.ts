@@ -2,12 +2,17 @@ import { readFileSync } from 'node:fs';
 
 import { Client } from 'pg';
 
-/** Resident memory of one process, from /proc/<pid>/status: all of it, and its private (anonymous) part. */
-const residentMb = (pid: number): { rssMb: number; anonMb: number } | null => {
+/**
+ * Resident memory of one process, from /proc/<pid>/status: all of it (`VmRSS`), its own part
+ * (`RssAnon` + `RssFile`: private memory, the program and its libraries; `VmRSS` less `RssShmem`,
+ * the pages of PostgreSQL's shared buffer pool it touched, one pool counted again in every process),
+ * and its private part alone.
+ */
+const residentMb = (pid: number): { rssMb: number; ownMb: number; anonMb: number } | null => {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-    return { rssMb: kb('VmRSS') / 1024, anonMb: kb('RssAnon') / 1024 };
+    return { rssMb: kb('VmRSS') / 1024, ownMb: (kb('RssAnon') + kb('RssFile')) / 1024, anonMb: kb('RssAnon') / 1024 };
   } catch {
     // The process ended between the listing and the read.
     return null;
@@ -17,6 +22,10 @@ const residentMb = (pid: number): { rssMb: number; anonMb: number } | null => {
 export interface BackendMemory {
   /** The largest VmRSS of one server process of the service (shared buffers it touched included). */
   peakRssMb: number;
+  /** The largest resident memory of one server process but the shared buffers (RssAnon + RssFile). */
+  peakOwnMb: number;
+  /** The same while at most `checkpoint` workspaces were done (when counted). */
+  peakOwnAtCheckpointMb: number | null;
   /** The largest private memory (RssAnon) of one server process: where its catalog cache lives. */
   peakAnonMb: number;
   /** The largest private memory seen while at most `checkpoint` workspaces were done (when counted). */
@@ -40,7 +49,15 @@ export const sampleBackendMemory = async (
   const database = new URL(url).pathname.slice(1);
   const client = new Client({ connectionString: url });
   await client.connect();
-  const result: BackendMemory = { peakRssMb: 0, peakAnonMb: 0, peakAnonAtCheckpointMb: null, processes: 0, samples: 0 };
+  const result: BackendMemory = {
+    peakRssMb: 0,
+    peakOwnMb: 0,
+    peakOwnAtCheckpointMb: null,
+    peakAnonMb: 0,
+    peakAnonAtCheckpointMb: null,
+    processes: 0,
+    samples: 0,
+  };
   const seen = new Set<number>();
   let stopped = false;
   const sample = async () => {
@@ -50,15 +67,19 @@ export const sampleBackendMemory = async (
     );
     const done = options.done ? Number((await client.query<{ n: string }>(options.done)).rows[0].n) : null;
     let anon = 0;
+    let own = 0;
     for (const { pid } of rows) {
       seen.add(pid);
       const memory = residentMb(pid);
       if (!memory) continue;
       result.peakRssMb = Math.max(result.peakRssMb, memory.rssMb);
+      own = Math.max(own, memory.ownMb);
       anon = Math.max(anon, memory.anonMb);
     }
+    result.peakOwnMb = Math.max(result.peakOwnMb, own);
     result.peakAnonMb = Math.max(result.peakAnonMb, anon);
     if (done !== null && options.checkpoint !== undefined && done <= options.checkpoint) {
+      result.peakOwnAtCheckpointMb = Math.max(result.peakOwnAtCheckpointMb ?? 0, own);
       result.peakAnonAtCheckpointMb = Math.max(result.peakAnonAtCheckpointMb ?? 0, anon);
     }
     result.samples += 1;
@@ -80,11 +101,14 @@ export const sampleBackendMemory = async (
       if (failure) throw failure;
       result.processes = seen.size;
       const rounded = (value: number) => Math.round(value * 10) / 10;
+      const atCheckpoint = (value: number | null) => (value === null ? null : rounded(value));
       return {
         ...result,
         peakRssMb: rounded(result.peakRssMb),
+        peakOwnMb: rounded(result.peakOwnMb),
+        peakOwnAtCheckpointMb: atCheckpoint(result.peakOwnAtCheckpointMb),
         peakAnonMb: rounded(result.peakAnonMb),
-        peakAnonAtCheckpointMb: result.peakAnonAtCheckpointMb === null ? null : rounded(result.peakAnonAtCheckpointMb),
+        peakAnonAtCheckpointMb: atCheckpoint(result.peakAnonAtCheckpointMb),
       };
     },
   };
