@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 
 /**
- * Resident memory of one process, from /proc/<pid>/status: all of it (`VmRSS`), its own part
- * (`RssAnon` + `RssFile`: private memory, the program and its libraries; `VmRSS` less `RssShmem`,
- * the pages of PostgreSQL's shared buffer pool it touched, one pool counted again in every process),
+ * Resident memory of one process, from /proc/<pid>/status: all of it (`VmRSS`); all of it but the
+ * pages of PostgreSQL's shared buffer pool it touched (`RssShmem`, one pool counted again in every
+ * process), that is `RssAnon` + `RssFile` (private memory, and the mapped program and libraries);
  * and its private part alone.
  */
 const residentMb = (pid: number): { rssMb: number; ownMb: number; anonMb: number } | null => {
@@ -22,7 +22,7 @@ const residentMb = (pid: number): { rssMb: number; ownMb: number; anonMb: number
 export interface BackendMemory {
   /** The largest VmRSS of one server process of the service (shared buffers it touched included). */
   peakRssMb: number;
-  /** The largest resident memory of one server process but the shared buffers (RssAnon + RssFile). */
+  /** The largest resident memory of one server process but the shared buffer pool (RssAnon + RssFile). */
   peakOwnMb: number;
   /** The same while at most `checkpoint` workspaces were done (when counted). */
   peakOwnAtCheckpointMb: number | null;

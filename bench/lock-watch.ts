@@ -18,6 +18,8 @@ export interface LockWatchResult {
   longestWriterWaitMs: number;
   /** The longest the probe writer's own COMMIT took, in ms. */
   longestWriterCommitMs: number;
+  /** The longest one write of the probe writer took, its UPDATE and its COMMIT together, in ms. */
+  longestWriterWriteMs: number;
   samples: number;
   probeWrites: number;
 }
@@ -39,6 +41,7 @@ export const watchLocks = async (url: string, schema: string, table: string, pro
     longestBlockingLockBy: null,
     longestWriterWaitMs: 0,
     longestWriterCommitMs: 0,
+    longestWriterWriteMs: 0,
     samples: 0,
     probeWrites: 0,
   };
@@ -74,6 +77,7 @@ export const watchLocks = async (url: string, schema: string, table: string, pro
       await writer.query('COMMIT');
       result.longestWriterWaitMs = Math.max(result.longestWriterWaitMs, updated - started);
       result.longestWriterCommitMs = Math.max(result.longestWriterCommitMs, performance.now() - updated);
+      result.longestWriterWriteMs = Math.max(result.longestWriterWriteMs, performance.now() - started);
       result.probeWrites += 1;
       await delay(10);
     }

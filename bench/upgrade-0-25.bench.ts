@@ -44,6 +44,9 @@ export const upgrade025Benchmark = async (args: string[]): Promise<Record<string
   const rows = Number(args[0] ?? 1_000_000);
   // How long each batch's transaction is sized to last, in ms; unset: the runner's default.
   const batchTargetMs = args[1] === undefined ? undefined : Number(args[1]);
+  if (batchTargetMs !== undefined && !(Number.isInteger(batchTargetMs) && batchTargetMs > 0)) {
+    throw new Error(`batchMs must be a whole number of milliseconds above 0, not "${args[1]}"`);
+  }
   const database = await openBenchDatabase();
   try {
     const { dataSource } = database;
@@ -115,6 +118,7 @@ export const upgrade025Benchmark = async (args: string[]): Promise<Record<string
       longestBlockingLockBy: locks.longestBlockingLockBy,
       longestWriterWaitMs: round(locks.longestWriterWaitMs),
       longestWriterCommitMs: round(locks.longestWriterCommitMs),
+      longestWriterWriteMs: round(locks.longestWriterWriteMs),
       probeWrites: locks.probeWrites,
       lockSamples: locks.samples,
       baselineRawMs: round(rawMs),
@@ -123,6 +127,7 @@ export const upgrade025Benchmark = async (args: string[]): Promise<Record<string
       baselineLongestBlockingLockMs: round(rawLocks.longestBlockingLockMs),
       baselineLongestWriterWaitMs: round(rawLocks.longestWriterWaitMs),
       baselineLongestWriterCommitMs: round(rawLocks.longestWriterCommitMs),
+      baselineLongestWriterWriteMs: round(rawLocks.longestWriterWriteMs),
       ratioOfRawRate: round(rate / rawRate),
       target: 'ratio >= 0.7, no lock blocking writers over 200 ms',
     };

@@ -32,6 +32,11 @@ export const inTransaction = async <T>(
   work: (manager: EntityManager) => Promise<T>,
   flush: CommitFlush = 'wait',
 ): Promise<T> => {
+  // Inside a transaction already, TypeORM would open a savepoint, and the setting would hold until
+  // the outer transaction's commit: that one must not lose its wait for the disk.
+  if (flush === 'no-wait' && connection.isTransactionActive) {
+    throw new Error('a no-wait batch cannot run inside another transaction: its setting would end with that one');
+  }
   await connection.startTransaction();
   try {
     const settings = [...timeoutSettings(timeouts), ...(flush === 'no-wait' ? [`set_config('synchronous_commit', 'off', true)`] : [])];

@@ -66,10 +66,11 @@ export interface UpgradeStepContext {
   /**
    * Runs one batch of a data move as `transaction` does, but its commit does not wait for the disk
    * (CommitFlush `no-wait`): the batch's row locks are released as soon as it commits, however busy
-   * the disk is (a WAL checkpoint can hold a flush for half a second). A batch writes its
-   * checkpoint in its own transaction, so a server crash that loses the last batches loses their
-   * checkpoints with them, and the resumed run does them again; the step's last transaction waits
-   * for the disk, and with it for every batch before it.
+   * the disk is (a WAL checkpoint can hold a flush for half a second). Only for work that a rerun
+   * does again if it is lost: a batch writes its checkpoint in its own transaction (or, draining
+   * noted rows, removes its notes there), so a server crash that loses the last batches loses what
+   * says they were done with them. The server's log is one sequence: the next commit that waits (a
+   * switch, an index build, at the latest the ledger's finish) makes every batch before it durable.
    */
   batch<T>(work: (manager: EntityManager) => Promise<T>): Promise<T>;
   ledger(manager: EntityManager): LedgerRepository;

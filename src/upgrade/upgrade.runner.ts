@@ -62,8 +62,9 @@ export interface UpgradeOutcome {
 
 export const DEFAULT_STEP_OPTIONS: UpgradeStepOptions = {
   batchSize: 10_000,
-  // A batch of a move can run two to four times its target on a busy server: sized for 50 ms, none
-  // holds its row locks near 200 ms (docs/benchmarks.md, upgrade-0.25), for about 3% more time.
+  // A batch's transaction runs up to about twice its target, quiet or busy: sized for 50 ms, none of
+  // the 0.25 move's held its row locks over 107 ms, for about 3% more time than batches of 100 ms,
+  // whose longest reached 200 ms (docs/benchmarks.md, upgrade-0.25).
   batchTargetMs: 50,
   lockTimeoutMs: 5_000,
   statementTimeoutMs: 60_000,

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 
-import { createSecondTestDatabase, Relay, SECOND_ADMIN_URL, urlOn } from '../utils/second-server';
-import { createTestDatabase, TestDatabase } from '../utils/test-database';
+import { createSecondTestDatabase, Relay, SECOND_ADMIN_URL } from '../utils/second-server';
+import { createTestDatabase, TestDatabase, urlOn } from '../utils/test-database';
 
 export const versionsOf = async (url: string): Promise<Record<string, string>> => {
   const client = new Client({ connectionString: url });

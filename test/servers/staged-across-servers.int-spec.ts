@@ -3,8 +3,8 @@ import { Client } from 'pg';
 
 import { QUEUE_PREFIX } from '../../src/workspace/workspace-queue';
 import { CliProcess, runCli, startCli } from '../utils/cli';
-import { createSecondTestDatabase, Relay, SECOND_ADMIN_URL, urlOn } from '../utils/second-server';
-import { connectClient, createTestDatabase, migrateDatabase, TestDatabase } from '../utils/test-database';
+import { createSecondTestDatabase, Relay, SECOND_ADMIN_URL } from '../utils/second-server';
+import { connectClient, createTestDatabase, migrateDatabase, TestDatabase, urlOn } from '../utils/test-database';
 import { createFleet, drift, FleetWorkspace, queueOf, REDIS_URL, resetFleet, syncedOf, takeCityAway } from '../fleet/fleet.fixtures';
 
 const SYNC = 'workspace:sync-metadata';

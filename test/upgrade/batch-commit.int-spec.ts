@@ -20,6 +20,7 @@ describe('the commit of a data move batch', () => {
     await connection.connect();
     try {
       const setting = async (): Promise<string> => (await connection.query(`SELECT current_setting('synchronous_commit') AS s`))[0].s;
+      const server = await setting();
       const inside = (flush: 'wait' | 'no-wait') =>
         inTransaction(
           connection,
@@ -28,12 +29,24 @@ describe('the commit of a data move batch', () => {
           flush,
         );
       expect(await inside('no-wait')).toBe('off');
-      expect(await setting()).toBe('on');
-      expect(await inside('wait')).toBe('on');
+      expect(await setting()).toBe(server);
+      expect(await inside('wait')).toBe(server);
       await expect(inTransaction(connection, TIMEOUTS, () => Promise.reject(new Error('batch failed')), 'no-wait')).rejects.toThrow(
         'batch failed',
       );
-      expect(await setting()).toBe('on');
+      expect(await setting()).toBe(server);
+    } finally {
+      await connection.release();
+    }
+  });
+
+  it('refuses a no-wait transaction inside another, whose commit would stop waiting too', async () => {
+    const connection = db.dataSource.createQueryRunner();
+    await connection.connect();
+    try {
+      const nested = inTransaction(connection, TIMEOUTS, () => inTransaction(connection, TIMEOUTS, async () => 'ran', 'no-wait'));
+      await expect(nested).rejects.toThrow('a no-wait batch cannot run inside another transaction');
+      expect(connection.isTransactionActive).toBe(false);
     } finally {
       await connection.release();
     }
@@ -58,6 +71,25 @@ describe('the commit of a data move batch', () => {
        INSERT INTO "${schema}".opportunity ("name", "pointOfContactEmail") SELECT 'O' || n, 'p' || n || '@example.com' FROM generate_series(1, 30) AS n;
        INSERT INTO "${schema}".note ("title", "body") SELECT 'N' || n, 'Body ' || n FROM generate_series(1, 30) AS n;`,
     );
+    // Every write of the ledger records how its transaction commits, and what it changed.
+    await db.client.query(`CREATE TABLE public.ledger_audit ("change" text, "setting" text)`);
+    await db.client.query(
+      `CREATE FUNCTION public.audit_ledger() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN
+         INSERT INTO public.ledger_audit VALUES (
+           CASE WHEN NEW."status" IS DISTINCT FROM OLD."status" THEN 'status'
+                WHEN NEW."log" IS DISTINCT FROM OLD."log" THEN 'log'
+                WHEN NEW."rowsAffected" > OLD."rowsAffected" AND NEW."checkpoint" IS DISTINCT FROM OLD."checkpoint" THEN 'batch'
+                WHEN NEW."rowsAffected" > OLD."rowsAffected" THEN 'rows'
+                ELSE 'checkpoint' END,
+           current_setting('synchronous_commit'));
+         RETURN NULL;
+       END $$`,
+    );
+    await db.client.query(
+      `CREATE TRIGGER "audit" AFTER UPDATE ON core."upgradeLedger" FOR EACH ROW EXECUTE FUNCTION public.audit_ledger()`,
+    );
+    const [{ server }] = (await db.client.query(`SELECT current_setting('synchronous_commit') AS "server"`)).rows;
     const seen: Array<{ key: string; setting: string }> = [];
     const runner = new UpgradeRunner(db.dataSource);
     for (const version of ['0.23', '0.24', '0.25']) {
@@ -88,5 +120,13 @@ describe('the commit of a data move batch', () => {
     ]);
     expect(seen.length).toBeGreaterThan(15);
     expect(seen.filter((batch) => batch.setting !== 'off')).toEqual([]);
+    // The ledger: a write adding rows with a checkpoint is a batch's; a step's start, finish, log and
+    // the rows a view step counts wait for the disk.
+    const audited = (await db.client.query(`SELECT DISTINCT "change", "setting" FROM public.ledger_audit WHERE "change" <> 'checkpoint'`))
+      .rows;
+    expect(audited.map((row: { change: string; setting: string }) => `${row.change}: ${row.setting}`).sort()).toEqual(
+      ['batch: off', `log: ${server}`, `rows: ${server}`, `status: ${server}`].sort(),
+    );
+    await db.client.query(`DROP TRIGGER "audit" ON core."upgradeLedger"`);
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 import { qualified } from '../../src/database/sql';
 import { CustomMetadataService } from '../../src/custom-metadata/custom-metadata.service';
@@ -209,6 +209,57 @@ describe('a converted move', () => {
     expect(await leftovers(workspace)).toEqual({ triggers: 0, tables: 0, oldColumn: 0 });
   });
 
+  it('commits its batches and the drain of rows written meanwhile without waiting for the disk, and its switch waiting for it', async () => {
+    const workspace = await phoneWorkspace('Commits');
+    const schema = workspace.schemaName;
+    const person = qualified(schema, 'person');
+    const audit = qualified(schema, 'commit_audit');
+    const [{ setting: serverSetting }] = await dataSource.query(`SELECT current_setting('synchronous_commit') AS "setting"`);
+    const [{ pid: writerPid }] = await writer.query(`SELECT pg_backend_pid() AS "pid"`);
+    // Each statement that writes person, the move's notes or the field's row records how its transaction commits.
+    await dataSource.query(`CREATE TABLE ${audit} ("what" text, "setting" text, "pid" int)`);
+    await dataSource.query(
+      `CREATE FUNCTION ${qualified(schema, 'audit_commit')}() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN INSERT INTO ${audit} VALUES (TG_ARGV[0], current_setting('synchronous_commit'), pg_backend_pid()); RETURN NULL; END $$`,
+    );
+    await dataSource.query(
+      `CREATE TRIGGER "audit" AFTER UPDATE ON ${person} FOR EACH STATEMENT EXECUTE FUNCTION ${qualified(schema, 'audit_commit')}('write')`,
+    );
+    await dataSource.query(
+      `CREATE TRIGGER "audit_${schema}" AFTER UPDATE ON metadata."fieldMetadata" FOR EACH STATEMENT EXECUTE FUNCTION ${qualified(schema, 'audit_commit')}('switch')`,
+    );
+    try {
+      let wrote = false;
+      const result = await runAsStep(
+        dataSource,
+        workspace,
+        'commits',
+        {
+          batchSize: BATCH,
+          onBatch: async (_key, batch) => {
+            if (batch !== 1 || wrote) return;
+            wrote = true;
+            const [{ pending }] = await dataSource.query(
+              `SELECT tablename AS "pending" FROM pg_tables WHERE schemaname = $1 AND tablename LIKE 'wms_move_%_pending'`,
+              [schema],
+            );
+            await dataSource.query(
+              `CREATE TRIGGER "audit" AFTER DELETE ON ${qualified(schema, pending)} FOR EACH STATEMENT EXECUTE FUNCTION ${qualified(schema, 'audit_commit')}('drain')`,
+            );
+            await writer.query(`UPDATE ${person} SET "mobile" = '+33 1 23 45 67 89' WHERE "id" = ANY($1::uuid[])`, [[ids[1], ids[40]]]);
+          },
+        },
+        async (context) => moveConverted(context, await phoneMove(context, 'person', 'mobile')),
+      );
+      expect([wrote, result.rewritten]).toEqual([true, 2]);
+      const seen: Array<{ what: string; setting: string; pid: number }> = await dataSource.query(`SELECT * FROM ${audit}`);
+      const made = new Set(seen.filter((row) => row.pid !== writerPid).map((row) => `${row.what}: ${row.setting}`));
+      expect([...made].sort()).toEqual(['drain: off', `switch: ${serverSetting}`, 'write: off']);
+    } finally {
+      await dataSource.query(`DROP TRIGGER "audit_${schema}" ON metadata."fieldMetadata"`);
+    }
+  });
+
   it('converts again a row the old app writes while it is still to convert, whatever it changes (the write may move it behind the batches)', async () => {
     const workspace = await phoneWorkspace('Moved rows');
     const person = qualified(workspace.schemaName, 'person');
@@ -296,11 +347,20 @@ describe('a converted move', () => {
     })) {
       await dataSource.query(statement.sql, statement.params as unknown[] | undefined);
     }
-    const notes = await runAsStep(dataSource, workspace, 'search', { batchSize: BATCH }, async (context) => {
+    const refills: string[] = [];
+    const options = {
+      batchSize: BATCH,
+      beforeBatchCommit: async (key: string, _batch: number, manager: EntityManager) => {
+        if (key.startsWith('search:')) refills.push((await manager.query(`SELECT current_setting('synchronous_commit') AS "s"`))[0].s);
+      },
+    };
+    const notes = await runAsStep(dataSource, workspace, 'search', options, async (context) => {
       await moveConverted(context, await phoneMove(context, 'person', 'mobile'));
       return refillSearchColumns(context);
     });
     expect(notes).toEqual([`person.searchVector: computed again for ${ROWS} row(s)`]);
+    // Its batches commit without waiting for the disk, as every batch of a move does.
+    expect(refills).toEqual(Array(Math.ceil(ROWS / BATCH)).fill('off'));
     const found = async (query: string) =>
       (await dataSource.query(`SELECT "id" FROM ${person} WHERE "searchVector" @@ to_tsquery('simple', $1) ORDER BY "id"`, [query])).map(
         (row: { id: string }) => row.id,

@@ -3,28 +3,12 @@ import { createServer, connect, Server, Socket } from 'node:net';
 
 import { Client } from 'pg';
 
-import { TEST_DATABASE_PREFIX, TEST_RUN_ID, TestDatabase } from './test-database';
+import { TEST_DATABASE_PREFIX, TEST_RUN_ID, TestDatabase, urlOn, withClient } from './test-database';
 
 /** The second PostgreSQL cluster (`.ci/run` starts it): the tests' other database server. */
 export const SECOND_ADMIN_URL = process.env.TEST_DATABASE_SERVER2_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5433/postgres';
 
-export const withSecondAdmin = async <T>(work: (client: Client) => Promise<T>): Promise<T> => {
-  const client = new Client({ connectionString: SECOND_ADMIN_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-};
-
-/** The URL of database `name` on the server of `adminUrl`, on another port if given (a relay's). */
-export const urlOn = (adminUrl: string, name: string, port?: number): string => {
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  if (port !== undefined) url.port = String(port);
-  return url.toString();
-};
+export const withSecondAdmin = <T>(work: (client: Client) => Promise<T>): Promise<T> => withClient(SECOND_ADMIN_URL, work);
 
 /** An empty database of this test run on the second cluster; drop it in afterAll. */
 export const createSecondTestDatabase = async (): Promise<TestDatabase> => {

@@ -16,21 +16,27 @@ export const TEST_RUN_ID = process.env.WMS_TEST_RUN_ID ?? String(process.pid);
 export const TEST_DATABASE_PREFIX = 'wms_test_';
 export const TEMPLATE_DATABASE = `${TEST_DATABASE_PREFIX}${TEST_RUN_ID}_template`;
 
-export const databaseUrl = (name: string): string => {
-  const url = new URL(ADMIN_DATABASE_URL);
+/** The URL of database `name` on the server of `adminUrl`, on another port if given (a relay's). */
+export const urlOn = (adminUrl: string, name: string, port?: number): string => {
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
+  if (port !== undefined) url.port = String(port);
   return url.toString();
 };
 
-export const withAdminClient = async <T>(work: (client: Client) => Promise<T>): Promise<T> => {
-  const client = new Client({ connectionString: ADMIN_DATABASE_URL });
-  await client.connect();
+export const databaseUrl = (name: string): string => urlOn(ADMIN_DATABASE_URL, name);
+
+/** Runs `work` on a client of `url` opened for it, closed after. */
+export const withClient = async <T>(url: string, work: (client: Client) => Promise<T>): Promise<T> => {
+  const client = await connectClient(url);
   try {
     return await work(client);
   } finally {
     await client.end();
   }
 };
+
+export const withAdminClient = <T>(work: (client: Client) => Promise<T>): Promise<T> => withClient(ADMIN_DATABASE_URL, work);
 
 export const migrateDatabase = async (url: string): Promise<void> => {
   const dataSource = new DataSource({
