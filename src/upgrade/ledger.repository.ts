@@ -72,12 +72,16 @@ export class LedgerRepository {
     await this.manager.query(`UPDATE core."upgradeLedger" SET "log" = "log" || $1::jsonb WHERE "id" = $2`, [JSON.stringify(entries), id]);
   }
 
-  /** Marks the step done; `rowsAffected` covers steps that do not count rows through checkpoints. */
-  async finish(id: string, rowsAffected = 0): Promise<void> {
+  /**
+   * Marks the step done with `log` (its notes) appended, in one write: a run killed before it
+   * leaves the step RUNNING without them, so a rerun never writes them twice. `rowsAffected`
+   * covers steps that do not count rows through checkpoints.
+   */
+  async finish(id: string, rowsAffected = 0, log: unknown[] = []): Promise<void> {
     await this.manager.query(
       `UPDATE core."upgradeLedger" SET "status" = 'DONE', "finishedAt" = now(), "rowsAffected" = greatest("rowsAffected", $2),
-              "durationMs" = (extract(epoch FROM now() - "startedAt") * 1000)::int WHERE "id" = $1`,
-      [id, rowsAffected],
+              "log" = "log" || $3::jsonb, "durationMs" = (extract(epoch FROM now() - "startedAt") * 1000)::int WHERE "id" = $1`,
+      [id, rowsAffected, JSON.stringify(log)],
     );
   }
 

@@ -340,11 +340,11 @@ export class UpgradeRunner {
     try {
       const report = await step.run(context);
       measure('done', report.rowsAffected);
-      await ledger.appendLog(
+      await ledger.finish(
         entry.id,
+        report.rowsAffected,
         report.notes.map((note) => ({ note })),
       );
-      await ledger.finish(entry.id, report.rowsAffected);
       return { ...base, status: 'done', notes: report.notes, rowsAffected: report.rowsAffected, maxBatchMs: report.maxBatchMs };
     } catch (error) {
       measure('failed', 0);

@@ -78,6 +78,7 @@ describe('the commit of a data move batch', () => {
        BEGIN
          INSERT INTO public.ledger_audit VALUES (
            CASE WHEN NEW."status" IS DISTINCT FROM OLD."status" THEN 'status'
+                WHEN jsonb_path_exists(NEW."log", '$[*].note') AND NOT jsonb_path_exists(OLD."log", '$[*].note') THEN 'notes apart'
                 WHEN NEW."log" IS DISTINCT FROM OLD."log" THEN 'log'
                 WHEN NEW."rowsAffected" > OLD."rowsAffected" AND NEW."checkpoint" IS DISTINCT FROM OLD."checkpoint" THEN 'batch'
                 WHEN NEW."rowsAffected" > OLD."rowsAffected" THEN 'rows'
@@ -121,7 +122,7 @@ describe('the commit of a data move batch', () => {
     expect(seen.length).toBeGreaterThan(15);
     expect(seen.filter((batch) => batch.setting !== 'off')).toEqual([]);
     // The ledger: a write adding rows with a checkpoint is a batch's; a step's start, finish, log and
-    // the rows a view step counts wait for the disk.
+    // the rows a view step counts wait for the disk. A step's notes come with its DONE, in one write.
     const audited = (await db.client.query(`SELECT DISTINCT "change", "setting" FROM public.ledger_audit WHERE "change" <> 'checkpoint'`))
       .rows;
     expect(audited.map((row: { change: string; setting: string }) => `${row.change}: ${row.setting}`).sort()).toEqual(
