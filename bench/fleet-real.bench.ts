@@ -149,7 +149,9 @@ const syncFigures = async (workspaces: number): Promise<Record<string, unknown>>
     await verify('raw loop');
 
     const all = `${workspaces} succeeded, 0 failed, 0 skipped`;
-    const env = { DATABASE_URL: url };
+    // DATABASE_RECYCLE_AFTER of the bench's environment, when set, goes to the CLI's walks too.
+    const recycleAfter = process.env.DATABASE_RECYCLE_AFTER;
+    const env = { DATABASE_URL: url, ...(recycleAfter ? { DATABASE_RECYCLE_AFTER: recycleAfter } : {}) };
     const checkpoint = Math.min(1_000, Math.floor(workspaces / 2));
     const newField = { done: synced, checkpoint, expect: all };
     await takeAway();
