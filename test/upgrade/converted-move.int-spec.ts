@@ -139,6 +139,19 @@ describe('a converted move', () => {
     return [batch.primaryPhoneNumbers[0], batch.primaryPhoneCountryCodes[0], raw === null ? null : []];
   };
 
+  /** An onBatch hook running `write` once, after batch `at` of the move, and whether it ran. */
+  const writeAfterBatch = (at: number, write: () => Promise<void>) => {
+    const hook = {
+      wrote: false,
+      onBatch: async (_key: string, batch: number) => {
+        if (batch !== at || hook.wrote) return;
+        hook.wrote = true;
+        await write();
+      },
+    };
+    return hook;
+  };
+
   let reference: Map<string, [string | null, string | null, unknown]>;
 
   it('converts every value in batches, retypes the field under its id and drops the old column', async () => {
@@ -175,27 +188,25 @@ describe('a converted move', () => {
     const workspace = await phoneWorkspace('Writers');
     const person = qualified(workspace.schemaName, 'person');
     const inserted = randomUUID();
-    let wrote = false;
+    const writes = writeAfterBatch(2, async () => {
+      // Batch 3 (rows 20-29) was read before batch 2 was written: row 25 changes after its read.
+      await writer.query(`UPDATE ${person} SET "mobile" = '+33 1 23 45 67 89' WHERE "id" = $1`, [ids[0]]);
+      await writer.query(`UPDATE ${person} SET "mobile" = '+44 20 7946 0958' WHERE "id" = $1`, [ids[25]]);
+      await writer.query(`UPDATE ${person} SET "mobile" = 'ask reception' WHERE "id" = $1`, [ids[59]]);
+      await writer.query(`UPDATE ${person} SET "mobile" = NULL WHERE "id" = $1`, [ids[1]]);
+      await writer.query(`INSERT INTO ${person} ("id", "mobile") VALUES ($1, '+1 212 555 0123')`, [inserted]);
+    });
     const result = await runAsStep(
       dataSource,
       workspace,
       'writers',
       {
         batchSize: BATCH,
-        onBatch: async (_key, batch) => {
-          if (batch !== 2 || wrote) return;
-          wrote = true;
-          // Batch 3 (rows 20-29) was read before batch 2 was written: row 25 changes after its read.
-          await writer.query(`UPDATE ${person} SET "mobile" = '+33 1 23 45 67 89' WHERE "id" = $1`, [ids[0]]);
-          await writer.query(`UPDATE ${person} SET "mobile" = '+44 20 7946 0958' WHERE "id" = $1`, [ids[25]]);
-          await writer.query(`UPDATE ${person} SET "mobile" = 'ask reception' WHERE "id" = $1`, [ids[59]]);
-          await writer.query(`UPDATE ${person} SET "mobile" = NULL WHERE "id" = $1`, [ids[1]]);
-          await writer.query(`INSERT INTO ${person} ("id", "mobile") VALUES ($1, '+1 212 555 0123')`, [inserted]);
-        },
+        onBatch: writes.onBatch,
       },
       async (context) => moveConverted(context, await phoneMove(context, 'person', 'mobile')),
     );
-    expect(wrote).toBe(true);
+    expect(writes.wrote).toBe(true);
     expect(result.rewritten).toBe(5);
     const after = await phones(workspace);
     expect(after.size).toBe(ROWS + 1);
@@ -229,29 +240,27 @@ describe('a converted move', () => {
       `CREATE TRIGGER "audit_${schema}" AFTER UPDATE ON metadata."fieldMetadata" FOR EACH STATEMENT EXECUTE FUNCTION ${qualified(schema, 'audit_commit')}('switch')`,
     );
     try {
-      let wrote = false;
+      const writes = writeAfterBatch(1, async () => {
+        const [{ pending }] = await dataSource.query(
+          `SELECT tablename AS "pending" FROM pg_tables WHERE schemaname = $1 AND tablename LIKE 'wms_move_%_pending'`,
+          [schema],
+        );
+        await dataSource.query(
+          `CREATE TRIGGER "audit" AFTER DELETE ON ${qualified(schema, pending)} FOR EACH STATEMENT EXECUTE FUNCTION ${qualified(schema, 'audit_commit')}('drain')`,
+        );
+        await writer.query(`UPDATE ${person} SET "mobile" = '+33 1 23 45 67 89' WHERE "id" = ANY($1::uuid[])`, [[ids[1], ids[40]]]);
+      });
       const result = await runAsStep(
         dataSource,
         workspace,
         'commits',
         {
           batchSize: BATCH,
-          onBatch: async (_key, batch) => {
-            if (batch !== 1 || wrote) return;
-            wrote = true;
-            const [{ pending }] = await dataSource.query(
-              `SELECT tablename AS "pending" FROM pg_tables WHERE schemaname = $1 AND tablename LIKE 'wms_move_%_pending'`,
-              [schema],
-            );
-            await dataSource.query(
-              `CREATE TRIGGER "audit" AFTER DELETE ON ${qualified(schema, pending)} FOR EACH STATEMENT EXECUTE FUNCTION ${qualified(schema, 'audit_commit')}('drain')`,
-            );
-            await writer.query(`UPDATE ${person} SET "mobile" = '+33 1 23 45 67 89' WHERE "id" = ANY($1::uuid[])`, [[ids[1], ids[40]]]);
-          },
+          onBatch: writes.onBatch,
         },
         async (context) => moveConverted(context, await phoneMove(context, 'person', 'mobile')),
       );
-      expect([wrote, result.rewritten]).toEqual([true, 2]);
+      expect([writes.wrote, result.rewritten]).toEqual([true, 2]);
       const seen: Array<{ what: string; setting: string; pid: number }> = await dataSource.query(`SELECT * FROM ${audit}`);
       const made = new Set(seen.filter((row) => row.pid !== writerPid).map((row) => `${row.what}: ${row.setting}`));
       expect([...made].sort()).toEqual(['drain: off', `switch: ${serverSetting}`, 'write: off']);
@@ -264,28 +273,26 @@ describe('a converted move', () => {
     const workspace = await phoneWorkspace('Moved rows');
     const person = qualified(workspace.schemaName, 'person');
     const valued = ids.filter((_, index) => mobileOf(index) !== null).length;
-    let wrote = false;
+    const writes = writeAfterBatch(1, async () => {
+      // Not the field: a new version of the row, somewhere in the table, its new columns still empty.
+      await writer.query(`UPDATE ${person} SET "nameFirstName" = 'Moved' WHERE "id" = ANY($1::uuid[])`, [[ids[50], ids[58]]]);
+      // Row 2 was converted by batch 1: its new columns emptied again, the field left alone.
+      await writer.query(
+        `UPDATE ${person} SET "mobilePrimaryPhoneNumber" = NULL, "mobilePrimaryPhoneCountryCode" = NULL, "mobileAdditionalPhones" = NULL WHERE "id" = $1`,
+        [ids[2]],
+      );
+    });
     const result = await runAsStep(
       dataSource,
       workspace,
       'moved',
       {
         batchSize: BATCH,
-        onBatch: async (_key, batch) => {
-          if (batch !== 1 || wrote) return;
-          wrote = true;
-          // Not the field: a new version of the row, somewhere in the table, its new columns still empty.
-          await writer.query(`UPDATE ${person} SET "nameFirstName" = 'Moved' WHERE "id" = ANY($1::uuid[])`, [[ids[50], ids[58]]]);
-          // Row 2 was converted by batch 1: its new columns emptied again, the field left alone.
-          await writer.query(
-            `UPDATE ${person} SET "mobilePrimaryPhoneNumber" = NULL, "mobilePrimaryPhoneCountryCode" = NULL, "mobileAdditionalPhones" = NULL WHERE "id" = $1`,
-            [ids[2]],
-          );
-        },
+        onBatch: writes.onBatch,
       },
       async (context) => moveConverted(context, await phoneMove(context, 'person', 'mobile')),
     );
-    expect(wrote).toBe(true);
+    expect(writes.wrote).toBe(true);
     // The three rows were noted by the trigger and converted again from their latest value.
     expect({ rewritten: result.rewritten, rows: result.rows }).toEqual({ rewritten: 3, rows: valued - 2 });
     expect(await phones(workspace)).toEqual(reference);
