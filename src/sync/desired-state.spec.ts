@@ -8,7 +8,8 @@ import {
   WorkspaceIsUnique,
 } from '../declarations/decorators/workspace.decorators';
 import { FieldType } from '../declarations/field-type';
-import { buildDesiredState } from './desired-state';
+import { getVersionSnapshot } from '../standard-objects/version-snapshots';
+import { buildDesiredState, sharedDesiredState } from './desired-state';
 
 describe('buildDesiredState: unique fields', () => {
   it('makes a unique composite unique on its primary subfield where that holds a value, and a plain field on its column', () => {
@@ -67,5 +68,30 @@ describe('buildDesiredState: unique fields', () => {
       },
       { name: 'IDX_UNIQUE_company_code', columns: ['code'], isUnique: true, where: null },
     ]);
+  });
+});
+
+describe('sharedDesiredState', () => {
+  it('builds once per declared state and set of flags, whatever their order, and equals what buildDesiredState gives', () => {
+    const snapshot = getVersionSnapshot('0.25');
+    const flagged = sharedDesiredState(snapshot, ['IS_B', 'IS_A', 'IS_B']);
+    expect(sharedDesiredState(snapshot, ['IS_A', 'IS_B'])).toBe(flagged);
+    expect(sharedDesiredState(snapshot)).not.toBe(flagged);
+    expect(sharedDesiredState(snapshot)).toBe(sharedDesiredState(snapshot, []));
+    expect(sharedDesiredState(getVersionSnapshot('0.24'))).not.toBe(sharedDesiredState(snapshot));
+    expect(JSON.parse(JSON.stringify(flagged))).toEqual(JSON.parse(JSON.stringify(buildDesiredState(snapshot, new Set(['IS_A', 'IS_B'])))));
+  });
+
+  it('is frozen through and through, so no caller can change what the next one gets', () => {
+    const desired = sharedDesiredState(getVersionSnapshot('0.25'));
+    const person = desired.objects.find((object) => object.declared.nameSingular === 'person')!;
+    expect(() => person.fields.push(person.fields[0])).toThrow(TypeError);
+    expect(() => {
+      (person.declared as { labelSingular: string }).labelSingular = 'Changed';
+    }).toThrow(TypeError);
+    expect(() => {
+      (person.fields[0].columns[0] as { name: string }).name = 'changed';
+    }).toThrow(TypeError);
+    expect(person.declared.labelSingular).toBe('Person');
   });
 });

@@ -106,6 +106,41 @@ export const gateSchema = (schema: DeclaredSchema, featureFlags: ReadonlySet<str
 export const buildDesiredState = (schema: DeclaredSchema, featureFlags: ReadonlySet<string> = new Set()): DesiredState =>
   desiredStateOfGated(gateSchema(schema, featureFlags));
 
+/** Freezes `value` and everything it holds (objects, arrays, maps' keys and values are left as they are). */
+const deepFreeze = <T>(value: T): T => {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  }
+  return value;
+};
+
+const shared = new WeakMap<DeclaredSchema, Map<string, DesiredState>>();
+
+/**
+ * buildDesiredState, built once per declared state and set of feature flags and then shared by
+ * every caller: for declared states that do not change once built (the version snapshots, a sync
+ * service's declarations). An upgrade of one workspace plans against the same snapshot several
+ * times (pre-flight, sync, steps), and every workspace of a fleet with the same flags shares it.
+ * The result is frozen, with the declared state it refers to, so a caller that changed either would
+ * fail at once instead of changing what every later caller gets.
+ */
+export const sharedDesiredState = (schema: DeclaredSchema, featureFlags: Iterable<string> = []): DesiredState => {
+  const flags = [...new Set(featureFlags)].sort();
+  const key = flags.join(',');
+  let byFlags = shared.get(schema);
+  if (!byFlags) {
+    byFlags = new Map();
+    shared.set(schema, byFlags);
+  }
+  let desired = byFlags.get(key);
+  if (!desired) {
+    desired = deepFreeze(buildDesiredState(schema, new Set(flags)));
+    byFlags.set(key, desired);
+  }
+  return desired;
+};
+
 /** The desired state of a declared state that is gated already (a recorded one: gating it again could drop parts). */
 export const desiredStateOfGated = (gated: DeclaredSchema): DesiredState => {
   const objects = gated.objects.map((object) => {

@@ -8,7 +8,7 @@ import { STANDARD_DECLARATIONS } from '../standard-objects/standard-declarations
 import { ActualState } from '../metadata/actual-state';
 import { ActualStateRepository } from '../metadata/actual-state.repository';
 import { WorkspaceRepository, WorkspaceRow } from '../metadata/workspace.repository';
-import { buildDesiredState, DesiredState } from './desired-state';
+import { DesiredState, sharedDesiredState } from './desired-state';
 import { Hazard } from './plan';
 import { PlanApplier, PreflightFailure } from './plan.applier';
 import { SyncError } from './sync.error';
@@ -76,7 +76,6 @@ const describePreflight = (failure: PreflightFailure): string => {
  */
 @Injectable()
 export class WorkspaceSyncService {
-  private readonly desiredStates = new Map<string, DesiredState>();
   private readonly writer: WorkspaceStateWriter;
   private readonly fastPaths: SyncFastPaths;
 
@@ -89,14 +88,7 @@ export class WorkspaceSyncService {
   }
 
   desiredStateFor(workspace: Pick<WorkspaceRow, 'featureFlags'>): DesiredState {
-    const flags = [...(workspace.featureFlags ?? [])].sort();
-    const key = flags.join(',');
-    let desired = this.desiredStates.get(key);
-    if (!desired) {
-      desired = buildDesiredState(this.declared, new Set(flags));
-      this.desiredStates.set(key, desired);
-    }
-    return desired;
+    return sharedDesiredState(this.declared, workspace.featureFlags ?? []);
   }
 
   async sync(workspace: WorkspaceRow, options: SyncOptions = {}): Promise<WorkspaceOutcome> {

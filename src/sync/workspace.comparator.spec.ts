@@ -159,6 +159,21 @@ describe('WorkspaceComparator', () => {
     ]);
   });
 
+  it('gives the same refusals without rendering the plan, and none where compare() finds none', () => {
+    const desired = buildDesiredState(v1());
+    const actual = appliedState(desired);
+    expect(WorkspaceComparator.refusals(desired, actual)).toEqual([]);
+    const person = actual.objects.find((object) => object.nameSingular === 'person')!;
+    const stage = person.fields.find((field) => field.name === 'stage')!;
+    person.fields = [
+      ...person.fields.filter((field) => field !== stage),
+      { ...stage, id: 'custom-stage', standardId: null, isCustom: true, type: FieldType.TEXT, options: null, defaultValue: '' },
+    ];
+    const refusals = WorkspaceComparator.refusals(desired, actual);
+    expect(refusals.map((refusal) => [refusal.hazard, refusal.object, refusal.field])).toEqual([[Hazard.NAME_CONFLICT, 'person', 'stage']]);
+    expect(refusals).toEqual(WorkspaceComparator.compare(desired, actual).refusals);
+  });
+
   it('adds a SELECT option with ALTER TYPE, and refuses removing one unless REWRITES_TABLE is allowed', () => {
     const desired = buildDesiredState(v1());
     const actual = appliedState(desired);

@@ -5,7 +5,7 @@ import { ForeignKeyComparator } from './comparators/foreign-key.comparator';
 import { IndexComparator } from './comparators/index.comparator';
 import { ObjectComparator } from './comparators/object.comparator';
 import { declaredObjectRow, DesiredState } from './desired-state';
-import { Plan, PlanAction } from './plan';
+import { Plan, PlanAction, Refusal } from './plan';
 import { StatementRenderer } from './statement.renderer';
 import { Addition } from './sync-scope';
 
@@ -19,6 +19,20 @@ export type { CompareOptions } from './comparators/comparison';
  */
 export class WorkspaceComparator {
   static compare(desired: DesiredState, actual: ActualState, options: CompareOptions = {}): Plan {
+    return WorkspaceComparator.render(WorkspaceComparator.compared(desired, actual, options));
+  }
+
+  /**
+   * What compare() refuses as it plans, without rendering the plan's statements: the refusals of
+   * names and shapes the comparators find (those of hazards, which depend on the statements, are
+   * not among them). For a check that runs before anything is planned (an upgrade's pre-flight).
+   */
+  static refusals(desired: DesiredState, actual: ActualState, options: CompareOptions = {}): Refusal[] {
+    return WorkspaceComparator.compared(desired, actual, options).refusals;
+  }
+
+  /** The comparison of every concept, its actions planned and not rendered. */
+  private static compared(desired: DesiredState, actual: ActualState, options: CompareOptions): Comparison {
     const comparison = new Comparison(desired, actual, options);
     if (!actual.live.exists) {
       comparison.add(Phase.SCHEMA, {
@@ -44,7 +58,7 @@ export class WorkspaceComparator {
     new ForeignKeyComparator(comparison).compare();
     new IndexComparator(comparison).compare(matches);
     objects.compareLabelIdentifiers(matches);
-    return WorkspaceComparator.render(comparison);
+    return comparison;
   }
 
   /**

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { inLockedTransaction, LOCKED } from '../database/transaction';
 import { getVersionSnapshot } from '../standard-objects/version-snapshots';
 import { ActualStateRepository } from '../metadata/actual-state.repository';
-import { buildDesiredState } from '../sync/desired-state';
+import { sharedDesiredState } from '../sync/desired-state';
 import { WorkspaceComparator } from '../sync/workspace.comparator';
 import { StateWrite, WorkspaceStateWriter } from '../sync/workspace-state.writer';
 import { checkWorkspaceHealth } from '../sync/workspace-health';
@@ -39,7 +39,7 @@ export class UpgradeBaselineService {
       (manager) => new WorkspaceRepository(manager).tryLock(workspace.id),
       async (manager): Promise<BaselineResult & { write?: StateWrite }> => {
         const actual = await new ActualStateRepository(manager).read(workspace.id, workspace.schemaName);
-        const desired = buildDesiredState(snapshot, new Set(workspace.featureFlags));
+        const desired = sharedDesiredState(snapshot, workspace.featureFlags ?? []);
         const plan = WorkspaceComparator.compare(desired, actual);
         const differences = [
           ...plan.refusals.map((refusal) => refusal.message),

@@ -8,7 +8,7 @@ import { boundedName } from '../../metadata/column-layout';
 import { searchVectorExpression, searchVectorSpec, SearchVectorSpec } from '../../metadata/search-vector';
 import { declaredFieldRow } from '../../sync/changes';
 import { MetadataIds } from '../../sync/comparators/metadata-ids';
-import { buildDesiredState, DesiredField, DesiredObject, IndexSpec } from '../../sync/desired-state';
+import { DesiredField, DesiredObject, IndexSpec, sharedDesiredState } from '../../sync/desired-state';
 import { StatementRenderer } from '../../sync/statement.renderer';
 import { StepReport, UpgradeStepContext } from '../upgrade-step';
 import { inBriefLockTransaction } from './brief-lock';
@@ -44,7 +44,7 @@ export interface SearchVectorPlan {
 export const readSearchVectorPlan = async (context: UpgradeStepContext, declared: DeclaredSchema): Promise<SearchVectorPlan> => {
   const { workspace } = context;
   const actual = await new ActualStateRepository(context.connection.manager).read(workspace.id, workspace.schemaName);
-  const desired = buildDesiredState(declared, new Set(workspace.featureFlags ?? []));
+  const desired = sharedDesiredState(declared, workspace.featureFlags ?? []);
   const targets = desired.objects.flatMap((object) => {
     // An object the workspace lacks (new in this version) is created by the sync with its search field.
     const existing = actual.objects.find((candidate) => !candidate.isCustom && candidate.standardId === object.declared.standardId);

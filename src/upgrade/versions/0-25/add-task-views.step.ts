@@ -6,7 +6,7 @@ import { defaultViews } from '../../../records/default-views';
 import { RecordRepository } from '../../../records/record.repository';
 import { STANDARD_OBJECT_IDS } from '../../../standard-objects/standard-ids.constant';
 import { getVersionSnapshot } from '../../../standard-objects/version-snapshots';
-import { buildDesiredState } from '../../../sync/desired-state';
+import { sharedDesiredState } from '../../../sync/desired-state';
 import { StepReport, UpgradeStep, UpgradeStepContext } from '../../upgrade-step';
 
 const NEW_OBJECTS_WITH_VIEWS = [STANDARD_OBJECT_IDS.task];
@@ -31,7 +31,7 @@ export const addTaskViews: UpgradeStep = {
       if (!view || !viewField)
         throw new Error('the workspace has no view or viewField object: its metadata is incomplete; run workspace:health');
       const records = new RecordRepository(manager, workspace.schemaName);
-      const desired = buildDesiredState(getVersionSnapshot('0.25')).objects.filter((object) =>
+      const desired = sharedDesiredState(getVersionSnapshot('0.25')).objects.filter((object) =>
         NEW_OBJECTS_WITH_VIEWS.includes(object.declared.standardId as (typeof NEW_OBJECTS_WITH_VIEWS)[number]),
       );
       const notes: string[] = [];
