@@ -3,12 +3,12 @@ import { EntityManager } from 'typeorm';
 import { ActualStateRepository } from '../metadata/actual-state.repository';
 import { WorkspaceRow } from '../metadata/workspace.repository';
 import { getVersionSnapshot } from '../standard-objects/version-snapshots';
-import { buildDesiredState } from '../sync/desired-state';
+import { sharedDesiredState } from '../sync/desired-state';
 import { Hazard } from '../sync/plan';
 import { WorkspaceComparator } from '../sync/workspace.comparator';
 import { checkWorkspaceHealth } from '../sync/workspace-health';
 import { BLOCKING_DRIFT } from '../sync/workspace-sync.service';
-import { LedgerRepository } from './ledger.repository';
+import { LedgerEntry } from './ledger.repository';
 import { UpgradeStep, UpgradeStepOptions } from './upgrade-step';
 
 /**
@@ -19,18 +19,19 @@ import { UpgradeStep, UpgradeStepOptions } from './upgrade-step';
  * do, or null. Name conflicts are taken from a comparison of today's state with each snapshot: the
  * type changes it also finds are what the steps do, so only NAME_CONFLICT counts.
  *
- * Drift is not checked while a step of the run is RUNNING or FAILED: an interrupted data move
- * leaves its new columns in place until it resumes, and the sync still checks drift itself.
+ * `ledger` is the workspace's ledger, read under its lock. Drift is not checked while a step of the
+ * run is RUNNING or FAILED: an interrupted data move leaves its new columns in place until it
+ * resumes, and the sync still checks drift itself.
  */
 export const upgradePreflight = async (
   manager: EntityManager,
   workspace: WorkspaceRow,
+  ledger: LedgerEntry[],
   versions: string[],
   steps: UpgradeStep[],
   options: UpgradeStepOptions,
 ): Promise<string | null> => {
   const state = await new ActualStateRepository(manager).read(workspace.id, workspace.schemaName);
-  const ledger = await new LedgerRepository(manager).list(workspace.id);
   const inFlight = ledger.some(
     (entry) =>
       (entry.status === 'RUNNING' || entry.status === 'FAILED') &&
@@ -45,10 +46,10 @@ export const upgradePreflight = async (
       );
     }
   }
-  const flags = new Set(workspace.featureFlags ?? []);
+  const flags = workspace.featureFlags ?? [];
   for (const version of versions) {
-    const plan = WorkspaceComparator.compare(buildDesiredState(getVersionSnapshot(version), flags), state);
-    for (const refusal of plan.refusals.filter((candidate) => candidate.hazard === Hazard.NAME_CONFLICT)) {
+    const refusals = WorkspaceComparator.refusals(sharedDesiredState(getVersionSnapshot(version), flags), state);
+    for (const refusal of refusals.filter((candidate) => candidate.hazard === Hazard.NAME_CONFLICT)) {
       if (!problems.some((problem) => problem.endsWith(refusal.message))) problems.push(`sync to ${version}: ${refusal.message}`);
     }
   }

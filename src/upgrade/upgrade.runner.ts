@@ -10,7 +10,7 @@ import { getVersionSnapshot } from '../standard-objects/version-snapshots';
 import { Hazard } from '../sync/plan';
 import { WorkspaceSyncService } from '../sync/workspace-sync.service';
 import { WorkspaceRepository, WorkspaceRow } from '../metadata/workspace.repository';
-import { LedgerRepository } from './ledger.repository';
+import { LedgerEntry, LedgerRepository } from './ledger.repository';
 import { stepChecksum, stepContext, UpgradeStep, UpgradeStepOptions } from './upgrade-step';
 import { findUpgradeVersion, upgradeCommandName, UPGRADE_VERSIONS } from './upgrade-versions';
 import { upgradePreflight } from './upgrade-preflight';
@@ -130,6 +130,98 @@ export class UpgradeRunner {
       };
     }
 
+    return this.underLock(workspace, outcome, async (connection, current) => {
+      if (current.version === version) {
+        return { ...outcome, version, status: 'up-to-date', message: `already at ${version}` };
+      }
+      const ledger = await new LedgerRepository(connection.manager).list(workspace.id);
+      // Everything that would stop the upgrade part-way is refused before its first step writes.
+      const later = options.preflightLaterVersions ? UPGRADE_VERSIONS.slice(UPGRADE_VERSIONS.indexOf(target) + 1) : [];
+      const refusal = await upgradePreflight(
+        connection.manager,
+        current,
+        ledger,
+        options.onlyStep ? [] : [version, ...later.map((upgrade) => upgrade.version)],
+        [...steps, ...later.flatMap((upgrade) => upgrade.steps)],
+        stepOptionsOf(options),
+      );
+      if (refusal) return { ...outcome, message: refusal };
+      return this.upgradeLocked(connection, current, version, steps, ledger, options, outcome);
+    });
+  }
+
+  /**
+   * Runs every pending upgrade in order (the `upgrade` command), all under one hold of the
+   * workspace's lock: one pre-flight covers every version before the first step writes, and nothing
+   * else changes the workspace between two versions. Stops at the first that does not succeed. A
+   * dry run lists the steps of every pending version.
+   */
+  async upgradeToLatest(workspace: WorkspaceRow, options: UpgradeOptions = {}): Promise<UpgradeOutcome> {
+    const combined: UpgradeOutcome = {
+      workspaceId: workspace.id,
+      version: workspace.version,
+      schemaName: workspace.schemaName,
+      status: 'up-to-date',
+      message: null,
+      steps: [],
+      syncs: [],
+    };
+    const next = nextUpgradeFor(workspace.version);
+    if (!next) return { ...combined, message: `already at ${workspace.version}` };
+    if (options.dryRun) {
+      const outcome = await this.upgrade(workspace, next, { ...options, preflightLaterVersions: true });
+      const planned = { ...combined, steps: outcome.steps, syncs: outcome.syncs, version: outcome.version, message: outcome.message };
+      // A dry run writes nothing, so the workspace stays where it is: the later versions are listed from the ledger.
+      if (outcome.status === 'planned') return this.planLaterVersions({ ...planned, status: 'planned' }, workspace, next);
+      return { ...planned, status: outcome.status === 'up-to-date' ? 'upgraded' : outcome.status };
+    }
+    // `combined` itself: a connection lost part-way reports the version reached so far.
+    return this.underLock(workspace, combined, async (connection, current) => {
+      // Another runner may have upgraded the workspace, in part or whole, between our read and our lock.
+      const pending: typeof UPGRADE_VERSIONS = [];
+      for (let version = nextUpgradeFor(current.version); version; version = nextUpgradeFor(version)) {
+        pending.push(findUpgradeVersion(version)!);
+      }
+      if (pending.length === 0) return { ...combined, version: current.version, message: `already at ${current.version}` };
+      const ledger = await new LedgerRepository(connection.manager).list(workspace.id);
+      const refusal = await upgradePreflight(
+        connection.manager,
+        current,
+        ledger,
+        pending.map((upgrade) => upgrade.version),
+        pending.flatMap((upgrade) => upgrade.steps),
+        stepOptionsOf(options),
+      );
+      if (refusal) return { ...combined, version: current.version, status: 'failed', message: refusal };
+      let at = current;
+      for (const upgrade of pending) {
+        const outcome = await this.upgradeLocked(connection, at, upgrade.version, upgrade.steps, ledger, options, {
+          ...combined,
+          version: at.version,
+          status: 'failed',
+          steps: [],
+          syncs: [],
+        });
+        combined.steps.push(...outcome.steps);
+        combined.syncs.push(...outcome.syncs);
+        combined.version = outcome.version;
+        if (outcome.status !== 'upgraded') return { ...combined, status: outcome.status, message: outcome.message };
+        at = { ...at, version: upgrade.version };
+      }
+      return { ...combined, status: 'upgraded' };
+    });
+  }
+
+  /**
+   * Runs `work` on a connection of its own holding the workspace's session-level advisory lock, with
+   * the workspace as read under that lock; `skipped` when another runner holds it. A lost connection
+   * fails the workspace with the reason (the server ended the session, and its lock with it).
+   */
+  private async underLock(
+    workspace: WorkspaceRow,
+    outcome: UpgradeOutcome,
+    work: (connection: QueryRunner, current: WorkspaceRow) => Promise<UpgradeOutcome>,
+  ): Promise<UpgradeOutcome> {
     const connection = this.dataSource.createQueryRunner();
     await connection.connect();
     try {
@@ -138,27 +230,10 @@ export class UpgradeRunner {
         return { ...outcome, status: 'skipped', message: 'skipped: locked by another runner' };
       }
       try {
-        // Another runner may have upgraded the workspace between our read and our lock.
         const current = await workspaces.findById(workspace.id);
-        if (!current) {
-          return { ...outcome, message: `workspace ${workspace.id} no longer exists` };
-        }
-        if (current.version === version) {
-          return { ...outcome, version, status: 'up-to-date', message: `already at ${version}` };
-        }
-        // Everything that would stop the upgrade part-way is refused before its first step writes.
-        const later = options.preflightLaterVersions ? UPGRADE_VERSIONS.slice(UPGRADE_VERSIONS.indexOf(target) + 1) : [];
-        const refusal = await upgradePreflight(
-          connection.manager,
-          current,
-          options.onlyStep ? [] : [version, ...later.map((upgrade) => upgrade.version)],
-          [...steps, ...later.flatMap((upgrade) => upgrade.steps)],
-          stepOptionsOf(options),
-        );
-        if (refusal) return { ...outcome, message: refusal };
-        return await this.upgradeLocked(connection, current, version, steps, options, outcome);
+        if (!current) return { ...outcome, status: 'failed', message: `workspace ${workspace.id} no longer exists` };
+        return await work(connection, current);
       } finally {
-        // On a lost connection the server ended the session, and its lock with it.
         await workspaces.unlockSession(workspace.id).catch((error: unknown) => {
           if (!isConnectionLoss(error)) throw error;
         });
@@ -171,55 +246,15 @@ export class UpgradeRunner {
     }
   }
 
-  /**
-   * Runs every pending upgrade in order (the `upgrade` command); stops at the first that does not
-   * succeed. A dry run lists the steps of every pending version.
-   */
-  async upgradeToLatest(workspace: WorkspaceRow, options: UpgradeOptions = {}): Promise<UpgradeOutcome> {
-    let current = workspace;
-    const combined: UpgradeOutcome = {
-      workspaceId: workspace.id,
-      version: workspace.version,
-      schemaName: workspace.schemaName,
-      status: 'up-to-date',
-      message: null,
-      steps: [],
-      syncs: [],
-    };
-    let first = true;
-    for (let next = nextUpgradeFor(current.version); next; next = nextUpgradeFor(current.version)) {
-      const outcome = await this.upgrade(current, next, { ...options, preflightLaterVersions: first });
-      first = false;
-      combined.steps.push(...outcome.steps);
-      combined.syncs.push(...outcome.syncs);
-      combined.version = outcome.version;
-      combined.message = outcome.message;
-      if (outcome.status === 'planned') {
-        // A dry run writes nothing, so the workspace stays where it is: the later versions are listed from the ledger.
-        return this.planLaterVersions({ ...combined, status: 'planned' }, workspace, next);
-      }
-      if (outcome.status !== 'upgraded') {
-        return { ...combined, status: outcome.status === 'up-to-date' ? 'upgraded' : outcome.status, message: outcome.message };
-      }
-      combined.status = 'upgraded';
-      combined.message = null;
-      const reread = await new WorkspaceRepository(this.dataSource.manager).findById(workspace.id);
-      if (!reread) break;
-      current = reread;
-    }
-    if (combined.status === 'up-to-date') combined.message = `already at ${workspace.version}`;
-    return combined;
-  }
-
   /** A dry run of every upgrade after `planned`: each step as the ledger has it, then that version's sync and version. */
   private async planLaterVersions(outcome: UpgradeOutcome, workspace: WorkspaceRow, planned: string): Promise<UpgradeOutcome> {
-    const ledger = new LedgerRepository(this.dataSource.manager);
+    const ledger = await new LedgerRepository(this.dataSource.manager).list(workspace.id);
     const later = UPGRADE_VERSIONS.slice(UPGRADE_VERSIONS.findIndex((upgrade) => upgrade.version === planned) + 1);
     const messages = [outcome.message];
     for (const upgrade of later) {
       for (const phase of ['before-sync', 'after-sync'] as const) {
         for (const step of upgrade.steps.filter((candidate) => candidate.phase === phase)) {
-          outcome.steps.push((await this.settledStep(ledger, workspace, step)) ?? this.wouldRun(step));
+          outcome.steps.push(this.settledStep(ledger, step) ?? this.wouldRun(step));
         }
       }
       messages.push(`then ${upgrade.version}: its steps, sync to the ${upgrade.version} snapshot and record version ${upgrade.version}`);
@@ -232,13 +267,14 @@ export class UpgradeRunner {
     workspace: WorkspaceRow,
     version: string,
     steps: UpgradeStep[],
+    ledger: LedgerEntry[],
     options: UpgradeOptions,
     outcome: UpgradeOutcome,
   ): Promise<UpgradeOutcome> {
     const stepOptions = stepOptionsOf(options);
     const runPhase = async (phase: UpgradeStep['phase']): Promise<boolean> => {
       for (const step of steps.filter((candidate) => candidate.phase === phase)) {
-        const result = await this.runStep(connection, workspace, step, stepOptions, options.dryRun ?? false);
+        const result = await this.runStep(connection, workspace, step, ledger, stepOptions, options.dryRun ?? false);
         outcome.steps.push(result);
         if (result.status === 'failed') {
           outcome.message = `step ${step.name} failed: ${result.error}`;
@@ -257,8 +293,8 @@ export class UpgradeRunner {
       outcome.steps.push(...steps.filter((step) => step.phase === 'after-sync').map((step) => this.wouldRun(step)));
       return { ...outcome, status: 'planned', message: `then sync to the ${version} snapshot and record version ${version}` };
     }
-    const current = (await new WorkspaceRepository(connection.manager).findById(workspace.id))!;
-    const sync = await new WorkspaceSyncService(this.dataSource, getVersionSnapshot(version)).sync(current, {
+    // The workspace as read under the lock: a step changes its metadata and tables, never its row.
+    const sync = await new WorkspaceSyncService(this.dataSource, getVersionSnapshot(version)).sync(workspace, {
       connection,
       check: true,
       allowHazards: options.allowHazards,
@@ -286,10 +322,10 @@ export class UpgradeRunner {
     };
   }
 
-  /** A step the ledger records as done or baselined: skipped, or flagged when it changed since. Null: still to run. */
-  private async settledStep(ledger: LedgerRepository, workspace: WorkspaceRow, step: UpgradeStep): Promise<StepOutcome | null> {
+  /** A step the workspace's `ledger` records as done or baselined: skipped, or flagged when it changed since. Null: still to run. */
+  private settledStep(ledger: LedgerEntry[], step: UpgradeStep): StepOutcome | null {
     const checksum = stepChecksum(step);
-    const existing = await ledger.find(workspace.id, step.version, step.name);
+    const existing = ledger.find((entry) => entry.version === step.version && entry.step === step.name);
     if (!existing || (existing.status !== 'DONE' && existing.status !== 'BASELINED')) return null;
     const base = { version: step.version, step: step.name, phase: step.phase, rowsAffected: 0, maxBatchMs: 0, error: null };
     return existing.checksum === checksum
@@ -305,13 +341,14 @@ export class UpgradeRunner {
     connection: QueryRunner,
     workspace: WorkspaceRow,
     step: UpgradeStep,
+    entries: LedgerEntry[],
     options: UpgradeStepOptions,
     dryRun: boolean,
   ): Promise<StepOutcome> {
     const ledger = new LedgerRepository(connection.manager);
     const checksum = stepChecksum(step);
     const base = { version: step.version, step: step.name, phase: step.phase, rowsAffected: 0, maxBatchMs: 0, error: null };
-    const settled = await this.settledStep(ledger, workspace, step);
+    const settled = this.settledStep(entries, step);
     if (settled) return settled;
     if (dryRun) return this.wouldRun(step);
 
