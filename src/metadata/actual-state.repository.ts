@@ -223,22 +223,30 @@ export class ActualStateRepository {
    * and planning: one prepared statement pays both once per connection.
    */
   async read(workspaceId: string, schemaName: string): Promise<ActualState> {
-    const { rows } = await scriptWithPrepared(this.manager, [], READ_STATE, [sqlLiteral(workspaceId), sqlLiteral(schemaName)]);
-    const state = stateOf(workspaceId, schemaName, rows[0] as StateRow);
+    const state = await this.readForPlanning(workspaceId, schemaName);
     state.danglingViewReferences = await this.danglingViewReferences(workspaceId, schemaName, state.objects, state.live);
     return state;
   }
 
   /**
+   * The state without the view rows that point at missing fields (one statement fewer): for what
+   * plans or checks the drift that blocks a sync, which those rows never are (an upgrade's
+   * pre-flight and steps). A health report reads them (`read`).
+   */
+  async readForPlanning(workspaceId: string, schemaName: string): Promise<ActualState> {
+    const { rows } = await scriptWithPrepared(this.manager, [], READ_STATE, [sqlLiteral(workspaceId), sqlLiteral(schemaName)]);
+    return stateOf(workspaceId, schemaName, rows[0] as StateRow);
+  }
+
+  /**
    * Sends `begin` (the statement that opens a transaction), runs `lock` (a statement whose one row
-   * says "locked") and then reads the
-   * state with a snapshot taken after it, all in one round trip: the whole workspace (with the view
-   * rows pointing at missing fields, in one more, once locked) or, with a scope, its standard
-   * objects only. Of those, the compared objects come whole (fields, custom ones included,
+   * says "locked") and then reads the state with a snapshot taken after it, all in one round trip:
+   * the whole workspace or, with a scope, its standard objects only. Of those, the compared objects come whole (fields, custom ones included,
    * indexes, tables, enum types); the objects their relations point at come with only the fields
    * those relations name, carrying only their ids, standardId, name and isCustom: enough to refer
-   * to them, which is all the comparator does with an object it does not compare. The
-   * transaction is left open, whatever the lock said: the caller ends it.
+   * to them, which is all the comparator does with an object it does not compare. As
+   * `readForPlanning`, without the view rows pointing at missing fields: a sync checks only the
+   * drift that blocks it. The transaction is left open, whatever the lock said: the caller ends it.
    */
   async beginAndReadLocked(
     begin: string,
@@ -264,10 +272,7 @@ export class ActualStateRepository {
         : [sqlLiteral(workspaceId), sqlLiteral(schemaName)],
     );
     const [{ locked }] = before[1] as Array<{ locked: boolean }>;
-    const state = stateOf(workspaceId, schemaName, rows[0] as StateRow);
-    if (!scope && locked)
-      state.danglingViewReferences = await this.danglingViewReferences(workspaceId, schemaName, state.objects, state.live);
-    return { locked, state };
+    return { locked, state: stateOf(workspaceId, schemaName, rows[0] as StateRow) };
   }
 
   /** Rows of the view tables whose fieldMetadataId names no field of this workspace, in one statement. */

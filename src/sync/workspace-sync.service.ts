@@ -157,7 +157,7 @@ export class WorkspaceSyncService {
     // Or changed it since the scope was worked out: then the scope says nothing of it.
     if (scope && actual.fingerprint !== workspace.fingerprint) {
       scope = null;
-      actual = await new ActualStateRepository(manager).read(workspace.id, workspace.schemaName);
+      actual = await new ActualStateRepository(manager).readForPlanning(workspace.id, workspace.schemaName);
     }
     // Of a scope, only the compared objects' tables were read.
     const checked = scope

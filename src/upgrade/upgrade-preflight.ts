@@ -31,7 +31,7 @@ export const upgradePreflight = async (
   steps: UpgradeStep[],
   options: UpgradeStepOptions,
 ): Promise<string | null> => {
-  const state = await new ActualStateRepository(manager).read(workspace.id, workspace.schemaName);
+  const state = await new ActualStateRepository(manager).readForPlanning(workspace.id, workspace.schemaName);
   const inFlight = ledger.some(
     (entry) =>
       (entry.status === 'RUNNING' || entry.status === 'FAILED') &&

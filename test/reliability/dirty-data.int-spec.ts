@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import { ActualStateRepository } from '../../src/metadata/actual-state.repository';
 import { buildStandardDeclarations } from '../../src/standard-objects/standard-objects';
 import { CURRENT_VERSION } from '../../src/standard-objects/version.constant';
 import { WorkspaceCreationService } from '../../src/workspace/workspace-creation.service';
@@ -184,6 +185,16 @@ describe('dirty data, reported per workspace before any write', () => {
       expect(health.code).toBe(1);
       expect(health.stdout).toContain(`DANGLING_VIEW_FIELD: viewField row`);
       expect(health.stdout).toContain(`points to field ${deletedFieldId}, which does not exist (deleted); remove that row from the view`);
+    });
+
+    it('is in the state a health report reads, and left out of the one an upgrade plans with', async () => {
+      const repository = new ActualStateRepository(db.dataSource.manager);
+      const full = await repository.read(workspace.id, workspace.schemaName);
+      expect(full.danglingViewReferences).toEqual([{ table: 'viewField', id: expect.any(String), fieldMetadataId: deletedFieldId }]);
+      const planning = await repository.readForPlanning(workspace.id, workspace.schemaName);
+      expect(planning.danglingViewReferences).toBeUndefined();
+      expect({ ...planning, live: null }).toEqual({ ...full, live: null, danglingViewReferences: undefined });
+      expect([...planning.live.tables.keys()]).toEqual([...full.live.tables.keys()]);
     });
 
     it('every upgrade (upgrade:latest) and a sync --check handle the workspace without failing', async () => {

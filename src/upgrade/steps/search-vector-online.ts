@@ -43,7 +43,7 @@ export interface SearchVectorPlan {
 
 export const readSearchVectorPlan = async (context: UpgradeStepContext, declared: DeclaredSchema): Promise<SearchVectorPlan> => {
   const { workspace } = context;
-  const actual = await new ActualStateRepository(context.connection.manager).read(workspace.id, workspace.schemaName);
+  const actual = await new ActualStateRepository(context.connection.manager).readForPlanning(workspace.id, workspace.schemaName);
   const desired = sharedDesiredState(declared, workspace.featureFlags ?? []);
   const targets = desired.objects.flatMap((object) => {
     // An object the workspace lacks (new in this version) is created by the sync with its search field.

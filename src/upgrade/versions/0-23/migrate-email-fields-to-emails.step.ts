@@ -50,7 +50,10 @@ export const migrateEmailFieldsToEmails: UpgradeStep = {
   },
   async run(context: UpgradeStepContext): Promise<StepReport> {
     const report: StepReport = { rowsAffected: 0, notes: [], maxBatchMs: 0 };
-    const actual = await new ActualStateRepository(context.connection.manager).read(context.workspace.id, context.workspace.schemaName);
+    const actual = await new ActualStateRepository(context.connection.manager).readForPlanning(
+      context.workspace.id,
+      context.workspace.schemaName,
+    );
     const schema = context.workspace.schemaName;
     // Every field in the way is reported before anything moves: nothing is half-applied.
     const [clash] = clashes(actual);

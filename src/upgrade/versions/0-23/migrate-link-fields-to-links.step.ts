@@ -60,7 +60,10 @@ export const migrateLinkFieldsToLinks: UpgradeStep = {
   },
   async run(context: UpgradeStepContext): Promise<StepReport> {
     const report: StepReport = { rowsAffected: 0, notes: [], maxBatchMs: 0 };
-    const actual = await new ActualStateRepository(context.connection.manager).read(context.workspace.id, context.workspace.schemaName);
+    const actual = await new ActualStateRepository(context.connection.manager).readForPlanning(
+      context.workspace.id,
+      context.workspace.schemaName,
+    );
     // Every field in the way is reported before anything moves: its values would be overwritten.
     const [clash] = clashes(actual);
     if (clash) throw clash;

@@ -26,7 +26,7 @@ export const addTargetRelationsToCustomObjects: UpgradeStep = {
   async run(context: UpgradeStepContext): Promise<StepReport> {
     return context.transaction(async (manager) => {
       const { workspace } = context;
-      const actual = await new ActualStateRepository(manager).read(workspace.id, workspace.schemaName);
+      const actual = await new ActualStateRepository(manager).readForPlanning(workspace.id, workspace.schemaName);
       const plan = new CustomMetadataPlanner(actual, workspace.version, randomUUID).planMissingTargetRelations(shared);
       if (plan.actions.length === 0) {
         return { rowsAffected: 0, notes: ['every custom object has its target relations'], maxBatchMs: 0 };

@@ -25,7 +25,7 @@ export const addTaskViews: UpgradeStep = {
   async run(context: UpgradeStepContext): Promise<StepReport> {
     return context.transaction(async (manager) => {
       const { workspace } = context;
-      const actual = await new ActualStateRepository(manager).read(workspace.id, workspace.schemaName);
+      const actual = await new ActualStateRepository(manager).readForPlanning(workspace.id, workspace.schemaName);
       const view = actual.objects.find((object) => !object.isCustom && object.standardId === STANDARD_OBJECT_IDS.view);
       const viewField = actual.objects.find((object) => !object.isCustom && object.standardId === STANDARD_OBJECT_IDS.viewField);
       if (!view || !viewField)

@@ -125,7 +125,7 @@ export const migratePhoneFieldsToPhones: UpgradeStep = {
   async run(context: UpgradeStepContext): Promise<StepReport> {
     const report: StepReport = { rowsAffected: 0, notes: [], maxBatchMs: 0 };
     const schema = context.workspace.schemaName;
-    const actual = await new ActualStateRepository(context.connection.manager).read(context.workspace.id, schema);
+    const actual = await new ActualStateRepository(context.connection.manager).readForPlanning(context.workspace.id, schema);
     const [clash] = clashes(actual);
     if (clash) throw clash;
     const defaultCountry = (context.workspace.defaultCountry ?? undefined) as CountryCode | undefined;
