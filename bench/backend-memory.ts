@@ -22,6 +22,8 @@ const residentMb = (pid: number): { rssMb: number; ownMb: number; anonMb: number
 export interface BackendMemory {
   /** The largest VmRSS of one server process of the service (shared buffers it touched included). */
   peakRssMb: number;
+  /** The same while at most `checkpoint` workspaces were done (when counted). */
+  peakRssAtCheckpointMb: number | null;
   /** The largest resident memory of one server process but the shared buffer pool (RssAnon + RssFile). */
   peakOwnMb: number;
   /** The same while at most `checkpoint` workspaces were done (when counted). */
@@ -35,22 +37,26 @@ export interface BackendMemory {
   samples: number;
 }
 
+/** The application_name the service's connections carry. */
+export const SERVICE_APPLICATION_NAME = 'workspace-metadata-sync';
+
 /**
  * Samples, every `everyMs` until stopped, the memory of the PostgreSQL server processes that serve
- * the service (application_name workspace-metadata-sync) on the database at `url`. PostgreSQL must
+ * the service (or the connections named `applicationName`) on the database at `url`. PostgreSQL must
  * run on this machine (the figures come from /proc). `done`, when given, is a query of that
  * database counting the workspaces done so far, to tell the peak at `checkpoint` workspaces from
  * the peak at the end.
  */
 export const sampleBackendMemory = async (
   url: string,
-  options: { everyMs?: number; done?: string; checkpoint?: number } = {},
+  options: { everyMs?: number; done?: string; checkpoint?: number; applicationName?: string } = {},
 ): Promise<{ stop: () => Promise<BackendMemory> }> => {
   const database = new URL(url).pathname.slice(1);
   const client = new Client({ connectionString: url });
   await client.connect();
   const result: BackendMemory = {
     peakRssMb: 0,
+    peakRssAtCheckpointMb: null,
     peakOwnMb: 0,
     peakOwnAtCheckpointMb: null,
     peakAnonMb: 0,
@@ -61,24 +67,27 @@ export const sampleBackendMemory = async (
   const seen = new Set<number>();
   let stopped = false;
   const sample = async () => {
-    const { rows } = await client.query<{ pid: number }>(
-      `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'workspace-metadata-sync'`,
-      [database],
-    );
+    const { rows } = await client.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = $2`, [
+      database,
+      options.applicationName ?? SERVICE_APPLICATION_NAME,
+    ]);
     const done = options.done ? Number((await client.query<{ n: string }>(options.done)).rows[0].n) : null;
+    let rss = 0;
     let anon = 0;
     let own = 0;
     for (const { pid } of rows) {
       seen.add(pid);
       const memory = residentMb(pid);
       if (!memory) continue;
-      result.peakRssMb = Math.max(result.peakRssMb, memory.rssMb);
+      rss = Math.max(rss, memory.rssMb);
       own = Math.max(own, memory.ownMb);
       anon = Math.max(anon, memory.anonMb);
     }
+    result.peakRssMb = Math.max(result.peakRssMb, rss);
     result.peakOwnMb = Math.max(result.peakOwnMb, own);
     result.peakAnonMb = Math.max(result.peakAnonMb, anon);
     if (done !== null && options.checkpoint !== undefined && done <= options.checkpoint) {
+      result.peakRssAtCheckpointMb = Math.max(result.peakRssAtCheckpointMb ?? 0, rss);
       result.peakOwnAtCheckpointMb = Math.max(result.peakOwnAtCheckpointMb ?? 0, own);
       result.peakAnonAtCheckpointMb = Math.max(result.peakAnonAtCheckpointMb ?? 0, anon);
     }
@@ -105,6 +114,7 @@ export const sampleBackendMemory = async (
       return {
         ...result,
         peakRssMb: rounded(result.peakRssMb),
+        peakRssAtCheckpointMb: atCheckpoint(result.peakRssAtCheckpointMb),
         peakOwnMb: rounded(result.peakOwnMb),
         peakOwnAtCheckpointMb: atCheckpoint(result.peakOwnAtCheckpointMb),
         peakAnonMb: rounded(result.peakAnonMb),

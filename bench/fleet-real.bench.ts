@@ -20,6 +20,8 @@ import { crmSizedDeclarations } from './crm-sized-declarations';
 import { eachConcurrently, withoutNewField } from './fleet-add-field.bench';
 
 const FIELD = 'city';
+/** The application_name of the raw loop's connection, by which its server process is found. */
+const RAW_LOOP_APPLICATION_NAME = 'wms-bench-raw-loop';
 const PEOPLE = 200;
 const COMPANIES = 50;
 
@@ -56,6 +58,7 @@ const figures = (run: { cli: CliRun; backends: BackendMemory }) => ({
   ms: round(run.cli.ms),
   cliPeakRssMb: run.cli.peakRssMb,
   backendPeakRssMb: run.backends.peakRssMb,
+  ...(run.backends.peakRssAtCheckpointMb !== null ? { backendPeakRssAtCheckpointMb: run.backends.peakRssAtCheckpointMb } : {}),
   backendPeakOwnMb: run.backends.peakOwnMb,
   ...(run.backends.peakOwnAtCheckpointMb !== null ? { backendPeakOwnAtCheckpointMb: run.backends.peakOwnAtCheckpointMb } : {}),
   backendPeakPrivateMb: run.backends.peakAnonMb,
@@ -109,6 +112,8 @@ const syncFigures = async (workspaces: number): Promise<Record<string, unknown>>
     });
 
     const synced = `SELECT count(*) AS n FROM core.workspace WHERE "fingerprint" = '${after.fingerprint}'`;
+    const checkpoint = Math.min(1_000, Math.floor(workspaces / 2));
+    const newFieldSampling = { done: synced, checkpoint };
     const verify = async (what: string) => {
       const [{ n }] = await dataSource.query(synced);
       const [{ fields }] = await dataSource.query(`SELECT count(*)::int AS fields FROM metadata."fieldMetadata" WHERE "name" = $1`, [
@@ -137,23 +142,26 @@ const syncFigures = async (workspaces: number): Promise<Record<string, unknown>>
     };
 
     await dataSource.query('CHECKPOINT');
-    const rawStart = performance.now();
-    const connection = dataSource.createQueryRunner();
+    // The raw loop runs on a new connection of its own, whose server process is sampled as the
+    // CLI's are: the same work without the service, for what that memory would be without it.
+    const connection = new Client({ connectionString: url, application_name: RAW_LOOP_APPLICATION_NAME });
     await connection.connect();
+    const rawSampler = await sampleBackendMemory(url, { ...newFieldSampling, applicationName: RAW_LOOP_APPLICATION_NAME });
+    const rawStart = performance.now();
     try {
       for (const row of rows) await connection.query(scripts.get(row.id)!);
     } finally {
-      await connection.release();
+      await connection.end();
     }
     const rawLoopMs = performance.now() - rawStart;
+    const rawBackend = await rawSampler.stop();
     await verify('raw loop');
 
     const all = `${workspaces} succeeded, 0 failed, 0 skipped`;
     // DATABASE_RECYCLE_AFTER of the bench's environment, when set, goes to the CLI's walks too.
     const recycleAfter = process.env.DATABASE_RECYCLE_AFTER;
     const env = { DATABASE_URL: url, ...(recycleAfter ? { DATABASE_RECYCLE_AFTER: recycleAfter } : {}) };
-    const checkpoint = Math.min(1_000, Math.floor(workspaces / 2));
-    const newField = { done: synced, checkpoint, expect: all };
+    const newField = { ...newFieldSampling, expect: all };
     await takeAway();
     const cli1 = await walk(['workspace:sync-metadata', '--concurrency', '1'], env, newField);
     await verify('CLI at --concurrency 1');
@@ -179,6 +187,14 @@ const syncFigures = async (workspaces: number): Promise<Record<string, unknown>>
       noopSync: { ...figures(noop), baselineFingerprintScanMs: round(scanMs), ratio: round(noop.cli.ms / scanMs) },
       newField: {
         baselineRawLoopMs: round(rawLoopMs),
+        baselineRawLoopBackend: {
+          peakRssMb: rawBackend.peakRssMb,
+          peakRssAtCheckpointMb: rawBackend.peakRssAtCheckpointMb,
+          peakOwnMb: rawBackend.peakOwnMb,
+          peakOwnAtCheckpointMb: rawBackend.peakOwnAtCheckpointMb,
+          peakPrivateMb: rawBackend.peakAnonMb,
+          peakPrivateAtCheckpointMb: rawBackend.peakAnonAtCheckpointMb,
+        },
         cliConcurrency1: { ...figures(cli1), ratio: round(cli1.cli.ms / rawLoopMs) },
         cliConcurrency4: { ...figures(cli4), ratio: round(cli4.cli.ms / rawLoopMs) },
         cliConcurrency4WithoutRecycling: { ...figures(cli4NoRecycling), ratio: round(cli4NoRecycling.cli.ms / rawLoopMs) },
