@@ -219,8 +219,8 @@ export class ActualStateRepository {
   /**
    * The whole state in one statement: metadata rows, the live catalog of the schema and the
    * fingerprint stored on the workspace row, as JSON documents (then the view rows that point at
-   * missing fields, in one more). A sync reads this once per workspace, so its cost is round trips
-   * and planning: one prepared statement pays both once per connection.
+   * missing fields, in one more, for a health report). Read once per workspace by every walk, so
+   * its cost is round trips and planning: one prepared statement pays both once per connection.
    */
   async read(workspaceId: string, schemaName: string): Promise<ActualState> {
     const state = await this.readForPlanning(workspaceId, schemaName);
@@ -241,10 +241,11 @@ export class ActualStateRepository {
   /**
    * Sends `begin` (the statement that opens a transaction), runs `lock` (a statement whose one row
    * says "locked") and then reads the state with a snapshot taken after it, all in one round trip:
-   * the whole workspace or, with a scope, its standard objects only. Of those, the compared objects come whole (fields, custom ones included,
-   * indexes, tables, enum types); the objects their relations point at come with only the fields
-   * those relations name, carrying only their ids, standardId, name and isCustom: enough to refer
-   * to them, which is all the comparator does with an object it does not compare. As
+   * the whole workspace or, with a scope, its standard objects only. Of those, the compared objects
+   * come whole (fields, custom ones included, indexes, tables, enum types); the objects their
+   * relations point at come with only the fields those relations name, carrying only their ids,
+   * standardId, name and isCustom: enough to refer to them, which is all the comparator does with an
+   * object it does not compare. As
    * `readForPlanning`, without the view rows pointing at missing fields: a sync checks only the
    * drift that blocks it. The transaction is left open, whatever the lock said: the caller ends it.
    */

@@ -214,8 +214,9 @@ export class UpgradeRunner {
 
   /**
    * Runs `work` on a connection of its own holding the workspace's session-level advisory lock, with
-   * the workspace as read under that lock; `skipped` when another runner holds it. A lost connection
-   * fails the workspace with the reason (the server ended the session, and its lock with it).
+   * the workspace as read under that lock (another runner may have upgraded it since the caller read
+   * it); `skipped` when another runner holds it. A lost connection fails the workspace with the
+   * reason (the server ended the session, and its lock with it).
    */
   private async underLock(
     workspace: WorkspaceRow,
