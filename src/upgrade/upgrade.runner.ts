@@ -12,7 +12,7 @@ import { WorkspaceSyncService } from '../sync/workspace-sync.service';
 import { WorkspaceRepository, WorkspaceRow } from '../metadata/workspace.repository';
 import { LedgerEntry, LedgerRepository } from './ledger.repository';
 import { stepChecksum, stepContext, UpgradeStep, UpgradeStepOptions } from './upgrade-step';
-import { findUpgradeVersion, upgradeCommandName, UPGRADE_VERSIONS } from './upgrade-versions';
+import { findUpgradeVersion, upgradeCommandName, UpgradeVersion, UPGRADE_VERSIONS } from './upgrade-versions';
 import { upgradePreflight } from './upgrade-preflight';
 import { WorkspaceOutcome } from '../sync/sync-result';
 
@@ -87,6 +87,13 @@ const isPast = (current: string | null, version: string): boolean => {
 export const nextUpgradeFor = (current: string | null): string | null =>
   UPGRADE_VERSIONS.find((candidate) => candidate.previous === current)?.version ?? null;
 
+/** Every upgrade a workspace at `current` has still to take, in order. */
+const pendingUpgrades = (current: string | null): UpgradeVersion[] => {
+  const pending: UpgradeVersion[] = [];
+  for (let next = nextUpgradeFor(current); next; next = nextUpgradeFor(next)) pending.push(findUpgradeVersion(next)!);
+  return pending;
+};
+
 /**
  * Runs one version's upgrade on one workspace: before-sync steps, the sync to that version's
  * frozen snapshot, after-sync steps, then the version. The workspace's session-level advisory
@@ -136,7 +143,7 @@ export class UpgradeRunner {
       }
       const ledger = await new LedgerRepository(connection.manager).list(workspace.id);
       // Everything that would stop the upgrade part-way is refused before its first step writes.
-      const later = options.preflightLaterVersions ? UPGRADE_VERSIONS.slice(UPGRADE_VERSIONS.indexOf(target) + 1) : [];
+      const later = options.preflightLaterVersions ? pendingUpgrades(version) : [];
       const refusal = await upgradePreflight(
         connection.manager,
         current,
@@ -178,10 +185,7 @@ export class UpgradeRunner {
     // `combined` itself: a connection lost part-way reports the version reached so far.
     return this.underLock(workspace, combined, async (connection, current) => {
       // Another runner may have upgraded the workspace, in part or whole, between our read and our lock.
-      const pending: typeof UPGRADE_VERSIONS = [];
-      for (let version = nextUpgradeFor(current.version); version; version = nextUpgradeFor(version)) {
-        pending.push(findUpgradeVersion(version)!);
-      }
+      const pending = pendingUpgrades(current.version);
       if (pending.length === 0) return { ...combined, version: current.version, message: `already at ${current.version}` };
       const ledger = await new LedgerRepository(connection.manager).list(workspace.id);
       const refusal = await upgradePreflight(
@@ -250,9 +254,8 @@ export class UpgradeRunner {
   /** A dry run of every upgrade after `planned`: each step as the ledger has it, then that version's sync and version. */
   private async planLaterVersions(outcome: UpgradeOutcome, workspace: WorkspaceRow, planned: string): Promise<UpgradeOutcome> {
     const ledger = await new LedgerRepository(this.dataSource.manager).list(workspace.id);
-    const later = UPGRADE_VERSIONS.slice(UPGRADE_VERSIONS.findIndex((upgrade) => upgrade.version === planned) + 1);
     const messages = [outcome.message];
-    for (const upgrade of later) {
+    for (const upgrade of pendingUpgrades(planned)) {
       for (const phase of ['before-sync', 'after-sync'] as const) {
         for (const step of upgrade.steps.filter((candidate) => candidate.phase === phase)) {
           outcome.steps.push(this.settledStep(ledger, step) ?? this.wouldRun(step));
