@@ -143,7 +143,7 @@ export class CustomMetadataService {
       if (!(await workspaces.tryLock(workspace.id))) {
         throw new CustomMetadataError('workspaceId', `workspace ${workspaceId} is being changed by another runner; try again`, 'CONFLICT');
       }
-      const actual = await new ActualStateRepository(manager).read(workspace.id, workspace.schemaName);
+      const actual = await new ActualStateRepository(manager).readForPlanning(workspace.id, workspace.schemaName);
       const result = await plan(
         new CustomMetadataPlanner(actual, workspace.version, randomUUID),
         actual,
@@ -152,7 +152,7 @@ export class CustomMetadataService {
       if (dryRun) return { plan: result };
       await new PlanApplier(manager, workspace.schemaName).apply(result);
       if (withView) {
-        const after = await new ActualStateRepository(manager).read(workspace.id, workspace.schemaName);
+        const after = await new ActualStateRepository(manager).readForPlanning(workspace.id, workspace.schemaName);
         const created = after.objects.find((object) => object.nameSingular === result.actions[0].object)!;
         const viewTable = after.objects.find((object) => !object.isCustom && object.standardId === STANDARD_OBJECT_IDS.view);
         const viewFieldTable = after.objects.find((object) => !object.isCustom && object.standardId === STANDARD_OBJECT_IDS.viewField);

@@ -219,8 +219,9 @@ export class ActualStateRepository {
   /**
    * The whole state in one statement: metadata rows, the live catalog of the schema and the
    * fingerprint stored on the workspace row, as JSON documents (then the view rows that point at
-   * missing fields, in one more, for a health report). Read once per workspace by every walk, so
-   * its cost is round trips and planning: one prepared statement pays both once per connection.
+   * missing fields, in one more, which only a health report uses). Read once per workspace by every
+   * walk, so its cost is round trips and planning: one prepared statement pays both once per
+   * connection.
    */
   async read(workspaceId: string, schemaName: string): Promise<ActualState> {
     const state = await this.readForPlanning(workspaceId, schemaName);
@@ -231,7 +232,8 @@ export class ActualStateRepository {
   /**
    * The state without the view rows that point at missing fields (one statement fewer): for what
    * plans or checks the drift that blocks a sync, which those rows never are (an upgrade's
-   * pre-flight and steps). A health report reads them (`read`).
+   * pre-flight and steps, a creation, a change of custom metadata). A health report reads them
+   * (`read`).
    */
   async readForPlanning(workspaceId: string, schemaName: string): Promise<ActualState> {
     const { rows } = await scriptWithPrepared(this.manager, [], READ_STATE, [sqlLiteral(workspaceId), sqlLiteral(schemaName)]);

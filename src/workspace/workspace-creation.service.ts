@@ -146,7 +146,7 @@ export class WorkspaceCreationService {
       // The plan and the record of its declared state go in one script; views and records follow.
       const { write } = await writer.apply(manager, schemaName, plan, { workspaceId: id, desired });
 
-      const actual = await new ActualStateRepository(manager).read(id, schemaName);
+      const actual = await new ActualStateRepository(manager).readForPlanning(id, schemaName);
       const records = new RecordRepository(manager, schemaName);
       const views = defaultViews(desired.objects, actual.objects);
       const viewObject = desired.objects.find((object) => object.declared.standardId === STANDARD_OBJECT_IDS.view);
